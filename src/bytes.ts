@@ -1,0 +1,135 @@
+/**
+ * Big-endian byte reading and writing, the encoding of every class-file structure
+ * (JVMS 4.1: u1, u2, u4 are unsigned big-endian).
+ *
+ * {@link ByteReader} checks bounds on every read and reports a short read as
+ * `E_TRUNCATED` at the offending offset, so malformed input never surfaces as a
+ * RangeError. {@link ByteWriter} grows by doubling; writes are amortised O(1).
+ */
+import { ErrorCodes, MegasplitError, type Location } from "./diagnostics.js";
+
+export class ByteReader {
+  pos: number;
+  private readonly view: DataView;
+  constructor(
+    readonly bytes: Uint8Array,
+    start = 0,
+    readonly end = bytes.length,
+    /** Location attached to truncation errors. */
+    readonly where: Location = {},
+  ) {
+    this.pos = start;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  private need(n: number, what: string): number {
+    const p = this.pos;
+    if (p + n > this.end) {
+      throw new MegasplitError(ErrorCodes.TRUNCATED, `unexpected end of data reading ${what}`, { ...this.where, offset: p });
+    }
+    this.pos = p + n;
+    return p;
+  }
+
+  u1(what = "u1"): number {
+    return this.bytes[this.need(1, what)]!;
+  }
+  s1(what = "s1"): number {
+    return this.view.getInt8(this.need(1, what));
+  }
+  u2(what = "u2"): number {
+    return this.view.getUint16(this.need(2, what));
+  }
+  s2(what = "s2"): number {
+    return this.view.getInt16(this.need(2, what));
+  }
+  u4(what = "u4"): number {
+    return this.view.getUint32(this.need(4, what));
+  }
+  s4(what = "s4"): number {
+    return this.view.getInt32(this.need(4, what));
+  }
+  s8(what = "s8"): bigint {
+    return this.view.getBigInt64(this.need(8, what));
+  }
+  /** A view (not a copy) of the next n bytes. */
+  slice(n: number, what = "bytes"): Uint8Array {
+    const p = this.need(n, what);
+    return this.bytes.subarray(p, p + n);
+  }
+  skip(n: number, what = "bytes"): void {
+    this.need(n, what);
+  }
+}
+
+export class ByteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  length = 0;
+  constructor(initialCapacity = 256) {
+    this.buf = new Uint8Array(Math.max(16, initialCapacity));
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  private ensure(n: number): number {
+    const p = this.length;
+    const need = p + n;
+    if (need > this.buf.length) {
+      let cap = this.buf.length * 2;
+      while (cap < need) cap *= 2;
+      const nb = new Uint8Array(cap);
+      nb.set(this.buf.subarray(0, p));
+      this.buf = nb;
+      this.view = new DataView(nb.buffer);
+    }
+    this.length = need;
+    return p;
+  }
+
+  u1(v: number): this {
+    this.buf[this.ensure(1)] = v & 0xff;
+    return this;
+  }
+  u2(v: number): this {
+    this.view.setUint16(this.ensure(2), v & 0xffff);
+    return this;
+  }
+  s2(v: number): this {
+    this.view.setInt16(this.ensure(2), v);
+    return this;
+  }
+  u4(v: number): this {
+    this.view.setUint32(this.ensure(4), v >>> 0);
+    return this;
+  }
+  s4(v: number): this {
+    this.view.setInt32(this.ensure(4), v | 0);
+    return this;
+  }
+  s8(v: bigint): this {
+    this.view.setBigInt64(this.ensure(8), BigInt.asIntN(64, v));
+    return this;
+  }
+  bytes(b: Uint8Array): this {
+    this.buf.set(b, this.ensure(b.length));
+    return this;
+  }
+  /** Overwrites a u2 already written at `at` (for lengths known only afterwards). */
+  patchU2(at: number, v: number): void {
+    this.view.setUint16(at, v & 0xffff);
+  }
+  patchU4(at: number, v: number): void {
+    this.view.setUint32(at, v >>> 0);
+  }
+  patchS4(at: number, v: number): void {
+    this.view.setInt32(at, v | 0);
+  }
+  /** A copy of what was written. */
+  toBytes(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The constant pool (JVMS 4.4): typed access with index and kind checks, and a
+ * builder that appends deduplicated entries.
+ *
+ * The pool keeps entries at their original indices (slot 0 and the slot after each
+ * Long/Double are `undefined`), and only ever appends, so every index in the input
+ * stays valid after a pass adds constants. Adding past 65,535 slots fails with
+ * `E_CP_OVERFLOW`. Lookup of an existing equal entry is O(1) through a key map built
+ * lazily on the first `add`.
+ */
+import { ErrorCodes, MegasplitError, type Location } from "../diagnostics.js";
+import { type CpEntry, type CpKind } from "./model.js";
+import { decodeModifiedUtf8, encodeModifiedUtf8 } from "./mutf8.js";
+
+export const MAX_CP_SLOTS = 65535;
+
+/** A symbolic method or field reference, resolved from a *ref entry. */
+export interface MemberRef {
+  owner: string;
+  name: string;
+  descriptor: string;
+}
+
+export class ConstantPool {
+  /** entries[i] for 1 <= i < size; undefined at 0 and after Long/Double. */
+  readonly entries: (CpEntry | undefined)[];
+  /** Where errors point (set by the reader to the class being read). */
+  where: Location = {};
+  private keys: Map<string, number> | undefined;
+
+  constructor(entries: (CpEntry | undefined)[] = [undefined]) {
+    this.entries = entries;
+    if (entries.length === 0) entries.push(undefined);
+  }
+
+  /** constant_pool_count: one more than the highest index. */
+  get count(): number {
+    return this.entries.length;
+  }
+
+  get(index: number): CpEntry {
+    const e = index > 0 ? this.entries[index] : undefined;
+    if (e === undefined) {
+      throw new MegasplitError(ErrorCodes.CP_INDEX, `constant-pool index ${index} is not a valid entry (pool has ${this.entries.length} slots)`, this.where);
+    }
+    return e;
+  }
+
+  /** The entry at `index`, which must be one of `kinds`. */
+  expect<K extends CpKind>(index: number, ...kinds: K[]): Extract<CpEntry, { kind: K }> {
+    const e = this.get(index);
+    if (!(kinds as string[]).includes(e.kind)) {
+      throw new MegasplitError(ErrorCodes.CP_KIND, `constant-pool entry ${index} is ${e.kind}, expected ${kinds.join(" or ")}`, this.where);
+    }
+    return e as Extract<CpEntry, { kind: K }>;
+  }
+
+  utf8(index: number): string {
+    return this.expect(index, "Utf8").value;
+  }
+
+  /** The internal name of a Class entry (`java/lang/String`, or an array descriptor). */
+  className(index: number): string {
+    return this.utf8(this.expect(index, "Class").nameIndex);
+  }
+
+  nameAndType(index: number): { name: string; descriptor: string } {
+    const nt = this.expect(index, "NameAndType");
+    return { name: this.utf8(nt.nameIndex), descriptor: this.utf8(nt.descriptorIndex) };
+  }
+
+  memberRef(index: number): MemberRef {
+    const r = this.expect(index, "Fieldref", "Methodref", "InterfaceMethodref");
+    return { owner: this.className(r.classIndex), ...this.nameAndType(r.nameAndTypeIndex) };
+  }
+
+  /** Validates every reference between entries (JVMS 4.4 structural constraints). */
+  validate(): void {
+    for (let i = 1; i < this.entries.length; i++) {
+      const e = this.entries[i];
+      if (e === undefined) continue;
+      switch (e.kind) {
+        case "Class":
+        case "Module":
+        case "Package":
+          this.expect(e.nameIndex, "Utf8");
+          break;
+        case "String":
+          this.expect(e.stringIndex, "Utf8");
+          break;
+        case "Fieldref":
+        case "Methodref":
+        case "InterfaceMethodref":
+          this.expect(e.classIndex, "Class");
+          this.expect(e.nameAndTypeIndex, "NameAndType");
+          break;
+        case "NameAndType":
+          this.expect(e.nameIndex, "Utf8");
+          this.expect(e.descriptorIndex, "Utf8");
+          break;
+        case "MethodHandle":
+          if (e.referenceKind < 1 || e.referenceKind > 9) {
+            throw new MegasplitError(ErrorCodes.CP_KIND, `MethodHandle ${i} has reference kind ${e.referenceKind}`, this.where);
+          }
+          if (e.referenceKind <= 4) this.expect(e.referenceIndex, "Fieldref");
+          else this.expect(e.referenceIndex, "Methodref", "InterfaceMethodref");
+          break;
+        case "MethodType":
+          this.expect(e.descriptorIndex, "Utf8");
+          break;
+        case "Dynamic":
+        case "InvokeDynamic":
+          this.expect(e.nameAndTypeIndex, "NameAndType");
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  // ---- building ----
+
+  /** Appends `e` unless an equal entry exists; returns its index. */
+  add(e: CpEntry): number {
+    const keys = this.keyMap();
+    const k = keyOf(e);
+    const found = keys.get(k);
+    if (found !== undefined) return found;
+    const wide = e.kind === "Long" || e.kind === "Double";
+    const index = this.entries.length;
+    if (index + (wide ? 2 : 1) > MAX_CP_SLOTS + 1) {
+      throw new MegasplitError(ErrorCodes.CP_OVERFLOW, `the constant pool would exceed ${MAX_CP_SLOTS} entries`, this.where);
+    }
+    this.entries.push(e);
+    if (wide) this.entries.push(undefined);
+    keys.set(k, index);
+    return index;
+  }
+
+  addUtf8(s: string): number {
+    return this.add({ kind: "Utf8", value: s, bytes: encodeModifiedUtf8(s) });
+  }
+  addClass(internalName: string): number {
+    return this.add({ kind: "Class", nameIndex: this.addUtf8(internalName) });
+  }
+  addString(s: string): number {
+    return this.add({ kind: "String", stringIndex: this.addUtf8(s) });
+  }
+  addInteger(v: number): number {
+    return this.add({ kind: "Integer", value: v | 0 });
+  }
+  addFloatBits(bits: number): number {
+    return this.add({ kind: "Float", bits: bits | 0 });
+  }
+  addLong(v: bigint): number {
+    return this.add({ kind: "Long", value: BigInt.asIntN(64, v) });
+  }
+  addDoubleBits(bits: bigint): number {
+    return this.add({ kind: "Double", bits: BigInt.asIntN(64, bits) });
+  }
+  addNameAndType(name: string, descriptor: string): number {
+    return this.add({ kind: "NameAndType", nameIndex: this.addUtf8(name), descriptorIndex: this.addUtf8(descriptor) });
+  }
+  addMemberRef(kind: "Fieldref" | "Methodref" | "InterfaceMethodref", owner: string, name: string, descriptor: string): number {
+    return this.add({ kind, classIndex: this.addClass(owner), nameAndTypeIndex: this.addNameAndType(name, descriptor) });
+  }
+  addMethodType(descriptor: string): number {
+    return this.add({ kind: "MethodType", descriptorIndex: this.addUtf8(descriptor) });
+  }
+  addMethodHandle(referenceKind: number, referenceIndex: number): number {
+    return this.add({ kind: "MethodHandle", referenceKind, referenceIndex });
+  }
+
+  /** A deep-enough copy: entries are immutable, so sharing them is safe. */
+  clone(): ConstantPool {
+    const c = new ConstantPool(this.entries.slice());
+    c.where = this.where;
+    return c;
+  }
+
+  private keyMap(): Map<string, number> {
+    if (this.keys) return this.keys;
+    const m = new Map<string, number>();
+    for (let i = 1; i < this.entries.length; i++) {
+      const e = this.entries[i];
+      if (e === undefined) continue;
+      const k = keyOf(e);
+      if (!m.has(k)) m.set(k, i);
+    }
+    this.keys = m;
+    return m;
+  }
+}
+
+function keyOf(e: CpEntry): string {
+  switch (e.kind) {
+    case "Utf8":
+      // Key on the exact bytes: two encodings of one string are different entries.
+      return `U${Buffer.from(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength).toString("latin1")}`;
+    case "Integer":
+      return `I${e.value}`;
+    case "Float":
+      return `F${e.bits}`;
+    case "Long":
+      return `J${e.value}`;
+    case "Double":
+      return `D${e.bits}`;
+    case "Class":
+      return `C${e.nameIndex}`;
+    case "String":
+      return `S${e.stringIndex}`;
+    case "Module":
+      return `M${e.nameIndex}`;
+    case "Package":
+      return `P${e.nameIndex}`;
+    case "Fieldref":
+    case "Methodref":
+    case "InterfaceMethodref":
+      return `${e.kind}${e.classIndex}.${e.nameAndTypeIndex}`;
+    case "NameAndType":
+      return `N${e.nameIndex}.${e.descriptorIndex}`;
+    case "MethodHandle":
+      return `H${e.referenceKind}.${e.referenceIndex}`;
+    case "MethodType":
+      return `T${e.descriptorIndex}`;
+    case "Dynamic":
+    case "InvokeDynamic":
+      return `${e.kind}${e.bootstrapMethodAttrIndex}.${e.nameAndTypeIndex}`;
+  }
+}
+
+export { decodeModifiedUtf8, encodeModifiedUtf8 };

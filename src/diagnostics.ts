@@ -1,0 +1,148 @@
+/**
+ * User-facing errors and warnings: values with a stable code and a location.
+ *
+ * Bad input (a truncated class, a hostile zip path, a branch into the middle of an
+ * instruction) is never a crash: readers throw a {@link MegasplitError} carrying one
+ * {@link Diagnostic}, and bundle-level drivers catch it, attach the entry name, keep
+ * going with the rest of the bundle and report every diagnostic together.
+ * Broken internal invariants are bugs and use {@link assert} / {@link unreachable}.
+ *
+ * The codes are stable: tests and users match on them. `docs/errors.md` lists them.
+ */
+
+export const ErrorCodes = {
+  /** The class file ends before a structure it announces is complete. */
+  TRUNCATED: "E_TRUNCATED",
+  /** The first four bytes are not 0xCAFEBABE. */
+  BAD_MAGIC: "E_BAD_MAGIC",
+  /** A major version outside 45..69. */
+  BAD_VERSION: "E_BAD_VERSION",
+  /** Bytes remain after the last attribute of the class. */
+  TRAILING_BYTES: "E_TRAILING_BYTES",
+  /** A constant-pool tag that JVMS 4.4 does not define. */
+  CP_TAG: "E_CP_TAG",
+  /** A constant-pool index that is zero, past the end, or the unusable slot after a long/double. */
+  CP_INDEX: "E_CP_INDEX",
+  /** A constant-pool index that names an entry of the wrong kind. */
+  CP_KIND: "E_CP_KIND",
+  /** Adding a constant would take the pool past 65,535 entries. */
+  CP_OVERFLOW: "E_CP_OVERFLOW",
+  /** An attribute_length that overruns its enclosing structure or disagrees with the content. */
+  ATTR_LENGTH: "E_ATTR_LENGTH",
+  /** An opcode byte that JVMS 6.5 does not define. */
+  BAD_OPCODE: "E_BAD_OPCODE",
+  /** A branch, switch, handler, line or local-variable offset that is not an instruction boundary. */
+  BRANCH_TARGET: "E_BRANCH_TARGET",
+  /** An instruction operand out of its legal range (a bad newarray type, a zero dimension count...). */
+  BAD_OPERAND: "E_BAD_OPERAND",
+  /** A method whose encoded bytecode is longer than the JVM's 65,535-byte limit. */
+  CODE_TOO_LARGE: "E_CODE_TOO_LARGE",
+  /** A zip entry whose name is absolute or climbs out with `..`. */
+  ZIP_PATH: "E_ZIP_PATH",
+  /** A zip archive that cannot be read. */
+  ZIP_CORRUPT: "E_ZIP_CORRUPT",
+  /** A file that cannot be read or written. */
+  IO: "E_IO",
+  /** Text given to the assembler that it cannot parse. */
+  ASM_SYNTAX: "E_ASM_SYNTAX",
+  /** A bad command-line request (unknown method, impossible option). */
+  USAGE: "E_USAGE",
+  /** A known attribute whose content is malformed; it is kept as raw bytes. */
+  ATTR_MALFORMED: "W_ATTR_MALFORMED",
+  /** A signed jar had classes changed; its signature files were removed. */
+  SIGNATURE_REMOVED: "W_SIGNATURE_REMOVED",
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+/** Where a diagnostic applies. Every part is optional; the more the better. */
+export interface Location {
+  /** The bundle (jar, directory or file path). */
+  bundle?: string;
+  /** The entry inside the bundle (zip entry name or relative path). */
+  entry?: string;
+  /** The internal class name, when known. */
+  className?: string;
+  /** `name` + `descriptor` of the method, when known. */
+  method?: string;
+  /** Bytecode offset inside the method. */
+  pc?: number;
+  /** Byte offset inside the class file (or the zip archive). */
+  offset?: number;
+  /** Line in a text input (the assembler). */
+  line?: number;
+}
+
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  code: ErrorCode;
+  severity: Severity;
+  message: string;
+  location: Location;
+}
+
+/** The one exception type for bad input. Carries a diagnostic; never a bug. */
+export class MegasplitError extends Error {
+  readonly diagnostic: Diagnostic;
+  constructor(code: ErrorCode, message: string, location: Location = {}, severity: Severity = "error") {
+    super(`${code}: ${message}${formatLocationSuffix(location)}`);
+    this.name = "MegasplitError";
+    this.diagnostic = { code, severity, message, location };
+  }
+  get code(): ErrorCode {
+    return this.diagnostic.code;
+  }
+  /** The same error with more location filled in (outer layers know the entry, the class...). */
+  within(extra: Location): MegasplitError {
+    return new MegasplitError(this.diagnostic.code, this.diagnostic.message, { ...extra, ...this.diagnostic.location }, this.diagnostic.severity);
+  }
+}
+
+export function fail(code: ErrorCode, message: string, location: Location = {}): never {
+  throw new MegasplitError(code, message, location);
+}
+
+export function warning(code: ErrorCode, message: string, location: Location = {}): Diagnostic {
+  return { code, severity: "warning", message, location };
+}
+
+export function formatLocation(loc: Location): string {
+  const parts: string[] = [];
+  if (loc.bundle !== undefined) parts.push(loc.bundle);
+  if (loc.entry !== undefined) parts.push(loc.entry);
+  if (loc.className !== undefined) parts.push(`class ${loc.className}`);
+  if (loc.method !== undefined) parts.push(`method ${loc.method}`);
+  if (loc.pc !== undefined) parts.push(`pc ${loc.pc}`);
+  if (loc.offset !== undefined) parts.push(`offset ${loc.offset}`);
+  if (loc.line !== undefined) parts.push(`line ${loc.line}`);
+  return parts.join(", ");
+}
+
+function formatLocationSuffix(loc: Location): string {
+  const s = formatLocation(loc);
+  return s ? ` (${s})` : "";
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = formatLocation(d.location);
+  return `${d.severity} ${d.code}: ${d.message}${where ? ` [${where}]` : ""}`;
+}
+
+/** Turns anything thrown while handling one input into a diagnostic, or rethrows a bug. */
+export function asDiagnostic(e: unknown, where: Location): Diagnostic {
+  if (e instanceof MegasplitError) return e.within(where).diagnostic;
+  throw e;
+}
+
+export class AssertionError extends Error {
+  override name = "AssertionError";
+}
+
+export function assert(cond: unknown, message = "assertion failed"): asserts cond {
+  if (!cond) throw new AssertionError(message);
+}
+
+export function unreachable(x: never, message = "unreachable"): never {
+  throw new AssertionError(`${message}: ${JSON.stringify(x)}`);
+}
