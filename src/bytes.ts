@@ -91,31 +91,38 @@ export class ByteWriter {
   }
 
   u1(v: number): this {
-    this.buf[this.ensure(1)] = v & 0xff;
+    const p = this.ensure(1);
+    this.buf[p] = v & 0xff;
     return this;
   }
   u2(v: number): this {
-    this.view.setUint16(this.ensure(2), v & 0xffff);
+    const p = this.ensure(2);
+    this.view.setUint16(p, v & 0xffff);
     return this;
   }
   s2(v: number): this {
-    this.view.setInt16(this.ensure(2), v);
+    const p = this.ensure(2);
+    this.view.setInt16(p, v);
     return this;
   }
   u4(v: number): this {
-    this.view.setUint32(this.ensure(4), v >>> 0);
+    const p = this.ensure(4);
+    this.view.setUint32(p, v >>> 0);
     return this;
   }
   s4(v: number): this {
-    this.view.setInt32(this.ensure(4), v | 0);
+    const p = this.ensure(4);
+    this.view.setInt32(p, v | 0);
     return this;
   }
   s8(v: bigint): this {
-    this.view.setBigInt64(this.ensure(8), BigInt.asIntN(64, v));
+    const p = this.ensure(8);
+    this.view.setBigInt64(p, BigInt.asIntN(64, v));
     return this;
   }
   bytes(b: Uint8Array): this {
-    this.buf.set(b, this.ensure(b.length));
+    const p = this.ensure(b.length); // may reallocate `buf`: read it afterwards
+    this.buf.set(b, p);
     return this;
   }
   /** Overwrites a u2 already written at `at` (for lengths known only afterwards). */
