@@ -1,0 +1,380 @@
+/**
+ * Jar and zip archives: reading into a {@link Bundle}, writing one back, and the
+ * jar-signature rule.
+ *
+ * Reading uses yauzl on the whole archive in memory, with our own name checks
+ * (yauzl's `decodeStrings` would abort the whole archive on the first hostile
+ * name; we want one E_ZIP_PATH per bad entry and the rest kept). Each entry's raw
+ * compressed bytes are read with `decodeFileData: false` and inflated here, and
+ * size and CRC are checked, so a damaged entry is one E_ZIP_CORRUPT, not a crash.
+ *
+ * Writing assembles the archive with fflate's streaming `Zip`, feeding it custom
+ * `ZipInputFile`s that carry the original compressed bytes, method and CRC for
+ * untouched entries (changed entries are deflated again if they were deflated,
+ * stored if stored). fflate always emits data descriptors (which the JDK's
+ * `ZipInputStream` rejects on stored entries), writes DOS times from local-time
+ * `Date`s, and has no archive comment or raw extra fields; so a linear finishing
+ * pass ({@link finishArchive}) re-emits every header from the entry metadata:
+ * exact DOS words, raw names, extras and comments, no descriptors, and the archive
+ * comment. Output depends only on the bundle (no clock, no environment), so the
+ * same bundle gives the same bytes. Cost: O(archive size) plus deflate of changed
+ * entries. Spec: PKWARE APPNOTE 6.3.x sections 4.3 and 4.4; JAR File Specification
+ * ("Signed JAR File").
+ */
+import { deflateSync, Zip, type ZipInputFile } from "fflate";
+import { crc32, inflateRawSync } from "node:zlib";
+import yauzl from "yauzl";
+import { ErrorCodes, warning, type Diagnostic } from "../diagnostics.js";
+import { isClassEntry, type Bundle, type BundleEntry, type ZipEntryMeta } from "./bundle.js";
+
+const STORED = 0;
+const DEFLATED = 8;
+const FLAG_ENCRYPTED = 0x1;
+const FLAG_DATA_DESCRIPTOR = 0x8;
+const FLAG_UTF8 = 0x800;
+/** 1980-01-01 00:00:00, the DOS epoch: the timestamp of entries that never had one. */
+const DOS_EPOCH_DATE = (1 << 5) | 1;
+const DOS_EPOCH_TIME = 0;
+
+// ---------------------------------------------------------------------------
+// Names
+
+/**
+ * Why a zip entry name is unsafe to extract, or undefined when it is fine.
+ * Backslashes are read as separators for this check only (a Windows extractor
+ * would), so `..\x` and `\x` are rejected while `a\b.txt` is kept as named.
+ */
+export function zipPathProblem(name: string): string | undefined {
+  if (name.length === 0) return "empty name";
+  if (name.includes("\0")) return "NUL character in name";
+  const slashed = name.replace(/\\/g, "/");
+  if (slashed.startsWith("/")) return "absolute path";
+  if (/^[A-Za-z]:/.test(slashed)) return "drive-letter path";
+  if (slashed.split("/").includes("..")) return "path climbs out with '..'";
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// DOS time
+
+/**
+ * The local-time `Date` fflate needs for `mtime`. Only a stand-in: fflate would
+ * re-derive DOS words through the host time zone (and DST gaps or invalid fields
+ * would not survive), so {@link finishArchive} writes the exact words afterwards.
+ */
+function dosToLocalDate(dosDate: number, dosTime: number): Date {
+  const year = Math.min(2099, 1980 + (dosDate >>> 9));
+  const month = Math.min(12, Math.max(1, (dosDate >>> 5) & 15));
+  const day = Math.max(1, dosDate & 31);
+  return new Date(year, month - 1, day, Math.min(23, dosTime >>> 11), Math.min(59, (dosTime >>> 5) & 63), Math.min(59, (dosTime & 31) * 2));
+}
+
+/** The UTC `Date` a pair of DOS words denotes, for display (DOS times carry no zone). */
+export function dosToUtcDate(dosDate: number, dosTime: number): Date {
+  return new Date(Date.UTC(1980 + (dosDate >>> 9), ((dosDate >>> 5) & 15) - 1, dosDate & 31, dosTime >>> 11, (dosTime >>> 5) & 63, (dosTime & 31) * 2));
+}
+
+/** DOS words for a UTC wall-clock time (seconds round down to even). */
+export function utcDateToDos(d: Date): { dosDate: number; dosTime: number } {
+  const y = d.getUTCFullYear() - 1980;
+  if (y < 0 || y > 127) throw new RangeError(`year ${d.getUTCFullYear()} is outside the DOS range 1980..2107`);
+  return {
+    dosDate: (y << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
+    dosTime: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >>> 1),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+export interface ReadResult {
+  bundle: Bundle;
+  diagnostics: Diagnostic[];
+}
+
+function u8(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+const utf8 = new TextDecoder("utf-8");
+
+async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Reads a zip archive held in memory. `source` names it in diagnostics. */
+export async function readJar(bytes: Uint8Array, source: string): Promise<ReadResult> {
+  const diagnostics: Diagnostic[] = [];
+  const entries: BundleEntry[] = [];
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const corrupt = (message: string, entry?: string, offset?: number) =>
+    diagnostics.push({
+      code: ErrorCodes.ZIP_CORRUPT,
+      severity: "error",
+      message,
+      location: { bundle: source, ...(entry !== undefined ? { entry } : {}), ...(offset !== undefined ? { offset } : {}) },
+    });
+
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromBufferPromise(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
+  } catch (e) {
+    corrupt(`not a readable zip archive: ${errorText(e)}`, undefined, 0);
+    return { bundle: { kind: "jar", source, entries }, diagnostics };
+  }
+  const archiveComment = u8(zip.comment as unknown as Buffer);
+  try {
+    for await (const entry of zip.eachEntry()) {
+      // With decodeStrings off, yauzl hands names and comments over as raw bytes.
+      const rawName = entry.fileName as unknown as Buffer;
+      const name = utf8.decode(rawName);
+      const offset = entry.relativeOffsetOfLocalHeader;
+      const problem = zipPathProblem(name);
+      if (problem !== undefined) {
+        diagnostics.push({
+          code: ErrorCodes.ZIP_PATH,
+          severity: "error",
+          message: `unsafe entry name ${JSON.stringify(name)} (${problem}); entry skipped`,
+          location: { bundle: source, entry: name, offset },
+        });
+        continue;
+      }
+      if (entry.generalPurposeBitFlag & FLAG_ENCRYPTED) {
+        corrupt("encrypted entry; skipped", name, offset);
+        continue;
+      }
+      if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+        corrupt(`unsupported compression method ${entry.compressionMethod}; entry skipped`, name, offset);
+        continue;
+      }
+      try {
+        const local = await zip.readLocalFileHeaderPromise(entry, { minimal: false });
+        const compressed = u8(await collect(await zip.openReadStreamPromise(entry, { decodeFileData: false })));
+        const data = entry.compressionMethod === STORED ? compressed : u8(inflateRawSync(compressed));
+        if (data.length !== entry.uncompressedSize) {
+          corrupt(`size ${data.length} does not match the recorded ${entry.uncompressedSize}; entry skipped`, name, offset);
+          continue;
+        }
+        if (crc32(data) !== entry.crc32) {
+          corrupt("CRC-32 mismatch; entry skipped", name, offset);
+          continue;
+        }
+        const meta: ZipEntryMeta = {
+          compression: entry.compressionMethod,
+          crc32: entry.crc32,
+          dosTime: entry.lastModFileTime,
+          dosDate: entry.lastModFileDate,
+          flags: entry.generalPurposeBitFlag,
+          versionMadeBy: entry.versionMadeBy,
+          versionNeeded: entry.versionNeededToExtract,
+          internalAttributes: entry.internalFileAttributes,
+          externalAttributes: entry.externalFileAttributes,
+          extra: u8(entry.extraFieldRaw),
+          localExtra: u8(local.extraField),
+          comment: u8(entry.fileComment as unknown as Buffer),
+        };
+        entries.push({ name, data, zip: meta, compressed, modified: false });
+      } catch (e) {
+        corrupt(`cannot read entry: ${errorText(e)}; entry skipped`, name, offset);
+      }
+    }
+  } catch (e) {
+    // The central directory itself is damaged: keep what was read, report where we stopped.
+    corrupt(`central directory unreadable: ${errorText(e)}`, undefined, zip.readEntryCursor as unknown as number);
+  } finally {
+    zip.close();
+  }
+  return { bundle: { kind: "jar", source, entries, comment: archiveComment }, diagnostics };
+}
+
+// ---------------------------------------------------------------------------
+// Signatures
+
+/** `META-INF/X.SF`, `.RSA`, `.DSA`, `.EC` and `META-INF/SIG-*`, as the JDK recognises them (case-insensitive, top level of META-INF). */
+export function isSignatureFile(name: string): boolean {
+  const upper = name.toUpperCase();
+  if (!upper.startsWith("META-INF/")) return false;
+  const rest = upper.slice("META-INF/".length);
+  if (rest.length === 0 || rest.includes("/")) return false;
+  return /\.(SF|RSA|DSA|EC)$/.test(rest) || rest.startsWith("SIG-");
+}
+
+/** Names of the signature files in a bundle, in bundle order. */
+export function signatureFilesToDrop(bundle: Bundle): string[] {
+  return bundle.entries.filter((e) => isSignatureFile(e.name)).map((e) => e.name);
+}
+
+/**
+ * When any class entry was modified, signature files no longer match: removes them
+ * and warns W_SIGNATURE_REMOVED. The manifest's per-entry digests are left alone;
+ * without signature files the JDK does not check them. Unchanged bundles are
+ * returned as they are.
+ */
+export function dropSignaturesIfClassesChanged(bundle: Bundle): { bundle: Bundle; diagnostics: Diagnostic[] } {
+  const drop = signatureFilesToDrop(bundle);
+  if (drop.length === 0 || !bundle.entries.some((e) => e.modified && isClassEntry(e))) return { bundle, diagnostics: [] };
+  const dropped = new Set(drop);
+  return {
+    bundle: { ...bundle, entries: bundle.entries.filter((e) => !dropped.has(e.name)) },
+    diagnostics: [
+      warning(ErrorCodes.SIGNATURE_REMOVED, `classes were changed in a signed jar; removed ${drop.join(", ")}`, {
+        ...(bundle.source !== undefined ? { bundle: bundle.source } : {}),
+      }),
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+const utf8Encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+/** Everything the finishing pass writes for one entry, besides the data fflate placed. */
+interface EntryHeader {
+  name: Uint8Array;
+  compression: number;
+  crc: number;
+  size: number;
+  flags: number;
+  dosTime: number;
+  dosDate: number;
+  versionMadeBy: number;
+  versionNeeded: number;
+  internalAttributes: number;
+  externalAttributes: number;
+  extra: Uint8Array;
+  localExtra: Uint8Array;
+  comment: Uint8Array;
+}
+
+/** The bytes to store for an entry: the original compressed bytes when still valid, else fresh ones. */
+function encodeEntry(entry: BundleEntry): { header: EntryHeader; compressed: Uint8Array } {
+  const name = utf8Encoder.encode(entry.name);
+  const nonAscii = name.length !== entry.name.length;
+  const crc = crc32(entry.data);
+  const z = entry.zip;
+  const isDir = entry.name.endsWith("/");
+  const compression = z ? z.compression : isDir ? STORED : DEFLATED;
+  let compressed: Uint8Array;
+  if (z && entry.compressed && crc === z.crc32 && !entry.modified) {
+    compressed = entry.compressed;
+  } else {
+    compressed = compression === DEFLATED ? deflateSync(entry.data) : entry.data;
+  }
+  const header: EntryHeader = {
+    name,
+    compression,
+    crc,
+    size: entry.data.length,
+    flags: ((z ? z.flags : 0) & ~FLAG_DATA_DESCRIPTOR & 0xffff) | (nonAscii ? FLAG_UTF8 : 0),
+    dosTime: z ? z.dosTime : DOS_EPOCH_TIME,
+    dosDate: z ? z.dosDate : DOS_EPOCH_DATE,
+    versionMadeBy: z ? z.versionMadeBy : 20,
+    versionNeeded: z ? z.versionNeeded : compression === DEFLATED ? 20 : 10,
+    internalAttributes: z ? z.internalAttributes : 0,
+    externalAttributes: z ? z.externalAttributes : 0,
+    extra: z ? z.extra : EMPTY,
+    localExtra: z ? z.localExtra : EMPTY,
+    comment: z ? z.comment : EMPTY,
+  };
+  return { header, compressed };
+}
+
+/** Encodes a bundle as a zip archive. Deterministic: same bundle, same bytes. */
+export function encodeJar(bundle: Bundle): Uint8Array {
+  if (bundle.entries.length > 0xffff) throw new RangeError(`${bundle.entries.length} entries need zip64, which megasplit does not write`);
+  const headers: EntryHeader[] = [];
+  const chunks: Uint8Array[] = [];
+  let failure: Error | null = null;
+  const zip = new Zip((err, chunk) => {
+    if (err) failure = err;
+    else chunks.push(chunk);
+  });
+  for (const entry of bundle.entries) {
+    const { header, compressed } = encodeEntry(entry);
+    headers.push(header);
+    const file: ZipInputFile = {
+      filename: entry.name,
+      size: header.size,
+      crc: header.crc,
+      compression: header.compression,
+      mtime: dosToLocalDate(header.dosDate, header.dosTime),
+      attrs: header.externalAttributes,
+      os: header.versionMadeBy >>> 8,
+    };
+    zip.add(file);
+    // fflate installs ondata in add(); one final chunk carries the whole entry.
+    file.ondata!(null, compressed as Uint8Array<ArrayBuffer>, true);
+  }
+  zip.end();
+  if (failure) throw failure;
+  return finishArchive(concat(chunks), headers, bundle.comment ?? EMPTY);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) out.set(p, o), (o += p.length);
+  return out;
+}
+
+/**
+ * Re-emits fflate's archive with exact headers: takes each entry's data from where
+ * fflate placed it (found through fflate's central directory) and writes local
+ * headers without data descriptors, central headers and the end record from
+ * `headers`. O(archive size).
+ */
+function finishArchive(assembled: Uint8Array, headers: EntryHeader[], archiveComment: Uint8Array): Uint8Array {
+  const src = new DataView(assembled.buffer, assembled.byteOffset, assembled.byteLength);
+  const eocd = assembled.length - 22;
+  if (src.getUint32(eocd, true) !== 0x06054b50) throw new Error("fflate produced no end-of-central-directory record");
+  let cd = src.getUint32(eocd + 16, true);
+  let total = 22 + archiveComment.length;
+  const data: Uint8Array[] = [];
+  for (const h of headers) {
+    if (src.getUint32(cd, true) !== 0x02014b50) throw new Error("unexpected layout of fflate's central directory");
+    const csize = src.getUint32(cd + 20, true);
+    const localAt = src.getUint32(cd + 42, true);
+    const start = localAt + 30 + src.getUint16(localAt + 26, true) + src.getUint16(localAt + 28, true);
+    data.push(assembled.subarray(start, start + csize));
+    cd += 46 + src.getUint16(cd + 28, true) + src.getUint16(cd + 30, true) + src.getUint16(cd + 32, true);
+    total += 30 + h.name.length + h.localExtra.length + csize + 46 + h.name.length + h.extra.length + h.comment.length;
+  }
+  const out = new Uint8Array(total);
+  const v = new DataView(out.buffer);
+  let p = 0;
+  const u16 = (x: number) => (v.setUint16(p, x, true), (p += 2));
+  const u32 = (x: number) => (v.setUint32(p, x >>> 0, true), (p += 4));
+  const bytes = (b: Uint8Array) => (out.set(b, p), (p += b.length));
+  const offsets: number[] = [];
+  headers.forEach((h, i) => {
+    offsets.push(p);
+    u32(0x04034b50);
+    u16(h.versionNeeded), u16(h.flags), u16(h.compression), u16(h.dosTime), u16(h.dosDate);
+    u32(h.crc), u32(data[i]!.length), u32(h.size);
+    u16(h.name.length), u16(h.localExtra.length);
+    bytes(h.name), bytes(h.localExtra), bytes(data[i]!);
+  });
+  const cdStart = p;
+  headers.forEach((h, i) => {
+    u32(0x02014b50);
+    u16(h.versionMadeBy), u16(h.versionNeeded), u16(h.flags), u16(h.compression), u16(h.dosTime), u16(h.dosDate);
+    u32(h.crc), u32(data[i]!.length), u32(h.size);
+    u16(h.name.length), u16(h.extra.length), u16(h.comment.length);
+    u16(0), u16(h.internalAttributes), u32(h.externalAttributes), u32(offsets[i]!);
+    bytes(h.name), bytes(h.extra), bytes(h.comment);
+  });
+  const cdSize = p - cdStart;
+  u32(0x06054b50), u16(0), u16(0), u16(headers.length), u16(headers.length), u32(cdSize), u32(cdStart), u16(archiveComment.length);
+  bytes(archiveComment);
+  return out;
+}

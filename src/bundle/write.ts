@@ -1,0 +1,66 @@
+/**
+ * `writeBundle`: writes a bundle as a jar, a directory tree or a single class
+ * file, always atomically (see `atomic.ts`; directories are written file by file,
+ * see `directory.ts` for why).
+ *
+ * Jar output keeps entry order, names, DOS timestamps, comments, extra fields and
+ * the archive comment, and reuses the original compressed bytes of every entry
+ * whose data is unchanged (`jar.ts`). A directory or class bundle written as a jar
+ * gets deflated entries dated 1980-01-01 (no clock is read: output is
+ * deterministic). Signature handling is the caller's decision
+ * (`dropSignaturesIfClassesChanged`), because only it knows what it changed.
+ */
+import { ErrorCodes, fail, MegasplitError, unreachable } from "../diagnostics.js";
+import { isDirectoryEntry, type Bundle, type BundleKind } from "./bundle.js";
+import { writeFileAtomic } from "./atomic.js";
+import { writeDirectory } from "./directory.js";
+import { encodeJar } from "./jar.js";
+
+export interface WriteOptions {
+  kind: BundleKind;
+}
+
+function ioMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function writeBundle(bundle: Bundle, outPath: string, options: WriteOptions): Promise<void> {
+  const where = { bundle: outPath };
+  switch (options.kind) {
+    case "jar": {
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeJar(bundle);
+      } catch (e) {
+        if (e instanceof RangeError) fail(ErrorCodes.IO, `cannot encode jar: ${e.message}`, where);
+        throw e;
+      }
+      try {
+        await writeFileAtomic(outPath, bytes);
+      } catch (e) {
+        fail(ErrorCodes.IO, `cannot write jar: ${ioMessage(e)}`, where);
+      }
+      return;
+    }
+    case "directory":
+      try {
+        await writeDirectory(bundle, outPath);
+      } catch (e) {
+        if (e instanceof MegasplitError) throw e;
+        fail(ErrorCodes.IO, `cannot write directory: ${ioMessage(e)}`, where);
+      }
+      return;
+    case "class": {
+      const files = bundle.entries.filter((e) => !isDirectoryEntry(e));
+      if (files.length !== 1) fail(ErrorCodes.USAGE, `a single-class output needs exactly one entry, the bundle has ${files.length}`, where);
+      try {
+        await writeFileAtomic(outPath, files[0]!.data);
+      } catch (e) {
+        fail(ErrorCodes.IO, `cannot write class file: ${ioMessage(e)}`, where);
+      }
+      return;
+    }
+    default:
+      unreachable(options.kind, "unknown bundle kind");
+  }
+}
