@@ -1,0 +1,477 @@
+/**
+ * Encodes a {@link MethodBody} back into a Code attribute (JVMS 4.7.3, instruction
+ * formats of JVMS 6.5), choosing the shortest form of every instruction and laying
+ * out branches by iterative relaxation.
+ *
+ * Forms: xload/xstore with index <= 3 become xload_n/xstore_n; an index > 255 (or
+ * an iinc whose index > 255 or delta outside s1) takes `wide`; ldc with index > 255
+ * becomes ldc_w. A goto/jsr whose distance does not fit s2 becomes goto_w/jsr_w; a
+ * conditional that does not fit becomes the inverted conditional jumping 8 bytes
+ * forward over a goto_w to the target (ifeq <-> ifne, ifnull <-> ifnonnull, ...).
+ * Widening decisions are sticky: every iteration lays out the code with the
+ * current decisions (switch padding recomputed from each switch's offset), then
+ * widens every short branch that is out of range; the set of wide branches only
+ * grows, so it terminates after at most (number of branches + 1) iterations, and in
+ * practice after one or two.
+ *
+ * Nested attributes are written in a fixed order: LineNumberTable (if the body has
+ * `line` nodes), LocalVariableTable, LocalVariableTypeTable (if present),
+ * StackMapTable (if `hasStackMapTable`), then `otherAttributes` as they are.
+ * Attribute names come from `cp.addUtf8`, which may grow the pool.
+ *
+ * StackMapTable frames keep their recorded form; only `offsetDelta` is recomputed
+ * (first frame: its offset; later ones: offset - previous - 1). The classfile
+ * model has no separate extended forms: the class writer picks the encoding at
+ * write time (a `same` frame with offsetDelta > 63 is written as
+ * same_frame_extended, a `same_locals_1_stack_item` with offsetDelta > 63 as
+ * same_locals_1_stack_item_frame_extended).
+ *
+ * Positions with nothing after them: `line` and `frame` nodes after the last
+ * instruction describe no instruction and are dropped.
+ *
+ * Limits: code_length is u4 in memory and not limited here (the class writer
+ * refuses more than 65,535 bytes). Exception-table, LineNumberTable and
+ * LocalVariable(Type)Table pcs and lengths, and frame offset deltas, are u2 in
+ * the attribute model: a value above 65,535 is E_CODE_TOO_LARGE.
+ *
+ * Errors in the body (E_BRANCH_TARGET for a label that is referenced but never
+ * placed, placed twice, or two frames at one offset; E_BAD_OPCODE / E_BAD_OPERAND
+ * for an opcode or operand that its node kind cannot carry) are MegasplitErrors,
+ * since bodies also come from the text assembler.
+ *
+ * Cost: one classification pass over the nodes, O(nodes) per relaxation
+ * iteration on typed arrays, one pass writing into an exactly sized Uint8Array.
+ */
+import type { Attribute, CodeAttribute, ExceptionTableEntry, LineNumberEntry, LocalVariableEntry, StackMapFrame, VerificationType } from "../classfile/model.js";
+import type { ConstantPool } from "../classfile/constant-pool.js";
+import { ErrorCodes, MegasplitError, type ErrorCode, type Location } from "../diagnostics.js";
+import type { FrameNode, FrameType, LocalVariable, MethodBody } from "./model.js";
+import { FORMAT_CODE, Fmt, OPCODES, Op, invertCondition } from "./opcodes.js";
+import { decodeBody } from "./decode.js";
+
+export interface EncodeOptions {
+  /** Attached to every error (class, method...). */
+  where?: Location;
+}
+
+/** Node layout classes for the relaxation loop. */
+const PSEUDO = 0;
+const FIXED = 1;
+const JUMP = 2;
+const TABLESWITCH = 3;
+const LOOKUPSWITCH = 4;
+
+const U2_MAX = 0xffff;
+
+export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptions = {}): CodeAttribute {
+  const where = opts.where ?? {};
+  const fail = (errorCode: ErrorCode, message: string, pc?: number): never => {
+    throw new MegasplitError(errorCode, message, pc === undefined ? { ...where } : { ...where, pc });
+  };
+  const nodes = body.nodes;
+  const n = nodes.length;
+  const labelCount = body.labelCount;
+
+  // ---- classify: layout class and fixed size of every node ----
+  const layout = new Uint8Array(n);
+  const fixedSize = new Int32Array(n);
+  /** For jumps: 1 if conditional (widens to 8 bytes), 0 for goto/jsr (widens to 5). */
+  const conditional = new Uint8Array(n);
+  const wide = new Uint8Array(n);
+  const jumps: number[] = [];
+  const labelPlaced = new Uint8Array(labelCount);
+  const checkLabel = (label: number, what: string): void => {
+    if (!(label >= 0 && label < labelCount) || labelPlaced[label] === 0) fail(ErrorCodes.BRANCH_TARGET, `${what} refers to label ${label}, which is not placed in the body`);
+  };
+
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    switch (node.kind) {
+      case "label": {
+        const l = node.label;
+        if (!(l >= 0 && l < labelCount)) fail(ErrorCodes.BRANCH_TARGET, `label ${l} is outside 0..${labelCount - 1}`);
+        if (labelPlaced[l] === 1) fail(ErrorCodes.BRANCH_TARGET, `label ${l} is placed twice`);
+        labelPlaced[l] = 1;
+        break;
+      }
+      case "line":
+      case "frame":
+        break;
+      case "simple":
+        if (FORMAT_CODE[node.op] !== Fmt.none) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(node.op)} is not an operand-free instruction`);
+        layout[i] = FIXED;
+        fixedSize[i] = 1;
+        break;
+      case "local": {
+        const { op, index } = node;
+        checkU2(index, "local variable index");
+        const isLoadStore = (op >= Op.ILOAD && op <= Op.ALOAD) || (op >= Op.ISTORE && op <= Op.ASTORE);
+        if (!isLoadStore && op !== Op.RET) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take a local variable index`);
+        layout[i] = FIXED;
+        fixedSize[i] = index <= 3 && isLoadStore ? 1 : index <= 255 ? 2 : 4;
+        break;
+      }
+      case "iinc":
+        checkU2(node.index, "iinc index");
+        if (!(node.delta >= -32768 && node.delta <= 32767)) fail(ErrorCodes.BAD_OPERAND, `iinc delta ${node.delta} does not fit in 16 bits`);
+        layout[i] = FIXED;
+        fixedSize[i] = node.index <= 255 && node.delta >= -128 && node.delta <= 127 ? 3 : 6;
+        break;
+      case "int": {
+        const { op, value } = node;
+        if (op === Op.BIPUSH) {
+          if (!(value >= -128 && value <= 127)) fail(ErrorCodes.BAD_OPERAND, `bipush ${value} does not fit in a byte`);
+          fixedSize[i] = 2;
+        } else if (op === Op.SIPUSH) {
+          if (!(value >= -32768 && value <= 32767)) fail(ErrorCodes.BAD_OPERAND, `sipush ${value} does not fit in 16 bits`);
+          fixedSize[i] = 3;
+        } else if (op === Op.NEWARRAY) {
+          if (!(value >= 4 && value <= 11)) fail(ErrorCodes.BAD_OPERAND, `newarray type ${value} is not 4..11`);
+          fixedSize[i] = 2;
+        } else fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take an immediate int`);
+        layout[i] = FIXED;
+        break;
+      }
+      case "cp": {
+        const { op, index } = node;
+        if (!(index >= 1 && index <= U2_MAX)) fail(ErrorCodes.BAD_OPERAND, `constant-pool index ${index} is not 1..65535`);
+        const f = FORMAT_CODE[op];
+        if (op === Op.LDC || op === Op.LDC_W) fixedSize[i] = index <= 255 ? 2 : 3;
+        else if (f === Fmt.cp_u2) fixedSize[i] = 3;
+        else fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take a constant-pool index`);
+        layout[i] = FIXED;
+        break;
+      }
+      case "invokeinterface":
+        checkU2(node.index, "invokeinterface index");
+        if (!(node.count >= 1 && node.count <= 255)) fail(ErrorCodes.BAD_OPERAND, `invokeinterface count ${node.count} is not 1..255`);
+        layout[i] = FIXED;
+        fixedSize[i] = 5;
+        break;
+      case "invokedynamic":
+        checkU2(node.index, "invokedynamic index");
+        layout[i] = FIXED;
+        fixedSize[i] = 5;
+        break;
+      case "multianewarray":
+        checkU2(node.index, "multianewarray index");
+        if (!(node.dims >= 1 && node.dims <= 255)) fail(ErrorCodes.BAD_OPERAND, `multianewarray dimensions ${node.dims} is not 1..255`);
+        layout[i] = FIXED;
+        fixedSize[i] = 4;
+        break;
+      case "jump": {
+        const op = node.op;
+        if (FORMAT_CODE[op] !== Fmt.branch_s2 && FORMAT_CODE[op] !== Fmt.branch_s4) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} is not a branch`);
+        layout[i] = JUMP;
+        conditional[i] = op === Op.GOTO || op === Op.GOTO_W || op === Op.JSR || op === Op.JSR_W ? 0 : 1;
+        jumps.push(i);
+        break;
+      }
+      case "tableswitch":
+        if (node.targets.length !== node.high - node.low + 1) {
+          fail(ErrorCodes.BAD_OPERAND, `tableswitch ${node.low}..${node.high} has ${node.targets.length} targets`);
+        }
+        layout[i] = TABLESWITCH;
+        break;
+      case "lookupswitch":
+        if (node.keys.length !== node.targets.length) fail(ErrorCodes.BAD_OPERAND, `lookupswitch has ${node.keys.length} keys and ${node.targets.length} targets`);
+        layout[i] = LOOKUPSWITCH;
+        break;
+      default:
+        return unknownNode(node);
+    }
+  }
+  function checkU2(v: number, what: string): void {
+    if (!(v >= 0 && v <= U2_MAX)) fail(ErrorCodes.BAD_OPERAND, `${what} ${v} is not 0..65535`);
+  }
+  for (const i of jumps) {
+    const node = nodes[i]!;
+    if (node.kind === "jump") checkLabel(node.target, mnemonic(node.op));
+  }
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    if (node.kind === "tableswitch" || node.kind === "lookupswitch") {
+      checkLabel(node.defaultTarget, node.kind);
+      for (const t of node.targets) checkLabel(t, node.kind);
+    }
+  }
+
+  // ---- relaxation ----
+  const offsetOf = new Int32Array(n + 1);
+  const labelOffset = new Int32Array(labelCount);
+  let codeLength = 0;
+  for (;;) {
+    let off = 0;
+    for (let i = 0; i < n; i++) {
+      offsetOf[i] = off;
+      switch (layout[i]) {
+        case PSEUDO: {
+          const node = nodes[i]!;
+          if (node.kind === "label") labelOffset[node.label] = off;
+          break;
+        }
+        case FIXED:
+          off += fixedSize[i]!;
+          break;
+        case JUMP:
+          off += wide[i] === 0 ? 3 : conditional[i] === 1 ? 8 : 5;
+          break;
+        case TABLESWITCH: {
+          const node = nodes[i] as { targets: number[] };
+          off += 1 + (3 - (off & 3)) + 12 + 4 * node.targets.length;
+          break;
+        }
+        case LOOKUPSWITCH: {
+          const node = nodes[i] as { targets: number[] };
+          off += 1 + (3 - (off & 3)) + 8 + 8 * node.targets.length;
+          break;
+        }
+      }
+    }
+    offsetOf[n] = off;
+    codeLength = off;
+    let widened = false;
+    for (const i of jumps) {
+      if (wide[i] === 1) continue;
+      const d = labelOffset[(nodes[i] as { target: number }).target]! - offsetOf[i]!;
+      if (d < -32768 || d > 32767) {
+        wide[i] = 1;
+        widened = true;
+      }
+    }
+    if (!widened) break;
+  }
+
+  // ---- write the bytes ----
+  const out = new Uint8Array(codeLength);
+  let p = 0;
+  const put2 = (v: number): void => {
+    out[p] = v >> 8;
+    out[p + 1] = v;
+    p += 2;
+  };
+  const put4 = (v: number): void => {
+    out[p] = v >> 24;
+    out[p + 1] = v >> 16;
+    out[p + 2] = v >> 8;
+    out[p + 3] = v;
+    p += 4;
+  };
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    switch (node.kind) {
+      case "label":
+      case "line":
+      case "frame":
+        break;
+      case "simple":
+        out[p++] = node.op;
+        break;
+      case "local": {
+        const { op, index } = node;
+        if (fixedSize[i] === 1) out[p++] = (op >= Op.ISTORE ? Op.ISTORE_0 + (op - Op.ISTORE) * 4 : Op.ILOAD_0 + (op - Op.ILOAD) * 4) + index;
+        else if (fixedSize[i] === 2) {
+          out[p++] = op;
+          out[p++] = index;
+        } else {
+          out[p++] = Op.WIDE;
+          out[p++] = op;
+          put2(index);
+        }
+        break;
+      }
+      case "iinc":
+        if (fixedSize[i] === 3) {
+          out[p++] = Op.IINC;
+          out[p++] = node.index;
+          out[p++] = node.delta;
+        } else {
+          out[p++] = Op.WIDE;
+          out[p++] = Op.IINC;
+          put2(node.index);
+          put2(node.delta);
+        }
+        break;
+      case "int":
+        out[p++] = node.op;
+        if (node.op === Op.SIPUSH) put2(node.value);
+        else out[p++] = node.value;
+        break;
+      case "cp":
+        if (fixedSize[i] === 2) {
+          out[p++] = Op.LDC;
+          out[p++] = node.index;
+        } else {
+          out[p++] = node.op === Op.LDC ? Op.LDC_W : node.op;
+          put2(node.index);
+        }
+        break;
+      case "invokeinterface":
+        out[p++] = Op.INVOKEINTERFACE;
+        put2(node.index);
+        out[p++] = node.count;
+        out[p++] = 0;
+        break;
+      case "invokedynamic":
+        out[p++] = Op.INVOKEDYNAMIC;
+        put2(node.index);
+        out[p++] = 0;
+        out[p++] = 0;
+        break;
+      case "multianewarray":
+        out[p++] = Op.MULTIANEWARRAY;
+        put2(node.index);
+        out[p++] = node.dims;
+        break;
+      case "jump": {
+        const at = p;
+        const target = labelOffset[node.target]!;
+        const op = OPCODES[node.op]!.normal; // goto_w/jsr_w given explicitly are laid out like goto/jsr
+        if (wide[i] === 0) {
+          out[p++] = op;
+          put2(target - at);
+        } else if (conditional[i] === 0) {
+          out[p++] = op === Op.GOTO ? Op.GOTO_W : Op.JSR_W;
+          put4(target - at);
+        } else {
+          out[p++] = invertCondition(op);
+          put2(8);
+          out[p++] = Op.GOTO_W;
+          put4(target - (at + 3));
+        }
+        break;
+      }
+      case "tableswitch": {
+        const at = p;
+        out[p++] = Op.TABLESWITCH;
+        p += 3 - (at & 3); // zero padding (the array is zero-filled)
+        put4(labelOffset[node.defaultTarget]! - at);
+        put4(node.low);
+        put4(node.high);
+        for (const t of node.targets) put4(labelOffset[t]! - at);
+        break;
+      }
+      case "lookupswitch": {
+        const at = p;
+        out[p++] = Op.LOOKUPSWITCH;
+        p += 3 - (at & 3);
+        put4(labelOffset[node.defaultTarget]! - at);
+        put4(node.keys.length);
+        const { keys, targets } = node;
+        for (let k = 0; k < keys.length; k++) {
+          put4(keys[k]!);
+          put4(labelOffset[targets[k]!]! - at);
+        }
+        break;
+      }
+      default:
+        return unknownNode(node);
+    }
+  }
+  if (p !== codeLength) throw new Error(`encoder size mismatch: wrote ${p} bytes, laid out ${codeLength}`);
+
+  // ---- exception table ----
+  const offsetOfLabel = (label: number, what: string): number => {
+    checkLabel(label, what);
+    return labelOffset[label]!;
+  };
+  const u2Pc = (pc: number, what: string): number => {
+    if (pc > U2_MAX) fail(ErrorCodes.CODE_TOO_LARGE, `${what} ${pc} does not fit the u2 field of the class file`, pc);
+    return pc;
+  };
+  const exceptionTable: ExceptionTableEntry[] = body.handlers.map((h) => ({
+    startPc: u2Pc(offsetOfLabel(h.start, "exception range start"), "exception range start"),
+    endPc: u2Pc(offsetOfLabel(h.end, "exception range end"), "exception range end"),
+    handlerPc: u2Pc(offsetOfLabel(h.handler, "exception handler"), "exception handler"),
+    catchType: h.catchType,
+  }));
+
+  // ---- nested attributes ----
+  const attributes: Attribute[] = [];
+  const lines: LineNumberEntry[] = [];
+  const frames: StackMapFrame[] = [];
+  let previousFrameOffset = -1;
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    if (node.kind === "line") {
+      const at = offsetOf[i]!;
+      if (at < codeLength) lines.push({ startPc: u2Pc(at, "line number start"), line: node.line });
+    } else if (node.kind === "frame" && body.hasStackMapTable) {
+      const at = offsetOf[i]!;
+      if (at >= codeLength) continue;
+      if (at === previousFrameOffset) fail(ErrorCodes.BRANCH_TARGET, `two stack map frames at offset ${at}`, at);
+      const delta = previousFrameOffset < 0 ? at : at - previousFrameOffset - 1;
+      if (delta > U2_MAX) fail(ErrorCodes.CODE_TOO_LARGE, `stack map frame offset delta ${delta} does not fit in u2`, at);
+      frames.push(encodeFrame(node.frame, delta));
+      previousFrameOffset = at;
+    }
+  }
+  if (lines.length > 0) attributes.push({ kind: "LineNumberTable", nameIndex: cp.addUtf8("LineNumberTable"), entries: lines });
+  const localRows = (rows: LocalVariable[], what: string): LocalVariableEntry[] =>
+    rows.map((r) => {
+      const start = offsetOfLabel(r.start, `${what} start`);
+      const length = offsetOfLabel(r.end, `${what} end`) - start;
+      if (length < 0) fail(ErrorCodes.BRANCH_TARGET, `${what} for slot ${r.index} ends before it starts`, start);
+      return {
+        startPc: u2Pc(start, `${what} start`),
+        length: u2Pc(length, `${what} length`),
+        nameIndex: r.nameIndex,
+        descriptorIndex: r.descriptorIndex,
+        index: r.index,
+      };
+    });
+  if (body.localVariables) {
+    attributes.push({ kind: "LocalVariableTable", nameIndex: cp.addUtf8("LocalVariableTable"), entries: localRows(body.localVariables, "local variable") });
+  }
+  if (body.localVariableTypes) {
+    attributes.push({
+      kind: "LocalVariableTypeTable",
+      nameIndex: cp.addUtf8("LocalVariableTypeTable"),
+      entries: localRows(body.localVariableTypes, "local variable type"),
+    });
+  }
+  if (body.hasStackMapTable) attributes.push({ kind: "StackMapTable", nameIndex: cp.addUtf8("StackMapTable"), frames });
+  for (const a of body.otherAttributes) attributes.push(a);
+
+  function verificationType(t: FrameType): VerificationType {
+    return t.tag === "uninitialized" ? { tag: "uninitialized", offset: offsetOfLabel(t.label, "uninitialized type") } : t;
+  }
+  function encodeFrame(f: FrameNode, offsetDelta: number): StackMapFrame {
+    switch (f.type) {
+      case "same":
+        return { type: "same", offsetDelta };
+      case "same_locals_1_stack_item":
+        return { type: "same_locals_1_stack_item", offsetDelta, stack: verificationType(f.stack) };
+      case "chop":
+        return { type: "chop", offsetDelta, chop: f.chop };
+      case "append":
+        return { type: "append", offsetDelta, locals: f.locals.map(verificationType) };
+      case "full":
+        return { type: "full", offsetDelta, locals: f.locals.map(verificationType), stack: f.stack.map(verificationType) };
+    }
+  }
+
+  return {
+    kind: "Code",
+    nameIndex: cp.addUtf8("Code"),
+    maxStack: body.maxStack,
+    maxLocals: body.maxLocals,
+    code: out,
+    exceptionTable,
+    attributes,
+  };
+}
+
+/** decode + encode: the Code attribute in canonical (shortest-form) encoding. */
+export function reencodeMethodCode(code: CodeAttribute, cp: ConstantPool, where?: Location): CodeAttribute {
+  const out = encodeBody(decodeBody(code, cp, where), cp, where ? { where } : {});
+  return { ...out, nameIndex: code.nameIndex };
+}
+
+function mnemonic(op: number): string {
+  return OPCODES[op]?.mnemonic ?? `opcode ${op}`;
+}
+
+function unknownNode(node: never): never {
+  throw new MegasplitError(ErrorCodes.BAD_OPCODE, `unknown node ${JSON.stringify(node)}`);
+}
