@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian machine to build and test megasplit, and does nothing
+# slow when it is already prepared (safe to run on every CI build).
+#
+# 1. System packages: the JDK (javac, jimage, jar) and the corpus of real jars the
+#    tests read and run (Rhino, ASM, Jython, Groovy, ANTLR4, Janino, ProGuard
+#    ReTrace, esprima for Rhino to parse). apt runs only when dpkg-query says one
+#    of them is missing; as root directly, otherwise through sudo.
+# 2. Node dependencies: `npm ci` from the lockfile (`npm install` without one),
+#    skipped when node_modules already matches the lockfile.
+# 3. `npm run build`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(openjdk-17-jdk-headless rhino libasm-java jython groovy antlr4 janino proguard-cli node-esprima)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}"
+  if [[ $(id -u) -eq 0 ]]; then
+    as_root=()
+  elif command -v sudo >/dev/null; then
+    as_root=(sudo)
+  else
+    echo "setup: need root or sudo to install ${missing[*]}" >&2
+    exit 1
+  fi
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+
+if [[ -f package-lock.json ]]; then
+  # npm writes node_modules/.package-lock.json on install; when it is newer than the
+  # lockfile the tree is current and `npm ci` (which deletes node_modules) is skipped.
+  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    npm ci
+  fi
+else
+  npm install
+fi
+
+npm run build
