@@ -1,0 +1,158 @@
+/**
+ * The real-world corpus the tests read: Debian's jars (installed by
+ * `scripts/setup.sh`), the JDK found from `javac`, and the JDK's own classes
+ * extracted from `$JAVA_HOME/lib/modules` (jimage format) with the JDK's `jimage`.
+ *
+ * Paths are resolved through symlinks (`/usr/share/java/rhino.jar` is a link to
+ * `js.jar`) so diagnostics name real files. Module extraction happens once per JDK
+ * build into a cache directory (`node_modules/.cache/megasplit`, else the system
+ * temp dir): it extracts into a fresh temporary directory and renames it into
+ * place, so concurrent test workers never see a half-extracted module. Cost:
+ * about 2 s and 30 MB per module the first time, a stat afterwards.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, accessSync, constants } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Debian corpus jars: package -> the jar under /usr/share/java. */
+const CORPUS = {
+  /** package rhino */
+  rhino: "/usr/share/java/rhino.jar",
+  /** package libasm-java: the core ASM jar */
+  asm: "/usr/share/java/asm.jar",
+  /** package jython */
+  jython: "/usr/share/java/jython.jar",
+  /** package groovy: the main jar (groovy-all bundles the modules; the indy/ variants are alternatives) */
+  groovy: "/usr/share/java/groovy.jar",
+  /** package antlr4: the tool (antlr4-runtime.jar is the separate runtime) */
+  antlr4: "/usr/share/java/antlr4.jar",
+  /** package janino */
+  janino: "/usr/share/java/janino.jar",
+} as const;
+
+export type CorpusName = keyof typeof CORPUS;
+export const CORPUS_NAMES = Object.keys(CORPUS) as CorpusName[];
+
+/** The real path of a corpus jar; throws naming the Debian package when absent. */
+export function corpusJar(name: CorpusName): string {
+  const p = CORPUS[name];
+  if (!existsSync(p)) throw new Error(`${p} is missing: run \`npm run setup\` (Debian package for ${name})`);
+  return realpathSync(p);
+}
+
+/** Corpus jars that are present, by name. */
+export function availableCorpus(): Partial<Record<CorpusName, string>> {
+  const out: Partial<Record<CorpusName, string>> = {};
+  for (const n of CORPUS_NAMES) if (existsSync(CORPUS[n])) out[n] = realpathSync(CORPUS[n]);
+  return out;
+}
+
+function onPath(tool: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, tool);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+let cachedJavaHome: string | undefined;
+
+/** The JDK home: two levels above the real path of `javac` on PATH, else $JAVA_HOME. */
+export function javaHome(): string {
+  if (cachedJavaHome) return cachedJavaHome;
+  const javac = onPath("javac");
+  if (javac) cachedJavaHome = dirname(dirname(realpathSync(javac)));
+  else if (process.env.JAVA_HOME && existsSync(join(process.env.JAVA_HOME, "bin", "javac"))) cachedJavaHome = process.env.JAVA_HOME;
+  else throw new Error("no JDK found (javac is not on PATH): run `npm run setup`");
+  return cachedJavaHome;
+}
+
+/** A JDK executable (`java`, `javac`, `jimage`, `jar`) of {@link javaHome}. */
+export function jdkTool(tool: string): string {
+  return join(javaHome(), "bin", tool);
+}
+
+/** A writable cache directory shared by test runs. */
+export function cacheDir(): string {
+  for (const base of [join(repoRoot, "node_modules", ".cache", "megasplit"), join(tmpdir(), "megasplit-cache")]) {
+    try {
+      mkdirSync(base, { recursive: true });
+      accessSync(base, constants.W_OK);
+      return base;
+    } catch {
+      // try the next
+    }
+  }
+  throw new Error("no writable cache directory");
+}
+
+/** The JDK modules the corpus tests use. */
+export const JDK_MODULES = ["java.base", "java.desktop", "jdk.compiler"] as const;
+export type JdkModule = (typeof JDK_MODULES)[number];
+
+/** Identifies the JDK build, so a JDK upgrade re-extracts. */
+function jdkBuildKey(): string {
+  const modules = join(javaHome(), "lib", "modules");
+  const s = statSync(modules);
+  let version = "unknown";
+  try {
+    const m = /^JAVA_RUNTIME_VERSION="?([^"\n]+)"?/m.exec(readFileSync(join(javaHome(), "release"), "utf8"));
+    if (m) version = m[1]!;
+  } catch {
+    // no release file: size and mtime still identify the image
+  }
+  return `jdk-${version}-${s.size}-${Math.floor(s.mtimeMs)}`.replace(/[^A-Za-z0-9._+-]/g, "_");
+}
+
+/**
+ * The directory holding the classes of one JDK module (`java/lang/Object.class`,
+ * ... and `module-info.class`), extracted on first use.
+ */
+export function extractModule(module: JdkModule | string): string {
+  const root = join(cacheDir(), jdkBuildKey());
+  const dir = join(root, module);
+  if (existsSync(dir)) return dir;
+  mkdirSync(root, { recursive: true });
+  const staging = mkdtempSync(join(root, `.extract-${module}-`));
+  try {
+    execFileSync(jdkTool("jimage"), ["extract", "--include", `regex:/${module.replace(/\./g, "\\.")}/.*`, "--dir", staging, join(javaHome(), "lib", "modules")], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const extracted = join(staging, module);
+    if (!existsSync(extracted)) throw new Error(`jimage extracted nothing for module ${module}`);
+    try {
+      renameSync(extracted, dir);
+    } catch (e) {
+      // Another worker won the race: its copy is complete, use it.
+      if (!existsSync(dir)) throw e;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** Absolute paths of a JDK module's class files, sorted, `module-info.class` excluded. */
+export function moduleClassFiles(module: JdkModule | string): string[] {
+  const dir = extractModule(module);
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".class") && e.name !== "module-info.class") out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
