@@ -4,7 +4,9 @@
  * correct method even though its static initialiser would throw (so linking does
  * not initialise), does not need libraries named only in unused signatures, uses
  * the given classpath for real dependencies, and links a whole JDK module patched
- * in from the jimage extraction. Also checks the corpus locator.
+ * in from the jimage extraction. Also checks the corpus locator, and that every
+ * Debian corpus jar links cleanly against its dependencies (the baseline split
+ * jars are compared with).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +14,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { newEntry } from "../src/bundle/bundle.js";
 import { writeBundle } from "../src/bundle/write.js";
-import { CORPUS_NAMES, corpusJar, extractModule, javaHome, jdkTool, moduleClassFiles } from "./support/corpus.js";
+import { CORPUS_NAMES, corpusClasspath, corpusJar, extractModule, javaHome, jdkTool, moduleClassFiles } from "./support/corpus.js";
 import { linkAll } from "./support/jvm.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-jvm-"));
@@ -127,6 +129,14 @@ describe("LinkAll", () => {
 });
 
 describe("corpus", () => {
+  it("links every class of every Debian corpus jar against its dependencies", async () => {
+    for (const n of CORPUS_NAMES) {
+      const r = await linkAll(corpusJar(n), { classpath: corpusClasspath(n) });
+      expect(r.failures, n).toEqual([]);
+      expect(r.linked, n).toBeGreaterThan(30);
+    }
+  });
+
   it("finds the Debian jars, the JDK and its modules", () => {
     for (const n of CORPUS_NAMES) expect(existsSync(corpusJar(n)), n).toBe(true);
     expect(corpusJar("rhino")).not.toBe("/usr/share/java/rhino.jar"); // resolved through the symlink

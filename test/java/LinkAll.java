@@ -26,7 +26,9 @@
  *
  * Jar classes are defined by a child-first loader reading the jar itself (the
  * multi-release view for the running Java version); its parent is a loader over
- * --cp (dependencies) whose parent is the platform loader. Cost: one JVM, every
+ * --cp (dependencies) whose parent is the platform loader. A class stored under
+ * a path that is not its name is linked under its declared name in a loader of
+ * its own. Cost: one JVM, every
  * class loaded once.
  */
 import java.io.File;
@@ -86,6 +88,12 @@ public final class LinkAll {
         for (String name : names) {
           if (name.equals("module-info") || name.endsWith(".module-info")) continue;
           String error = link(() -> Class.forName(name, false, loader));
+          // A class stored under a path that is not its name (Jython keeps compiled
+          // modules as Lib/x$py.class, read by its own importer): link it under the
+          // name it declares, in a loader of its own so such names cannot clash.
+          if (error != null && error.startsWith("java.lang.NoClassDefFoundError") && error.contains("(wrong name: ")) {
+            error = link(() -> new StrayLoader(loader).define(loader.bytesOf(name)));
+          }
           if (error == null) linked++;
           else { failures++; System.out.println("FAIL " + name + " " + error); }
         }
@@ -161,6 +169,12 @@ public final class LinkAll {
     return entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
   }
 
+  /** Defines one class under the name its bytes declare. */
+  static final class StrayLoader extends ClassLoader {
+    StrayLoader(ClassLoader parent) { super("megasplit-linkall-stray", parent); }
+    Class<?> define(byte[] bytes) { return defineClass(null, bytes, 0, bytes.length); }
+  }
+
   /** Defines the bundle's own classes itself (child first); everything else goes to the parent. */
   static final class BundleLoader extends ClassLoader implements AutoCloseable {
     private final Path dir;
@@ -186,19 +200,21 @@ public final class LinkAll {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-      String entry = name.replace('.', '/') + ".class";
       try {
-        byte[] bytes;
-        if (dir != null) bytes = Files.readAllBytes(dir.resolve(entry));
-        else {
-          JarEntry e = jar.getJarEntry(entry);
-          if (e == null) throw new ClassNotFoundException(name);
-          try (InputStream in = jar.getInputStream(e)) { bytes = in.readAllBytes(); }
-        }
+        byte[] bytes = bytesOf(name);
         return defineClass(name, bytes, 0, bytes.length);
       } catch (IOException e) {
         throw new ClassNotFoundException(name, e);
       }
+    }
+
+    /** The class file stored for a name derived from its path. */
+    byte[] bytesOf(String name) throws IOException {
+      String entry = name.replace('.', '/') + ".class";
+      if (dir != null) return Files.readAllBytes(dir.resolve(entry));
+      JarEntry e = jar.getJarEntry(entry);
+      if (e == null) throw new IOException("no entry " + entry);
+      try (InputStream in = jar.getInputStream(e)) { return in.readAllBytes(); }
     }
 
     @Override

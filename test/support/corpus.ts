@@ -51,6 +51,41 @@ export function availableCorpus(): Partial<Record<CorpusName, string>> {
   return out;
 }
 
+/** Dependencies the Debian jars need but do not list in their manifests. */
+const EXTRA_CLASSPATH: Partial<Record<CorpusName, string[]>> = {
+  antlr4: ["antlr4-runtime.jar", "antlr3-runtime.jar", "stringtemplate4.jar", "treelayout.jar", "javax.json.jar", "icu4j.jar"],
+  groovy: ["commons-cli.jar", "xstream.jar", "jline.jar", "ant.jar"],
+  janino: ["commons-compiler.jar", "ant.jar"],
+  jython: ["ant.jar"],
+};
+
+/** The manifest's `Class-Path` (JAR File Specification; 72-byte lines continued by a leading space). */
+function manifestClassPath(manifest: string, jarDir: string): string[] {
+  const unfolded = manifest.replace(/\r\n/g, "\n").replace(/\n /g, "");
+  const m = /^Class-Path:(.*)$/m.exec(unfolded);
+  if (!m) return [];
+  return m[1]!.trim().split(/\s+/).filter((x) => x.length > 0).map((x) => (x.startsWith("/") ? x : join(jarDir, x)));
+}
+
+/**
+ * The existing jars a corpus jar links against: its manifest Class-Path plus the
+ * known missing ones. Libraries Debian does not ship stay absent, so linking a
+ * corpus jar still reports some NoClassDefFoundErrors; compare against the
+ * original jar's failures.
+ */
+export function corpusClasspath(name: CorpusName): string[] {
+  const jar = corpusJar(name);
+  let manifest = "";
+  try {
+    manifest = execFileSync("unzip", ["-p", jar, "META-INF/MANIFEST.MF"], { encoding: "utf8" });
+  } catch {
+    // no manifest
+  }
+  const dir = dirname(CORPUS[name]);
+  const all = [...manifestClassPath(manifest, dir), ...(EXTRA_CLASSPATH[name] ?? []).map((j) => join(dir, j))];
+  return [...new Set(all.filter((p) => existsSync(p)).map((p) => realpathSync(p)))];
+}
+
 function onPath(tool: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     if (!dir) continue;
