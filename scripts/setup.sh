@@ -2,10 +2,11 @@
 # Prepares a fresh Debian machine to build and test megasplit, and does nothing
 # slow when it is already prepared (safe to run on every CI build).
 #
-# 1. System packages: the JDK (javac, jimage, jar) and the corpus of real jars the
+# 1. System packages: the JDK (javac, jimage, jar), the corpus of real jars the
 #    tests read and run (Rhino, ASM, Jython, Groovy, ANTLR4, Janino, ProGuard
-#    ReTrace, esprima for Rhino to parse), and unzip, which tests use to check jars. apt runs only when dpkg-query says one
-#    of them is missing; as root directly, otherwise through sudo.
+#    ReTrace, esprima for Rhino to parse) and unzip, which tests use to check
+#    jars. apt runs only when dpkg-query says one of them is missing; as root
+#    directly, otherwise through sudo.
 # 2. Node dependencies: `npm ci` from the lockfile (`npm install` without one),
 #    skipped when node_modules already matches the lockfile.
 # 3. `npm run build`.
