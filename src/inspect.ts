@@ -126,7 +126,8 @@ export function formatInspectReport(r: InspectReport): string {
   }
   for (const t of r.totals) {
     lines.push(
-      `${t.bundle}: ${t.classes} classes, ${t.methodsWithCode} methods with code, ${t.overLimit} over ${r.limit}, ` +
+      `${t.bundle}: ${t.classes} classes, ${t.methodsWithCode} methods with code, ` +
+        (r.limit !== JIT_LIMIT && r.limit !== JVM_LIMIT ? `${t.overLimit} over ${r.limit}, ` : "") +
         `${t.overJitLimit} over 8000, ${t.overJvmLimit} over 65535, largest ${t.largest}` +
         (t.unreadable ? `, ${t.unreadable} unreadable` : ""),
     );

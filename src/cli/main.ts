@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * The `megasplit` command line: one subcommand per file under `src/cli/`, wired
+ * here with commander. Every subcommand reports bad input as diagnostics with a
+ * stable code and location and exits non-zero, never with a stack trace.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { readFileSync } from "node:fs";
+import { asmCommand } from "./asm.js";
+import { disasmCommand } from "./disasm.js";
+import { inspectCommand } from "./inspect.js";
+import { runAction } from "./report.js";
+
+function intOption(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+const program = new Command()
+  .name("megasplit")
+  .description("Split over-sized JVM methods into size-limited pieces; inspect, disassemble and assemble class files.")
+  .version(version())
+  .showHelpAfterError();
+
+program
+  .command("inspect")
+  .description("list every method above a size, largest first, with totals per bundle")
+  .argument("<inputs...>", ".class files, directories or jars")
+  .option("--limit <bytes>", "list methods whose bytecode is longer than this", intOption("--limit", 0, 0xffffffff), 8000)
+  .option("--json", "print the report as JSON")
+  .action((inputs: string[], opts: { limit: number; json?: boolean }) => runAction((r) => inspectCommand(inputs, opts, r)));
+
+program
+  .command("disasm")
+  .description("print classes as text (Jasmin syntax, extended): constants resolved, labels, handlers, lines, locals, frames")
+  .argument("<input>", "a .class file, directory or jar")
+  .option("--method <name>", "only methods with this name (or name+descriptor)")
+  .option("--class <name>", "only this class (internal or dotted name)")
+  .option("--pool", "also print the constant pool with its indices (exact round trips through asm)")
+  .action((input: string, opts: { method?: string; class?: string; pool?: boolean }) => runAction((r) => disasmCommand(input, opts, r)));
+
+program
+  .command("asm")
+  .description("assemble text (Jasmin syntax, extended) into class files")
+  .argument("<files...>", ".j files")
+  .requiredOption("-o, --output <dir|jar>", "output directory, or a .jar/.zip file")
+  .action((files: string[], opts: { output: string }) => runAction((r) => asmCommand(files, opts, r)));
+
+await program.parseAsync(process.argv);
