@@ -33,16 +33,18 @@
  * lookupswitch keys (kept in order), handler ranges with start >= end (kept).
  * Constant-pool operands are checked for kind only (E_CP_INDEX / E_CP_KIND).
  *
- * Cost: one pass over the bytes building instruction nodes (one object per
- * instruction, plus a targets array per switch), then O(code length) typed-array
- * passes for boundaries and labels, then one pass interleaving pseudo-nodes.
+ * Cost: two passes over the bytes. The first validates and finds boundaries and
+ * targets without allocating; labels are then numbered with an O(code length)
+ * scan of a typed array; the second builds one object per instruction and
+ * pseudo-node (plus the arrays of a switch), already in final order. Scratch
+ * typed arrays are reused across calls.
  */
 import type { CodeAttribute, LineNumberEntry, StackMapFrame, VerificationType, Attribute, LocalVariableEntry } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import type { CpKind } from "../classfile/model.js";
 import { ErrorCodes, MegasplitError, type ErrorCode, type Location } from "../diagnostics.js";
-import type { CodeNode, FrameNode, FrameType, Handler, Instruction, LocalVariable, MethodBody } from "./model.js";
-import { FORMAT_CODE, Fmt, OPCODES, isWideable } from "./opcodes.js";
+import type { CodeNode, FrameNode, FrameType, Handler, Label, LocalVariable, MethodBody } from "./model.js";
+import { FORMAT_CODE, Fmt, OPCODES, Op, isWideable } from "./opcodes.js";
 
 /** Bits per constant-pool kind, so an operand check is one lookup and one AND. */
 const KIND_BIT: Record<CpKind, number> = {
@@ -97,221 +99,67 @@ function checkCp(cp: ConstantPool, index: number, mask: number): void {
   cp.expect(index, ...kindsOf(mask));
 }
 
-/** Mutable shapes of the nodes built here; targets hold absolute offsets until labels exist. */
-type JumpNode = Extract<Instruction, { kind: "jump" }>;
-type TableNode = Extract<Instruction, { kind: "tableswitch" }>;
-type LookupNode = Extract<Instruction, { kind: "lookupswitch" }>;
+/**
+ * Scratch arrays reused across calls (per-call typed-array allocation dominated
+ * small methods). Safe because decodeBody is synchronous and not re-entrant; the
+ * ranges used are cleared or fully written before they are read.
+ */
+let scratchU8 = new Uint8Array(0);
+let scratchI32 = new Int32Array(0);
+function scratchBytes(size: number): Uint8Array {
+  if (scratchU8.length < size) scratchU8 = new Uint8Array(Math.max(size, scratchU8.length * 2, 1024));
+  return scratchU8;
+}
+function scratchInts(size: number): Int32Array {
+  if (scratchI32.length < size) scratchI32 = new Int32Array(Math.max(size, scratchI32.length * 2, 1024));
+  return scratchI32;
+}
+
+/** Instruction length per opcode for the fixed-length formats (0 otherwise). */
+const FIXED_SIZE = new Uint8Array(256);
+for (const row of OPCODES) if (row) FIXED_SIZE[row.opcode] = row.size;
+
+function failAt(errorCode: ErrorCode, message: string, where: Location, pc: number): never {
+  throw new MegasplitError(errorCode, message, { ...where, pc });
+}
+
+function truncatedAt(op: number, len: number, where: Location, pc: number): never {
+  return failAt(ErrorCodes.TRUNCATED, `${OPCODES[op]!.mnemonic} runs past the end of the code (length ${len})`, where, pc);
+}
+
+/** The first operand byte of a switch: the next multiple of 4 after the opcode (JVMS 6.5 tableswitch). */
+function switchOperands(pc: number): number {
+  return (pc + 4) & ~3;
+}
 
 export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Location = {}): MethodBody {
   const b = code.code;
   const len = b.length;
-  const fail = (errorCode: ErrorCode, message: string, pc: number): never => {
-    throw new MegasplitError(errorCode, message, { ...where, pc });
-  };
 
-  // ---- pass 1: instructions, with absolute branch offsets ----
-  const insns: Instruction[] = [];
-  const insnPc = new Int32Array(len + 1);
+  const bytes = scratchBytes(2 * (len + 1));
+  bytes.fill(0, 0, 2 * (len + 1));
   /** 1 at every instruction start, and at len (the "end" position). */
-  const boundary = new Uint8Array(len + 1);
+  const boundary = bytes.subarray(0, len + 1);
   /** 1 where a label is needed. */
-  const wanted = new Uint8Array(len + 1);
-  /** Indices into insns of jumps and switches, whose targets need rewriting. */
-  const branching: number[] = [];
+  const wanted = bytes.subarray(len + 1, 2 * (len + 1));
+  /** Label id per offset, -1 where there is none. */
+  const labelAt = scratchInts(len + 1).subarray(0, len + 1);
 
-  let pc = 0;
-  try {
-    while (pc < len) {
-      const op = b[pc]!;
-      const fmt = FORMAT_CODE[op]!;
-      boundary[pc] = 1;
-      insnPc[insns.length] = pc;
-      let node: Instruction;
-      let next: number;
-      switch (fmt) {
-        case Fmt.none: {
-          const info = OPCODES[op]!;
-          next = pc + 1;
-          node = info.impliedLocal !== undefined ? { kind: "local", op: info.normal, index: info.impliedLocal } : { kind: "simple", op };
-          break;
-        }
-        case Fmt.local_u1:
-          next = pc + 2;
-          if (next > len) truncated(pc, op);
-          node = { kind: "local", op, index: b[pc + 1]! };
-          break;
-        case Fmt.s1:
-          next = pc + 2;
-          if (next > len) truncated(pc, op);
-          node = { kind: "int", op, value: (b[pc + 1]! << 24) >> 24 };
-          break;
-        case Fmt.s2:
-          next = pc + 3;
-          if (next > len) truncated(pc, op);
-          node = { kind: "int", op, value: ((b[pc + 1]! << 24) >> 16) | b[pc + 2]! };
-          break;
-        case Fmt.atype: {
-          next = pc + 2;
-          if (next > len) truncated(pc, op);
-          const atype = b[pc + 1]!;
-          if (atype < 4 || atype > 11) fail(ErrorCodes.BAD_OPERAND, `newarray with array type ${atype} (must be 4..11)`, pc);
-          node = { kind: "int", op, value: atype };
-          break;
-        }
-        case Fmt.cp_u1: {
-          next = pc + 2;
-          if (next > len) truncated(pc, op);
-          const index = b[pc + 1]!;
-          checkCp(cp, index, CP_KINDS_OF_OP[op]!);
-          node = { kind: "cp", op, index };
-          break;
-        }
-        case Fmt.cp_u2: {
-          next = pc + 3;
-          if (next > len) truncated(pc, op);
-          const index = (b[pc + 1]! << 8) | b[pc + 2]!;
-          checkCp(cp, index, CP_KINDS_OF_OP[op]!);
-          node = { kind: "cp", op: OPCODES[op]!.normal, index };
-          break;
-        }
-        case Fmt.branch_s2: {
-          next = pc + 3;
-          if (next > len) truncated(pc, op);
-          const target = pc + (((b[pc + 1]! << 24) >> 16) | b[pc + 2]!);
-          branching.push(insns.length);
-          node = { kind: "jump", op, target };
-          break;
-        }
-        case Fmt.branch_s4: {
-          next = pc + 5;
-          if (next > len) truncated(pc, op);
-          const target = pc + s4(b, pc + 1);
-          branching.push(insns.length);
-          node = { kind: "jump", op: OPCODES[op]!.normal, target };
-          break;
-        }
-        case Fmt.iinc:
-          next = pc + 3;
-          if (next > len) truncated(pc, op);
-          node = { kind: "iinc", index: b[pc + 1]!, delta: (b[pc + 2]! << 24) >> 24 };
-          break;
-        case Fmt.invokeinterface: {
-          next = pc + 5;
-          if (next > len) truncated(pc, op);
-          const index = (b[pc + 1]! << 8) | b[pc + 2]!;
-          const count = b[pc + 3]!;
-          if (count === 0) fail(ErrorCodes.BAD_OPERAND, "invokeinterface with argument count 0", pc);
-          if (b[pc + 4] !== 0) fail(ErrorCodes.BAD_OPERAND, `invokeinterface with nonzero fourth operand byte ${b[pc + 4]}`, pc);
-          checkCp(cp, index, CP_KINDS_OF_OP[op]!);
-          node = { kind: "invokeinterface", index, count };
-          break;
-        }
-        case Fmt.invokedynamic: {
-          next = pc + 5;
-          if (next > len) truncated(pc, op);
-          const index = (b[pc + 1]! << 8) | b[pc + 2]!;
-          if (b[pc + 3] !== 0 || b[pc + 4] !== 0) fail(ErrorCodes.BAD_OPERAND, "invokedynamic with nonzero reserved operand bytes", pc);
-          checkCp(cp, index, CP_KINDS_OF_OP[op]!);
-          node = { kind: "invokedynamic", index };
-          break;
-        }
-        case Fmt.multianewarray: {
-          next = pc + 4;
-          if (next > len) truncated(pc, op);
-          const index = (b[pc + 1]! << 8) | b[pc + 2]!;
-          const dims = b[pc + 3]!;
-          if (dims === 0) fail(ErrorCodes.BAD_OPERAND, "multianewarray with 0 dimensions", pc);
-          checkCp(cp, index, CP_KINDS_OF_OP[op]!);
-          node = { kind: "multianewarray", index, dims };
-          break;
-        }
-        case Fmt.tableswitch: {
-          // Operands start at the next multiple of 4 counted from the start of the code.
-          const p = (pc + 4) & ~3;
-          if (p + 12 > len) truncated(pc, op);
-          const defaultTarget = pc + s4(b, p);
-          const low = s4(b, p + 4);
-          const high = s4(b, p + 8);
-          if (low > high) fail(ErrorCodes.BAD_OPERAND, `tableswitch with low ${low} > high ${high}`, pc);
-          const n = high - low + 1;
-          next = p + 12 + 4 * n;
-          if (next > len) truncated(pc, op);
-          const targets: number[] = new Array<number>(n);
-          for (let i = 0, q = p + 12; i < n; i++, q += 4) targets[i] = pc + s4(b, q);
-          branching.push(insns.length);
-          node = { kind: "tableswitch", low, high, defaultTarget, targets };
-          break;
-        }
-        case Fmt.lookupswitch: {
-          const p = (pc + 4) & ~3;
-          if (p + 8 > len) truncated(pc, op);
-          const defaultTarget = pc + s4(b, p);
-          const npairs = s4(b, p + 4);
-          if (npairs < 0) fail(ErrorCodes.BAD_OPERAND, `lookupswitch with ${npairs} pairs`, pc);
-          next = p + 8 + 8 * npairs;
-          if (next > len) truncated(pc, op);
-          const keys: number[] = new Array<number>(npairs);
-          const targets: number[] = new Array<number>(npairs);
-          for (let i = 0, q = p + 8; i < npairs; i++, q += 8) {
-            keys[i] = s4(b, q);
-            targets[i] = pc + s4(b, q + 4);
-          }
-          branching.push(insns.length);
-          node = { kind: "lookupswitch", defaultTarget, keys, targets };
-          break;
-        }
-        case Fmt.wide: {
-          if (pc + 2 > len) truncated(pc, op);
-          const inner = b[pc + 1]!;
-          if (!isWideable(inner)) fail(ErrorCodes.BAD_OPCODE, `wide applied to ${OPCODES[inner]?.mnemonic ?? `undefined opcode 0x${inner.toString(16)}`}`, pc);
-          if (inner === 0x84) {
-            next = pc + 6;
-            if (next > len) truncated(pc, op);
-            node = { kind: "iinc", index: (b[pc + 2]! << 8) | b[pc + 3]!, delta: ((b[pc + 4]! << 24) >> 16) | b[pc + 5]! };
-          } else {
-            next = pc + 4;
-            if (next > len) truncated(pc, op);
-            node = { kind: "local", op: inner, index: (b[pc + 2]! << 8) | b[pc + 3]! };
-          }
-          break;
-        }
-        default:
-          return fail(ErrorCodes.BAD_OPCODE, `undefined opcode 0x${op.toString(16).padStart(2, "0")}`, pc);
-      }
-      insns.push(node);
-      pc = next;
-    }
-  } catch (e) {
-    // Constant-pool errors know the class but not the instruction.
-    if (e instanceof MegasplitError) throw e.within({ ...where, pc });
-    throw e;
-  }
+  // ---- pass 1: validate instructions, find boundaries and branch targets (no allocation) ----
+  /** (target, pc of the branching instruction) pairs, checked once every boundary is known. */
+  const branchTargets: number[] = [];
+  scanInstructions(b, cp, where, boundary, branchTargets);
   boundary[len] = 1;
-  const insnCount = insns.length;
-  insnPc[insnCount] = len;
-
-  function truncated(at: number, op: number): never {
-    return fail(ErrorCodes.TRUNCATED, `${OPCODES[op]!.mnemonic} runs past the end of the code (length ${len})`, at);
-  }
 
   /** Marks `offset` as needing a label; `allowEnd` admits code_length (exclusive range ends). */
   const want = (offset: number, allowEnd: boolean, what: string, pcForError: number): void => {
     if (offset < 0 || offset > len || (offset === len && !allowEnd) || boundary[offset] === 0) {
-      fail(ErrorCodes.BRANCH_TARGET, `${what} ${offset} is not an instruction boundary (code length ${len})`, pcForError);
+      failAt(ErrorCodes.BRANCH_TARGET, `${what} ${offset} is not an instruction boundary (code length ${len})`, where, pcForError);
     }
     wanted[offset] = 1;
   };
 
-  // ---- targets of jumps and switches ----
-  for (const i of branching) {
-    const node = insns[i]!;
-    const at = insnPc[i]!;
-    if (node.kind === "jump") want(node.target, false, "branch target", at);
-    else if (node.kind === "tableswitch" || node.kind === "lookupswitch") {
-      want(node.defaultTarget, false, "switch default target", at);
-      for (const t of node.targets) want(t, false, "switch target", at);
-    }
-  }
+  for (let i = 0; i < branchTargets.length; i += 2) want(branchTargets[i]!, false, "branch target", branchTargets[i + 1]!);
 
   // ---- exception table ----
   for (const h of code.exceptionTable) {
@@ -338,7 +186,7 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
         lvtRows = lvtRows ? lvtRows.concat(a.entries) : a.entries;
         break;
       case "StackMapTable":
-        // JVMS allows one; a second one is kept raw-ish as it came, not interpreted.
+        // JVMS allows one; a second one is kept as it came, not interpreted.
         if (frames === undefined) frames = a.frames;
         else otherAttributes.push(a);
         break;
@@ -374,44 +222,13 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
       offset = i === 0 ? f.offsetDelta : offset + f.offsetDelta + 1;
       frameOffsets[i] = offset;
       want(offset, false, "stack map frame offset", offset);
-      markUninitialized(f, offset);
-    }
-  }
-  function markUninitialized(f: StackMapFrame, at: number): void {
-    const mark = (t: VerificationType): void => {
-      if (t.tag === "uninitialized") want(t.offset, false, "uninitialized(new) offset", at);
-    };
-    switch (f.type) {
-      case "same":
-      case "chop":
-        return;
-      case "same_locals_1_stack_item":
-        return mark(f.stack);
-      case "append":
-        for (const t of f.locals) mark(t);
-        return;
-      case "full":
-        for (const t of f.locals) mark(t);
-        for (const t of f.stack) mark(t);
-        return;
+      for (const t of frameTypesOf(f)) if (t.tag === "uninitialized") want(t.offset, false, "uninitialized(new) offset", offset);
     }
   }
 
   // ---- dense labels in offset order ----
-  const labelAt = new Int32Array(len + 1).fill(-1);
   let labelCount = 0;
-  for (let o = 0; o <= len; o++) if (wanted[o] === 1) labelAt[o] = labelCount++;
-
-  for (const i of branching) {
-    const node = insns[i]!;
-    if (node.kind === "jump") (node as JumpNode).target = labelAt[node.target]!;
-    else if (node.kind === "tableswitch" || node.kind === "lookupswitch") {
-      const sw = node as TableNode | LookupNode;
-      sw.defaultTarget = labelAt[sw.defaultTarget]!;
-      const t = sw.targets;
-      for (let k = 0; k < t.length; k++) t[k] = labelAt[t[k]!]!;
-    }
-  }
+  for (let o = 0; o <= len; o++) labelAt[o] = wanted[o] === 1 ? labelCount++ : -1;
 
   const frameType = (t: VerificationType): FrameType => (t.tag === "uninitialized" ? { tag: "uninitialized", label: labelAt[t.offset]! } : t);
   const frameNode = (f: StackMapFrame): FrameNode => {
@@ -429,19 +246,114 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
     }
   };
 
-  // ---- interleave pseudo-nodes and instructions ----
+  // ---- pass 2: build nodes, pseudo-nodes first at each offset ----
   const nodes: CodeNode[] = [];
   let lineIdx = 0;
   const lineCount = lineEntries ? lineEntries.length : 0;
   let frameIdx = 0;
   const frameCount = frames ? frames.length : 0;
-  for (let i = 0; i <= insnCount; i++) {
-    const at = insnPc[i]!;
-    const label = labelAt[at]!;
+  let pc = 0;
+  for (;;) {
+    const label = labelAt[pc]!;
     if (label >= 0) nodes.push({ kind: "label", label });
-    while (lineIdx < lineCount && lineEntries![lineIdx]!.startPc === at) nodes.push({ kind: "line", line: lineEntries![lineIdx++]!.line });
-    if (frameIdx < frameCount && frameOffsets![frameIdx] === at) nodes.push({ kind: "frame", frame: frameNode(frames![frameIdx++]!) });
-    if (i < insnCount) nodes.push(insns[i]!);
+    while (lineIdx < lineCount && lineEntries![lineIdx]!.startPc === pc) nodes.push({ kind: "line", line: lineEntries![lineIdx++]!.line });
+    if (frameIdx < frameCount && frameOffsets![frameIdx] === pc) nodes.push({ kind: "frame", frame: frameNode(frames![frameIdx++]!) });
+    if (pc >= len) break;
+    const op = b[pc]!;
+    // Pass 1 validated every operand, so this switch only reads.
+    switch (FORMAT_CODE[op]) {
+      case Fmt.none: {
+        const info = OPCODES[op]!;
+        nodes.push(info.impliedLocal !== undefined ? { kind: "local", op: info.normal, index: info.impliedLocal } : { kind: "simple", op });
+        pc += 1;
+        break;
+      }
+      case Fmt.local_u1:
+        nodes.push({ kind: "local", op, index: b[pc + 1]! });
+        pc += 2;
+        break;
+      case Fmt.s1:
+        nodes.push({ kind: "int", op, value: (b[pc + 1]! << 24) >> 24 });
+        pc += 2;
+        break;
+      case Fmt.s2:
+        nodes.push({ kind: "int", op, value: ((b[pc + 1]! << 24) >> 16) | b[pc + 2]! });
+        pc += 3;
+        break;
+      case Fmt.atype:
+        nodes.push({ kind: "int", op, value: b[pc + 1]! });
+        pc += 2;
+        break;
+      case Fmt.cp_u1:
+        nodes.push({ kind: "cp", op, index: b[pc + 1]! });
+        pc += 2;
+        break;
+      case Fmt.cp_u2:
+        nodes.push({ kind: "cp", op: OPCODES[op]!.normal, index: (b[pc + 1]! << 8) | b[pc + 2]! });
+        pc += 3;
+        break;
+      case Fmt.branch_s2:
+        nodes.push({ kind: "jump", op, target: labelAt[pc + (((b[pc + 1]! << 24) >> 16) | b[pc + 2]!)]! });
+        pc += 3;
+        break;
+      case Fmt.branch_s4:
+        nodes.push({ kind: "jump", op: OPCODES[op]!.normal, target: labelAt[pc + s4(b, pc + 1)]! });
+        pc += 5;
+        break;
+      case Fmt.iinc:
+        nodes.push({ kind: "iinc", index: b[pc + 1]!, delta: (b[pc + 2]! << 24) >> 24 });
+        pc += 3;
+        break;
+      case Fmt.invokeinterface:
+        nodes.push({ kind: "invokeinterface", index: (b[pc + 1]! << 8) | b[pc + 2]!, count: b[pc + 3]! });
+        pc += 5;
+        break;
+      case Fmt.invokedynamic:
+        nodes.push({ kind: "invokedynamic", index: (b[pc + 1]! << 8) | b[pc + 2]! });
+        pc += 5;
+        break;
+      case Fmt.multianewarray:
+        nodes.push({ kind: "multianewarray", index: (b[pc + 1]! << 8) | b[pc + 2]!, dims: b[pc + 3]! });
+        pc += 4;
+        break;
+      case Fmt.tableswitch: {
+        const p = switchOperands(pc);
+        const defaultTarget = labelAt[pc + s4(b, p)]!;
+        const low = s4(b, p + 4);
+        const high = s4(b, p + 8);
+        const n = high - low + 1;
+        const targets: Label[] = new Array<Label>(n);
+        for (let i = 0, q = p + 12; i < n; i++, q += 4) targets[i] = labelAt[pc + s4(b, q)]!;
+        nodes.push({ kind: "tableswitch", low, high, defaultTarget, targets });
+        pc = p + 12 + 4 * n;
+        break;
+      }
+      case Fmt.lookupswitch: {
+        const p = switchOperands(pc);
+        const defaultTarget = labelAt[pc + s4(b, p)]!;
+        const npairs = s4(b, p + 4);
+        const keys: number[] = new Array<number>(npairs);
+        const targets: Label[] = new Array<Label>(npairs);
+        for (let i = 0, q = p + 8; i < npairs; i++, q += 8) {
+          keys[i] = s4(b, q);
+          targets[i] = labelAt[pc + s4(b, q + 4)]!;
+        }
+        nodes.push({ kind: "lookupswitch", defaultTarget, keys, targets });
+        pc = p + 8 + 8 * npairs;
+        break;
+      }
+      case Fmt.wide:
+        if (b[pc + 1] === Op.IINC) {
+          nodes.push({ kind: "iinc", index: (b[pc + 2]! << 8) | b[pc + 3]!, delta: ((b[pc + 4]! << 24) >> 16) | b[pc + 5]! });
+          pc += 6;
+        } else {
+          nodes.push({ kind: "local", op: b[pc + 1]!, index: (b[pc + 2]! << 8) | b[pc + 3]! });
+          pc += 4;
+        }
+        break;
+      default:
+        throw new Error(`decodeBody: opcode ${op} at ${pc} passed validation`);
+    }
   }
 
   const handlers: Handler[] = code.exceptionTable.map((h) => ({
@@ -470,6 +382,125 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
   if (lvRows) body.localVariables = lvRows.map(toLocal);
   if (lvtRows) body.localVariableTypes = lvtRows.map(toLocal);
   return body;
+}
+
+/**
+ * Pass 1: checks every instruction (opcode, length, operands, constant kinds),
+ * marks instruction starts in `boundary` and appends (target, pc) pairs for every
+ * branch and switch target to `branchTargets`. Allocates nothing per instruction.
+ */
+function scanInstructions(b: Uint8Array, cp: ConstantPool, where: Location, boundary: Uint8Array, branchTargets: number[]): void {
+  const len = b.length;
+  let pc = 0;
+  try {
+    while (pc < len) {
+      const op = b[pc]!;
+      boundary[pc] = 1;
+      let next = pc + FIXED_SIZE[op]!;
+      switch (FORMAT_CODE[op]) {
+        case Fmt.none:
+        case Fmt.local_u1:
+        case Fmt.s1:
+        case Fmt.s2:
+        case Fmt.iinc:
+          if (next > len) truncatedAt(op, len, where, pc);
+          break;
+        case Fmt.atype: {
+          if (next > len) truncatedAt(op, len, where, pc);
+          const atype = b[pc + 1]!;
+          if (atype < 4 || atype > 11) failAt(ErrorCodes.BAD_OPERAND, `newarray with array type ${atype} (must be 4..11)`, where, pc);
+          break;
+        }
+        case Fmt.cp_u1:
+          if (next > len) truncatedAt(op, len, where, pc);
+          checkCp(cp, b[pc + 1]!, CP_KINDS_OF_OP[op]!);
+          break;
+        case Fmt.cp_u2:
+          if (next > len) truncatedAt(op, len, where, pc);
+          checkCp(cp, (b[pc + 1]! << 8) | b[pc + 2]!, CP_KINDS_OF_OP[op]!);
+          break;
+        case Fmt.branch_s2:
+          if (next > len) truncatedAt(op, len, where, pc);
+          branchTargets.push(pc + (((b[pc + 1]! << 24) >> 16) | b[pc + 2]!), pc);
+          break;
+        case Fmt.branch_s4:
+          if (next > len) truncatedAt(op, len, where, pc);
+          branchTargets.push(pc + s4(b, pc + 1), pc);
+          break;
+        case Fmt.invokeinterface:
+          if (next > len) truncatedAt(op, len, where, pc);
+          if (b[pc + 3] === 0) failAt(ErrorCodes.BAD_OPERAND, "invokeinterface with argument count 0", where, pc);
+          if (b[pc + 4] !== 0) failAt(ErrorCodes.BAD_OPERAND, `invokeinterface with nonzero fourth operand byte ${b[pc + 4]}`, where, pc);
+          checkCp(cp, (b[pc + 1]! << 8) | b[pc + 2]!, CP_KINDS_OF_OP[op]!);
+          break;
+        case Fmt.invokedynamic:
+          if (next > len) truncatedAt(op, len, where, pc);
+          if (b[pc + 3] !== 0 || b[pc + 4] !== 0) failAt(ErrorCodes.BAD_OPERAND, "invokedynamic with nonzero reserved operand bytes", where, pc);
+          checkCp(cp, (b[pc + 1]! << 8) | b[pc + 2]!, CP_KINDS_OF_OP[op]!);
+          break;
+        case Fmt.multianewarray:
+          if (next > len) truncatedAt(op, len, where, pc);
+          if (b[pc + 3] === 0) failAt(ErrorCodes.BAD_OPERAND, "multianewarray with 0 dimensions", where, pc);
+          checkCp(cp, (b[pc + 1]! << 8) | b[pc + 2]!, CP_KINDS_OF_OP[op]!);
+          break;
+        case Fmt.tableswitch: {
+          const p = switchOperands(pc);
+          if (p + 12 > len) truncatedAt(op, len, where, pc);
+          const low = s4(b, p + 4);
+          const high = s4(b, p + 8);
+          if (low > high) failAt(ErrorCodes.BAD_OPERAND, `tableswitch with low ${low} > high ${high}`, where, pc);
+          next = p + 12 + 4 * (high - low + 1);
+          if (next > len) truncatedAt(op, len, where, pc);
+          branchTargets.push(pc + s4(b, p), pc);
+          for (let q = p + 12; q < next; q += 4) branchTargets.push(pc + s4(b, q), pc);
+          break;
+        }
+        case Fmt.lookupswitch: {
+          const p = switchOperands(pc);
+          if (p + 8 > len) truncatedAt(op, len, where, pc);
+          const npairs = s4(b, p + 4);
+          if (npairs < 0) failAt(ErrorCodes.BAD_OPERAND, `lookupswitch with ${npairs} pairs`, where, pc);
+          next = p + 8 + 8 * npairs;
+          if (next > len) truncatedAt(op, len, where, pc);
+          branchTargets.push(pc + s4(b, p), pc);
+          for (let q = p + 8; q < next; q += 8) branchTargets.push(pc + s4(b, q + 4), pc);
+          break;
+        }
+        case Fmt.wide: {
+          if (pc + 2 > len) truncatedAt(op, len, where, pc);
+          const inner = b[pc + 1]!;
+          if (!isWideable(inner)) {
+            failAt(ErrorCodes.BAD_OPCODE, `wide applied to ${OPCODES[inner]?.mnemonic ?? `undefined opcode 0x${inner.toString(16)}`}`, where, pc);
+          }
+          next = pc + (inner === Op.IINC ? 6 : 4);
+          if (next > len) truncatedAt(op, len, where, pc);
+          break;
+        }
+        default:
+          failAt(ErrorCodes.BAD_OPCODE, `undefined opcode 0x${op.toString(16).padStart(2, "0")}`, where, pc);
+      }
+      pc = next;
+    }
+  } catch (e) {
+    // Constant-pool errors know the class but not the instruction.
+    if (e instanceof MegasplitError) throw e.within({ ...where, pc });
+    throw e;
+  }
+}
+
+/** The verification types a frame mentions (for finding uninitialized offsets). */
+function frameTypesOf(f: StackMapFrame): readonly VerificationType[] {
+  switch (f.type) {
+    case "same":
+    case "chop":
+      return [];
+    case "same_locals_1_stack_item":
+      return [f.stack];
+    case "append":
+      return f.locals;
+    case "full":
+      return f.stack.length === 0 ? f.locals : f.locals.concat(f.stack);
+  }
 }
 
 function s4(b: Uint8Array, p: number): number {

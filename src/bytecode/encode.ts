@@ -17,7 +17,7 @@
  * Nested attributes are written in a fixed order: LineNumberTable (if the body has
  * `line` nodes), LocalVariableTable, LocalVariableTypeTable (if present),
  * StackMapTable (if `hasStackMapTable`), then `otherAttributes` as they are.
- * Attribute names come from `cp.addUtf8`, which may grow the pool.
+ * Attribute names are found in the pool, or added with `cp.addUtf8`.
  *
  * StackMapTable frames keep their recorded form; only `offsetDelta` is recomputed
  * (first frame: its offset; later ones: offset - previous - 1). The classfile
@@ -45,7 +45,7 @@
 import type { Attribute, CodeAttribute, ExceptionTableEntry, LineNumberEntry, LocalVariableEntry, StackMapFrame, VerificationType } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import { ErrorCodes, MegasplitError, type ErrorCode, type Location } from "../diagnostics.js";
-import type { FrameNode, FrameType, LocalVariable, MethodBody } from "./model.js";
+import type { CodeNode, FrameNode, FrameType, LocalVariable, MethodBody } from "./model.js";
 import { FORMAT_CODE, Fmt, OPCODES, Op, invertCondition } from "./opcodes.js";
 import { decodeBody } from "./decode.js";
 
@@ -63,6 +63,54 @@ const LOOKUPSWITCH = 4;
 
 const U2_MAX = 0xffff;
 
+/**
+ * Scratch arrays reused across calls: per-call typed-array allocation dominated
+ * small methods. Safe because encodeBody is synchronous and not re-entrant; every
+ * array is cleared over the range it uses before use.
+ */
+let scratchU8 = new Uint8Array(0);
+let scratchI32 = new Int32Array(0);
+function scratchBytes(size: number): Uint8Array {
+  if (scratchU8.length < size) scratchU8 = new Uint8Array(Math.max(size, scratchU8.length * 2, 1024));
+  return scratchU8;
+}
+function scratchInts(size: number): Int32Array {
+  if (scratchI32.length < size) scratchI32 = new Int32Array(Math.max(size, scratchI32.length * 2, 1024));
+  return scratchI32;
+}
+
+/**
+ * Attribute-name indices per pool. `cp.addUtf8` builds the pool's whole key map on
+ * first use, which cost more than encoding the code itself when re-encoding every
+ * method of a jar; a single scan for the five names is cheaper. The pool only
+ * grows and its entries never change, so a found index stays valid.
+ */
+const ATTRIBUTE_NAMES = ["Code", "LineNumberTable", "LocalVariableTable", "LocalVariableTypeTable", "StackMapTable"] as const;
+type AttributeName = (typeof ATTRIBUTE_NAMES)[number];
+const attributeNameCache = new WeakMap<ConstantPool, Map<AttributeName, number>>();
+function attributeNameIndex(cp: ConstantPool, name: AttributeName): number {
+  let names = attributeNameCache.get(cp);
+  if (names === undefined) {
+    names = new Map();
+    const entries = cp.entries;
+    for (let i = 1; i < entries.length; i++) {
+      const e = entries[i];
+      // Only the canonical (one byte per ASCII char) encoding is what addUtf8 would return.
+      if (e !== undefined && e.kind === "Utf8" && e.bytes.length === e.value.length && e.bytes.length >= 4 && e.bytes.length <= 22) {
+        const v = e.value as AttributeName;
+        if ((ATTRIBUTE_NAMES as readonly string[]).includes(v) && !names.has(v)) names.set(v, i);
+      }
+    }
+    attributeNameCache.set(cp, names);
+  }
+  let index = names.get(name);
+  if (index === undefined) {
+    index = cp.addUtf8(name);
+    names.set(name, index);
+  }
+  return index;
+}
+
 export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptions = {}): CodeAttribute {
   const where = opts.where ?? {};
   const fail = (errorCode: ErrorCode, message: string, pc?: number): never => {
@@ -73,13 +121,21 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
   const labelCount = body.labelCount;
 
   // ---- classify: layout class and fixed size of every node ----
-  const layout = new Uint8Array(n);
-  const fixedSize = new Int32Array(n);
+  // Carved from the scratch arrays: bytes [layout n | conditional n | wide n | labelPlaced L],
+  // ints [fixedSize n | offsetOf n+1 | labelOffset L].
+  const bytes = scratchBytes(3 * n + labelCount);
+  bytes.fill(0, 0, 3 * n + labelCount);
+  const layout = bytes.subarray(0, n);
   /** For jumps: 1 if conditional (widens to 8 bytes), 0 for goto/jsr (widens to 5). */
-  const conditional = new Uint8Array(n);
-  const wide = new Uint8Array(n);
+  const conditional = bytes.subarray(n, 2 * n);
+  const wide = bytes.subarray(2 * n, 3 * n);
+  const labelPlaced = bytes.subarray(3 * n, 3 * n + labelCount);
+  const ints = scratchInts(2 * n + 1 + labelCount);
+  ints.fill(0, 0, 2 * n + 1 + labelCount);
+  const fixedSize = ints.subarray(0, n);
+  const offsetOf = ints.subarray(n, 2 * n + 1);
+  const labelOffset = ints.subarray(2 * n + 1, 2 * n + 1 + labelCount);
   const jumps: number[] = [];
-  const labelPlaced = new Uint8Array(labelCount);
   const checkLabel = (label: number, what: string): void => {
     if (!(label >= 0 && label < labelCount) || labelPlaced[label] === 0) fail(ErrorCodes.BRANCH_TARGET, `${what} refers to label ${label}, which is not placed in the body`);
   };
@@ -196,9 +252,123 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     }
   }
 
-  // ---- relaxation ----
-  const offsetOf = new Int32Array(n + 1);
-  const labelOffset = new Int32Array(labelCount);
+  // ---- relaxation, then the bytes ----
+  const layoutArrays: Layout = { nodes, layout, fixedSize, conditional, wide, jumps, offsetOf, labelOffset };
+  const codeLength = relax(layoutArrays);
+  const out = writeCode(layoutArrays, codeLength);
+
+  // ---- exception table ----
+  const offsetOfLabel = (label: number, what: string): number => {
+    checkLabel(label, what);
+    return labelOffset[label]!;
+  };
+  const u2Pc = (pc: number, what: string): number => {
+    if (pc > U2_MAX) fail(ErrorCodes.CODE_TOO_LARGE, `${what} ${pc} does not fit the u2 field of the class file`, pc);
+    return pc;
+  };
+  const exceptionTable: ExceptionTableEntry[] = body.handlers.map((h) => ({
+    startPc: u2Pc(offsetOfLabel(h.start, "exception range start"), "exception range start"),
+    endPc: u2Pc(offsetOfLabel(h.end, "exception range end"), "exception range end"),
+    handlerPc: u2Pc(offsetOfLabel(h.handler, "exception handler"), "exception handler"),
+    catchType: h.catchType,
+  }));
+
+  // ---- nested attributes ----
+  const attributes: Attribute[] = [];
+  const lines: LineNumberEntry[] = [];
+  const frames: StackMapFrame[] = [];
+  let previousFrameOffset = -1;
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    if (node.kind === "line") {
+      const at = offsetOf[i]!;
+      if (at < codeLength) lines.push({ startPc: u2Pc(at, "line number start"), line: node.line });
+    } else if (node.kind === "frame" && body.hasStackMapTable) {
+      const at = offsetOf[i]!;
+      if (at >= codeLength) continue;
+      if (at === previousFrameOffset) fail(ErrorCodes.BRANCH_TARGET, `two stack map frames at offset ${at}`, at);
+      const delta = previousFrameOffset < 0 ? at : at - previousFrameOffset - 1;
+      if (delta > U2_MAX) fail(ErrorCodes.CODE_TOO_LARGE, `stack map frame offset delta ${delta} does not fit in u2`, at);
+      frames.push(encodeFrame(node.frame, delta));
+      previousFrameOffset = at;
+    }
+  }
+  if (lines.length > 0) attributes.push({ kind: "LineNumberTable", nameIndex: attributeNameIndex(cp, "LineNumberTable"), entries: lines });
+  const localRows = (rows: LocalVariable[], what: string): LocalVariableEntry[] =>
+    rows.map((r) => {
+      const start = offsetOfLabel(r.start, `${what} start`);
+      const length = offsetOfLabel(r.end, `${what} end`) - start;
+      if (length < 0) fail(ErrorCodes.BRANCH_TARGET, `${what} for slot ${r.index} ends before it starts`, start);
+      return {
+        startPc: u2Pc(start, `${what} start`),
+        length: u2Pc(length, `${what} length`),
+        nameIndex: r.nameIndex,
+        descriptorIndex: r.descriptorIndex,
+        index: r.index,
+      };
+    });
+  if (body.localVariables) {
+    attributes.push({ kind: "LocalVariableTable", nameIndex: attributeNameIndex(cp, "LocalVariableTable"), entries: localRows(body.localVariables, "local variable") });
+  }
+  if (body.localVariableTypes) {
+    attributes.push({
+      kind: "LocalVariableTypeTable",
+      nameIndex: attributeNameIndex(cp, "LocalVariableTypeTable"),
+      entries: localRows(body.localVariableTypes, "local variable type"),
+    });
+  }
+  if (body.hasStackMapTable) attributes.push({ kind: "StackMapTable", nameIndex: attributeNameIndex(cp, "StackMapTable"), frames });
+  for (const a of body.otherAttributes) attributes.push(a);
+
+  function verificationType(t: FrameType): VerificationType {
+    return t.tag === "uninitialized" ? { tag: "uninitialized", offset: offsetOfLabel(t.label, "uninitialized type") } : t;
+  }
+  function encodeFrame(f: FrameNode, offsetDelta: number): StackMapFrame {
+    switch (f.type) {
+      case "same":
+        return { type: "same", offsetDelta };
+      case "same_locals_1_stack_item":
+        return { type: "same_locals_1_stack_item", offsetDelta, stack: verificationType(f.stack) };
+      case "chop":
+        return { type: "chop", offsetDelta, chop: f.chop };
+      case "append":
+        return { type: "append", offsetDelta, locals: f.locals.map(verificationType) };
+      case "full":
+        return { type: "full", offsetDelta, locals: f.locals.map(verificationType), stack: f.stack.map(verificationType) };
+    }
+  }
+
+  return {
+    kind: "Code",
+    nameIndex: attributeNameIndex(cp, "Code"),
+    maxStack: body.maxStack,
+    maxLocals: body.maxLocals,
+    code: out,
+    exceptionTable,
+    attributes,
+  };
+}
+
+/** The per-node arrays that relaxation and writing share (carved from scratch). */
+interface Layout {
+  nodes: readonly CodeNode[];
+  layout: Uint8Array;
+  fixedSize: Int32Array;
+  conditional: Uint8Array;
+  wide: Uint8Array;
+  jumps: number[];
+  offsetOf: Int32Array;
+  labelOffset: Int32Array;
+}
+
+/**
+ * Lays the code out with the current widening decisions, widens every short
+ * branch that is out of range, and repeats until none is; returns the code length.
+ * Top-level (not a closure) so that its loop variables stay in registers.
+ */
+function relax(l: Layout): number {
+  const { nodes, layout, fixedSize, conditional, wide, jumps, offsetOf, labelOffset } = l;
+  const n = nodes.length;
   let codeLength = 0;
   for (;;) {
     let off = 0;
@@ -241,22 +411,15 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     }
     if (!widened) break;
   }
+  return codeLength;
+}
 
-  // ---- write the bytes ----
+/** Writes the instructions at the offsets `relax` settled on. */
+function writeCode(l: Layout, codeLength: number): Uint8Array {
+  const { nodes, fixedSize, conditional, wide, labelOffset } = l;
+  const n = nodes.length;
   const out = new Uint8Array(codeLength);
   let p = 0;
-  const put2 = (v: number): void => {
-    out[p] = v >> 8;
-    out[p + 1] = v;
-    p += 2;
-  };
-  const put4 = (v: number): void => {
-    out[p] = v >> 24;
-    out[p + 1] = v >> 16;
-    out[p + 2] = v >> 8;
-    out[p + 3] = v;
-    p += 4;
-  };
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
     switch (node.kind) {
@@ -269,98 +432,119 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
         break;
       case "local": {
         const { op, index } = node;
-        if (fixedSize[i] === 1) out[p++] = (op >= Op.ISTORE ? Op.ISTORE_0 + (op - Op.ISTORE) * 4 : Op.ILOAD_0 + (op - Op.ILOAD) * 4) + index;
-        else if (fixedSize[i] === 2) {
-          out[p++] = op;
-          out[p++] = index;
+        const size = fixedSize[i];
+        if (size === 1) {
+          out[p++] = (op >= Op.ISTORE ? Op.ISTORE_0 + (op - Op.ISTORE) * 4 : Op.ILOAD_0 + (op - Op.ILOAD) * 4) + index;
+        } else if (size === 2) {
+          out[p] = op;
+          out[p + 1] = index;
+          p += 2;
         } else {
-          out[p++] = Op.WIDE;
-          out[p++] = op;
-          put2(index);
+          out[p] = Op.WIDE;
+          out[p + 1] = op;
+          put2(out, p + 2, index);
+          p += 4;
         }
         break;
       }
       case "iinc":
         if (fixedSize[i] === 3) {
-          out[p++] = Op.IINC;
-          out[p++] = node.index;
-          out[p++] = node.delta;
+          out[p] = Op.IINC;
+          out[p + 1] = node.index;
+          out[p + 2] = node.delta;
+          p += 3;
         } else {
-          out[p++] = Op.WIDE;
-          out[p++] = Op.IINC;
-          put2(node.index);
-          put2(node.delta);
+          out[p] = Op.WIDE;
+          out[p + 1] = Op.IINC;
+          put2(out, p + 2, node.index);
+          put2(out, p + 4, node.delta);
+          p += 6;
         }
         break;
       case "int":
-        out[p++] = node.op;
-        if (node.op === Op.SIPUSH) put2(node.value);
-        else out[p++] = node.value;
+        out[p] = node.op;
+        if (node.op === Op.SIPUSH) {
+          put2(out, p + 1, node.value);
+          p += 3;
+        } else {
+          out[p + 1] = node.value;
+          p += 2;
+        }
         break;
       case "cp":
         if (fixedSize[i] === 2) {
-          out[p++] = Op.LDC;
-          out[p++] = node.index;
+          out[p] = Op.LDC;
+          out[p + 1] = node.index;
+          p += 2;
         } else {
-          out[p++] = node.op === Op.LDC ? Op.LDC_W : node.op;
-          put2(node.index);
+          out[p] = node.op === Op.LDC ? Op.LDC_W : node.op;
+          put2(out, p + 1, node.index);
+          p += 3;
         }
         break;
       case "invokeinterface":
-        out[p++] = Op.INVOKEINTERFACE;
-        put2(node.index);
-        out[p++] = node.count;
-        out[p++] = 0;
+        out[p] = Op.INVOKEINTERFACE;
+        put2(out, p + 1, node.index);
+        out[p + 3] = node.count;
+        p += 5; // the fourth operand byte stays 0
         break;
       case "invokedynamic":
-        out[p++] = Op.INVOKEDYNAMIC;
-        put2(node.index);
-        out[p++] = 0;
-        out[p++] = 0;
+        out[p] = Op.INVOKEDYNAMIC;
+        put2(out, p + 1, node.index);
+        p += 5; // two zero bytes
         break;
       case "multianewarray":
-        out[p++] = Op.MULTIANEWARRAY;
-        put2(node.index);
-        out[p++] = node.dims;
+        out[p] = Op.MULTIANEWARRAY;
+        put2(out, p + 1, node.index);
+        out[p + 3] = node.dims;
+        p += 4;
         break;
       case "jump": {
-        const at = p;
         const target = labelOffset[node.target]!;
         const op = OPCODES[node.op]!.normal; // goto_w/jsr_w given explicitly are laid out like goto/jsr
         if (wide[i] === 0) {
-          out[p++] = op;
-          put2(target - at);
+          out[p] = op;
+          put2(out, p + 1, target - p);
+          p += 3;
         } else if (conditional[i] === 0) {
-          out[p++] = op === Op.GOTO ? Op.GOTO_W : Op.JSR_W;
-          put4(target - at);
+          out[p] = op === Op.GOTO ? Op.GOTO_W : Op.JSR_W;
+          put4(out, p + 1, target - p);
+          p += 5;
         } else {
-          out[p++] = invertCondition(op);
-          put2(8);
-          out[p++] = Op.GOTO_W;
-          put4(target - (at + 3));
+          out[p] = invertCondition(op);
+          put2(out, p + 1, 8);
+          out[p + 3] = Op.GOTO_W;
+          put4(out, p + 4, target - (p + 3));
+          p += 8;
         }
         break;
       }
       case "tableswitch": {
         const at = p;
-        out[p++] = Op.TABLESWITCH;
-        p += 3 - (at & 3); // zero padding (the array is zero-filled)
-        put4(labelOffset[node.defaultTarget]! - at);
-        put4(node.low);
-        put4(node.high);
-        for (const t of node.targets) put4(labelOffset[t]! - at);
+        out[p] = Op.TABLESWITCH;
+        p += 1 + (3 - (at & 3)); // zero padding (the array is zero-filled)
+        put4(out, p, labelOffset[node.defaultTarget]! - at);
+        put4(out, p + 4, node.low);
+        put4(out, p + 8, node.high);
+        p += 12;
+        for (const t of node.targets) {
+          put4(out, p, labelOffset[t]! - at);
+          p += 4;
+        }
         break;
       }
       case "lookupswitch": {
         const at = p;
-        out[p++] = Op.LOOKUPSWITCH;
-        p += 3 - (at & 3);
-        put4(labelOffset[node.defaultTarget]! - at);
-        put4(node.keys.length);
+        out[p] = Op.LOOKUPSWITCH;
+        p += 1 + (3 - (at & 3));
         const { keys, targets } = node;
+        put4(out, p, labelOffset[node.defaultTarget]! - at);
+        put4(out, p + 4, keys.length);
+        p += 8;
         for (let k = 0; k < keys.length; k++) {
-          put4(keys[k]!);
-          put4(labelOffset[targets[k]!]! - at);
+          put4(out, p, keys[k]!);
+          put4(out, p + 4, labelOffset[targets[k]!]! - at);
+          p += 8;
         }
         break;
       }
@@ -369,97 +553,19 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     }
   }
   if (p !== codeLength) throw new Error(`encoder size mismatch: wrote ${p} bytes, laid out ${codeLength}`);
+  return out;
+}
 
-  // ---- exception table ----
-  const offsetOfLabel = (label: number, what: string): number => {
-    checkLabel(label, what);
-    return labelOffset[label]!;
-  };
-  const u2Pc = (pc: number, what: string): number => {
-    if (pc > U2_MAX) fail(ErrorCodes.CODE_TOO_LARGE, `${what} ${pc} does not fit the u2 field of the class file`, pc);
-    return pc;
-  };
-  const exceptionTable: ExceptionTableEntry[] = body.handlers.map((h) => ({
-    startPc: u2Pc(offsetOfLabel(h.start, "exception range start"), "exception range start"),
-    endPc: u2Pc(offsetOfLabel(h.end, "exception range end"), "exception range end"),
-    handlerPc: u2Pc(offsetOfLabel(h.handler, "exception handler"), "exception handler"),
-    catchType: h.catchType,
-  }));
+function put2(out: Uint8Array, p: number, v: number): void {
+  out[p] = v >> 8;
+  out[p + 1] = v;
+}
 
-  // ---- nested attributes ----
-  const attributes: Attribute[] = [];
-  const lines: LineNumberEntry[] = [];
-  const frames: StackMapFrame[] = [];
-  let previousFrameOffset = -1;
-  for (let i = 0; i < n; i++) {
-    const node = nodes[i]!;
-    if (node.kind === "line") {
-      const at = offsetOf[i]!;
-      if (at < codeLength) lines.push({ startPc: u2Pc(at, "line number start"), line: node.line });
-    } else if (node.kind === "frame" && body.hasStackMapTable) {
-      const at = offsetOf[i]!;
-      if (at >= codeLength) continue;
-      if (at === previousFrameOffset) fail(ErrorCodes.BRANCH_TARGET, `two stack map frames at offset ${at}`, at);
-      const delta = previousFrameOffset < 0 ? at : at - previousFrameOffset - 1;
-      if (delta > U2_MAX) fail(ErrorCodes.CODE_TOO_LARGE, `stack map frame offset delta ${delta} does not fit in u2`, at);
-      frames.push(encodeFrame(node.frame, delta));
-      previousFrameOffset = at;
-    }
-  }
-  if (lines.length > 0) attributes.push({ kind: "LineNumberTable", nameIndex: cp.addUtf8("LineNumberTable"), entries: lines });
-  const localRows = (rows: LocalVariable[], what: string): LocalVariableEntry[] =>
-    rows.map((r) => {
-      const start = offsetOfLabel(r.start, `${what} start`);
-      const length = offsetOfLabel(r.end, `${what} end`) - start;
-      if (length < 0) fail(ErrorCodes.BRANCH_TARGET, `${what} for slot ${r.index} ends before it starts`, start);
-      return {
-        startPc: u2Pc(start, `${what} start`),
-        length: u2Pc(length, `${what} length`),
-        nameIndex: r.nameIndex,
-        descriptorIndex: r.descriptorIndex,
-        index: r.index,
-      };
-    });
-  if (body.localVariables) {
-    attributes.push({ kind: "LocalVariableTable", nameIndex: cp.addUtf8("LocalVariableTable"), entries: localRows(body.localVariables, "local variable") });
-  }
-  if (body.localVariableTypes) {
-    attributes.push({
-      kind: "LocalVariableTypeTable",
-      nameIndex: cp.addUtf8("LocalVariableTypeTable"),
-      entries: localRows(body.localVariableTypes, "local variable type"),
-    });
-  }
-  if (body.hasStackMapTable) attributes.push({ kind: "StackMapTable", nameIndex: cp.addUtf8("StackMapTable"), frames });
-  for (const a of body.otherAttributes) attributes.push(a);
-
-  function verificationType(t: FrameType): VerificationType {
-    return t.tag === "uninitialized" ? { tag: "uninitialized", offset: offsetOfLabel(t.label, "uninitialized type") } : t;
-  }
-  function encodeFrame(f: FrameNode, offsetDelta: number): StackMapFrame {
-    switch (f.type) {
-      case "same":
-        return { type: "same", offsetDelta };
-      case "same_locals_1_stack_item":
-        return { type: "same_locals_1_stack_item", offsetDelta, stack: verificationType(f.stack) };
-      case "chop":
-        return { type: "chop", offsetDelta, chop: f.chop };
-      case "append":
-        return { type: "append", offsetDelta, locals: f.locals.map(verificationType) };
-      case "full":
-        return { type: "full", offsetDelta, locals: f.locals.map(verificationType), stack: f.stack.map(verificationType) };
-    }
-  }
-
-  return {
-    kind: "Code",
-    nameIndex: cp.addUtf8("Code"),
-    maxStack: body.maxStack,
-    maxLocals: body.maxLocals,
-    code: out,
-    exceptionTable,
-    attributes,
-  };
+function put4(out: Uint8Array, p: number, v: number): void {
+  out[p] = v >> 24;
+  out[p + 1] = v >> 16;
+  out[p + 2] = v >> 8;
+  out[p + 3] = v;
 }
 
 /** decode + encode: the Code attribute in canonical (shortest-form) encoding. */
