@@ -8,21 +8,20 @@
  * compressed bytes are read with `decodeFileData: false` and inflated here, and
  * size and CRC are checked, so a damaged entry is one E_ZIP_CORRUPT, not a crash.
  *
- * Writing assembles the archive with fflate's streaming `Zip`, feeding it custom
- * `ZipInputFile`s that carry the original compressed bytes, method and CRC for
- * untouched entries (changed entries are deflated again if they were deflated,
- * stored if stored). fflate always emits data descriptors (which the JDK's
- * `ZipInputStream` rejects on stored entries), writes DOS times from local-time
- * `Date`s, and has no archive comment or raw extra fields; so a linear finishing
- * pass ({@link finishArchive}) re-emits every header from the entry metadata:
- * exact DOS words, raw names, extras and comments, no descriptors, and the archive
- * comment. Output depends only on the bundle (no clock, no environment), so the
+ * Writing lays the archive out directly from the entry metadata: the original
+ * compressed bytes, method and CRC for untouched entries (changed entries are
+ * deflated again with zlib if they were deflated, stored if stored), exact DOS
+ * words, raw names, extras and comments, no data descriptors, and the archive
+ * comment. No zip library writes this faithfully: fflate and yazl always emit data
+ * descriptors (which the JDK's `ZipInputStream` rejects on stored entries), take
+ * times from local-time `Date`s, regenerate extra fields and cannot pass through
+ * compressed bytes with their original headers; so only the container layout (two
+ * header records and an end record) is ours, and compression is zlib's. Output depends only on the bundle (no clock, no environment), so the
  * same bundle gives the same bytes. Cost: O(archive size) plus deflate of changed
  * entries. Spec: PKWARE APPNOTE 6.3.x sections 4.3 and 4.4; JAR File Specification
  * ("Signed JAR File").
  */
-import { deflateSync, Zip, type ZipInputFile } from "fflate";
-import { crc32, inflateRawSync } from "node:zlib";
+import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { ErrorCodes, warning, type Diagnostic } from "../diagnostics.js";
 import { isClassEntry, type Bundle, type BundleEntry, type ZipEntryMeta } from "./bundle.js";
@@ -56,18 +55,6 @@ export function zipPathProblem(name: string): string | undefined {
 
 // ---------------------------------------------------------------------------
 // DOS time
-
-/**
- * The local-time `Date` fflate needs for `mtime`. Only a stand-in: fflate would
- * re-derive DOS words through the host time zone (and DST gaps or invalid fields
- * would not survive), so {@link finishArchive} writes the exact words afterwards.
- */
-function dosToLocalDate(dosDate: number, dosTime: number): Date {
-  const year = Math.min(2099, 1980 + (dosDate >>> 9));
-  const month = Math.min(12, Math.max(1, (dosDate >>> 5) & 15));
-  const day = Math.max(1, dosDate & 31);
-  return new Date(year, month - 1, day, Math.min(23, dosTime >>> 11), Math.min(59, (dosTime >>> 5) & 63), Math.min(59, (dosTime & 31) * 2));
-}
 
 /** The UTC `Date` a pair of DOS words denotes, for display (DOS times carry no zone). */
 export function dosToUtcDate(dosDate: number, dosTime: number): Date {
@@ -236,7 +223,7 @@ export function dropSignaturesIfClassesChanged(bundle: Bundle): { bundle: Bundle
 const utf8Encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 
-/** Everything the finishing pass writes for one entry, besides the data fflate placed. */
+/** Everything the archive records for one entry besides its compressed bytes. */
 interface EntryHeader {
   name: Uint8Array;
   compression: number;
@@ -266,7 +253,7 @@ function encodeEntry(entry: BundleEntry): { header: EntryHeader; compressed: Uin
   if (z && entry.compressed && crc === z.crc32 && !entry.modified) {
     compressed = entry.compressed;
   } else {
-    compressed = compression === DEFLATED ? deflateSync(entry.data) : entry.data;
+    compressed = compression === DEFLATED ? deflateRawSync(entry.data) : entry.data;
   }
   const header: EntryHeader = {
     name,
@@ -290,65 +277,20 @@ function encodeEntry(entry: BundleEntry): { header: EntryHeader; compressed: Uin
 /** Encodes a bundle as a zip archive. Deterministic: same bundle, same bytes. */
 export function encodeJar(bundle: Bundle): Uint8Array {
   if (bundle.entries.length > 0xffff) throw new RangeError(`${bundle.entries.length} entries need zip64, which megasplit does not write`);
-  const headers: EntryHeader[] = [];
-  const chunks: Uint8Array[] = [];
-  let failure: Error | null = null;
-  const zip = new Zip((err, chunk) => {
-    if (err) failure = err;
-    else chunks.push(chunk);
-  });
-  for (const entry of bundle.entries) {
-    const { header, compressed } = encodeEntry(entry);
-    headers.push(header);
-    const file: ZipInputFile = {
-      filename: entry.name,
-      size: header.size,
-      crc: header.crc,
-      compression: header.compression,
-      mtime: dosToLocalDate(header.dosDate, header.dosTime),
-      attrs: header.externalAttributes,
-      os: header.versionMadeBy >>> 8,
-    };
-    zip.add(file);
-    // fflate installs ondata in add(); one final chunk carries the whole entry.
-    file.ondata!(null, compressed as Uint8Array<ArrayBuffer>, true);
-  }
-  zip.end();
-  if (failure) throw failure;
-  return finishArchive(concat(chunks), headers, bundle.comment ?? EMPTY);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) out.set(p, o), (o += p.length);
-  return out;
+  const encoded = bundle.entries.map(encodeEntry);
+  return layOutArchive(encoded, bundle.comment ?? EMPTY);
 }
 
 /**
- * Re-emits fflate's archive with exact headers: takes each entry's data from where
- * fflate placed it (found through fflate's central directory) and writes local
- * headers without data descriptors, central headers and the end record from
- * `headers`. O(archive size).
+ * Writes local headers (without data descriptors), data, central headers and the
+ * end record from the entry metadata. O(archive size).
  */
-function finishArchive(assembled: Uint8Array, headers: EntryHeader[], archiveComment: Uint8Array): Uint8Array {
-  const src = new DataView(assembled.buffer, assembled.byteOffset, assembled.byteLength);
-  const eocd = assembled.length - 22;
-  if (src.getUint32(eocd, true) !== 0x06054b50) throw new Error("fflate produced no end-of-central-directory record");
-  let cd = src.getUint32(eocd + 16, true);
+function layOutArchive(entries: { header: EntryHeader; compressed: Uint8Array }[], archiveComment: Uint8Array): Uint8Array {
   let total = 22 + archiveComment.length;
-  const data: Uint8Array[] = [];
-  for (const h of headers) {
-    if (src.getUint32(cd, true) !== 0x02014b50) throw new Error("unexpected layout of fflate's central directory");
-    const csize = src.getUint32(cd + 20, true);
-    const localAt = src.getUint32(cd + 42, true);
-    const start = localAt + 30 + src.getUint16(localAt + 26, true) + src.getUint16(localAt + 28, true);
-    data.push(assembled.subarray(start, start + csize));
-    cd += 46 + src.getUint16(cd + 28, true) + src.getUint16(cd + 30, true) + src.getUint16(cd + 32, true);
-    total += 30 + h.name.length + h.localExtra.length + csize + 46 + h.name.length + h.extra.length + h.comment.length;
+  for (const { header: h, compressed } of entries) {
+    total += 30 + h.name.length + h.localExtra.length + compressed.length + 46 + h.name.length + h.extra.length + h.comment.length;
   }
+  if (total > 0xffffffff) throw new RangeError("the archive needs zip64, which megasplit does not write");
   const out = new Uint8Array(total);
   const v = new DataView(out.buffer);
   let p = 0;
@@ -356,25 +298,25 @@ function finishArchive(assembled: Uint8Array, headers: EntryHeader[], archiveCom
   const u32 = (x: number) => (v.setUint32(p, x >>> 0, true), (p += 4));
   const bytes = (b: Uint8Array) => (out.set(b, p), (p += b.length));
   const offsets: number[] = [];
-  headers.forEach((h, i) => {
+  for (const { header: h, compressed } of entries) {
     offsets.push(p);
     u32(0x04034b50);
     u16(h.versionNeeded), u16(h.flags), u16(h.compression), u16(h.dosTime), u16(h.dosDate);
-    u32(h.crc), u32(data[i]!.length), u32(h.size);
+    u32(h.crc), u32(compressed.length), u32(h.size);
     u16(h.name.length), u16(h.localExtra.length);
-    bytes(h.name), bytes(h.localExtra), bytes(data[i]!);
-  });
+    bytes(h.name), bytes(h.localExtra), bytes(compressed);
+  }
   const cdStart = p;
-  headers.forEach((h, i) => {
+  entries.forEach(({ header: h, compressed }, i) => {
     u32(0x02014b50);
     u16(h.versionMadeBy), u16(h.versionNeeded), u16(h.flags), u16(h.compression), u16(h.dosTime), u16(h.dosDate);
-    u32(h.crc), u32(data[i]!.length), u32(h.size);
+    u32(h.crc), u32(compressed.length), u32(h.size);
     u16(h.name.length), u16(h.extra.length), u16(h.comment.length);
     u16(0), u16(h.internalAttributes), u32(h.externalAttributes), u32(offsets[i]!);
     bytes(h.name), bytes(h.extra), bytes(h.comment);
   });
   const cdSize = p - cdStart;
-  u32(0x06054b50), u16(0), u16(0), u16(headers.length), u16(headers.length), u32(cdSize), u32(cdStart), u16(archiveComment.length);
+  u32(0x06054b50), u16(0), u16(0), u16(entries.length), u16(entries.length), u32(cdSize), u32(cdStart), u16(archiveComment.length);
   bytes(archiveComment);
   return out;
 }

@@ -14,11 +14,7 @@ export function decodeModifiedUtf8(b: Uint8Array): string {
       break;
     }
   }
-  if (ascii) {
-    let s = "";
-    for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-    return s;
-  }
+  if (ascii) return Buffer.from(b.buffer, b.byteOffset, b.length).latin1Slice(0, b.length);
   const out: number[] = [];
   for (let i = 0; i < b.length; ) {
     const x = b[i]!;

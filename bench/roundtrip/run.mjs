@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/**
+ * bench/roundtrip: megasplit's forced full round trip of a jar (default Debian's
+ * jython.jar) against ASM's (ClassReader -> ClassWriter(COMPUTE_MAXS), every method
+ * re-encoded, re-zipped), each as a whole process, alternating in one invocation.
+ * Prints every run, the medians and the ratio megasplit / ASM (below 1 = faster).
+ *
+ *   npm run build && node bench/roundtrip/run.mjs [jar] [runs]
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const jar = process.argv[2] ?? "/usr/share/java/jython.jar";
+const runs = Number(process.argv[3] ?? 5);
+const asmJar = "/usr/share/java/asm.jar";
+
+const work = mkdtempSync(join(tmpdir(), "megasplit-bench-"));
+const classes = join(work, "classes");
+mkdirSync(classes);
+execFileSync("javac", ["-d", classes, "-cp", asmJar, join(here, "AsmRoundTrip.java")]);
+
+function timed(cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  return ms;
+}
+
+const asm = [];
+const ms = [];
+for (let i = 0; i < runs; i++) {
+  asm.push(timed("java", ["-cp", `${asmJar}:${classes}`, "AsmRoundTrip", jar, join(work, "asm.jar"), "1"]));
+  ms.push(timed(process.execPath, [join(here, "megasplit-roundtrip.mjs"), jar, join(work, "megasplit.jar")]));
+  console.log(`run ${i + 1}: asm ${asm[i].toFixed(0)} ms, megasplit ${ms[i].toFixed(0)} ms`);
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const a = median(asm);
+const m = median(ms);
+console.log(`input: ${jar}`);
+console.log(`median whole process: asm ${a.toFixed(0)} ms, megasplit ${m.toFixed(0)} ms`);
+console.log(`ratio megasplit/asm: ${(m / a).toFixed(2)}`);
+rmSync(work, { recursive: true, force: true });
