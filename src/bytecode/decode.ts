@@ -104,15 +104,16 @@ function checkCp(cp: ConstantPool, index: number, mask: number): void {
  * small methods). Safe because decodeBody is synchronous and not re-entrant; the
  * ranges used are cleared or fully written before they are read.
  */
-let scratchU8 = new Uint8Array(0);
-let scratchI32 = new Int32Array(0);
-function scratchBytes(size: number): Uint8Array {
-  if (scratchU8.length < size) scratchU8 = new Uint8Array(Math.max(size, scratchU8.length * 2, 1024));
-  return scratchU8;
-}
-function scratchInts(size: number): Int32Array {
-  if (scratchI32.length < size) scratchI32 = new Int32Array(Math.max(size, scratchI32.length * 2, 1024));
-  return scratchI32;
+const scratch = { boundary: new Uint8Array(1024), wanted: new Uint8Array(1024), labelAt: new Int32Array(1024) };
+/** Grows the scratch arrays to at least `size` entries (one array per role: views cost more than they save). */
+function scratchFor(size: number): typeof scratch {
+  if (scratch.boundary.length < size) {
+    const cap = Math.max(size, scratch.boundary.length * 2);
+    scratch.boundary = new Uint8Array(cap);
+    scratch.wanted = new Uint8Array(cap);
+    scratch.labelAt = new Int32Array(cap);
+  }
+  return scratch;
 }
 
 /** Instruction length per opcode for the fixed-length formats (0 otherwise). */
@@ -136,14 +137,13 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
   const b = code.code;
   const len = b.length;
 
-  const bytes = scratchBytes(2 * (len + 1));
-  bytes.fill(0, 0, 2 * (len + 1));
-  /** 1 at every instruction start, and at len (the "end" position). */
-  const boundary = bytes.subarray(0, len + 1);
-  /** 1 where a label is needed. */
-  const wanted = bytes.subarray(len + 1, 2 * (len + 1));
-  /** Label id per offset, -1 where there is none. */
-  const labelAt = scratchInts(len + 1).subarray(0, len + 1);
+  // Scratch arrays may be longer than len + 1; only 0..len is cleared and used.
+  const { boundary, wanted, labelAt } = scratchFor(len + 1);
+  /** boundary: 1 at every instruction start, and at len (the "end" position). */
+  boundary.fill(0, 0, len + 1);
+  /** wanted: 1 where a label is needed. */
+  wanted.fill(0, 0, len + 1);
+  /** labelAt: label id per offset, -1 where there is none (written for 0..len below). */
 
   // ---- pass 1: validate instructions, find boundaries and branch targets (no allocation) ----
   /** (target, pc of the branching instruction) pairs, checked once every boundary is known. */

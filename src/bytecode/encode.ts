@@ -68,15 +68,31 @@ const U2_MAX = 0xffff;
  * small methods. Safe because encodeBody is synchronous and not re-entrant; every
  * array is cleared over the range it uses before use.
  */
-let scratchU8 = new Uint8Array(0);
-let scratchI32 = new Int32Array(0);
-function scratchBytes(size: number): Uint8Array {
-  if (scratchU8.length < size) scratchU8 = new Uint8Array(Math.max(size, scratchU8.length * 2, 1024));
-  return scratchU8;
-}
-function scratchInts(size: number): Int32Array {
-  if (scratchI32.length < size) scratchI32 = new Int32Array(Math.max(size, scratchI32.length * 2, 1024));
-  return scratchI32;
+const scratch = {
+  layout: new Uint8Array(1024),
+  conditional: new Uint8Array(1024),
+  wide: new Uint8Array(1024),
+  fixedSize: new Int32Array(1024),
+  offsetOf: new Int32Array(1025),
+  labelPlaced: new Uint8Array(1024),
+  labelOffset: new Int32Array(1024),
+};
+/** Scratch arrays for n nodes and labelCount labels (one array per role: views cost more than they save). */
+function scratchFor(n: number, labelCount: number): typeof scratch {
+  if (scratch.layout.length < n) {
+    const cap = Math.max(n, scratch.layout.length * 2);
+    scratch.layout = new Uint8Array(cap);
+    scratch.conditional = new Uint8Array(cap);
+    scratch.wide = new Uint8Array(cap);
+    scratch.fixedSize = new Int32Array(cap);
+    scratch.offsetOf = new Int32Array(cap + 1);
+  }
+  if (scratch.labelPlaced.length < labelCount) {
+    const cap = Math.max(labelCount, scratch.labelPlaced.length * 2);
+    scratch.labelPlaced = new Uint8Array(cap);
+    scratch.labelOffset = new Int32Array(cap);
+  }
+  return scratch;
 }
 
 /**
@@ -121,20 +137,14 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
   const labelCount = body.labelCount;
 
   // ---- classify: layout class and fixed size of every node ----
-  // Carved from the scratch arrays: bytes [layout n | conditional n | wide n | labelPlaced L],
-  // ints [fixedSize n | offsetOf n+1 | labelOffset L].
-  const bytes = scratchBytes(3 * n + labelCount);
-  bytes.fill(0, 0, 3 * n + labelCount);
-  const layout = bytes.subarray(0, n);
-  /** For jumps: 1 if conditional (widens to 8 bytes), 0 for goto/jsr (widens to 5). */
-  const conditional = bytes.subarray(n, 2 * n);
-  const wide = bytes.subarray(2 * n, 3 * n);
-  const labelPlaced = bytes.subarray(3 * n, 3 * n + labelCount);
-  const ints = scratchInts(2 * n + 1 + labelCount);
-  ints.fill(0, 0, 2 * n + 1 + labelCount);
-  const fixedSize = ints.subarray(0, n);
-  const offsetOf = ints.subarray(n, 2 * n + 1);
-  const labelOffset = ints.subarray(2 * n + 1, 2 * n + 1 + labelCount);
+  // Scratch arrays may be longer than needed: only 0..n-1 (0..n for offsetOf) and
+  // 0..labelCount-1 are cleared and used. `conditional` (for jumps: 1 if the branch
+  // widens to 8 bytes, 0 for goto/jsr widening to 5) and `fixedSize` are written for
+  // every node that reads them; `offsetOf` and `labelOffset` are written by relax.
+  const { layout, conditional, wide, fixedSize, offsetOf, labelPlaced, labelOffset } = scratchFor(n, labelCount);
+  layout.fill(0, 0, n);
+  wide.fill(0, 0, n);
+  labelPlaced.fill(0, 0, labelCount);
   const jumps: number[] = [];
   const checkLabel = (label: number, what: string): void => {
     if (!(label >= 0 && label < labelCount) || labelPlaced[label] === 0) fail(ErrorCodes.BRANCH_TARGET, `${what} refers to label ${label}, which is not placed in the body`);
