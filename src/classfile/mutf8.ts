@@ -14,7 +14,7 @@ export function decodeModifiedUtf8(b: Uint8Array): string {
       break;
     }
   }
-  if (ascii) return Buffer.from(b.buffer, b.byteOffset, b.length).latin1Slice(0, b.length);
+  if (ascii) return Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1");
   const out: number[] = [];
   for (let i = 0; i < b.length; ) {
     const x = b[i]!;
