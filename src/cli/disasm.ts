@@ -15,9 +15,11 @@ export async function disasmCommand(input: string, opts: { method?: string; clas
   r.all(diagnostics);
   const wanted = opts.class?.replace(/\./g, "/");
   let printed = 0;
+  let matched = 0;
   for (const entry of bundle.entries) {
     if (!isClassEntry(entry)) continue;
     if (wanted !== undefined && entryClassName(entry.name) !== wanted) continue;
+    matched++;
     try {
       const cf = readClass(entry.data, { where: { bundle: input, entry: entry.name }, diagnostics: [] });
       const text = disassemble(cf, { method: opts.method, constantPool: opts.pool ?? false });
@@ -29,7 +31,7 @@ export async function disasmCommand(input: string, opts: { method?: string; clas
       r.diagnostic(asDiagnostic(e, { bundle: input, entry: entry.name }));
     }
   }
-  if (printed === 0 && r.errors === 0) {
+  if (matched === 0) {
     throw new MegasplitError(ErrorCodes.USAGE, wanted ? `no class ${wanted} in ${input}` : `no class files in ${input}`, { bundle: input });
   }
   return r.finish("input");

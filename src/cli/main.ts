@@ -5,7 +5,9 @@
  * stable code and location and exits non-zero, never with a stack trace.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { asmCommand } from "./asm.js";
 import { disasmCommand } from "./disasm.js";
 import { inspectCommand } from "./inspect.js";
@@ -19,9 +21,13 @@ function intOption(name: string, min: number, max: number) {
   };
 }
 
+/** The package version, from the nearest package.json above this file (src/ or dist/src/). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const candidate = join(dir, "package.json");
+    if (existsSync(candidate)) return (JSON.parse(readFileSync(candidate, "utf8")) as { version: string }).version;
+    if (dirname(dir) === dir) return "unknown";
+  }
 }
 
 const program = new Command()
