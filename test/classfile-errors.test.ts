@@ -131,3 +131,24 @@ describe("class-file errors", () => {
     expect(errors).toBeGreaterThan(1000);
   });
 });
+
+describe("the JVM's code-length limit", () => {
+  it("is enforced only by the class writer, naming class, method and size", () => {
+    const m = tinyClassModel();
+    const code = m.methods[0]!.attributes[0]!;
+    if (code.kind !== "Code") throw new Error("tiny class layout changed");
+    const big = new Uint8Array(70_000); // nops, then the original body
+    big.set(code.code, big.length - code.code.length);
+    m.methods[0]!.attributes[0] = { ...code, code: big, attributes: [] };
+    const e = errorOf(() => writeClass(m));
+    expect(e.code).toBe(ErrorCodes.CODE_TOO_LARGE);
+    expect(e.diagnostic.location).toMatchObject({ className: "Tiny", method: "f(I)I" });
+    expect(e.diagnostic.message).toContain("70000");
+    // A library user building methods no class file can hold yet may turn the check off,
+    // and the reader takes the u4 code_length back.
+    const bytes = writeClass(m, { enforceJvmLimits: false });
+    const back = readClass(bytes);
+    const backCode = back.methods[0]!.attributes[0]!;
+    expect(backCode.kind === "Code" && backCode.code.length).toBe(70_000);
+  });
+});
