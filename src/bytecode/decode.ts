@@ -17,7 +17,9 @@
  * order, attributes in attribute order), then the `frame`, then the instruction.
  * Line entries therefore come out sorted by pc (stable), so a re-encoded
  * LineNumberTable may list rows in a different order than an unsorted original.
- * Several LocalVariable(Type)Table attributes are concatenated.
+ * Several LocalVariable(Type)Table attributes are concatenated. Other nested
+ * attributes go to `otherAttributes` as they are; verification types other than
+ * uninitialized are shared with the class-file model (both are immutable).
  *
  * Errors (MegasplitError, location = `where` + pc): an undefined opcode or a
  * `wide` of a non-wideable one is E_BAD_OPCODE; an instruction running past the
@@ -39,9 +41,8 @@
  * pseudo-node (plus the arrays of a switch), already in final order. Scratch
  * typed arrays are reused across calls.
  */
-import type { CodeAttribute, LineNumberEntry, StackMapFrame, VerificationType, Attribute, LocalVariableEntry } from "../classfile/model.js";
+import type { Attribute, CodeAttribute, CpKind, LineNumberEntry, LocalVariableEntry, StackMapFrame, VerificationType } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
-import type { CpKind } from "../classfile/model.js";
 import { ErrorCodes, MegasplitError, type ErrorCode, type Location } from "../diagnostics.js";
 import type { CodeNode, FrameNode, FrameType, Handler, Label, LocalVariable, MethodBody } from "./model.js";
 import { FORMAT_CODE, Fmt, OPCODES, Op, isWideable } from "./opcodes.js";

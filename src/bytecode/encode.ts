@@ -27,7 +27,11 @@
  * same_locals_1_stack_item_frame_extended).
  *
  * Positions with nothing after them: `line` and `frame` nodes after the last
- * instruction describe no instruction and are dropped.
+ * instruction describe no instruction and are dropped. `frame` nodes are also
+ * ignored when `hasStackMapTable` is false (versions < 50 have no such table).
+ *
+ * Errors found before layout (bad operands, unplaced labels) carry `opts.where`
+ * without a pc, since no offset exists yet; errors about u2 overflows carry the pc.
  *
  * Limits: code_length is u4 in memory and not limited here (the class writer
  * refuses more than 65,535 bytes). Exception-table, LineNumberTable and
@@ -41,6 +45,9 @@
  *
  * Cost: one classification pass over the nodes, O(nodes) per relaxation
  * iteration on typed arrays, one pass writing into an exactly sized Uint8Array.
+ * The per-node typed arrays are module-level scratch, reused across calls
+ * (encodeBody is synchronous and not re-entrant); they keep the size of the
+ * largest body seen.
  */
 import type { Attribute, CodeAttribute, ExceptionTableEntry, LineNumberEntry, LocalVariableEntry, StackMapFrame, VerificationType } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
