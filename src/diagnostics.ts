@@ -47,6 +47,10 @@ export const ErrorCodes = {
   ASM_SYNTAX: "E_ASM_SYNTAX",
   /** A bad command-line request (unknown method, impossible option). */
   USAGE: "E_USAGE",
+  /** Code no path from the method entry reaches (reported by the CFG, kept as is). */
+  UNREACHABLE: "W_UNREACHABLE",
+  /** Control can run past the last instruction of a method (the verifier rejects it). */
+  FALLS_OFF_END: "W_FALLS_OFF_END",
   /** A known attribute whose content is malformed; it is kept as raw bytes. */
   ATTR_MALFORMED: "W_ATTR_MALFORMED",
   /** A signed jar had classes changed; its signature files were removed. */

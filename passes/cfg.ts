@@ -1,0 +1,306 @@
+/**
+ * The control-flow graph of a method body: basic blocks over the node list, with
+ * normal and exception edges, as side tables indexed by dense block ids.
+ *
+ * A block is a run of nodes [blockStart, blockEnd) holding at least one
+ * instruction. Blocks start at the first instruction, at every label that is a
+ * branch or switch target, a handler entry, or a try-range boundary (so every block
+ * lies wholly inside or outside each range, JVMS 4.7.3 exception_table), and after
+ * every instruction that ends a block (branch, switch, return, athrow, ret, jsr).
+ * Pseudo-nodes before a block's first instruction belong to it; pseudo-nodes after
+ * the last instruction of the method belong to the last block.
+ *
+ * Normal successors are in a fixed order: fall-through first, then branch targets
+ * in operand order (switch: default, then cases), duplicates removed. jsr has two
+ * successors (the subroutine, and the return point after it); `ret` has none:
+ * subroutines are inlined by `inline-subroutines` before any analysis that cares.
+ * Exception edges go from every block a handler covers to the handler's block, in
+ * exception-table order, whether or not the block can throw: the verifier checks
+ * handler frames against every instruction in range (JVMS 4.10.1.6).
+ *
+ * Also computed: reachability from the entry through both kinds of edge, and a
+ * reverse postorder of the reachable blocks (iterative DFS: no recursion, so a
+ * million-block method is fine). Unreachable blocks are reported as W_UNREACHABLE
+ * diagnostics, never silently dropped. Cost: O(nodes + edges).
+ */
+import type { CodeNode, Instruction, MethodBody } from "../src/bytecode/model.js";
+import { FLAGS, OpFlag } from "../src/bytecode/opcodes.js";
+import { type Diagnostic, ErrorCodes, type Location, MegasplitError, warning } from "../src/diagnostics.js";
+
+export interface ControlFlowGraph {
+  readonly body: MethodBody;
+  readonly blockCount: number;
+  /** First node index of each block. */
+  readonly blockStart: Int32Array;
+  /** One past the last node index of each block. */
+  readonly blockEnd: Int32Array;
+  /** Node index of each block's last instruction. */
+  readonly blockLastInstruction: Int32Array;
+  /** Block of every node. */
+  readonly blockOfNode: Int32Array;
+  /** Node index of every label; -1 for a label that is not placed. */
+  readonly labelNode: Int32Array;
+  /** Block holding every label; `blockCount` for a label after the last instruction. */
+  readonly blockOfLabel: Int32Array;
+  /** Normal successors, in the order described above. */
+  readonly successors: readonly (readonly number[])[];
+  readonly predecessors: readonly (readonly number[])[];
+  /** Indices into `body.handlers` of the handlers covering each block, in table order. */
+  readonly handlersOf: readonly (readonly number[])[];
+  /** Block of each handler's entry. */
+  readonly handlerBlock: Int32Array;
+  /** Blocks with an exception edge into each block. */
+  readonly exceptionPredecessors: readonly (readonly number[])[];
+  /** 1 for blocks reachable from the entry. */
+  readonly reachable: Uint8Array;
+  /** Reachable blocks in reverse postorder (entry first). */
+  readonly reversePostorder: Int32Array;
+  /** True when control can run past the last instruction (a verifier error). */
+  readonly fallsOffEnd: boolean;
+}
+
+export const name = "cfg";
+export const description = "basic blocks with normal and exception edges, reachability and reverse postorder";
+
+const PSEUDO = new Set(["label", "line", "frame"]);
+
+export function isInstruction(n: CodeNode): n is Instruction {
+  return !PSEUDO.has(n.kind);
+}
+
+/** The opcode of an instruction node. */
+export function opcodeOf(n: Instruction): number {
+  switch (n.kind) {
+    case "iinc":
+      return 0x84;
+    case "invokeinterface":
+      return 0xb9;
+    case "invokedynamic":
+      return 0xba;
+    case "multianewarray":
+      return 0xc5;
+    case "tableswitch":
+      return 0xaa;
+    case "lookupswitch":
+      return 0xab;
+    default:
+      return n.op;
+  }
+}
+
+/** Labels an instruction may transfer to, in operand order. */
+export function branchTargets(n: Instruction): readonly number[] {
+  switch (n.kind) {
+    case "jump":
+      return [n.target];
+    case "tableswitch":
+    case "lookupswitch":
+      return [n.defaultTarget, ...n.targets];
+    default:
+      return [];
+  }
+}
+
+export interface CfgResult {
+  cfg: ControlFlowGraph;
+  diagnostics: Diagnostic[];
+}
+
+export function buildCfg(body: MethodBody, where: Location = {}): CfgResult {
+  const nodes = body.nodes;
+  const n = nodes.length;
+  const labelNode = new Int32Array(body.labelCount).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    if (node.kind === "label") labelNode[node.label] = i;
+  }
+  const labelAt = (label: number): number => {
+    const p = label < labelNode.length ? labelNode[label]! : -1;
+    if (p < 0) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, `label ${label} is used but not placed`, where);
+    return p;
+  };
+
+  // Labels that start a block.
+  const leaderLabel = new Uint8Array(body.labelCount);
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    if (node.kind === "jump" || node.kind === "tableswitch" || node.kind === "lookupswitch") {
+      for (const t of branchTargets(node)) {
+        labelAt(t);
+        leaderLabel[t] = 1;
+      }
+    }
+  }
+  for (const h of body.handlers) {
+    labelAt(h.start);
+    labelAt(h.end);
+    labelAt(h.handler);
+    leaderLabel[h.start] = leaderLabel[h.end] = leaderLabel[h.handler] = 1;
+  }
+
+  // Carve blocks.
+  const starts: number[] = [];
+  const lasts: number[] = [];
+  const blockOfNode = new Int32Array(n);
+  let current = -1;
+  let hasInstruction = false;
+  let pendingStart = 0; // node index where the next block begins
+  let endsBlock = true; // the previous instruction ended its block
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    if (node.kind === "label" && leaderLabel[node.label] && hasInstruction) {
+      endsBlock = true;
+      pendingStart = i;
+    }
+    if (!isInstruction(node)) continue;
+    if (endsBlock || current < 0) {
+      starts.push(current < 0 ? 0 : pendingStart);
+      lasts.push(i);
+      current++;
+      endsBlock = false;
+    }
+    hasInstruction = true;
+    lasts[current] = i;
+    const flags = FLAGS[opcodeOf(node)]!;
+    if (flags & OpFlag.ENDS_BLOCK) {
+      endsBlock = true;
+      pendingStart = i + 1;
+    }
+  }
+  const blockCount = starts.length;
+  if (blockCount === 0) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, "method body has no instructions", where);
+  const blockStart = Int32Array.from(starts);
+  const blockEnd = new Int32Array(blockCount);
+  for (let b = 0; b < blockCount; b++) blockEnd[b] = b + 1 < blockCount ? blockStart[b + 1]! : n;
+  const blockLastInstruction = Int32Array.from(lasts);
+  for (let b = 0; b < blockCount; b++) blockOfNode.fill(b, blockStart[b]!, blockEnd[b]!);
+
+  // A label belongs to the block of the next instruction at or after it; past the last one, to "the end".
+  const blockOfLabel = new Int32Array(body.labelCount).fill(blockCount);
+  const lastInstructionNode = blockLastInstruction[blockCount - 1]!;
+  for (let l = 0; l < body.labelCount; l++) {
+    const p = labelNode[l]!;
+    if (p >= 0 && p <= lastInstructionNode) blockOfLabel[l] = blockOfNode[p]!;
+  }
+  const blockOfTarget = (label: number): number => {
+    const b = blockOfLabel[label]!;
+    if (b >= blockCount) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, `label ${label} is a jump or handler target after the last instruction`, where);
+    return b;
+  };
+
+  // Normal edges.
+  let fallsOffEnd = false;
+  const successors: number[][] = new Array(blockCount);
+  const predecessors: number[][] = Array.from({ length: blockCount }, () => []);
+  for (let b = 0; b < blockCount; b++) {
+    const last = nodes[blockLastInstruction[b]!] as Instruction;
+    const flags = FLAGS[opcodeOf(last)]!;
+    const succ: number[] = [];
+    const add = (s: number) => {
+      if (!succ.includes(s)) succ.push(s);
+    };
+    const op = opcodeOf(last);
+    // jsr continues after itself once the subroutine returns; every other
+    // no-fall-through instruction (goto, switch, return, athrow, ret) does not.
+    if (!(flags & OpFlag.NO_FALLTHROUGH) || op === 0xa8 || op === 0xc9) {
+      if (b + 1 < blockCount) add(b + 1);
+      else fallsOffEnd = true;
+    }
+    for (const t of branchTargets(last)) add(blockOfTarget(t));
+    successors[b] = succ;
+    for (const s of succ) predecessors[s]!.push(b);
+  }
+
+  // Exception edges.
+  const handlerBlock = new Int32Array(body.handlers.length);
+  const handlersOf: number[][] = Array.from({ length: blockCount }, () => []);
+  const exceptionPredecessors: number[][] = Array.from({ length: blockCount }, () => []);
+  body.handlers.forEach((h, hi) => {
+    const hb = blockOfTarget(h.handler);
+    handlerBlock[hi] = hb;
+    const from = blockOfLabel[h.start]!;
+    const to = blockOfLabel[h.end]!;
+    for (let b = from; b < to; b++) {
+      handlersOf[b]!.push(hi);
+      if (!exceptionPredecessors[hb]!.includes(b)) exceptionPredecessors[hb]!.push(b);
+    }
+  });
+
+  // Reachability and reverse postorder (iterative DFS over both kinds of edge).
+  const reachable = new Uint8Array(blockCount);
+  const post: number[] = [];
+  const stack: number[] = [0];
+  const edgeIndex: number[] = [0];
+  reachable[0] = 1;
+  const allSuccessors = (b: number): readonly number[] => {
+    const hs = handlersOf[b]!;
+    if (hs.length === 0) return successors[b]!;
+    const out = successors[b]!.slice();
+    for (const hi of hs) if (!out.includes(handlerBlock[hi]!)) out.push(handlerBlock[hi]!);
+    return out;
+  };
+  const succCache: (readonly number[] | undefined)[] = new Array(blockCount);
+  while (stack.length > 0) {
+    const b = stack[stack.length - 1]!;
+    const succ = (succCache[b] ??= allSuccessors(b));
+    const i = edgeIndex[edgeIndex.length - 1]!;
+    if (i < succ.length) {
+      edgeIndex[edgeIndex.length - 1] = i + 1;
+      const s = succ[i]!;
+      if (!reachable[s]) {
+        reachable[s] = 1;
+        stack.push(s);
+        edgeIndex.push(0);
+      }
+    } else {
+      stack.pop();
+      edgeIndex.pop();
+      post.push(b);
+    }
+  }
+  const reversePostorder = Int32Array.from(post.reverse());
+
+  const diagnostics: Diagnostic[] = [];
+  for (let b = 0; b < blockCount; b++) {
+    if (!reachable[b]) {
+      let e = b;
+      while (e + 1 < blockCount && !reachable[e + 1]) e++;
+      diagnostics.push(warning(ErrorCodes.UNREACHABLE, `unreachable code: blocks ${b}..${e}`, where));
+      b = e;
+    }
+  }
+  if (fallsOffEnd && reachable[blockCount - 1]) {
+    diagnostics.push(warning(ErrorCodes.FALLS_OFF_END, "control can run past the last instruction", where));
+  }
+
+  return {
+    cfg: {
+      body,
+      blockCount,
+      blockStart,
+      blockEnd,
+      blockLastInstruction,
+      blockOfNode,
+      labelNode,
+      blockOfLabel,
+      successors,
+      predecessors,
+      handlersOf,
+      handlerBlock,
+      exceptionPredecessors,
+      reachable,
+      reversePostorder,
+      fallsOffEnd,
+    },
+    diagnostics,
+  };
+}
+
+/** The instruction nodes of a block, in order. */
+export function* blockInstructions(cfg: ControlFlowGraph, b: number): Generator<[number, Instruction]> {
+  const nodes = cfg.body.nodes;
+  for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+    const node = nodes[i]!;
+    if (isInstruction(node)) yield [i, node];
+  }
+}
