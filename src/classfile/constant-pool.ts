@@ -47,12 +47,12 @@ export class ConstantPool {
   }
 
   /** The entry at `index`, which must be one of `kinds`. */
-  expect<K extends CpKind>(index: number, ...kinds: K[]): Extract<CpEntry, { kind: K }> {
+  expect<K extends CpKind>(index: number, ...kinds: K[]): CpEntry & { kind: K } {
     const e = this.get(index);
     if (!(kinds as string[]).includes(e.kind)) {
       throw new MegasplitError(ErrorCodes.CP_KIND, `constant-pool entry ${index} is ${e.kind}, expected ${kinds.join(" or ")}`, this.where);
     }
-    return e as Extract<CpEntry, { kind: K }>;
+    return e as CpEntry & { kind: K };
   }
 
   utf8(index: number): string {
