@@ -414,12 +414,3 @@ describe.skipIf(DEBIAN_JARS.length === 0)("real Debian jars", () => {
     });
   }
 });
-
-describe("parallel jar encoding", () => {
-  it("gives exactly the bytes of the sequential encoder", async () => {
-    const { encodeJarParallel } = await import("../src/bundle/jar.js");
-    const { bundle } = await readBundle("/usr/share/java/rhino.jar");
-    const changed = { ...bundle, entries: bundle.entries.map((e, i) => (i % 3 === 0 ? withData(e, e.data.slice()) : e)) };
-    expect(Buffer.compare(await encodeJarParallel(changed), encodeJar(changed))).toBe(0);
-  });
-});

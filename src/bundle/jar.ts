@@ -21,8 +21,7 @@
  * entries. Spec: PKWARE APPNOTE 6.3.x sections 4.3 and 4.4; JAR File Specification
  * ("Signed JAR File").
  */
-import { promisify } from "node:util";
-import { crc32, deflateRaw, deflateRawSync, inflateRawSync } from "node:zlib";
+import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { ErrorCodes, warning, type Diagnostic } from "../diagnostics.js";
 import { isClassEntry, type Bundle, type BundleEntry, type ZipEntryMeta } from "./bundle.js";
@@ -86,12 +85,6 @@ function u8(b: Buffer): Uint8Array {
 
 const utf8 = new TextDecoder("utf-8");
 
-async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
-}
-
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -143,7 +136,12 @@ export async function readJar(bytes: Uint8Array, source: string): Promise<ReadRe
       }
       try {
         const local = await zip.readLocalFileHeaderPromise(entry, { minimal: false });
-        const compressed = u8(await collect(await zip.openReadStreamPromise(entry, { decodeFileData: false })));
+        // The archive is in memory: take the entry's bytes where the local header says
+        // they start, instead of streaming them (thousands of streams cost more than the inflate).
+        const start = local.fileDataStart;
+        const end = start + entry.compressedSize;
+        if (end > buf.length) throw new Error(`entry data runs past the end of the archive (${end} > ${buf.length})`);
+        const compressed = u8(buf.subarray(start, end));
         const data = entry.compressionMethod === STORED ? compressed : u8(inflateRawSync(compressed));
         if (data.length !== entry.uncompressedSize) {
           corrupt(`size ${data.length} does not match the recorded ${entry.uncompressedSize}; entry skipped`, name, offset);
@@ -242,24 +240,19 @@ interface EntryHeader {
   comment: Uint8Array;
 }
 
-/** Compresses (or not) the content of an entry that cannot reuse its stored bytes. */
-type Compressor = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
-
-const deflateRawAsync = promisify(deflateRaw);
-
 /** The bytes to store for an entry: the original compressed bytes when still valid, else fresh ones. */
-function encodeEntry(entry: BundleEntry, deflate: Compressor): { header: EntryHeader; compressed: Uint8Array | Promise<Uint8Array> } {
+function encodeEntry(entry: BundleEntry): { header: EntryHeader; compressed: Uint8Array } {
   const name = utf8Encoder.encode(entry.name);
   const nonAscii = name.length !== entry.name.length;
   const crc = crc32(entry.data);
   const z = entry.zip;
   const isDir = entry.name.endsWith("/");
   const compression = z ? z.compression : isDir ? STORED : DEFLATED;
-  let compressed: Uint8Array | Promise<Uint8Array>;
+  let compressed: Uint8Array;
   if (z && entry.compressed && crc === z.crc32 && !entry.modified) {
     compressed = entry.compressed;
   } else {
-    compressed = compression === DEFLATED ? deflate(entry.data) : entry.data;
+    compressed = compression === DEFLATED ? deflateRawSync(entry.data) : entry.data;
   }
   const header: EntryHeader = {
     name,
@@ -283,19 +276,7 @@ function encodeEntry(entry: BundleEntry, deflate: Compressor): { header: EntryHe
 /** Encodes a bundle as a zip archive. Deterministic: same bundle, same bytes. */
 export function encodeJar(bundle: Bundle): Uint8Array {
   checkEntryCount(bundle);
-  const encoded = bundle.entries.map((e) => encodeEntry(e, deflateRawSync) as { header: EntryHeader; compressed: Uint8Array });
-  return layOutArchive(encoded, bundle.comment ?? EMPTY);
-}
-
-/**
- * The same bytes as {@link encodeJar}, with changed entries deflated on zlib's
- * thread pool, in parallel with each other (the deflate of thousands of rewritten
- * classes is the largest single cost of writing a jar).
- */
-export async function encodeJarParallel(bundle: Bundle): Promise<Uint8Array> {
-  checkEntryCount(bundle);
-  const pending = bundle.entries.map((e) => encodeEntry(e, (d) => deflateRawAsync(d)));
-  const encoded = await Promise.all(pending.map(async ({ header, compressed }) => ({ header, compressed: await compressed })));
+  const encoded = bundle.entries.map(encodeEntry);
   return layOutArchive(encoded, bundle.comment ?? EMPTY);
 }
 
