@@ -4,7 +4,7 @@
  * a module's classes matches, lookups of absent names answer undefined, and a
  * file that is not an image is an E_IO error.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -91,6 +91,8 @@ describe("jimage reader", () => {
       openJimage(p);
     } catch (e) {
       err = e;
+    } finally {
+      rmSync(p, { force: true });
     }
     expect(err).toBeInstanceOf(MegasplitError);
     expect((err as MegasplitError).code).toBe("E_IO");
