@@ -22,3 +22,5 @@ export { dropSignaturesIfClassesChanged, signatureFilesToDrop } from "./bundle/j
 export { disassemble, type DisassembleOptions } from "./text/disassemble.js";
 export { assemble, type AssembleOptions } from "./text/assemble.js";
 export { inspectBundles, methodSizes, formatInspectReport, JIT_LIMIT, JVM_LIMIT, type InspectReport, type MethodSize, type BundleTotals } from "./inspect.js";
+export { createClassHierarchy, CachedClassHierarchy, javaHomeFromPath, bundleClassMap, type ClassHierarchy, type ClassInfo, type ClassHierarchyOptions, type LoadedClassHierarchy, type ClassSource } from "./hierarchy/hierarchy.js";
+export { openJimage, jimageHash, type JImage, type JImageHeader, type JImageLocation } from "./hierarchy/jimage.js";
