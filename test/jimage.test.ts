@@ -4,13 +4,14 @@
  * a module's classes matches, lookups of absent names answer undefined, and a
  * file that is not an image is an E_IO error.
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { MegasplitError } from "../src/diagnostics.js";
 import { jimageHash, openJimage } from "../src/hierarchy/jimage.js";
-import { extractModule, javaHome } from "./support/corpus.js";
+import { cacheDir, extractModule, javaHome, jdkTool } from "./support/corpus.js";
 
 const image = openJimage(join(javaHome(), "lib", "modules"));
 afterAll(() => image.close());
@@ -19,6 +20,30 @@ function countClassFiles(dir: string): number {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && e.name.endsWith(".class")) n++;
   return n;
+}
+
+/**
+ * The image of a java.base-only runtime that jlink builds with `--compress=N`
+ * (1: constant-pool string sharing, 2: zip), cached per JDK build like the
+ * extracted modules. About 3 s the first time.
+ */
+function compressedImage(level: 1 | 2): string {
+  const s = statSync(join(javaHome(), "lib", "modules"));
+  const out = join(cacheDir(), `jlink-java.base-compress${level}-${s.size}-${Math.floor(s.mtimeMs)}`);
+  if (!existsSync(out)) {
+    const staging = mkdtempSync(`${out}.tmp-`);
+    try {
+      execFileSync(jdkTool("jlink"), [`--compress=${level}`, "--add-modules", "java.base", "--output", join(staging, "image")], { stdio: ["ignore", "ignore", "pipe"] });
+      try {
+        renameSync(join(staging, "image"), out);
+      } catch (e) {
+        if (!existsSync(out)) throw e;
+      }
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return join(out, "lib", "modules");
 }
 
 describe("jimage reader", () => {
@@ -98,6 +123,35 @@ describe("jimage reader", () => {
     expect((err as MegasplitError).code).toBe("E_IO");
     expect(String(err)).toMatch(/not a jimage/);
   });
+
+  it("inflates zip-compressed resources (jlink --compress=2) to the same bytes", () => {
+    const zipped = openJimage(compressedImage(2));
+    try {
+      let n = 0;
+      for (const e of zipped.entries()) {
+        if (!e.endsWith(".class")) continue;
+        // jlink regenerates the system-modules classes for the smaller image.
+        if (e.startsWith("/java.base/jdk/internal/module/SystemModules")) continue;
+        expect(zipped.location(e)!.compressedSize, e).toBeGreaterThan(0);
+        expect(Buffer.from(zipped.resource(e)!).equals(image.resource(e)!), e).toBe(true);
+        n++;
+      }
+      expect(n).toBeGreaterThan(5000);
+      expect(zipped.findClass("java/util/HashMap")?.module).toBe("java.base");
+    } finally {
+      zipped.close();
+    }
+  }, 60_000);
+
+  it("names the plugin of resources it cannot decode (jlink --compress=1)", () => {
+    const shared = openJimage(compressedImage(1));
+    try {
+      expect(() => shared.find("java.base", "java/lang/Object")).toThrow(/E_IO.*"compact-cp"/);
+      expect(shared.find("java.base", "java/lang/NoSuchClass")).toBeUndefined();
+    } finally {
+      shared.close();
+    }
+  }, 60_000);
 
   it("opens quickly and reads classes lazily", () => {
     const t0 = performance.now();
