@@ -35,6 +35,8 @@ export const ErrorCodes = {
   BRANCH_TARGET: "E_BRANCH_TARGET",
   /** An instruction operand out of its legal range (a bad newarray type, a zero dimension count...). */
   BAD_OPERAND: "E_BAD_OPERAND",
+  /** jsr/ret that cannot be inlined: a recursive subroutine, a `ret` whose subroutine cannot be determined, a jsr target also reached without jsr. */
+  SUBROUTINE: "E_SUBROUTINE",
   /** A method whose encoded bytecode is longer than the JVM's 65,535-byte limit. */
   CODE_TOO_LARGE: "E_CODE_TOO_LARGE",
   /** A zip entry whose name is absolute or climbs out with `..`. */
