@@ -24,9 +24,9 @@
  * is read on demand with positioned reads, so opening costs a few milliseconds and
  * a class costs one `readSync`. Strings, locations and the package -> module map
  * are cached. Compressed resources (`jlink --compress`) carry a 29-byte header in
- * image byte order
- * (magic 0xCAFEFAFA); the "zip" decompressor is zlib and is supported through
- * node:zlib, "compact-cp" (string sharing) is reported as an E_IO error naming it.
+ * image byte order (magic 0xCAFEFAFA); the "zip" decompressor is zlib and is
+ * supported through node:zlib, "compact-cp" (string sharing) is reported as an
+ * E_IO error naming it.
  * The reader keeps a file descriptor open until {@link JImage.close}.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
