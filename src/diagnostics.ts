@@ -53,6 +53,12 @@ export const ErrorCodes = {
   UNREACHABLE: "W_UNREACHABLE",
   /** Control can run past the last instruction of a method (the verifier rejects it). */
   FALLS_OFF_END: "W_FALLS_OFF_END",
+  /** No JDK was found, or it has no class image: JDK classes are missing from the hierarchy. */
+  NO_JDK: "W_NO_JDK",
+  /** A class file found under one name declares another; it is ignored. */
+  CLASS_NAME: "W_CLASS_NAME",
+  /** A class is its own (indirect) super class; the chain is cut. */
+  SUPER_CYCLE: "W_SUPER_CYCLE",
   /** A known attribute whose content is malformed; it is kept as raw bytes. */
   ATTR_MALFORMED: "W_ATTR_MALFORMED",
   /** A signed jar had classes changed; its signature files were removed. */

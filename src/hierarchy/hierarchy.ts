@@ -90,7 +90,7 @@ export async function createClassHierarchy(opts: ClassHierarchyOptions = {}): Pr
     if (s) sources.push(s);
   }
   const home = opts.javaHome === undefined ? javaHomeFromPath() : opts.javaHome;
-  if (home === undefined) diagnostics.push(warning(ErrorCodes.IO, "no JDK found (no javac on PATH, no JAVA_HOME); JDK classes will be missing"));
+  if (home === undefined) diagnostics.push(warning(ErrorCodes.NO_JDK, "no JDK found (no javac on PATH, no JAVA_HOME); JDK classes will be missing"));
   else if (home !== false) {
     const jdk = await jdkSource(home, diagnostics);
     if (jdk) sources.push(jdk);
@@ -147,7 +147,7 @@ export class CachedClassHierarchy implements LoadedClassHierarchy {
         continue;
       }
       if (info.name !== internalName) {
-        this.diagnostics.push(warning(ErrorCodes.IO, `the class file for ${internalName} declares ${info.name}; ignored`, where));
+        this.diagnostics.push(warning(ErrorCodes.CLASS_NAME, `the class file for ${internalName} declares ${info.name}; ignored`, where));
         continue;
       }
       found = info;
@@ -185,7 +185,7 @@ export class CachedClassHierarchy implements LoadedClassHierarchy {
       cur = this.info(cur)?.superName ?? OBJECT;
     }
     if (cur !== undefined) {
-      this.diagnostics.push(warning(ErrorCodes.IO, `class ${cur} is its own super class; treated as extending java/lang/Object`, { className: cur }));
+      this.diagnostics.push(warning(ErrorCodes.SUPER_CYCLE, `class ${cur} is its own super class; treated as extending java/lang/Object`, { className: cur }));
     }
     if (chain[chain.length - 1] !== OBJECT) chain.push(OBJECT);
     this.chains.set(name, chain);

@@ -86,7 +86,7 @@ export async function jdkSource(javaHome: string, diagnostics: Diagnostic[]): Pr
   for (const rt of [join(javaHome, "jre", "lib", "rt.jar"), join(javaHome, "lib", "rt.jar")]) {
     if (existsSync(rt)) return classpathSource(rt, diagnostics);
   }
-  diagnostics.push(warning(ErrorCodes.IO, `no JDK classes under ${javaHome} (neither lib/modules nor rt.jar); JDK classes will be missing`, { bundle: javaHome }));
+  diagnostics.push(warning(ErrorCodes.NO_JDK, `no JDK classes under ${javaHome} (neither lib/modules nor rt.jar); JDK classes will be missing`, { bundle: javaHome }));
   return undefined;
 }
 
