@@ -24,8 +24,11 @@
  * diagnostics, never silently dropped. Cost: O(nodes + edges).
  */
 import type { CodeNode, Instruction, MethodBody } from "../src/bytecode/model.js";
-import { FLAGS, OpFlag } from "../src/bytecode/opcodes.js";
+import { FLAGS, OPCODES, OpFlag } from "../src/bytecode/opcodes.js";
+import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { type Diagnostic, ErrorCodes, type Location, MegasplitError, warning } from "../src/diagnostics.js";
+import { labelNames } from "../src/text/disassemble.js";
+import type { Pass } from "./pass.js";
 
 export interface ControlFlowGraph {
   readonly body: MethodBody;
@@ -304,3 +307,123 @@ export function* blockInstructions(cfg: ControlFlowGraph, b: number): Generator<
     if (isInstruction(node)) yield [i, node];
   }
 }
+
+// ---- text form (filetests, `disasm --frames`) ----
+
+const CLASS_OPERAND = new Set([0xbb, 0xbd, 0xc0, 0xc1]); // new, anewarray, checkcast, instanceof
+const MEMBER_OPERAND = new Set([0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8]); // field access, invokes
+
+/**
+ * A short text of an instruction: mnemonic and operands as the disassembler names
+ * them (labels by `names`, classes and members symbolically when `cp` is given).
+ */
+export function instructionText(node: Instruction, names: ReadonlyMap<number, string>, cp?: ConstantPool): string {
+  const m = OPCODES[opcodeOf(node)]?.mnemonic ?? `<opcode ${opcodeOf(node)}>`;
+  const L = (l: number): string => names.get(l) ?? `L?${l}`;
+  const sym = (f: () => string): string => {
+    if (cp === undefined) return "";
+    try {
+      return ` ${f()}`;
+    } catch {
+      return "";
+    }
+  };
+  switch (node.kind) {
+    case "simple":
+      return m;
+    case "local":
+      return `${m} ${node.index}`;
+    case "iinc":
+      return `iinc ${node.index} ${node.delta}`;
+    case "int":
+      return `${m} ${node.value}`;
+    case "cp":
+      if (CLASS_OPERAND.has(node.op)) return m + sym(() => cp!.className(node.index));
+      if (MEMBER_OPERAND.has(node.op)) return m + sym(() => `${cp!.memberRef(node.index).owner}/${cp!.memberRef(node.index).name}`);
+      return m;
+    case "invokeinterface":
+      return m + sym(() => `${cp!.memberRef(node.index).owner}/${cp!.memberRef(node.index).name}`);
+    case "invokedynamic":
+      return m;
+    case "multianewarray":
+      return `${m}${sym(() => cp!.className(node.index))} ${node.dims}`;
+    case "jump":
+      return `${m} ${L(node.target)}`;
+    case "tableswitch":
+    case "lookupswitch":
+      return m;
+  }
+}
+
+/**
+ * One header per block: `b3 L2: iload 1 .. ifeq L4` — the block id, the name of
+ * the label at its start (as the disassembler names it: L0, L1... in code order,
+ * only for labels something refers to), its first and last instruction.
+ */
+export function blockHeaders(cfg: ControlFlowGraph, cp?: ConstantPool): string[] {
+  const body = cfg.body;
+  const names = labelNames(body);
+  const out: string[] = [];
+  for (let b = 0; b < cfg.blockCount; b++) {
+    let label: string | undefined;
+    let first = -1;
+    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+      const node = body.nodes[i]!;
+      if (node.kind === "label" && label === undefined) label = names.get(node.label);
+      if (isInstruction(node)) {
+        first = i;
+        break;
+      }
+    }
+    const last = cfg.blockLastInstruction[b]!;
+    const text = (i: number) => instructionText(body.nodes[i] as Instruction, names, cp);
+    const span = first === last ? text(first) : `${text(first)} .. ${text(last)}`;
+    out.push(`b${b}${label === undefined ? "" : ` ${label}`}: ${span}`);
+  }
+  return out;
+}
+
+/** The header of one block (see {@link blockHeaders}); O(method) per call. */
+export function blockHeader(cfg: ControlFlowGraph, b: number, cp?: ConstantPool): string {
+  return blockHeaders(cfg, cp)[b]!;
+}
+
+/**
+ * The CFG as text: per block its header, `-> ` normal successors (`(none)` for a
+ * block that leaves the method), `catch -> ` handler blocks in table order with their
+ * catch types, `unreachable` when no path reaches it; then the reverse postorder.
+ */
+export function formatCfg(cfg: ControlFlowGraph, cp?: ConstantPool): string {
+  const headers = blockHeaders(cfg, cp);
+  const out: string[] = [];
+  const catchName = (hi: number): string => {
+    const t = cfg.body.handlers[hi]!.catchType;
+    if (t === 0) return "any";
+    try {
+      return cp ? cp.className(t) : `#${t}`;
+    } catch {
+      return `#${t}`;
+    }
+  };
+  for (let b = 0; b < cfg.blockCount; b++) {
+    out.push(headers[b]!);
+    const succ = cfg.successors[b]!;
+    out.push(`  -> ${succ.length === 0 ? "(none)" : succ.map((s) => `b${s}`).join(" ")}`);
+    const hs = cfg.handlersOf[b]!;
+    if (hs.length > 0) out.push(`  catch -> ${hs.map((hi) => `b${cfg.handlerBlock[hi]} (${catchName(hi)})`).join(" ")}`);
+    if (!cfg.reachable[b]) out.push("  unreachable");
+  }
+  out.push(`rpo: ${Array.from(cfg.reversePostorder, (b) => `b${b}`).join(" ")}`);
+  return out.join("\n");
+}
+
+export const cfgPass: Pass<ControlFlowGraph> = {
+  name,
+  description,
+  run(body, ctx) {
+    const r = buildCfg(body, ctx.where);
+    ctx.diagnostics.push(...r.diagnostics);
+    return r.cfg;
+  },
+  format: (cfg, _body, ctx) => formatCfg(cfg, ctx.cp),
+};

@@ -1,0 +1,25 @@
+/**
+ * The registry: the only list of passes (Binaryen's pass registry). A pass's name
+ * is also its filetest folder (`test/filetests/<name>/`) and what the CLI accepts.
+ * Order is the order a full pipeline runs analyses in; names are unique.
+ *
+ * To add a pass, add one line to PASSES. Pending, one line each from their
+ * authors: frames (passes/frames.ts), stackmap (passes/stackmap.ts),
+ * inline-subroutines (passes/inline-subroutines.ts), verify (passes/verify.ts).
+ */
+import { cfgPass } from "./cfg.js";
+import { livenessPass } from "./liveness.js";
+import type { Pass } from "./pass.js";
+
+export const PASSES: readonly Pass[] = [
+  cfgPass,
+  livenessPass,
+];
+
+const byName = new Map<string, Pass>(PASSES.map((p) => [p.name, p]));
+if (byName.size !== PASSES.length) throw new Error("two passes share a name");
+
+/** The pass with this name, or undefined. */
+export function passByName(name: string): Pass | undefined {
+  return byName.get(name);
+}

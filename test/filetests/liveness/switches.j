@@ -1,0 +1,50 @@
+; pass: liveness
+; tableswitch and lookupswitch: successors are the default first, then the cases
+; in operand order, duplicates removed (L0 appears twice in the tableswitch, L3 is
+; both a case and the default of the lookupswitch).
+.class public Switches
+.super java/lang/Object
+
+.method public static sw(II)I
+    .limit stack 1
+    .limit locals 2
+    iload_0
+    tableswitch 0 2
+        L0
+        L1
+        L0
+        default : L2
+L0:
+    iload_1
+    ireturn
+L1:
+    iconst_1
+    ireturn
+L2:
+    iload_1
+    lookupswitch
+        -1 : L3
+        10 : L4
+        default : L3
+L3:
+    iconst_0
+    ireturn
+L4:
+    iload_0
+    ireturn
+.end method
+
+; expect:
+; method Switches.sw(II)I
+; b0: iload 0 .. tableswitch
+;   live in {0, 1} out {0, 1}
+; b1 L0: iload 1 .. ireturn
+;   live in {1} out {}
+; b2 L1: iconst_1 .. ireturn
+;   live in {} out {}
+; b3 L2: iload 1 .. lookupswitch
+;   live in {0, 1} out {0}
+; b4 L3: iconst_0 .. ireturn
+;   live in {} out {}
+; b5 L4: iload 0 .. ireturn
+;   live in {0} out {}
