@@ -49,6 +49,8 @@ export const ErrorCodes = {
   ASM_SYNTAX: "E_ASM_SYNTAX",
   /** A bad command-line request (unknown method, impossible option). */
   USAGE: "E_USAGE",
+  /** Frame inference met inconsistent code: stack underflow, stack heights or kinds that differ at a join, jsr/ret left in. */
+  FRAME: "E_FRAME",
   /** Code no path from the method entry reaches (reported by the CFG, kept as is). */
   UNREACHABLE: "W_UNREACHABLE",
   /** Control can run past the last instruction of a method (the verifier rejects it). */
