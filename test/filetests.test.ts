@@ -14,7 +14,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { checkFiletest, parseFiletest } from "./support/filetest.js";
+import { checkFiletest, parseFiletest, unifiedDiff, withExpectation } from "./support/filetest.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "filetests");
 
@@ -34,3 +34,34 @@ for (const folder of readdirSync(root).sort()) {
     }
   });
 }
+
+describe("filetest runner", () => {
+  it("parses and rewrites the expectation block without touching the input", () => {
+    const text = "; pass: cfg\n.class public A\n.end class\n\n; expect:\n; line one\n;\n;   indented\n";
+    const t = parseFiletest(text);
+    expect(t.pass).toBe("cfg");
+    expect(t.expected).toEqual(["line one", "", "  indented"]);
+    expect(withExpectation(t, t.expected!)).toBe(text);
+    expect(withExpectation(t, ["other"])).toBe("; pass: cfg\n.class public A\n.end class\n\n; expect:\n; other\n");
+  });
+
+  it("shows a mismatch as a unified diff with context", () => {
+    const expected = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    const actual = ["a", "b", "c", "d", "E", "f", "g", "h", "i", "j"];
+    expect(unifiedDiff(expected, actual).split("\n")).toEqual([
+      "--- expected",
+      "+++ actual",
+      "@@ -2,8 +2,9 @@",
+      " b",
+      " c",
+      " d",
+      "-e",
+      "+E",
+      " f",
+      " g",
+      " h",
+      " i",
+      "+j",
+    ]);
+  });
+});

@@ -165,8 +165,8 @@ export function unifiedDiff(expected: readonly string[], actual: readonly string
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && expected[i] === actual[j]) ops.push({ tag: " ", text: expected[i]!, a: i++, b: j++ });
-    else if (j < m && (i === n || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) ops.push({ tag: "+", text: actual[j]!, a: i, b: j++ });
-    else ops.push({ tag: "-", text: expected[i]!, a: i++, b: j });
+    else if (i < n && (j === m || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) ops.push({ tag: "-", text: expected[i]!, a: i++, b: j });
+    else ops.push({ tag: "+", text: actual[j]!, a: i, b: j++ });
   }
   const out: string[] = ["--- expected", "+++ actual"];
   let k = 0;
