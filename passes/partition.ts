@@ -1,0 +1,243 @@
+/**
+ * Partition: which blocks of a method go into which piece. Piece 0 is the original
+ * method (the driver); pieces 1.. become new methods. Only decides; `link` writes.
+ *
+ * Units that never split ("atoms", union-find over blocks):
+ * - a block that may not be entered from another piece (its entry holds an
+ *   uninitialized object or a monitor: `cuttable` is 0) stays with every block that
+ *   leads to it, normal or exceptional;
+ * - the blocks `pinned` to the driver (a constructor's code before super()) are one
+ *   atom, placed in piece 0;
+ * - every loop (an SCC of the CFG) whose atoms fit in one piece is merged whole,
+ *   outermost first; a loop too big for a piece is opened at its header and its
+ *   inner loops are tried in turn, so hot inner loops stay inside one piece.
+ *
+ * Atoms are then packed in reverse postorder, first piece 0 and then fresh pieces,
+ * a piece being closed when the next atom does not fit. Fit is decided on an exact
+ * incremental account of what the linker will add: for every block entered from
+ * another piece its `entryCost` (switch case, loads of the live values), for every
+ * distinct block outside the piece that the piece transfers to (normal or exception
+ * edge) its `exitCost` (stores, the return of the exit code), plus a fixed per-piece
+ * overhead. Unreachable blocks are left out (pieceOf = -1): the linker drops them.
+ *
+ * When an atom alone exceeds a piece the partition fails with the atom's blocks,
+ * which the caller reports. Cost: O((blocks + edges) x loop depth).
+ */
+import type { ControlFlowGraph } from "./cfg.js";
+import { allSuccessors, isLoop, stronglyConnectedComponents } from "./loops.js";
+
+export const name = "partition";
+export const description = "assign blocks to size-limited pieces, keeping uncuttable regions and fitting loops whole";
+
+export interface PartitionInput {
+  cfg: ControlFlowGraph;
+  /** Upper bound of the encoded size of each block. */
+  blockSize: Int32Array;
+  /** Bytes a piece spends to be entered at the block from another piece. */
+  entryCost: Int32Array;
+  /** Bytes a piece spends to transfer into the block when it lies in another piece. */
+  exitCost: Int32Array;
+  /** 0 for blocks that may not be entered from another piece. */
+  cuttable: Uint8Array;
+  /** 1 for blocks that must stay in the original method. */
+  pinned: Uint8Array;
+  /** The byte limit of every method, the driver included. */
+  limit: number;
+  /** Fixed bytes of every new piece (entry switch header, prologue). */
+  pieceOverhead: number;
+  /** Fixed bytes of the driver (frame allocation, dispatch loop, return). */
+  driverOverhead: number;
+}
+
+export type Partition =
+  | {
+      ok: true;
+      /** Piece of every block; -1 for unreachable blocks. */
+      pieceOf: Int32Array;
+      /** Blocks of each piece, in reverse postorder. */
+      pieceBlocks: number[][];
+      /** The estimated encoded size of each piece (driver overhead included for piece 0). */
+      pieceCost: number[];
+      /** Edges (normal and exceptional) between blocks of different pieces. */
+      crossEdges: number;
+    }
+  | { ok: false; reason: string; blocks: number[]; size: number };
+
+class UnionFind {
+  readonly parent: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+  find(x: number): number {
+    const p = this.parent;
+    while (p[x] !== x) {
+      p[x] = p[p[x]!]!;
+      x = p[x]!;
+    }
+    return x;
+  }
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+}
+
+export function partition(input: PartitionInput): Partition {
+  const { cfg, blockSize, entryCost, exitCost, cuttable, pinned, limit } = input;
+  const n = cfg.blockCount;
+  const reachable = cfg.reachable;
+  const succ: number[][] = new Array(n);
+  const pred: number[][] = Array.from({ length: n }, () => []);
+  for (let b = 0; b < n; b++) {
+    succ[b] = reachable[b] ? allSuccessors(cfg, b) : [];
+    for (const s of succ[b]!) pred[s]!.push(b);
+  }
+  const rank = new Int32Array(n).fill(0x7fffffff);
+  cfg.reversePostorder.forEach((b, i) => (rank[b] = i));
+
+  // Atoms.
+  const uf = new UnionFind(n);
+  let firstPinned = -1;
+  for (let b = 0; b < n; b++) {
+    if (!reachable[b]) continue;
+    if (!cuttable[b]) for (const q of pred[b]!) uf.union(b, q);
+    if (pinned[b]) {
+      if (firstPinned < 0) firstPinned = b;
+      else uf.union(firstPinned, b);
+    }
+  }
+  const pieceBudget = limit - input.pieceOverhead;
+
+  // Keep loops whole where they fit.
+  const atomSize = (blocks: Iterable<number>): number => {
+    const roots = new Set<number>();
+    for (const b of blocks) roots.add(uf.find(b));
+    let size = 0;
+    for (let b = 0; b < n; b++) if (reachable[b] && roots.has(uf.find(b))) size += blockSize[b]! + entryCost[b]!;
+    return size;
+  };
+  const absorbLoops = (members: Uint8Array) => {
+    for (const comp of stronglyConnectedComponents(cfg, members)) {
+      if (!isLoop(cfg, comp)) continue;
+      if (atomSize(comp) <= pieceBudget) {
+        for (const b of comp) uf.union(comp[0]!, b);
+        continue;
+      }
+      let header = comp[0]!;
+      for (const b of comp) if (rank[b]! < rank[header]!) header = b;
+      const inner = new Uint8Array(n);
+      for (const b of comp) if (b !== header) inner[b] = 1;
+      absorbLoops(inner);
+    }
+  };
+  absorbLoops(reachable);
+
+  // Atoms in reverse postorder of their first block.
+  const atomsByRoot = new Map<number, number[]>();
+  for (const b of cfg.reversePostorder) {
+    const r = uf.find(b);
+    let list = atomsByRoot.get(r);
+    if (!list) atomsByRoot.set(r, (list = []));
+    list.push(b);
+  }
+  const atoms = [...atomsByRoot.values()];
+  // The pinned atom and the entry block's atom open piece 0.
+  const entryRoot = uf.find(0);
+  const pinnedRoot = firstPinned >= 0 ? uf.find(firstPinned) : -1;
+  atoms.sort((a, b) => priority(a) - priority(b));
+  function priority(atom: number[]): number {
+    const r = uf.find(atom[0]!);
+    if (r === pinnedRoot) return -2;
+    if (r === entryRoot) return -1;
+    return rank[atom[0]!]!;
+  }
+
+  // Packing with an incremental cost account.
+  const pieceOf = new Int32Array(n).fill(-1);
+  const outsidePreds = new Int32Array(n);
+  const edgesIntoTarget = new Int32Array(n);
+  const inAtom = new Uint8Array(n);
+  const pieceBlocks: number[][] = [[]];
+  const pieceCost: number[] = [input.driverOverhead];
+  let current = 0;
+  let budget = limit;
+
+  const delta = (atom: number[], p: number): number => {
+    for (const b of atom) inAtom[b] = 1;
+    let d = 0;
+    for (const b of atom) {
+      d += blockSize[b]!;
+      if (edgesIntoTarget[b]! > 0 && pieceOf[b] !== p) d -= exitCost[b]!;
+      let outside = b === 0 && p !== 0 ? 1 : 0;
+      for (const q of pred[b]!) if (pieceOf[q] !== p && !inAtom[q]) outside++;
+      if (outside > 0) d += entryCost[b]!;
+    }
+    const newTargets = new Set<number>();
+    const lostEntries = new Map<number, number>();
+    for (const b of atom) {
+      for (const s of succ[b]!) {
+        if (inAtom[s]) continue;
+        if (pieceOf[s] === p) lostEntries.set(s, (lostEntries.get(s) ?? 0) + 1);
+        else if (edgesIntoTarget[s] === 0) newTargets.add(s);
+      }
+    }
+    for (const s of newTargets) d += exitCost[s]!;
+    for (const [s, k] of lostEntries) if (outsidePreds[s] === k) d -= entryCost[s]!;
+    for (const b of atom) inAtom[b] = 0;
+    return d;
+  };
+
+  const commit = (atom: number[], p: number): number => {
+    const d = delta(atom, p);
+    for (const b of atom) pieceOf[b] = p;
+    for (const b of atom) {
+      edgesIntoTarget[b] = 0;
+      let outside = b === 0 && p !== 0 ? 1 : 0;
+      for (const q of pred[b]!) if (pieceOf[q] !== p) outside++;
+      outsidePreds[b] = outside;
+    }
+    for (const b of atom) {
+      for (const s of succ[b]!) {
+        if (pieceOf[s] === p) {
+          if (!atom.includes(s)) outsidePreds[s]!--;
+        } else edgesIntoTarget[s]!++;
+      }
+    }
+    pieceBlocks[p]!.push(...atom);
+    pieceCost[p]! += d;
+    return d;
+  };
+
+  for (const atom of atoms) {
+    const isPinned = uf.find(atom[0]!) === pinnedRoot;
+    let d = delta(atom, current);
+    if (pieceCost[current]! + d > budget && !isPinned) {
+      // Close the piece. Edge counts into targets are per piece: reset them.
+      edgesIntoTarget.fill(0);
+      current = pieceBlocks.length;
+      pieceBlocks.push([]);
+      pieceCost.push(input.pieceOverhead);
+      budget = limit;
+      d = delta(atom, current);
+    }
+    if (pieceCost[current]! + d > budget) {
+      const size = atom.reduce((s, b) => s + blockSize[b]!, 0);
+      return {
+        ok: false,
+        reason: isPinned
+          ? `the code that must stay in the original method (before super()) needs ${size} bytes, over the limit of ${limit}`
+          : `a region that cannot be cut (blocks ${atom[0]}..., an uninitialized object or a held monitor) needs ${size} bytes, over the limit of ${limit}`,
+        blocks: atom,
+        size,
+      };
+    }
+    commit(atom, current);
+  }
+
+  let crossEdges = 0;
+  for (let b = 0; b < n; b++) for (const s of succ[b]!) if (pieceOf[b] !== pieceOf[s]) crossEdges++;
+  for (const list of pieceBlocks) list.sort((a, b) => rank[a]! - rank[b]!);
+  return { ok: true, pieceOf, pieceBlocks, pieceCost, crossEdges };
+}

@@ -1,0 +1,137 @@
+/**
+ * The partitioner on small CFGs with chosen costs: what fits stays in the driver,
+ * straight-line code is packed in order under the limit, a loop that fits stays in
+ * one piece, a block that may not be entered from elsewhere stays with its
+ * predecessors, pinned blocks stay in the driver, and an oversized uncuttable
+ * region is refused with its blocks.
+ */
+import { describe, expect, it } from "vitest";
+import { decodeBody } from "../src/bytecode/decode.js";
+import { codeOf } from "../src/classfile/model.js";
+import { assemble } from "../src/text/assemble.js";
+import { buildCfg, type ControlFlowGraph } from "../passes/cfg.js";
+import { isLoop, stronglyConnectedComponents } from "../passes/loops.js";
+import { partition, type PartitionInput } from "../passes/partition.js";
+
+function cfgOf(methodText: string): ControlFlowGraph {
+  const [cf] = assemble(`.class public T\n.super java/lang/Object\n${methodText}\n`);
+  const m = cf!.methods[0]!;
+  return buildCfg(decodeBody(codeOf(m)!, cf!.constantPool)).cfg;
+}
+
+function input(cfg: ControlFlowGraph, overrides: Partial<PartitionInput> & { size?: number }): PartitionInput {
+  const n = cfg.blockCount;
+  return {
+    cfg,
+    blockSize: new Int32Array(n).fill(overrides.size ?? 10),
+    entryCost: new Int32Array(n).fill(2),
+    exitCost: new Int32Array(n).fill(3),
+    cuttable: new Uint8Array(n).fill(1),
+    pinned: new Uint8Array(n),
+    limit: 100,
+    pieceOverhead: 5,
+    driverOverhead: 20,
+    ...overrides,
+  };
+}
+
+/** Ten blocks in a row: each ends in a goto to the next. */
+const chain = `.method public static f()V
+  .limit stack 1
+  .limit locals 1
+${Array.from({ length: 10 }, (_, i) => `B${i}:\n  nop\n  goto B${i + 1}`).join("\n")}
+B10:
+  return
+.end method`;
+
+/** An entry block, a loop of three blocks, an exit. */
+const loop = `.method public static f(I)V
+  .limit stack 2
+  .limit locals 1
+  iconst_0
+  istore_0
+Head:
+  iload_0
+  bipush 10
+  if_icmpge Done
+  iinc 0 1
+  goto Mid
+Mid:
+  nop
+  goto Head
+Done:
+  return
+.end method`;
+
+describe("partition", () => {
+  it("keeps a method that fits in the driver alone", () => {
+    const cfg = cfgOf(chain);
+    const p = partition(input(cfg, { size: 5 }));
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    expect(p.pieceBlocks.length).toBe(1);
+    expect([...p.pieceOf]).toEqual(new Array(cfg.blockCount).fill(0));
+  });
+
+  it("packs straight-line code in order, every piece under the limit", () => {
+    const cfg = cfgOf(chain);
+    const p = partition(input(cfg, { size: 30 }));
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    expect(p.pieceBlocks.length).toBeGreaterThan(2);
+    for (const cost of p.pieceCost) expect(cost).toBeLessThanOrEqual(100);
+    // Order is kept: piece numbers never decrease along the chain.
+    for (let b = 1; b < cfg.blockCount; b++) expect(p.pieceOf[b]!).toBeGreaterThanOrEqual(p.pieceOf[b - 1]!);
+    // Each cut is one cross edge.
+    expect(p.crossEdges).toBe(p.pieceBlocks.length - 1);
+    // The recorded costs are the real sums: blocks + entries + exits + overheads.
+    const sizes = p.pieceBlocks.map((blocks, i) => {
+      const entries = blocks.filter((b) => b === 0 ? i !== 0 : cfg.predecessors[b]!.some((q) => p.pieceOf[q] !== i)).length;
+      const exits = new Set(blocks.flatMap((b) => cfg.successors[b]!.filter((s) => p.pieceOf[s] !== i))).size;
+      return blocks.length * 30 + entries * 2 + exits * 3 + (i === 0 ? 20 : 5);
+    });
+    expect(p.pieceCost).toEqual(sizes);
+  });
+
+  it("keeps a loop that fits inside one piece", () => {
+    const cfg = cfgOf(loop);
+    const p = partition(input(cfg, { size: 25, limit: 100 }));
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    const loops = stronglyConnectedComponents(cfg).filter((c) => isLoop(cfg, c));
+    expect(loops.length).toBe(1);
+    expect(loops[0]!.length).toBe(3);
+    const pieces = new Set(loops[0]!.map((b) => p.pieceOf[b]));
+    expect(pieces.size).toBe(1);
+    expect(p.pieceBlocks.length).toBeGreaterThan(1);
+  });
+
+  it("never enters a non-cuttable block from another piece", () => {
+    const cfg = cfgOf(chain);
+    const cuttable = new Uint8Array(cfg.blockCount).fill(1);
+    for (let b = 3; b <= 7; b++) cuttable[b] = 0;
+    const p = partition(input(cfg, { size: 15, cuttable }));
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    for (let b = 2; b <= 7; b++) expect(p.pieceOf[b]).toBe(p.pieceOf[2]);
+  });
+
+  it("keeps pinned blocks in the driver", () => {
+    const cfg = cfgOf(chain);
+    const pinned = new Uint8Array(cfg.blockCount);
+    pinned[0] = pinned[1] = 1;
+    const p = partition(input(cfg, { size: 30, pinned }));
+    expect(p.ok && p.pieceOf[0] === 0 && p.pieceOf[1] === 0).toBe(true);
+  });
+
+  it("refuses an uncuttable region larger than a piece, naming its blocks", () => {
+    const cfg = cfgOf(chain);
+    const cuttable = new Uint8Array(cfg.blockCount).fill(0);
+    cuttable[0] = 1;
+    const p = partition(input(cfg, { size: 30, cuttable }));
+    expect(p.ok).toBe(false);
+    if (p.ok) return;
+    expect(p.blocks.length).toBe(cfg.blockCount);
+    expect(p.reason).toContain("cannot be cut");
+  });
+});
