@@ -8,12 +8,16 @@
  * inline-subroutines (passes/inline-subroutines.ts), verify (passes/verify.ts).
  */
 import { cfgPass } from "./cfg.js";
+import { inlineSubroutinesPass } from "./inline-subroutines.js";
 import { livenessPass } from "./liveness.js";
 import type { Pass } from "./pass.js";
+import { verifyPass } from "./verify.js";
 
 export const PASSES: readonly Pass[] = [
+  inlineSubroutinesPass,
   cfgPass,
   livenessPass,
+  verifyPass,
 ];
 
 const byName = new Map<string, Pass>(PASSES.map((p) => [p.name, p]));
