@@ -109,7 +109,12 @@ export interface CfgResult {
   diagnostics: Diagnostic[];
 }
 
-export function buildCfg(body: MethodBody, where: Location = {}): CfgResult {
+export interface CfgOptions {
+  /** Labels that start a block even though nothing jumps there (the splitter's cut points). */
+  extraLeaders?: ReadonlySet<number>;
+}
+
+export function buildCfg(body: MethodBody, where: Location = {}, opts: CfgOptions = {}): CfgResult {
   const nodes = body.nodes;
   const n = nodes.length;
   const labelNode = new Int32Array(body.labelCount).fill(-1);
@@ -140,6 +145,7 @@ export function buildCfg(body: MethodBody, where: Location = {}): CfgResult {
     labelAt(h.handler);
     leaderLabel[h.start] = leaderLabel[h.end] = leaderLabel[h.handler] = 1;
   }
+  if (opts.extraLeaders) for (const l of opts.extraLeaders) leaderLabel[l] = 1;
 
   // Carve blocks.
   const starts: number[] = [];
