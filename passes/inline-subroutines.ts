@@ -194,7 +194,7 @@ export function inlineSubroutines(body: MethodBody, ctx: Pick<PassContext, "wher
   const subroutineAt = (entry: number): Subroutine => {
     let sub = subroutines.get(entry);
     if (sub) return sub;
-    if (main[entry]) fail(`subroutine at instruction ${entry} is also reached without jsr`);
+    if (main[entry]) fail(`subroutine at node ${entry} is also reached without jsr`);
     const { members, list } = reach(entry, main);
     const first = nodes[entry]!;
     const raLocal = first.kind === "local" && first.op === Op.ASTORE ? first.index : undefined;
@@ -238,7 +238,7 @@ export function inlineSubroutines(body: MethodBody, ctx: Pick<PassContext, "wher
   const instantiate = (entryInsn: number, parent: Instance | undefined, returnLabel: Label | undefined): Instance => {
     const sub = subroutineAt(entryInsn);
     for (let p = parent; p; p = p.parent) {
-      if (p.sub === sub) fail(`recursive subroutine at instruction ${entryInsn}`);
+      if (p.sub === sub) fail(`recursive subroutine at node ${entryInsn}`);
     }
     const inst: Instance = { sub, parent, returnLabel, entryLabel: newLabel(), labels: new Map(), itemOrig: [], itemStart: [], itemEnd: [] };
     instances.push(inst);
@@ -270,7 +270,7 @@ export function inlineSubroutines(body: MethodBody, ctx: Pick<PassContext, "wher
     if (node.kind === "jump" && node.op === Op.JSR) {
       emitJsr(node.target, undefined, nextInsn(i) < n ? newLabel() : undefined);
     } else if (node.kind === "local" && node.op === Op.RET) {
-      fail(`ret ${node.index} at instruction ${i} is not inside a subroutine`);
+      fail(`ret ${node.index} at node ${i} is not inside a subroutine`);
     } else {
       out.push(node);
     }
@@ -315,14 +315,14 @@ export function inlineSubroutines(body: MethodBody, ctx: Pick<PassContext, "wher
             break;
           }
         }
-        if (!target) fail(`cannot determine which subroutine ret ${insn.index} at instruction ${x} returns from`);
-        if (target!.returnLabel === undefined) fail(`subroutine at instruction ${target!.sub.entry} returns past the end of the code`);
+        if (!target) fail(`cannot determine which subroutine ret ${insn.index} at node ${x} returns from`);
+        if (target!.returnLabel === undefined) fail(`subroutine at node ${target!.sub.entry} returns past the end of the code`);
         out.push({ kind: "jump", op: Op.GOTO, target: target!.returnLabel! });
       } else {
         out.push(copyInstruction(insn, (l) => mapLabel(inst, l)));
         if (!(FLAGS[op]! & OpFlag.NO_FALLTHROUGH)) {
           const next = nextInsn(x);
-          if (next >= n) fail(`subroutine code at instruction ${x} runs past the end of the code`);
+          if (next >= n) fail(`subroutine code at node ${x} runs past the end of the code`);
           if (!sub.members[next]) out.push({ kind: "jump", op: Op.GOTO, target: mainLabel(next) });
         }
       }

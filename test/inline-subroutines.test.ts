@@ -516,7 +516,7 @@ describe("inline-subroutines cases", () => {
 
   it("rejects a subroutine entry that main code also reaches", () => {
     const { body, ctx } = method(wrap("iload_0", "ifeq S", "jsr S", "iconst_1", "ireturn", "S:", "iconst_0", "ireturn"), "f");
-    expect(code(() => inlineSubroutines(body, ctx))).toMatch(/^E_SUBROUTINE: subroutine at instruction \d+ is also reached without jsr/);
+    expect(code(() => inlineSubroutines(body, ctx))).toMatch(/^E_SUBROUTINE: subroutine at node \d+ is also reached without jsr/);
   });
 
   it("rejects a subroutine returning past the end of the code", () => {
