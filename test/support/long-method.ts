@@ -38,6 +38,10 @@ function prng(seed: number): () => number {
   };
 }
 
+/**
+ * `blockCount` scales the method (36,000 blocks: about 1 MB; anything from 400
+ * blocks up is well formed, far targets are clamped into range).
+ */
 export function generateLongMethod(seed = 1, blockCount = 36000): LongMethod {
   const rnd = prng(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
@@ -153,7 +157,7 @@ export function generateLongMethod(seed = 1, blockCount = 36000): LongMethod {
     }
     if (b === 41) {
       const keys = [-1000000, -5, 0, 7, 42, 1 << 30];
-      nodes.push({ kind: "lookupswitch", defaultTarget: blockLabel[5000]!, keys, targets: keys.map((_, k) => blockLabel[blockAt(b, k * 900 - 20)]!) });
+      nodes.push({ kind: "lookupswitch", defaultTarget: blockLabel[blockAt(b, 5000 - b)]!, keys, targets: keys.map((_, k) => blockLabel[blockAt(b, k * 900 - 20)]!) });
     }
     if (b % 97 === 5) {
       // An object under construction live across the next block start.
