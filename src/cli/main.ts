@@ -51,7 +51,8 @@ program
   .option("--method <name>", "only methods with this name (or name+descriptor)")
   .option("--class <name>", "only this class (internal or dotted name)")
   .option("--pool", "also print the constant pool with its indices (exact round trips through asm)")
-  .action((input: string, opts: { method?: string; class?: string; pool?: boolean }) => runAction((r) => disasmCommand(input, opts, r)));
+  .option("--frames", "show the inferred frame and the live locals at every basic block, as comments")
+  .action((input: string, opts: { method?: string; class?: string; pool?: boolean; frames?: boolean }) => runAction((r) => disasmCommand(input, opts, r)));
 
 program
   .command("asm")
