@@ -3,9 +3,8 @@
  * is also its filetest folder (`test/filetests/<name>/`) and what the CLI accepts.
  * Order is the order a full pipeline runs analyses in; names are unique.
  *
- * To add a pass, add one line to PASSES. Pending, one line each from their
- * authors: frames (passes/frames.ts), stackmap (passes/stackmap.ts),
- * inline-subroutines (passes/inline-subroutines.ts), verify (passes/verify.ts).
+ * To add a pass, add one line to PASSES. Still pending, one line each from their
+ * authors: frames (passes/frames.ts) and stackmap (passes/stackmap.ts).
  */
 import { cfgPass } from "./cfg.js";
 import { inlineSubroutinesPass } from "./inline-subroutines.js";
