@@ -152,29 +152,23 @@ export function buildCfg(body: MethodBody, where: Location = {}, opts: CfgOption
   const lasts: number[] = [];
   const blockOfNode = new Int32Array(n);
   let current = -1;
-  let hasInstruction = false;
-  let pendingStart = 0; // node index where the next block begins
-  let endsBlock = true; // the previous instruction ended its block
+  let previousInstruction = -1;
+  let endsBlock = true; // the previous instruction ended its block, or a leader label followed it
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
-    if (node.kind === "label" && leaderLabel[node.label] && hasInstruction) {
-      endsBlock = true;
-      pendingStart = i;
-    }
+    if (node.kind === "label" && leaderLabel[node.label]) endsBlock = true;
     if (!isInstruction(node)) continue;
-    if (endsBlock || current < 0) {
-      starts.push(current < 0 ? 0 : pendingStart);
+    if (endsBlock) {
+      // Every pseudo-node since the previous instruction belongs to the new block:
+      // its labels, and the line that a cut label may have been inserted after.
+      starts.push(previousInstruction + 1);
       lasts.push(i);
       current++;
       endsBlock = false;
     }
-    hasInstruction = true;
     lasts[current] = i;
-    const flags = FLAGS[opcodeOf(node)]!;
-    if (flags & OpFlag.ENDS_BLOCK) {
-      endsBlock = true;
-      pendingStart = i + 1;
-    }
+    previousInstruction = i;
+    if (FLAGS[opcodeOf(node)]! & OpFlag.ENDS_BLOCK) endsBlock = true;
   }
   const blockCount = starts.length;
   if (blockCount === 0) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, "method body has no instructions", where);

@@ -190,3 +190,36 @@ L3:
     expect(cfg.handlersOf.filter((h) => h.length > 0).length).toBeGreaterThan(0);
   });
 });
+
+describe("cfg: several leader labels between two instructions", () => {
+  it("starts the block at the first of them, so every one maps to the block they lead to", async () => {
+    const { assemble } = await import("../src/text/assemble.js");
+    const { decodeBody } = await import("../src/bytecode/decode.js");
+    const { codeOf } = await import("../src/classfile/model.js");
+    const { buildCfg } = await import("../passes/cfg.js");
+    const [cf] = assemble(`.class public T
+.super java/lang/Object
+.method public static f(I)I
+  .limit stack 1
+  .limit locals 1
+  iload_0
+  ifeq A
+  goto B
+A:
+B:
+  iconst_0
+  ireturn
+.end method
+`);
+    const body = decodeBody(codeOf(cf!.methods[0]!)!, cf!.constantPool);
+    // Two labels at one offset decode as one; insert a second leader by hand, as a transform may.
+    const at = body.nodes.findIndex((n) => n.kind === "label" && body.nodes[body.nodes.indexOf(n) + 1]?.kind === "simple");
+    const extra = body.labelCount;
+    const nodes = [...body.nodes.slice(0, at + 1), { kind: "label" as const, label: extra }, ...body.nodes.slice(at + 1)];
+    const withExtra = { ...body, nodes, labelCount: extra + 1 };
+    const { cfg } = buildCfg(withExtra, {}, { extraLeaders: new Set([extra]) });
+    const first = (nodes[at] as { label: number }).label;
+    expect(cfg.blockOfLabel[first]).toBe(cfg.blockOfLabel[extra]);
+    expect(cfg.blockStart[cfg.blockOfLabel[extra]!]).toBe(at);
+  });
+});
