@@ -16,14 +16,15 @@
  * fewer), append (1-3 more), full. Locals are compared as verification-type lists:
  * a long or double is one entry (its second slot implied) and trailing tops are
  * trimmed, as javac writes them. uninitialized(new) types refer to a label at the
- * `new`, added when the body has none there.
+ * `new`, added when the body has none there. By default a dead local outside every
+ * LocalVariableTable range is written as top (see {@link StackMapOptions}).
  *
- * Unreachable code (javac never emits it, other generators do): removed, with its
- * line entries, and every exception-table row left covering no instruction dropped;
- * labels stay in place so tables referring to them still resolve. ASM instead
- * keeps the bytes as nop...athrow with a full frame; we re-lay out the code anyway,
- * so removing it is simpler and never needs a frame for code no one runs. The CFG
- * reports it as W_UNREACHABLE.
+ * Unreachable code (javac never emits it, ASM-based generators do): treated as ASM
+ * treats it, so such classes keep their shape and frames: every maximal run of
+ * unreachable instructions becomes nop...nop athrow (same instruction count, labels,
+ * lines and local-variable rows kept) under a frame `full [] [java/lang/Throwable]`,
+ * and exception-table rows are split around the run (a row left covering nothing
+ * is dropped): the handler's frame could not accept the run's empty locals.
  *
  * Errors: code whose frames cannot be inferred (E_FRAME, see `frames.ts`) makes
  * `computeStackMapFrames` throw the first one; the class drivers keep such a
@@ -31,13 +32,14 @@
  * class (`upgradeClass`, which cannot leave a pre-50 method without frames).
  *
  * Cost: inference (see `frames.ts`) plus one pass over the nodes; a body with
- * unreachable code is inferred twice.
+ * unreachable code is inferred twice; trimming dead locals runs liveness once.
  */
 import type { CodeNode, FrameNode, FrameType, Handler, MethodBody } from "../src/bytecode/model.js";
 import { decodeBody } from "../src/bytecode/decode.js";
 import { encodeBody } from "../src/bytecode/encode.js";
-import { FLAGS, OpFlag } from "../src/bytecode/opcodes.js";
-import { type ClassFile, type MethodInfo, codeOf } from "../src/classfile/model.js";
+import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
+import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
+import { Access, type ClassFile, type MethodInfo, codeOf } from "../src/classfile/model.js";
 import { asDiagnostic, type Diagnostic, MegasplitError } from "../src/diagnostics.js";
 import { branchTargets, isInstruction, opcodeOf } from "./cfg.js";
 import { DOUBLE, FLOAT, type FrameAnalysis, INT, LONG, NULL, TOP, UNINITIALIZED_THIS, type VType, compressSlots, firstInstruction, inferFrames } from "./frames.js";
@@ -60,20 +62,21 @@ export interface StackMapOptions {
 }
 
 /**
- * Which locals a frame at a block's entry lists: live ones, ones a
- * LocalVariableTable row covers there, and uninitializedThis (its flag must not
+ * Which locals a frame at a block's entry lists: `this` and the parameters (in
+ * scope for the whole method in javac), live ones, ones a LocalVariableTable row
+ * covers there, and uninitializedThis (its flag must not
  * disappear, JVMS 4.10.1.4 frameIsAssignable); the rest become top.
  */
 function localsToKeep(body: MethodBody, a: FrameAnalysis, ctx: PassContext): (b: number, locals: Int32Array) => Int32Array {
   const live = computeLiveness(body, a.cfg);
   const { cfg } = a;
   const rows = (body.localVariables ?? []).map((v) => ({ from: cfg.labelNode[v.start]!, to: cfg.labelNode[v.end]!, index: v.index }));
-  void ctx;
+  const parameters = parseMethodDescriptor(ctx.descriptor).paramSlots + (ctx.method.accessFlags & Access.STATIC ? 0 : 1);
   return (b, locals) => {
     const set = live.liveIn[b]!;
     const at = firstInstruction(cfg, b);
     let out = locals;
-    for (let i = 0; i < locals.length; i++) {
+    for (let i = parameters; i < locals.length; i++) {
       const t = locals[i]!;
       if (t === TOP || t === UNINITIALIZED_THIS) continue;
       const wide = t === LONG || t === DOUBLE;
@@ -87,25 +90,67 @@ function localsToKeep(body: MethodBody, a: FrameAnalysis, ctx: PassContext): (b:
   };
 }
 
-/** Removes unreachable instructions (and their line entries) and the handler rows that then cover nothing. */
-function withoutUnreachableCode(body: MethodBody, a: FrameAnalysis): MethodBody {
+/**
+ * Unreachable code as ASM leaves it: each maximal run of unreachable blocks becomes
+ * `nop ... nop athrow` (one instruction for each one it replaces, labels and lines
+ * kept), to get the frame `full locals [] stack [java/lang/Throwable]`; exception
+ * rows lose the parts that covered such runs (split around them, and dropped when
+ * nothing is left), since the handler's frame could not accept the empty locals.
+ */
+function neutralizeUnreachable(body: MethodBody, a: FrameAnalysis): MethodBody {
   const { cfg } = a;
   const nodes: CodeNode[] = [];
-  for (let i = 0; i < body.nodes.length; i++) {
-    const node = body.nodes[i]!;
-    if (!cfg.reachable[cfg.blockOfNode[i]!] && node.kind !== "label") continue;
-    nodes.push(node);
+  let labelCount = body.labelCount;
+  // Dead runs as instruction-index intervals, with the labels placed at their ends.
+  const runs: { from: number; to: number; startLabel: number; endLabel: number }[] = [];
+  const instructionIndexOfLabel = new Int32Array(body.labelCount + 2 * cfg.blockCount);
+  let instructions = 0;
+  for (let b = 0; b < cfg.blockCount; b++) {
+    const dead = !cfg.reachable[b];
+    const runStart = dead && (b === 0 || cfg.reachable[b - 1]);
+    const runEnd = dead && (b + 1 === cfg.blockCount || cfg.reachable[b + 1]);
+    if (runStart) {
+      const label = labelCount++;
+      nodes.push({ kind: "label", label });
+      instructionIndexOfLabel[label] = instructions;
+      runs.push({ from: instructions, to: -1, startLabel: label, endLabel: -1 });
+    }
+    const lastInRun = runEnd ? cfg.blockLastInstruction[b]! : -1;
+    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+      const node = body.nodes[i]!;
+      if (node.kind === "frame") continue;
+      if (node.kind === "label") instructionIndexOfLabel[node.label] = instructions;
+      if (dead && isInstruction(node)) {
+        nodes.push({ kind: "simple", op: i === lastInRun ? Op.ATHROW : Op.NOP });
+        instructions++;
+        if (i === lastInRun) {
+          const label = labelCount++;
+          nodes.push({ kind: "label", label });
+          instructionIndexOfLabel[label] = instructions;
+          const run = runs[runs.length - 1]!;
+          run.to = instructions;
+          run.endLabel = label;
+        }
+        continue;
+      }
+      nodes.push(node);
+      if (isInstruction(node)) instructions++;
+    }
   }
-  // A row stays when an instruction lies between its start and end labels.
-  const position = new Int32Array(body.labelCount).fill(-1);
-  const instructionsBefore = new Int32Array(nodes.length + 1);
-  for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i]!;
-    if (node.kind === "label") position[node.label] = i;
-    instructionsBefore[i + 1] = instructionsBefore[i]! + (isInstruction(node) ? 1 : 0);
+  const handlers: Handler[] = [];
+  for (const h of body.handlers) {
+    const end = instructionIndexOfLabel[h.end]!;
+    let at = instructionIndexOfLabel[h.start]!;
+    let from = h.start;
+    for (const r of runs) {
+      if (r.to <= at || r.from >= end) continue;
+      if (r.from > at) handlers.push({ ...h, start: from, end: r.startLabel });
+      at = r.to;
+      from = r.endLabel;
+    }
+    if (at < end) handlers.push({ ...h, start: from, end: h.end });
   }
-  const handlers: Handler[] = body.handlers.filter((h) => instructionsBefore[position[h.end]!]! > instructionsBefore[position[h.start]!]!);
-  return { ...body, nodes, handlers };
+  return { ...body, nodes, labelCount, handlers };
 }
 
 /** Blocks that need a frame: jump and switch targets, handler entries, code after an unconditional transfer. */
@@ -123,6 +168,8 @@ function framedBlocks(a: FrameAnalysis): Uint8Array {
     const last = body.nodes[cfg.blockLastInstruction[b - 1]!]!;
     if (isInstruction(last) && FLAGS[opcodeOf(last)]! & OpFlag.NO_FALLTHROUGH) need[b] = 1;
   }
+  // Leftover jumps and handler rows into neutralized code need no frame there.
+  for (let b = 0; b < cfg.blockCount; b++) if (!cfg.reachable[b]) need[b] = b === 0 || cfg.reachable[b - 1] ? 1 : 0;
   return need;
 }
 
@@ -141,7 +188,7 @@ export function computeStackMapFrames(body: MethodBody, ctx: PassContext, opts: 
   let a = inferFrames(body, ctx);
   if (a.errors.length > 0) throw new MegasplitError(a.errors[0]!.code, a.errors[0]!.message, a.errors[0]!.location);
   if (a.cfg.reachable.some((r) => r === 0)) {
-    body = withoutUnreachableCode(body, a);
+    body = neutralizeUnreachable(body, a);
     a = inferFrames(body, ctx);
     if (a.errors.length > 0) throw new MegasplitError(a.errors[0]!.code, a.errors[0]!.message, a.errors[0]!.location);
   }
@@ -198,7 +245,12 @@ export function computeStackMapFrames(body: MethodBody, ctx: PassContext, opts: 
   let prev = compressSlots(a.initial.locals);
   for (let b = 0; b < cfg.blockCount; b++) {
     if (!need[b]) continue;
-    const f = a.entry[b]!;
+    const f = a.entry[b];
+    if (!f) {
+      frameAt.set(firstInstruction(cfg, b), { type: "full", locals: [], stack: [frameType(types.object("java/lang/Throwable"))] });
+      prev = [];
+      continue;
+    }
     const locals = compressSlots(keep ? keep(b, f.locals) : f.locals);
     const stack = compressSlots(f.stack, false);
     let frame: FrameNode;
@@ -269,14 +321,18 @@ export function recomputeClassFrames(cf: ClassFile, hierarchy: ClassHierarchy | 
 
 /**
  * A pre-50 class (no StackMapTable, maybe jsr/ret) as a `targetMajor` class with
- * computed frames, for the type-checking verifier. Throws E_FRAME (or the
+ * computed frames, for the type-checking verifier, and ACC_ABSTRACT on an
+ * interface, which older versions did not require. Throws E_FRAME (or the
  * inliner's error) when a method cannot be framed. Classes already at or above
  * `targetMajor` have their frames recomputed and keep their version.
  */
 export function upgradeClass(cf: ClassFile, hierarchy: ClassHierarchy | undefined, targetMajor = 51): ClassFile {
   const framed = recomputeClassFrames(cf, hierarchy, { strict: true });
   if (cf.majorVersion >= targetMajor) return framed;
-  return { ...framed, majorVersion: targetMajor, minorVersion: 0 };
+  // From version 50 HotSpot enforces JVMS 4.1: an interface is also ACC_ABSTRACT
+  // (old compilers left it out of package-info "interfaces").
+  const accessFlags = cf.accessFlags & Access.INTERFACE ? cf.accessFlags | Access.ABSTRACT : cf.accessFlags;
+  return { ...framed, accessFlags, majorVersion: targetMajor, minorVersion: 0 };
 }
 
 export const stackmapPass: Pass<MethodBody> = {
