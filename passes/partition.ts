@@ -35,8 +35,14 @@ export interface PartitionInput {
   blockSize: Int32Array;
   /** Bytes a piece spends to be entered at the block from another piece. */
   entryCost: Int32Array;
-  /** Bytes a piece spends to transfer into the block when it lies in another piece. */
+  /** Bytes a piece spends per block it transfers into when that block lies in another piece. */
   exitCost: Int32Array;
+  /**
+   * Transfers into blocks of one group share a stub (the same values to store):
+   * the group's cost is paid once per piece that leaves into any of them.
+   */
+  exitGroup?: Int32Array;
+  groupCost?: Int32Array;
   /** 0 for blocks that may not be entered from another piece. */
   cuttable: Uint8Array;
   /** 1 for blocks that must stay in the original method. */
@@ -121,7 +127,8 @@ export function partition(input: PartitionInput): Partition {
   const absorbLoops = (members: Uint8Array) => {
     for (const comp of stronglyConnectedComponents(cfg, members)) {
       if (!isLoop(cfg, comp)) continue;
-      if (atomSize(comp) <= pieceBudget) {
+      // Room is left for the stubs of the loop's entries and exits.
+      if (atomSize(comp) <= pieceBudget * 0.75) {
         for (const b of comp) uf.union(comp[0]!, b);
         continue;
       }
@@ -154,87 +161,116 @@ export function partition(input: PartitionInput): Partition {
     return rank[atom[0]!]!;
   }
 
-  // Packing with an incremental cost account.
+  // Packing. A piece's cost is exact for what is decided: its blocks, the blocks
+  // of it entered from elsewhere, and its transfers into blocks already placed in
+  // other pieces. Transfers into blocks not placed yet are left out when admitting
+  // an atom (they may still join the piece: a switch and its cases), and counted
+  // when the piece closes; if it is then over budget, the atoms admitted last go
+  // back to the queue until it fits.
   const pieceOf = new Int32Array(n).fill(-1);
-  const outsidePreds = new Int32Array(n);
-  const edgesIntoTarget = new Int32Array(n);
+  const pieceBlocks: number[][] = [];
+  const pieceCost: number[] = [];
   const inAtom = new Uint8Array(n);
-  const pieceBlocks: number[][] = [[]];
-  const pieceCost: number[] = [input.driverOverhead];
-  let current = 0;
-  let budget = limit;
 
-  const delta = (atom: number[], p: number): number => {
-    for (const b of atom) inAtom[b] = 1;
-    let d = 0;
-    for (const b of atom) {
-      d += blockSize[b]!;
-      if (edgesIntoTarget[b]! > 0 && pieceOf[b] !== p) d -= exitCost[b]!;
-      let outside = b === 0 && p !== 0 ? 1 : 0;
-      for (const q of pred[b]!) if (pieceOf[q] !== p && !inAtom[q]) outside++;
-      if (outside > 0) d += entryCost[b]!;
+  /** Exact cost of piece p given its blocks: every block outside counts as outside. */
+  const exactCost = (p: number, blocks: readonly number[], overhead: number): number => {
+    let cost = overhead;
+    const targets = new Set<number>();
+    for (const b of blocks) {
+      cost += blockSize[b]!;
+      let entry = b === 0 && p !== 0;
+      for (const q of pred[b]!) if (pieceOf[q] !== p) entry = true;
+      if (entry) cost += entryCost[b]!;
+      for (const s of succ[b]!) if (pieceOf[s] !== p) targets.add(s);
     }
-    const newTargets = new Set<number>();
-    const lostEntries = new Map<number, number>();
-    for (const b of atom) {
-      for (const s of succ[b]!) {
-        if (inAtom[s]) continue;
-        if (pieceOf[s] === p) lostEntries.set(s, (lostEntries.get(s) ?? 0) + 1);
-        else if (edgesIntoTarget[s] === 0) newTargets.add(s);
-      }
-    }
-    for (const s of newTargets) d += exitCost[s]!;
-    for (const [s, k] of lostEntries) if (outsidePreds[s] === k) d -= entryCost[s]!;
-    for (const b of atom) inAtom[b] = 0;
-    return d;
+    return cost + exitsCost(targets);
   };
-
-  const commit = (atom: number[], p: number): number => {
-    const d = delta(atom, p);
+  const exitsCost = (targets: Set<number>): number => {
+    let cost = 0;
+    const groups = new Set<number>();
+    for (const t of targets) {
+      cost += exitCost[t]!;
+      if (input.exitGroup) groups.add(input.exitGroup[t]!);
+    }
+    for (const g of groups) cost += input.groupCost![g]!;
+    return cost;
+  };
+  /** Cost of piece p with `atom` added, not counting transfers into unplaced blocks. */
+  const optimisticCost = (p: number, blocks: readonly number[], atom: readonly number[], overhead: number): number => {
     for (const b of atom) pieceOf[b] = p;
-    for (const b of atom) {
-      edgesIntoTarget[b] = 0;
-      let outside = b === 0 && p !== 0 ? 1 : 0;
-      for (const q of pred[b]!) if (pieceOf[q] !== p) outside++;
-      outsidePreds[b] = outside;
-    }
-    for (const b of atom) {
-      for (const s of succ[b]!) {
-        if (pieceOf[s] === p) {
-          if (!atom.includes(s)) outsidePreds[s]!--;
-        } else edgesIntoTarget[s]!++;
+    let cost = overhead;
+    const targets = new Set<number>();
+    for (const list of [blocks, atom]) {
+      for (const b of list) {
+        cost += blockSize[b]!;
+        let entry = b === 0 && p !== 0;
+        for (const q of pred[b]!) if (pieceOf[q] !== p) entry = true;
+        if (entry) cost += entryCost[b]!;
+        for (const s of succ[b]!) if (pieceOf[s] !== p && pieceOf[s] >= 0) targets.add(s);
       }
     }
-    pieceBlocks[p]!.push(...atom);
-    pieceCost[p]! += d;
-    return d;
+    for (const b of atom) pieceOf[b] = -1;
+    return cost + exitsCost(targets);
   };
 
-  for (const atom of atoms) {
-    const isPinned = uf.find(atom[0]!) === pinnedRoot;
-    let d = delta(atom, current);
-    if (pieceCost[current]! + d > budget && !isPinned) {
-      // Close the piece. Edge counts into targets are per piece: reset them.
-      edgesIntoTarget.fill(0);
-      current = pieceBlocks.length;
-      pieceBlocks.push([]);
-      pieceCost.push(input.pieceOverhead);
-      budget = limit;
-      d = delta(atom, current);
+  const queue = atoms.slice();
+  let qi = 0;
+  while (qi < queue.length) {
+    const p = pieceBlocks.length;
+    const overhead = p === 0 ? input.driverOverhead : input.pieceOverhead;
+    const blocks: number[] = [];
+    const admitted: number[][] = [];
+    while (qi < queue.length) {
+      const atom = queue[qi]!;
+      const isPinned = uf.find(atom[0]!) === pinnedRoot;
+      if (p > 0 && isPinned) throw new Error("pinned atom outside piece 0");
+      if (admitted.length > 0 && !isPinned && optimisticCost(p, blocks, atom, overhead) > limit) break;
+      for (const b of atom) pieceOf[b] = p;
+      blocks.push(...atom);
+      admitted.push(atom);
+      qi++;
+      // Piece 0 may have to close early to keep the pinned code in it.
     }
-    if (pieceCost[current]! + d > budget) {
+    let cost = exactCost(p, blocks, overhead);
+    while (cost > limit && admitted.length > 1) {
+      const last = admitted.pop()!;
+      if (uf.find(last[0]!) === pinnedRoot) break;
+      for (const b of last) pieceOf[b] = -1;
+      blocks.length -= last.length;
+      queue[--qi] = last;
+      cost = exactCost(p, blocks, overhead);
+    }
+    if (cost > limit) {
+      const atom = admitted[admitted.length - 1]!;
+      const isPinned = uf.find(atom[0]!) === pinnedRoot;
+      if (p === 0 && !isPinned && admitted.length === 1) {
+        // The driver cannot hold even the first atom: leave it empty, move on.
+        for (const b of atom) pieceOf[b] = -1;
+        queue[--qi] = atom;
+        pieceBlocks.push([]);
+        pieceCost.push(exactCost(0, [], overhead));
+        continue;
+      }
       const size = atom.reduce((s, b) => s + blockSize[b]!, 0);
-      return {
-        ok: false,
-        reason: isPinned
-          ? `the code that must stay in the original method (before super()) needs ${size} bytes, over the limit of ${limit}`
-          : `a region that cannot be cut (blocks ${atom[0]}..., an uninitialized object or a held monitor) needs ${size} bytes, over the limit of ${limit}`,
-        blocks: atom,
-        size,
-      };
+      const what = isPinned
+        ? "the code that must stay in the original method (before super(), or final-field writes)"
+        : atom.length === 1
+          ? `a single block (block ${atom[0]}) of ${size} bytes`
+          : atom.some((b, i) => i > 0 && !cuttable[b])
+            ? `a region that cannot be cut (blocks ${atom[0]}.., holding an uninitialized object or a monitor)`
+            : `a loop (blocks ${atom[0]}..)`;
+      return { ok: false, reason: `${what} needs ${cost} bytes with its entries and exits, over the limit of ${limit}`, blocks: atom, size };
     }
-    commit(atom, current);
+    pieceBlocks.push(blocks);
+    pieceCost.push(cost);
   }
+  if (pieceBlocks.length === 0) {
+    pieceBlocks.push([]);
+    pieceCost.push(input.driverOverhead);
+  }
+  // Costs of earlier pieces were taken before later pieces were placed; blocks
+  // placed later only turned "unplaced" into "other piece", which was already
+  // counted as outside, so they are final.
 
   let crossEdges = 0;
   for (let b = 0; b < n; b++) for (const s of succ[b]!) if (pieceOf[b] !== pieceOf[s]) crossEdges++;

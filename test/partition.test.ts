@@ -95,7 +95,7 @@ describe("partition", () => {
 
   it("keeps a loop that fits inside one piece", () => {
     const cfg = cfgOf(loop);
-    const p = partition(input(cfg, { size: 25, limit: 100 }));
+    const p = partition(input(cfg, { size: 25, limit: 140 }));
     expect(p.ok).toBe(true);
     if (!p.ok) return;
     const loops = stronglyConnectedComponents(cfg).filter((c) => isLoop(cfg, c));

@@ -1,0 +1,573 @@
+/**
+ * Link: writes the code of a partitioned method, the driver (the original method's
+ * new body) and one body per piece, re-coding every transfer between pieces so the
+ * stack never grows without bound (docs/design/splitter.md).
+ *
+ * Shape (JVMS 2.6 frames, 4.10.1 verification):
+ * - Every piece is `static int piece(int entry, <frame arrays>)`. The frame arrays
+ *   (`int[] long[] float[] double[] Object[]`, only the kinds the method moves) hold
+ *   what crosses a cut: local slot n at index n, operand-stack slot i at
+ *   `maxLocals + i`, the return value at `returnIndex`.
+ * - A piece starts with a `tableswitch` on `entry` (when it has several entries);
+ *   each entry loads the locals live into its block (typed by the frame analysis,
+ *   `checkcast` for references), pushes any spilled stack, and jumps to the block.
+ *   Piece code keeps the original local numbering shifted past the parameters.
+ * - A transfer to a block of another piece goes through an exit stub of the source
+ *   piece: spill the stack, store the live locals, then either return the target's
+ *   code `(piece << 16) | entry` (`switch` mode) or, for a transfer that cannot
+ *   repeat, call the target piece and return its result (`direct` mode). A
+ *   `return` in a piece stores its value and returns -1.
+ * - The driver allocates the arrays, runs its own blocks with their original local
+ *   numbering, and loops: it calls the piece a code names and takes the code it
+ *   returns, until -1, when it returns the stored value. Its own blocks are entered
+ *   from the loop like any piece's.
+ * - Exception ranges are reproduced per piece over its own blocks, in table order;
+ *   a handler in another piece is reached through the exit stub of its block,
+ *   which spills the caught exception like any stack value.
+ * Unreachable blocks are dropped. Frames are not written here: the stackmap pass
+ * recomputes them for every body. Cost: linear in the method plus the stubs.
+ */
+import type { CodeNode, Handler, Instruction, Label, LocalVariable, MethodBody } from "../src/bytecode/model.js";
+import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
+import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
+import type { ConstantPool } from "../src/classfile/constant-pool.js";
+import { AssertionError, assert } from "../src/diagnostics.js";
+import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
+import { DOUBLE, FLOAT, INT, LONG, NULL, TOP, type Frame, type TypeTable } from "./frames.js";
+import { isLive, type Liveness } from "./liveness.js";
+import type { Partition } from "./partition.js";
+
+export const name = "link";
+export const description = "write the driver and the pieces of a partitioned method, re-coding transfers between pieces";
+
+/** Kinds of value a frame array holds, in JVM opcode-family order (i, l, f, d, a). */
+export const KIND_INT = 0;
+export const KIND_LONG = 1;
+export const KIND_FLOAT = 2;
+export const KIND_DOUBLE = 3;
+export const KIND_REF = 4;
+const ARRAY_DESCRIPTORS = ["[I", "[J", "[F", "[D", "[Ljava/lang/Object;"] as const;
+const NEWARRAY_TYPE = [10, 11, 6, 7] as const;
+
+export type LinkMode = "switch" | "direct";
+
+export interface LinkInput {
+  body: MethodBody;
+  cfg: ControlFlowGraph;
+  /** Types at the entry of a block (its first instruction), from the frame analysis. */
+  frameAt(block: number): Frame;
+  types: TypeTable;
+  liveness: Liveness;
+  partition: Extract<Partition, { ok: true }>;
+  cp: ConstantPool;
+  className: string;
+  /** The original method's descriptor and whether it is static. */
+  descriptor: string;
+  isStatic: boolean;
+  /** max_locals of the original body (the frame's local area). */
+  maxLocals: number;
+  /** Largest stack height at any cut (the frame's spill area). */
+  maxSpill: number;
+  /** Names of pieces 1..n (index 0 unused). */
+  pieceNames: string[];
+  mode: LinkMode;
+  /** Pieces that may call each other directly: `directOk(from, to)`. */
+  directOk?: (from: number, to: number) => boolean;
+}
+
+export interface LinkedMethod {
+  driver: MethodBody;
+  pieces: { name: string; descriptor: string; body: MethodBody }[];
+  /** The frame-array kinds in use, in parameter order. */
+  kinds: number[];
+}
+
+/** The kind of a verification type, or -1 for top (nothing to move). */
+function kindOf(t: number, types: TypeTable): number {
+  switch (t) {
+    case TOP:
+      return -1;
+    case INT:
+      return KIND_INT;
+    case LONG:
+      return KIND_LONG;
+    case FLOAT:
+      return KIND_FLOAT;
+    case DOUBLE:
+      return KIND_DOUBLE;
+    case NULL:
+      return KIND_REF;
+  }
+  if (types.isObject(t)) return KIND_REF;
+  throw new AssertionError(`a value of type ${types.format(t)} cannot cross a cut`);
+}
+
+function kindOfDescriptor(d: string): number {
+  switch (d[0]) {
+    case "J":
+      return KIND_LONG;
+    case "F":
+      return KIND_FLOAT;
+    case "D":
+      return KIND_DOUBLE;
+    case "L":
+    case "[":
+      return KIND_REF;
+    default:
+      return KIND_INT;
+  }
+}
+
+const local = (op: number, index: number): Instruction => ({ kind: "local", op, index });
+const simple = (op: number): Instruction => ({ kind: "simple", op });
+
+/** What one cut moves: locals (slot, kind, type) and stack slots (bottom first). */
+interface CutShape {
+  locals: { slot: number; kind: number; type: number }[];
+  stack: { kind: number; type: number }[];
+}
+
+export function linkMethod(input: LinkInput): LinkedMethod {
+  const { body, cfg, types, liveness, partition, cp } = input;
+  const nodes = body.nodes;
+  const pieceCount = partition.pieceBlocks.length;
+  const md = parseMethodDescriptor(input.descriptor);
+  const returnKind = md.returnType === "V" ? -1 : kindOfDescriptor(md.returnType);
+  const spillBase = input.maxLocals;
+  const returnIndex = spillBase + input.maxSpill;
+  const frameLength = returnIndex + 2;
+  let labelCount = body.labelCount;
+  const newLabel = (): Label => labelCount++;
+
+  // ---- what crosses each cut ----
+  const shapeCache = new Map<number, CutShape>();
+  const shapeOf = (block: number): CutShape => {
+    let s = shapeCache.get(block);
+    if (s) return s;
+    const f = input.frameAt(block);
+    const live = liveness.liveIn[block]!;
+    const locals: CutShape["locals"] = [];
+    for (let slot = 0; slot < f.locals.length; slot++) {
+      const t = f.locals[slot]!;
+      const kind = kindOf(t, types);
+      if (kind < 0 || !isLive(live, slot)) continue;
+      locals.push({ slot, kind, type: t });
+      if (kind === KIND_LONG || kind === KIND_DOUBLE) slot++;
+    }
+    const stack: CutShape["stack"] = [];
+    for (let i = 0; i < f.stack.length; i++) {
+      const t = f.stack[i]!;
+      const kind = kindOf(t, types);
+      assert(kind >= 0, "top on the operand stack at a cut");
+      stack.push({ kind, type: t });
+      if (kind === KIND_LONG || kind === KIND_DOUBLE) i++;
+    }
+    s = { locals, stack };
+    shapeCache.set(block, s);
+    return s;
+  };
+
+  // Blocks entered from another piece, and exits, per piece.
+  const pieceOf = partition.pieceOf;
+  const succs = (b: number): number[] => {
+    const out = cfg.successors[b]!.slice();
+    for (const hi of cfg.handlersOf[b]!) out.push(cfg.handlerBlock[hi]!);
+    return out;
+  };
+  const entries: number[][] = Array.from({ length: pieceCount }, () => []);
+  const isEntry = new Uint8Array(cfg.blockCount);
+  const markEntry = (b: number) => {
+    if (!isEntry[b]) {
+      isEntry[b] = 1;
+      entries[pieceOf[b]!]!.push(b);
+    }
+  };
+  if (pieceOf[0] !== 0) markEntry(0);
+  for (let b = 0; b < cfg.blockCount; b++) {
+    if (pieceOf[b]! < 0) continue;
+    for (const s of succs(b)) if (pieceOf[s] !== pieceOf[b]) markEntry(s);
+  }
+  for (const list of entries) list.sort((a, b) => a - b);
+  const entryIndex = new Int32Array(cfg.blockCount).fill(-1);
+  for (const list of entries) list.forEach((b, i) => (entryIndex[b] = i));
+  const codeOf = (b: number): number => (pieceOf[b]! << 16) | entryIndex[b]!;
+
+  // Which kinds of array the method needs.
+  const used = new Set<number>();
+  for (let b = 0; b < cfg.blockCount; b++) {
+    if (!isEntry[b]) continue;
+    const s = shapeOf(b);
+    for (const l of s.locals) used.add(l.kind);
+    for (const v of s.stack) used.add(v.kind);
+  }
+  if (returnKind >= 0 && pieceCount > 1) used.add(returnKind);
+  const kinds = [...used].sort((a, b) => a - b);
+  const pieceDescriptor = `(I${kinds.map((k) => ARRAY_DESCRIPTORS[k]).join("")})I`;
+
+  const objectClassIndex = new Map<number, number>();
+  const classIndexOf = (t: number): number => {
+    let i = objectClassIndex.get(t);
+    if (i === undefined) objectClassIndex.set(t, (i = cp.addClass(types.nameOf(t))));
+    return i;
+  };
+  const pushInt = (out: CodeNode[], v: number) => {
+    if (v >= -1 && v <= 5) out.push(simple(Op.ICONST_0 + v));
+    else if (v >= -128 && v <= 127) out.push({ kind: "int", op: Op.BIPUSH, value: v });
+    else if (v >= -32768 && v <= 32767) out.push({ kind: "int", op: Op.SIPUSH, value: v });
+    else out.push({ kind: "cp", op: Op.LDC, index: cp.addInteger(v) });
+  };
+
+  /** Per body: where the arrays live, how original locals are shifted, where temps are. */
+  interface Layout {
+    arraySlot: number[]; // by kind
+    shift: number;
+    /** Two slots for a value being spilled, then one for the exit code. */
+    temp: number;
+  }
+
+  const emitLoadValue = (out: CodeNode[], L: Layout, kind: number, type: number, index: number) => {
+    out.push(local(Op.ALOAD, L.arraySlot[kind]!));
+    pushInt(out, index);
+    out.push(simple(Op.IALOAD + kind));
+    if (kind === KIND_REF && type !== NULL && types.nameOf(type) !== "java/lang/Object") {
+      out.push({ kind: "cp", op: Op.CHECKCAST, index: classIndexOf(type) });
+    }
+  };
+
+  /** Entry stub: loads what block `b` needs, then jumps to it. */
+  const emitEntry = (out: CodeNode[], L: Layout, b: number, target: Label) => {
+    const s = shapeOf(b);
+    for (const l of s.locals) {
+      if (l.type === NULL) out.push(simple(Op.ACONST_NULL));
+      else emitLoadValue(out, L, l.kind, l.type, l.slot);
+      out.push(local(Op.ISTORE + l.kind, l.slot + L.shift));
+    }
+    let depth = 0;
+    for (const v of s.stack) {
+      if (v.type === NULL) out.push(simple(Op.ACONST_NULL));
+      else emitLoadValue(out, L, v.kind, v.type, spillBase + depth);
+      depth += v.kind === KIND_LONG || v.kind === KIND_DOUBLE ? 2 : 1;
+    }
+    out.push({ kind: "jump", op: Op.GOTO, target });
+  };
+
+  /** Exit stub body: spills the stack and stores the live locals of block `b`. */
+  const emitSaves = (out: CodeNode[], L: Layout, b: number) => {
+    const s = shapeOf(b);
+    let depth = 0;
+    for (const v of s.stack) depth += v.kind === KIND_LONG || v.kind === KIND_DOUBLE ? 2 : 1;
+    for (let i = s.stack.length - 1; i >= 0; i--) {
+      const v = s.stack[i]!;
+      depth -= v.kind === KIND_LONG || v.kind === KIND_DOUBLE ? 2 : 1;
+      out.push(local(Op.ISTORE + v.kind, L.temp));
+      out.push(local(Op.ALOAD, L.arraySlot[v.kind]!));
+      pushInt(out, spillBase + depth);
+      out.push(local(Op.ILOAD + v.kind, L.temp));
+      out.push(simple(Op.IASTORE + v.kind));
+    }
+    for (const l of s.locals) {
+      out.push(local(Op.ALOAD, L.arraySlot[l.kind]!));
+      pushInt(out, l.slot);
+      out.push(local(Op.ILOAD + l.kind, l.slot + L.shift));
+      out.push(simple(Op.IASTORE + l.kind));
+    }
+  };
+
+  /**
+   * Exit stubs: per target, push its code (or entry) and jump to a stub shared by
+   * every target that stores the same values and leaves the same way, which saves
+   * them, takes the code back and leaves. A switch whose cases lie in other pieces
+   * then costs a few bytes per case, not a store sequence per case.
+   */
+  const emitExits = (
+    out: CodeNode[],
+    L: Layout,
+    exitLabels: Map<number, Label>,
+    how: (out: CodeNode[], b: number) => { push: number; key: string; tail: (out: CodeNode[]) => void },
+  ) => {
+    const groups = new Map<string, { label: Label; block: number; tail: (out: CodeNode[]) => void }>();
+    for (const [b, label] of exitLabels) {
+      const h = how(out, b);
+      const s = shapeOf(b);
+      const key = `${h.key}|${s.locals.map((l) => `${l.slot}:${l.kind}`).join(",")}|${s.stack.map((v) => v.kind).join(",")}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { label: newLabel(), block: b, tail: h.tail }));
+      out.push({ kind: "label", label });
+      pushInt(out, h.push);
+      out.push({ kind: "jump", op: Op.GOTO, target: g.label });
+    }
+    for (const g of groups.values()) {
+      out.push({ kind: "label", label: g.label });
+      out.push(local(Op.ISTORE, L.temp + 2));
+      emitSaves(out, L, g.block);
+      out.push(local(Op.ILOAD, L.temp + 2));
+      g.tail(out);
+    }
+  };
+
+  const pushArrays = (out: CodeNode[], L: Layout) => {
+    for (const k of kinds) out.push(local(Op.ALOAD, L.arraySlot[k]!));
+  };
+  const pieceRef = (p: number) => cp.addMemberRef("Methodref", input.className, input.pieceNames[p]!, pieceDescriptor);
+
+  /**
+   * The nodes of a body's own blocks, in original order, with transfers out of the
+   * piece sent to exit stubs, returns rewritten (pieces), locals shifted.
+   */
+  const emitBlocks = (p: number, L: Layout, out: CodeNode[], exitLabel: (b: number) => Label, emitReturn: (out: CodeNode[], insn: Instruction) => void) => {
+    const blocks = partition.pieceBlocks[p]!.slice().sort((a, b) => a - b);
+    const startLabel = new Map<number, Label>();
+    const endLabel = new Map<number, Label>();
+    const blockLabel = (b: number): Label => {
+      let l = startLabel.get(b);
+      if (l === undefined) startLabel.set(b, (l = newLabel()));
+      return l;
+    };
+    const targetOf = (label: Label): Label => {
+      const tb = cfg.blockOfLabel[label]!;
+      return pieceOf[tb] === p ? label : exitLabel(tb);
+    };
+    blocks.forEach((b, i) => {
+      out.push({ kind: "label", label: blockLabel(b) });
+      const last = cfg.blockLastInstruction[b]!;
+      for (let n = cfg.blockStart[b]!; n < cfg.blockEnd[b]!; n++) {
+        const node = nodes[n]!;
+        if (node.kind === "frame") continue;
+        if (!isInstruction(node)) {
+          out.push(node);
+          continue;
+        }
+        out.push(...rewrite(node, n === last));
+      }
+      const lastInsn = nodes[last] as Instruction;
+      const flags = FLAGS[opcodeOf(lastInsn)]!;
+      const op = opcodeOf(lastInsn);
+      const fallsThrough = !(flags & OpFlag.NO_FALLTHROUGH) || op === Op.JSR || op === Op.JSR_W;
+      if (fallsThrough && b + 1 < cfg.blockCount) {
+        const next = b + 1;
+        if (pieceOf[next] !== p) out.push({ kind: "jump", op: Op.GOTO, target: exitLabel(next) });
+        else if (blocks[i + 1] !== next) out.push({ kind: "jump", op: Op.GOTO, target: blockLabel(next) });
+      }
+      const end = newLabel();
+      endLabel.set(b, end);
+      out.push({ kind: "label", label: end });
+    });
+
+    function rewrite(insn: Instruction, isLast: boolean): CodeNode[] {
+      switch (insn.kind) {
+        case "local":
+          return [L.shift ? { ...insn, index: insn.index + L.shift } : insn];
+        case "iinc":
+          return [L.shift ? { ...insn, index: insn.index + L.shift } : insn];
+        case "jump":
+          assert(isLast, "a jump in the middle of a block");
+          return [{ ...insn, target: targetOf(insn.target) }];
+        case "tableswitch":
+        case "lookupswitch":
+          return [{ ...insn, defaultTarget: targetOf(insn.defaultTarget), targets: insn.targets.map(targetOf) }];
+        case "simple":
+          if (FLAGS[insn.op]! & OpFlag.RETURN) {
+            const o: CodeNode[] = [];
+            emitReturn(o, insn);
+            return o;
+          }
+          return [insn];
+        default:
+          return [insn];
+      }
+    }
+
+    // Exception ranges over this body's blocks, in table order.
+    const handlers: Handler[] = [];
+    body.handlers.forEach((h, hi) => {
+      const covered = blocks.filter((b) => cfg.handlersOf[b]!.includes(hi));
+      if (covered.length === 0) return;
+      const hb = cfg.handlerBlock[hi]!;
+      const handler = pieceOf[hb] === p ? h.handler : exitLabel(hb);
+      // Covered blocks are consecutive in the original order; split runs anyway for safety.
+      let runStart = covered[0]!;
+      let prev = covered[0]!;
+      const flush = (from: number, to: number) => handlers.push({ start: blockLabel(from), end: endLabel.get(to)!, handler, catchType: h.catchType });
+      for (const b of covered.slice(1)) {
+        if (blocks.indexOf(b) !== blocks.indexOf(prev) + 1) {
+          flush(runStart, prev);
+          runStart = b;
+        }
+        prev = b;
+      }
+      flush(runStart, prev);
+    });
+
+    // Local variable ranges of this body's blocks.
+    const shiftVars = (vars: LocalVariable[] | undefined): LocalVariable[] | undefined => {
+      if (!vars) return undefined;
+      const out: LocalVariable[] = [];
+      for (const v of vars) {
+        const from = cfg.blockOfLabel[v.start]!;
+        const to = cfg.blockOfLabel[v.end]!;
+        for (const b of blocks) {
+          if (b < from || b >= to) continue;
+          out.push({ ...v, start: blockLabel(b), end: endLabel.get(b)!, index: v.index + L.shift });
+        }
+      }
+      return out;
+    };
+    return { handlers, localVariables: shiftVars(body.localVariables), localVariableTypes: shiftVars(body.localVariableTypes), blockLabel };
+  };
+
+  // ---- pieces ----
+  const pieces: LinkedMethod["pieces"] = [];
+  for (let p = 1; p < pieceCount; p++) {
+    const arraySlot: number[] = [];
+    kinds.forEach((k, i) => (arraySlot[k] = 1 + i));
+    const shift = 1 + kinds.length;
+    const L: Layout = { arraySlot, shift, temp: shift + input.maxLocals };
+    const out: CodeNode[] = [];
+    const exitLabels = new Map<number, Label>();
+    const exitLabel = (b: number): Label => {
+      let l = exitLabels.get(b);
+      if (l === undefined) exitLabels.set(b, (l = newLabel()));
+      return l;
+    };
+    const entryStubs = entries[p]!.map(() => newLabel());
+    if (entryStubs.length > 1) {
+      out.push(local(Op.ILOAD, 0));
+      out.push({ kind: "tableswitch", low: 0, high: entryStubs.length - 1, defaultTarget: entryStubs[0]!, targets: entryStubs });
+    }
+    const blocksOut: CodeNode[] = [];
+    const emitted = emitBlocks(p, L, blocksOut, exitLabel, (o, insn) => {
+      if (opcodeOf(insn) !== Op.RETURN) {
+        o.push(local(Op.ISTORE + returnKind, L.temp));
+        o.push(local(Op.ALOAD, L.arraySlot[returnKind]!));
+        pushInt(o, returnIndex);
+        o.push(local(Op.ILOAD + returnKind, L.temp));
+        o.push(simple(Op.IASTORE + returnKind));
+      }
+      o.push(simple(Op.ICONST_M1));
+      o.push(simple(Op.IRETURN));
+    });
+    entries[p]!.forEach((b, i) => {
+      out.push({ kind: "label", label: entryStubs[i]! });
+      emitEntry(out, L, b, emitted.blockLabel(b));
+    });
+    out.push(...blocksOut);
+    emitExits(out, L, exitLabels, (o, b) => {
+      const q = pieceOf[b]!;
+      if (input.mode === "direct" && q !== 0 && input.directOk?.(p, q)) {
+        return { push: entryIndex[b]!, key: `call${q}`, tail: (t) => {
+          pushArrays(t, L);
+          t.push({ kind: "cp", op: Op.INVOKESTATIC, index: pieceRef(q) });
+          t.push(simple(Op.IRETURN));
+        } };
+      }
+      void o;
+      return { push: codeOf(b), key: "return", tail: (t) => t.push(simple(Op.IRETURN)) };
+    });
+    pieces.push({
+      name: input.pieceNames[p]!,
+      descriptor: pieceDescriptor,
+      body: {
+        maxStack: 0,
+        maxLocals: 0,
+        nodes: out,
+        labelCount: 0,
+        handlers: emitted.handlers,
+        ...(emitted.localVariables ? { localVariables: emitted.localVariables } : {}),
+        ...(emitted.localVariableTypes ? { localVariableTypes: emitted.localVariableTypes } : {}),
+        hasStackMapTable: body.hasStackMapTable,
+        otherAttributes: [],
+      },
+    });
+  }
+
+  // ---- the driver ----
+  const out: CodeNode[] = [];
+  const arraySlot: number[] = [];
+  kinds.forEach((k, i) => (arraySlot[k] = input.maxLocals + i));
+  const codeSlot = input.maxLocals + kinds.length;
+  const L: Layout = { arraySlot, shift: 0, temp: codeSlot + 1 };
+  for (const k of kinds) {
+    pushInt(out, frameLength);
+    if (k === KIND_REF) out.push({ kind: "cp", op: Op.ANEWARRAY, index: cp.addClass("java/lang/Object") });
+    else out.push({ kind: "int", op: Op.NEWARRAY, value: NEWARRAY_TYPE[k]! });
+    out.push(local(Op.ASTORE, arraySlot[k]!));
+  }
+  const loop = newLabel();
+  const exitLabels = new Map<number, Label>();
+  const exitLabel = (b: number): Label => {
+    let l = exitLabels.get(b);
+    if (l === undefined) exitLabels.set(b, (l = newLabel()));
+    return l;
+  };
+  if (pieceOf[0] !== 0) out.push({ kind: "jump", op: Op.GOTO, target: exitLabel(0) });
+  const driverEntryStubs = entries[0]!.map(() => newLabel());
+  const emitted = emitBlocks(0, L, out, exitLabel, (o, insn) => o.push(insn));
+  emitExits(out, L, exitLabels, (_o, b) => ({
+    push: codeOf(b),
+    key: "loop",
+    tail: (t) => {
+      t.push(local(Op.ISTORE, codeSlot));
+      t.push({ kind: "jump", op: Op.GOTO, target: loop });
+    },
+  }));
+  const ret = newLabel();
+  const calls = Array.from({ length: pieceCount }, () => newLabel());
+  out.push({ kind: "label", label: loop });
+  out.push(local(Op.ILOAD, codeSlot));
+  out.push({ kind: "jump", op: Op.IFLT, target: ret });
+  out.push(local(Op.ILOAD, codeSlot));
+  out.push({ kind: "int", op: Op.BIPUSH, value: 16 });
+  out.push(simple(Op.IUSHR));
+  out.push({ kind: "tableswitch", low: 0, high: pieceCount - 1, defaultTarget: ret, targets: calls });
+  // Entries into the driver's own blocks.
+  out.push({ kind: "label", label: calls[0]! });
+  if (driverEntryStubs.length > 0) {
+    out.push(local(Op.ILOAD, codeSlot));
+    pushInt(out, 0xffff);
+    out.push(simple(Op.IAND));
+    out.push({ kind: "tableswitch", low: 0, high: driverEntryStubs.length - 1, defaultTarget: driverEntryStubs[0]!, targets: driverEntryStubs });
+    entries[0]!.forEach((b, i) => {
+      out.push({ kind: "label", label: driverEntryStubs[i]! });
+      emitEntry(out, L, b, emitted.blockLabel(b));
+    });
+  } else {
+    out.push({ kind: "jump", op: Op.GOTO, target: ret });
+  }
+  for (let p = 1; p < pieceCount; p++) {
+    out.push({ kind: "label", label: calls[p]! });
+    out.push(local(Op.ILOAD, codeSlot));
+    pushInt(out, 0xffff);
+    out.push(simple(Op.IAND));
+    pushArrays(out, L);
+    out.push({ kind: "cp", op: Op.INVOKESTATIC, index: pieceRef(p) });
+    out.push(local(Op.ISTORE, codeSlot));
+    out.push({ kind: "jump", op: Op.GOTO, target: loop });
+  }
+  out.push({ kind: "label", label: ret });
+  if (returnKind < 0) out.push(simple(Op.RETURN));
+  else {
+    const rt = md.returnType;
+    out.push(local(Op.ALOAD, arraySlot[returnKind]!));
+    pushInt(out, returnIndex);
+    out.push(simple(Op.IALOAD + returnKind));
+    if (returnKind === KIND_REF && rt !== "Ljava/lang/Object;") {
+      out.push({ kind: "cp", op: Op.CHECKCAST, index: cp.addClass(rt[0] === "L" ? rt.slice(1, -1) : rt) });
+    }
+    out.push(simple(Op.IRETURN + returnKind));
+  }
+
+  const driver: MethodBody = {
+    maxStack: 0,
+    maxLocals: 0,
+    nodes: out,
+    labelCount: 0,
+    handlers: emitted.handlers,
+    ...(emitted.localVariables ? { localVariables: emitted.localVariables } : {}),
+    ...(emitted.localVariableTypes ? { localVariableTypes: emitted.localVariableTypes } : {}),
+    hasStackMapTable: body.hasStackMapTable,
+    otherAttributes: [],
+  };
+  driver.labelCount = labelCount;
+  for (const piece of pieces) piece.body.labelCount = labelCount;
+  return { driver, pieces, kinds };
+}
