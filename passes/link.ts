@@ -398,16 +398,21 @@ export function linkMethod(input: LinkInput): LinkedMethod {
       flush(runStart, prev);
     });
 
-    // Local variable ranges of this body's blocks.
+    // Local variable ranges of this body's blocks, cut to the blocks here. The
+    // original start and end labels are kept where they fall inside a block (the
+    // frame writer trusts a range to mean "assigned here"), block bounds elsewhere.
     const shiftVars = (vars: LocalVariable[] | undefined): LocalVariable[] | undefined => {
       if (!vars) return undefined;
       const out: LocalVariable[] = [];
       for (const v of vars) {
         const from = cfg.blockOfLabel[v.start]!;
         const to = cfg.blockOfLabel[v.end]!;
+        const endInside = to < cfg.blockCount && cfg.labelNode[v.end]! > cfg.blockStart[to]!;
         for (const b of blocks) {
-          if (b < from || b >= to) continue;
-          out.push({ ...v, start: blockLabel(b), end: endLabel.get(b)!, index: v.index + L.shift });
+          if (b < from || b > to || (b === to && !endInside)) continue;
+          const start = b === from ? v.start : blockLabel(b);
+          const end = b === to ? v.end : endLabel.get(b)!;
+          out.push({ ...v, start, end, index: v.index + L.shift });
         }
       }
       return out;

@@ -338,7 +338,9 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
         const pctx = methodContext(cf, m, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
         let out: MethodBody;
         try {
-          out = computeStackMapFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx);
+          // Frames list every inferred local: trimming dead ones by liveness is only
+          // safe when it is monotone along edges, which exception ranges can break.
+          out = computeStackMapFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx, { keepDeadLocals: true });
         } catch (e) {
           if (process.env.MEGASPLIT_DEBUG) {
             const fa = inferFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx);
@@ -353,6 +355,12 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
           throw e;
         }
         if (cf.majorVersion < 50) out = { ...out, nodes: out.nodes.filter((x) => x.kind !== "frame"), hasStackMapTable: false };
+        // A local-variable row may name a slot this body never touches (JVMS 4.7.13: index + size <= max_locals).
+        for (const v of [...(out.localVariables ?? []), ...(out.localVariableTypes ?? [])]) {
+          const d = cp.utf8(v.descriptorIndex);
+          const end = v.index + (d === "J" || d === "D" ? 2 : 1);
+          if (end > out.maxLocals) out = { ...out, maxLocals: end };
+        }
         const attr = encodeBody(out, cp, { where: pctx.where });
         return { ...attr, nameIndex: code.nameIndex };
       };
