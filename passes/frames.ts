@@ -48,7 +48,8 @@ import { parseMethodDescriptor, slotsOf } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { Access } from "../src/classfile/model.js";
 import { type Diagnostic, ErrorCodes } from "../src/diagnostics.js";
-import { buildCfg, isInstruction, type ControlFlowGraph } from "./cfg.js";
+import { labelNames } from "../src/text/disassemble.js";
+import { blockHeaders, buildCfg, isInstruction, type ControlFlowGraph } from "./cfg.js";
 import { solve, type DataflowProblem } from "./dataflow.js";
 import type { ClassHierarchy, Pass, PassContext } from "./pass.js";
 
@@ -904,18 +905,38 @@ export function compressSlots(slots: ArrayLike<number>, trimTrailingTop = true):
   return out;
 }
 
-/** One line per reachable block: `b3: locals [I, J, Ljava/lang/String;] stack [null]` (declared frames marked). */
-export function formatFrames(a: FrameAnalysis): string {
+/**
+ * One line per block: `b3: locals [I, J, Ljava/lang/String;] stack [null]`
+ * (trailing tops left out, declared frames marked). With `cp`, each block is
+ * introduced by its CFG header (label and first/last instruction) as in the cfg
+ * and liveness filetests, and the frame follows indented.
+ */
+export function formatFrames(a: FrameAnalysis, cp?: ConstantPool): string {
   const lines: string[] = [`max_stack ${a.maxStack} max_locals ${a.maxLocals}`];
+  const headers = cp ? blockHeaders(a.cfg, cp) : undefined;
+  // uninitialized(site) by the disassembler's name of the label at the `new`, when there is one.
+  const names = cp ? labelNames(a.cfg.body) : undefined;
+  const nodes = a.cfg.body.nodes;
+  const format = (t: VType): string => {
+    if (names && a.types.isUninitialized(t)) {
+      for (let p = a.types.siteOf(t) - 1; p >= 0 && !isInstruction(nodes[p]!); p--) {
+        const n = nodes[p]!;
+        const name = n.kind === "label" ? names.get(n.label) : undefined;
+        if (name !== undefined) return `uninitialized(${name})`;
+      }
+    }
+    return a.types.format(t);
+  };
   for (let b = 0; b < a.cfg.blockCount; b++) {
     const f = a.entry[b];
+    const head = headers ? `${headers[b]}\n  ` : `b${b}${a.declared[b] ? " (declared)" : ""}: `;
     if (!f) {
-      lines.push(`b${b}: unreachable`);
+      lines.push(`${head}unreachable`);
       continue;
     }
-    const l = compressSlots(f.locals).map((t) => a.types.format(t));
-    const s = compressSlots(f.stack, false).map((t) => a.types.format(t));
-    lines.push(`b${b}${a.declared[b] ? " (declared)" : ""}: locals [${l.join(", ")}] stack [${s.join(", ")}]`);
+    const l = compressSlots(f.locals).map(format);
+    const s = compressSlots(f.stack, false).map(format);
+    lines.push(`${head}${headers && a.declared[b] ? "declared " : ""}locals [${l.join(", ")}] stack [${s.join(", ")}]`);
   }
   for (const e of a.errors) lines.push(`error ${e.message}`);
   return lines.join("\n") + "\n";
@@ -925,5 +946,5 @@ export const framesPass: Pass<FrameAnalysis> = {
   name,
   description,
   run: (body, ctx) => inferFrames(body, ctx),
-  format: (result) => formatFrames(result),
+  format: (result, _body, ctx) => formatFrames(result, ctx.cp),
 };

@@ -8,14 +8,18 @@
  */
 import { cfgPass } from "./cfg.js";
 import { inlineSubroutinesPass } from "./inline-subroutines.js";
+import { framesPass } from "./frames.js";
 import { livenessPass } from "./liveness.js";
 import type { Pass } from "./pass.js";
+import { stackmapPass } from "./stackmap.js";
 import { verifyPass } from "./verify.js";
 
 export const PASSES: readonly Pass[] = [
   inlineSubroutinesPass,
   cfgPass,
   livenessPass,
+  framesPass,
+  stackmapPass,
   verifyPass,
 ];
 
