@@ -36,7 +36,10 @@
  *
  * Errors in the code (stack underflow, a stack height or kind mismatch at a join,
  * jsr/ret that `inline-subroutines` has not removed) are E_FRAME diagnostics in the
- * result; inference continues past them with `top`. This is not a verifier: it
+ * result; inference continues past them with `top`. Declared frames that do not
+ * accept what flows into them (JVMS 4.10.1.4 frameIsAssignable, checked on the
+ * merged input, which is equivalent since merges are least upper bounds) are
+ * reported separately, so the writer can check the frames it wrote. This is not a verifier: it
  * does not check that operands have the types instructions require.
  *
  * Cost: O(sweeps x (blocks x locals + instructions)); reducible code converges in
@@ -185,6 +188,12 @@ export interface FrameAnalysis {
   readonly maxLocals: number;
   /** E_FRAME errors, one per offending instruction or join. */
   readonly errors: Diagnostic[];
+  /**
+   * E_FRAME, one per declared frame that does not accept what flows into it (JVMS
+   * 4.10.1.4 frameIsAssignable: every slot assignable, same stack height, the
+   * uninitializedThis flag kept); the type checker would reject these.
+   */
+  readonly rejectedFrames: Diagnostic[];
   /** The frame before an instruction node of a reachable block (replays its block). */
   frameBefore(node: number): Frame | undefined;
   /** Replays a reachable block, calling `visit` before each instruction with the current state. */
@@ -838,6 +847,32 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
     }
   }
 
+  // Declared frames must accept the merge of what flows in: if the merge is
+  // assignable, so is every incoming state, and conversely (merges are least upper bounds).
+  const hierarchy = ctx.hierarchy;
+  const assignable = (from: VType, to: VType): boolean => {
+    if (from === to || to === TOP) return true;
+    if (!types.isObject(to)) return false;
+    if (from === NULL) return true;
+    if (!types.isObject(from)) return false;
+    const target = types.nameOf(to);
+    return hierarchy ? hierarchy.isAssignable(target, types.nameOf(from)) : target === OBJECT;
+  };
+  const rejected: string[] = [];
+  for (let b = 0; b < cfg.blockCount; b++) {
+    const d = declaredEntry[b];
+    const f = result.input[b];
+    if (!d || !f || !cfg.reachable[b]) continue;
+    let why: string | undefined;
+    if (f.mismatch || f.stack.length !== d.stack.length) why = "stack height";
+    else if (f.locals.includes(UNINITIALIZED_THIS) && !d.locals.includes(UNINITIALIZED_THIS)) why = "uninitializedThis flag";
+    else {
+      for (let i = 0; i < d.locals.length && !why; i++) if (!assignable(f.locals[i]!, d.locals[i]!)) why = `local ${i}: ${types.format(f.locals[i]!)} is not assignable to ${types.format(d.locals[i]!)}`;
+      for (let i = 0; i < d.stack.length && !why; i++) if (!assignable(f.stack[i]!, d.stack[i]!)) why = `stack ${i}: ${types.format(f.stack[i]!)} is not assignable to ${types.format(d.stack[i]!)}`;
+    }
+    if (why) rejected.push(`declared frame of block ${b} rejects what flows in (${why})`);
+  }
+
   const where = ctx.where;
   const diagnostics: Diagnostic[] = [...errors].map(([node, message]) => ({
     code: ErrorCodes.FRAME,
@@ -860,6 +895,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
     maxStack,
     maxLocals,
     errors: diagnostics,
+    rejectedFrames: rejected.map((message) => ({ code: ErrorCodes.FRAME, severity: "error", message, location: { ...where } })),
     replay,
     frameBefore(node) {
       let out: Frame | undefined;

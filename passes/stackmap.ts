@@ -16,8 +16,9 @@
  * fewer), append (1-3 more), full. Locals are compared as verification-type lists:
  * a long or double is one entry (its second slot implied) and trailing tops are
  * trimmed, as javac writes them. uninitialized(new) types refer to a label at the
- * `new`, added when the body has none there. By default a dead local outside every
- * LocalVariableTable range is written as top (see {@link StackMapOptions}).
+ * `new`, added when the body has none there. By default locals are written as
+ * javac would: dead ones outside every LocalVariableTable row as top, ones inside
+ * a row with its declared type where that is sound (see {@link StackMapOptions}).
  *
  * Unreachable code (javac never emits it, ASM-based generators do): treated as ASM
  * treats it, so such classes keep their shape and frames: every maximal run of
@@ -32,7 +33,8 @@
  * class (`upgradeClass`, which cannot leave a pre-50 method without frames).
  *
  * Cost: inference (see `frames.ts`) plus one pass over the nodes; a body with
- * unreachable code is inferred twice; trimming dead locals runs liveness once.
+ * unreachable code is inferred twice; javac-style frames add liveness and one more
+ * inference that checks them.
  */
 import type { CodeNode, FrameNode, FrameType, Handler, MethodBody } from "../src/bytecode/model.js";
 import { decodeBody } from "../src/bytecode/decode.js";
@@ -53,38 +55,62 @@ export const description = "write StackMapTable frames at jump targets, handlers
 
 export interface StackMapOptions {
   /**
-   * Keep every local the inference typed, as ASM does. By default a local that is
-   * dead at a frame (no path reads it before writing it, `liveness.ts`) and outside
-   * every LocalVariableTable range there becomes top: javac's frames list the
-   * variables in scope, and a dead, out-of-scope slot is what they leave out.
+   * Write every local as inferred, as ASM does. By default frames follow javac:
+   * a local that is dead at the frame (no path reads it before writing it,
+   * `liveness.ts`) and outside every LocalVariableTable row becomes top, and a
+   * reference local inside a row is written with the row's declared type when the
+   * inferred one is assignable to it (javac's frames list the variables in scope,
+   * with their declared types). Such frames are kept only when inference with
+   * them as facts finds every one accepting what flows in (a lying
+   * LocalVariableTable, or code from other compilers, can break that); otherwise
+   * the method gets every local as inferred.
    */
+  asInferred?: boolean;
+  /** The former name of {@link asInferred}. */
   keepDeadLocals?: boolean;
 }
 
 /**
- * Which locals a frame at a block's entry lists: `this` and the parameters (in
- * scope for the whole method in javac), live ones, ones a LocalVariableTable row
- * covers there, and uninitializedThis (its flag must not
- * disappear, JVMS 4.10.1.4 frameIsAssignable); the rest become top.
+ * The locals a frame at a block's entry lists, javac's way (see
+ * {@link StackMapOptions}). `this` and the parameters are kept (in scope for the
+ * whole method), and so is uninitializedThis: its flag must not disappear
+ * (JVMS 4.10.1.4 frameIsAssignable). Sound because a dead slot is never read
+ * before being written, and a declared type is only used when every value the
+ * inference found is assignable to it (the code after the frame was compiled
+ * against that type).
  */
-function localsToKeep(body: MethodBody, a: FrameAnalysis, ctx: PassContext): (b: number, locals: Int32Array) => Int32Array {
+function javacLocals(body: MethodBody, a: FrameAnalysis, ctx: PassContext): (b: number, locals: Int32Array) => Int32Array {
   const live = computeLiveness(body, a.cfg);
-  const { cfg } = a;
-  const rows = (body.localVariables ?? []).map((v) => ({ from: cfg.labelNode[v.start]!, to: cfg.labelNode[v.end]!, index: v.index }));
+  const { cfg, types } = a;
+  const cp = ctx.cp;
+  const rows = (body.localVariables ?? []).map((v) => ({ from: cfg.labelNode[v.start]!, to: cfg.labelNode[v.end]!, index: v.index, descriptor: cp.utf8(v.descriptorIndex) }));
   const parameters = parseMethodDescriptor(ctx.descriptor).paramSlots + (ctx.method.accessFlags & Access.STATIC ? 0 : 1);
+  const hierarchy = ctx.hierarchy;
   return (b, locals) => {
     const set = live.liveIn[b]!;
     const at = firstInstruction(cfg, b);
     let out = locals;
-    for (let i = parameters; i < locals.length; i++) {
+    const write = (i: number, t: number) => {
+      if (out === locals) out = locals.slice();
+      out[i] = t;
+    };
+    for (let i = 0; i < locals.length; i++) {
       const t = locals[i]!;
       if (t === TOP || t === UNINITIALIZED_THIS) continue;
+      const row = rows.find((r) => r.index === i && r.from <= at && at < r.to);
+      if (row) {
+        const d = row.descriptor;
+        if (hierarchy && (t === NULL || types.isObject(t)) && (d.startsWith("L") || d.startsWith("["))) {
+          const declared = types.fromDescriptor(d);
+          if (declared !== t && (t === NULL || hierarchy.isAssignable(types.nameOf(declared), types.nameOf(t)))) write(i, declared);
+        }
+        continue;
+      }
+      if (i < parameters) continue;
       const wide = t === LONG || t === DOUBLE;
       if (isLive(set, i) || (wide && isLive(set, i + 1))) continue;
-      if (rows.some((r) => r.index === i && r.from <= at && at < r.to)) continue;
-      if (out === locals) out = locals.slice();
-      out[i] = TOP;
-      if (wide) out[i + 1] = TOP;
+      write(i, TOP);
+      if (wide) write(i + 1, TOP);
     }
     return out;
   };
@@ -185,6 +211,16 @@ function sameList(a: readonly number[], b: readonly number[], n = a.length): boo
  * infer from scratch.
  */
 export function computeStackMapFrames(body: MethodBody, ctx: PassContext, opts: StackMapOptions = {}): MethodBody {
+  if (opts.asInferred || opts.keepDeadLocals) return writeFrames(body, ctx, true);
+  // javac's way where the type checker accepts it (checked by inferring again
+  // with the written frames as facts), every inferred local otherwise.
+  const out = writeFrames(body, ctx, false);
+  const check = inferFrames(out, ctx, { useDeclaredFrames: true });
+  if (check.errors.length === 0 && check.rejectedFrames.length === 0) return out;
+  return writeFrames(body, ctx, true);
+}
+
+function writeFrames(body: MethodBody, ctx: PassContext, keepDeadLocals: boolean): MethodBody {
   let a = inferFrames(body, ctx);
   if (a.errors.length > 0) throw new MegasplitError(a.errors[0]!.code, a.errors[0]!.message, a.errors[0]!.location);
   if (a.cfg.reachable.some((r) => r === 0)) {
@@ -241,7 +277,7 @@ export function computeStackMapFrames(body: MethodBody, ctx: PassContext, opts: 
 
   // Frames by the node index of their block's first instruction.
   const frameAt = new Map<number, FrameNode>();
-  const keep = opts.keepDeadLocals ? undefined : localsToKeep(body, a, ctx);
+  const keep = keepDeadLocals ? undefined : javacLocals(body, a, ctx);
   let prev = compressSlots(a.initial.locals);
   for (let b = 0; b < cfg.blockCount; b++) {
     if (!need[b]) continue;

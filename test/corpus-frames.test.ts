@@ -5,9 +5,12 @@
  * (`recomputeClassFrames`: nothing of the original frames is used, only the code
  * and the class hierarchy) and compared frame by frame with javac's, expanded to
  * full locals and stack at the same instruction; the count and percentage of
- * identical frames are printed (differences are expected where javac writes a
- * declared type, e.g. `List` for a local holding an `ArrayList`, or `Object[]`
- * for a null). Classes of version 49 and below are upgraded to version 51 with
+ * identical frames are printed. Differences remain where javac's declared types
+ * cannot be recovered: no LocalVariableTable row (a stack entry, a class without
+ * -g), a declared type the written frames could not keep (the method then gets
+ * every local as inferred), and frames of ASM-generated classes (jython's
+ * compiled modules, much of groovy), which list dead locals that we drop.
+ * Classes of version 49 and below are upgraded to version 51 with
  * inferred frames (`upgradeClass`). The re-framed jars (and jdk.compiler, as a
  * patched module) then load and link under -Xverify:all with zero failures; the
  * original jars link with zero failures on the same classpath, so any failure is
