@@ -438,6 +438,26 @@ L0:
     expect(framesOf(text, "f")).toContain("b2 (declared): locals [Ljava/lang/Object;] stack []");
   });
 
+  it("reports a declared frame that does not accept what flows in", () => {
+    const text = `${header("Rejected")}
+.method public static f(Ljava/lang/Object;)V
+    .limit stack 1
+    .limit locals 1
+    aload_0
+    instanceof java/lang/String
+    ifeq L0
+    ldc "s"
+    astore_0
+L0:
+    .stack full locals Object java/lang/String stack
+    return
+.end method
+`;
+    const { body, ctx } = methodOf(classOf(text), "f");
+    const a = inferFrames(body, ctx);
+    expect(a.rejectedFrames.map((d) => d.message)).toEqual(["declared frame of block 2 rejects what flows in (local 0: Ljava/lang/Object; is not assignable to Ljava/lang/String;)"]);
+  });
+
   it("reports a stack height mismatch at a join as E_FRAME", () => {
     const text = `${header("Bad")}
 .method public static f(Z)I
