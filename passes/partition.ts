@@ -109,10 +109,7 @@ export function partition(input: PartitionInput): Partition {
   for (let b = 0; b < n; b++) {
     if (!reachable[b]) continue;
     if (!cuttable[b]) for (const q of pred[b]!) uf.union(b, q);
-    if (pinned[b]) {
-      if (firstPinned < 0) firstPinned = b;
-      else uf.union(firstPinned, b);
-    }
+    if (pinned[b] && firstPinned < 0) firstPinned = b;
   }
   const pieceBudget = limit - input.pieceOverhead;
 
@@ -152,12 +149,14 @@ export function partition(input: PartitionInput): Partition {
   const atoms = [...atomsByRoot.values()];
   // The pinned atom and the entry block's atom open piece 0.
   const entryRoot = uf.find(0);
-  const pinnedRoot = firstPinned >= 0 ? uf.find(firstPinned) : -1;
+  // Atoms holding a pinned block go to piece 0 (each stays its own atom).
+  const pinnedAtom = new Set<number>();
+  for (let b = 0; b < n; b++) if (reachable[b] && pinned[b]) pinnedAtom.add(uf.find(b));
   atoms.sort((a, b) => priority(a) - priority(b));
   function priority(atom: number[]): number {
     const r = uf.find(atom[0]!);
-    if (r === pinnedRoot) return -2;
-    if (r === entryRoot) return -1;
+    if (r === entryRoot) return -2;
+    if (pinnedAtom.has(r)) return -1;
     return rank[atom[0]!]!;
   }
 
@@ -222,7 +221,7 @@ export function partition(input: PartitionInput): Partition {
     const admitted: number[][] = [];
     while (qi < queue.length) {
       const atom = queue[qi]!;
-      const isPinned = uf.find(atom[0]!) === pinnedRoot;
+      const isPinned = pinnedAtom.has(uf.find(atom[0]!));
       if (p > 0 && isPinned) throw new Error("pinned atom outside piece 0");
       if (admitted.length > 0 && !isPinned && optimisticCost(p, blocks, atom, overhead) > limit) break;
       for (const b of atom) pieceOf[b] = p;
@@ -234,7 +233,7 @@ export function partition(input: PartitionInput): Partition {
     let cost = exactCost(p, blocks, overhead);
     while (cost > limit && admitted.length > 1) {
       const last = admitted.pop()!;
-      if (uf.find(last[0]!) === pinnedRoot) break;
+      if (pinnedAtom.has(uf.find(last[0]!))) break;
       for (const b of last) pieceOf[b] = -1;
       blocks.length -= last.length;
       queue[--qi] = last;
@@ -242,7 +241,7 @@ export function partition(input: PartitionInput): Partition {
     }
     if (cost > limit) {
       const atom = admitted[admitted.length - 1]!;
-      const isPinned = uf.find(atom[0]!) === pinnedRoot;
+      const isPinned = pinnedAtom.has(uf.find(atom[0]!));
       if (p === 0 && !isPinned && admitted.length === 1) {
         // The driver cannot hold even the first atom: leave it empty, move on.
         for (const b of atom) pieceOf[b] = -1;

@@ -21,7 +21,7 @@
 import type { CodeNode, MethodBody } from "../bytecode/model.js";
 import { decodeBody } from "../bytecode/decode.js";
 import { encodeBody } from "../bytecode/encode.js";
-import { Op } from "../bytecode/opcodes.js";
+import { FLAGS, Op, OpFlag } from "../bytecode/opcodes.js";
 import { maxEncodedSize } from "../bytecode/size-bound.js";
 import { Access, type ClassFile, type CodeAttribute, type MethodInfo, codeOf } from "../classfile/model.js";
 import { MegasplitError } from "../diagnostics.js";
@@ -130,18 +130,38 @@ function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassContext[
   return { ...body, nodes, labelCount };
 }
 
+/**
+ * Final fields of the class whose writes must stay in the original method: since
+ * class version 53 HotSpot throws IllegalAccessError when a final field is written
+ * outside `<init>` (instance) or `<clinit>` (static) of its class; older classes may
+ * write them from any method of the class.
+ */
+function finalFieldsGuarded(cf: ClassFile): Set<string> {
+  const out = new Set<string>();
+  if (cf.majorVersion < 53) return out;
+  const cp = cf.constantPool;
+  for (const f of cf.fields) if (f.accessFlags & Access.FINAL) out.add(cp.utf8(f.nameIndex) + ":" + cp.utf8(f.descriptorIndex));
+  return out;
+}
+
 /** Node indices where the splitter wants a block to start. */
 function cutPoints(body: MethodBody, ctx: PassContext, chunk: number): Set<number> {
   const cf = ctx.classFile;
   const cp = ctx.cp;
-  const finals = new Set<string>();
-  for (const f of cf.fields) if (f.accessFlags & Access.FINAL) finals.add(cp.utf8(f.nameIndex) + ":" + cp.utf8(f.descriptorIndex));
+  const finals = finalFieldsGuarded(cf);
   const out = new Set<number>();
   const nodes = body.nodes;
+  // Labels that start blocks anyway: branch and switch targets, handler bounds.
+  const leaders = new Set<number>();
+  for (const n of nodes) {
+    if (n.kind === "jump") leaders.add(n.target);
+    else if (n.kind === "tableswitch" || n.kind === "lookupswitch") for (const t of [n.defaultTarget, ...n.targets]) leaders.add(t);
+  }
+  for (const h of body.handlers) leaders.add(h.start).add(h.end).add(h.handler);
   let run = 0;
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
-    if (n.kind === "label") run = 0; // any label may be a block start
+    if (n.kind === "label" && leaders.has(n.label)) run = 0;
     if (!isInstruction(n)) continue;
     if (n.kind === "cp" && (n.op === Op.PUTFIELD || n.op === Op.PUTSTATIC) && finals.size > 0) {
       const ref = cp.memberRef(n.index);
@@ -161,6 +181,7 @@ function cutPoints(body: MethodBody, ctx: PassContext, chunk: number): Set<numbe
       run = 0;
     }
     run += size;
+    if (FLAGS[opcodeOf(n)]! & OpFlag.ENDS_BLOCK) run = 0;
   }
   return out;
 }
@@ -249,8 +270,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
       if (frames.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${frames.errors[0]!.message}` };
       const liveness = computeLiveness(b0, cfg);
       const depth = monitorDepth(cfg);
-      const finals = new Set<string>();
-      for (const f of cf.fields) if (f.accessFlags & Access.FINAL) finals.add(cp.utf8(f.nameIndex) + ":" + cp.utf8(f.descriptorIndex));
+      const finals = finalFieldsGuarded(cf);
 
       const n = cfg.blockCount;
       const blockSize = new Int32Array(n);
@@ -340,7 +360,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
         try {
           // Frames list every inferred local: trimming dead ones by liveness is only
           // safe when it is monotone along edges, which exception ranges can break.
-          out = computeStackMapFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx, { keepDeadLocals: true });
+          out = computeStackMapFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx, { asInferred: true });
         } catch (e) {
           if (process.env.MEGASPLIT_DEBUG) {
             const fa = inferFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx);
