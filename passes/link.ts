@@ -49,6 +49,7 @@ export const KIND_REF = 4;
 const ARRAY_DESCRIPTORS = ["[I", "[J", "[F", "[D", "[Ljava/lang/Object;"] as const;
 const NEWARRAY_TYPE = [10, 11, 6, 7] as const;
 
+/** `switch`: every transfer returns to the driver; `direct`: transfers that cannot repeat call the next piece. */
 export type LinkMode = "switch" | "direct";
 
 export interface LinkInput {
@@ -71,7 +72,7 @@ export interface LinkInput {
   /** Names of pieces 1..n (index 0 unused). */
   pieceNames: string[];
   mode: LinkMode;
-  /** Pieces that may call each other directly: `directOk(from, to)`. */
+  /** In `direct` mode: whether piece `from` may call piece `to` (the transfer cannot repeat). */
   directOk?: (from: number, to: number) => boolean;
 }
 

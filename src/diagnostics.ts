@@ -61,6 +61,8 @@ export const ErrorCodes = {
   CLASS_NAME: "W_CLASS_NAME",
   /** A class is its own (indirect) super class; the chain is cut. */
   SUPER_CYCLE: "W_SUPER_CYCLE",
+  /** A method over the size limit was left unchanged; the message says why. */
+  SPLIT_REFUSED: "W_SPLIT_REFUSED",
   /** A known attribute whose content is malformed; it is kept as raw bytes. */
   ATTR_MALFORMED: "W_ATTR_MALFORMED",
   /** A signed jar had classes changed; its signature files were removed. */

@@ -12,6 +12,7 @@ import { asmCommand } from "./asm.js";
 import { disasmCommand } from "./disasm.js";
 import { inspectCommand } from "./inspect.js";
 import { runAction } from "./report.js";
+import { splitCommand, type SplitCommandOptions } from "./split.js";
 
 function intOption(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -60,5 +61,17 @@ program
   .argument("<files...>", ".j files")
   .requiredOption("-o, --output <dir|jar>", "output directory, or a .jar/.zip file")
   .action((files: string[], opts: { output: string }) => runAction((r) => asmCommand(files, opts, r)));
+
+program
+  .command("split")
+  .description("split every method over the size limit into pieces that keep the stack bounded")
+  .argument("<input>", "a .class file, directory or jar")
+  .requiredOption("-o, --output <path>", "where to write the result (a .jar, a directory or a .class)")
+  .option("--max-size <bytes>", "largest method code length written (8000: HotSpot's JIT limit)", intOption("--max-size", 64, 65535), 8000)
+  .option("--link <mode>", "how pieces call each other: auto, direct or switch", "auto")
+  .option("--classpath <paths>", "jars and directories the input depends on, separated by the path delimiter")
+  .option("--mapping <file>", "where to write the mapping (default: <output>.mapping)")
+  .option("--json", "print the per-method report as JSON")
+  .action((input: string, opts: SplitCommandOptions) => runAction((r) => splitCommand(input, opts, r)));
 
 await program.parseAsync(process.argv);

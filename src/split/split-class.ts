@@ -8,12 +8,12 @@
  */
 import { Access, type ClassFile, codeOf, type MethodInfo } from "../classfile/model.js";
 import type { ClassHierarchy } from "../../passes/pass.js";
-import type { LinkMode } from "../../passes/link.js";
+import type { SplitLinkMode } from "./split-method.js";
 import { splitMethod, type MethodSplit } from "./split-method.js";
 
 export interface SplitOptions {
   maxSize: number;
-  link: LinkMode;
+  link: SplitLinkMode;
   hierarchy?: ClassHierarchy;
 }
 

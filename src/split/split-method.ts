@@ -30,15 +30,19 @@ import { solve } from "../../passes/dataflow.js";
 import { inferFrames, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { computeLiveness, liveSlots } from "../../passes/liveness.js";
-import { linkMethod, type LinkMode } from "../../passes/link.js";
+import { linkMethod } from "../../passes/link.js";
+import { alg, Graph } from "@dagrejs/graphlib";
 import { partition } from "../../passes/partition.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
 import { computeStackMapFrames } from "../../passes/stackmap.js";
 
+/** How transfers between pieces are coded (docs/design/splitter.md, "Link modes"). */
+export type SplitLinkMode = "auto" | "direct" | "switch";
+
 export interface SplitMethodOptions {
   /** Largest code length of any method written (8000: HotSpot's JIT limit; at most 65535). */
   maxSize: number;
-  link: LinkMode;
+  link: SplitLinkMode;
   hierarchy?: ClassHierarchy;
 }
 
@@ -47,6 +51,8 @@ export interface SplitPiece {
   name: string;
   descriptor: string;
   codeLength: number;
+  /** Source lines the piece's code carries (from the original LineNumberTable). */
+  lines: number[];
 }
 
 export type MethodSplit =
@@ -248,6 +254,29 @@ function pieceBaseName(name: string): string {
   return name === "<init>" ? "init" : name === "<clinit>" ? "clinit" : name;
 }
 
+/**
+ * Which transfers between pieces cannot repeat: those between different strongly
+ * connected components of the piece graph (normal and exception edges). A chain of
+ * direct calls then follows the components' DAG, so it is never longer than the
+ * number of pieces. The piece graph is small (pieces, not blocks), so graphlib's
+ * Tarjan serves here.
+ */
+function acyclicTransfers(cfg: ControlFlowGraph, pieceOf: Int32Array, pieceCount: number): (from: number, to: number) => boolean {
+  const g = new Graph({ directed: true });
+  for (let p = 0; p < pieceCount; p++) g.setNode(String(p));
+  for (let b = 0; b < cfg.blockCount; b++) {
+    const p = pieceOf[b]!;
+    if (p < 0) continue;
+    const targets = [...cfg.successors[b]!, ...cfg.handlersOf[b]!.map((hi) => cfg.handlerBlock[hi]!)];
+    for (const t of targets) if (pieceOf[t]! >= 0 && pieceOf[t] !== p) g.setEdge(String(p), String(pieceOf[t]));
+  }
+  const component = new Int32Array(pieceCount);
+  alg.tarjan(g).forEach((members: string[], i: number) => {
+    for (const m of members) component[Number(m)] = i;
+  });
+  return (from, to) => to !== 0 && component[from] !== component[to];
+}
+
 /** Splits method `index` of `cf`. The constant pool of `cf` may grow. */
 export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptions, takenNames: Set<string>): MethodSplit {
   const method = cf.methods[index]!;
@@ -351,7 +380,8 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
         maxLocals: Math.max(frames.maxLocals, code.maxLocals),
         maxSpill,
         pieceNames,
-        mode: opts.link,
+        mode: opts.link === "switch" ? "switch" : "direct",
+        directOk: acyclicTransfers(cfg, part.pieceOf, part.pieceBlocks.length),
       });
 
       const framed = (bodyIn: MethodBody, m: MethodInfo): CodeAttribute => {
@@ -392,7 +422,8 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
           attributes: [],
         };
         const attr = framed(p.body, m);
-        return { method: { ...m, attributes: [attr] }, name: p.name, descriptor: p.descriptor, codeLength: attr.code.length };
+        const lines = p.body.nodes.flatMap((x) => (x.kind === "line" ? [x.line] : []));
+        return { method: { ...m, attributes: [attr] }, name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines };
       });
       const driverCode = framed(linked.driver, method);
       const driver: MethodInfo = {

@@ -1,0 +1,88 @@
+/**
+ * Splits every over-sized method of every class in a bundle (a class file, a
+ * directory or a jar): builds the class hierarchy the frame computations need (the
+ * bundle itself, the classpath, the JDK), splits class by class, and returns the
+ * new bundle, one report per method considered, the diagnostics, and the mapping.
+ * A class that cannot be read is reported and copied unchanged; changed classes of
+ * a signed jar drop its signature files (with a warning). Deterministic: entries
+ * keep their order, and the same input gives the same output and mapping.
+ */
+import { type Bundle, type BundleEntry, isClassEntry, withData } from "../bundle/bundle.js";
+import { dropSignaturesIfClassesChanged } from "../bundle/jar.js";
+import { findAttribute } from "../classfile/model.js";
+import { readClass } from "../classfile/read.js";
+import { writeClass } from "../classfile/write.js";
+import { asDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { bundleClassMap, createClassHierarchy } from "../hierarchy/hierarchy.js";
+import type { SplitLinkMode } from "./split-method.js";
+import { lineRanges, MappingBuilder } from "../../runtime/mapping.js";
+import { splitClass, type MethodReport } from "./split-class.js";
+
+export interface SplitBundleOptions {
+  /** Largest code length of any method written; default 8000 (HotSpot's JIT limit), at most 65535. */
+  maxSize?: number;
+  link?: SplitLinkMode;
+  /** Jars and directories the bundle's classes depend on (for frame merges). */
+  classpath?: string[];
+  /** JDK home for JDK classes; default: found from `javac` on PATH or JAVA_HOME. */
+  javaHome?: string;
+  /** Name of the bundle in diagnostics. */
+  name?: string;
+}
+
+export interface BundleMethodReport extends MethodReport {
+  entry: string;
+}
+
+export interface BundleSplit {
+  bundle: Bundle;
+  reports: BundleMethodReport[];
+  diagnostics: Diagnostic[];
+  mapping: MappingBuilder;
+}
+
+export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {}): Promise<BundleSplit> {
+  const maxSize = opts.maxSize ?? 8000;
+  const diagnostics: Diagnostic[] = [];
+  const hierarchy = await createClassHierarchy({
+    bundleClasses: bundleClassMap(bundle, diagnostics),
+    ...(opts.classpath ? { classpath: opts.classpath } : {}),
+    ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
+  });
+  diagnostics.push(...hierarchy.diagnostics);
+  const mapping = new MappingBuilder();
+  const reports: BundleMethodReport[] = [];
+  const where = { bundle: opts.name ?? bundle.source ?? "" };
+  const entries: BundleEntry[] = bundle.entries.map((entry) => {
+    if (!isClassEntry(entry)) return entry;
+    try {
+      const cf = readClass(entry.data, { where: { ...where, entry: entry.name }, diagnostics });
+      const result = splitClass(cf, { maxSize, link: opts.link ?? "auto", hierarchy });
+      for (const r of result.reports) reports.push({ ...r, entry: entry.name });
+      if (!result.changed) return entry;
+      const out = result.classFile;
+      const sf = findAttribute(out.attributes, "SourceFile");
+      const sourceFile = sf ? out.constantPool.utf8(sf.sourceFileIndex) : undefined;
+      for (const r of result.reports) {
+        if (r.result.kind !== "split") continue;
+        const [name, descriptor] = [r.method.slice(0, r.method.indexOf("(")), r.method.slice(r.method.indexOf("("))];
+        mapping.addSplit(result.classFile.constantPool.className(out.thisClass), sourceFile, {
+          name,
+          descriptor,
+          pieces: r.result.pieces.map((p) => ({ name: p.name, descriptor: p.descriptor, lines: lineRanges(p.lines) })),
+        });
+      }
+      return withData(entry, writeClass(out, { where: { ...where, entry: entry.name } }));
+    } catch (e) {
+      diagnostics.push(asDiagnostic(e, { ...where, entry: entry.name }));
+      return entry;
+    }
+  });
+  let out: Bundle = { ...bundle, entries };
+  if (bundle.kind === "jar") {
+    const dropped = dropSignaturesIfClassesChanged(out);
+    out = dropped.bundle;
+    diagnostics.push(...dropped.diagnostics);
+  }
+  return { bundle: out, reports, diagnostics, mapping };
+}
