@@ -28,7 +28,9 @@
  * ArrayList, exceptions in reference slots). Loops run 2 to 3 times, so the method
  * runs in a few milliseconds even interpreted. Exception-table pcs are u2 in the
  * class file, so only units laid out in about the first 62 KB contain try/catch
- * templates (most of a 64 KB method, a sixteenth of a 1 MB one). The same size
+ * templates and ternaries in constructor arguments (whose frames name the `new` by
+ * its u2 offset): most of a 64 KB method, a sixteenth of a 1 MB one. So even the
+ * 1 MB method can be written (with enforceJvmLimits off) and read back. The same size
  * gives the same body; a fresh ConstantPool is built each call.
  *
  * Cost: the body is O(size); hitting the size needs a few encodings (each linear).
@@ -39,7 +41,6 @@ import { ConstantPool } from "../../src/classfile/constant-pool.js";
 import { Access, type ClassFile, type MethodInfo } from "../../src/classfile/model.js";
 import type { CodeNode, Handler, Label, MethodBody } from "../../src/bytecode/model.js";
 import { Op } from "../../src/bytecode/opcodes.js";
-import { ErrorCodes, MegasplitError } from "../../src/diagnostics.js";
 import { encodeBody } from "../../src/bytecode/encode.js";
 import { CachedClassHierarchy, type ClassSource } from "../../src/hierarchy/hierarchy.js";
 import { computeStackMapFrames } from "../../passes/stackmap.js";
@@ -50,7 +51,7 @@ export const METHOD_NAME = "run";
 export const METHOD_DESCRIPTOR = "(I)J";
 /** max_locals of the generated method, whatever its size. */
 export const LOCALS = 24;
-/** Exception handlers are placed in units that the layout puts within about this many bytes (u2 pcs). */
+/** Handlers and uninitialized(new) frames are placed in units the layout puts within about this many bytes (u2 pcs). */
 const TRY_ZONE = 62 * 1024;
 /** A unit's average encoded size (measured: 129 to 728 bytes, mean 338), for placing the try zone. */
 const UNIT_BYTES = 340;
@@ -148,20 +149,20 @@ class Generator {
   }
 
   /** One unit: its nodes, starting at `start` and ending with a goto to `next`. */
-  unit(start: Label, next: Label, tryAllowed: boolean): CodeNode[] {
+  unit(start: Label, next: Label, zone: boolean): CodeNode[] {
     this.out = [];
     this.place(start);
     const items = this.int(3, 5);
     for (let k = 0; k < items; k++) {
-      if (this.rnd() < 0.3) this.loops(tryAllowed);
-      else this.leaf(tryAllowed);
+      if (this.rnd() < 0.3) this.loops(zone);
+      else this.leaf(zone);
     }
     this.jump(Op.GOTO, next);
     return this.out;
   }
 
-  leaf(tryAllowed: boolean): void {
-    const n = tryAllowed ? 9 : 7;
+  leaf(zone: boolean): void {
+    const n = zone ? 9 : 7;
     switch (this.int(0, n - 1)) {
       case 0:
         return this.arithmetic();
@@ -172,7 +173,7 @@ class Generator {
       case 3:
         return this.lookupSwitch();
       case 4:
-        return this.ternaryConstructor();
+        return this.ternaryConstructor(zone);
       case 5:
         return this.concatenation();
       case 6:
@@ -185,7 +186,7 @@ class Generator {
   }
 
   /** for (i = 0; i < n; i++) for (j = 0; j < m; j++) { acc = i * j + seed; sum += acc; <leaf> } */
-  loops(tryAllowed: boolean): void {
+  loops(zone: boolean): void {
     const outerHead = this.label(), outerEnd = this.label(), innerHead = this.label(), innerEnd = this.label();
     this.iconst(0);
     this.ld(Op.ISTORE, I);
@@ -207,7 +208,7 @@ class Generator {
     this.ld(Op.ISTORE, ACC);
     this.ld(Op.ILOAD, ACC);
     this.addIntToSum();
-    this.leaf(tryAllowed);
+    this.leaf(zone);
     this.iinc(J, 1);
     this.jump(Op.GOTO, innerHead);
     this.place(innerEnd);
@@ -357,32 +358,41 @@ class Generator {
     this.addIntToSum();
   }
 
-  /** b = new StringBuilder(seed odd ? "w1" : "w2"); list = new ArrayList(seed < 0 ? 4 : 8); list.add(b); sum += list.size() + b.length() */
-  ternaryConstructor(): void {
+  /**
+   * b = new StringBuilder(seed odd ? "w1" : "w2"); list = new ArrayList(seed < 0 ? 4 : 8);
+   * list.add(b); list.add(seed); sum += list.size() + b.length(). Outside the zone the
+   * arguments are constants: a frame inside a ternary names the `new` by its offset, a u2.
+   */
+  ternaryConstructor(zone: boolean): void {
     const c = this.c;
-    const even = this.label(), init = this.label(), pos = this.label(), init2 = this.label();
     this.cpOp(Op.NEW, c.sb);
     this.s(Op.DUP);
-    this.ld(Op.ILOAD, SEED);
-    this.iconst(1);
-    this.s(Op.IAND);
-    this.jump(Op.IFEQ, even);
-    this.cpOp(Op.LDC, this.word());
-    this.jump(Op.GOTO, init);
-    this.place(even);
-    this.cpOp(Op.LDC, this.word());
-    this.place(init); // stack: uninitialized(new) uninitialized(new) String
+    if (zone) {
+      const even = this.label(), init = this.label();
+      this.ld(Op.ILOAD, SEED);
+      this.iconst(1);
+      this.s(Op.IAND);
+      this.jump(Op.IFEQ, even);
+      this.cpOp(Op.LDC, this.word());
+      this.jump(Op.GOTO, init);
+      this.place(even);
+      this.cpOp(Op.LDC, this.word());
+      this.place(init); // stack: uninitialized(new) uninitialized(new) String
+    } else this.cpOp(Op.LDC, this.word());
     this.cpOp(Op.INVOKESPECIAL, c.sbInitString);
     this.ld(Op.ASTORE, B);
     this.cpOp(Op.NEW, c.arrayList);
     this.s(Op.DUP);
-    this.ld(Op.ILOAD, SEED);
-    this.jump(Op.IFGE, pos);
-    this.iconst(4);
-    this.jump(Op.GOTO, init2);
-    this.place(pos);
-    this.iconst(this.int(6, 20));
-    this.place(init2);
+    if (zone) {
+      const pos = this.label(), init2 = this.label();
+      this.ld(Op.ILOAD, SEED);
+      this.jump(Op.IFGE, pos);
+      this.iconst(4);
+      this.jump(Op.GOTO, init2);
+      this.place(pos);
+      this.iconst(this.int(6, 20));
+      this.place(init2);
+    } else this.iconst(this.int(6, 20));
     this.cpOp(Op.INVOKESPECIAL, c.arrayListInit);
     this.ld(Op.ASTORE, LIST);
     this.ld(Op.ALOAD, LIST);
@@ -552,7 +562,7 @@ function layoutPosition(e: number, n: number): number {
 }
 
 /** The method with exactly `units` units. */
-function build(units: number, tryUnits: number): { body: MethodBody; cp: ConstantPool } {
+function build(units: number, tryUnits: number): { body: MethodBody; cp: ConstantPool; zoneEnd: number } {
   const cp = new ConstantPool();
   const g = new Generator(cp);
   const starts: Label[] = [];
@@ -567,10 +577,40 @@ function build(units: number, tryUnits: number): { body: MethodBody; cp: Constan
     { kind: "simple", op: Op.LCONST_0 },
     { kind: "local", op: Op.LSTORE, index: SUM },
   ];
-  for (const u of laidOut) for (const node of u) nodes.push(node);
+  let zoneEnd = nodes.length;
+  laidOut.forEach((u, pos) => {
+    for (const node of u) nodes.push(node);
+    if (pos < tryUnits) zoneEnd = nodes.length;
+  });
   nodes.push({ kind: "label", label: epilogue }, { kind: "local", op: Op.LLOAD, index: SUM }, { kind: "simple", op: Op.LRETURN });
   const body: MethodBody = { maxStack: 8, maxLocals: LOCALS, nodes, labelCount: g.labelCount, handlers: g.handlers, hasStackMapTable: false, otherAttributes: [] };
-  return { body, cp };
+  return { body, cp, zoneEnd };
+}
+
+/**
+ * An upper bound on the offset where the zone ends: the zone's nodes encoded alone
+ * (labels they jump to outside it placed after them), plus 2 bytes per goto that
+ * may be goto_w in the whole method but not here.
+ */
+function zoneBytes(body: MethodBody, cp: ConstantPool, zoneEnd: number): number {
+  const nodes = body.nodes.slice(0, zoneEnd);
+  const placed = new Set<number>();
+  let gotos = 0;
+  for (const n of nodes) {
+    if (n.kind === "label") placed.add(n.label);
+    if (n.kind === "jump") gotos++;
+  }
+  const tail: CodeNode[] = [];
+  for (const n of nodes) {
+    const targets = n.kind === "jump" ? [n.target] : n.kind === "tableswitch" || n.kind === "lookupswitch" ? [n.defaultTarget, ...n.targets] : [];
+    for (const t of targets) {
+      if (placed.has(t)) continue;
+      placed.add(t);
+      tail.push({ kind: "label", label: t });
+    }
+  }
+  const prefix: MethodBody = { ...body, nodes: [...nodes, ...tail, { kind: "simple", op: Op.RETURN }], handlers: [] };
+  return encodeBody(prefix, cp).code.length + 2 * gotos;
 }
 
 /**
@@ -579,14 +619,10 @@ function build(units: number, tryUnits: number): { body: MethodBody; cp: Constan
  */
 export function validMethod(bytes: number): ValidMethod {
   const size = (units: number) => {
-    // The try zone shrinks until every handler pc fits in u2 (the encoder refuses more).
+    // The zone shrinks until every pc in it surely fits in u2.
     for (let tryUnits = Math.floor(TRY_ZONE / UNIT_BYTES); ; tryUnits = Math.floor(tryUnits * 0.9)) {
       const m = build(units, tryUnits);
-      try {
-        return { ...m, codeBytes: encodeBody(m.body, m.cp).code.length };
-      } catch (e) {
-        if (!(e instanceof MegasplitError && e.code === ErrorCodes.CODE_TOO_LARGE) || tryUnits === 0) throw e;
-      }
+      if (tryUnits === 0 || zoneBytes(m.body, m.cp, m.zoneEnd) <= 0xffff) return { ...m, codeBytes: encodeBody(m.body, m.cp).code.length };
     }
   };
   let units = 16;
