@@ -24,7 +24,7 @@
 import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { ErrorCodes, warning, type Diagnostic } from "../diagnostics.js";
-import { isClassEntry, type Bundle, type BundleEntry, type ZipEntryMeta } from "./bundle.js";
+import { isClassEntry, withData, type Bundle, type BundleEntry, type ZipEntryMeta } from "./bundle.js";
 
 const STORED = 0;
 const DEFLATED = 8;
@@ -240,19 +240,47 @@ interface EntryHeader {
   comment: Uint8Array;
 }
 
+/**
+ * Entries whose new content was already deflated elsewhere (a worker thread, see
+ * `parallel.ts`), with the CRC of that content. A side table rather than a field of
+ * the entry: it is keyed by the entry object and checked against the entry's `data`
+ * by identity, so an entry rebuilt by spreading, or given other data, is deflated
+ * here as usual. The bytes are what `deflateRawSync(data)` gives at the default
+ * level, i.e. exactly what {@link encodeEntry} would produce itself.
+ */
+const predeflated = new WeakMap<BundleEntry, { data: Uint8Array; compressed: Uint8Array; crc: number }>();
+
+/**
+ * `withData(entry, data)` that also records `compressed = deflateRawSync(data)` (zlib
+ * defaults) and `crc = crc32(data)`, so that writing a jar does not deflate again.
+ * The caller guarantees both; only used when the entry is written deflated.
+ */
+export function withDeflatedData(entry: BundleEntry, data: Uint8Array, compressed: Uint8Array, crc: number): BundleEntry {
+  const e = withData(entry, data);
+  predeflated.set(e, { data, compressed, crc });
+  return e;
+}
+
 /** The bytes to store for an entry: the original compressed bytes when still valid, else fresh ones. */
 function encodeEntry(entry: BundleEntry): { header: EntryHeader; compressed: Uint8Array } {
   const name = utf8Encoder.encode(entry.name);
   const nonAscii = name.length !== entry.name.length;
-  const crc = crc32(entry.data);
   const z = entry.zip;
   const isDir = entry.name.endsWith("/");
   const compression = z ? z.compression : isDir ? STORED : DEFLATED;
+  const pre = predeflated.get(entry);
+  let crc: number;
   let compressed: Uint8Array;
-  if (z && entry.compressed && crc === z.crc32 && !entry.modified) {
-    compressed = entry.compressed;
+  if (pre !== undefined && pre.data === entry.data && compression === DEFLATED) {
+    crc = pre.crc;
+    compressed = pre.compressed;
   } else {
-    compressed = compression === DEFLATED ? deflateRawSync(entry.data) : entry.data;
+    crc = crc32(entry.data);
+    if (z && entry.compressed && crc === z.crc32 && !entry.modified) {
+      compressed = entry.compressed;
+    } else {
+      compressed = compression === DEFLATED ? deflateRawSync(entry.data) : entry.data;
+    }
   }
   const header: EntryHeader = {
     name,

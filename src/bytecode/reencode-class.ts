@@ -7,7 +7,9 @@
  * The constant pool may grow (attribute names the input lacked). Cost: linear.
  */
 import type { ClassFile, MethodInfo } from "../classfile/model.js";
-import type { Location } from "../diagnostics.js";
+import { readClass } from "../classfile/read.js";
+import { writeClass } from "../classfile/write.js";
+import type { Diagnostic, Location } from "../diagnostics.js";
 import { reencodeMethodCode } from "./encode.js";
 
 export function reencodeClass(cf: ClassFile, where: Location = {}): ClassFile {
@@ -20,4 +22,15 @@ export function reencodeClass(cf: ClassFile, where: Location = {}): ClassFile {
     return { accessFlags: m.accessFlags, nameIndex: m.nameIndex, descriptorIndex: m.descriptorIndex, attributes };
   });
   return { ...cf, methods };
+}
+
+/**
+ * The same on class-file bytes: read, re-encode every method, write. Shaped as a
+ * per-class transform for `mapClassEntries` (bundle/parallel.ts), which names it
+ * by module and export to run it on worker threads.
+ */
+export function reencodeClassBytes(data: Uint8Array, context: { where?: Location; diagnostics?: Diagnostic[] } = {}): Uint8Array {
+  const where = context.where ?? {};
+  const cf = readClass(data, context.diagnostics ? { where, diagnostics: context.diagnostics } : { where });
+  return writeClass(reencodeClass(cf, where), { where });
 }
