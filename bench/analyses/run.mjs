@@ -1,54 +1,49 @@
 #!/usr/bin/env node
 /**
- * bench/analyses: how the per-method analyses scale. Builds the generated method of
- * test/support/long-method.ts at about 64 KB, 256 KB and 1 MB of bytecode, encodes
- * it once, then times decode (decodeBody of the Code attribute), CFG (buildCfg),
- * liveness (computeLiveness) and, when passes/frames.ts exists, frame inference
- * (inferFrames, declared frames used as the generator wrote them; the generated
- * code does not verify, so frame errors are expected and counted, not fatal).
+ * bench/analyses: how the per-method analyses scale. Builds the valid method of
+ * test/support/valid-method.ts (code that HotSpot verifies, every block reachable,
+ * 24 locals at every size) at about 64 KB, 256 KB and 1 MB of bytecode, with its
+ * StackMapTable computed by passes/stackmap.ts, encodes it once, then times decode
+ * (decodeBody of the Code attribute), CFG (buildCfg), liveness (computeLiveness) and
+ * frame inference (inferFrames on the decoded body, whose declared frames are facts,
+ * as for any class javac wrote; the notes add inference from the code alone, with
+ * the frames stripped, which is what the StackMapTable writer runs first).
  * Each step runs `runs` times after a warm-up and the best time is printed (the
- * machine may be shared; the minimum is the least disturbed figure), with
- * ms per KB and that figure relative to the smallest size: near-linear growth
- * shows as a ratio near 1. The generator's random far branches leave a share of
- * the blocks unreachable that shrinks as the method grows (most of the 64 KB one
- * is dead code), so the analyses that only visit reachable blocks (liveness,
- * frames) also print solver steps per reachable block and time per step, which
- * is what stays flat when the growth is linear in the code they analyse.
+ * machine may be shared; the minimum is the least disturbed figure), with ms per KB
+ * and that figure relative to the smallest size: near-linear growth shows as a
+ * ratio near 1. Per-block figures (us per block, solver steps per block) are the
+ * ones to compare when the mix of code changes with size: exception handlers can
+ * only cover the first 64 KB (u2 pcs), so the larger methods have fewer of them.
  * A script, not a test: it asserts nothing about time.
  *
  *   node --import tsx bench/analyses/run.mjs [runs]
  */
-import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const load = (p) => import(pathToFileURL(join(root, p)).href);
 
-const { generateLongMethod } = await load("test/support/long-method.ts");
-const { encodeBody } = await load("src/bytecode/encode.ts");
+const { validMethodClass } = await load("test/support/valid-method.ts");
 const { decodeBody } = await load("src/bytecode/decode.ts");
+const { codeOf } = await load("src/classfile/model.ts");
 const { buildCfg } = await load("passes/cfg.ts");
 const { computeLiveness } = await load("passes/liveness.ts");
 const { methodContext } = await load("passes/pass.ts");
-const frames = existsSync(join(root, "passes/frames.ts")) ? await load("passes/frames.ts") : undefined;
+const { inferFrames } = await load("passes/frames.ts");
+const { withoutFrames } = await load("passes/stackmap.ts");
 
 const runs = Number(process.argv[2] ?? 7);
 const targets = [64, 256, 1024]; // KB
 
-/** The generated method at about `kb` KB: block count calibrated on a 1 MB build. */
-function methodOfSize(kb, bytesPerBlock) {
-  const { body, cp } = generateLongMethod(1, Math.max(400, Math.round((kb * 1024) / bytesPerBlock)));
-  const code = encodeBody(body, cp);
-  return { body, cp, code };
-}
-
-/** A class around the method, for the pass context (frame inference reads name, descriptor, flags). */
-function contextFor(cp) {
-  const thisClass = cp.addClass("Gen");
-  const method = { accessFlags: 0x0009, nameIndex: cp.addUtf8("big"), descriptorIndex: cp.addUtf8("()V"), attributes: [] };
-  const cf = { minorVersion: 0, majorVersion: 52, constantPool: cp, accessFlags: 0x0021, thisClass, superClass: cp.addClass("java/lang/Object"), interfaces: [], fields: [], methods: [method], attributes: [] };
-  return () => methodContext(cf, method);
+/** The valid method at about `kb` KB: its Code attribute, decoded body and pass context. */
+function methodOfSize(kb) {
+  const { classFile } = validMethodClass(kb * 1024);
+  const method = classFile.methods[0];
+  const code = codeOf(method);
+  const cp = classFile.constantPool;
+  const body = decodeBody(code, cp);
+  return { body, cp, code, ctx: () => methodContext(classFile, method) };
 }
 
 function best(xs) {
@@ -68,39 +63,40 @@ function time(fn) {
   return { ms: best(ms), result };
 }
 
-const calibration = methodOfSize(1024, 1024 * 1024 / 36000);
-const bytesPerBlock = calibration.code.code.length / 36000;
+const methods = targets.map(methodOfSize);
 
 // Warm every step up on the 1 MB method first, so the smallest size is not timed half-compiled.
 {
-  const { body, cp, code } = calibration;
+  const { body, cp, code, ctx } = methods[methods.length - 1];
   decodeBody(code, cp);
   const cfg = buildCfg(body).cfg;
   computeLiveness(body, cfg);
-  if (frames) frames.inferFrames(body, contextFor(cp)());
+  inferFrames(body, ctx());
+  inferFrames(withoutFrames(body), ctx());
 }
 
-const steps = ["decode", "cfg", "liveness", ...(frames ? ["frames"] : [])];
+const steps = ["decode", "cfg", "liveness", "frames"];
 const rows = [];
-for (const kb of targets) {
-  const { body, cp, code } = methodOfSize(kb, bytesPerBlock);
+for (const { body, cp, code, ctx } of methods) {
   const size = code.code.length / 1024;
-  const ctx = contextFor(cp);
   const t = {};
   const notes = [];
   t.decode = time(() => decodeBody(code, cp)).ms;
   const cfgRun = time(() => buildCfg(body).cfg);
   t.cfg = cfgRun.ms;
   const cfg = cfgRun.result;
+  const blocks = cfg.blockCount;
+  const reachable = cfg.reachable.reduce((a, r) => a + r, 0);
   const live = time(() => computeLiveness(body, cfg));
   t.liveness = live.ms;
-  const reachable = cfg.reachable.reduce((a, r) => a + r, 0);
-  notes.push(`${cfg.blockCount} blocks, ${reachable} reachable; liveness ${(live.result.steps / reachable).toFixed(1)} steps and ${((live.ms * 1000) / reachable).toFixed(2)} us per reachable block`);
-  if (frames) {
-    const f = time(() => frames.inferFrames(body, ctx()));
-    t.frames = f.ms;
-    notes.push(`frames ${((f.ms * 1000) / reachable).toFixed(2)} us per reachable block, ${f.result.errors.length} frame errors`);
-  }
+  const f = time(() => inferFrames(body, ctx()));
+  t.frames = f.ms;
+  const bare = withoutFrames(body);
+  const g = time(() => inferFrames(bare, ctx()));
+  const us = (ms) => ((ms * 1000) / blocks).toFixed(2);
+  notes.push(`${blocks} blocks (${reachable} reachable), ${body.handlers.length} handlers, ${f.result.maxLocals} locals`);
+  notes.push(`us per block: cfg ${us(t.cfg)}, liveness ${us(t.liveness)} (${(live.result.steps / blocks).toFixed(2)} steps), frames ${us(t.frames)}, frames from code alone ${us(g.ms)}`);
+  notes.push(`${f.result.errors.length + g.result.errors.length} frame errors`);
   rows.push({ size, t, notes });
 }
 
@@ -113,6 +109,6 @@ for (const r of rows) {
     const base = rows[0].t[s] / rows[0].size;
     return `${pad(r.t[s].toFixed(1), 12)} ${pad(perKb.toFixed(3), 7)} ${pad((perKb / base).toFixed(2), 5)}`;
   });
-  console.log(`${pad(r.size.toFixed(0), 7)}  ${cells.join("  ")}   ${r.notes.join(", ")}`);
+  console.log(`${pad(r.size.toFixed(0), 7)}  ${cells.join("  ")}   ${r.notes.join("; ")}`);
 }
 console.log("x = ms/KB relative to the smallest method (1.00 = linear)");
