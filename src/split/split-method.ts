@@ -35,6 +35,8 @@ import { alg, Graph } from "@dagrejs/graphlib";
 import { partition } from "../../passes/partition.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
 import { computeStackMapFrames } from "../../passes/stackmap.js";
+import { outlineRegion } from "../../passes/outline.js";
+import { parseMethodDescriptor } from "../bytecode/descriptors.js";
 
 /** How transfers between pieces are coded (docs/design/splitter.md, "Link modes"). */
 export type SplitLinkMode = "auto" | "direct" | "switch";
@@ -150,8 +152,41 @@ function finalFieldsGuarded(cf: ClassFile): Set<string> {
   return out;
 }
 
+/** Per instruction node: may another piece enter here, and the stack height before it. */
+interface CutQuality {
+  enterable: Uint8Array;
+  stackHeight: Int32Array;
+}
+
+function cutQuality(body: MethodBody, frames: FrameAnalysis): CutQuality {
+  const n = body.nodes.length;
+  const enterable = new Uint8Array(n);
+  const stackHeight = new Int32Array(n);
+  const cfg = frames.cfg;
+  const depthIn = monitorDepth(cfg);
+  const types = frames.types;
+  for (let b = 0; b < cfg.blockCount; b++) {
+    if (!cfg.reachable[b]) continue;
+    let depth = depthIn[b]!;
+    frames.replay(b, (node, locals, stack, height) => {
+      let ok = depth === 0;
+      for (let i = 0; ok && i < locals.length; i++) if (locals[i] === UNINITIALIZED_THIS || types.isUninitialized(locals[i]!)) ok = false;
+      for (let i = 0; ok && i < height; i++) if (stack[i] === UNINITIALIZED_THIS || types.isUninitialized(stack[i]!)) ok = false;
+      enterable[node] = ok ? 1 : 0;
+      stackHeight[node] = height;
+      const insn = body.nodes[node]!;
+      if (isInstruction(insn)) {
+        const op = opcodeOf(insn);
+        if (op === Op.MONITORENTER) depth++;
+        else if (op === Op.MONITOREXIT) depth = Math.max(0, depth - 1);
+      }
+    });
+  }
+  return { enterable, stackHeight };
+}
+
 /** Node indices where the splitter wants a block to start. */
-function cutPoints(body: MethodBody, ctx: PassContext, chunk: number): Set<number> {
+function cutPoints(body: MethodBody, ctx: PassContext, chunk: number, where: CutQuality): Set<number> {
   const cf = ctx.classFile;
   const cp = ctx.cp;
   const finals = finalFieldsGuarded(cf);
@@ -182,7 +217,9 @@ function cutPoints(body: MethodBody, ctx: PassContext, chunk: number): Set<numbe
       }
     }
     const size = maxEncodedSize(n);
-    if (run + size > chunk && run > 0) {
+    // Past the chunk, cut at the first place another piece may enter: no
+    // uninitialized object and no monitor; an empty stack if one comes soon.
+    if (run + size > chunk && run > 0 && where.enterable[i] && (where.stackHeight[i] === 0 || run + size > chunk * 1.5)) {
       out.add(i);
       run = 0;
     }
@@ -277,179 +314,388 @@ function acyclicTransfers(cfg: ControlFlowGraph, pieceOf: Int32Array, pieceCount
   return (from, to) => to !== 0 && component[from] !== component[to];
 }
 
+/** What splitting one body produced: its new code, and the new methods it calls. */
+interface BodySplit {
+  driver: MethodInfo;
+  driverLength: number;
+  pieces: SplitPiece[];
+  crossEdges: number;
+  blocksPerPiece: number[];
+}
+
+type Refusal = { kind: "refused"; reason: string; pc?: number };
+
 /** Splits method `index` of `cf`. The constant pool of `cf` may grow. */
 export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptions, takenNames: Set<string>): MethodSplit {
   const method = cf.methods[index]!;
   const code = codeOf(method)!;
-  const cp = cf.constantPool;
   const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
-  const isStatic = (method.accessFlags & Access.STATIC) !== 0;
   try {
-    let decoded = decodeBody(code, cp, ctx.where);
+    let decoded = decodeBody(code, cf.constantPool, ctx.where);
     if (hasSubroutines(decoded)) decoded = inlineSubroutines(decoded, ctx);
-
-    let budget = opts.maxSize;
-    for (let attempt = 0; attempt < 8; attempt++, budget = Math.floor(budget * 0.88)) {
-      // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
-      const body = splitLargeSwitches(decoded, Math.max(8, Math.floor(budget / 32)), cp);
-      const cut = withCutLabels(body, cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3))));
-      const b0 = cut.body;
-      const { cfg } = buildCfg(b0, ctx.where, { extraLeaders: cut.leaders });
-      const frames = inferFrames(b0, ctx);
-      if (frames.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${frames.errors[0]!.message}` };
-      const liveness = computeLiveness(b0, cfg);
-      const depth = monitorDepth(cfg);
-      const finals = finalFieldsGuarded(cf);
-
-      const n = cfg.blockCount;
-      const blockSize = new Int32Array(n);
-      const entryCost = new Int32Array(n);
-      const exitCost = new Int32Array(n);
-      const cuttable = new Uint8Array(n);
-      const exitGroup = new Int32Array(n);
-      const groups = new Map<string, number>();
-      const groupCosts: number[] = [];
-      const pinned = new Uint8Array(n);
-      const entryFrame: Frame[] = new Array(n);
-      let maxSpill = 0;
-      for (let b = 0; b < n; b++) {
-        for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
-          const node = b0.nodes[i]!;
-          if (isInstruction(node)) blockSize[b]! += maxEncodedSize(node);
-        }
-        if (!cfg.reachable[b]) continue;
-        const f = frames.frameBefore(firstInstructionOf(cfg, b));
-        if (!f) return { kind: "refused", reason: `no frame for block ${b}` };
-        entryFrame[b] = f;
-        const uninit = hasUninitialized(f, frames);
-        cuttable[b] = uninit || depth[b]! > 0 ? 0 : 1;
-        if (ctx.methodName === "<init>" && f.locals[0] === UNINITIALIZED_THIS) pinned[b] = 1;
-        if (writesOwnFinal(cfg, b, ctx, finals)) pinned[b] = 1;
-        const live = liveSlots(liveness.liveIn[b]!).length;
-        const stackValues = f.stack.length;
-        entryCost[b] = ENTRY_TAIL + live * PER_LOCAL_LOAD + stackValues * PER_STACK_LOAD;
-        // Per target a code and a jump; the stores are shared by targets that save the same values.
-        exitCost[b] = EXIT_TAIL;
-        const signature = `${liveSlots(liveness.liveIn[b]!).join(",")}|${stackValues}`;
-        let g = groups.get(signature);
-        if (g === undefined) {
-          groups.set(signature, (g = groupCosts.length));
-          groupCosts.push(GROUP_TAIL + live * PER_LOCAL_STORE + stackValues * PER_STACK_STORE);
-        }
-        exitGroup[b] = g;
-        if (cuttable[b] && f.stack.length > maxSpill) maxSpill = f.stack.length;
-      }
-      if (ctx.methodName === "<init>") pinned[0] = 1;
-      const total = blockSize.reduce((s, x) => s + x, 0);
-      const estimatedPieces = Math.ceil(total / Math.max(1, budget * 0.7)) + 1;
-      const part = partition({
-        cfg,
-        blockSize,
-        entryCost,
-        exitCost,
-        exitGroup,
-        groupCost: Int32Array.from(groupCosts),
-        cuttable,
-        pinned,
-        limit: budget,
-        pieceOverhead: PIECE_OVERHEAD,
-        driverOverhead: 120 + 30 * estimatedPieces,
-      });
-      if (!part.ok) return { kind: "refused", reason: part.reason };
-      if (part.pieceBlocks.length === 1) return { kind: "refused", reason: "the method fits its limit only after removing unreachable code; nothing to split" };
-
-      const base = pieceBaseName(ctx.methodName);
-      const pieceNames = [""];
-      for (let p = 1, k = 1; p < part.pieceBlocks.length; p++) {
-        let name: string;
-        do name = `${base}$split$${k++}`;
-        while (takenNames.has(name));
-        pieceNames.push(name);
-      }
-      const linked = linkMethod({
-        body: b0,
-        cfg,
-        frameAt: (b) => entryFrame[b]!,
-        types: frames.types,
-        liveness,
-        partition: part,
-        cp,
-        className: ctx.className,
-        descriptor: ctx.descriptor,
-        isStatic,
-        maxLocals: Math.max(frames.maxLocals, code.maxLocals),
-        maxSpill,
-        pieceNames,
-        mode: opts.link === "switch" ? "switch" : "direct",
-        directOk: acyclicTransfers(cfg, part.pieceOf, part.pieceBlocks.length),
-      });
-
-      const framed = (bodyIn: MethodBody, m: MethodInfo): CodeAttribute => {
-        const pctx = methodContext(cf, m, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
-        let out: MethodBody;
-        try {
-          // Frames list every inferred local: trimming dead ones by liveness is only
-          // safe when it is monotone along edges, which exception ranges can break.
-          out = computeStackMapFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx, { asInferred: true });
-        } catch (e) {
-          if (process.env.MEGASPLIT_DEBUG) {
-            const fa = inferFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx);
-            const text = bodyIn.nodes.map((x, i) => {
-              const f = isInstruction(x) ? fa.frameBefore(i) : undefined;
-              return `${i}: ${JSON.stringify(x)}${f ? `   [${[...f.locals].map((t) => fa.types.format(t)).join(" ")}] [${[...f.stack].map((t) => fa.types.format(t)).join(" ")}]` : ""}`;
-            });
-            const c = fa.cfg;
-            const blocks = Array.from({ length: c.blockCount }, (_, b) => `b${b} [${c.blockStart[b]}..${c.blockEnd[b]}) preds ${c.predecessors[b]!.join(",")} succs ${c.successors[b]!.join(",")}`);
-            process.stderr.write(`${pctx.where.method}:\n${text.join("\n")}\n${blocks.join("\n")}\n${fa.errors.map((x) => x.message).join("\n")}\n`);
-          }
-          throw e;
-        }
-        if (cf.majorVersion < 50) out = { ...out, nodes: out.nodes.filter((x) => x.kind !== "frame"), hasStackMapTable: false };
-        // A local-variable row may name a slot this body never touches (JVMS 4.7.13: index + size <= max_locals).
-        for (const v of [...(out.localVariables ?? []), ...(out.localVariableTypes ?? [])]) {
-          const d = cp.utf8(v.descriptorIndex);
-          const end = v.index + (d === "J" || d === "D" ? 2 : 1);
-          if (end > out.maxLocals) out = { ...out, maxLocals: end };
-        }
-        const attr = encodeBody(out, cp, { where: pctx.where });
-        return { ...attr, nameIndex: code.nameIndex };
-      };
-      const pieceMethods: SplitPiece[] = linked.pieces.map((p) => {
-        const m: MethodInfo = {
-          accessFlags: Access.PRIVATE | Access.STATIC | Access.SYNTHETIC,
-          nameIndex: cp.addUtf8(p.name),
-          descriptorIndex: cp.addUtf8(p.descriptor),
-          attributes: [],
-        };
-        const attr = framed(p.body, m);
-        const lines = p.body.nodes.flatMap((x) => (x.kind === "line" ? [x.line] : []));
-        return { method: { ...m, attributes: [attr] }, name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines };
-      });
-      const driverCode = framed(linked.driver, method);
-      const driver: MethodInfo = {
-        accessFlags: method.accessFlags,
-        nameIndex: method.nameIndex,
-        descriptorIndex: method.descriptorIndex,
-        attributes: method.attributes.map((a) => (a.kind === "Code" ? driverCode : a)),
-      };
-      const longest = Math.max(driverCode.code.length, ...pieceMethods.map((p) => p.codeLength));
-      if (longest > opts.maxSize) continue; // estimates were short: partition again with a smaller budget
-      for (const p of pieceMethods) takenNames.add(p.name);
-      const totalLength = driverCode.code.length + pieceMethods.reduce((s, p) => s + p.codeLength, 0);
-      return {
-        kind: "split",
-        driver,
-        pieces: pieceMethods,
-        driverLength: driverCode.code.length,
-        originalLength: code.code.length,
-        crossEdges: part.crossEdges,
-        overhead: totalLength / code.code.length - 1,
-        blocksPerPiece: part.pieceBlocks.map((x) => x.length),
-      };
-    }
-    return { kind: "refused", reason: `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
+    const done = splitBody(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0);
+    if ("kind" in done) return done;
+    for (const p of done.pieces) takenNames.add(p.name);
+    const totalLength = done.driverLength + done.pieces.reduce((s, p) => s + p.codeLength, 0);
+    return {
+      kind: "split",
+      driver: done.driver,
+      pieces: done.pieces,
+      driverLength: done.driverLength,
+      originalLength: code.code.length,
+      crossEdges: done.crossEdges,
+      overhead: totalLength / code.code.length - 1,
+      blocksPerPiece: done.blocksPerPiece,
+    };
   } catch (e) {
     if (e instanceof MegasplitError) return { kind: "refused", reason: `${e.code}: ${e.diagnostic.message}`, ...(e.diagnostic.location.pc !== undefined ? { pc: e.diagnostic.location.pc } : {}) };
     throw e;
   }
+}
+
+/** A fresh method name `<base>$<what>$<k>` not used in the class yet. */
+function freshName(base: string, what: string, taken: Set<string>): string {
+  for (let k = 1; ; k++) {
+    const name = `${base}$${what}$${k}`;
+    if (!taken.has(name)) {
+      taken.add(name);
+      return name;
+    }
+  }
+}
+
+/** Frames, limits and encoding of a finished body (JVMS 4.7.3, 4.7.4). */
+function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, opts: SplitMethodOptions, codeNameIndex: number): CodeAttribute {
+  const cp = cf.constantPool;
+  const pctx = methodContext(cf, m, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
+  // Frames list every inferred local: trimming dead ones by liveness is only
+  // safe when it is monotone along edges, which exception ranges can break.
+  let out = computeStackMapFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx, { asInferred: true });
+  if (cf.majorVersion < 50) out = { ...out, nodes: out.nodes.filter((x) => x.kind !== "frame"), hasStackMapTable: false };
+  // A local-variable row may name a slot this body never touches (JVMS 4.7.13: index + size <= max_locals).
+  for (const v of [...(out.localVariables ?? []), ...(out.localVariableTypes ?? [])]) {
+    const d = cp.utf8(v.descriptorIndex);
+    const end = v.index + (d === "J" || d === "D" ? 2 : 1);
+    if (end > out.maxLocals) out = { ...out, maxLocals: end };
+  }
+  const attr = encodeBody(out, cp, { where: pctx.where });
+  return { ...attr, nameIndex: codeNameIndex };
+}
+
+function withCode(m: MethodInfo, code: CodeAttribute): MethodInfo {
+  const has = m.attributes.some((a) => a.kind === "Code");
+  return {
+    accessFlags: m.accessFlags,
+    nameIndex: m.nameIndex,
+    descriptorIndex: m.descriptorIndex,
+    attributes: has ? m.attributes.map((a) => (a.kind === "Code" ? code : a)) : [code],
+  };
+}
+
+function newPrivateMethod(cf: ClassFile, name: string, descriptor: string): MethodInfo {
+  const cp = cf.constantPool;
+  return { accessFlags: Access.PRIVATE | Access.STATIC | Access.SYNTHETIC, nameIndex: cp.addUtf8(name), descriptorIndex: cp.addUtf8(descriptor), attributes: [] };
+}
+
+function linesOf(body: MethodBody): number[] {
+  return body.nodes.flatMap((x) => (x.kind === "line" ? [x.line] : []));
+}
+
+/**
+ * Splits one body until every method it becomes fits: as it is when it fits;
+ * else by outlining its largest uncuttable region into a called method (then both
+ * are split in turn); else by partitioning it into a driver and pieces.
+ */
+function splitBody(
+  cf: ClassFile,
+  method: MethodInfo,
+  body: MethodBody,
+  opts: SplitMethodOptions,
+  taken: Set<string>,
+  codeNameIndex: number,
+  base: string,
+  depth: number,
+): BodySplit | Refusal {
+  const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
+  if (depth > 0) {
+    const code = encodeFinal(cf, method, body, opts, codeNameIndex);
+    if (code.code.length <= opts.maxSize) return { driver: withCode(method, code), driverLength: code.code.length, pieces: [], crossEdges: 0, blocksPerPiece: [] };
+  }
+  if (depth < 12) {
+    const outlined = outlineLargestRegion(cf, method, body, ctx, opts.maxSize, base, taken);
+    if (outlined) {
+      const regionMethod = newPrivateMethod(cf, outlined.name, outlined.descriptor);
+      const parent = splitBody(cf, method, outlined.parent, opts, taken, codeNameIndex, base, depth + 1);
+      if ("kind" in parent) return parent;
+      const region = splitBody(cf, regionMethod, outlined.region, opts, taken, codeNameIndex, base, depth + 1);
+      if ("kind" in region) return region;
+      const regionPiece: SplitPiece = {
+        method: region.driver,
+        name: outlined.name,
+        descriptor: outlined.descriptor,
+        codeLength: region.driverLength,
+        lines: linesOf(outlined.region),
+      };
+      return {
+        driver: parent.driver,
+        driverLength: parent.driverLength,
+        pieces: [...parent.pieces, regionPiece, ...region.pieces],
+        crossEdges: parent.crossEdges + region.crossEdges + 1,
+        blocksPerPiece: [...parent.blocksPerPiece, ...region.blocksPerPiece],
+      };
+    }
+  }
+  return partitionAndLink(cf, method, body, ctx, opts, taken, codeNameIndex, base);
+}
+
+/**
+ * Finds the largest region the trampoline may not cut that is too big to stay in
+ * one piece: the arguments of a `new` (from after its `dup` to its `<init>` call)
+ * or the body of a `synchronized` block (from after `monitorenter` to the
+ * `monitorexit`s at its level), and outlines it into a called method.
+ */
+function outlineLargestRegion(
+  cf: ClassFile,
+  method: MethodInfo,
+  body: MethodBody,
+  ctx: PassContext,
+  maxSize: number,
+  base: string,
+  taken: Set<string>,
+): { parent: MethodBody; region: MethodBody; name: string; descriptor: string } | undefined {
+  const nodes = body.nodes;
+  const frames = inferFrames(body, ctx);
+  if (frames.errors.length > 0) return undefined;
+  const fcfg = frames.cfg;
+  const depthIn = monitorDepth(fcfg);
+  const sizeBefore = new Int32Array(nodes.length + 1);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    sizeBefore[i + 1] = sizeBefore[i]! + (isInstruction(n) ? maxEncodedSize(n) : 0);
+  }
+  interface Candidate {
+    entry: number;
+    stops: number[];
+    span: number;
+  }
+  const candidates: Candidate[] = [];
+  const initOf = new Map<number, number[]>();
+  const newNodes: number[] = [];
+  const monitorEnters: { node: number; level: number }[] = [];
+  const monitorExits = new Map<number, number[]>();
+  for (let b = 0; b < fcfg.blockCount; b++) {
+    if (!fcfg.reachable[b]) continue;
+    let depth = depthIn[b]!;
+    frames.replay(b, (node, _locals, stack, height) => {
+      const n = nodes[node] as import("../bytecode/model.js").Instruction;
+      if (n.kind === "cp" && n.op === Op.NEW) newNodes.push(node);
+      if (n.kind === "cp" && n.op === Op.INVOKESPECIAL) {
+        const ref = ctx.cp.memberRef(n.index);
+        if (ref.name === "<init>") {
+          const receiver = stack[height - 1 - parseMethodDescriptor(ref.descriptor).paramSlots];
+          if (receiver !== undefined && frames.types.isUninitialized(receiver)) {
+            const site = frames.types.siteOf(receiver);
+            const list = initOf.get(site) ?? [];
+            list.push(node);
+            initOf.set(site, list);
+          }
+        }
+      }
+      const op = isInstruction(n) ? opcodeOf(n) : -1;
+      if (op === Op.MONITORENTER) monitorEnters.push({ node, level: ++depth });
+      else if (op === Op.MONITOREXIT) {
+        const list = monitorExits.get(depth) ?? [];
+        list.push(node);
+        monitorExits.set(depth, list);
+        depth = Math.max(0, depth - 1);
+      }
+    });
+  }
+  const nextInstruction = (i: number): number => {
+    let j = i + 1;
+    while (j < nodes.length && !isInstruction(nodes[j]!)) j++;
+    return j;
+  };
+  for (const site of newNodes) {
+    const inits = initOf.get(site);
+    if (!inits || inits.length === 0) continue;
+    const dup = nextInstruction(site);
+    const d = nodes[dup];
+    if (!d || d.kind !== "simple" || d.op !== Op.DUP) continue;
+    const entry = nextInstruction(dup);
+    const last = Math.max(...inits);
+    if (entry >= last) continue;
+    candidates.push({ entry, stops: inits, span: sizeBefore[last]! - sizeBefore[entry]! });
+  }
+  for (const { node, level } of monitorEnters) {
+    const exits = (monitorExits.get(level) ?? []).filter((x) => x > node);
+    if (exits.length === 0) continue;
+    const entry = nextInstruction(node);
+    const last = Math.max(...exits);
+    candidates.push({ entry, stops: exits, span: sizeBefore[last]! - sizeBefore[entry]! });
+  }
+  candidates.sort((a, b) => b.span - a.span || a.entry - b.entry);
+  if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`candidates ${ctx.where.method}: ${candidates.map((c) => c.span).join(",")}\n`);
+  for (const c of candidates) {
+    if (c.span <= maxSize / 2) break;
+    const cut = withCutLabels(body, new Set([c.entry, ...c.stops]));
+    const b1 = cut.body;
+    const { cfg } = buildCfg(b1, ctx.where, { extraLeaders: cut.leaders });
+    const f1 = inferFrames(b1, ctx);
+    if (f1.errors.length > 0) continue;
+    const liveness = computeLiveness(b1, cfg);
+    // Inserted labels shift node indices by the number of labels placed before them.
+    const shifted = (i: number) => i + [c.entry, ...c.stops].filter((x) => x <= i).length;
+    const entryBlock = cfg.blockOfNode[shifted(c.entry)]!;
+    const stop = new Set(c.stops.map((x) => cfg.blockOfNode[shifted(x)]!));
+    const name = freshName(base, "region", new Set(taken));
+    const r = outlineRegion({
+      body: b1,
+      cfg,
+      frames: f1,
+      liveness,
+      cp: ctx.cp,
+      className: ctx.className,
+      descriptor: ctx.descriptor,
+      regionName: name,
+      maxLocals: Math.max(f1.maxLocals, body.maxLocals),
+      maxStack: Math.max(f1.maxStack, body.maxStack),
+      entry: entryBlock,
+      stop,
+    });
+    if (!r.ok) {
+      if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`outline ${ctx.where.method} span ${c.span}: ${r.reason}\n`);
+      continue;
+    }
+    taken.add(name);
+    void method;
+    return { parent: r.parent, region: r.region, name, descriptor: r.regionDescriptor };
+  }
+  return undefined;
+}
+
+/** Partition + link with decreasing budgets until every method fits. */
+function partitionAndLink(
+  cf: ClassFile,
+  method: MethodInfo,
+  decoded: MethodBody,
+  ctx: PassContext,
+  opts: SplitMethodOptions,
+  taken: Set<string>,
+  codeNameIndex: number,
+  base: string,
+): BodySplit | Refusal {
+  const cp = cf.constantPool;
+  const isStatic = (method.accessFlags & Access.STATIC) !== 0;
+  let budget = opts.maxSize;
+  for (let attempt = 0; attempt < 8; attempt++, budget = Math.floor(budget * 0.88)) {
+    // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
+    const body = splitLargeSwitches(decoded, Math.max(8, Math.floor(budget / 32)), cp);
+    const before = inferFrames(body, ctx);
+    if (before.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${before.errors[0]!.message}` };
+    const cut = withCutLabels(body, cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3)), cutQuality(body, before)));
+    const b0 = cut.body;
+    const { cfg } = buildCfg(b0, ctx.where, { extraLeaders: cut.leaders });
+    const frames = inferFrames(b0, ctx);
+    if (frames.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${frames.errors[0]!.message}` };
+    const liveness = computeLiveness(b0, cfg);
+    const depth = monitorDepth(cfg);
+    const finals = finalFieldsGuarded(cf);
+
+    const n = cfg.blockCount;
+    const blockSize = new Int32Array(n);
+    const entryCost = new Int32Array(n);
+    const exitCost = new Int32Array(n);
+    const cuttable = new Uint8Array(n);
+    const exitGroup = new Int32Array(n);
+    const groups = new Map<string, number>();
+    const groupCosts: number[] = [];
+    const pinned = new Uint8Array(n);
+    const entryFrame: Frame[] = new Array(n);
+    let maxSpill = 0;
+    for (let b = 0; b < n; b++) {
+      for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+        const node = b0.nodes[i]!;
+        if (isInstruction(node)) blockSize[b]! += maxEncodedSize(node);
+      }
+      if (!cfg.reachable[b]) continue;
+      const f = frames.frameBefore(firstInstructionOf(cfg, b));
+      if (!f) return { kind: "refused", reason: `no frame for block ${b}` };
+      entryFrame[b] = f;
+      const uninit = hasUninitialized(f, frames);
+      cuttable[b] = uninit || depth[b]! > 0 ? 0 : 1;
+      if (ctx.methodName === "<init>" && f.locals[0] === UNINITIALIZED_THIS) pinned[b] = 1;
+      if (writesOwnFinal(cfg, b, ctx, finals)) pinned[b] = 1;
+      const live = liveSlots(liveness.liveIn[b]!).length;
+      const stackValues = f.stack.length;
+      entryCost[b] = ENTRY_TAIL + live * PER_LOCAL_LOAD + stackValues * PER_STACK_LOAD;
+      // Per target a code and a jump; the stores are shared by targets that save the same values.
+      exitCost[b] = EXIT_TAIL;
+      const signature = `${liveSlots(liveness.liveIn[b]!).join(",")}|${stackValues}`;
+      let g = groups.get(signature);
+      if (g === undefined) {
+        groups.set(signature, (g = groupCosts.length));
+        groupCosts.push(GROUP_TAIL + live * PER_LOCAL_STORE + stackValues * PER_STACK_STORE);
+      }
+      exitGroup[b] = g;
+      if (cuttable[b] && f.stack.length > maxSpill) maxSpill = f.stack.length;
+    }
+    if (ctx.methodName === "<init>") pinned[0] = 1;
+    const total = blockSize.reduce((s, x) => s + x, 0);
+    const estimatedPieces = Math.ceil(total / Math.max(1, budget * 0.7)) + 1;
+    const part = partition({
+      cfg,
+      blockSize,
+      entryCost,
+      exitCost,
+      exitGroup,
+      groupCost: Int32Array.from(groupCosts),
+      cuttable,
+      pinned,
+      limit: budget,
+      pieceOverhead: PIECE_OVERHEAD,
+      driverOverhead: 120 + 30 * estimatedPieces,
+    });
+    if (!part.ok) return { kind: "refused", reason: part.reason };
+    if (part.pieceBlocks.length === 1) return { kind: "refused", reason: "the method fits its limit only after removing unreachable code; nothing to split" };
+
+    const localTaken = new Set(taken);
+    const pieceNames = [""];
+    for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(freshName(base, "split", localTaken));
+    const linked = linkMethod({
+      body: b0,
+      cfg,
+      frameAt: (b) => entryFrame[b]!,
+      types: frames.types,
+      liveness,
+      partition: part,
+      cp,
+      className: ctx.className,
+      descriptor: ctx.descriptor,
+      isStatic,
+      maxLocals: Math.max(frames.maxLocals, decoded.maxLocals),
+      maxSpill,
+      pieceNames,
+      mode: opts.link === "switch" ? "switch" : "direct",
+      directOk: acyclicTransfers(cfg, part.pieceOf, part.pieceBlocks.length),
+    });
+
+    const pieces: SplitPiece[] = linked.pieces.map((p) => {
+      const m = newPrivateMethod(cf, p.name, p.descriptor);
+      const attr = encodeFinal(cf, m, p.body, opts, codeNameIndex);
+      return { method: withCode(m, attr), name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines: linesOf(p.body) };
+    });
+    const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
+    const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
+    if (longest > opts.maxSize) continue; // estimates were short: partition again with a smaller budget
+    for (const n of pieceNames.slice(1)) taken.add(n);
+    return {
+      driver: withCode(method, driverCode),
+      driverLength: driverCode.code.length,
+      pieces,
+      crossEdges: part.crossEdges,
+      blocksPerPiece: part.pieceBlocks.map((x) => x.length),
+    };
+  }
+  return { kind: "refused", reason: `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
 }

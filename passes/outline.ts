@@ -1,0 +1,490 @@
+/**
+ * Outline: moves a region of a method into a new method that the method calls and
+ * that returns to it, for the regions the trampoline cannot cut (JVMS 4.10.1.9,
+ * 2.11.10): the arguments of a `new T(...)` while the uninitialized object waits
+ * on the stack, and the body of a `synchronized` block while the frame holds the
+ * monitor. A call keeps the caller's frame alive, so the uninitialized object (on
+ * the operand stack below the region's values) and the monitor (held by the
+ * caller) never leave it; the region itself can then be split like any method.
+ *
+ * The region is single-entry: blocks reached from its entry block, through normal
+ * and exception edges, without passing a stop block; a block also entered from
+ * outside is left out (and what only it reaches). The region never touches the
+ * operand stack below the height it starts with (the base), nor reads a local
+ * that holds an uninitialized object.
+ *
+ * Calling convention, as for pieces (`link.ts`): `static int region(<frame arrays>)`.
+ * The caller stores the locals the region reads (or may write, to keep them on
+ * paths that do not), calls, and dispatches on the exit index the region returns:
+ * a normal exit reloads the locals the region wrote and the values it left above
+ * the base; an exceptional exit (a handler outside the region caught what the
+ * region threw) drops the base, pushes the exception and goes to the handler; a
+ * `return` inside the region returns the stored value. Exceptions no handler of
+ * the region's blocks catches propagate out of the call, which no handler covers.
+ * The caller allocates the arrays once, at its start. Cost: linear in the method.
+ */
+import type { CodeNode, Handler, Instruction, Label, LocalVariable, MethodBody } from "../src/bytecode/model.js";
+import { stackEffect } from "../src/bytecode/descriptors.js";
+import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
+import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
+import type { ConstantPool } from "../src/classfile/constant-pool.js";
+import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
+import { DOUBLE, FLOAT, INT, LONG, NULL, TOP, UNINITIALIZED_THIS, type Frame, type FrameAnalysis, type TypeTable } from "./frames.js";
+import { isLive, type Liveness } from "./liveness.js";
+
+export const name = "outline";
+export const description = "move an uncuttable region (constructor arguments, synchronized body) into a called method";
+
+const KIND_LONG = 1;
+const KIND_DOUBLE = 3;
+const KIND_REF = 4;
+const ARRAY_DESCRIPTORS = ["[I", "[J", "[F", "[D", "[Ljava/lang/Object;"] as const;
+const NEWARRAY_TYPE = [10, 11, 6, 7] as const;
+
+export interface OutlineInput {
+  body: MethodBody;
+  cfg: ControlFlowGraph;
+  frames: FrameAnalysis;
+  liveness: Liveness;
+  cp: ConstantPool;
+  className: string;
+  /** The original method's descriptor (for a `return` inside the region). */
+  descriptor: string;
+  regionName: string;
+  maxLocals: number;
+  maxStack: number;
+  entry: number;
+  stop: ReadonlySet<number>;
+}
+
+export type OutlineResult =
+  | { ok: true; parent: MethodBody; region: MethodBody; regionDescriptor: string; blocks: number }
+  | { ok: false; reason: string };
+
+interface Slot {
+  slot: number;
+  kind: number;
+  type: number;
+}
+
+type Exit = { kind: "normal"; block: number } | { kind: "handler"; block: number; catchType: number } | { kind: "return" };
+
+function kindOf(t: number, types: TypeTable): number {
+  switch (t) {
+    case TOP:
+      return -1;
+    case INT:
+      return 0;
+    case LONG:
+      return 1;
+    case FLOAT:
+      return 2;
+    case DOUBLE:
+      return 3;
+    case NULL:
+      return KIND_REF;
+  }
+  if (types.isObject(t)) return KIND_REF;
+  return -2; // uninitialized
+}
+
+const local = (op: number, index: number): Instruction => ({ kind: "local", op, index });
+const simple = (op: number): Instruction => ({ kind: "simple", op });
+
+export function outlineRegion(input: OutlineInput): OutlineResult {
+  const { body, cfg, frames, liveness, cp } = input;
+  const types = frames.types;
+  const nodes = body.nodes;
+  const n = cfg.blockCount;
+  const e = input.entry;
+  const succsOf = (b: number): number[] => [...cfg.successors[b]!, ...cfg.handlersOf[b]!.map((hi) => cfg.handlerBlock[hi]!)];
+  const predsOf: number[][] = Array.from({ length: n }, () => []);
+  for (let b = 0; b < n; b++) if (cfg.reachable[b]) for (const s of new Set(succsOf(b))) predsOf[s]!.push(b);
+
+  // The region: closure from the entry, then drop blocks also entered from outside.
+  const excluded = new Uint8Array(n);
+  let inR = new Uint8Array(n);
+  for (;;) {
+    inR = new Uint8Array(n);
+    const work = [e];
+    inR[e] = 1;
+    while (work.length > 0) {
+      const b = work.pop()!;
+      for (const s of succsOf(b)) {
+        if (inR[s] || excluded[s] || input.stop.has(s) || s === e) continue;
+        inR[s] = 1;
+        work.push(s);
+      }
+    }
+    let changed = false;
+    for (let b = 0; b < n; b++) {
+      if (!inR[b] || b === e) continue;
+      if (predsOf[b]!.some((q) => !inR[q])) {
+        excluded[b] = 1;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  if (predsOf[e]!.some((q) => inR[q])) return { ok: false, reason: "the region's entry is a loop head inside it" };
+  const blocks: number[] = [];
+  for (let b = 0; b < n; b++) if (inR[b]) blocks.push(b);
+  if (blocks.length === 0) return { ok: false, reason: "the region is empty" };
+
+  const entryFrame = frames.frameBefore(firstInstruction(cfg, e));
+  if (!entryFrame) return { ok: false, reason: "no frame at the region's entry" };
+  const base = entryFrame.stack.length;
+
+  // The region must not reach below its base, nor read an uninitialized local.
+  const used = new Uint8Array(input.maxLocals + 2);
+  const written = new Uint8Array(input.maxLocals + 2);
+  let reachesBelow = false;
+  for (const b of blocks) {
+    frames.replay(cfgBlockOf(frames, cfg, b), (node, _locals, _stack, height) => {
+      if (node < cfg.blockStart[b]! || node >= cfg.blockEnd[b]!) return;
+      const insn = nodes[node] as Instruction;
+      const pop = stackEffect(insn, cp).pop;
+      if (height - pop < base) reachesBelow = true;
+      if (insn.kind === "local" || insn.kind === "iinc") {
+        const wide = insn.kind === "local" && (insn.op === Op.LLOAD || insn.op === Op.DLOAD || insn.op === Op.LSTORE || insn.op === Op.DSTORE);
+        const f = FLAGS[insn.kind === "iinc" ? Op.IINC : insn.op]!;
+        for (let k = 0; k < (wide ? 2 : 1); k++) {
+          if (f & OpFlag.READS_LOCAL) used[insn.index + k] = 1;
+          if (f & OpFlag.WRITES_LOCAL) written[insn.index + k] = 1;
+        }
+      }
+    });
+  }
+  if (reachesBelow) return { ok: false, reason: "the region uses stack values from before it" };
+
+  const slotsIn = (f: Frame, live: Uint32Array, pick: (slot: number) => boolean): Slot[] | string => {
+    const out: Slot[] = [];
+    for (let slot = 0; slot < f.locals.length; slot++) {
+      const t = f.locals[slot]!;
+      if (!isLive(live, slot) || !pick(slot)) continue;
+      const kind = kindOf(t, types);
+      if (kind === -1) continue;
+      if (kind === -2 || t === UNINITIALIZED_THIS) return `local ${slot} holds an uninitialized object`;
+      out.push({ slot, kind, type: t });
+      if (kind === KIND_LONG || kind === KIND_DOUBLE) slot++;
+    }
+    return out;
+  };
+  const loadIn = slotsIn(entryFrame, liveness.liveIn[e]!, (s) => used[s] === 1 || written[s] === 1);
+  if (typeof loadIn === "string") return { ok: false, reason: loadIn };
+
+  // Exits.
+  const exits: Exit[] = [];
+  const exitIndex = new Map<string, number>();
+  const exitOf = (x: Exit): number => {
+    const key = x.kind === "return" ? "return" : `${x.kind}:${x.block}`;
+    let i = exitIndex.get(key);
+    if (i === undefined) {
+      exitIndex.set(key, (i = exits.length));
+      exits.push(x);
+    }
+    return i;
+  };
+  for (const b of blocks) {
+    for (const s of cfg.successors[b]!) if (!inR[s]) exitOf({ kind: "normal", block: s });
+    for (const hi of cfg.handlersOf[b]!) {
+      const h = cfg.handlerBlock[hi]!;
+      if (!inR[h]) exitOf({ kind: "handler", block: h, catchType: body.handlers[hi]!.catchType });
+    }
+  }
+  const exitSlots = new Map<number, Slot[]>();
+  const exitStack = new Map<number, Slot[]>();
+  for (const x of exits) {
+    if (x.kind === "return") continue;
+    const f = frames.frameBefore(firstInstruction(cfg, x.block));
+    if (!f) return { ok: false, reason: `no frame at exit block ${x.block}` };
+    const s = slotsIn(f, liveness.liveIn[x.block]!, (slot) => written[slot] === 1);
+    if (typeof s === "string") return { ok: false, reason: s };
+    exitSlots.set(x.block, s);
+    const stack: Slot[] = [];
+    const from = x.kind === "normal" ? base : 0;
+    if (x.kind === "normal" && f.stack.length < base) return { ok: false, reason: "an exit has a shorter stack than the entry" };
+    for (let i = from; i < f.stack.length; i++) {
+      const t = f.stack[i]!;
+      const kind = kindOf(t, types);
+      if (kind < 0) return { ok: false, reason: "an exit leaves an uninitialized object on the stack" };
+      stack.push({ slot: i - from, kind, type: t });
+      if (kind === KIND_LONG || kind === KIND_DOUBLE) i++;
+    }
+    exitStack.set(x.block, stack);
+  }
+  const md = parseMethodDescriptor(input.descriptor);
+  const retKind = md.returnType === "V" ? -1 : md.returnType[0] === "J" ? 1 : md.returnType[0] === "F" ? 2 : md.returnType[0] === "D" ? 3 : md.returnType[0] === "L" || md.returnType[0] === "[" ? KIND_REF : 0;
+  for (const b of blocks) {
+    const last = nodes[cfg.blockLastInstruction[b]!] as Instruction;
+    if (FLAGS[opcodeOf(last)]! & OpFlag.RETURN) exitOf({ kind: "return" });
+  }
+
+  // Frame arrays.
+  const used_kinds = new Set<number>();
+  for (const s of loadIn) used_kinds.add(s.kind);
+  for (const list of exitSlots.values()) for (const s of list) used_kinds.add(s.kind);
+  for (const list of exitStack.values()) for (const s of list) used_kinds.add(s.kind);
+  if (exits.some((x) => x.kind === "return") && retKind >= 0) used_kinds.add(retKind);
+  const kinds = [...used_kinds].sort((a, b) => a - b);
+  const spillBase = input.maxLocals;
+  const returnIndex = spillBase + input.maxStack + 1;
+  const frameLength = returnIndex + 2;
+  const regionDescriptor = `(${kinds.map((k) => ARRAY_DESCRIPTORS[k]).join("")})I`;
+
+  let labelCount = body.labelCount;
+  const newLabel = (): Label => labelCount++;
+  const classIndex = new Map<number, number>();
+  const checkcastOf = (t: number): Instruction[] => {
+    if (t === NULL || types.nameOf(t) === "java/lang/Object") return [];
+    let i = classIndex.get(t);
+    if (i === undefined) classIndex.set(t, (i = cp.addClass(types.nameOf(t))));
+    return [{ kind: "cp", op: Op.CHECKCAST, index: i }];
+  };
+  const pushInt = (out: CodeNode[], v: number) => {
+    if (v >= -1 && v <= 5) out.push(simple(Op.ICONST_0 + v));
+    else if (v >= -128 && v <= 127) out.push({ kind: "int", op: Op.BIPUSH, value: v });
+    else if (v >= -32768 && v <= 32767) out.push({ kind: "int", op: Op.SIPUSH, value: v });
+    else out.push({ kind: "cp", op: Op.LDC, index: cp.addInteger(v) });
+  };
+  const load = (out: CodeNode[], arraySlot: number[], s: Slot, index: number) => {
+    if (s.type === NULL) {
+      out.push(simple(Op.ACONST_NULL));
+      return;
+    }
+    out.push(local(Op.ALOAD, arraySlot[s.kind]!));
+    pushInt(out, index);
+    out.push(simple(Op.IALOAD + s.kind));
+    out.push(...checkcastOf(s.kind === KIND_REF ? s.type : NULL));
+  };
+  const store = (out: CodeNode[], arraySlot: number[], kind: number, index: number, fromLocal: number) => {
+    out.push(local(Op.ALOAD, arraySlot[kind]!));
+    pushInt(out, index);
+    out.push(local(Op.ILOAD + kind, fromLocal));
+    out.push(simple(Op.IASTORE + kind));
+  };
+
+  // ---- the region's body ----
+  const rArray: number[] = [];
+  kinds.forEach((k, i) => (rArray[k] = i));
+  const shift = kinds.length;
+  const rTemp = shift + input.maxLocals;
+  const rOut: CodeNode[] = [];
+  const startLabel = new Map<number, Label>();
+  const endLabel = new Map<number, Label>();
+  const labelOf = (b: number): Label => {
+    let l = startLabel.get(b);
+    if (l === undefined) startLabel.set(b, (l = newLabel()));
+    return l;
+  };
+  for (const s of loadIn) {
+    load(rOut, rArray, s, s.slot);
+    rOut.push(local(Op.ISTORE + s.kind, s.slot + shift));
+  }
+  rOut.push({ kind: "jump", op: Op.GOTO, target: labelOf(e) });
+  const exitLabels = exits.map(() => newLabel());
+  const targetIn = (label: Label): Label => {
+    const tb = cfg.blockOfLabel[label]!;
+    return inR[tb] ? label : exitLabels[exitIndex.get(`normal:${tb}`)!]!;
+  };
+  for (const b of blocks) {
+    rOut.push({ kind: "label", label: labelOf(b) });
+    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+      const node = nodes[i]!;
+      if (node.kind === "frame") continue;
+      if (!isInstruction(node)) {
+        rOut.push(node);
+        continue;
+      }
+      switch (node.kind) {
+        case "local":
+        case "iinc":
+          rOut.push({ ...node, index: node.index + shift });
+          break;
+        case "jump":
+          rOut.push({ ...node, target: targetIn(node.target) });
+          break;
+        case "tableswitch":
+        case "lookupswitch":
+          rOut.push({ ...node, defaultTarget: targetIn(node.defaultTarget), targets: node.targets.map(targetIn) });
+          break;
+        case "simple":
+          if (FLAGS[node.op]! & OpFlag.RETURN) {
+            if (node.op !== Op.RETURN) {
+              rOut.push(local(Op.ISTORE + retKind, rTemp));
+              store(rOut, rArray, retKind, returnIndex, rTemp);
+            }
+            pushInt(rOut, exitIndex.get("return")!);
+            rOut.push(simple(Op.IRETURN));
+          } else rOut.push(node);
+          break;
+        default:
+          rOut.push(node);
+      }
+    }
+    const lastInsn = nodes[cfg.blockLastInstruction[b]!] as Instruction;
+    const flags = FLAGS[opcodeOf(lastInsn)]!;
+    if (!(flags & OpFlag.NO_FALLTHROUGH) && b + 1 < n) {
+      const next = b + 1;
+      if (!inR[next]) rOut.push({ kind: "jump", op: Op.GOTO, target: exitLabels[exitIndex.get(`normal:${next}`)!]! });
+      else if (blocks[blocks.indexOf(b) + 1] !== next) rOut.push({ kind: "jump", op: Op.GOTO, target: labelOf(next) });
+    }
+    const end = newLabel();
+    endLabel.set(b, end);
+    rOut.push({ kind: "label", label: end });
+  }
+  exits.forEach((x, j) => {
+    rOut.push({ kind: "label", label: exitLabels[j]! });
+    if (x.kind === "return") return; // never a jump target: returns are rewritten in place
+    const stack = exitStack.get(x.block)!;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const s = stack[i]!;
+      rOut.push(local(Op.ISTORE + s.kind, rTemp));
+      store(rOut, rArray, s.kind, spillBase + s.slot, rTemp);
+    }
+    for (const s of exitSlots.get(x.block)!) store(rOut, rArray, s.kind, s.slot, s.slot + shift);
+    pushInt(rOut, j);
+    rOut.push(simple(Op.IRETURN));
+  });
+  const rHandlers: Handler[] = [];
+  body.handlers.forEach((h, hi) => {
+    const covered = blocks.filter((b) => cfg.handlersOf[b]!.includes(hi));
+    if (covered.length === 0) return;
+    const hb = cfg.handlerBlock[hi]!;
+    const handler = inR[hb] ? h.handler : exitLabels[exitIndex.get(`handler:${hb}`)!]!;
+    for (const b of covered) rHandlers.push({ start: labelOf(b), end: endLabel.get(b)!, handler, catchType: h.catchType });
+  });
+  const varsIn = (vars: LocalVariable[] | undefined, keep: (b: number) => boolean, shiftBy: number): LocalVariable[] | undefined => {
+    if (!vars) return undefined;
+    const out: LocalVariable[] = [];
+    for (const v of vars) {
+      const from = cfg.blockOfLabel[v.start]!;
+      const to = cfg.blockOfLabel[v.end]!;
+      const endInside = to < n && cfg.labelNode[v.end]! > cfg.blockStart[to]!;
+      for (let b = Math.max(0, from); b <= Math.min(to, n - 1); b++) {
+        if (!keep(b) || !cfg.reachable[b] || (b === to && !endInside)) continue;
+        out.push({ ...v, start: b === from ? v.start : labelOf(b), end: b === to ? v.end : endLabel.get(b)!, index: v.index + shiftBy });
+      }
+    }
+    return out;
+  };
+
+  // ---- the caller ----
+  const pArray: number[] = [];
+  kinds.forEach((k, i) => (pArray[k] = input.maxLocals + i));
+  const pOut: CodeNode[] = [];
+  for (const k of kinds) {
+    pushInt(pOut, frameLength);
+    if (k === KIND_REF) pOut.push({ kind: "cp", op: Op.ANEWARRAY, index: cp.addClass("java/lang/Object") });
+    else pOut.push({ kind: "int", op: Op.NEWARRAY, value: NEWARRAY_TYPE[k]! });
+    pOut.push(local(Op.ASTORE, pArray[k]!));
+  }
+  const regionRef = cp.addMemberRef("Methodref", input.className, input.regionName, regionDescriptor);
+  const baseSlots = entryFrame.stack;
+  const callerStubs = exits.map(() => newLabel());
+  for (let b = 0; b < n; b++) {
+    if (!cfg.reachable[b]) continue;
+    if (inR[b] && b !== e) continue;
+    pOut.push({ kind: "label", label: labelOf(b) });
+    if (b === e) {
+      // Keep the labels that lead into the entry (jumps land on the call).
+      for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]! && !isInstruction(nodes[i]!); i++) if (nodes[i]!.kind !== "frame") pOut.push(nodes[i]!);
+      for (const s of loadIn) store(pOut, pArray, s.kind, s.slot, s.slot);
+      for (const k of kinds) pOut.push(local(Op.ALOAD, pArray[k]!));
+      pOut.push({ kind: "cp", op: Op.INVOKESTATIC, index: regionRef });
+      if (exits.length === 1) pOut.push(simple(Op.POP), { kind: "jump", op: Op.GOTO, target: callerStubs[0]! });
+      else pOut.push({ kind: "tableswitch", low: 0, high: exits.length - 1, defaultTarget: callerStubs[0]!, targets: callerStubs });
+      const end = newLabel();
+      endLabel.set(b, end);
+      pOut.push({ kind: "label", label: end });
+      exits.forEach((x, j) => {
+        pOut.push({ kind: "label", label: callerStubs[j]! });
+        if (x.kind === "return") {
+          if (retKind < 0) pOut.push(simple(Op.RETURN));
+          else {
+            const rt = md.returnType;
+            pOut.push(local(Op.ALOAD, pArray[retKind]!));
+            pushInt(pOut, returnIndex);
+            pOut.push(simple(Op.IALOAD + retKind));
+            if (retKind === KIND_REF && rt !== "Ljava/lang/Object;") pOut.push({ kind: "cp", op: Op.CHECKCAST, index: cp.addClass(rt[0] === "L" ? rt.slice(1, -1) : rt) });
+            pOut.push(simple(Op.IRETURN + retKind));
+          }
+          return;
+        }
+        if (x.kind === "handler") {
+          // The handler starts with only the exception on the stack: drop the base.
+          for (let i = baseSlots.length - 1; i >= 0; i--) {
+            if (i > 0 && (baseSlots[i - 1] === LONG || baseSlots[i - 1] === DOUBLE)) {
+              pOut.push(simple(Op.POP2));
+              i--;
+            } else pOut.push(simple(Op.POP));
+          }
+        }
+        for (const s of exitStack.get(x.block)!) load(pOut, pArray, s, spillBase + s.slot);
+        for (const s of exitSlots.get(x.block)!) {
+          load(pOut, pArray, s, s.slot);
+          pOut.push(local(Op.ISTORE + s.kind, s.slot));
+        }
+        pOut.push({ kind: "jump", op: Op.GOTO, target: labelOf(x.block) });
+      });
+      continue;
+    }
+    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+      const node = nodes[i]!;
+      if (node.kind !== "frame") pOut.push(node);
+    }
+    const lastInsn = nodes[cfg.blockLastInstruction[b]!] as Instruction;
+    const flags = FLAGS[opcodeOf(lastInsn)]!;
+    // Falling through into the region can only reach its entry, which keeps its place.
+    if (!(flags & OpFlag.NO_FALLTHROUGH) && b + 1 < n && inR[b + 1] && b + 1 !== e) {
+      return { ok: false, reason: "control falls into the region past its entry" };
+    }
+    const end = newLabel();
+    endLabel.set(b, end);
+    pOut.push({ kind: "label", label: end });
+  }
+  const pHandlers: Handler[] = [];
+  body.handlers.forEach((h, hi) => {
+    for (let b = 0; b < n; b++) {
+      if (!cfg.reachable[b] || inR[b] || !cfg.handlersOf[b]!.includes(hi)) continue;
+      pHandlers.push({ start: labelOf(b), end: endLabel.get(b)!, handler: h.handler, catchType: h.catchType });
+    }
+  });
+
+  const pLocals = varsIn(body.localVariables, (b) => !inR[b], 0);
+  const pTypes = varsIn(body.localVariableTypes, (b) => !inR[b], 0);
+  const rLocals = varsIn(body.localVariables, (b) => inR[b] === 1, shift);
+  const rTypes = varsIn(body.localVariableTypes, (b) => inR[b] === 1, shift);
+  const parent: MethodBody = {
+    ...body,
+    nodes: pOut,
+    labelCount,
+    handlers: pHandlers,
+    ...(pLocals ? { localVariables: pLocals } : {}),
+    ...(pTypes ? { localVariableTypes: pTypes } : {}),
+    otherAttributes: [],
+  };
+  const region: MethodBody = {
+    maxStack: 0,
+    maxLocals: 0,
+    nodes: rOut,
+    labelCount,
+    handlers: rHandlers,
+    ...(rLocals ? { localVariables: rLocals } : {}),
+    ...(rTypes ? { localVariableTypes: rTypes } : {}),
+    hasStackMapTable: body.hasStackMapTable,
+    otherAttributes: [],
+  };
+  return { ok: true, parent, region, regionDescriptor, blocks: blocks.length };
+}
+
+function firstInstruction(cfg: ControlFlowGraph, b: number): number {
+  let i = cfg.blockStart[b]!;
+  while (!isInstruction(cfg.body.nodes[i]!)) i++;
+  return i;
+}
+
+/** The frame analysis has its own CFG: the block there that holds our block's first instruction. */
+function cfgBlockOf(frames: FrameAnalysis, cfg: ControlFlowGraph, b: number): number {
+  return frames.cfg.blockOfNode[firstInstruction(cfg, b)]!;
+}
