@@ -27,6 +27,10 @@ describe("mapClassEntries", () => {
       expect(r.diagnostics).toEqual([]);
       expect(Buffer.compare(encodeJar(r.bundle), sequential)).toBe(0);
     }
+    // Workers started before the bundle is there (it is still being read).
+    const early = await mapClassEntries(readBundle(corpusJar("asm")).then((x) => x.bundle), reencode, { workers: 2, minClasses: 0 });
+    expect(early.workers).toBe(2);
+    expect(Buffer.compare(encodeJar(early.bundle), sequential)).toBe(0);
   });
 
   it("reports a refused class once, keeps it unchanged, and agrees with the in-thread path", async () => {

@@ -5,7 +5,7 @@
  * re-zip. Uses the built library (dist/) as a user would: `mapClassEntries`
  * (bundle/parallel.ts) runs the `reencodeClassBytes` transform on a worker pool
  * sized to the machine, each worker deflating what it wrote, and `writeBundle`
- * lays out the archive. `--workers N` overrides the pool size (0 = in this thread);
+ * lays out the archive; the workers start while the jar is read. `--workers N` overrides the pool size (0 = in this thread);
  * the jar written is the same either way.
  *
  *   node bench/roundtrip/megasplit-roundtrip.mjs <in.jar> <out.jar> [--workers N]
@@ -22,8 +22,9 @@ if (!input || !output || (workers !== undefined && !(workers >= 0))) {
   console.error("usage: megasplit-roundtrip.mjs <in.jar> <out.jar> [--workers N]");
   process.exit(2);
 }
-const { bundle } = await readBundle(input);
 const transform = { module: new URL("../../dist/src/bytecode/reencode-class.js", import.meta.url).href, export: "reencodeClassBytes" };
+// The workers start (and load the transform) while the jar is read.
+const bundle = readBundle(input).then((r) => r.bundle);
 const result = await mapClassEntries(bundle, transform, workers !== undefined ? { workers } : {});
 for (const d of result.diagnostics) console.error(`${d.severity} ${d.code}: ${d.message}`);
 await writeBundle(result.bundle, output, { kind: "jar" });

@@ -114,14 +114,33 @@ function writtenDeflated(e: BundleEntry): boolean {
   return e.zip ? e.zip.compression === 8 : !e.name.endsWith("/");
 }
 
-export async function mapClassEntries<O>(bundle: Bundle, transform: ClassTransformRef<O>, options: MapClassesOptions = {}): Promise<MapClassesResult> {
-  const classIndices: number[] = [];
-  bundle.entries.forEach((e, i) => {
-    if (isClassEntry(e)) classIndices.push(i);
-  });
-  const workers = Math.min(options.workers ?? availableParallelism(), Math.ceil(classIndices.length / 8));
-  if (workers < 2 || classIndices.length < (options.minClasses ?? 64)) return mapInThread(bundle, transform, classIndices);
-  return mapInWorkers(bundle, transform, classIndices, workers, options.deflate ?? true);
+/**
+ * Maps `transform` over the class entries of `input`. `input` may be a promise
+ * (e.g. `readBundle(path).then((r) => r.bundle)`): the workers then start, and load
+ * the transform, while the bundle is still being read.
+ */
+export async function mapClassEntries<O>(input: Bundle | PromiseLike<Bundle>, transform: ClassTransformRef<O>, options: MapClassesOptions = {}): Promise<MapClassesResult> {
+  const wanted = options.workers ?? availableParallelism();
+  const pool: Worker[] = [];
+  try {
+    if (wanted >= 2 && isPromiseLike(input)) for (let k = 0; k < wanted; k++) pool.push(startWorker(transform));
+    const bundle = await input;
+    const classIndices: number[] = [];
+    bundle.entries.forEach((e, i) => {
+      if (isClassEntry(e)) classIndices.push(i);
+    });
+    const workers = Math.min(wanted, Math.ceil(classIndices.length / 8));
+    if (workers < 2 || classIndices.length < (options.minClasses ?? 64)) return await mapInThread(bundle, transform, classIndices);
+    while (pool.length > workers) void pool.pop()!.terminate();
+    while (pool.length < workers) pool.push(startWorker(transform));
+    return await mapInWorkers(bundle, transform, classIndices, pool, options.deflate ?? true);
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}
+
+function isPromiseLike<T>(x: T | PromiseLike<T>): x is PromiseLike<T> {
+  return typeof (x as { then?: unknown }).then === "function";
 }
 
 async function mapInThread<O>(bundle: Bundle, ref: ClassTransformRef<O>, classIndices: number[]): Promise<MapClassesResult> {
@@ -218,14 +237,11 @@ function packBatch(bundle: Bundle, batch: Batch, id: number, deflate: boolean): 
   };
 }
 
-async function mapInWorkers<O>(bundle: Bundle, ref: ClassTransformRef<O>, classIndices: number[], workerCount: number, deflate: boolean): Promise<MapClassesResult> {
+async function mapInWorkers<O>(bundle: Bundle, ref: ClassTransformRef<O>, classIndices: number[], pool: Worker[], deflate: boolean): Promise<MapClassesResult> {
   const batches = makeBatches(bundle, classIndices);
   const entries = bundle.entries.slice();
   const perEntryDiagnostics = new Map<number, Diagnostic[]>();
   let changed = 0;
-  const self = new URL(import.meta.url);
-  const data = { [WORKER_TAG]: true, module: moduleUrl(ref.module), export: ref.export, options: ref.options };
-  const pool: Worker[] = [];
 
   const accept = (batch: Batch, reply: BatchReply): void => {
     const buf = reply.buf;
@@ -254,71 +270,80 @@ async function mapInWorkers<O>(bundle: Bundle, ref: ClassTransformRef<O>, classI
     }
   };
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let done = 0;
-      let failed = false;
-      const inFlight = new Map<number, Batch>();
-      const fail = (e: unknown): void => {
-        if (failed) return;
-        failed = true;
-        reject(e instanceof Error ? e : new Error(String(e)));
-      };
-      const dispatch = (w: Worker): void => {
-        if (failed || next >= batches.length) return;
-        const id = next++;
-        const batch = batches[id]!;
-        inFlight.set(id, batch);
-        const { request, transfer } = packBatch(bundle, batch, id, deflate);
-        w.postMessage(request, transfer);
-      };
-      if (batches.length === 0) return resolve();
-      for (let k = 0; k < workerCount; k++) {
-        const w = startWorker(self, data);
-        pool.push(w);
-        w.on("message", (m: WorkerMessage) => {
-          if ("fatal" in m) return fail(new Error(`class transform ${ref.export} from ${ref.module} failed in a worker: ${m.fatal}`));
-          const batch = inFlight.get(m.reply.id)!;
-          inFlight.delete(m.reply.id);
-          try {
-            accept(batch, m.reply);
-          } catch (e) {
-            return fail(e);
-          }
-          if (++done === batches.length) return resolve();
-          dispatch(w);
-        });
-        w.on("error", fail);
-        w.on("exit", (code) => {
-          if (done < batches.length) fail(new Error(`a transform worker exited with code ${code} before finishing`));
-        });
-      }
-      // Two batches in flight per worker: the next one is there when the current one ends.
-      for (let round = 0; round < 2; round++) for (const w of pool) dispatch(w);
-    });
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
-
+  await new Promise<void>((resolve, reject) => {
+    let next = 0;
+    let done = 0;
+    let failed = false;
+    const inFlight = new Map<number, Batch>();
+    const fail = (e: unknown): void => {
+      if (failed) return;
+      failed = true;
+      reject(e instanceof Error ? e : new Error(String(e)));
+    };
+    const dispatch = (w: Worker): void => {
+      if (failed || next >= batches.length) return;
+      const id = next++;
+      const batch = batches[id]!;
+      inFlight.set(id, batch);
+      const { request, transfer } = packBatch(bundle, batch, id, deflate);
+      w.postMessage(request, transfer);
+    };
+    if (batches.length === 0) return resolve();
+    for (const w of pool) {
+      const early = troubleOf.get(w);
+      if (early !== undefined) return fail(new Error(`a transform worker stopped before its first batch: ${early}`));
+    }
+    for (const w of pool) {
+      w.on("message", (m: WorkerMessage) => {
+        if ("fatal" in m) return fail(new Error(`class transform ${ref.export} from ${ref.module} failed in a worker: ${m.fatal}`));
+        const batch = inFlight.get(m.reply.id)!;
+        inFlight.delete(m.reply.id);
+        try {
+          accept(batch, m.reply);
+        } catch (e) {
+          return fail(e);
+        }
+        if (++done === batches.length) return resolve();
+        dispatch(w);
+      });
+      w.on("error", fail);
+      w.on("exit", (code) => {
+        if (done < batches.length) fail(new Error(`a transform worker exited with code ${code} before finishing`));
+      });
+    }
+    // Two batches in flight per worker: the next one is there when the current one ends.
+    for (let round = 0; round < 2; round++) for (const w of pool) dispatch(w);
+  });
   const diagnostics: Diagnostic[] = [];
   for (const i of classIndices) {
     const list = perEntryDiagnostics.get(i);
     if (list) diagnostics.push(...list);
   }
-  return { bundle: { ...bundle, entries }, diagnostics, changed, workers: workerCount };
+  return { bundle: { ...bundle, entries }, diagnostics, changed, workers: pool.length };
 }
 
 /**
  * A worker running this module. When this module is TypeScript source (the tests
  * run the sources under a loader), the worker registers tsx before importing it.
  */
-function startWorker(self: URL, data: object): Worker {
-  if (!self.pathname.endsWith(".ts")) return new Worker(self, { workerData: data });
-  const tsx = pathToFileURL(createRequire(self).resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => (api.register(), import(${JSON.stringify(self.href)})))`;
-  return new Worker(boot, { eval: true, workerData: data });
+function startWorker(ref: ClassTransformRef<unknown>): Worker {
+  const self = new URL(import.meta.url);
+  const data = { [WORKER_TAG]: true, module: moduleUrl(ref.module), export: ref.export, options: ref.options };
+  let w: Worker;
+  if (!self.pathname.endsWith(".ts")) w = new Worker(self, { workerData: data });
+  else {
+    const tsx = pathToFileURL(createRequire(self).resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
+    const boot = `import(${JSON.stringify(tsx)}).then((api) => (api.register(), import(${JSON.stringify(self.href)})))`;
+    w = new Worker(boot, { eval: true, workerData: data });
+  }
+  // A worker may fail or exit before the pool listens to it (started early, while the bundle was read).
+  w.on("error", (e) => troubleOf.set(w, errorText(e)));
+  w.on("exit", (code) => troubleOf.has(w) || troubleOf.set(w, `exit code ${code}`));
+  return w;
 }
+
+/** Why a worker stopped, once it has. */
+const troubleOf = new WeakMap<Worker, string>();
 
 // ---------------------------------------------------------------------------
 // The worker side
