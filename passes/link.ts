@@ -74,6 +74,12 @@ export interface LinkInput {
   mode: LinkMode;
   /** In `direct` mode: whether piece `from` may call piece `to` (the transfer cannot repeat). */
   directOk?: (from: number, to: number) => boolean;
+  /** Most pieces the driver calls itself; beyond, it calls dispatcher methods. */
+  flatDispatch?: number;
+  /** Pieces per dispatcher method. */
+  dispatchGroup?: number;
+  /** Fresh name of dispatcher method k (k >= 1). */
+  dispatcherName?: (k: number) => string;
 }
 
 export interface LinkedMethod {
@@ -486,6 +492,32 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     });
   }
 
+  /** `static int dispatch(int code, arrays)`: calls the piece the code names, among first..last. */
+  function dispatcherBody(first: number, last: number): MethodBody {
+    const d: CodeNode[] = [];
+    const dArray: number[] = [];
+    kinds.forEach((k, i) => (dArray[k] = 1 + i));
+    const targets = Array.from({ length: last - first + 1 }, () => newLabel());
+    const fallback = newLabel();
+    d.push(local(Op.ILOAD, 0));
+    d.push({ kind: "int", op: Op.BIPUSH, value: 16 });
+    d.push(simple(Op.IUSHR));
+    d.push({ kind: "tableswitch", low: first, high: last, defaultTarget: fallback, targets });
+    for (let p = first; p <= last; p++) {
+      d.push({ kind: "label", label: targets[p - first]! });
+      d.push(local(Op.ILOAD, 0));
+      pushInt(d, 0xffff);
+      d.push(simple(Op.IAND));
+      for (const k of kinds) d.push(local(Op.ALOAD, dArray[k]!));
+      d.push({ kind: "cp", op: Op.INVOKESTATIC, index: pieceRef(p) });
+      d.push(simple(Op.IRETURN));
+    }
+    d.push({ kind: "label", label: fallback });
+    d.push(local(Op.ILOAD, 0));
+    d.push(simple(Op.IRETURN));
+    return { maxStack: 0, maxLocals: 0, nodes: d, labelCount: 0, handlers: [], hasStackMapTable: body.hasStackMapTable, otherAttributes: [] };
+  }
+
   // ---- the driver ----
   const out: CodeNode[] = [];
   const arraySlot: number[] = [];
@@ -517,14 +549,26 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     },
   }));
   const ret = newLabel();
-  const calls = Array.from({ length: pieceCount }, () => newLabel());
+  // The dispatch: a call site per piece, or, when that would crowd the driver,
+  // one per group of pieces through dispatcher methods (a two-level table).
+  const group = input.dispatchGroup ?? pieceCount;
+  const grouped = pieceCount - 1 > (input.flatDispatch ?? pieceCount);
+  const slots = grouped ? 1 + Math.ceil((pieceCount - 1) / group) : pieceCount;
+  const calls = Array.from({ length: slots }, () => newLabel());
   out.push({ kind: "label", label: loop });
   out.push(local(Op.ILOAD, codeSlot));
   out.push({ kind: "jump", op: Op.IFLT, target: ret });
   out.push(local(Op.ILOAD, codeSlot));
   out.push({ kind: "int", op: Op.BIPUSH, value: 16 });
   out.push(simple(Op.IUSHR));
-  out.push({ kind: "tableswitch", low: 0, high: pieceCount - 1, defaultTarget: ret, targets: calls });
+  if (grouped) {
+    // piece 0 -> slot 0; pieces 1..group -> slot 1; ...
+    pushInt(out, group - 1);
+    out.push(simple(Op.IADD));
+    pushInt(out, group);
+    out.push(simple(Op.IDIV));
+  }
+  out.push({ kind: "tableswitch", low: 0, high: slots - 1, defaultTarget: ret, targets: calls });
   // Entries into the driver's own blocks.
   out.push({ kind: "label", label: calls[0]! });
   if (driverEntryStubs.length > 0) {
@@ -539,13 +583,23 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   } else {
     out.push({ kind: "jump", op: Op.GOTO, target: ret });
   }
-  for (let p = 1; p < pieceCount; p++) {
-    out.push({ kind: "label", label: calls[p]! });
+  for (let slot = 1; slot < slots; slot++) {
+    out.push({ kind: "label", label: calls[slot]! });
     out.push(local(Op.ILOAD, codeSlot));
-    pushInt(out, 0xffff);
-    out.push(simple(Op.IAND));
+    if (!grouped) {
+      pushInt(out, 0xffff);
+      out.push(simple(Op.IAND));
+    }
     pushArrays(out, L);
-    out.push({ kind: "cp", op: Op.INVOKESTATIC, index: pieceRef(p) });
+    if (grouped) {
+      const first = 1 + (slot - 1) * group;
+      const last = Math.min(pieceCount - 1, first + group - 1);
+      const name = input.dispatcherName!(slot);
+      pieces.push({ name, descriptor: pieceDescriptor, body: dispatcherBody(first, last) });
+      out.push({ kind: "cp", op: Op.INVOKESTATIC, index: cp.addMemberRef("Methodref", input.className, name, pieceDescriptor) });
+    } else {
+      out.push({ kind: "cp", op: Op.INVOKESTATIC, index: pieceRef(slot) });
+    }
     out.push(local(Op.ISTORE, codeSlot));
     out.push({ kind: "jump", op: Op.GOTO, target: loop });
   }

@@ -574,6 +574,16 @@ function outlineLargestRegion(
   return undefined;
 }
 
+/**
+ * How many pieces the driver calls directly before it calls dispatcher methods
+ * instead: each call site costs about 24 bytes of the driver, so they may take an
+ * eighth of the limit; a dispatcher holds as many call sites as fit in a method.
+ */
+function flatDispatchFor(limit: number): number {
+  return Math.max(2, Math.floor(limit / 8 / DISPATCH_SITE));
+}
+const DISPATCH_SITE = 24;
+
 /** Partition + link with decreasing budgets until every method fits. */
 function partitionAndLink(
   cf: ClassFile,
@@ -654,7 +664,7 @@ function partitionAndLink(
       pinned,
       limit: budget,
       pieceOverhead: PIECE_OVERHEAD,
-      driverOverhead: 120 + 30 * estimatedPieces,
+      driverOverhead: 120 + (estimatedPieces <= flatDispatchFor(budget) ? estimatedPieces * DISPATCH_SITE : Math.ceil(estimatedPieces / Math.floor((budget - 64) / DISPATCH_SITE)) * 16 + 16),
     });
     if (!part.ok) return { kind: "refused", reason: part.reason };
     if (part.pieceBlocks.length === 1) return { kind: "refused", reason: "the method fits its limit only after removing unreachable code; nothing to split" };
@@ -678,6 +688,9 @@ function partitionAndLink(
       pieceNames,
       mode: opts.link === "switch" ? "switch" : "direct",
       directOk: acyclicTransfers(cfg, part.pieceOf, part.pieceBlocks.length),
+      flatDispatch: flatDispatchFor(budget),
+      dispatchGroup: Math.max(2, Math.floor((budget - 64) / DISPATCH_SITE)),
+      dispatcherName: () => freshName(base, "dispatch", localTaken),
     });
 
     const pieces: SplitPiece[] = linked.pieces.map((p) => {
@@ -688,7 +701,7 @@ function partitionAndLink(
     const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
     if (longest > opts.maxSize) continue; // estimates were short: partition again with a smaller budget
-    for (const n of pieceNames.slice(1)) taken.add(n);
+    for (const p of pieces) taken.add(p.name);
     return {
       driver: withCode(method, driverCode),
       driverLength: driverCode.code.length,
