@@ -65,11 +65,17 @@ export interface ControlFlowGraph {
 export const name = "cfg";
 export const description = "basic blocks with normal and exception edges, reachability and reverse postorder";
 
-const PSEUDO = new Set(["label", "line", "frame"]);
-
 export function isInstruction(n: CodeNode): n is Instruction {
-  return !PSEUDO.has(n.kind);
+  const k = n.kind;
+  return k !== "label" && k !== "line" && k !== "frame";
 }
+
+/**
+ * The one list of every block with no predecessor, handler or the like: per-block
+ * lists are exact-size arrays and the empty ones are all this one (frozen), which
+ * keeps a million-block CFG compact.
+ */
+const NONE: readonly number[] = Object.freeze([]);
 
 /** The opcode of an instruction node. */
 export function opcodeOf(n: Instruction): number {
@@ -191,43 +197,87 @@ export function buildCfg(body: MethodBody, where: Location = {}, opts: CfgOption
     return b;
   };
 
-  // Normal edges.
+  // Normal edges. Lists are built at their exact size (a pushed-to array reserves
+  // room for 17), and the empty ones share NONE.
   let fallsOffEnd = false;
-  const successors: number[][] = new Array(blockCount);
-  const predecessors: number[][] = Array.from({ length: blockCount }, () => []);
+  const successors: (readonly number[])[] = new Array(blockCount);
+  const predecessorCount = new Int32Array(blockCount);
   for (let b = 0; b < blockCount; b++) {
     const last = nodes[blockLastInstruction[b]!] as Instruction;
-    const flags = FLAGS[opcodeOf(last)]!;
-    const succ: number[] = [];
-    const add = (s: number) => {
-      if (!succ.includes(s)) succ.push(s);
-    };
     const op = opcodeOf(last);
+    const flags = FLAGS[op]!;
     // jsr continues after itself once the subroutine returns; every other
     // no-fall-through instruction (goto, switch, return, athrow, ret) does not.
+    let next = -1;
     if (!(flags & OpFlag.NO_FALLTHROUGH) || op === 0xa8 || op === 0xc9) {
-      if (b + 1 < blockCount) add(b + 1);
+      if (b + 1 < blockCount) next = b + 1;
       else fallsOffEnd = true;
     }
-    for (const t of branchTargets(last)) add(blockOfTarget(t));
+    let succ: number[] | readonly number[];
+    if (last.kind === "jump") {
+      const t = blockOfTarget(last.target);
+      succ = next < 0 || next === t ? [t] : [next, t];
+    } else if (last.kind === "tableswitch" || last.kind === "lookupswitch") {
+      const list: number[] = next < 0 ? [] : [next];
+      for (const t of branchTargets(last)) {
+        const s = blockOfTarget(t);
+        if (!list.includes(s)) list.push(s);
+      }
+      succ = list;
+    } else succ = next < 0 ? NONE : [next];
     successors[b] = succ;
-    for (const s of succ) predecessors[s]!.push(b);
+    for (let k = 0; k < succ.length; k++) predecessorCount[succ[k]!]!++;
+  }
+  const predecessors: (readonly number[])[] = new Array(blockCount);
+  for (let b = 0; b < blockCount; b++) predecessors[b] = predecessorCount[b] === 0 ? NONE : new Array<number>(predecessorCount[b]!);
+  const filled = predecessorCount.fill(0);
+  for (let b = 0; b < blockCount; b++) {
+    const succ = successors[b]!;
+    for (let k = 0; k < succ.length; k++) {
+      const s = succ[k]!;
+      (predecessors[s] as number[])[filled[s]!++] = b;
+    }
   }
 
-  // Exception edges.
-  const handlerBlock = new Int32Array(body.handlers.length);
-  const handlersOf: number[][] = Array.from({ length: blockCount }, () => []);
-  const exceptionPredecessors: number[][] = Array.from({ length: blockCount }, () => []);
-  body.handlers.forEach((h, hi) => {
-    const hb = blockOfTarget(h.handler);
-    handlerBlock[hi] = hb;
-    const from = blockOfLabel[h.start]!;
-    const to = blockOfLabel[h.end]!;
-    for (let b = from; b < to; b++) {
-      handlersOf[b]!.push(hi);
-      if (!exceptionPredecessors[hb]!.includes(b)) exceptionPredecessors[hb]!.push(b);
+  // Exception edges: handlersOf in table order; exceptionPredecessors per handler
+  // block in table order, then block order, each block once.
+  const handlerCount = body.handlers.length;
+  const handlerBlock = new Int32Array(handlerCount);
+  const handlerFrom = new Int32Array(handlerCount);
+  const handlerTo = new Int32Array(handlerCount);
+  const coverCount = new Int32Array(blockCount);
+  for (let hi = 0; hi < handlerCount; hi++) {
+    const h = body.handlers[hi]!;
+    handlerBlock[hi] = blockOfTarget(h.handler);
+    const from = (handlerFrom[hi] = blockOfLabel[h.start]!);
+    const to = (handlerTo[hi] = blockOfLabel[h.end]!);
+    for (let b = from; b < to; b++) coverCount[b]!++;
+  }
+  const handlersOf: (readonly number[])[] = new Array(blockCount);
+  for (let b = 0; b < blockCount; b++) handlersOf[b] = coverCount[b] === 0 ? NONE : [];
+  const exceptionPredecessors: (readonly number[])[] = new Array(blockCount).fill(NONE);
+  // The last handler block each block was added to as an exception predecessor,
+  // per pass over the handlers of one handler block: skips duplicates in O(1).
+  const addedTo = new Int32Array(blockCount).fill(-1);
+  const handlersInto = new Map<number, number[]>();
+  for (let hi = 0; hi < handlerCount; hi++) {
+    for (let b = handlerFrom[hi]!; b < handlerTo[hi]!; b++) (handlersOf[b] as number[]).push(hi);
+    const hb = handlerBlock[hi]!;
+    const list = handlersInto.get(hb);
+    if (list) list.push(hi);
+    else handlersInto.set(hb, [hi]);
+  }
+  for (const [hb, his] of handlersInto) {
+    const preds: number[] = [];
+    for (const hi of his) {
+      for (let b = handlerFrom[hi]!; b < handlerTo[hi]!; b++) {
+        if (addedTo[b] === hb) continue;
+        addedTo[b] = hb;
+        preds.push(b);
+      }
     }
-  });
+    if (preds.length > 0) exceptionPredecessors[hb] = preds;
+  }
 
   // Reachability and reverse postorder (iterative DFS over both kinds of edge).
   const reachable = new Uint8Array(blockCount);

@@ -140,8 +140,12 @@ function solveBackward<F>(cfg: ControlFlowGraph, p: DataflowProblem<F>, maxSteps
   const input: (F | undefined)[] = new Array(n).fill(undefined);
   const output: (F | undefined)[] = new Array(n).fill(undefined);
   // Blocks whose handlers include h, per handler block: they depend on h's input.
-  const coveredBy: number[][] = Array.from({ length: n }, () => []);
-  for (let b = 0; b < n; b++) for (const hi of cfg.handlersOf[b]!) coveredBy[cfg.handlerBlock[hi]!]!.push(b);
+  // Only handler blocks have such a list (a million empty arrays would dominate).
+  const coveredBy: (number[] | undefined)[] = new Array(n);
+  for (let b = 0; b < n; b++) {
+    const hs = cfg.handlersOf[b]!;
+    for (let k = 0; k < hs.length; k++) (coveredBy[cfg.handlerBlock[hs[k]!]!] ??= []).push(b);
+  }
   const work = new RankedWorklist(rpoRank(cfg, true));
   for (const b of cfg.reversePostorder) work.push(b);
   let steps = 0;
@@ -167,8 +171,10 @@ function solveBackward<F>(cfg: ControlFlowGraph, p: DataflowProblem<F>, maxSteps
     const old = input[b];
     if (old === undefined || !p.equal(old, inFact)) {
       input[b] = inFact;
-      for (const q of cfg.predecessors[b]!) if (cfg.reachable[q]) work.push(q);
-      for (const q of coveredBy[b]!) if (cfg.reachable[q]) work.push(q);
+      const preds = cfg.predecessors[b]!;
+      for (let k = 0; k < preds.length; k++) if (cfg.reachable[preds[k]!]) work.push(preds[k]!);
+      const covered = coveredBy[b];
+      if (covered) for (let k = 0; k < covered.length; k++) if (cfg.reachable[covered[k]!]) work.push(covered[k]!);
     }
   }
   return { input, output, steps };

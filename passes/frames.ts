@@ -322,8 +322,38 @@ function slotCount(ts: readonly FrameType[]): number {
   return n;
 }
 
+/**
+ * Int32Arrays carved out of shared chunks. A frame's locals (24 slots are 96
+ * bytes) would otherwise each get an off-heap buffer of their own, which V8 tracks
+ * one by one: on a method of 70,000 blocks that bookkeeping, not the analysis,
+ * dominated and grew faster than the method. Chunks double from 1 K to 64 K
+ * slots, so a small method allocates little; an array is a view that keeps its
+ * chunk alive, and is never handed out twice.
+ */
+class Int32Slab {
+  private chunk = new Int32Array(0);
+  private used = 0;
+  private next = 1024;
+  alloc(n: number): Int32Array {
+    if (this.used + n > this.chunk.length) {
+      this.chunk = new Int32Array(Math.max(this.next, n));
+      this.next = Math.min(this.next * 2, 65536);
+      this.used = 0;
+    }
+    const a = this.chunk.subarray(this.used, this.used + n);
+    this.used += n;
+    return a;
+  }
+  copy(a: ArrayLike<number>, n = a.length): Int32Array {
+    const c = this.alloc(n);
+    for (let i = 0; i < n; i++) c[i] = a[i]!;
+    return c;
+  }
+}
+
 export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptions = {}): FrameAnalysis {
   const { cfg } = buildCfg(body, ctx.where);
+  const slab = new Int32Slab();
   const nodes = body.nodes;
   const cp = ctx.cp;
   const types = new TypeTable();
@@ -382,7 +412,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
     }
   };
   const expandSlots = (ts: readonly VType[], length: number): Int32Array => {
-    const out = new Int32Array(length);
+    const out = slab.alloc(length);
     let i = 0;
     for (const t of ts) {
       out[i++] = t;
@@ -390,8 +420,8 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
     }
     return out;
   };
-  /** Declared frames by node index, expanded (JVMS 4.7.4). */
-  const declaredAt = new Map<number, Fact>();
+  /** Declared frames by node index, expanded (JVMS 4.7.4); `frameNodes` lists where they are. */
+  const declaredAt: (Fact | undefined)[] = new Array(useDeclared ? nodes.length : 0);
   if (useDeclared) {
     let prev: VType[] = compressSlots(initial.locals);
     for (const i of frameNodes) {
@@ -416,7 +446,9 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
           break;
       }
       prev = locals;
-      declaredAt.set(i, { locals: expandSlots(locals, maxLocals), stack: expandSlots(stack, stack.reduce((n, t) => n + (isWide(t) ? 2 : 1), 0)) });
+      let height = 0;
+      for (const t of stack) height += isWide(t) ? 2 : 1;
+      declaredAt[i] = { locals: expandSlots(locals, maxLocals), stack: expandSlots(stack, height) };
     }
   }
 
@@ -425,7 +457,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
 
   // ---- the transfer: one interpreter over a block ----
   let maxStack = 0;
-  for (const f of declaredAt.values()) if (f.stack.length > maxStack) maxStack = f.stack.length;
+  if (useDeclared) for (const i of frameNodes) if (declaredAt[i]!.stack.length > maxStack) maxStack = declaredAt[i]!.stack.length;
   const stack: number[] = [];
   let sp = 0;
   let locals: Int32Array = initial.locals;
@@ -454,7 +486,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
   };
   const writable = () => {
     if (!ownLocals) {
-      locals = locals.slice();
+      locals = slab.copy(locals);
       ownLocals = true;
     }
   };
@@ -739,7 +771,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
     sp = 0;
     const st = fact.stack;
     for (let i = 0; i < st.length; i++) stack[sp++] = st[i]!;
-    acc = collect ? locals.slice() : undefined;
+    acc = collect ? slab.copy(locals) : undefined;
     dirty.length = 0;
     const last = cfg.blockLastInstruction[b]!;
     let started = false;
@@ -749,7 +781,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
       if (node.kind === "frame") {
         // A frame before the first instruction is the block's entry (see declaredEntry);
         // one after the last describes no instruction of this block.
-        const d = started && i < last ? declaredAt.get(i) : undefined;
+        const d = started && i < last ? declaredAt[i] : undefined;
         if (d !== undefined) {
           locals = d.locals;
           ownLocals = false;
@@ -765,13 +797,14 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
       execute(i, node);
       if (acc && dirty.length > 0 && node.kind === "cp" && node.op === Op.INVOKESPECIAL) flush();
     }
-    return { locals, stack: Int32Array.from(stack.slice(0, sp)) };
+    return { locals, stack: slab.copy(stack, sp) };
   };
 
   // Where a block starts with a declared frame, that frame is its entry.
   const declaredEntry: (Fact | undefined)[] = new Array(cfg.blockCount);
   const declared = new Uint8Array(cfg.blockCount);
-  for (const [i, f] of declaredAt) {
+  if (useDeclared) for (const i of frameNodes) {
+    const f = declaredAt[i]!;
     const b = cfg.blockOfNode[i]!;
     if (i <= firstInstruction(cfg, b)) {
       declaredEntry[b] = f;
@@ -780,6 +813,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
   }
 
   const handlerLocals: (Int32Array | undefined)[] = new Array(cfg.blockCount);
+  const catchStack: (Int32Array | undefined)[] = new Array(catchType.length);
   const problem: DataflowProblem<Fact> = {
     direction: "forward",
     boundary: () => initial,
@@ -794,7 +828,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
           if (x === y) continue;
           const m = merge(x, y, false);
           if (m !== x) {
-            if (l === al) l = al.slice();
+            if (l === al) l = slab.copy(al);
             l[i] = m;
           }
         }
@@ -809,7 +843,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
           if (x === y) continue;
           const m = merge(x, y, true);
           if (m !== x) {
-            if (s === a.stack) s = a.stack.slice();
+            if (s === a.stack) s = slab.copy(a.stack);
             s[i] = m;
           }
         }
@@ -828,7 +862,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
       return out;
     },
     exceptional(b, hi) {
-      return { locals: handlerLocals[b]!, stack: Int32Array.of(catchType[hi]!) };
+      return { locals: handlerLocals[b]!, stack: (catchStack[hi] ??= Int32Array.of(catchType[hi]!)) };
     },
   };
   const result = solve(cfg, problem);

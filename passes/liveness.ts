@@ -165,19 +165,20 @@ export function computeLiveness(body: MethodBody, from: PassContext | ControlFlo
   // gen (upward-exposed reads) and kill (writes) per block, one scan backward per block.
   const gen = new Uint32Array(n * words);
   const kill = new Uint32Array(n * words);
+  // Indexed in place: a subarray view per block would cost an object per block.
   for (let b = 0; b < n; b++) {
-    const g = gen.subarray(b * words, (b + 1) * words);
-    const k = kill.subarray(b * words, (b + 1) * words);
+    const o = b * words;
     for (let i = cfg.blockEnd[b]! - 1; i >= cfg.blockStart[b]!; i--) {
       if (!localAccessOf(nodes[i]!)) continue;
       const { slot, width, reads, writes } = access;
       if (writes) {
         for (let j = 0; j < width; j++) {
-          clearBit(g, slot + j);
-          setBit(k, slot + j);
+          const s = slot + j;
+          gen[o + (s >>> 5)]! &= ~(1 << (s & 31));
+          kill[o + (s >>> 5)]! |= 1 << (s & 31);
         }
       }
-      if (reads) for (let j = 0; j < width; j++) setBit(g, slot + j);
+      if (reads) for (let j = 0; j < width; j++) gen[o + ((slot + j) >>> 5)]! |= 1 << ((slot + j) & 31);
     }
   }
 
@@ -216,9 +217,13 @@ export function computeLiveness(body: MethodBody, from: PassContext | ControlFlo
         return true;
       },
       transfer: (b, out, handlerIn) => {
-        const r = new Uint32Array(words);
+        // Sets are never written once made, so a result equal to `out` is `out` itself.
         const o = b * words;
-        for (let w = 0; w < words; w++) r[w] = gen[o + w]! | (out[w]! & ~kill[o + w]!) | (handlerIn ? handlerIn[w]! : 0);
+        let w = 0;
+        while (w < words && (gen[o + w]! | (out[w]! & ~kill[o + w]!) | (handlerIn ? handlerIn[w]! : 0)) === out[w]) w++;
+        if (w === words) return out;
+        const r = out.slice();
+        for (; w < words; w++) r[w] = gen[o + w]! | (out[w]! & ~kill[o + w]!) | (handlerIn ? handlerIn[w]! : 0);
         return r;
       },
     });
