@@ -369,6 +369,10 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     return out;
   };
 
+  // Computed now: the caller reuses the entry block's end label for its call site.
+  const rLocals = varsIn(body.localVariables, (b) => inR[b] === 1, shift);
+  const rTypes = varsIn(body.localVariableTypes, (b) => inR[b] === 1, shift);
+
   // ---- the caller ----
   const pArray: number[] = [];
   kinds.forEach((k, i) => (pArray[k] = input.maxLocals + i));
@@ -394,9 +398,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
       pOut.push({ kind: "cp", op: Op.INVOKESTATIC, index: regionRef });
       if (exits.length === 1) pOut.push(simple(Op.POP), { kind: "jump", op: Op.GOTO, target: callerStubs[0]! });
       else pOut.push({ kind: "tableswitch", low: 0, high: exits.length - 1, defaultTarget: callerStubs[0]!, targets: callerStubs });
-      const end = newLabel();
-      endLabel.set(b, end);
-      pOut.push({ kind: "label", label: end });
+      pOut.push({ kind: "label", label: newLabel() });
       exits.forEach((x, j) => {
         pOut.push({ kind: "label", label: callerStubs[j]! });
         if (x.kind === "return") {
@@ -453,8 +455,6 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
 
   const pLocals = varsIn(body.localVariables, (b) => !inR[b], 0);
   const pTypes = varsIn(body.localVariableTypes, (b) => !inR[b], 0);
-  const rLocals = varsIn(body.localVariables, (b) => inR[b] === 1, shift);
-  const rTypes = varsIn(body.localVariableTypes, (b) => inR[b] === 1, shift);
   const parent: MethodBody = {
     ...body,
     nodes: pOut,

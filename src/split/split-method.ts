@@ -27,7 +27,7 @@ import { Access, type ClassFile, type CodeAttribute, type MethodInfo, codeOf } f
 import { MegasplitError } from "../diagnostics.js";
 import { buildCfg, isInstruction, opcodeOf, type ControlFlowGraph } from "../../passes/cfg.js";
 import { solve } from "../../passes/dataflow.js";
-import { inferFrames, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
+import { inferFrames, TOP, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { computeLiveness, liveSlots } from "../../passes/liveness.js";
 import { linkMethod } from "../../passes/link.js";
@@ -76,10 +76,17 @@ const PIECE_OVERHEAD = 24;
 const ENTRY_TAIL = 9; // tableswitch case + goto
 const EXIT_TAIL = 8; // code push + goto to the group's stub
 const GROUP_TAIL = 20; // istore/iload of the code, and the return or the call
-const PER_LOCAL_LOAD = 15;
 const PER_STACK_LOAD = 10;
-const PER_LOCAL_STORE = 10;
 const PER_STACK_STORE = 14;
+
+/** Bytes to push an array index (iconst_n, bipush, sipush). */
+function indexCost(i: number): number {
+  return i <= 5 ? 1 : i <= 127 ? 2 : 3;
+}
+/** Bytes of an xload/xstore of a local (short form, u1, wide). */
+function localCost(slot: number): number {
+  return slot <= 3 ? 1 : slot <= 255 ? 2 : 4;
+}
 
 /** Inserts a label before every node index in `before`; returns the body and the new labels. */
 function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { body: MethodBody; leaders: Set<number> } {
@@ -378,7 +385,16 @@ function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, opts: Spl
     const end = v.index + (d === "J" || d === "D" ? 2 : 1);
     if (end > out.maxLocals) out = { ...out, maxLocals: end };
   }
-  const attr = encodeBody(out, cp, { where: pctx.where });
+  let attr: CodeAttribute;
+  try {
+    attr = encodeBody(out, cp, { where: pctx.where });
+  } catch (e) {
+    if (process.env.MEGASPLIT_DEBUG) {
+      const placed = new Set(out.nodes.flatMap((x) => (x.kind === "label" ? [x.label] : [])));
+      process.stderr.write(`encode failed ${pctx.where.method}: vars ${JSON.stringify(out.localVariables?.filter((v) => !placed.has(v.start) || !placed.has(v.end)))}\n`);
+    }
+    throw e;
+  }
   return { ...attr, nameIndex: codeNameIndex };
 }
 
@@ -636,16 +652,24 @@ function partitionAndLink(
       cuttable[b] = uninit || depth[b]! > 0 ? 0 : 1;
       if (ctx.methodName === "<init>" && f.locals[0] === UNINITIALIZED_THIS) pinned[b] = 1;
       if (writesOwnFinal(cfg, b, ctx, finals)) pinned[b] = 1;
-      const live = liveSlots(liveness.liveIn[b]!).length;
+      const liveList = liveSlots(liveness.liveIn[b]!).filter((slot) => slot < f.locals.length && f.locals[slot] !== TOP);
+      const live = liveList.length;
       const stackValues = f.stack.length;
-      entryCost[b] = ENTRY_TAIL + live * PER_LOCAL_LOAD + stackValues * PER_STACK_LOAD;
+      let loads = 0;
+      let stores = 0;
+      for (const slot of liveList) {
+        const ref = frames.types.isObject(f.locals[slot]!);
+        loads += 2 + indexCost(slot) + 1 + (ref ? 3 : 0) + localCost(slot + 6);
+        stores += 2 + indexCost(slot) + localCost(slot + 6) + 1;
+      }
+      entryCost[b] = ENTRY_TAIL + loads + stackValues * PER_STACK_LOAD;
       // Per target a code and a jump; the stores are shared by targets that save the same values.
       exitCost[b] = EXIT_TAIL;
       const signature = `${liveSlots(liveness.liveIn[b]!).join(",")}|${stackValues}`;
       let g = groups.get(signature);
       if (g === undefined) {
         groups.set(signature, (g = groupCosts.length));
-        groupCosts.push(GROUP_TAIL + live * PER_LOCAL_STORE + stackValues * PER_STACK_STORE);
+        groupCosts.push(GROUP_TAIL + stores + stackValues * PER_STACK_STORE);
       }
       exitGroup[b] = g;
       if (cuttable[b] && f.stack.length > maxSpill) maxSpill = f.stack.length;
