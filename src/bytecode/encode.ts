@@ -588,7 +588,8 @@ function put4(out: Uint8Array, p: number, v: number): void {
 /** decode + encode: the Code attribute in canonical (shortest-form) encoding. */
 export function reencodeMethodCode(code: CodeAttribute, cp: ConstantPool, where?: Location): CodeAttribute {
   const out = encodeBody(decodeBody(code, cp, where), cp, where ? { where } : {});
-  return { ...out, nameIndex: code.nameIndex };
+  out.nameIndex = code.nameIndex; // a fresh object: set, not spread (this runs for every method of a jar)
+  return out;
 }
 
 function mnemonic(op: number): string {

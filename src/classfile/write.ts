@@ -45,9 +45,19 @@ function safeClassName(cf: ClassFile): string | undefined {
   }
 }
 
+/**
+ * A size the output will rarely exceed, so the writer seldom grows (each growth
+ * copies everything written so far): the pool, and each method's raw bytes or,
+ * for a rebuilt method, twice its code (line and frame tables come on top).
+ */
 function estimateSize(cf: ClassFile): number {
   let n = 1024;
-  for (const m of cf.methods) n += m.raw?.length ?? (codeOf(m)?.code.length ?? 0) + 64;
+  const entries = cf.constantPool.entries;
+  for (let i = 1; i < entries.length; i++) {
+    const e = entries[i];
+    n += e === undefined ? 0 : e.kind === "Utf8" ? 3 + e.bytes.length : 9;
+  }
+  for (const m of cf.methods) n += m.raw?.length ?? 2 * (codeOf(m)?.code.length ?? 0) + 64;
   return n;
 }
 
