@@ -78,6 +78,12 @@ export interface LinkInput {
   flatDispatch?: number;
   /** Pieces per dispatcher method. */
   dispatchGroup?: number;
+  /**
+   * For a direct transfer into piece `piece` at `entry` (of `entries`): an
+   * InvokeDynamic constant binding the entry (`indy` linking), or undefined for
+   * a plain `invokestatic` with the entry as argument.
+   */
+  indyCallSite?: (piece: number, entry: number, entries: number, pieceDescriptor: string) => number | undefined;
   /** Fresh name of dispatcher method k (k >= 1). */
   dispatcherName?: (k: number) => string;
 }
@@ -290,24 +296,24 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     out: CodeNode[],
     L: Layout,
     exitLabels: Map<number, Label>,
-    how: (out: CodeNode[], b: number) => { push: number; key: string; tail: (out: CodeNode[]) => void },
+    how: (out: CodeNode[], b: number) => { push?: number; key: string; tail: (out: CodeNode[]) => void },
   ) => {
-    const groups = new Map<string, { label: Label; block: number; tail: (out: CodeNode[]) => void }>();
+    const groups = new Map<string, { label: Label; block: number; carries: boolean; tail: (out: CodeNode[]) => void }>();
     for (const [b, label] of exitLabels) {
       const h = how(out, b);
       const s = shapeOf(b);
       const key = `${h.key}|${s.locals.map((l) => `${l.slot}:${l.kind}`).join(",")}|${s.stack.map((v) => v.kind).join(",")}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { label: newLabel(), block: b, tail: h.tail }));
+      if (!g) groups.set(key, (g = { label: newLabel(), block: b, carries: h.push !== undefined, tail: h.tail }));
       out.push({ kind: "label", label });
-      pushInt(out, h.push);
+      if (h.push !== undefined) pushInt(out, h.push);
       out.push({ kind: "jump", op: Op.GOTO, target: g.label });
     }
     for (const g of groups.values()) {
       out.push({ kind: "label", label: g.label });
-      out.push(local(Op.ISTORE, L.temp + 2));
+      if (g.carries) out.push(local(Op.ISTORE, L.temp + 2));
       emitSaves(out, L, g.block);
-      out.push(local(Op.ILOAD, L.temp + 2));
+      if (g.carries) out.push(local(Op.ILOAD, L.temp + 2));
       g.tail(out);
     }
   };
@@ -466,6 +472,14 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     emitExits(out, L, exitLabels, (o, b) => {
       const q = pieceOf[b]!;
       if (input.mode === "direct" && q !== 0 && input.directOk?.(p, q)) {
+        const site = input.indyCallSite?.(q, entryIndex[b]!, entries[q]!.length, pieceDescriptor);
+        if (site !== undefined) {
+          return { key: `indy${q}:${entryIndex[b]}`, tail: (t) => {
+            pushArrays(t, L);
+            t.push({ kind: "invokedynamic", index: site });
+            t.push(simple(Op.IRETURN));
+          } };
+        }
         return { push: entryIndex[b]!, key: `call${q}`, tail: (t) => {
           pushArrays(t, L);
           t.push({ kind: "cp", op: Op.INVOKESTATIC, index: pieceRef(q) });

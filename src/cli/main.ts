@@ -68,7 +68,7 @@ program
   .argument("<input>", "a .class file, directory or jar")
   .requiredOption("-o, --output <path>", "where to write the result (a .jar, a directory or a .class)")
   .option("--max-size <bytes>", "largest method code length written (8000: HotSpot's JIT limit)", intOption("--max-size", 64, 65535), 8000)
-  .option("--link <mode>", "how pieces call each other: auto, direct or switch", "auto")
+  .option("--link <mode>", "how pieces call each other: auto, direct, switch or indy", "auto")
   .option("--classpath <paths>", "jars and directories the input depends on, separated by the path delimiter")
   .option("--mapping <file>", "where to write the mapping (default: <output>.mapping)")
   .option("--json", "print the per-method report as JSON")

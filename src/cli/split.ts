@@ -23,7 +23,7 @@ export interface SplitCommandOptions {
   json?: boolean;
 }
 
-const MODES = ["auto", "direct", "switch"] as const;
+const MODES = ["auto", "direct", "switch", "indy"] as const;
 
 function describe(r: BundleMethodReport): string {
   const where = `${r.className}.${r.method}`;

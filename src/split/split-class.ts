@@ -9,6 +9,7 @@
 import { Access, type ClassFile, codeOf, type MethodInfo } from "../classfile/model.js";
 import type { ClassHierarchy } from "../../passes/pass.js";
 import type { SplitLinkMode } from "./split-method.js";
+import { IndyCallSites } from "./indy.js";
 import { splitMethod, type MethodSplit } from "./split-method.js";
 
 export interface SplitOptions {
@@ -40,6 +41,8 @@ export function splitClass(cf: ClassFile, opts: SplitOptions): ClassSplit {
   const added: MethodInfo[] = [];
   let changed = false;
   const isInterface = (cf.accessFlags & Access.INTERFACE) !== 0;
+  // Bound call sites need invokedynamic (class version 51); below it, indy links as direct.
+  const indy = (opts.link === "indy" || opts.link === "auto") && cf.majorVersion >= 51 ? new IndyCallSites(cf, taken) : undefined;
   cf.methods.forEach((m, i) => {
     const code = codeOf(m);
     if (!code || code.code.length <= opts.maxSize) {
@@ -51,7 +54,7 @@ export function splitClass(cf: ClassFile, opts: SplitOptions): ClassSplit {
     if (isInterface && cf.majorVersion < 53) {
       result = { kind: "refused", reason: `interface of class version ${cf.majorVersion}: private static pieces need version 53 (helper classes are not written yet)` };
     } else {
-      result = splitMethod(cf, i, opts, taken);
+      result = splitMethod(cf, i, { ...opts, ...(indy ? { indy } : {}) }, taken);
     }
     reports.push({ className, method: name, originalLength: code.code.length, result });
     if (result.kind === "split") {
@@ -62,5 +65,7 @@ export function splitClass(cf: ClassFile, opts: SplitOptions): ClassSplit {
       methods.push(m);
     }
   });
-  return { classFile: changed ? { ...cf, methods: [...methods, ...added] } : cf, changed, reports };
+  if (!changed) return { classFile: cf, changed, reports };
+  const out: ClassFile = { ...cf, methods: [...methods, ...added] };
+  return { classFile: indy ? indy.finish(out) : out, changed, reports };
 }

@@ -36,16 +36,19 @@ import { partition } from "../../passes/partition.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
 import { computeStackMapFrames } from "../../passes/stackmap.js";
 import { outlineRegion } from "../../passes/outline.js";
+import type { IndyCallSites } from "./indy.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
 
 /** How transfers between pieces are coded (docs/design/splitter.md, "Link modes"). */
-export type SplitLinkMode = "auto" | "direct" | "switch";
+export type SplitLinkMode = "auto" | "direct" | "switch" | "indy";
 
 export interface SplitMethodOptions {
   /** Largest code length of any method written (8000: HotSpot's JIT limit; at most 65535). */
   maxSize: number;
   link: SplitLinkMode;
   hierarchy?: ClassHierarchy;
+  /** Bound call sites for `indy` and `auto` (class version 51 and up). */
+  indy?: IndyCallSites;
 }
 
 export interface SplitPiece {
@@ -715,6 +718,13 @@ function partitionAndLink(
       flatDispatch: flatDispatchFor(budget),
       dispatchGroup: Math.max(2, Math.floor((budget - 64) / DISPATCH_SITE)),
       dispatcherName: () => freshName(base, "dispatch", localTaken),
+      // indy binds every direct transfer's entry; auto only where the target has several entries.
+      ...(opts.indy && (opts.link === "indy" || opts.link === "auto")
+        ? {
+            indyCallSite: (q: number, entry: number, entryCount: number, descriptor: string) =>
+              opts.link === "indy" || entryCount > 1 ? opts.indy!.callSite(ctx.className, pieceNames[q]!, descriptor, entry) : undefined,
+          }
+        : {}),
     });
 
     const pieces: SplitPiece[] = linked.pieces.map((p) => {
