@@ -192,38 +192,54 @@ export function computeLiveness(body: MethodBody, from: PassContext | ControlFlo
   }
   const isRet = new Uint8Array(n);
   for (const b of retBlocks) isRet[b] = 1;
-  const empty = new Uint32Array(words);
-  let afterRet: SlotSet = empty;
+  // The solver's facts are offsets of sets in one growing pool, not objects: a
+  // method of 70,000 blocks otherwise made hundreds of thousands of small typed
+  // arrays, and their garbage collection grew faster than the method. Sets in the
+  // pool are never written once made; the result's sets are views made at the end.
+  let pool = new Uint32Array(Math.max(64, 4 * n * words));
+  let top = 0;
+  const alloc = (): number => {
+    if (top + words > pool.length) {
+      const grown = new Uint32Array(pool.length * 2);
+      grown.set(pool);
+      pool = grown;
+    }
+    const o = top;
+    top += words;
+    return o;
+  };
+  const EMPTY = alloc();
+  let afterRet = EMPTY;
 
-  const join = (a: SlotSet, c: SlotSet): SlotSet => {
+  const join = (a: number, c: number): number => {
     let w = 0;
-    while (w < words && (c[w]! & ~a[w]!) === 0) w++;
+    while (w < words && (pool[c + w]! & ~pool[a + w]!) === 0) w++;
     if (w === words) return a;
-    const r = a.slice();
-    for (; w < words; w++) r[w]! |= c[w]!;
+    const r = alloc();
+    for (let k = 0; k < words; k++) pool[r + k] = pool[a + k]! | pool[c + k]!;
     return r;
   };
 
   let result;
   for (;;) {
     const boundaryRet = afterRet;
-    result = solve<SlotSet>(cfg, {
+    result = solve<number>(cfg, {
       direction: "backward",
-      boundary: (b) => (isRet[b] ? boundaryRet : empty),
+      boundary: (b) => (isRet[b] ? boundaryRet : EMPTY),
       join,
       equal: (a, c) => {
         if (a === c) return true;
-        for (let w = 0; w < words; w++) if (a[w] !== c[w]) return false;
+        for (let w = 0; w < words; w++) if (pool[a + w] !== pool[c + w]) return false;
         return true;
       },
       transfer: (b, out, handlerIn) => {
-        // Sets are never written once made, so a result equal to `out` is `out` itself.
+        // A result equal to `out` is `out` itself.
         const o = b * words;
         let w = 0;
-        while (w < words && (gen[o + w]! | (out[w]! & ~kill[o + w]!) | (handlerIn ? handlerIn[w]! : 0)) === out[w]) w++;
+        while (w < words && (gen[o + w]! | (pool[out + w]! & ~kill[o + w]!) | (handlerIn !== undefined ? pool[handlerIn + w]! : 0)) === pool[out + w]) w++;
         if (w === words) return out;
-        const r = out.slice();
-        for (; w < words; w++) r[w] = gen[o + w]! | (out[w]! & ~kill[o + w]!) | (handlerIn ? handlerIn[w]! : 0);
+        const r = alloc();
+        for (let k = 0; k < words; k++) pool[r + k] = gen[o + k]! | (pool[out + k]! & ~kill[o + k]!) | (handlerIn !== undefined ? pool[handlerIn + k]! : 0);
         return r;
       },
     });
@@ -237,17 +253,33 @@ export function computeLiveness(body: MethodBody, from: PassContext | ControlFlo
     afterRet = next;
   }
 
+  // One view per distinct set (blocks share sets as the solver shared them); a
+  // fresh empty set for each unreachable block.
+  const final = pool;
+  const views: (SlotSet | undefined)[] = new Array(top / words);
+  const view = (o: number | undefined): SlotSet => {
+    if (o === undefined) return new Uint32Array(words);
+    return (views[o / words] ??= final.subarray(o, o + words));
+  };
   const liveIn: SlotSet[] = new Array(n);
   const liveOut: SlotSet[] = new Array(n);
   for (let b = 0; b < n; b++) {
-    liveIn[b] = result.input[b] ?? empty.slice();
-    liveOut[b] = result.output[b] ?? empty.slice();
+    liveIn[b] = view(result.input[b]);
+    liveOut[b] = view(result.output[b]);
   }
+  const joinSets = (a: SlotSet, c: SlotSet): SlotSet => {
+    let w = 0;
+    while (w < words && (c[w]! & ~a[w]!) === 0) w++;
+    if (w === words) return a;
+    const r = a.slice();
+    for (; w < words; w++) r[w]! |= c[w]!;
+    return r;
+  };
   const handlerInputOf = (b: number): SlotSet | undefined => {
     let h: SlotSet | undefined;
     for (const hi of cfg.handlersOf[b]!) {
       const f = liveIn[cfg.handlerBlock[hi]!]!;
-      h = h === undefined ? f : join(h, f);
+      h = h === undefined ? f : joinSets(h, f);
     }
     return h;
   };
