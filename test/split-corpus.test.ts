@@ -31,9 +31,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const LIMIT = 1024;
 const CASES: { name: string; modes: SplitLinkMode[] }[] = [
-  { name: "rhino", modes: ["switch", "direct", "auto"] },
-  { name: "asm", modes: ["switch", "direct", "auto"] },
-  { name: "antlr4", modes: ["switch", "direct"] },
+  { name: "rhino", modes: ["switch", "direct", "indy", "auto"] },
+  { name: "asm", modes: ["switch", "direct", "indy", "auto"] },
+  { name: "antlr4", modes: ["switch", "direct", "indy"] },
   { name: "groovy", modes: ["switch", "direct"] },
   { name: "jython", modes: ["switch"] },
   { name: "jdk.compiler", modes: ["switch", "direct"] },
@@ -47,7 +47,7 @@ describe(`corpus split at --max-size ${LIMIT}`, () => {
         const isModule = name.includes(".");
         const input = isModule ? extractModule(name) : corpusJar(name as CorpusName);
         const { bundle } = await readBundle(input);
-        const result = await splitBundle(bundle, { maxSize: LIMIT, link, ...(isModule ? {} : { classpath: corpusClasspath(name as CorpusName) }), name });
+        const result = await splitBundle(bundle, { maxSize: LIMIT, link, ...(isModule ? {} : { classpath: corpusClasspath(name as CorpusName) }), name, verify: true });
         expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
         const split = result.reports.filter((r) => r.result.kind === "split");
         const refused = result.reports.filter((r) => r.result.kind === "refused");

@@ -1,6 +1,7 @@
 /**
  * A real program behaves the same after splitting: Rhino's jar split at the stress
- * limit of 1,024 bytes, in each link mode, links under -Xverify:all, and Rhino in
+ * limit of 1,024 bytes, in each link mode (the internal verifier checking every
+ * body written), links under -Xverify:all, and Rhino in
  * interpreted (-opt -1) and compiled (-opt 9) mode running the esprima parser over
  * esprima's own source (138 KB) prints a byte-identical AST. Splitting twice gives
  * identical bytes.
@@ -33,7 +34,7 @@ describe("Rhino split at 1024 bytes", () => {
     for (const opt of [-1, 9]) expected.set(opt, runEsprima(corpusJar("rhino"), opt));
   });
 
-  for (const link of ["switch", "direct"] as const) {
+  for (const link of ["switch", "direct", "indy"] as const) {
     describe(`link ${link}`, () => {
       let split: SplitJarResult;
       beforeAll(async () => {

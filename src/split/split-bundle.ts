@@ -28,6 +28,8 @@ export interface SplitBundleOptions {
   javaHome?: string;
   /** Name of the bundle in diagnostics. */
   name?: string;
+  /** Check every written body with the internal verifier between passes (tests). */
+  verify?: boolean;
 }
 
 export interface BundleMethodReport extends MethodReport {
@@ -57,7 +59,7 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     if (!isClassEntry(entry)) return entry;
     try {
       const cf = readClass(entry.data, { where: { ...where, entry: entry.name }, diagnostics });
-      const result = splitClass(cf, { maxSize, link: opts.link ?? "auto", hierarchy });
+      const result = splitClass(cf, { maxSize, link: opts.link ?? "auto", hierarchy, ...(opts.verify ? { verify: true } : {}) });
       for (const r of result.reports) reports.push({ ...r, entry: entry.name });
       if (!result.changed) return entry;
       const out = result.classFile;

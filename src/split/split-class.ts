@@ -16,6 +16,8 @@ export interface SplitOptions {
   maxSize: number;
   link: SplitLinkMode;
   hierarchy?: ClassHierarchy;
+  /** Check every written body with the internal verifier (a bug throws). */
+  verify?: boolean;
 }
 
 export interface MethodReport {

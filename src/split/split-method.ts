@@ -37,6 +37,7 @@ import { type ClassHierarchy, methodContext, type PassContext } from "../../pass
 import { computeStackMapFrames } from "../../passes/stackmap.js";
 import { outlineRegion } from "../../passes/outline.js";
 import type { IndyCallSites } from "./indy.js";
+import { assertVerified } from "../../passes/verify.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
 
 /** How transfers between pieces are coded (docs/design/splitter.md, "Link modes"). */
@@ -49,6 +50,12 @@ export interface SplitMethodOptions {
   hierarchy?: ClassHierarchy;
   /** Bound call sites for `indy` and `auto` (class version 51 and up). */
   indy?: IndyCallSites;
+  /**
+   * Run the internal checker (passes/verify.ts: stack heights at joins, frames at
+   * every target, handler ranges, limits) on every body written; a violation is a
+   * bug and throws. Tests turn it on.
+   */
+  verify?: boolean;
 }
 
 export interface SplitPiece {
@@ -381,6 +388,7 @@ function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, opts: Spl
   // Frames list every inferred local: trimming dead ones by liveness is only
   // safe when it is monotone along edges, which exception ranges can break.
   let out = computeStackMapFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx, { asInferred: true });
+  if (opts.verify) assertVerified(out, pctx, "after split");
   if (cf.majorVersion < 50) out = { ...out, nodes: out.nodes.filter((x) => x.kind !== "frame"), hasStackMapTable: false };
   // A local-variable row may name a slot this body never touches (JVMS 4.7.13: index + size <= max_locals).
   for (const v of [...(out.localVariables ?? []), ...(out.localVariableTypes ?? [])]) {

@@ -18,7 +18,7 @@ export interface SplitJarResult {
 
 export async function splitJar(input: string, dir: string, name: string, opts: { maxSize: number; link: SplitLinkMode; classpath?: string[] }): Promise<SplitJarResult> {
   const { bundle } = await readBundle(input);
-  const result = await splitBundle(bundle, { maxSize: opts.maxSize, link: opts.link, ...(opts.classpath ? { classpath: opts.classpath } : {}), name: input });
+  const result = await splitBundle(bundle, { maxSize: opts.maxSize, link: opts.link, ...(opts.classpath ? { classpath: opts.classpath } : {}), name: input, verify: true });
   const path = join(dir, name);
   await writeBundle(result.bundle, path, { kind: "jar" });
   const split = result.reports.filter((r) => r.result.kind === "split");
