@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+/**
+ * bench/jit-unlock generator: writes `Interp.java`, a bytecode-interpreter-style
+ * class whose static method `run(int[] program, int steps)` is one loop around a
+ * `tableswitch` of `cases` opcodes (default 200) doing varied interpreter work:
+ * int and long registers held in locals, a 64-slot operand stack and a 256-slot
+ * memory array, unconditional, conditional and computed jumps, and occasional
+ * calls (small static helpers and JDK intrinsics). The cases are drawn from a fixed
+ * menu with a seeded PRNG, so the same arguments always give the same source; with
+ * the defaults the method is about 20 KB of bytecode (check with
+ * `node dist/src/cli/main.js inspect <classes>`). `main` builds a deterministic
+ * program (1,024 two-word instructions: opcode, operand), checks that every call
+ * returns the same checksum, warms up for `warm` seconds, then runs calls of
+ * `run(program, 100000)` for `time` seconds of wall-clock time and prints the
+ * checksum and the time per interpreter step, both in CPU time of the running
+ * thread (`ns/step`, the figure to compare on a shared machine) and wall-clock:
+ *
+ *   node bench/jit-unlock/generate.mjs <out-dir> [cases] [seed]
+ *   javac -d classes <out-dir>/Interp.java
+ *   java -cp classes Interp [warm-seconds=3] [time-seconds=3]
+ *   checksum 2db777d42e03b115  ns/step 20.720  wall-ns/step 44.290  calls 1130  steps/call 100000
+ *
+ * `java -cp classes Interp count <steps>` runs one call of `steps` steps without
+ * timing and prints its checksum (for -Xverify:all, a profiler, a quick check).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const outDir = process.argv[2];
+if (!outDir) {
+  console.error("usage: node bench/jit-unlock/generate.mjs <out-dir> [cases] [seed]");
+  process.exit(2);
+}
+const CASES = Number(process.argv[3] ?? 200);
+const SEED = Number(process.argv[4] ?? 20240611);
+const LEN = 2048; // program length in ints (1,024 instructions of two words); a power of two
+
+// Small deterministic PRNG (mulberry32).
+let state = SEED >>> 0;
+function rnd() {
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
+const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
+const REG = ["a", "b", "c", "d"];
+const reg = () => pick(REG);
+const two = () => {
+  const r = reg();
+  let s = reg();
+  while (s === r) s = reg();
+  return [r, s];
+};
+const K = () => String(int(1, 0x7fff));
+const S = () => String(int(1, 31));
+const OPERAND = "program[pc + 1]";
+const NEXT = `pc = (pc + 2) & ${LEN - 1};`;
+// Unconditional jumps go forward (by 1 to 32 instructions, wrapping around), so
+// the program cannot close a cycle that no register decides to leave;
+// conditional jumps go anywhere.
+const JUMP = `pc = (pc + 2 + ((${OPERAND} & 31) << 1)) & ${LEN - 1};`;
+const FAR = `pc = (${OPERAND} & ${LEN / 2 - 1}) << 1;`;
+
+// The micro-operations a case is made of; each returns Java statements.
+const OPS = [
+  () => { const [r, s] = two(); return `${r} = ${r} * ${int(3, 99) | 1} + ${s};`; },
+  () => { const [r, s] = two(); return `${r} ^= ${s} >>> ${S()};`; },
+  () => { const r = reg(); const s = int(1, 31); return `${r} = (${r} << ${s}) | (${r} >>> ${32 - s});`; },
+  () => `x += (long) ${reg()} * ${K()}L;`,
+  () => `y = (y ^ x) * 0x9E3779B97F4A7C15L;`,
+  () => `y += x >> ${int(1, 63)};`,
+  () => `x ^= y << ${int(1, 63)} | ${reg()};`,
+  () => { const [r, s] = two(); return `${r} -= mem[(${s} + ${K()}) & 255];`; },
+  () => { const [r, s] = two(); return `mem[(${r} ^ ${K()}) & 255] = ${s} + ${reg()};`; },
+  () => `stack[sp] = ${reg()} + ${K()}; sp = (sp + 1) & 63;`,
+  () => `sp = (sp - 1) & 63; ${reg()} += stack[sp];`,
+  () => `{ int t = stack[(sp - 1) & 63]; sp = (sp - 1) & 63; stack[(sp - 1) & 63] ${pick(["+", "-", "*", "^", "|", "&"])}= t; }`,
+  () => { const [r, s] = two(); return `${r} = mix(${r}, ${s});`; },
+  () => `x = mixLong(x, ${reg()});`,
+  () => { const r = reg(); return `${r} = Integer.rotateLeft(${r}, ${reg()});`; },
+  () => `${reg()} += Integer.bitCount(${reg()});`,
+  () => `${reg()} ^= Long.hashCode(x + y);`,
+  () => { const [r, s] = two(); return `if (${r} > ${s}) { ${reg()} += ${K()}; } else { ${reg()} ^= ${K()}; }`; },
+  () => `${reg()} += ${OPERAND};`,
+  () => { const [r, s] = two(); return `${r} = ${s} / ((${reg()} & 7) + 1);`; },
+  () => { const [r, s] = two(); return `${r} = ${s} % ((${reg()} & 15) + 3) + ${OPERAND};`; },
+  () => `x += ${OPERAND} ^ (long) ${reg()} << ${int(1, 40)};`,
+  () => `mem[${OPERAND} & 255] ^= (int) (x >>> ${int(1, 32)});`,
+];
+
+// How a case moves pc: mostly the next instruction, sometimes a jump.
+function pcUpdate() {
+  const r = rnd();
+  if (r < 0.7) return NEXT;
+  if (r < 0.8) return JUMP;
+  if (r < 0.95) {
+    const [p, q] = two();
+    return `if ((${p} & ${int(1, 255)}) < (${q} & ${int(1, 255)})) ${FAR} else ${NEXT}`;
+  }
+  return `pc = (pc + 2 + ((${reg()} & 3) << 1)) & ${LEN - 1};`;
+}
+
+const cases = [];
+for (let i = 0; i < CASES; i++) {
+  const n = int(4, 7);
+  const body = [];
+  for (let j = 0; j < n; j++) body.push(pick(OPS)());
+  body.push(pcUpdate());
+  cases.push(`        case ${i}: {\n${body.map((s) => `          ${s}`).join("\n")}\n          break;\n        }`);
+}
+
+const java = `// Generated by bench/jit-unlock/generate.mjs (cases ${CASES}, seed ${SEED}); do not edit.
+public final class Interp {
+  static final int LEN = ${LEN};
+
+  static int mix(int p, int q) {
+    int h = p * 0x9E3779B1 + q;
+    return h ^ (h >>> 16);
+  }
+
+  static long mixLong(long v, int q) {
+    v ^= q;
+    v *= 0xBF58476D1CE4E5B9L;
+    return v ^ (v >>> 31);
+  }
+
+  public static long run(int[] program, int steps) {
+    int pc = 0, a = 1, b = 2, c = 3, d = 4, sp = 0;
+    long x = 5L, y = 6L;
+    int[] stack = new int[64];
+    int[] mem = new int[256];
+    for (;;) {
+      if (--steps < 0) {
+        long h = x * 31 + y;
+        h = h * 31 + a; h = h * 31 + b; h = h * 31 + c; h = h * 31 + d; h = h * 31 + sp;
+        for (int i = 0; i < 64; i++) h = h * 31 + stack[i];
+        for (int i = 0; i < 256; i++) h = h * 31 + mem[i];
+        return h;
+      }
+      switch (program[pc]) {
+${cases.join("\n")}
+        default:
+          throw new IllegalStateException("bad opcode " + program[pc] + " at " + pc);
+      }
+    }
+  }
+
+  static int[] program() {
+    int[] p = new int[LEN];
+    long s = 42L;
+    for (int i = 0; i < LEN; i += 2) {
+      s = s * 6364136223846793005L + 1442695040888963407L;
+      p[i] = (int) ((s >>> 33) % ${CASES});
+      s = s * 6364136223846793005L + 1442695040888963407L;
+      p[i + 1] = (int) (s >>> 32);
+    }
+    return p;
+  }
+
+  public static void main(String[] args) {
+    int[] program = program();
+    int steps = 100000;
+    if (args.length > 0 && args[0].equals("count")) {
+      System.out.println("checksum " + Long.toHexString(run(program, Integer.parseInt(args[1]))));
+      return;
+    }
+    double warm = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+    double time = args.length > 1 ? Double.parseDouble(args[1]) : 3;
+    long expect = run(program, steps);
+    long deadline = System.nanoTime() + (long) (warm * 1e9);
+    while (System.nanoTime() < deadline) check(run(program, steps), expect);
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long calls = 0;
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    long start = System.nanoTime();
+    long end;
+    do {
+      check(run(program, steps), expect);
+      calls++;
+      end = System.nanoTime();
+    } while (end - start < (long) (time * 1e9));
+    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+    double n = (double) calls * steps;
+    System.out.printf("checksum %s  ns/step %.3f  wall-ns/step %.3f  calls %d  steps/call %d%n",
+        Long.toHexString(expect), cpu / n, (end - start) / n, calls, steps);
+  }
+
+  static void check(long got, long expect) {
+    if (got != expect) throw new AssertionError("checksum " + Long.toHexString(got) + " != " + Long.toHexString(expect));
+  }
+}
+`;
+
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, "Interp.java"), java);
