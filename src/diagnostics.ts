@@ -47,6 +47,8 @@ export const ErrorCodes = {
   IO: "E_IO",
   /** Text given to the assembler that it cannot parse. */
   ASM_SYNTAX: "E_ASM_SYNTAX",
+  /** A mapping file (R8 format) that cannot be read: a malformed class, member or metadata line. */
+  MAPPING_SYNTAX: "E_MAPPING_SYNTAX",
   /** A bad command-line request (unknown method, impossible option). */
   USAGE: "E_USAGE",
   /** Frame inference met inconsistent code: stack underflow, stack heights or kinds that differ at a join, jsr/ret left in. */
@@ -65,6 +67,8 @@ export const ErrorCodes = {
   SPLIT_REFUSED: "W_SPLIT_REFUSED",
   /** A known attribute whose content is malformed; it is kept as raw bytes. */
   ATTR_MALFORMED: "W_ATTR_MALFORMED",
+  /** A mapping file declares a format version this reader does not know: a later number reads as 2.2, a word as unversioned. */
+  MAPPING_VERSION: "W_MAPPING_VERSION",
   /** A signed jar had classes changed; its signature files were removed. */
   SIGNATURE_REMOVED: "W_SIGNATURE_REMOVED",
 } as const;

@@ -12,6 +12,7 @@ import { asmCommand } from "./asm.js";
 import { disasmCommand } from "./disasm.js";
 import { inspectCommand } from "./inspect.js";
 import { runAction } from "./report.js";
+import { retraceCommand, type RetraceCommandOptions } from "./retrace.js";
 import { splitCommand, type SplitCommandOptions } from "./split.js";
 
 function intOption(name: string, min: number, max: number) {
@@ -73,5 +74,14 @@ program
   .option("--mapping <file>", "where to write the mapping (default: <output>.mapping)")
   .option("--json", "print the per-method report as JSON")
   .action((input: string, opts: SplitCommandOptions) => runAction((r) => splitCommand(input, opts, r)));
+
+program
+  .command("retrace")
+  .description("rewrite a stack trace of split code into the original program's trace (R8 mapping format 2.2)")
+  .argument("<mapping>", "a mapping file written by split (or by R8/ProGuard)")
+  .argument("[trace-file]", "the stack trace or log to retrace (default: standard input)")
+  .option("-m, --mapping <file>", "one more mapping file, read after the first (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+  .option("--verbose", "show return and argument types of retraced methods")
+  .action((mapping: string, traceFile: string | undefined, opts: RetraceCommandOptions) => runAction((r) => retraceCommand(mapping, traceFile, opts, r)));
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,249 @@
+/**
+ * Rewrites a stack trace of the residual program into the original program's trace,
+ * line by line, with the semantics of R8's retrace for mapping format 2.2
+ * (r8 `doc/retrace.md`):
+ *
+ * - a frame of a mapped class becomes the frame(s) of the original method(s) its
+ *   residual method and line map to: an inlined stack expands innermost first, and
+ *   ambiguous answers follow the first as `<OR> at ...` lines, as R8 prints them;
+ * - a frame whose range is marked `com.android.tools.r8.outline` is removed and its
+ *   position carried to the next frame, whose `outlineCallsite` positions map it to the
+ *   line to retrace that frame at (a caller that is itself an outline carries the
+ *   mapped position on: piece -> piece -> driver);
+ * - frames marked `com.android.tools.r8.synthesized` (range or class) are removed;
+ * - `com.android.tools.r8.rewriteFrame` rules apply to the frame directly under an
+ *   exception line whose (original) class they name;
+ * - the file comes from the class's `sourceFile` entry; without one, an unknown file
+ *   (``, `SourceFile`, `Unknown`, `PG`, or `Unknown Source` of a renamed class) is
+ *   synthesised from the original class name as R8 does; a renamed class's file too;
+ * - exception class names of `Caused by:` / `Suppressed:` / first lines are mapped;
+ * - `... N more` counts the lines the elided frames retrace to in the enclosing trace
+ *   (and prints the elided caller of a removed outline frame, which the original
+ *   trace shows), so the retraced trace reads as the original program's;
+ * - everything else is left untouched.
+ *
+ * State between lines: the pending outline position, the current exception, and per
+ * indentation level the frames of the trace being read (at most 4,096 each), so
+ * memory is bounded by the longest trace, not by the input.
+ */
+import type { IndexedClass, FrameGroup, MappingIndex } from "./mapping-index.js";
+import { type MappedRange, originalLineOf } from "./model.js";
+import { type FrameLine, formatFrame, parseTraceLine } from "./trace-line.js";
+
+export interface RetraceOptions {
+  /** Print return and argument types (`void run(int)`) instead of method names. */
+  verbose?: boolean;
+}
+
+const UNKNOWN_FILES = new Set(["", "SourceFile", "Unknown", "PG"]);
+const MAX_RECORDED_FRAMES = 4096;
+
+interface TraceRecord {
+  depth: number;
+  frames: { frame: FrameLine; printed: number }[];
+  truncated: boolean;
+  enclosing: TraceRecord | undefined;
+}
+
+export class Retracer {
+  private readonly verbose: boolean;
+  /** Position of a removed outline frame, for the next frame's outlineCallsite. */
+  private carry: number | undefined;
+  /** Descriptor of the exception whose first frame is next, for rewriteFrame. */
+  private firstFrameOf: string | undefined;
+  private traces: TraceRecord[] = [];
+  private current: TraceRecord | undefined;
+
+  constructor(
+    private readonly index: MappingIndex,
+    options: RetraceOptions = {},
+  ) {
+    this.verbose = options.verbose ?? false;
+  }
+
+  /** The lines one input line (without its line terminator) becomes: none, itself, or several. */
+  retraceLine(text: string): string[] {
+    const t = parseTraceLine(text);
+    switch (t.kind) {
+      case "frame": {
+        const out = this.frame(t);
+        this.firstFrameOf = undefined;
+        const rec = this.current;
+        if (rec) {
+          if (rec.frames.length < MAX_RECORDED_FRAMES) rec.frames.push({ frame: t, printed: out.length });
+          else rec.truncated = true;
+        }
+        return out;
+      }
+      case "exception": {
+        this.carry = undefined;
+        const cls = this.index.classOf(t.className);
+        const name = cls ? cls.originalName : t.className;
+        this.firstFrameOf = `L${name.replace(/\./g, "/")};`;
+        this.startTrace(t.indent.length, t.how);
+        return [`${t.indent}${t.intro}${name}${t.rest}`];
+      }
+      case "more": {
+        this.firstFrameOf = undefined;
+        const out = this.more(t.indent, t.count, t.rest, text);
+        this.carry = undefined;
+        return out;
+      }
+      case "other":
+        this.carry = undefined;
+        this.firstFrameOf = undefined;
+        return [text];
+    }
+  }
+
+  /** Lines still owed at the end of the input (none: removed frames are never buffered). */
+  end(): string[] {
+    this.carry = undefined;
+    return [];
+  }
+
+  private startTrace(depth: number, how: "first" | "cause" | "suppressed"): void {
+    let enclosing: TraceRecord | undefined;
+    if (how === "cause") enclosing = this.traces.find((r) => r.depth === depth);
+    else if (how === "suppressed") enclosing = [...this.traces].reverse().find((r) => r.depth < depth);
+    if (how === "first" && depth === 0) this.traces = [];
+    const rec: TraceRecord = { depth, frames: [], truncated: false, enclosing };
+    this.traces = this.traces.filter((r) => r.depth < depth);
+    this.traces.push(rec);
+    this.current = rec;
+  }
+
+  private more(indent: string, count: number, rest: string, text: string): string[] {
+    const enc = this.current?.enclosing;
+    if (!enc || enc.truncated || enc.frames.length < count || count === 0) return [text];
+    const elided = enc.frames.slice(enc.frames.length - count);
+    const out: string[] = [];
+    let from = 0;
+    if (this.carry !== undefined) {
+      // The removed outline's caller is among the elided frames: the original trace shows it.
+      out.push(...this.frame(elided[0]!.frame));
+      from = 1;
+    }
+    let n = 0;
+    for (let i = from; i < elided.length; i++) n += elided[i]!.printed;
+    if (n > 0) out.push(`${indent}... ${n} more${rest}`);
+    return out;
+  }
+
+  private frame(f: FrameLine): string[] {
+    const incoming = this.carry;
+    this.carry = undefined;
+    const cls = this.index.classOf(f.className);
+    if (!cls) return [f.indent + f.modulePrefix + f.className + "." + f.methodName + rawSource(f) + f.suffix];
+    if (cls.synthesized) return [];
+    const name = f.methodName;
+    let pos = f.line;
+    const atLine = pos !== undefined ? this.index.groupsAt(cls, name, pos) : [];
+    if (pos !== undefined && incoming !== undefined) {
+      const site = callsiteIn(atLine);
+      if (site) pos = site.positions.get(incoming) ?? incoming;
+    }
+    let groups: readonly FrameGroup[];
+    let lineKnown = pos !== undefined;
+    if (pos === undefined) groups = this.index.groupsOf(cls, name);
+    else {
+      groups = pos === f.line ? atLine : this.index.groupsAt(cls, name, pos);
+      if (groups.length === 0) groups = this.index.groupsOf(cls, name).filter((g) => g.minified === undefined);
+      if (groups.length === 0) {
+        groups = this.index.groupsOf(cls, name);
+        lineKnown = false;
+      }
+    }
+    if (this.index.isOutline(cls, name)) {
+      // An outline frame without a line (a dispatcher without line numbers) passes the position through.
+      this.carry = pos ?? incoming;
+      return [];
+    }
+    if (groups.length === 0) {
+      // A method the mapping does not list (not split): only the class and file change.
+      const line = pos;
+      return [formatFrame(f, cls.originalName, name, this.fileFor(f, cls, cls.originalName), line)];
+    }
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (const g of groups) {
+      let frames = g.frames.filter((r) => !r.info.synthesized);
+      if (pos === undefined || !lineKnown) frames = frames.slice(-1);
+      else if (this.firstFrameOf !== undefined) {
+        for (const r of g.frames)
+          for (const rule of r.info.rewriteFrames)
+            if (rule.throws.every((d) => d === this.firstFrameOf)) frames = frames.slice(Math.min(rule.removeInnerFrames, frames.length));
+      }
+      const lines = frames.map((r) => {
+        const holder = r.holder ?? cls.originalName;
+        const line = !lineKnown || pos === undefined ? (pos === undefined ? undefined : f.line) : originalLineOf(r, pos);
+        return formatFrame(f, holder, this.methodText(r), this.fileFor(f, cls, holder), line);
+      });
+      const key = lines.map((l) => l.trimStart().replace(/^<OR>\s+/, "")).join("\n");
+      if (lines.length === 0 || seen.has(key)) continue;
+      if (seen.size > 0) lines[0] = orLine(lines[0]!, f);
+      seen.add(key);
+      out.push(...lines);
+    }
+    return out;
+  }
+
+  private methodText(r: MappedRange): string {
+    return this.verbose ? `${r.returnType} ${r.name}(${r.args.join(",")})` : r.name;
+  }
+
+  private fileFor(f: FrameLine, cls: IndexedClass, holder: string): string | undefined {
+    if (f.native) return undefined;
+    const file = f.file ?? "";
+    const renamed = cls.originalName !== cls.residualName;
+    if (holder === cls.originalName && cls.sourceFile !== undefined) return cls.sourceFile;
+    const unknown = UNKNOWN_FILES.has(file) || (file === "Unknown Source" && renamed);
+    const changed = holder !== cls.originalName || (renamed && !holder.startsWith(cls.residualName));
+    if (!unknown && !changed) return file;
+    const dot = file.lastIndexOf(".");
+    const ext = dot > 0 && file !== "Unknown Source" ? file.slice(dot + 1) : "java";
+    return `${simpleName(holder)}.${ext}`;
+  }
+}
+
+/** The frame as it was, for classes the mapping does not know. */
+function rawSource(f: FrameLine): string {
+  return f.native ? "(Native Method)" : `(${f.file ?? ""}${f.line !== undefined ? `:${f.line}` : ""})`;
+}
+
+/** The first line of an alternative answer, marked as R8 marks it: `\t<OR> at ...`. */
+function orLine(line: string, f: FrameLine): string {
+  const ws = /^\s*/.exec(f.indent)![0];
+  return ws + "<OR> " + line.slice(ws.length).replace(/^<OR>\s+/, "");
+}
+
+function callsiteIn(groups: readonly FrameGroup[]) {
+  for (const g of groups) for (const r of g.frames) if (r.info.outlineCallsite) return r.info.outlineCallsite;
+  return undefined;
+}
+
+/** R8's file-name stem: the outermost class's simple name. */
+function simpleName(cls: string): string {
+  const dot = cls.lastIndexOf(".");
+  let end = cls.lastIndexOf("$");
+  if (end < 0 || dot > end) end = cls.length;
+  return cls.slice(dot + 1, end);
+}
+
+/** Retraces a whole text; line terminators (`\n` or `\r\n`) and a missing final newline are kept. */
+export function retraceText(index: MappingIndex, text: string, options: RetraceOptions = {}): string {
+  const r = new Retracer(index, options);
+  const lines = text.split("\n");
+  const last = lines.pop()!;
+  const out: string[] = [];
+  for (const l of lines) {
+    const cr = l.endsWith("\r");
+    for (const o of r.retraceLine(cr ? l.slice(0, -1) : l)) out.push(o + (cr ? "\r\n" : "\n"));
+  }
+  if (last !== "") {
+    const res = r.retraceLine(last);
+    res.forEach((o, i) => out.push(o + (i < res.length - 1 ? "\n" : "")));
+  }
+  for (const o of r.end()) out.push(o + "\n");
+  return out.join("");
+}
