@@ -71,6 +71,8 @@ export interface LinkInput {
   maxSpill: number;
   /** Names of pieces 1..n (index 0 unused). */
   pieceNames: string[];
+  /** Name of the method whose body becomes the driver. */
+  driverName: string;
   mode: LinkMode;
   /** In `direct` mode: whether piece `from` may call piece `to` (the transfer cannot repeat). */
   directOk?: (from: number, to: number) => boolean;
@@ -84,8 +86,23 @@ export interface LinkInput {
    * a plain `invokestatic` with the entry as argument.
    */
   indyCallSite?: (piece: number, entry: number, entries: number, pieceDescriptor: string) => number | undefined;
+  /**
+   * A fresh line number above every real line of the class, given to each call
+   * into a piece or dispatcher so a retrace tool can tell the call sites apart
+   * (R8's outline call sites). Without it, call sites carry no line of their own.
+   */
+  syntheticLine?: () => number;
   /** Fresh name of dispatcher method k (k >= 1). */
   dispatcherName?: (k: number) => string;
+}
+
+/** A call from one written method into a piece or dispatcher, at a synthetic line. */
+export interface CallSite {
+  /** Name of the calling method: the driver (the original name) or a piece. */
+  caller: string;
+  line: number;
+  callee: string;
+  calleeDescriptor: string;
 }
 
 export interface LinkedMethod {
@@ -93,6 +110,7 @@ export interface LinkedMethod {
   pieces: { name: string; descriptor: string; body: MethodBody }[];
   /** The frame-array kinds in use, in parameter order. */
   kinds: number[];
+  callSites: CallSite[];
 }
 
 /** The kind of a verification type, or -1 for top (nothing to move). */
@@ -180,6 +198,27 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     return s;
   };
 
+  // The source line in effect at each block's first instruction: a block copied
+  // after stubs must say its line again, since line tables go by position.
+  const lineAtStart = new Int32Array(cfg.blockCount).fill(-1);
+  const blockStartsWithLine = new Uint8Array(cfg.blockCount);
+  {
+    let line = -1;
+    for (let b = 0; b < cfg.blockCount; b++) {
+      let leading = true;
+      for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+        const node = nodes[i]!;
+        if (isInstruction(node)) {
+          if (leading) lineAtStart[b] = line;
+          leading = false;
+        } else if (node.kind === "line") {
+          line = node.line;
+          if (leading) blockStartsWithLine[b] = 1;
+        }
+      }
+    }
+  }
+
   // Blocks entered from another piece, and exits, per piece.
   const pieceOf = partition.pieceOf;
   const succs = (b: number): number[] => {
@@ -247,10 +286,37 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     }
   };
 
-  /** Entry stub: loads what block `b` needs, then jumps to it. */
-  const emitEntry = (out: CodeNode[], L: Layout, b: number, target: Label) => {
+  // Which locals each body reads and writes. Values travel through the frame
+  // arrays, which keep them between transfers: a body loads only what it reads or
+  // may write (so every path has a value to store back), and stores only what it
+  // wrote; the driver counts as writing the parameters.
+  const usedIn: Uint8Array[] = [];
+  const writtenIn: Uint8Array[] = [];
+  for (let p = 0; p < pieceCount; p++) {
+    const u = new Uint8Array(input.maxLocals + 2);
+    const w = new Uint8Array(input.maxLocals + 2);
+    for (const b of partition.pieceBlocks[p]!) {
+      for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+        const n = nodes[i]!;
+        if (n.kind !== "local" && n.kind !== "iinc") continue;
+        const op = n.kind === "iinc" ? Op.IINC : n.op;
+        const wide = op === Op.LLOAD || op === Op.DLOAD || op === Op.LSTORE || op === Op.DSTORE;
+        for (let k = 0; k < (wide ? 2 : 1); k++) {
+          if (FLAGS[op]! & OpFlag.READS_LOCAL) u[n.index + k] = 1;
+          if (FLAGS[op]! & OpFlag.WRITES_LOCAL) w[n.index + k] = 1;
+        }
+      }
+    }
+    if (p === 0) for (let k = 0; k < md.paramSlots + (input.isStatic ? 0 : 1); k++) w[k] = 1;
+    usedIn.push(u);
+    writtenIn.push(w);
+  }
+
+  /** Entry stub of body `p`: loads what block `b` needs, then jumps to it. */
+  const emitEntry = (out: CodeNode[], L: Layout, b: number, target: Label, p: number) => {
     const s = shapeOf(b);
     for (const l of s.locals) {
+      if (!usedIn[p]![l.slot] && !writtenIn[p]![l.slot]) continue;
       if (l.type === NULL) out.push(simple(Op.ACONST_NULL));
       else emitLoadValue(out, L, l.kind, l.type, l.slot);
       out.push(local(Op.ISTORE + l.kind, l.slot + L.shift));
@@ -264,8 +330,11 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     out.push({ kind: "jump", op: Op.GOTO, target });
   };
 
-  /** Exit stub body: spills the stack and stores the live locals of block `b`. */
-  const emitSaves = (out: CodeNode[], L: Layout, b: number) => {
+  /** The live locals of block `b` that body `p` stores when it leaves for `b`. */
+  const savedLocals = (b: number, p: number) => shapeOf(b).locals.filter((l) => writtenIn[p]![l.slot]);
+
+  /** Exit stub body of body `p`: spills the stack and stores the live locals of block `b` it wrote. */
+  const emitSaves = (out: CodeNode[], L: Layout, b: number, p: number) => {
     const s = shapeOf(b);
     let depth = 0;
     for (const v of s.stack) depth += v.kind === KIND_LONG || v.kind === KIND_DOUBLE ? 2 : 1;
@@ -278,7 +347,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
       out.push(local(Op.ILOAD + v.kind, L.temp));
       out.push(simple(Op.IASTORE + v.kind));
     }
-    for (const l of s.locals) {
+    for (const l of savedLocals(b, p)) {
       out.push(local(Op.ALOAD, L.arraySlot[l.kind]!));
       pushInt(out, l.slot);
       out.push(local(Op.ILOAD + l.kind, l.slot + L.shift));
@@ -295,6 +364,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   const emitExits = (
     out: CodeNode[],
     L: Layout,
+    p: number,
     exitLabels: Map<number, Label>,
     how: (out: CodeNode[], b: number) => { push?: number; key: string; tail: (out: CodeNode[]) => void },
   ) => {
@@ -302,7 +372,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     for (const [b, label] of exitLabels) {
       const h = how(out, b);
       const s = shapeOf(b);
-      const key = `${h.key}|${s.locals.map((l) => `${l.slot}:${l.kind}`).join(",")}|${s.stack.map((v) => v.kind).join(",")}`;
+      const key = `${h.key}|${savedLocals(b, p).map((l) => `${l.slot}:${l.kind}`).join(",")}|${s.stack.map((v) => v.kind).join(",")}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { label: newLabel(), block: b, carries: h.push !== undefined, tail: h.tail }));
       out.push({ kind: "label", label });
@@ -312,7 +382,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     for (const g of groups.values()) {
       out.push({ kind: "label", label: g.label });
       if (g.carries) out.push(local(Op.ISTORE, L.temp + 2));
-      emitSaves(out, L, g.block);
+      emitSaves(out, L, g.block, p);
       if (g.carries) out.push(local(Op.ILOAD, L.temp + 2));
       g.tail(out);
     }
@@ -322,6 +392,14 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     for (const k of kinds) out.push(local(Op.ALOAD, L.arraySlot[k]!));
   };
   const pieceRef = (p: number) => cp.addMemberRef("Methodref", input.className, input.pieceNames[p]!, pieceDescriptor);
+  const callSites: CallSite[] = [];
+  /** Marks the next instruction as a call site of `caller` into `callee` (a synthetic line). */
+  const callSite = (out: CodeNode[], caller: string, callee: string) => {
+    if (!input.syntheticLine) return;
+    const line = input.syntheticLine();
+    out.push({ kind: "line", line });
+    callSites.push({ caller, line, callee, calleeDescriptor: pieceDescriptor });
+  };
 
   /**
    * The nodes of a body's own blocks, in original order, with transfers out of the
@@ -342,6 +420,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     };
     blocks.forEach((b, i) => {
       out.push({ kind: "label", label: blockLabel(b) });
+      if (!blockStartsWithLine[b] && lineAtStart[b]! >= 0) out.push({ kind: "line", line: lineAtStart[b]! });
       const last = cfg.blockLastInstruction[b]!;
       for (let n = cfg.blockStart[b]!; n < cfg.blockEnd[b]!; n++) {
         const node = nodes[n]!;
@@ -466,22 +545,24 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     });
     entries[p]!.forEach((b, i) => {
       out.push({ kind: "label", label: entryStubs[i]! });
-      emitEntry(out, L, b, emitted.blockLabel(b));
+      emitEntry(out, L, b, emitted.blockLabel(b), p);
     });
     out.push(...blocksOut);
-    emitExits(out, L, exitLabels, (o, b) => {
+    emitExits(out, L, p, exitLabels, (o, b) => {
       const q = pieceOf[b]!;
       if (input.mode === "direct" && q !== 0 && input.directOk?.(p, q)) {
         const site = input.indyCallSite?.(q, entryIndex[b]!, entries[q]!.length, pieceDescriptor);
         if (site !== undefined) {
           return { key: `indy${q}:${entryIndex[b]}`, tail: (t) => {
             pushArrays(t, L);
+            callSite(t, input.pieceNames[p]!, input.pieceNames[q]!);
             t.push({ kind: "invokedynamic", index: site });
             t.push(simple(Op.IRETURN));
           } };
         }
         return { push: entryIndex[b]!, key: `call${q}`, tail: (t) => {
           pushArrays(t, L);
+          callSite(t, input.pieceNames[p]!, input.pieceNames[q]!);
           t.push({ kind: "cp", op: Op.INVOKESTATIC, index: pieceRef(q) });
           t.push(simple(Op.IRETURN));
         } };
@@ -507,7 +588,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   }
 
   /** `static int dispatch(int code, arrays)`: calls the piece the code names, among first..last. */
-  function dispatcherBody(first: number, last: number): MethodBody {
+  function dispatcherBody(first: number, last: number, self: string): MethodBody {
     const d: CodeNode[] = [];
     const dArray: number[] = [];
     kinds.forEach((k, i) => (dArray[k] = 1 + i));
@@ -523,6 +604,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
       pushInt(d, 0xffff);
       d.push(simple(Op.IAND));
       for (const k of kinds) d.push(local(Op.ALOAD, dArray[k]!));
+      callSite(d, self, input.pieceNames[p]!);
       d.push({ kind: "cp", op: Op.INVOKESTATIC, index: pieceRef(p) });
       d.push(simple(Op.IRETURN));
     }
@@ -554,7 +636,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   if (pieceOf[0] !== 0) out.push({ kind: "jump", op: Op.GOTO, target: exitLabel(0) });
   const driverEntryStubs = entries[0]!.map(() => newLabel());
   const emitted = emitBlocks(0, L, out, exitLabel, (o, insn) => o.push(insn));
-  emitExits(out, L, exitLabels, (_o, b) => ({
+  emitExits(out, L, 0, exitLabels, (_o, b) => ({
     push: codeOf(b),
     key: "loop",
     tail: (t) => {
@@ -592,7 +674,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     out.push({ kind: "tableswitch", low: 0, high: driverEntryStubs.length - 1, defaultTarget: driverEntryStubs[0]!, targets: driverEntryStubs });
     entries[0]!.forEach((b, i) => {
       out.push({ kind: "label", label: driverEntryStubs[i]! });
-      emitEntry(out, L, b, emitted.blockLabel(b));
+      emitEntry(out, L, b, emitted.blockLabel(b), 0);
     });
   } else {
     out.push({ kind: "jump", op: Op.GOTO, target: ret });
@@ -609,9 +691,11 @@ export function linkMethod(input: LinkInput): LinkedMethod {
       const first = 1 + (slot - 1) * group;
       const last = Math.min(pieceCount - 1, first + group - 1);
       const name = input.dispatcherName!(slot);
-      pieces.push({ name, descriptor: pieceDescriptor, body: dispatcherBody(first, last) });
+      pieces.push({ name, descriptor: pieceDescriptor, body: dispatcherBody(first, last, name) });
+      callSite(out, input.driverName, name);
       out.push({ kind: "cp", op: Op.INVOKESTATIC, index: cp.addMemberRef("Methodref", input.className, name, pieceDescriptor) });
     } else {
+      callSite(out, input.driverName, input.pieceNames[slot]!);
       out.push({ kind: "cp", op: Op.INVOKESTATIC, index: pieceRef(slot) });
     }
     out.push(local(Op.ISTORE, codeSlot));
@@ -643,5 +727,5 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   };
   driver.labelCount = labelCount;
   for (const piece of pieces) piece.body.labelCount = labelCount;
-  return { driver, pieces, kinds };
+  return { driver, pieces, kinds, callSites };
 }

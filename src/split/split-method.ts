@@ -50,6 +50,8 @@ export interface SplitMethodOptions {
   hierarchy?: ClassHierarchy;
   /** Bound call sites for `indy` and `auto` (class version 51 and up). */
   indy?: IndyCallSites;
+  /** Allocator of synthetic call-site lines (above every real line of the class). */
+  lines?: { next: number };
   /**
    * Run the internal checker (passes/verify.ts: stack heights at joins, frames at
    * every target, handler ranges, limits) on every body written; a violation is a
@@ -721,6 +723,8 @@ function partitionAndLink(
       maxLocals: Math.max(frames.maxLocals, decoded.maxLocals),
       maxSpill,
       pieceNames,
+      driverName: ctx.methodName,
+      ...(opts.lines ? { syntheticLine: () => opts.lines!.next++ } : {}),
       mode: opts.link === "switch" ? "switch" : "direct",
       directOk: acyclicTransfers(cfg, part.pieceOf, part.pieceBlocks.length),
       flatDispatch: flatDispatchFor(budget),
