@@ -91,7 +91,7 @@ export interface LinkInput {
    * into a piece or dispatcher so a retrace tool can tell the call sites apart
    * (R8's outline call sites). Without it, call sites carry no line of their own.
    */
-  syntheticLine?: () => number;
+  syntheticLine?: () => number | undefined;
   /** Fresh name of dispatcher method k (k >= 1). */
   dispatcherName?: (k: number) => string;
 }
@@ -395,8 +395,8 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   const callSites: CallSite[] = [];
   /** Marks the next instruction as a call site of `caller` into `callee` (a synthetic line). */
   const callSite = (out: CodeNode[], caller: string, callee: string) => {
-    if (!input.syntheticLine) return;
-    const line = input.syntheticLine();
+    const line = input.syntheticLine?.();
+    if (line === undefined) return;
     out.push({ kind: "line", line });
     callSites.push({ caller, line, callee, calleeDescriptor: pieceDescriptor });
   };

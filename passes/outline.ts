@@ -55,10 +55,12 @@ export interface OutlineInput {
   maxStack: number;
   entry: number;
   stop: ReadonlySet<number>;
+  /** A fresh synthetic line for the call site (see `link.ts`); none when absent. */
+  syntheticLine?: () => number | undefined;
 }
 
 export type OutlineResult =
-  | { ok: true; parent: MethodBody; region: MethodBody; regionDescriptor: string; blocks: number }
+  | { ok: true; parent: MethodBody; region: MethodBody; regionDescriptor: string; blocks: number; callLine?: number }
   | { ok: false; reason: string };
 
 interface Slot {
@@ -386,6 +388,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
   const regionRef = cp.addMemberRef("Methodref", input.className, input.regionName, regionDescriptor);
   const baseSlots = entryFrame.stack;
   const callerStubs = exits.map(() => newLabel());
+  let callLine: number | undefined;
   for (let b = 0; b < n; b++) {
     if (!cfg.reachable[b]) continue;
     if (inR[b] && b !== e) continue;
@@ -395,6 +398,8 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
       for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]! && !isInstruction(nodes[i]!); i++) if (nodes[i]!.kind !== "frame") pOut.push(nodes[i]!);
       for (const s of loadIn) store(pOut, pArray, s.kind, s.slot, s.slot);
       for (const k of kinds) pOut.push(local(Op.ALOAD, pArray[k]!));
+      callLine = input.syntheticLine?.();
+      if (callLine !== undefined) pOut.push({ kind: "line", line: callLine });
       pOut.push({ kind: "cp", op: Op.INVOKESTATIC, index: regionRef });
       if (exits.length === 1) pOut.push(simple(Op.POP), { kind: "jump", op: Op.GOTO, target: callerStubs[0]! });
       else pOut.push({ kind: "tableswitch", low: 0, high: exits.length - 1, defaultTarget: callerStubs[0]!, targets: callerStubs });
@@ -475,7 +480,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     hasStackMapTable: body.hasStackMapTable,
     otherAttributes: [],
   };
-  return { ok: true, parent, region, regionDescriptor, blocks: blocks.length };
+  return { ok: true, parent, region, regionDescriptor, blocks: blocks.length, ...(callLine !== undefined ? { callLine } : {}) };
 }
 
 function firstInstruction(cfg: ControlFlowGraph, b: number): number {

@@ -1,31 +1,53 @@
 /**
- * The mapping file a split writes, in R8's mapping format (version 2.2): which
- * methods of a class are pieces of which original method, and which lines.
+ * The mapping file a split writes, in R8's mapping format (version 2.2), so that
+ * R8's retrace, ProGuard's ReTrace and `megasplit retrace` read split stack traces
+ * as the original method's.
  *
  *   # {"id":"com.android.tools.r8.mapping","version":"2.2"}
  *   org.example.Big -> org.example.Big:
  *   # {"id":"sourceFile","fileName":"Big.java"}
- *       120:180:int run(int,java.lang.String):120:180 -> run$split$1
+ *       120:180:int run(int):120:180 -> run
+ *       9001:9001:int run(int):0:0 -> run
+ *       # {"id":"com.android.tools.r8.outlineCallsite","positions":{"120":120,...},"outline":"Lorg/example/Big;run$split$1(I[I)I"}
+ *       120:150:int run(int):120:150 -> run$split$1
+ *       # {"id":"com.android.tools.r8.outline"}
  *
- * A piece keeps the original line numbers, so each of its line ranges maps to the
- * same range of the original method; a retrace tool rewrites `run$split$1` frames
- * to `run` with the same line. Classes and members are listed in a fixed order, so
- * the same split gives the same file. (Removing piece and driver frames from a
- * retraced trace needs R8's outline markers; that is the retrace issue's work.)
+ * Every method the split wrote (the driver under the original name, pieces,
+ * dispatchers, outlined regions) maps the original method's lines it can show to
+ * the same lines of the original method: its own code's lines and, since a
+ * retrace carries a removed callee's line to its caller, those of everything it
+ * calls. Pieces, dispatchers and regions are outlines: a retrace removes their
+ * frames. Each call into one sits at a synthetic line above every real line of
+ * the class, marked as an outline call site whose positions map the callee's
+ * lines to the caller's (the same numbers). Classes and members are listed in a
+ * fixed order, so the same split gives the same file.
  */
 import { javaClassName, javaMethodParts } from "./java-names.js";
 
-export interface PieceMapping {
+export interface GeneratedMethod {
   name: string;
   descriptor: string;
-  /** Line ranges the piece's code carries (inclusive), ascending. */
-  lines: { from: number; to: number }[];
+  /** Original source lines its own code carries. */
+  lines: number[];
+}
+
+export interface MappedCallSite {
+  caller: string;
+  line: number;
+  callee: string;
+  calleeDescriptor: string;
 }
 
 export interface SplitMethodMapping {
+  /** The original method (and driver) name and descriptor. */
   name: string;
   descriptor: string;
-  pieces: PieceMapping[];
+  driverLines: number[];
+  /** Pieces, dispatchers and regions: all outlines. */
+  pieces: GeneratedMethod[];
+  callSites: MappedCallSite[];
+  /** Lines at or above this are synthetic call-site lines. */
+  syntheticBase: number;
 }
 
 interface ClassEntry {
@@ -58,16 +80,50 @@ export class MappingBuilder {
       const java = javaClassName(name);
       out.push(`${java} -> ${java}:`);
       if (c.sourceFile !== undefined) out.push(`# ${JSON.stringify({ id: "sourceFile", fileName: c.sourceFile })}`);
-      for (const m of c.methods) {
-        const { returnType, args } = javaMethodParts(m.descriptor);
-        for (const p of m.pieces) {
-          if (p.lines.length === 0) out.push(`    ${returnType} ${m.name}(${args}) -> ${p.name}`);
-          for (const r of p.lines) out.push(`    ${r.from}:${r.to}:${returnType} ${m.name}(${args}):${r.from}:${r.to} -> ${p.name}`);
-        }
-      }
+      for (const m of c.methods) out.push(...methodLines(name, m));
     }
     return out.join("\n") + "\n";
   }
+}
+
+function methodLines(className: string, m: SplitMethodMapping): string[] {
+  const { returnType, args } = javaMethodParts(m.descriptor);
+  const original = `${returnType} ${m.name}(${args})`;
+  const real = (lines: number[]) => lines.filter((l) => l > 0 && l < m.syntheticBase);
+  const own = new Map<string, number[]>([[m.name, real(m.driverLines)]]);
+  for (const p of m.pieces) own.set(p.name, real(p.lines));
+  // Lines a method can show after a retrace: its own and, through calls, its callees'.
+  const reach = new Map<string, Set<number>>();
+  const calls = new Map<string, string[]>();
+  for (const c of m.callSites) calls.set(c.caller, [...(calls.get(c.caller) ?? []), c.callee]);
+  const reachOf = (name: string, visiting = new Set<string>()): Set<number> => {
+    const known = reach.get(name);
+    if (known) return known;
+    const set = new Set(own.get(name) ?? []);
+    visiting.add(name);
+    for (const callee of calls.get(name) ?? []) if (!visiting.has(callee)) for (const l of reachOf(callee, visiting)) set.add(l);
+    visiting.delete(name);
+    reach.set(name, set);
+    return set;
+  };
+  const out: string[] = [];
+  const emit = (name: string, outline: boolean) => {
+    const ranges = lineRanges(reachOf(name));
+    if (ranges.length === 0) out.push(`    ${original} -> ${name}`);
+    for (const r of ranges) out.push(`    ${r.from}:${r.to}:${original}:${r.from}:${r.to} -> ${name}`);
+    if (outline) out.push(`    # ${JSON.stringify({ id: "com.android.tools.r8.outline" })}`);
+    for (const c of m.callSites.filter((x) => x.caller === name).sort((a, b) => a.line - b.line)) {
+      out.push(`    ${c.line}:${c.line}:${original}:0:0 -> ${name}`);
+      const positions: Record<string, number> = {};
+      for (const l of [...reachOf(c.callee)].sort((a, b) => a - b)) positions[String(l)] = l;
+      out.push(
+        `    # ${JSON.stringify({ id: "com.android.tools.r8.outlineCallsite", positions, outline: `L${className};${c.callee}${c.calleeDescriptor}` })}`,
+      );
+    }
+  };
+  emit(m.name, false);
+  for (const p of m.pieces) emit(p.name, true);
+  return out;
 }
 
 /** Sorted distinct lines folded into inclusive ranges of consecutive numbers. */

@@ -15,7 +15,7 @@ import { writeClass } from "../classfile/write.js";
 import { asDiagnostic, type Diagnostic } from "../diagnostics.js";
 import { bundleClassMap, createClassHierarchy } from "../hierarchy/hierarchy.js";
 import type { SplitLinkMode } from "./split-method.js";
-import { lineRanges, MappingBuilder } from "../../runtime/mapping.js";
+import { MappingBuilder } from "../../runtime/mapping.js";
 import { splitClass, type MethodReport } from "./split-class.js";
 
 export interface SplitBundleOptions {
@@ -68,10 +68,13 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
       for (const r of result.reports) {
         if (r.result.kind !== "split") continue;
         const [name, descriptor] = [r.method.slice(0, r.method.indexOf("(")), r.method.slice(r.method.indexOf("("))];
-        mapping.addSplit(result.classFile.constantPool.className(out.thisClass), sourceFile, {
+        mapping.addSplit(out.constantPool.className(out.thisClass), sourceFile, {
           name,
           descriptor,
-          pieces: r.result.pieces.map((p) => ({ name: p.name, descriptor: p.descriptor, lines: lineRanges(p.lines) })),
+          driverLines: r.result.driverLines,
+          pieces: r.result.pieces.map((p) => ({ name: p.name, descriptor: p.descriptor, lines: p.lines })),
+          callSites: r.result.callSites,
+          syntheticBase: result.syntheticBase,
         });
       }
       return withData(entry, writeClass(out, { where: { ...where, entry: entry.name } }));

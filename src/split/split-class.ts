@@ -32,6 +32,19 @@ export interface ClassSplit {
   classFile: ClassFile;
   changed: boolean;
   reports: MethodReport[];
+  /** The first synthetic call-site line: above every line the class had. */
+  syntheticBase: number;
+}
+
+/** The largest source line any method of the class names (JVMS 4.7.12). */
+function maxLine(cf: ClassFile): number {
+  let max = 0;
+  for (const m of cf.methods) {
+    const code = codeOf(m);
+    if (!code) continue;
+    for (const a of code.attributes) if (a.kind === "LineNumberTable") for (const e of a.entries) if (e.line > max) max = e.line;
+  }
+  return max;
 }
 
 export function splitClass(cf: ClassFile, opts: SplitOptions): ClassSplit {
@@ -45,6 +58,8 @@ export function splitClass(cf: ClassFile, opts: SplitOptions): ClassSplit {
   const isInterface = (cf.accessFlags & Access.INTERFACE) !== 0;
   // Bound call sites need invokedynamic (class version 51); below it, indy links as direct.
   const indy = (opts.link === "indy" || opts.link === "auto") && cf.majorVersion >= 51 ? new IndyCallSites(cf, taken) : undefined;
+  const syntheticBase = maxLine(cf) + 1;
+  const lines = { next: syntheticBase };
   cf.methods.forEach((m, i) => {
     const code = codeOf(m);
     if (!code || code.code.length <= opts.maxSize) {
@@ -56,7 +71,7 @@ export function splitClass(cf: ClassFile, opts: SplitOptions): ClassSplit {
     if (isInterface && cf.majorVersion < 53) {
       result = { kind: "refused", reason: `interface of class version ${cf.majorVersion}: private static pieces need version 53 (helper classes are not written yet)` };
     } else {
-      result = splitMethod(cf, i, { ...opts, ...(indy ? { indy } : {}) }, taken);
+      result = splitMethod(cf, i, { ...opts, lines, ...(indy ? { indy } : {}) }, taken);
     }
     reports.push({ className, method: name, originalLength: code.code.length, result });
     if (result.kind === "split") {
@@ -67,7 +82,7 @@ export function splitClass(cf: ClassFile, opts: SplitOptions): ClassSplit {
       methods.push(m);
     }
   });
-  if (!changed) return { classFile: cf, changed, reports };
+  if (!changed) return { classFile: cf, changed, reports, syntheticBase };
   const out: ClassFile = { ...cf, methods: [...methods, ...added] };
-  return { classFile: indy ? indy.finish(out) : out, changed, reports };
+  return { classFile: indy ? indy.finish(out) : out, changed, reports, syntheticBase };
 }

@@ -30,7 +30,7 @@ import { solve } from "../../passes/dataflow.js";
 import { inferFrames, TOP, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { computeLiveness, liveSlots } from "../../passes/liveness.js";
-import { linkMethod } from "../../passes/link.js";
+import { type CallSite, linkMethod } from "../../passes/link.js";
 import { alg, Graph } from "@dagrejs/graphlib";
 import { partition } from "../../passes/partition.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
@@ -81,6 +81,10 @@ export type MethodSplit =
       overhead: number;
       /** Blocks kept in the driver / moved into each piece, for the mapping. */
       blocksPerPiece: number[];
+      /** Calls into pieces, dispatchers and regions, at synthetic lines. */
+      callSites: CallSite[];
+      /** Source lines of the driver's own code. */
+      driverLines: number[];
     }
   | { kind: "refused"; reason: string; pc?: number };
 
@@ -337,9 +341,11 @@ function acyclicTransfers(cfg: ControlFlowGraph, pieceOf: Int32Array, pieceCount
 interface BodySplit {
   driver: MethodInfo;
   driverLength: number;
+  driverLines: number[];
   pieces: SplitPiece[];
   crossEdges: number;
   blocksPerPiece: number[];
+  callSites: CallSite[];
 }
 
 type Refusal = { kind: "refused"; reason: string; pc?: number };
@@ -365,11 +371,18 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
       crossEdges: done.crossEdges,
       overhead: totalLength / code.code.length - 1,
       blocksPerPiece: done.blocksPerPiece,
+      callSites: done.callSites,
+      driverLines: done.driverLines,
     };
   } catch (e) {
     if (e instanceof MegasplitError) return { kind: "refused", reason: `${e.code}: ${e.diagnostic.message}`, ...(e.diagnostic.location.pc !== undefined ? { pc: e.diagnostic.location.pc } : {}) };
     throw e;
   }
+}
+
+/** The next synthetic call-site line; none once line numbers (u2, JVMS 4.7.12) run out. */
+function nextSyntheticLine(lines: { next: number }): number | undefined {
+  return lines.next <= 0xffff ? lines.next++ : undefined;
 }
 
 /** A fresh method name `<base>$<what>$<k>` not used in the class yet. */
@@ -448,10 +461,12 @@ function splitBody(
   const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
   if (depth > 0) {
     const code = encodeFinal(cf, method, body, opts, codeNameIndex);
-    if (code.code.length <= opts.maxSize) return { driver: withCode(method, code), driverLength: code.code.length, pieces: [], crossEdges: 0, blocksPerPiece: [] };
+    if (code.code.length <= opts.maxSize) {
+      return { driver: withCode(method, code), driverLength: code.code.length, driverLines: linesOf(body), pieces: [], crossEdges: 0, blocksPerPiece: [], callSites: [] };
+    }
   }
   if (depth < 12) {
-    const outlined = outlineLargestRegion(cf, method, body, ctx, opts.maxSize, base, taken);
+    const outlined = outlineLargestRegion(cf, method, body, ctx, opts.maxSize, base, taken, opts.lines);
     if (outlined) {
       const regionMethod = newPrivateMethod(cf, outlined.name, outlined.descriptor);
       const parent = splitBody(cf, method, outlined.parent, opts, taken, codeNameIndex, base, depth + 1);
@@ -465,12 +480,18 @@ function splitBody(
         codeLength: region.driverLength,
         lines: linesOf(outlined.region),
       };
+      const regionCall: CallSite[] =
+        outlined.callLine !== undefined ? [{ caller: ctx.methodName, line: outlined.callLine, callee: outlined.name, calleeDescriptor: outlined.descriptor }] : [];
+      // Calls the region's body made as the driver of its own split are calls from the region.
+      const fromRegion = region.callSites.map((c) => (c.caller === ctx.methodName ? { ...c, caller: outlined.name } : c));
       return {
         driver: parent.driver,
         driverLength: parent.driverLength,
-        pieces: [...parent.pieces, regionPiece, ...region.pieces],
+        driverLines: parent.driverLines,
+        pieces: [...parent.pieces, { ...regionPiece, lines: region.driverLines }, ...region.pieces],
         crossEdges: parent.crossEdges + region.crossEdges + 1,
         blocksPerPiece: [...parent.blocksPerPiece, ...region.blocksPerPiece],
+        callSites: [...parent.callSites, ...regionCall, ...fromRegion],
       };
     }
   }
@@ -491,7 +512,8 @@ function outlineLargestRegion(
   maxSize: number,
   base: string,
   taken: Set<string>,
-): { parent: MethodBody; region: MethodBody; name: string; descriptor: string } | undefined {
+  lines?: { next: number },
+): { parent: MethodBody; region: MethodBody; name: string; descriptor: string; callLine?: number } | undefined {
   const nodes = body.nodes;
   const frames = inferFrames(body, ctx);
   if (frames.errors.length > 0) return undefined;
@@ -591,6 +613,7 @@ function outlineLargestRegion(
       maxStack: Math.max(f1.maxStack, body.maxStack),
       entry: entryBlock,
       stop,
+      ...(lines ? { syntheticLine: () => nextSyntheticLine(lines) } : {}),
     });
     if (!r.ok) {
       if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`outline ${ctx.where.method} span ${c.span}: ${r.reason}\n`);
@@ -598,7 +621,7 @@ function outlineLargestRegion(
     }
     taken.add(name);
     void method;
-    return { parent: r.parent, region: r.region, name, descriptor: r.regionDescriptor };
+    return { parent: r.parent, region: r.region, name, descriptor: r.regionDescriptor, ...(r.callLine !== undefined ? { callLine: r.callLine } : {}) };
   }
   return undefined;
 }
@@ -724,7 +747,7 @@ function partitionAndLink(
       maxSpill,
       pieceNames,
       driverName: ctx.methodName,
-      ...(opts.lines ? { syntheticLine: () => opts.lines!.next++ } : {}),
+      ...(opts.lines ? { syntheticLine: () => nextSyntheticLine(opts.lines!) } : {}),
       mode: opts.link === "switch" ? "switch" : "direct",
       directOk: acyclicTransfers(cfg, part.pieceOf, part.pieceBlocks.length),
       flatDispatch: flatDispatchFor(budget),
@@ -751,9 +774,11 @@ function partitionAndLink(
     return {
       driver: withCode(method, driverCode),
       driverLength: driverCode.code.length,
+      driverLines: linesOf(linked.driver),
       pieces,
       crossEdges: part.crossEdges,
       blocksPerPiece: part.pieceBlocks.map((x) => x.length),
+      callSites: linked.callSites,
     };
   }
   return { kind: "refused", reason: `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
