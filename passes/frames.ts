@@ -351,6 +351,8 @@ class Int32Slab {
   }
 }
 
+const EMPTY_STACK = new Int32Array(0);
+
 export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptions = {}): FrameAnalysis {
   const { cfg } = buildCfg(body, ctx.where);
   const slab = new Int32Slab();
@@ -451,6 +453,10 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
       declaredAt[i] = { locals: expandSlots(locals, maxLocals), stack: expandSlots(stack, height) };
     }
   }
+
+  // Member references by constant-pool index: the pool builds a new object per call.
+  const memberRefs: ({ owner: string; name: string; descriptor: string } | undefined)[] = [];
+  const memberRef = (index: number) => (memberRefs[index] ??= cp.memberRef(index));
 
   // Catch types per handler.
   const catchType = body.handlers.map((h) => types.object(h.catchType === 0 ? THROWABLE : cp.className(h.catchType)));
@@ -687,22 +693,22 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
             push(constantType(cp, insn.index, types));
             return;
           case Op.GETSTATIC:
-            push(types.fromDescriptor(cp.memberRef(insn.index).descriptor));
+            push(types.fromDescriptor(memberRef(insn.index).descriptor));
             return;
           case Op.PUTSTATIC:
-            popN(node, slotsOf(cp.memberRef(insn.index).descriptor));
+            popN(node, slotsOf(memberRef(insn.index).descriptor));
             return;
           case Op.GETFIELD:
             pop(node);
-            push(types.fromDescriptor(cp.memberRef(insn.index).descriptor));
+            push(types.fromDescriptor(memberRef(insn.index).descriptor));
             return;
           case Op.PUTFIELD:
-            popN(node, slotsOf(cp.memberRef(insn.index).descriptor) + 1);
+            popN(node, slotsOf(memberRef(insn.index).descriptor) + 1);
             return;
           case Op.INVOKEVIRTUAL:
           case Op.INVOKESPECIAL:
           case Op.INVOKESTATIC:
-            invoke(node, op, cp.memberRef(insn.index));
+            invoke(node, op, memberRef(insn.index));
             return;
           case Op.NEW:
             push(types.uninitialized(node));
@@ -727,7 +733,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
         }
       }
       case "invokeinterface":
-        invoke(node, Op.INVOKEINTERFACE, cp.memberRef(insn.index));
+        invoke(node, Op.INVOKEINTERFACE, memberRef(insn.index));
         return;
       case "invokedynamic": {
         const e = cp.expect(insn.index, "InvokeDynamic");
@@ -797,7 +803,8 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
       execute(i, node);
       if (acc && dirty.length > 0 && node.kind === "cp" && node.op === Op.INVOKESPECIAL) flush();
     }
-    return { locals, stack: slab.copy(stack, sp) };
+    // Most blocks end with an empty stack; they share one (facts are never written).
+    return { locals, stack: sp === 0 ? EMPTY_STACK : slab.copy(stack, sp) };
   };
 
   // Where a block starts with a declared frame, that frame is its entry.

@@ -8,8 +8,10 @@
  * frame inference (inferFrames on the decoded body, whose declared frames are facts,
  * as for any class javac wrote; the notes add inference from the code alone, with
  * the frames stripped, which is what the StackMapTable writer runs first).
- * Each step runs `runs` times after a warm-up and the best time is printed (the
- * machine may be shared; the minimum is the least disturbed figure), with ms per KB
+ * Each step runs after a warm-up at least `runs` times, and more while the step's
+ * total stays under a second (up to 500 runs; the small sizes get many), and the
+ * best time is printed (the machine may be shared; the minimum is the least
+ * disturbed figure; the header gives the load average), with ms per KB
  * and that figure relative to the smallest size: near-linear growth shows as a
  * ratio near 1. Per-block figures (us per block, solver steps per block) are the
  * ones to compare when the mix of code changes with size: exception handlers can
@@ -18,6 +20,7 @@
  *
  *   node --import tsx bench/analyses/run.mjs [runs]
  */
+import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -51,14 +54,19 @@ function best(xs) {
   return s[0];
 }
 
+/** Best of at least `runs` runs, and of as many more as fit in `budgetMs` (small sizes get many, so one quiet run is likely). */
+const budgetMs = 1000;
 function time(fn) {
   fn(); // warm-up
   const ms = [];
   let result;
-  for (let i = 0; i < runs; i++) {
+  let total = 0;
+  while (ms.length < runs || (total < budgetMs && ms.length < 500)) {
     const t0 = process.hrtime.bigint();
     result = fn();
-    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const t = Number(process.hrtime.bigint() - t0) / 1e6;
+    ms.push(t);
+    total += t;
   }
   return { ms: best(ms), result };
 }
@@ -101,7 +109,7 @@ for (const { body, cp, code, ctx } of methods) {
 }
 
 const pad = (s, n) => String(s).padStart(n);
-console.log(`bench/analyses: best of ${runs} runs after a warm-up, node ${process.version}`);
+console.log(`bench/analyses: best of at least ${runs} runs (and of as many as fit in ${budgetMs} ms) after a warm-up, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
 console.log(`${pad("KB", 7)}  ${steps.map((s) => `${pad(s + " ms", 12)} ${pad("ms/KB", 7)} ${pad("x", 5)}`).join("  ")}`);
 for (const r of rows) {
   const cells = steps.map((s) => {
