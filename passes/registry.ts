@@ -3,8 +3,9 @@
  * is also its filetest folder (`test/filetests/<name>/`) and what the CLI accepts.
  * Order is the order a full pipeline runs analyses in; names are unique.
  *
- * To add a pass, add one line to PASSES. Still pending, one line each from their
- * authors: frames (passes/frames.ts) and stackmap (passes/stackmap.ts).
+ * To add a pass, add one line to PASSES. The splitter's own passes (partition,
+ * link, outline) take a whole method's analyses and options rather than one body,
+ * so `src/split/split-method.ts` runs them; they are not listed here yet.
  */
 import { cfgPass } from "./cfg.js";
 import { inlineSubroutinesPass } from "./inline-subroutines.js";
