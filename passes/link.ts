@@ -286,37 +286,106 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     }
   };
 
-  // Which locals each body reads and writes. Values travel through the frame
-  // arrays, which keep them between transfers: a body loads only what it reads or
-  // may write (so every path has a value to store back), and stores only what it
-  // wrote; the driver counts as writing the parameters.
-  const usedIn: Uint8Array[] = [];
-  const writtenIn: Uint8Array[] = [];
-  for (let p = 0; p < pieceCount; p++) {
-    const u = new Uint8Array(input.maxLocals + 2);
-    const w = new Uint8Array(input.maxLocals + 2);
-    for (const b of partition.pieceBlocks[p]!) {
-      for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
-        const n = nodes[i]!;
-        if (n.kind !== "local" && n.kind !== "iinc") continue;
-        const op = n.kind === "iinc" ? Op.IINC : n.op;
-        const wide = op === Op.LLOAD || op === Op.DLOAD || op === Op.LSTORE || op === Op.DSTORE;
-        for (let k = 0; k < (wide ? 2 : 1); k++) {
-          if (FLAGS[op]! & OpFlag.READS_LOCAL) u[n.index + k] = 1;
-          if (FLAGS[op]! & OpFlag.WRITES_LOCAL) w[n.index + k] = 1;
-        }
+  // Which locals travel at each transfer. The frame arrays keep values between
+  // transfers, so a body stores at an exit only the live locals it may have written
+  // on the way there (the blocks that reach the exit), and loads at an entry only
+  // what the blocks it reaches read or write, or may store at an exit they reach
+  // (so every path has a value to store). The driver writes the parameters at the
+  // method's start. Sets are per block, so a case of an interpreter's switch moves
+  // only the registers that case touches.
+  const width = input.maxLocals + 2;
+  const useOf: (number[] | undefined)[] = new Array(cfg.blockCount);
+  const defOf: (number[] | undefined)[] = new Array(cfg.blockCount);
+  for (let b = 0; b < cfg.blockCount; b++) {
+    if (pieceOf[b]! < 0) continue;
+    const u: number[] = [];
+    const d: number[] = [];
+    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+      const n = nodes[i]!;
+      if (n.kind !== "local" && n.kind !== "iinc") continue;
+      const op = n.kind === "iinc" ? Op.IINC : n.op;
+      const wide = op === Op.LLOAD || op === Op.DLOAD || op === Op.LSTORE || op === Op.DSTORE;
+      for (let k = 0; k < (wide ? 2 : 1); k++) {
+        if (FLAGS[op]! & OpFlag.READS_LOCAL) u.push(n.index + k);
+        if (FLAGS[op]! & OpFlag.WRITES_LOCAL) d.push(n.index + k);
       }
     }
-    if (p === 0) for (let k = 0; k < md.paramSlots + (input.isStatic ? 0 : 1); k++) w[k] = 1;
-    usedIn.push(u);
-    writtenIn.push(w);
+    if (b === 0) for (let k = 0; k < md.paramSlots + (input.isStatic ? 0 : 1); k++) d.push(k);
+    useOf[b] = u;
+    defOf[b] = d;
+  }
+  const succsIn = (b: number): number[] => [...cfg.successors[b]!, ...cfg.handlersOf[b]!.map((hi) => cfg.handlerBlock[hi]!)];
+  /** Per body and exit target: the locals stored there. */
+  const savedAt: Map<number, Uint8Array>[] = [];
+  /** Per entry block: the locals loaded there. */
+  const loadedAt = new Map<number, Uint8Array>();
+  for (let p = 0; p < pieceCount; p++) {
+    const blocks = partition.pieceBlocks[p]!;
+    const preds = new Map<number, number[]>();
+    const exitsFrom = new Map<number, number[]>();
+    for (const b of blocks) {
+      for (const t of succsIn(b)) {
+        if (pieceOf[t] === p) preds.set(t, [...(preds.get(t) ?? []), b]);
+        else exitsFrom.set(b, [...(exitsFrom.get(b) ?? []), t]);
+      }
+    }
+    const targets = new Map<number, Uint8Array>();
+    const sourcesOf = new Map<number, number[]>();
+    for (const [b, ts] of exitsFrom) for (const t of ts) sourcesOf.set(t, [...(sourcesOf.get(t) ?? []), b]);
+    if (p === 0 && pieceOf[0] !== 0) sourcesOf.set(0, [...(sourcesOf.get(0) ?? []), -1]);
+    for (const [t, sources] of sourcesOf) {
+      const written = new Uint8Array(width);
+      const seen = new Set<number>();
+      const work = sources.filter((x) => x >= 0);
+      if (sources.includes(-1)) for (let k = 0; k < md.paramSlots + (input.isStatic ? 0 : 1); k++) written[k] = 1;
+      while (work.length > 0) {
+        const b = work.pop()!;
+        if (seen.has(b)) continue;
+        seen.add(b);
+        for (const x of defOf[b]!) written[x] = 1;
+        for (const q of preds.get(b) ?? []) work.push(q);
+      }
+      const live = liveness.liveIn[t]!;
+      for (let x = 0; x < width; x++) if (written[x] && !isLive(live, x)) written[x] = 0;
+      targets.set(t, written);
+    }
+    savedAt.push(targets);
+    for (const e of entries[p]!) {
+      const need = new Uint8Array(width);
+      const seen = new Set<number>();
+      const work = [e];
+      while (work.length > 0) {
+        const b = work.pop()!;
+        if (seen.has(b)) continue;
+        seen.add(b);
+        for (const x of useOf[b]!) need[x] = 1;
+        for (const x of defOf[b]!) need[x] = 1;
+        for (const t of exitsFrom.get(b) ?? []) {
+          const st = targets.get(t)!;
+          for (let x = 0; x < width; x++) if (st[x]) need[x] = 1;
+        }
+        for (const t of succsIn(b)) if (pieceOf[t] === p) work.push(t);
+      }
+      loadedAt.set(e, need);
+    }
+  }
+  // The driver's own locals outlive its calls: a parameter no piece ever stores is
+  // still right in the driver's local when control comes back, so it is not loaded.
+  {
+    const storedByPieces = new Uint8Array(width);
+    for (let p = 1; p < pieceCount; p++) for (const st of savedAt[p]!.values()) for (let x = 0; x < width; x++) if (st[x]) storedByPieces[x] = 1;
+    const params = md.paramSlots + (input.isStatic ? 0 : 1);
+    for (const e of entries[0]!) {
+      const need = loadedAt.get(e)!;
+      for (let x = 0; x < params; x++) if (!storedByPieces[x]) need[x] = 0;
+    }
   }
 
   /** Entry stub of body `p`: loads what block `b` needs, then jumps to it. */
   const emitEntry = (out: CodeNode[], L: Layout, b: number, target: Label, p: number) => {
     const s = shapeOf(b);
     for (const l of s.locals) {
-      if (!usedIn[p]![l.slot] && !writtenIn[p]![l.slot]) continue;
+      if (!loadedAt.get(b)?.[l.slot]) continue;
       if (l.type === NULL) out.push(simple(Op.ACONST_NULL));
       else emitLoadValue(out, L, l.kind, l.type, l.slot);
       out.push(local(Op.ISTORE + l.kind, l.slot + L.shift));
@@ -331,7 +400,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   };
 
   /** The live locals of block `b` that body `p` stores when it leaves for `b`. */
-  const savedLocals = (b: number, p: number) => shapeOf(b).locals.filter((l) => writtenIn[p]![l.slot]);
+  const savedLocals = (b: number, p: number) => shapeOf(b).locals.filter((l) => savedAt[p]!.get(b)?.[l.slot]);
 
   /** Exit stub body of body `p`: spills the stack and stores the live locals of block `b` it wrote. */
   const emitSaves = (out: CodeNode[], L: Layout, b: number, p: number) => {

@@ -152,3 +152,19 @@ describe("the JVM's code-length limit", () => {
     expect(backCode.kind === "Code" && backCode.code.length).toBe(70_000);
   });
 });
+
+describe("u2 fields of a StackMapTable", () => {
+  it("refuse an uninitialized(new) offset past 65,535 instead of cutting it", () => {
+    const m = tinyClassModel();
+    const code = m.methods[0]!.attributes[0]!;
+    if (code.kind !== "Code") throw new Error("tiny class layout changed");
+    const cp = m.constantPool;
+    m.methods[0]!.attributes[0] = {
+      ...code,
+      attributes: [{ kind: "StackMapTable", nameIndex: cp.addUtf8("StackMapTable"), frames: [{ type: "full", offsetDelta: 0, locals: [{ tag: "uninitialized", offset: 70_000 }], stack: [] }] }],
+    };
+    const e = errorOf(() => writeClass(m, { enforceJvmLimits: false }));
+    expect(e.code).toBe(ErrorCodes.CODE_TOO_LARGE);
+    expect(e.diagnostic.message).toContain("uninitialized");
+  });
+});

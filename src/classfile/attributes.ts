@@ -354,20 +354,20 @@ function writeFrames(w: ByteWriter, frames: readonly StackMapFrame[], ctx: Write
       case "same_locals_1_stack_item":
         if (d < 64) w.u1(64 + d);
         else w.u1(247).u2(d);
-        writeVType(w, f.stack);
+        writeVType(w, f.stack, ctx);
         break;
       case "chop":
         w.u1(251 - f.chop).u2(d);
         break;
       case "append":
         w.u1(251 + f.locals.length).u2(d);
-        for (const t of f.locals) writeVType(w, t);
+        for (const t of f.locals) writeVType(w, t, ctx);
         break;
       case "full":
         w.u1(255).u2(d).u2(f.locals.length);
-        for (const t of f.locals) writeVType(w, t);
+        for (const t of f.locals) writeVType(w, t, ctx);
         w.u2(f.stack.length);
-        for (const t of f.stack) writeVType(w, t);
+        for (const t of f.stack) writeVType(w, t, ctx);
         break;
     }
   }
@@ -375,8 +375,8 @@ function writeFrames(w: ByteWriter, frames: readonly StackMapFrame[], ctx: Write
 
 const VTYPE_TAG = { top: 0, int: 1, float: 2, double: 3, long: 4, null: 5, uninitializedThis: 6, object: 7, uninitialized: 8 } as const;
 
-function writeVType(w: ByteWriter, t: VerificationType): void {
+function writeVType(w: ByteWriter, t: VerificationType, ctx: WriteContext): void {
   w.u1(VTYPE_TAG[t.tag]);
   if (t.tag === "object") w.u2(t.classIndex);
-  else if (t.tag === "uninitialized") w.u2(t.offset);
+  else if (t.tag === "uninitialized") u2Checked(w, t.offset, "uninitialized(new) offset", ctx);
 }
