@@ -16,9 +16,6 @@
  * Rhino split at 1,024 bytes, a harness (test/retrace-exact/RhinoTrace.java) makes
  * Rhino's lexer, regexp compiler, IR factory and built-ins throw from split
  * methods, and the retraced trace equals unsplit Rhino's.
- *
- * Combinations the retracer gets wrong today (see KNOWN_BROKEN) are skipped with
- * the reason in their title, never asserted as failing.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -64,30 +61,6 @@ const SCENARIOS: { name: string; marker?: string; method: string }[] = [
   { name: "constructor late", marker: "ctor-late", method: "init" },
   { name: "clinit", marker: "clinit", method: "clinit" },
   { name: "clinit again", method: "clinit" },
-];
-
-/**
- * What the retracer (runtime/retrace/retracer.ts, `more`) gets wrong today; each is
- * reproduced with a hand-written trace (megasplit-outline.txt's mapping) in the
- * report of this test's commit:
- * (a) the frames a `... N more` elides start with two or more outline frames (a
- *     dispatcher, or a direct-mode chain of pieces) before the driver: only the
- *     first is consumed, the carried line is dropped and the driver frame the
- *     original trace shows is missing (`... 4 more` instead of
- *     `at M(..:L)` + `... 3 more`);
- * (b) inside a `Suppressed:` block the re-printed driver frame gets the enclosing
- *     trace's indentation (one tab instead of two);
- * (c) a cause of a cause: the enclosing trace ends with `... N more` itself, its
- *     elided frames are not known, and the `... N more` line is left as it is.
- */
-const KNOWN_BROKEN: { scenario: string; bug: string; when(link: Link, maxSize: number): boolean }[] = [
-  { scenario: "catch stub, explicit throw", bug: "a", when: (link) => link !== "switch" },
-  { scenario: "catch stub, thrown two calls deep", bug: "a", when: (link) => link !== "switch" },
-  { scenario: "cause", bug: "a", when: (_, maxSize) => maxSize === 512 },
-  { scenario: "nested causes", bug: "c", when: () => true },
-  { scenario: "suppressed", bug: "a, b", when: () => true },
-  // Passes at 1024 in switch mode: the suppressed exception's driver frame differs from the enclosing one's.
-  { scenario: "suppressed, body completes", bug: "a, b", when: (link, maxSize) => !(link === "switch" && maxSize === 1024) },
 ];
 
 /** The program's output cut at its `== name` headers. */
@@ -228,10 +201,7 @@ for (const { maxSize, firstAfter, links } of LIMITS) describe(`retrace exactness
       });
 
       for (const sc of SCENARIOS) {
-        const broken = KNOWN_BROKEN.find((k) => k.scenario === sc.name && k.when(link, maxSize));
-        const test = broken ? it.skip : it;
-        const title = broken ? `${sc.name}: KNOWN RETRACER BUG (${broken.bug}), skipped` : `${sc.name}: the retraced trace is the original trace (library and CLI)`;
-        test(title, () => {
+        it(`${sc.name}: the retraced trace is the original trace (library and CLI)`, () => {
           const want = expectedSections.get(sc.name)!;
           const got = raw.get(sc.name)!;
           if (sc.marker) {

@@ -49,7 +49,7 @@ const indexOf = (mapping: string) => new MappingIndex([readMapping(mapping).mapp
 
 describe("retrace cases (test/retrace-cases)", () => {
   it("has the R8 documentation examples and megasplit mappings", () => {
-    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(["r8-outline.txt", "r8-rewrite-frame.txt", "r8-synthesized-inline.txt", "r8-source-file.txt", "r8-catch-all-range.txt", "megasplit-today.txt", "megasplit-outline.txt"]));
+    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(["r8-outline.txt", "r8-rewrite-frame.txt", "r8-synthesized-inline.txt", "r8-source-file.txt", "r8-catch-all-range.txt", "megasplit-today.txt", "megasplit-outline.txt", "megasplit-more-outline-chain.txt", "megasplit-more-suppressed.txt", "megasplit-more-cause-of-cause.txt"]));
   });
   for (const c of cases) {
     it(c.name, () => {

@@ -17,18 +17,26 @@
  *   (``, `SourceFile`, `Unknown`, `PG`, or `Unknown Source` of a renamed class) is
  *   synthesised from the original class name as R8 does; a renamed class's file too;
  * - exception class names of `Caused by:` / `Suppressed:` / first lines are mapped;
- * - `... N more` counts the lines the elided frames retrace to in the enclosing trace
- *   (and prints the elided caller of a removed outline frame, which the original
- *   trace shows), so the retraced trace reads as the original program's;
+ * - `... N more`: the JVM elides the frames a trace has in common with its enclosing
+ *   trace, counted from the end (`Throwable.printEnclosedTrace`), and the original
+ *   program's trace elides the original frames in common. The elided frames are the
+ *   last N of the enclosing trace's full frame list (its own frames and, when it
+ *   ends in `... M more` itself, the frames that elides of its own enclosing trace);
+ *   they are retraced again as part of this trace, with the position of removed
+ *   outline frames before them carried on (through a dispatcher or a chain of
+ *   pieces into the driver) and this trace's indentation. Of the lines they give,
+ *   those equal to the enclosing trace's last lines are counted in `... K more`; the
+ *   others (the driver at the line the exception was thrown at) are printed;
  * - everything else is left untouched.
  *
  * State between lines: the pending outline position, the current exception, and per
- * indentation level the frames of the trace being read (at most 4,096 each), so
- * memory is bounded by the longest trace, not by the input.
+ * indentation level the full frame list of the trace being read with the lines each
+ * frame retraced to (the last 4,096 to 8,192 frames), so memory is bounded by the
+ * longest trace, not by the input.
  */
 import type { IndexedClass, FrameGroup, MappingIndex } from "./mapping-index.js";
 import { type MappedRange, originalLineOf } from "./model.js";
-import { type FrameLine, formatFrame, parseTraceLine } from "./trace-line.js";
+import { type FrameLine, formatFrame, type MoreLine, parseTraceLine } from "./trace-line.js";
 
 export interface RetraceOptions {
   /** Print return and argument types (`void run(int)`) instead of method names. */
@@ -36,12 +44,25 @@ export interface RetraceOptions {
 }
 
 const UNKNOWN_FILES = new Set(["", "SourceFile", "Unknown", "PG"]);
+/** Frames kept per trace: the last ones, enough for every `... N more` up to this count. */
 const MAX_RECORDED_FRAMES = 4096;
+
+interface RecordedFrame {
+  /** The frame as read (indentation of the trace it was read in). */
+  frame: FrameLine;
+  /** The lines it retraced to in the trace it is recorded for. */
+  lines: string[];
+}
 
 interface TraceRecord {
   depth: number;
-  frames: { frame: FrameLine; printed: number }[];
-  truncated: boolean;
+  /**
+   * The trace's full frame list, innermost first: its own frames, then the ones its
+   * `... N more` elided; the first ones are dropped past 2 * MAX_RECORDED_FRAMES.
+   */
+  frames: RecordedFrame[];
+  /** Its `... N more` could not be resolved: the end of its frame list is unknown. */
+  unknown: boolean;
   enclosing: TraceRecord | undefined;
 }
 
@@ -68,11 +89,7 @@ export class Retracer {
       case "frame": {
         const out = this.frame(t);
         this.firstFrameOf = undefined;
-        const rec = this.current;
-        if (rec) {
-          if (rec.frames.length < MAX_RECORDED_FRAMES) rec.frames.push({ frame: t, printed: out.length });
-          else rec.truncated = true;
-        }
+        if (this.current) record(this.current, { frame: t, lines: out });
         return out;
       }
       case "exception": {
@@ -84,9 +101,9 @@ export class Retracer {
         return [`${t.indent}${t.intro}${name}${t.rest}`];
       }
       case "more": {
-        this.firstFrameOf = undefined;
-        const out = this.more(t.indent, t.count, t.rest, text);
+        const out = this.more(t, text);
         this.carry = undefined;
+        this.firstFrameOf = undefined;
         return out;
       }
       case "other":
@@ -107,26 +124,48 @@ export class Retracer {
     if (how === "cause") enclosing = this.traces.find((r) => r.depth === depth);
     else if (how === "suppressed") enclosing = [...this.traces].reverse().find((r) => r.depth < depth);
     if (how === "first" && depth === 0) this.traces = [];
-    const rec: TraceRecord = { depth, frames: [], truncated: false, enclosing };
+    const rec: TraceRecord = { depth, frames: [], unknown: false, enclosing };
     this.traces = this.traces.filter((r) => r.depth < depth);
     this.traces.push(rec);
     this.current = rec;
   }
 
-  private more(indent: string, count: number, rest: string, text: string): string[] {
-    const enc = this.current?.enclosing;
-    if (!enc || enc.truncated || enc.frames.length < count || count === 0) return [text];
-    const elided = enc.frames.slice(enc.frames.length - count);
-    const out: string[] = [];
-    let from = 0;
-    if (this.carry !== undefined) {
-      // The removed outline's caller is among the elided frames: the original trace shows it.
-      out.push(...this.frame(elided[0]!.frame));
-      from = 1;
+  /**
+   * `... N more`: retraces the N elided frames (the end of the enclosing trace's full
+   * list) as frames of this trace, continuing the carried outline position and the
+   * first-frame rules if this trace printed no frame of its own; prints the lines
+   * they give that differ from the enclosing trace's, counted from the end, and
+   * counts the rest, as `printEnclosedTrace` does with the original frames.
+   */
+  private more(t: MoreLine, text: string): string[] {
+    const rec = this.current;
+    const enc = rec?.enclosing;
+    if (!rec || !enc || enc.unknown || t.count === 0 || enc.frames.length < t.count) {
+      if (rec) rec.unknown = true;
+      return [text];
     }
-    let n = 0;
-    for (let i = from; i < elided.length; i++) n += elided[i]!.printed;
-    if (n > 0) out.push(`${indent}... ${n} more${rest}`);
+    const elided = enc.frames.slice(enc.frames.length - t.count);
+    const mine: RecordedFrame[] = [];
+    const lines: string[] = [];
+    for (const e of elided) {
+      const out = this.frame({ ...e.frame, indent: t.indent + e.frame.indent.replace(/^\s*/, "") });
+      this.firstFrameOf = undefined;
+      mine.push({ frame: e.frame, lines: out });
+      lines.push(...out);
+    }
+    // Lines in common with the enclosing trace's, from the end (never lines already printed).
+    let common = 0;
+    let fi = enc.frames.length - 1;
+    let li = fi >= 0 ? enc.frames[fi]!.lines.length - 1 : -1;
+    while (common < lines.length) {
+      while (fi >= 0 && li < 0) li = --fi >= 0 ? enc.frames[fi]!.lines.length - 1 : -1;
+      if (fi < 0 || unindented(enc.frames[fi]!.lines[li]!) !== unindented(lines[lines.length - 1 - common]!)) break;
+      common++;
+      li--;
+    }
+    for (const m of mine) record(rec, m);
+    const out = lines.slice(0, lines.length - common);
+    if (common > 0) out.push(`${t.indent}... ${common} more${t.rest}`);
     return out;
   }
 
@@ -204,6 +243,17 @@ export class Retracer {
     const ext = dot > 0 && file !== "Unknown Source" ? file.slice(dot + 1) : "java";
     return `${simpleName(holder)}.${ext}`;
   }
+}
+
+/** Appends a frame to a trace's full frame list, keeping the last ones only. */
+function record(rec: TraceRecord, f: RecordedFrame): void {
+  rec.frames.push(f);
+  if (rec.frames.length > 2 * MAX_RECORDED_FRAMES) rec.frames.splice(0, rec.frames.length - MAX_RECORDED_FRAMES);
+}
+
+/** A retraced line without its indentation, to compare lines of traces at different levels. */
+function unindented(line: string): string {
+  return line.replace(/^\s*/, "");
 }
 
 /** The frame as it was, for classes the mapping does not know. */
