@@ -414,3 +414,14 @@ describe.skipIf(DEBIAN_JARS.length === 0)("real Debian jars", () => {
     });
   }
 });
+
+describe("withData", () => {
+  it("keeps an entry whose new content is identical (its compressed bytes and unmodified state)", async () => {
+    const { bundle } = await readBundle("/usr/share/java/rhino.jar");
+    const e = bundle.entries.find((x) => x.name.endsWith(".class"))!;
+    expect(withData(e, Uint8Array.from(e.data))).toBe(e);
+    const changed = withData(e, Uint8Array.from(e.data, (b, i) => (i === e.data.length - 1 ? b ^ 1 : b)));
+    expect(changed.modified).toBe(true);
+    expect(changed.compressed).toBeUndefined();
+  });
+});

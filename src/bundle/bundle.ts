@@ -6,7 +6,7 @@
  * (`read.ts` rejects hostile names with E_ZIP_PATH before an entry gets here);
  * `data` is always the uncompressed content. Entries are immutable values:
  * {@link withData} returns a new entry marked `modified` and without the original
- * compressed bytes, so a writer can pass bytes through only for untouched
+ * compressed bytes (or the entry itself when the new content is identical), so a writer can pass bytes through only for untouched
  * entries. Building an entry by spreading (`{...e, data}`) is a mistake the writer
  * still survives: it checks size and CRC before reusing compressed bytes.
  * Everything here is O(1) per call except {@link withData}'s copy-free spread.
@@ -65,6 +65,9 @@ export interface Bundle {
 
 /** A new entry with new content; the original compressed bytes are dropped. */
 export function withData(entry: BundleEntry, data: Uint8Array): BundleEntry {
+  // Content that comes back identical is not a change: the entry keeps its
+  // original compressed bytes and stays unmodified (no signature is dropped).
+  if (data.length === entry.data.length && Buffer.compare(data, entry.data) === 0) return entry;
   const { compressed: _dropped, ...rest } = entry;
   return { ...rest, data, modified: true };
 }

@@ -89,6 +89,20 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * The local file header at `offset` (APPNOTE 4.3.7), read directly: the archive is
+ * in memory, and thousands of entries make yauzl's asynchronous reader cost more
+ * than the parsing.
+ */
+function localHeader(buf: Buffer, offset: number): { fileDataStart: number; extraField: Buffer } {
+  if (offset + 30 > buf.length || buf.readUInt32LE(offset) !== 0x04034b50) throw new Error(`no local file header at offset ${offset}`);
+  const nameLength = buf.readUInt16LE(offset + 26);
+  const extraLength = buf.readUInt16LE(offset + 28);
+  const extraStart = offset + 30 + nameLength;
+  if (extraStart + extraLength > buf.length) throw new Error(`local file header at offset ${offset} runs past the end of the archive`);
+  return { fileDataStart: extraStart + extraLength, extraField: buf.subarray(extraStart, extraStart + extraLength) };
+}
+
 /** Reads a zip archive held in memory. `source` names it in diagnostics. */
 export async function readJar(bytes: Uint8Array, source: string): Promise<ReadResult> {
   const diagnostics: Diagnostic[] = [];
@@ -135,7 +149,7 @@ export async function readJar(bytes: Uint8Array, source: string): Promise<ReadRe
         continue;
       }
       try {
-        const local = await zip.readLocalFileHeaderPromise(entry, { minimal: false });
+        const local = localHeader(buf, entry.relativeOffsetOfLocalHeader);
         // The archive is in memory: take the entry's bytes where the local header says
         // they start, instead of streaming them (thousands of streams cost more than the inflate).
         const start = local.fileDataStart;

@@ -58,7 +58,11 @@ export interface ClassTransformRef<O = unknown> {
 }
 
 export interface MapClassesOptions {
-  /** Worker threads; default `os.availableParallelism()`. Fewer than 2 means in-thread. */
+  /**
+   * Worker threads; default one fewer than `os.availableParallelism()`, since the
+   * main thread reads, inflates and lays out the archive meanwhile (measured on 2
+   * cores: two workers were slower than one thread). Fewer than 2 means in-thread.
+   */
   workers?: number;
   /** Bundles with fewer class entries run in-thread (default 64). */
   minClasses?: number;
@@ -120,7 +124,7 @@ function writtenDeflated(e: BundleEntry): boolean {
  * the transform, while the bundle is still being read.
  */
 export async function mapClassEntries<O>(input: Bundle | PromiseLike<Bundle>, transform: ClassTransformRef<O>, options: MapClassesOptions = {}): Promise<MapClassesResult> {
-  const wanted = options.workers ?? availableParallelism();
+  const wanted = options.workers ?? availableParallelism() - 1;
   const pool: Worker[] = [];
   try {
     if (wanted >= 2 && isPromiseLike(input)) for (let k = 0; k < wanted; k++) pool.push(startWorker(transform));
@@ -152,8 +156,11 @@ async function mapInThread<O>(bundle: Bundle, ref: ClassTransformRef<O>, classIn
     const e = entries[i]!;
     const out = applyOne(transform, e.data, whereOf(bundle, e), ref.options, diagnostics);
     if (out) {
-      entries[i] = withData(e, out);
-      changed++;
+      const next = withData(e, out);
+      if (next !== e) {
+        entries[i] = next;
+        changed++;
+      }
     }
   }
   return { bundle: { ...bundle, entries }, diagnostics, changed, workers: 0 };
@@ -386,8 +393,11 @@ function runBatch(transform: ClassTransform, options: unknown, req: BatchRequest
     const name = req.names[k]!;
     const where: Location = source !== undefined ? { bundle: source, entry: name } : { entry: name };
     const local: Diagnostic[] = [];
-    const out = applyOne(transform, input.subarray(start, req.ends[k]!), where, options, local);
+    const original = input.subarray(start, req.ends[k]!);
+    let out = applyOne(transform, original, where, options, local);
     for (const d of local) diagnostics.push([k, d]);
+    // Identical bytes are no change: nothing to send back or to deflate (see withData).
+    if (out && out.length === original.length && Buffer.compare(out, original) === 0) out = undefined;
     if (out === null || out === undefined) {
       status[k] = out === null ? STATUS_FAILED : STATUS_UNCHANGED;
       continue;
