@@ -33,23 +33,25 @@ import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { AssertionError, assert } from "../src/diagnostics.js";
 import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
-import { DOUBLE, FLOAT, INT, LONG, NULL, TOP, type Frame, type TypeTable } from "./frames.js";
+import { NULL, type Frame, type TypeTable } from "./frames.js";
+import {
+  ARRAY_DESCRIPTORS,
+  KIND_DOUBLE,
+  KIND_LONG,
+  KIND_REF,
+  kindOfDescriptor,
+  kindOfType,
+  local,
+  NEWARRAY_TYPE,
+  pushInt as pushConstant,
+  simple,
+} from "./frame-arrays.js";
 import { isLive, type Liveness } from "./liveness.js";
 import type { Partition } from "./partition.js";
 
 export const name = "link";
 export const description = "write the driver and the pieces of a partitioned method, re-coding transfers between pieces";
 
-/** Kinds of value a frame array holds, in JVM opcode-family order (i, l, f, d, a). */
-export const KIND_INT = 0;
-export const KIND_LONG = 1;
-export const KIND_FLOAT = 2;
-export const KIND_DOUBLE = 3;
-export const KIND_REF = 4;
-const ARRAY_DESCRIPTORS = ["[I", "[J", "[F", "[D", "[Ljava/lang/Object;"] as const;
-const NEWARRAY_TYPE = [10, 11, 6, 7] as const;
-
-/** `switch`: every transfer returns to the driver; `direct`: transfers that cannot repeat call the next piece. */
 export type LinkMode = "switch" | "direct";
 
 export interface LinkInput {
@@ -113,44 +115,12 @@ export interface LinkedMethod {
   callSites: CallSite[];
 }
 
-/** The kind of a verification type, or -1 for top (nothing to move). */
+/** The kind of a verification type that crosses a cut. */
 function kindOf(t: number, types: TypeTable): number {
-  switch (t) {
-    case TOP:
-      return -1;
-    case INT:
-      return KIND_INT;
-    case LONG:
-      return KIND_LONG;
-    case FLOAT:
-      return KIND_FLOAT;
-    case DOUBLE:
-      return KIND_DOUBLE;
-    case NULL:
-      return KIND_REF;
-  }
-  if (types.isObject(t)) return KIND_REF;
-  throw new AssertionError(`a value of type ${types.format(t)} cannot cross a cut`);
+  const kind = kindOfType(t, types);
+  if (kind === -2) throw new AssertionError(`a value of type ${types.format(t)} cannot cross a cut`);
+  return kind;
 }
-
-function kindOfDescriptor(d: string): number {
-  switch (d[0]) {
-    case "J":
-      return KIND_LONG;
-    case "F":
-      return KIND_FLOAT;
-    case "D":
-      return KIND_DOUBLE;
-    case "L":
-    case "[":
-      return KIND_REF;
-    default:
-      return KIND_INT;
-  }
-}
-
-const local = (op: number, index: number): Instruction => ({ kind: "local", op, index });
-const simple = (op: number): Instruction => ({ kind: "simple", op });
 
 /** What one cut moves: locals (slot, kind, type) and stack slots (bottom first). */
 interface CutShape {
@@ -262,12 +232,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     if (i === undefined) objectClassIndex.set(t, (i = cp.addClass(types.nameOf(t))));
     return i;
   };
-  const pushInt = (out: CodeNode[], v: number) => {
-    if (v >= -1 && v <= 5) out.push(simple(Op.ICONST_0 + v));
-    else if (v >= -128 && v <= 127) out.push({ kind: "int", op: Op.BIPUSH, value: v });
-    else if (v >= -32768 && v <= 32767) out.push({ kind: "int", op: Op.SIPUSH, value: v });
-    else out.push({ kind: "cp", op: Op.LDC, index: cp.addInteger(v) });
-  };
+  const pushInt = (out: CodeNode[], v: number) => pushConstant(out, v, cp);
 
   /** Per body: where the arrays live, how original locals are shifted, where temps are. */
   interface Layout {

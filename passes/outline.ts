@@ -29,17 +29,12 @@ import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
-import { DOUBLE, FLOAT, INT, LONG, NULL, TOP, UNINITIALIZED_THIS, type Frame, type FrameAnalysis, type TypeTable } from "./frames.js";
+import { DOUBLE, LONG, NULL, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "./frames.js";
+import { ARRAY_DESCRIPTORS, KIND_DOUBLE, KIND_LONG, KIND_REF, kindOfDescriptor, kindOfType, local, NEWARRAY_TYPE, pushInt as pushConstant, simple } from "./frame-arrays.js";
 import { isLive, type Liveness } from "./liveness.js";
 
 export const name = "outline";
 export const description = "move an uncuttable region (constructor arguments, synchronized body) into a called method";
-
-const KIND_LONG = 1;
-const KIND_DOUBLE = 3;
-const KIND_REF = 4;
-const ARRAY_DESCRIPTORS = ["[I", "[J", "[F", "[D", "[Ljava/lang/Object;"] as const;
-const NEWARRAY_TYPE = [10, 11, 6, 7] as const;
 
 export interface OutlineInput {
   body: MethodBody;
@@ -71,27 +66,7 @@ interface Slot {
 
 type Exit = { kind: "normal"; block: number } | { kind: "handler"; block: number; catchType: number } | { kind: "return" };
 
-function kindOf(t: number, types: TypeTable): number {
-  switch (t) {
-    case TOP:
-      return -1;
-    case INT:
-      return 0;
-    case LONG:
-      return 1;
-    case FLOAT:
-      return 2;
-    case DOUBLE:
-      return 3;
-    case NULL:
-      return KIND_REF;
-  }
-  if (types.isObject(t)) return KIND_REF;
-  return -2; // uninitialized
-}
-
-const local = (op: number, index: number): Instruction => ({ kind: "local", op, index });
-const simple = (op: number): Instruction => ({ kind: "simple", op });
+const kindOf = kindOfType;
 
 export function outlineRegion(input: OutlineInput): OutlineResult {
   const { body, cfg, frames, liveness, cp } = input;
@@ -216,7 +191,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     exitStack.set(x.block, stack);
   }
   const md = parseMethodDescriptor(input.descriptor);
-  const retKind = md.returnType === "V" ? -1 : md.returnType[0] === "J" ? 1 : md.returnType[0] === "F" ? 2 : md.returnType[0] === "D" ? 3 : md.returnType[0] === "L" || md.returnType[0] === "[" ? KIND_REF : 0;
+  const retKind = md.returnType === "V" ? -1 : kindOfDescriptor(md.returnType);
   for (const b of blocks) {
     const last = nodes[cfg.blockLastInstruction[b]!] as Instruction;
     if (FLAGS[opcodeOf(last)]! & OpFlag.RETURN) exitOf({ kind: "return" });
@@ -243,12 +218,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     if (i === undefined) classIndex.set(t, (i = cp.addClass(types.nameOf(t))));
     return [{ kind: "cp", op: Op.CHECKCAST, index: i }];
   };
-  const pushInt = (out: CodeNode[], v: number) => {
-    if (v >= -1 && v <= 5) out.push(simple(Op.ICONST_0 + v));
-    else if (v >= -128 && v <= 127) out.push({ kind: "int", op: Op.BIPUSH, value: v });
-    else if (v >= -32768 && v <= 32767) out.push({ kind: "int", op: Op.SIPUSH, value: v });
-    else out.push({ kind: "cp", op: Op.LDC, index: cp.addInteger(v) });
-  };
+  const pushInt = (out: CodeNode[], v: number) => pushConstant(out, v, cp);
   const load = (out: CodeNode[], arraySlot: number[], s: Slot, index: number) => {
     if (s.type === NULL) {
       out.push(simple(Op.ACONST_NULL));

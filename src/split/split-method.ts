@@ -36,6 +36,7 @@ import { partition } from "../../passes/partition.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
 import { computeStackMapFrames } from "../../passes/stackmap.js";
 import { outlineRegion } from "../../passes/outline.js";
+import { pushInt as pushConstant } from "../../passes/frame-arrays.js";
 import type { IndyCallSites } from "./indy.js";
 import { assertVerified } from "../../passes/verify.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
@@ -130,11 +131,7 @@ function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { body: M
 function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassContext["cp"]): MethodBody {
   if (!body.nodes.some((n) => (n.kind === "tableswitch" && n.targets.length > maxCases) || (n.kind === "lookupswitch" && n.keys.length > maxCases))) return body;
   let labelCount = body.labelCount;
-  const pushInt = (out: CodeNode[], v: number) => {
-    if (v >= -128 && v <= 127) out.push({ kind: "int", op: Op.BIPUSH, value: v });
-    else if (v >= -32768 && v <= 32767) out.push({ kind: "int", op: Op.SIPUSH, value: v });
-    else out.push({ kind: "cp", op: Op.LDC, index: cp.addInteger(v) });
-  };
+  const pushInt = (out: CodeNode[], v: number) => pushConstant(out, v, cp);
   const emit = (out: CodeNode[], keys: number[], targets: number[], dflt: number, dense: boolean) => {
     if (keys.length <= maxCases) {
       if (dense) out.push({ kind: "tableswitch", low: keys[0]!, high: keys[keys.length - 1]!, defaultTarget: dflt, targets });

@@ -1,0 +1,67 @@
+/**
+ * The heap frame's vocabulary, shared by `link.ts` (pieces) and `outline.ts`
+ * (called regions): the five kinds of value a frame array holds, in JVM
+ * opcode-family order (i, l, f, d, a: `ILOAD + kind`, `IALOAD + kind`,
+ * `IRETURN + kind` ... address the right instruction), their array descriptors and
+ * `newarray` codes (JVMS 6.5 newarray), the kind of a verification type, and the
+ * few instruction builders both passes emit.
+ */
+import type { CodeNode, Instruction } from "../src/bytecode/model.js";
+import { Op } from "../src/bytecode/opcodes.js";
+import type { ConstantPool } from "../src/classfile/constant-pool.js";
+import { DOUBLE, FLOAT, INT, LONG, NULL, TOP, type TypeTable } from "./frames.js";
+
+export const KIND_INT = 0;
+export const KIND_LONG = 1;
+export const KIND_FLOAT = 2;
+export const KIND_DOUBLE = 3;
+export const KIND_REF = 4;
+export const ARRAY_DESCRIPTORS = ["[I", "[J", "[F", "[D", "[Ljava/lang/Object;"] as const;
+export const NEWARRAY_TYPE = [10, 11, 6, 7] as const;
+
+/** Kind of a verification type: -1 for top (nothing to move), -2 for an uninitialized object. */
+export function kindOfType(t: number, types: TypeTable): number {
+  switch (t) {
+    case TOP:
+      return -1;
+    case INT:
+      return KIND_INT;
+    case LONG:
+      return KIND_LONG;
+    case FLOAT:
+      return KIND_FLOAT;
+    case DOUBLE:
+      return KIND_DOUBLE;
+    case NULL:
+      return KIND_REF;
+  }
+  return types.isObject(t) ? KIND_REF : -2;
+}
+
+/** Kind of a value of a field descriptor (booleans, bytes, chars, shorts are ints). */
+export function kindOfDescriptor(d: string): number {
+  switch (d[0]) {
+    case "J":
+      return KIND_LONG;
+    case "F":
+      return KIND_FLOAT;
+    case "D":
+      return KIND_DOUBLE;
+    case "L":
+    case "[":
+      return KIND_REF;
+    default:
+      return KIND_INT;
+  }
+}
+
+export const local = (op: number, index: number): Instruction => ({ kind: "local", op, index });
+export const simple = (op: number): Instruction => ({ kind: "simple", op });
+
+/** The shortest push of an int constant: iconst_n, bipush, sipush, or ldc. */
+export function pushInt(out: CodeNode[], v: number, cp: ConstantPool): void {
+  if (v >= -1 && v <= 5) out.push(simple(Op.ICONST_0 + v));
+  else if (v >= -128 && v <= 127) out.push({ kind: "int", op: Op.BIPUSH, value: v });
+  else if (v >= -32768 && v <= 32767) out.push({ kind: "int", op: Op.SIPUSH, value: v });
+  else out.push({ kind: "cp", op: Op.LDC, index: cp.addInteger(v) });
+}
