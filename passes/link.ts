@@ -582,7 +582,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
       emitEntry(out, L, b, emitted.blockLabel(b), p);
     });
     out.push(...blocksOut);
-    emitExits(out, L, p, exitLabels, (o, b) => {
+    emitExits(out, L, p, exitLabels, (_o, b) => {
       const q = pieceOf[b]!;
       if (input.mode === "direct" && q !== 0 && input.directOk?.(p, q)) {
         const site = input.indyCallSite?.(q, entryIndex[b]!, entries[q]!.length, pieceDescriptor);
@@ -601,7 +601,6 @@ export function linkMethod(input: LinkInput): LinkedMethod {
           t.push(simple(Op.IRETURN));
         } };
       }
-      void o;
       return { push: codeOf(b), key: "return", tail: (t) => t.push(simple(Op.IRETURN)) };
     });
     pieces.push({

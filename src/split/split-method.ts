@@ -5,28 +5,26 @@
  *   inline-subroutines -> cut points -> cfg -> frames -> liveness -> partition
  *   -> link -> stackmap (per body) -> encode, checked against the limit
  *
- * Cut points: a block boundary is forced before and after every write of a final
- * field of this class (so the write can be pinned to the original method, the only
- * place since class version 53 where the JVM allows it), and every basic block
- * longer than a third of the limit is cut into chunks at instruction boundaries.
- * A block whose entry holds an uninitialized object or a monitor may not be
- * entered from another piece; in a constructor the code before super() is pinned
- * to the original method.
+ * First, a region the trampoline may not cut (constructor arguments, a
+ * synchronized body) that is too big for one piece is outlined into a called
+ * method (`regions.ts`, `passes/outline.ts`), and both are split in turn. Then the
+ * body is cut (`cut-points.ts`), partitioned and linked. A block whose entry holds
+ * an uninitialized object or a monitor may not be entered from another piece; in a
+ * constructor the code before super(), and since class version 53 every write of
+ * one of the class's final fields, is pinned to the original method.
  *
  * The partition works on upper bounds; when an encoded body still exceeds the limit
  * (a stub or a frame costs more than estimated) the method is partitioned again
  * with a smaller budget. A method that cannot be split is reported with the reason
  * and left unchanged. Cost: a few linear passes per attempt.
  */
-import type { CodeNode, MethodBody } from "../bytecode/model.js";
+import type { MethodBody } from "../bytecode/model.js";
 import { decodeBody } from "../bytecode/decode.js";
 import { encodeBody } from "../bytecode/encode.js";
-import { FLAGS, Op, OpFlag } from "../bytecode/opcodes.js";
 import { maxEncodedSize } from "../bytecode/size-bound.js";
 import { Access, type ClassFile, type CodeAttribute, type MethodInfo, codeOf } from "../classfile/model.js";
 import { MegasplitError } from "../diagnostics.js";
-import { buildCfg, isInstruction, opcodeOf, type ControlFlowGraph } from "../../passes/cfg.js";
-import { solve } from "../../passes/dataflow.js";
+import { buildCfg, isInstruction, type ControlFlowGraph } from "../../passes/cfg.js";
 import { inferFrames, TOP, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { computeLiveness, liveSlots } from "../../passes/liveness.js";
@@ -35,11 +33,11 @@ import { alg, Graph } from "@dagrejs/graphlib";
 import { partition } from "../../passes/partition.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
 import { computeStackMapFrames } from "../../passes/stackmap.js";
-import { outlineRegion } from "../../passes/outline.js";
-import { pushInt as pushConstant } from "../../passes/frame-arrays.js";
+import { cutPoints, cutQuality, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
+import { freshName, nextSyntheticLine, pieceBaseName } from "./names.js";
+import { outlineLargestRegion } from "./regions.js";
 import type { IndyCallSites } from "./indy.js";
 import { assertVerified } from "../../passes/verify.js";
-import { parseMethodDescriptor } from "../bytecode/descriptors.js";
 
 /** How transfers between pieces are coded (docs/design/splitter.md, "Link modes"). */
 export type SplitLinkMode = "auto" | "direct" | "switch" | "indy";
@@ -105,196 +103,6 @@ function localCost(slot: number): number {
   return slot <= 3 ? 1 : slot <= 255 ? 2 : 4;
 }
 
-/** Inserts a label before every node index in `before`; returns the body and the new labels. */
-function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { body: MethodBody; leaders: Set<number> } {
-  if (before.size === 0) return { body, leaders: new Set() };
-  const nodes: CodeNode[] = [];
-  const leaders = new Set<number>();
-  let labelCount = body.labelCount;
-  body.nodes.forEach((n, i) => {
-    if (before.has(i)) {
-      const label = labelCount++;
-      leaders.add(label);
-      nodes.push({ kind: "label", label });
-    }
-    nodes.push(n);
-  });
-  return { body: { ...body, nodes, labelCount }, leaders };
-}
-
-/**
- * Rewrites every switch with more than `maxCases` cases into a tree of smaller
- * switches (`dup; push mid; if_icmpge high-half`), so that no single instruction,
- * and no block's fan-out, is too large for a piece. Semantics are unchanged: each
- * key reaches the same target, every other key the same default.
- */
-function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassContext["cp"]): MethodBody {
-  if (!body.nodes.some((n) => (n.kind === "tableswitch" && n.targets.length > maxCases) || (n.kind === "lookupswitch" && n.keys.length > maxCases))) return body;
-  let labelCount = body.labelCount;
-  const pushInt = (out: CodeNode[], v: number) => pushConstant(out, v, cp);
-  const emit = (out: CodeNode[], keys: number[], targets: number[], dflt: number, dense: boolean) => {
-    if (keys.length <= maxCases) {
-      if (dense) out.push({ kind: "tableswitch", low: keys[0]!, high: keys[keys.length - 1]!, defaultTarget: dflt, targets });
-      else out.push({ kind: "lookupswitch", defaultTarget: dflt, keys, targets });
-      return;
-    }
-    const half = keys.length >> 1;
-    const high = labelCount++;
-    out.push({ kind: "simple", op: Op.DUP });
-    pushInt(out, keys[half]!);
-    out.push({ kind: "jump", op: Op.IF_ICMPGE, target: high });
-    emit(out, keys.slice(0, half), targets.slice(0, half), dflt, dense);
-    out.push({ kind: "label", label: high });
-    emit(out, keys.slice(half), targets.slice(half), dflt, dense);
-  };
-  const nodes: CodeNode[] = [];
-  for (const n of body.nodes) {
-    if (n.kind === "tableswitch" && n.targets.length > maxCases) {
-      emit(nodes, n.targets.map((_, i) => n.low + i), n.targets, n.defaultTarget, true);
-    } else if (n.kind === "lookupswitch" && n.keys.length > maxCases) {
-      emit(nodes, n.keys, n.targets, n.defaultTarget, false);
-    } else nodes.push(n);
-  }
-  return { ...body, nodes, labelCount };
-}
-
-/**
- * Final fields of the class whose writes must stay in the original method: since
- * class version 53 HotSpot throws IllegalAccessError when a final field is written
- * outside `<init>` (instance) or `<clinit>` (static) of its class; older classes may
- * write them from any method of the class.
- */
-function finalFieldsGuarded(cf: ClassFile): Set<string> {
-  const out = new Set<string>();
-  if (cf.majorVersion < 53) return out;
-  const cp = cf.constantPool;
-  for (const f of cf.fields) if (f.accessFlags & Access.FINAL) out.add(cp.utf8(f.nameIndex) + ":" + cp.utf8(f.descriptorIndex));
-  return out;
-}
-
-/** Per instruction node: may another piece enter here, and the stack height before it. */
-interface CutQuality {
-  enterable: Uint8Array;
-  stackHeight: Int32Array;
-}
-
-function cutQuality(body: MethodBody, frames: FrameAnalysis): CutQuality {
-  const n = body.nodes.length;
-  const enterable = new Uint8Array(n);
-  const stackHeight = new Int32Array(n);
-  const cfg = frames.cfg;
-  const depthIn = monitorDepth(cfg);
-  const types = frames.types;
-  for (let b = 0; b < cfg.blockCount; b++) {
-    if (!cfg.reachable[b]) continue;
-    let depth = depthIn[b]!;
-    frames.replay(b, (node, locals, stack, height) => {
-      let ok = depth === 0;
-      for (let i = 0; ok && i < locals.length; i++) if (locals[i] === UNINITIALIZED_THIS || types.isUninitialized(locals[i]!)) ok = false;
-      for (let i = 0; ok && i < height; i++) if (stack[i] === UNINITIALIZED_THIS || types.isUninitialized(stack[i]!)) ok = false;
-      enterable[node] = ok ? 1 : 0;
-      stackHeight[node] = height;
-      const insn = body.nodes[node]!;
-      if (isInstruction(insn)) {
-        const op = opcodeOf(insn);
-        if (op === Op.MONITORENTER) depth++;
-        else if (op === Op.MONITOREXIT) depth = Math.max(0, depth - 1);
-      }
-    });
-  }
-  return { enterable, stackHeight };
-}
-
-/** Node indices where the splitter wants a block to start. */
-function cutPoints(body: MethodBody, ctx: PassContext, chunk: number, where: CutQuality): Set<number> {
-  const cf = ctx.classFile;
-  const cp = ctx.cp;
-  const finals = finalFieldsGuarded(cf);
-  const out = new Set<number>();
-  const nodes = body.nodes;
-  // Labels that start blocks anyway: branch and switch targets, handler bounds.
-  const leaders = new Set<number>();
-  for (const n of nodes) {
-    if (n.kind === "jump") leaders.add(n.target);
-    else if (n.kind === "tableswitch" || n.kind === "lookupswitch") for (const t of [n.defaultTarget, ...n.targets]) leaders.add(t);
-  }
-  for (const h of body.handlers) leaders.add(h.start).add(h.end).add(h.handler);
-  let run = 0;
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    if (n.kind === "label" && leaders.has(n.label)) run = 0;
-    if (!isInstruction(n)) continue;
-    if (n.kind === "cp" && (n.op === Op.PUTFIELD || n.op === Op.PUTSTATIC) && finals.size > 0) {
-      const ref = cp.memberRef(n.index);
-      if (ref.owner === ctx.className && finals.has(ref.name + ":" + ref.descriptor)) {
-        out.add(i);
-        // The instruction after the write starts a block too.
-        let j = i + 1;
-        while (j < nodes.length && !isInstruction(nodes[j]!)) j++;
-        if (j < nodes.length) out.add(j);
-        run = 0;
-        continue;
-      }
-    }
-    const size = maxEncodedSize(n);
-    // Past the chunk, cut at the first place another piece may enter: no
-    // uninitialized object and no monitor; an empty stack if one comes soon.
-    if (run + size > chunk && run > 0 && where.enterable[i] && (where.stackHeight[i] === 0 || run + size > chunk * 1.5)) {
-      out.add(i);
-      run = 0;
-    }
-    run += size;
-    if (FLAGS[opcodeOf(n)]! & OpFlag.ENDS_BLOCK) run = 0;
-  }
-  return out;
-}
-
-/** Whether a block writes a final field of its class (it must then stay in the driver). */
-function writesOwnFinal(cfg: ControlFlowGraph, b: number, ctx: PassContext, finals: Set<string>): boolean {
-  if (finals.size === 0) return false;
-  const nodes = cfg.body.nodes;
-  for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
-    const n = nodes[i]!;
-    if (n.kind === "cp" && (n.op === Op.PUTFIELD || n.op === Op.PUTSTATIC)) {
-      const ref = ctx.cp.memberRef(n.index);
-      if (ref.owner === ctx.className && finals.has(ref.name + ":" + ref.descriptor)) return true;
-    }
-  }
-  return false;
-}
-
-/** Monitors held at each block's entry (max over paths; javac's code is balanced). */
-function monitorDepth(cfg: ControlFlowGraph): Int32Array {
-  const nodes = cfg.body.nodes;
-  const walk = (b: number, depth: number, visit?: (d: number) => void): number => {
-    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
-      const n = nodes[i]!;
-      if (!isInstruction(n)) continue;
-      visit?.(depth);
-      const op = opcodeOf(n);
-      if (op === Op.MONITORENTER) depth++;
-      else if (op === Op.MONITOREXIT) depth = Math.max(0, depth - 1);
-    }
-    return depth;
-  };
-  const result = solve<number>(cfg, {
-    direction: "forward",
-    boundary: () => 0,
-    join: (a, b) => Math.max(a, b),
-    equal: (a, b) => a === b,
-    transfer: (b, d) => walk(b, d),
-    // An exception may leave the block before any of its instructions.
-    exceptional: (b, _hi, d) => {
-      let max = d;
-      walk(b, d, (x) => (max = Math.max(max, x)));
-      return max;
-    },
-  });
-  const out = new Int32Array(cfg.blockCount);
-  for (let b = 0; b < cfg.blockCount; b++) out[b] = result.input[b] ?? 0;
-  return out;
-}
-
 function firstInstructionOf(cfg: ControlFlowGraph, b: number): number {
   let i = cfg.blockStart[b]!;
   while (!isInstruction(cfg.body.nodes[i]!)) i++;
@@ -307,9 +115,6 @@ function hasUninitialized(f: Frame, a: FrameAnalysis): boolean {
   return false;
 }
 
-function pieceBaseName(name: string): string {
-  return name === "<init>" ? "init" : name === "<clinit>" ? "clinit" : name;
-}
 
 /**
  * Which transfers between pieces cannot repeat: those between different strongly
@@ -377,21 +182,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
   }
 }
 
-/** The next synthetic call-site line; none once line numbers (u2, JVMS 4.7.12) run out. */
-function nextSyntheticLine(lines: { next: number }): number | undefined {
-  return lines.next <= 0xffff ? lines.next++ : undefined;
-}
 
-/** A fresh method name `<base>$<what>$<k>` not used in the class yet. */
-function freshName(base: string, what: string, taken: Set<string>): string {
-  for (let k = 1; ; k++) {
-    const name = `${base}$${what}$${k}`;
-    if (!taken.has(name)) {
-      taken.add(name);
-      return name;
-    }
-  }
-}
 
 /** Frames, limits and encoding of a finished body (JVMS 4.7.3, 4.7.4). */
 function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, opts: SplitMethodOptions, codeNameIndex: number): CodeAttribute {
@@ -493,134 +284,6 @@ function splitBody(
     }
   }
   return partitionAndLink(cf, method, body, ctx, opts, taken, codeNameIndex, base);
-}
-
-/**
- * Finds the largest region the trampoline may not cut that is too big to stay in
- * one piece: the arguments of a `new` (from after its `dup` to its `<init>` call)
- * or the body of a `synchronized` block (from after `monitorenter` to the
- * `monitorexit`s at its level), and outlines it into a called method.
- */
-function outlineLargestRegion(
-  cf: ClassFile,
-  method: MethodInfo,
-  body: MethodBody,
-  ctx: PassContext,
-  maxSize: number,
-  base: string,
-  taken: Set<string>,
-  lines?: { next: number },
-): { parent: MethodBody; region: MethodBody; name: string; descriptor: string; callLine?: number } | undefined {
-  const nodes = body.nodes;
-  const frames = inferFrames(body, ctx);
-  if (frames.errors.length > 0) return undefined;
-  const fcfg = frames.cfg;
-  const depthIn = monitorDepth(fcfg);
-  const sizeBefore = new Int32Array(nodes.length + 1);
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    sizeBefore[i + 1] = sizeBefore[i]! + (isInstruction(n) ? maxEncodedSize(n) : 0);
-  }
-  interface Candidate {
-    entry: number;
-    stops: number[];
-    span: number;
-  }
-  const candidates: Candidate[] = [];
-  const initOf = new Map<number, number[]>();
-  const newNodes: number[] = [];
-  const monitorEnters: { node: number; level: number }[] = [];
-  const monitorExits = new Map<number, number[]>();
-  for (let b = 0; b < fcfg.blockCount; b++) {
-    if (!fcfg.reachable[b]) continue;
-    let depth = depthIn[b]!;
-    frames.replay(b, (node, _locals, stack, height) => {
-      const n = nodes[node] as import("../bytecode/model.js").Instruction;
-      if (n.kind === "cp" && n.op === Op.NEW) newNodes.push(node);
-      if (n.kind === "cp" && n.op === Op.INVOKESPECIAL) {
-        const ref = ctx.cp.memberRef(n.index);
-        if (ref.name === "<init>") {
-          const receiver = stack[height - 1 - parseMethodDescriptor(ref.descriptor).paramSlots];
-          if (receiver !== undefined && frames.types.isUninitialized(receiver)) {
-            const site = frames.types.siteOf(receiver);
-            const list = initOf.get(site) ?? [];
-            list.push(node);
-            initOf.set(site, list);
-          }
-        }
-      }
-      const op = isInstruction(n) ? opcodeOf(n) : -1;
-      if (op === Op.MONITORENTER) monitorEnters.push({ node, level: ++depth });
-      else if (op === Op.MONITOREXIT) {
-        const list = monitorExits.get(depth) ?? [];
-        list.push(node);
-        monitorExits.set(depth, list);
-        depth = Math.max(0, depth - 1);
-      }
-    });
-  }
-  const nextInstruction = (i: number): number => {
-    let j = i + 1;
-    while (j < nodes.length && !isInstruction(nodes[j]!)) j++;
-    return j;
-  };
-  for (const site of newNodes) {
-    const inits = initOf.get(site);
-    if (!inits || inits.length === 0) continue;
-    const dup = nextInstruction(site);
-    const d = nodes[dup];
-    if (!d || d.kind !== "simple" || d.op !== Op.DUP) continue;
-    const entry = nextInstruction(dup);
-    const last = Math.max(...inits);
-    if (entry >= last) continue;
-    candidates.push({ entry, stops: inits, span: sizeBefore[last]! - sizeBefore[entry]! });
-  }
-  for (const { node, level } of monitorEnters) {
-    const exits = (monitorExits.get(level) ?? []).filter((x) => x > node);
-    if (exits.length === 0) continue;
-    const entry = nextInstruction(node);
-    const last = Math.max(...exits);
-    candidates.push({ entry, stops: exits, span: sizeBefore[last]! - sizeBefore[entry]! });
-  }
-  candidates.sort((a, b) => b.span - a.span || a.entry - b.entry);
-  if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`candidates ${ctx.where.method}: ${candidates.map((c) => c.span).join(",")}\n`);
-  for (const c of candidates) {
-    if (c.span <= maxSize / 2) break;
-    const cut = withCutLabels(body, new Set([c.entry, ...c.stops]));
-    const b1 = cut.body;
-    const { cfg } = buildCfg(b1, ctx.where, { extraLeaders: cut.leaders });
-    const f1 = inferFrames(b1, ctx);
-    if (f1.errors.length > 0) continue;
-    const liveness = computeLiveness(b1, cfg);
-    // Inserted labels shift node indices by the number of labels placed before them.
-    const shifted = (i: number) => i + [c.entry, ...c.stops].filter((x) => x <= i).length;
-    const entryBlock = cfg.blockOfNode[shifted(c.entry)]!;
-    const stop = new Set(c.stops.map((x) => cfg.blockOfNode[shifted(x)]!));
-    const name = freshName(base, "region", new Set(taken));
-    const r = outlineRegion({
-      body: b1,
-      cfg,
-      frames: f1,
-      liveness,
-      cp: ctx.cp,
-      className: ctx.className,
-      descriptor: ctx.descriptor,
-      regionName: name,
-      maxLocals: Math.max(f1.maxLocals, body.maxLocals),
-      maxStack: Math.max(f1.maxStack, body.maxStack),
-      entry: entryBlock,
-      stop,
-      ...(lines ? { syntheticLine: () => nextSyntheticLine(lines) } : {}),
-    });
-    if (!r.ok) {
-      if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`outline ${ctx.where.method} span ${c.span}: ${r.reason}\n`);
-      continue;
-    }
-    taken.add(name);
-    void method;
-    return { parent: r.parent, region: r.region, name, descriptor: r.regionDescriptor, ...(r.callLine !== undefined ? { callLine: r.callLine } : {}) };
-  }
-  return undefined;
 }
 
 /**

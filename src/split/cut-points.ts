@@ -1,0 +1,209 @@
+/**
+ * Where the splitter may and wants to cut a method, before any partition: labels
+ * that force a block boundary (long straight-line code cut into chunks, at places
+ * another piece may enter, preferably with an empty stack; final-field writes of
+ * version-53+ classes isolated so they can stay in the original method, JVMS
+ * 6.5 putfield/putstatic), switches too large for one piece turned into trees of
+ * smaller ones, and the monitors held at each block's entry (JVMS 2.11.10:
+ * structured locking forbids moving a monitor region's code to another frame).
+ * Cost: linear in the method.
+ */
+import type { CodeNode, MethodBody } from "../bytecode/model.js";
+import { FLAGS, Op, OpFlag } from "../bytecode/opcodes.js";
+import { maxEncodedSize } from "../bytecode/size-bound.js";
+import { Access, type ClassFile } from "../classfile/model.js";
+import { type ControlFlowGraph, isInstruction, opcodeOf } from "../../passes/cfg.js";
+import { solve } from "../../passes/dataflow.js";
+import { UNINITIALIZED_THIS, type FrameAnalysis } from "../../passes/frames.js";
+import { pushInt as pushConstant } from "../../passes/frame-arrays.js";
+import type { PassContext } from "../../passes/pass.js";
+
+/** Inserts a label before every node index in `before`; returns the body and the new labels. */
+export function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { body: MethodBody; leaders: Set<number> } {
+  if (before.size === 0) return { body, leaders: new Set() };
+  const nodes: CodeNode[] = [];
+  const leaders = new Set<number>();
+  let labelCount = body.labelCount;
+  body.nodes.forEach((n, i) => {
+    if (before.has(i)) {
+      const label = labelCount++;
+      leaders.add(label);
+      nodes.push({ kind: "label", label });
+    }
+    nodes.push(n);
+  });
+  return { body: { ...body, nodes, labelCount }, leaders };
+}
+
+/**
+ * Rewrites every switch with more than `maxCases` cases into a tree of smaller
+ * switches (`dup; push mid; if_icmpge high-half`), so that no single instruction,
+ * and no block's fan-out, is too large for a piece. Semantics are unchanged: each
+ * key reaches the same target, every other key the same default.
+ */
+export function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassContext["cp"]): MethodBody {
+  if (!body.nodes.some((n) => (n.kind === "tableswitch" && n.targets.length > maxCases) || (n.kind === "lookupswitch" && n.keys.length > maxCases))) return body;
+  let labelCount = body.labelCount;
+  const pushInt = (out: CodeNode[], v: number) => pushConstant(out, v, cp);
+  const emit = (out: CodeNode[], keys: number[], targets: number[], dflt: number, dense: boolean) => {
+    if (keys.length <= maxCases) {
+      if (dense) out.push({ kind: "tableswitch", low: keys[0]!, high: keys[keys.length - 1]!, defaultTarget: dflt, targets });
+      else out.push({ kind: "lookupswitch", defaultTarget: dflt, keys, targets });
+      return;
+    }
+    const half = keys.length >> 1;
+    const high = labelCount++;
+    out.push({ kind: "simple", op: Op.DUP });
+    pushInt(out, keys[half]!);
+    out.push({ kind: "jump", op: Op.IF_ICMPGE, target: high });
+    emit(out, keys.slice(0, half), targets.slice(0, half), dflt, dense);
+    out.push({ kind: "label", label: high });
+    emit(out, keys.slice(half), targets.slice(half), dflt, dense);
+  };
+  const nodes: CodeNode[] = [];
+  for (const n of body.nodes) {
+    if (n.kind === "tableswitch" && n.targets.length > maxCases) {
+      emit(nodes, n.targets.map((_, i) => n.low + i), n.targets, n.defaultTarget, true);
+    } else if (n.kind === "lookupswitch" && n.keys.length > maxCases) {
+      emit(nodes, n.keys, n.targets, n.defaultTarget, false);
+    } else nodes.push(n);
+  }
+  return { ...body, nodes, labelCount };
+}
+
+/**
+ * Final fields of the class whose writes must stay in the original method: since
+ * class version 53 HotSpot throws IllegalAccessError when a final field is written
+ * outside `<init>` (instance) or `<clinit>` (static) of its class; older classes may
+ * write them from any method of the class.
+ */
+export function finalFieldsGuarded(cf: ClassFile): Set<string> {
+  const out = new Set<string>();
+  if (cf.majorVersion < 53) return out;
+  const cp = cf.constantPool;
+  for (const f of cf.fields) if (f.accessFlags & Access.FINAL) out.add(cp.utf8(f.nameIndex) + ":" + cp.utf8(f.descriptorIndex));
+  return out;
+}
+
+/** Per instruction node: may another piece enter here, and the stack height before it. */
+export interface CutQuality {
+  enterable: Uint8Array;
+  stackHeight: Int32Array;
+}
+
+export function cutQuality(body: MethodBody, frames: FrameAnalysis): CutQuality {
+  const n = body.nodes.length;
+  const enterable = new Uint8Array(n);
+  const stackHeight = new Int32Array(n);
+  const cfg = frames.cfg;
+  const depthIn = monitorDepth(cfg);
+  const types = frames.types;
+  for (let b = 0; b < cfg.blockCount; b++) {
+    if (!cfg.reachable[b]) continue;
+    let depth = depthIn[b]!;
+    frames.replay(b, (node, locals, stack, height) => {
+      let ok = depth === 0;
+      for (let i = 0; ok && i < locals.length; i++) if (locals[i] === UNINITIALIZED_THIS || types.isUninitialized(locals[i]!)) ok = false;
+      for (let i = 0; ok && i < height; i++) if (stack[i] === UNINITIALIZED_THIS || types.isUninitialized(stack[i]!)) ok = false;
+      enterable[node] = ok ? 1 : 0;
+      stackHeight[node] = height;
+      const insn = body.nodes[node]!;
+      if (isInstruction(insn)) {
+        const op = opcodeOf(insn);
+        if (op === Op.MONITORENTER) depth++;
+        else if (op === Op.MONITOREXIT) depth = Math.max(0, depth - 1);
+      }
+    });
+  }
+  return { enterable, stackHeight };
+}
+
+/** Node indices where the splitter wants a block to start. */
+export function cutPoints(body: MethodBody, ctx: PassContext, chunk: number, where: CutQuality): Set<number> {
+  const cf = ctx.classFile;
+  const cp = ctx.cp;
+  const finals = finalFieldsGuarded(cf);
+  const out = new Set<number>();
+  const nodes = body.nodes;
+  // Labels that start blocks anyway: branch and switch targets, handler bounds.
+  const leaders = new Set<number>();
+  for (const n of nodes) {
+    if (n.kind === "jump") leaders.add(n.target);
+    else if (n.kind === "tableswitch" || n.kind === "lookupswitch") for (const t of [n.defaultTarget, ...n.targets]) leaders.add(t);
+  }
+  for (const h of body.handlers) leaders.add(h.start).add(h.end).add(h.handler);
+  let run = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (n.kind === "label" && leaders.has(n.label)) run = 0;
+    if (!isInstruction(n)) continue;
+    if (n.kind === "cp" && (n.op === Op.PUTFIELD || n.op === Op.PUTSTATIC) && finals.size > 0) {
+      const ref = cp.memberRef(n.index);
+      if (ref.owner === ctx.className && finals.has(ref.name + ":" + ref.descriptor)) {
+        out.add(i);
+        // The instruction after the write starts a block too.
+        let j = i + 1;
+        while (j < nodes.length && !isInstruction(nodes[j]!)) j++;
+        if (j < nodes.length) out.add(j);
+        run = 0;
+        continue;
+      }
+    }
+    const size = maxEncodedSize(n);
+    // Past the chunk, cut at the first place another piece may enter: no
+    // uninitialized object and no monitor; an empty stack if one comes soon.
+    if (run + size > chunk && run > 0 && where.enterable[i] && (where.stackHeight[i] === 0 || run + size > chunk * 1.5)) {
+      out.add(i);
+      run = 0;
+    }
+    run += size;
+    if (FLAGS[opcodeOf(n)]! & OpFlag.ENDS_BLOCK) run = 0;
+  }
+  return out;
+}
+
+/** Whether a block writes a final field of its class (it must then stay in the driver). */
+export function writesOwnFinal(cfg: ControlFlowGraph, b: number, ctx: PassContext, finals: Set<string>): boolean {
+  if (finals.size === 0) return false;
+  const nodes = cfg.body.nodes;
+  for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+    const n = nodes[i]!;
+    if (n.kind === "cp" && (n.op === Op.PUTFIELD || n.op === Op.PUTSTATIC)) {
+      const ref = ctx.cp.memberRef(n.index);
+      if (ref.owner === ctx.className && finals.has(ref.name + ":" + ref.descriptor)) return true;
+    }
+  }
+  return false;
+}
+
+/** Monitors held at each block's entry (max over paths; javac's code is balanced). */
+export function monitorDepth(cfg: ControlFlowGraph): Int32Array {
+  const nodes = cfg.body.nodes;
+  const walk = (b: number, depth: number, visit?: (d: number) => void): number => {
+    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+      const n = nodes[i]!;
+      if (!isInstruction(n)) continue;
+      visit?.(depth);
+      const op = opcodeOf(n);
+      if (op === Op.MONITORENTER) depth++;
+      else if (op === Op.MONITOREXIT) depth = Math.max(0, depth - 1);
+    }
+    return depth;
+  };
+  const result = solve<number>(cfg, {
+    direction: "forward",
+    boundary: () => 0,
+    join: (a, b) => Math.max(a, b),
+    equal: (a, b) => a === b,
+    transfer: (b, d) => walk(b, d),
+    // An exception may leave the block before any of its instructions.
+    exceptional: (b, _hi, d) => {
+      let max = d;
+      walk(b, d, (x) => (max = Math.max(max, x)));
+      return max;
+    },
+  });
+  const out = new Int32Array(cfg.blockCount);
+  for (let b = 0; b < cfg.blockCount; b++) out[b] = result.input[b] ?? 0;
+  return out;
+}

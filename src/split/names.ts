@@ -1,0 +1,27 @@
+/**
+ * Names and lines the splitter hands out within one class: fresh method names
+ * (`<name>$split$k`, `$region$k`, `$dispatch$k`) that no member of the class uses,
+ * and synthetic call-site lines above every real line (JVMS 4.7.12 line numbers are
+ * u2, so they can run out; then call sites carry no line of their own).
+ */
+
+/** A fresh method name `<base>$<what>$<k>` not used in the class yet; reserves it. */
+export function freshName(base: string, what: string, taken: Set<string>): string {
+  for (let k = 1; ; k++) {
+    const name = `${base}$${what}$${k}`;
+    if (!taken.has(name)) {
+      taken.add(name);
+      return name;
+    }
+  }
+}
+
+/** The next synthetic call-site line, or undefined once line numbers run out. */
+export function nextSyntheticLine(lines: { next: number }): number | undefined {
+  return lines.next <= 0xffff ? lines.next++ : undefined;
+}
+
+/** The base of piece names: constructors and initialisers have no usable name of their own. */
+export function pieceBaseName(name: string): string {
+  return name === "<init>" ? "init" : name === "<clinit>" ? "clinit" : name;
+}

@@ -1,0 +1,147 @@
+/**
+ * Picks the region of a method to outline (`passes/outline.ts`): the largest one
+ * the trampoline may not cut that is too big to stay in one piece, i.e. the
+ * arguments of a `new` while the uninitialized object waits on the stack (JVMS
+ * 4.10.1.9), or the body of a `synchronized` block (JVMS 2.11.10). Finds them
+ * with one replay of the frame analysis, cuts the body at the region's entry and
+ * exits, and asks the outline pass to move it. Cost: a frame analysis per attempt.
+ */
+import type { Instruction, MethodBody } from "../bytecode/model.js";
+import { parseMethodDescriptor } from "../bytecode/descriptors.js";
+import { Op } from "../bytecode/opcodes.js";
+import { maxEncodedSize } from "../bytecode/size-bound.js";
+import type { ClassFile, MethodInfo } from "../classfile/model.js";
+import { buildCfg, isInstruction, opcodeOf } from "../../passes/cfg.js";
+import { inferFrames } from "../../passes/frames.js";
+import { computeLiveness } from "../../passes/liveness.js";
+import { outlineRegion } from "../../passes/outline.js";
+import type { PassContext } from "../../passes/pass.js";
+import { monitorDepth, withCutLabels } from "./cut-points.js";
+import { freshName, nextSyntheticLine } from "./names.js";
+
+/**
+ * Finds the largest region the trampoline may not cut that is too big to stay in
+ * one piece: the arguments of a `new` (from after its `dup` to its `<init>` call)
+ * or the body of a `synchronized` block (from after `monitorenter` to the
+ * `monitorexit`s at its level), and outlines it into a called method.
+ */
+export function outlineLargestRegion(
+  cf: ClassFile,
+  method: MethodInfo,
+  body: MethodBody,
+  ctx: PassContext,
+  maxSize: number,
+  base: string,
+  taken: Set<string>,
+  lines?: { next: number },
+): { parent: MethodBody; region: MethodBody; name: string; descriptor: string; callLine?: number } | undefined {
+  const nodes = body.nodes;
+  const frames = inferFrames(body, ctx);
+  if (frames.errors.length > 0) return undefined;
+  const fcfg = frames.cfg;
+  const depthIn = monitorDepth(fcfg);
+  const sizeBefore = new Int32Array(nodes.length + 1);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    sizeBefore[i + 1] = sizeBefore[i]! + (isInstruction(n) ? maxEncodedSize(n) : 0);
+  }
+  interface Candidate {
+    entry: number;
+    stops: number[];
+    span: number;
+  }
+  const candidates: Candidate[] = [];
+  const initOf = new Map<number, number[]>();
+  const newNodes: number[] = [];
+  const monitorEnters: { node: number; level: number }[] = [];
+  const monitorExits = new Map<number, number[]>();
+  for (let b = 0; b < fcfg.blockCount; b++) {
+    if (!fcfg.reachable[b]) continue;
+    let depth = depthIn[b]!;
+    frames.replay(b, (node, _locals, stack, height) => {
+      const n = nodes[node] as Instruction;
+      if (n.kind === "cp" && n.op === Op.NEW) newNodes.push(node);
+      if (n.kind === "cp" && n.op === Op.INVOKESPECIAL) {
+        const ref = ctx.cp.memberRef(n.index);
+        if (ref.name === "<init>") {
+          const receiver = stack[height - 1 - parseMethodDescriptor(ref.descriptor).paramSlots];
+          if (receiver !== undefined && frames.types.isUninitialized(receiver)) {
+            const site = frames.types.siteOf(receiver);
+            const list = initOf.get(site) ?? [];
+            list.push(node);
+            initOf.set(site, list);
+          }
+        }
+      }
+      const op = isInstruction(n) ? opcodeOf(n) : -1;
+      if (op === Op.MONITORENTER) monitorEnters.push({ node, level: ++depth });
+      else if (op === Op.MONITOREXIT) {
+        const list = monitorExits.get(depth) ?? [];
+        list.push(node);
+        monitorExits.set(depth, list);
+        depth = Math.max(0, depth - 1);
+      }
+    });
+  }
+  const nextInstruction = (i: number): number => {
+    let j = i + 1;
+    while (j < nodes.length && !isInstruction(nodes[j]!)) j++;
+    return j;
+  };
+  for (const site of newNodes) {
+    const inits = initOf.get(site);
+    if (!inits || inits.length === 0) continue;
+    const dup = nextInstruction(site);
+    const d = nodes[dup];
+    if (!d || d.kind !== "simple" || d.op !== Op.DUP) continue;
+    const entry = nextInstruction(dup);
+    const last = Math.max(...inits);
+    if (entry >= last) continue;
+    candidates.push({ entry, stops: inits, span: sizeBefore[last]! - sizeBefore[entry]! });
+  }
+  for (const { node, level } of monitorEnters) {
+    const exits = (monitorExits.get(level) ?? []).filter((x) => x > node);
+    if (exits.length === 0) continue;
+    const entry = nextInstruction(node);
+    const last = Math.max(...exits);
+    candidates.push({ entry, stops: exits, span: sizeBefore[last]! - sizeBefore[entry]! });
+  }
+  candidates.sort((a, b) => b.span - a.span || a.entry - b.entry);
+  if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`candidates ${ctx.where.method}: ${candidates.map((c) => c.span).join(",")}\n`);
+  for (const c of candidates) {
+    if (c.span <= maxSize / 2) break;
+    const cut = withCutLabels(body, new Set([c.entry, ...c.stops]));
+    const b1 = cut.body;
+    const { cfg } = buildCfg(b1, ctx.where, { extraLeaders: cut.leaders });
+    const f1 = inferFrames(b1, ctx);
+    if (f1.errors.length > 0) continue;
+    const liveness = computeLiveness(b1, cfg);
+    // Inserted labels shift node indices by the number of labels placed before them.
+    const shifted = (i: number) => i + [c.entry, ...c.stops].filter((x) => x <= i).length;
+    const entryBlock = cfg.blockOfNode[shifted(c.entry)]!;
+    const stop = new Set(c.stops.map((x) => cfg.blockOfNode[shifted(x)]!));
+    const name = freshName(base, "region", new Set(taken));
+    const r = outlineRegion({
+      body: b1,
+      cfg,
+      frames: f1,
+      liveness,
+      cp: ctx.cp,
+      className: ctx.className,
+      descriptor: ctx.descriptor,
+      regionName: name,
+      maxLocals: Math.max(f1.maxLocals, body.maxLocals),
+      maxStack: Math.max(f1.maxStack, body.maxStack),
+      entry: entryBlock,
+      stop,
+      ...(lines ? { syntheticLine: () => nextSyntheticLine(lines) } : {}),
+    });
+    if (!r.ok) {
+      if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`outline ${ctx.where.method} span ${c.span}: ${r.reason}\n`);
+      continue;
+    }
+    taken.add(name);
+    return { parent: r.parent, region: r.region, name, descriptor: r.regionDescriptor, ...(r.callLine !== undefined ? { callLine: r.callLine } : {}) };
+  }
+  return undefined;
+}
