@@ -546,6 +546,22 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     return { handlers, localVariables: shiftVars(body.localVariables), localVariableTypes: shiftVars(body.localVariableTypes), blockLabel };
   };
 
+  /** A generated body: its nodes, the handlers and variable rows of its blocks; limits and frames come later. */
+  const newBody = (
+    nodesOut: CodeNode[],
+    parts: { handlers: Handler[]; localVariables?: LocalVariable[] | undefined; localVariableTypes?: LocalVariable[] | undefined },
+  ): MethodBody => ({
+    maxStack: 0,
+    maxLocals: 0,
+    nodes: nodesOut,
+    labelCount: 0,
+    handlers: parts.handlers,
+    ...(parts.localVariables ? { localVariables: parts.localVariables } : {}),
+    ...(parts.localVariableTypes ? { localVariableTypes: parts.localVariableTypes } : {}),
+    hasStackMapTable: body.hasStackMapTable,
+    otherAttributes: [],
+  });
+
   // ---- pieces ----
   const pieces: LinkedMethod["pieces"] = [];
   for (let p = 1; p < pieceCount; p++) {
@@ -606,17 +622,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     pieces.push({
       name: input.pieceNames[p]!,
       descriptor: pieceDescriptor,
-      body: {
-        maxStack: 0,
-        maxLocals: 0,
-        nodes: out,
-        labelCount: 0,
-        handlers: emitted.handlers,
-        ...(emitted.localVariables ? { localVariables: emitted.localVariables } : {}),
-        ...(emitted.localVariableTypes ? { localVariableTypes: emitted.localVariableTypes } : {}),
-        hasStackMapTable: body.hasStackMapTable,
-        otherAttributes: [],
-      },
+      body: newBody(out, emitted),
     });
   }
 
@@ -644,7 +650,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     d.push({ kind: "label", label: fallback });
     d.push(local(Op.ILOAD, 0));
     d.push(simple(Op.IRETURN));
-    return { maxStack: 0, maxLocals: 0, nodes: d, labelCount: 0, handlers: [], hasStackMapTable: body.hasStackMapTable, otherAttributes: [] };
+    return newBody(d, { handlers: [] });
   }
 
   // ---- the driver ----
@@ -747,17 +753,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     out.push(simple(Op.IRETURN + returnKind));
   }
 
-  const driver: MethodBody = {
-    maxStack: 0,
-    maxLocals: 0,
-    nodes: out,
-    labelCount: 0,
-    handlers: emitted.handlers,
-    ...(emitted.localVariables ? { localVariables: emitted.localVariables } : {}),
-    ...(emitted.localVariableTypes ? { localVariableTypes: emitted.localVariableTypes } : {}),
-    hasStackMapTable: body.hasStackMapTable,
-    otherAttributes: [],
-  };
+  const driver = newBody(out, emitted);
   driver.labelCount = labelCount;
   for (const piece of pieces) piece.body.labelCount = labelCount;
   return { driver, pieces, kinds, callSites };

@@ -29,7 +29,7 @@ import { loadMappings, MappingIndex, readMapping, retraceText } from "../runtime
 import { runCli } from "./support/cli.js";
 import { corpusJar, jdkTool } from "./support/corpus.js";
 import { compileJava, runJava, type RunResult } from "./support/hard-case.js";
-import { splitJar, type SplitJarResult } from "./support/split-jar.js";
+import { methodsAtLine, splitJar, type SplitJarResult } from "./support/split-jar.js";
 import { markerLines, retraceProgram } from "./retrace-exact/program.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -75,19 +75,6 @@ function sections(text: string): Map<string, string> {
   return out;
 }
 
-/** Names of the methods of `className` in the split bundle whose LineNumberTable carries `line`. */
-function methodsAtLine(split: SplitJarResult, className: string, line: number): string[] {
-  const entry = split.result.bundle.entries.find((e) => e.name === `${className}.class`)!;
-  const cf = readClass(entry.data);
-  const out: string[] = [];
-  for (const m of cf.methods) {
-    const code = codeOf(m);
-    if (!code) continue;
-    const lines = code.attributes.flatMap((a) => (a.kind === "LineNumberTable" ? a.entries.map((e) => e.line) : []));
-    if (lines.includes(line)) out.push(cf.constantPool.utf8(m.nameIndex));
-  }
-  return out;
-}
 
 /** Smallest source line each method of `className` carries. */
 function firstLines(split: SplitJarResult, className: string): Map<string, number> {

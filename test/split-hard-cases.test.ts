@@ -27,7 +27,7 @@ import { codeOf } from "../src/classfile/model.js";
 import { readClass } from "../src/classfile/read.js";
 import { linkAll } from "./support/jvm.js";
 import { assembleInto, bigClinitSource, compileJava, manySlotsSource, runJava, type RunResult } from "./support/hard-case.js";
-import { splitJar, type SplitJarResult } from "./support/split-jar.js";
+import { methodsAtLine, splitJar, type SplitJarResult } from "./support/split-jar.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sources = join(here, "hard-cases");
@@ -71,23 +71,6 @@ function lineOf(file: string, marker: string): number {
 }
 
 /** The pieces whose line ranges in the mapping text cover `line` of method `name`. */
-/**
- * The written methods whose own code carries `line` (from their LineNumberTables):
- * where the code of that source line went. (The mapping cannot tell: every method
- * there also lists the lines of what it calls, for retracing.)
- */
-function piecesAtLine(split: SplitJarResult, className: string, line: number): string[] {
-  const entry = split.result.bundle.entries.find((e) => e.name === `${className}.class`)!;
-  const cf = readClass(entry.data);
-  const out: string[] = [];
-  for (const m of cf.methods) {
-    const code = codeOf(m);
-    if (!code) continue;
-    const lines = code.attributes.flatMap((a) => (a.kind === "LineNumberTable" ? a.entries.map((e) => e.line) : []));
-    if (lines.includes(line)) out.push(cf.constantPool.utf8(m.nameIndex));
-  }
-  return out;
-}
 
 function classVersion(bytes: Uint8Array): number {
   return (bytes[6]! << 8) | bytes[7]!;
@@ -120,7 +103,7 @@ const CASES: HardCase[] = [
     method: "work(II)I",
     maxSize: 1024,
     check(split) {
-      const place = (marker: string) => piecesAtLine(split, "trycatch/Main", lineOf(trycatchSource, marker));
+      const place = (marker: string) => methodsAtLine(split, "trycatch/Main", lineOf(trycatchSource, marker));
       const throwPlaces = new Set(Array.from({ length: 18 }, (_, p) => place(`if (where == ${p}) `)).flat());
       expect(throwPlaces.size).toBeGreaterThanOrEqual(3);
       // Points 0, 6, 12 (IllegalStateException) and 1, 7, 13 (division by zero) reach the first handler.

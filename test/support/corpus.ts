@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { javaHomeFromPath } from "../../src/hierarchy/sources.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -86,29 +87,12 @@ export function corpusClasspath(name: CorpusName): string[] {
   return [...new Set(all.filter((p) => existsSync(p)).map((p) => realpathSync(p)))];
 }
 
-function onPath(tool: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    if (!dir) continue;
-    const p = join(dir, tool);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 let cachedJavaHome: string | undefined;
 
-/** The JDK home: two levels above the real path of `javac` on PATH, else $JAVA_HOME. */
+/** The JDK home the product finds (`javaHomeFromPath`); the tests need one. */
 export function javaHome(): string {
-  if (cachedJavaHome) return cachedJavaHome;
-  const javac = onPath("javac");
-  if (javac) cachedJavaHome = dirname(dirname(realpathSync(javac)));
-  else if (process.env.JAVA_HOME && existsSync(join(process.env.JAVA_HOME, "bin", "javac"))) cachedJavaHome = process.env.JAVA_HOME;
-  else throw new Error("no JDK found (javac is not on PATH): run `npm run setup`");
+  cachedJavaHome ??= javaHomeFromPath();
+  if (!cachedJavaHome) throw new Error("no JDK found (javac is not on PATH): run `npm run setup`");
   return cachedJavaHome;
 }
 

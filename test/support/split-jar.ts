@@ -5,6 +5,8 @@
 import { join } from "node:path";
 import { readBundle } from "../../src/bundle/read.js";
 import { writeBundle } from "../../src/bundle/write.js";
+import { codeOf } from "../../src/classfile/model.js";
+import { readClass } from "../../src/classfile/read.js";
 import { splitBundle, type BundleSplit } from "../../src/split/split-bundle.js";
 import type { SplitLinkMode } from "../../src/split/split-method.js";
 
@@ -27,4 +29,22 @@ export async function splitJar(input: string, dir: string, name: string, opts: {
 
 export function refusalLines(r: SplitJarResult): string[] {
   return r.result.reports.flatMap((x) => (x.result.kind === "refused" ? [`${x.className}.${x.method}: ${x.result.reason}`] : []));
+}
+
+/**
+ * Names of the methods of `className` in the split bundle whose own code carries
+ * `line` (from their LineNumberTables): where that source line's code went. (The
+ * mapping cannot tell: every method there also lists the lines of its callees.)
+ */
+export function methodsAtLine(split: SplitJarResult, className: string, line: number): string[] {
+  const entry = split.result.bundle.entries.find((e) => e.name === `${className}.class`)!;
+  const cf = readClass(entry.data);
+  const out: string[] = [];
+  for (const m of cf.methods) {
+    const code = codeOf(m);
+    if (!code) continue;
+    const lines = code.attributes.flatMap((a) => (a.kind === "LineNumberTable" ? a.entries.map((e) => e.line) : []));
+    if (lines.includes(line)) out.push(cf.constantPool.utf8(m.nameIndex));
+  }
+  return out;
 }
