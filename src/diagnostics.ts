@@ -61,6 +61,8 @@ export const ErrorCodes = {
   NO_JDK: "W_NO_JDK",
   /** A class file found under one name declares another; it is ignored. */
   CLASS_NAME: "W_CLASS_NAME",
+  /** A class the frame computations needed was not found; a conservative fallback was used. */
+  CLASS_MISSING: "W_CLASS_MISSING",
   /** A class is its own (indirect) super class; the chain is cut. */
   SUPER_CYCLE: "W_SUPER_CYCLE",
   /** A method over the size limit was left unchanged; the message says why. */

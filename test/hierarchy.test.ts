@@ -172,6 +172,13 @@ describe("classpath and bundle", () => {
       expect(h.isAssignable("java/lang/Object", "com/example/Other")).toBe(true);
       expect(h.isAssignable("java/lang/Number", "com/example/Other")).toBe(false);
       expect([...h.missing].sort()).toEqual(["com/example/Missing", "com/example/Other"]);
+      // Each one is a diagnostic naming it and the fallback.
+      const ds = h.missingDiagnostics();
+      expect(ds.map((d) => [d.code, d.location.className])).toEqual([
+        ["W_CLASS_MISSING", "com/example/Missing"],
+        ["W_CLASS_MISSING", "com/example/Other"],
+      ]);
+      expect(ds[0]!.message).toContain("direct subclass of java/lang/Object");
     } finally {
       h.close();
     }

@@ -72,6 +72,8 @@ export interface LoadedClassHierarchy extends ClassHierarchy {
   readonly diagnostics: readonly Diagnostic[];
   /** `name`, its super class, ..., java/lang/Object, with the missing-class fallback applied. */
   superChain(name: string): readonly string[];
+  /** A W_CLASS_MISSING warning per class that could not be found. */
+  missingDiagnostics(): Diagnostic[];
   /** Closes the JDK image. */
   close(): void;
 }
@@ -129,6 +131,20 @@ export class CachedClassHierarchy implements LoadedClassHierarchy {
     private readonly sources: readonly ClassSource[],
     readonly diagnostics: Diagnostic[] = [],
   ) {}
+
+  /**
+   * One warning per class that could not be found, naming it and the fallback
+   * used (a direct subclass of java/lang/Object), in name order.
+   */
+  missingDiagnostics(): Diagnostic[] {
+    return [...this.missing].sort().map((name) =>
+      warning(
+        ErrorCodes.CLASS_MISSING,
+        `class ${name} was not found in the input, the classpath or the JDK; frames treat it as a direct subclass of java/lang/Object (add its jar with --classpath)`,
+        { className: name },
+      ),
+    );
+  }
 
   info(internalName: string): ClassInfo | undefined {
     const cached = this.infos.get(internalName);

@@ -83,6 +83,7 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
       return entry;
     }
   });
+  diagnostics.push(...hierarchy.missingDiagnostics());
   let out: Bundle = { ...bundle, entries };
   if (bundle.kind === "jar") {
     const dropped = dropSignaturesIfClassesChanged(out);
