@@ -11,12 +11,8 @@ import { ErrorCodes } from "../src/diagnostics.js";
 import { assemble } from "../src/text/assemble.js";
 import { buildCfg, type ControlFlowGraph } from "../passes/cfg.js";
 import { generateLongMethod } from "./support/long-method.js";
+import { bodyOf } from "./support/method-text.js";
 
-/** The decoded body of the first method of a one-method class. */
-function bodyOf(methodText: string, descriptorAndName = "m()V"): MethodBody {
-  const cf = assemble(`.class public T\n.super java/lang/Object\n.method public static ${descriptorAndName}\n${methodText}\n.end method\n`)[0]!;
-  return decodeBody(codeOf(cf.methods[0]!)!, cf.constantPool);
-}
 
 /** Every invariant of a CFG that does not depend on the method (plain checks: this runs on 36,000 blocks). */
 function checkInvariants(cfg: ControlFlowGraph): void {

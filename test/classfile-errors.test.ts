@@ -8,16 +8,8 @@ import { readClass } from "../src/classfile/read.js";
 import { writeClass } from "../src/classfile/write.js";
 import { ErrorCodes, MegasplitError } from "../src/diagnostics.js";
 import { tinyClassBytes, tinyClassModel } from "./support/tiny-class.js";
+import { errorOf } from "./support/expect-error.js";
 
-function errorOf(f: () => unknown): MegasplitError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MegasplitError) return e;
-    throw e;
-  }
-  throw new Error("expected a MegasplitError, nothing was thrown");
-}
 
 describe("class-file errors", () => {
   it("reads the tiny class back byte-identically", () => {

@@ -5,12 +5,12 @@
 import { describe, it, expect } from "vitest";
 import type { Attribute, CodeAttribute, ExceptionTableEntry, StackMapFrame } from "../src/classfile/model.js";
 import { ConstantPool } from "../src/classfile/constant-pool.js";
-import { MegasplitError } from "../src/diagnostics.js";
 import type { CodeNode, MethodBody } from "../src/bytecode/model.js";
 import { decodeBody } from "../src/bytecode/decode.js";
 import { encodeBody, reencodeMethodCode } from "../src/bytecode/encode.js";
 import { OPCODES, Op } from "../src/bytecode/opcodes.js";
 import { generateLongMethod } from "./support/long-method.js";
+import { errorOf } from "./support/expect-error.js";
 
 // ---- helpers ----
 
@@ -65,15 +65,6 @@ function instructionStarts(code: Uint8Array): number[] {
   return starts;
 }
 
-function errorOf(f: () => unknown): MegasplitError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof MegasplitError) return e;
-    throw e;
-  }
-  throw new Error("expected a MegasplitError");
-}
 
 function stripRaw(attrs: Attribute[]): unknown[] {
   return attrs.map((a) => ({ ...a, raw: undefined }));

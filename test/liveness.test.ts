@@ -15,11 +15,8 @@ import { buildCfg } from "../passes/cfg.js";
 import { computeLiveness, formatSlots, isLive, liveSlots, type Liveness } from "../passes/liveness.js";
 import { methodContext } from "../passes/pass.js";
 import { generateLongMethod } from "./support/long-method.js";
+import { bodyOf } from "./support/method-text.js";
 
-function bodyOf(methodText: string, nameAndDescriptor = "m()V"): MethodBody {
-  const cf = assemble(`.class public T\n.super java/lang/Object\n.method public static ${nameAndDescriptor}\n${methodText}\n.end method\n`)[0]!;
-  return decodeBody(codeOf(cf.methods[0]!)!, cf.constantPool);
-}
 
 function liveness(body: MethodBody): Liveness {
   return computeLiveness(body, buildCfg(body).cfg);

@@ -18,6 +18,7 @@
 import { ConstantPool } from "../../src/classfile/constant-pool.js";
 import type { CodeNode, FrameNode, Handler, Label, LocalVariable, MethodBody } from "../../src/bytecode/model.js";
 import { Op } from "../../src/bytecode/opcodes.js";
+import { prng } from "./prng.js";
 
 export interface LongMethod {
   body: MethodBody;
@@ -26,17 +27,6 @@ export interface LongMethod {
   farBranches: number;
 }
 
-/** mulberry32: a small, well-mixed 32-bit PRNG; enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `blockCount` scales the method (36,000 blocks: about 1 MB; anything from 400

@@ -45,6 +45,7 @@ import { encodeBody } from "../../src/bytecode/encode.js";
 import { CachedClassHierarchy, type ClassSource } from "../../src/hierarchy/hierarchy.js";
 import { computeStackMapFrames } from "../../passes/stackmap.js";
 import { methodContext, type ClassHierarchy } from "../../passes/pass.js";
+import { prng } from "./prng.js";
 
 export const CLASS_NAME = "ValidMethod";
 export const METHOD_NAME = "run";
@@ -66,17 +67,6 @@ export interface ValidMethod {
   codeBytes: number;
 }
 
-/** mulberry32: a small, well-mixed 32-bit PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function doubleBits(x: number): bigint {
   const v = new DataView(new ArrayBuffer(8));
