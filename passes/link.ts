@@ -27,20 +27,20 @@
  * Unreachable blocks are dropped. Frames are not written here: the stackmap pass
  * recomputes them for every body. Cost: linear in the method plus the stubs.
  */
-import type { CodeNode, Handler, Instruction, Label, LocalVariable, MethodBody } from "../src/bytecode/model.js";
+import type { CodeNode, Instruction, Label, MethodBody } from "../src/bytecode/model.js";
 import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import { AssertionError, assert } from "../src/diagnostics.js";
-import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
+import type { ControlFlowGraph } from "./cfg.js";
+import { opcodeOf } from "./cfg.js";
 import { NULL, type Frame, type TypeTable } from "./frames.js";
+import { blockCopier, cutShapes, newBody as newBodyOf, pieceEntries, successorsOf } from "./link-blocks.js";
 import {
   ARRAY_DESCRIPTORS,
   KIND_DOUBLE,
   KIND_LONG,
   KIND_REF,
   kindOfDescriptor,
-  kindOfType,
   local,
   NEWARRAY_TYPE,
   pushInt as pushConstant,
@@ -64,6 +64,12 @@ export interface LinkInput {
   partition: Extract<Partition, { ok: true }>;
   cp: ConstantPool;
   className: string;
+  /**
+   * The class holding the pieces and dispatchers, and whether it is an interface
+   * (calls into an interface's methods need InterfaceMethodref, JVMS 4.4.2);
+   * default: `className`, a class.
+   */
+  pieceOwner?: { className: string; isInterface: boolean };
   /** The original method's descriptor and whether it is static. */
   descriptor: string;
   isStatic: boolean;
@@ -115,19 +121,6 @@ export interface LinkedMethod {
   callSites: CallSite[];
 }
 
-/** The kind of a verification type that crosses a cut. */
-function kindOf(t: number, types: TypeTable): number {
-  const kind = kindOfType(t, types);
-  if (kind === -2) throw new AssertionError(`a value of type ${types.format(t)} cannot cross a cut`);
-  return kind;
-}
-
-/** What one cut moves: locals (slot, kind, type) and stack slots (bottom first). */
-interface CutShape {
-  locals: { slot: number; kind: number; type: number }[];
-  stack: { kind: number; type: number }[];
-}
-
 export function linkMethod(input: LinkInput): LinkedMethod {
   const { body, cfg, types, liveness, partition, cp } = input;
   const nodes = body.nodes;
@@ -141,77 +134,9 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   const newLabel = (): Label => labelCount++;
 
   // ---- what crosses each cut ----
-  const shapeCache = new Map<number, CutShape>();
-  const shapeOf = (block: number): CutShape => {
-    let s = shapeCache.get(block);
-    if (s) return s;
-    const f = input.frameAt(block);
-    const live = liveness.liveIn[block]!;
-    const locals: CutShape["locals"] = [];
-    for (let slot = 0; slot < f.locals.length; slot++) {
-      const t = f.locals[slot]!;
-      const kind = kindOf(t, types);
-      if (kind < 0 || !isLive(live, slot)) continue;
-      locals.push({ slot, kind, type: t });
-      if (kind === KIND_LONG || kind === KIND_DOUBLE) slot++;
-    }
-    const stack: CutShape["stack"] = [];
-    for (let i = 0; i < f.stack.length; i++) {
-      const t = f.stack[i]!;
-      const kind = kindOf(t, types);
-      assert(kind >= 0, "top on the operand stack at a cut");
-      stack.push({ kind, type: t });
-      if (kind === KIND_LONG || kind === KIND_DOUBLE) i++;
-    }
-    s = { locals, stack };
-    shapeCache.set(block, s);
-    return s;
-  };
-
-  // The source line in effect at each block's first instruction: a block copied
-  // after stubs must say its line again, since line tables go by position.
-  const lineAtStart = new Int32Array(cfg.blockCount).fill(-1);
-  const blockStartsWithLine = new Uint8Array(cfg.blockCount);
-  {
-    let line = -1;
-    for (let b = 0; b < cfg.blockCount; b++) {
-      let leading = true;
-      for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
-        const node = nodes[i]!;
-        if (isInstruction(node)) {
-          if (leading) lineAtStart[b] = line;
-          leading = false;
-        } else if (node.kind === "line") {
-          line = node.line;
-          if (leading) blockStartsWithLine[b] = 1;
-        }
-      }
-    }
-  }
-
-  // Blocks entered from another piece, and exits, per piece.
+  const shapeOf = cutShapes(input.frameAt, liveness, types);
   const pieceOf = partition.pieceOf;
-  const succs = (b: number): number[] => {
-    const out = cfg.successors[b]!.slice();
-    for (const hi of cfg.handlersOf[b]!) out.push(cfg.handlerBlock[hi]!);
-    return out;
-  };
-  const entries: number[][] = Array.from({ length: pieceCount }, () => []);
-  const isEntry = new Uint8Array(cfg.blockCount);
-  const markEntry = (b: number) => {
-    if (!isEntry[b]) {
-      isEntry[b] = 1;
-      entries[pieceOf[b]!]!.push(b);
-    }
-  };
-  if (pieceOf[0] !== 0) markEntry(0);
-  for (let b = 0; b < cfg.blockCount; b++) {
-    if (pieceOf[b]! < 0) continue;
-    for (const s of succs(b)) if (pieceOf[s] !== pieceOf[b]) markEntry(s);
-  }
-  for (const list of entries) list.sort((a, b) => a - b);
-  const entryIndex = new Int32Array(cfg.blockCount).fill(-1);
-  for (const list of entries) list.forEach((b, i) => (entryIndex[b] = i));
+  const { entries, isEntry, entryIndex } = pieceEntries(cfg, partition);
   const codeOf = (b: number): number => (pieceOf[b]! << 16) | entryIndex[b]!;
 
   // Which kinds of array the method needs.
@@ -279,7 +204,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     useOf[b] = u;
     defOf[b] = d;
   }
-  const succsIn = (b: number): number[] => [...cfg.successors[b]!, ...cfg.handlersOf[b]!.map((hi) => cfg.handlerBlock[hi]!)];
+  const succsIn = (b: number): number[] => successorsOf(cfg, b);
   /** Per body and exit target: the locals stored there. */
   const savedAt: Map<number, Uint8Array>[] = [];
   /** Per entry block: the locals loaded there. */
@@ -425,7 +350,9 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   const pushArrays = (out: CodeNode[], L: Layout) => {
     for (const k of kinds) out.push(local(Op.ALOAD, L.arraySlot[k]!));
   };
-  const pieceRef = (p: number) => cp.addMemberRef("Methodref", input.className, input.pieceNames[p]!, pieceDescriptor);
+  const owner = input.pieceOwner ?? { className: input.className, isInterface: false };
+  const ownerRef = (name: string) => cp.addMemberRef(owner.isInterface ? "InterfaceMethodref" : "Methodref", owner.className, name, pieceDescriptor);
+  const pieceRef = (p: number) => ownerRef(input.pieceNames[p]!);
   const callSites: CallSite[] = [];
   /** Marks the next instruction as a call site of `caller` into `callee` (a synthetic line). */
   const callSite = (out: CodeNode[], caller: string, callee: string) => {
@@ -435,132 +362,10 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     callSites.push({ caller, line, callee, calleeDescriptor: pieceDescriptor });
   };
 
-  /**
-   * The nodes of a body's own blocks, in original order, with transfers out of the
-   * piece sent to exit stubs, returns rewritten (pieces), locals shifted.
-   */
-  const emitBlocks = (p: number, L: Layout, out: CodeNode[], exitLabel: (b: number) => Label, emitReturn: (out: CodeNode[], insn: Instruction) => void) => {
-    const blocks = partition.pieceBlocks[p]!.slice().sort((a, b) => a - b);
-    const startLabel = new Map<number, Label>();
-    const endLabel = new Map<number, Label>();
-    const blockLabel = (b: number): Label => {
-      let l = startLabel.get(b);
-      if (l === undefined) startLabel.set(b, (l = newLabel()));
-      return l;
-    };
-    const targetOf = (label: Label): Label => {
-      const tb = cfg.blockOfLabel[label]!;
-      return pieceOf[tb] === p ? label : exitLabel(tb);
-    };
-    blocks.forEach((b, i) => {
-      out.push({ kind: "label", label: blockLabel(b) });
-      if (!blockStartsWithLine[b] && lineAtStart[b]! >= 0) out.push({ kind: "line", line: lineAtStart[b]! });
-      const last = cfg.blockLastInstruction[b]!;
-      for (let n = cfg.blockStart[b]!; n < cfg.blockEnd[b]!; n++) {
-        const node = nodes[n]!;
-        if (node.kind === "frame") continue;
-        if (!isInstruction(node)) {
-          out.push(node);
-          continue;
-        }
-        out.push(...rewrite(node, n === last));
-      }
-      const lastInsn = nodes[last] as Instruction;
-      const flags = FLAGS[opcodeOf(lastInsn)]!;
-      const op = opcodeOf(lastInsn);
-      const fallsThrough = !(flags & OpFlag.NO_FALLTHROUGH) || op === Op.JSR || op === Op.JSR_W;
-      if (fallsThrough && b + 1 < cfg.blockCount) {
-        const next = b + 1;
-        if (pieceOf[next] !== p) out.push({ kind: "jump", op: Op.GOTO, target: exitLabel(next) });
-        else if (blocks[i + 1] !== next) out.push({ kind: "jump", op: Op.GOTO, target: blockLabel(next) });
-      }
-      const end = newLabel();
-      endLabel.set(b, end);
-      out.push({ kind: "label", label: end });
-    });
-
-    function rewrite(insn: Instruction, isLast: boolean): CodeNode[] {
-      switch (insn.kind) {
-        case "local":
-          return [L.shift ? { ...insn, index: insn.index + L.shift } : insn];
-        case "iinc":
-          return [L.shift ? { ...insn, index: insn.index + L.shift } : insn];
-        case "jump":
-          assert(isLast, "a jump in the middle of a block");
-          return [{ ...insn, target: targetOf(insn.target) }];
-        case "tableswitch":
-        case "lookupswitch":
-          return [{ ...insn, defaultTarget: targetOf(insn.defaultTarget), targets: insn.targets.map(targetOf) }];
-        case "simple":
-          if (FLAGS[insn.op]! & OpFlag.RETURN) {
-            const o: CodeNode[] = [];
-            emitReturn(o, insn);
-            return o;
-          }
-          return [insn];
-        default:
-          return [insn];
-      }
-    }
-
-    // Exception ranges over this body's blocks, in table order.
-    const handlers: Handler[] = [];
-    body.handlers.forEach((h, hi) => {
-      const covered = blocks.filter((b) => cfg.handlersOf[b]!.includes(hi));
-      if (covered.length === 0) return;
-      const hb = cfg.handlerBlock[hi]!;
-      const handler = pieceOf[hb] === p ? h.handler : exitLabel(hb);
-      // Covered blocks are consecutive in the original order; split runs anyway for safety.
-      let runStart = covered[0]!;
-      let prev = covered[0]!;
-      const flush = (from: number, to: number) => handlers.push({ start: blockLabel(from), end: endLabel.get(to)!, handler, catchType: h.catchType });
-      for (const b of covered.slice(1)) {
-        if (blocks.indexOf(b) !== blocks.indexOf(prev) + 1) {
-          flush(runStart, prev);
-          runStart = b;
-        }
-        prev = b;
-      }
-      flush(runStart, prev);
-    });
-
-    // Local variable ranges of this body's blocks, cut to the blocks here. The
-    // original start and end labels are kept where they fall inside a block (the
-    // frame writer trusts a range to mean "assigned here"), block bounds elsewhere.
-    const shiftVars = (vars: LocalVariable[] | undefined): LocalVariable[] | undefined => {
-      if (!vars) return undefined;
-      const out: LocalVariable[] = [];
-      for (const v of vars) {
-        const from = cfg.blockOfLabel[v.start]!;
-        const to = cfg.blockOfLabel[v.end]!;
-        const endInside = to < cfg.blockCount && cfg.labelNode[v.end]! > cfg.blockStart[to]!;
-        for (const b of blocks) {
-          if (b < from || b > to || (b === to && !endInside)) continue;
-          const start = b === from ? v.start : blockLabel(b);
-          const end = b === to ? v.end : endLabel.get(b)!;
-          out.push({ ...v, start, end, index: v.index + L.shift });
-        }
-      }
-      return out;
-    };
-    return { handlers, localVariables: shiftVars(body.localVariables), localVariableTypes: shiftVars(body.localVariableTypes), blockLabel };
-  };
-
-  /** A generated body: its nodes, the handlers and variable rows of its blocks; limits and frames come later. */
-  const newBody = (
-    nodesOut: CodeNode[],
-    parts: { handlers: Handler[]; localVariables?: LocalVariable[] | undefined; localVariableTypes?: LocalVariable[] | undefined },
-  ): MethodBody => ({
-    maxStack: 0,
-    maxLocals: 0,
-    nodes: nodesOut,
-    labelCount: 0,
-    handlers: parts.handlers,
-    ...(parts.localVariables ? { localVariables: parts.localVariables } : {}),
-    ...(parts.localVariableTypes ? { localVariableTypes: parts.localVariableTypes } : {}),
-    hasStackMapTable: body.hasStackMapTable,
-    otherAttributes: [],
-  });
+  const copyBlocks = blockCopier(body, cfg, partition, newLabel);
+  const emitBlocks = (p: number, L: Layout, out: CodeNode[], exitLabel: (b: number) => Label, emitReturn: (out: CodeNode[], insn: Instruction) => void) =>
+    copyBlocks(p, L.shift, out, exitLabel, emitReturn);
+  const newBody = (nodesOut: CodeNode[], parts: Parameters<typeof newBodyOf>[2]): MethodBody => newBodyOf(body, nodesOut, parts);
 
   // ---- pieces ----
   const pieces: LinkedMethod["pieces"] = [];
@@ -732,7 +537,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
       const name = input.dispatcherName!(slot);
       pieces.push({ name, descriptor: pieceDescriptor, body: dispatcherBody(first, last, name) });
       callSite(out, input.driverName, name);
-      out.push({ kind: "cp", op: Op.INVOKESTATIC, index: cp.addMemberRef("Methodref", input.className, name, pieceDescriptor) });
+      out.push({ kind: "cp", op: Op.INVOKESTATIC, index: ownerRef(name) });
     } else {
       callSite(out, input.driverName, input.pieceNames[slot]!);
       out.push({ kind: "cp", op: Op.INVOKESTATIC, index: pieceRef(slot) });

@@ -1,0 +1,266 @@
+/**
+ * What both linkers share (`link.ts`, values through heap-frame arrays, and
+ * `link-tail.ts`, values as parameters of tail calls): what crosses each cut, the
+ * entries of every piece, and the copy of a piece's own blocks with transfers out of
+ * the piece sent to exit labels, exception ranges reproduced over the blocks copied
+ * (JVMS 4.7.3 exception_table, in table order), and line and local-variable rows cut
+ * to them (JVMS 4.7.12, 4.7.13, 4.7.14). Frames are not written here: the stackmap
+ * pass recomputes them for every body. Cost: linear in the method.
+ */
+import type { CodeNode, Handler, Instruction, Label, LocalVariable, MethodBody } from "../src/bytecode/model.js";
+import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
+import { AssertionError, assert } from "../src/diagnostics.js";
+import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
+import type { Frame, TypeTable } from "./frames.js";
+import { KIND_DOUBLE, KIND_LONG, kindOfType } from "./frame-arrays.js";
+import { isLive, type Liveness } from "./liveness.js";
+import type { Partition } from "./partition.js";
+
+/** What one cut moves: locals (slot, kind, type) and stack slots (bottom first). */
+export interface CutShape {
+  locals: { slot: number; kind: number; type: number }[];
+  stack: { kind: number; type: number }[];
+}
+
+/** Slots a value of this kind takes (JVMS 2.6.1). */
+export const slotsOf = (kind: number): number => (kind === KIND_LONG || kind === KIND_DOUBLE ? 2 : 1);
+
+/** The kind of a verification type that crosses a cut. */
+function kindOf(t: number, types: TypeTable): number {
+  const kind = kindOfType(t, types);
+  if (kind === -2) throw new AssertionError(`a value of type ${types.format(t)} cannot cross a cut`);
+  return kind;
+}
+
+/** The shape of the cut before each block: its live, typed locals and its stack. */
+export function cutShapes(frameAt: (block: number) => Frame, liveness: Liveness, types: TypeTable): (block: number) => CutShape {
+  const cache = new Map<number, CutShape>();
+  return (block) => {
+    let s = cache.get(block);
+    if (s) return s;
+    const f = frameAt(block);
+    const live = liveness.liveIn[block]!;
+    const locals: CutShape["locals"] = [];
+    for (let slot = 0; slot < f.locals.length; slot++) {
+      const t = f.locals[slot]!;
+      const kind = kindOf(t, types);
+      if (kind < 0 || !isLive(live, slot)) continue;
+      locals.push({ slot, kind, type: t });
+      if (slotsOf(kind) === 2) slot++;
+    }
+    const stack: CutShape["stack"] = [];
+    for (let i = 0; i < f.stack.length; i++) {
+      const t = f.stack[i]!;
+      const kind = kindOf(t, types);
+      assert(kind >= 0, "top on the operand stack at a cut");
+      stack.push({ kind, type: t });
+      if (slotsOf(kind) === 2) i++;
+    }
+    s = { locals, stack };
+    cache.set(block, s);
+    return s;
+  };
+}
+
+/** Normal and exception successors of a block. */
+export function successorsOf(cfg: ControlFlowGraph, b: number): number[] {
+  const out = cfg.successors[b]!.slice();
+  for (const hi of cfg.handlersOf[b]!) out.push(cfg.handlerBlock[hi]!);
+  return out;
+}
+
+/** The blocks each piece is entered at (from another piece, or the method's start), sorted, and each one's index. */
+export interface PieceEntries {
+  entries: number[][];
+  isEntry: Uint8Array;
+  entryIndex: Int32Array;
+}
+
+export function pieceEntries(cfg: ControlFlowGraph, partition: Extract<Partition, { ok: true }>): PieceEntries {
+  const pieceOf = partition.pieceOf;
+  const entries: number[][] = Array.from({ length: partition.pieceBlocks.length }, () => []);
+  const isEntry = new Uint8Array(cfg.blockCount);
+  const markEntry = (b: number) => {
+    if (!isEntry[b]) {
+      isEntry[b] = 1;
+      entries[pieceOf[b]!]!.push(b);
+    }
+  };
+  if (pieceOf[0] !== 0) markEntry(0);
+  for (let b = 0; b < cfg.blockCount; b++) {
+    if (pieceOf[b]! < 0) continue;
+    for (const s of successorsOf(cfg, b)) if (pieceOf[s] !== pieceOf[b]) markEntry(s);
+  }
+  for (const list of entries) list.sort((a, b) => a - b);
+  const entryIndex = new Int32Array(cfg.blockCount).fill(-1);
+  for (const list of entries) list.forEach((b, i) => (entryIndex[b] = i));
+  return { entries, isEntry, entryIndex };
+}
+
+/** The blocks of one body, copied: their handlers, variable rows, and the label of each block. */
+export interface CopiedBlocks {
+  handlers: Handler[];
+  localVariables: LocalVariable[] | undefined;
+  localVariableTypes: LocalVariable[] | undefined;
+  blockLabel: (b: number) => Label;
+}
+
+/**
+ * A copier of pieces' blocks: `copy(p, shift, out, exitLabel, emitReturn)` appends
+ * the nodes of piece `p`'s blocks to `out` in original order, locals shifted by
+ * `shift`, transfers out of the piece sent to `exitLabel(target block)`, returns
+ * replaced by what `emitReturn` writes.
+ */
+export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: Extract<Partition, { ok: true }>, newLabel: () => Label) {
+  const nodes = body.nodes;
+  const pieceOf = partition.pieceOf;
+  // The source line in effect at each block's first instruction: a block copied
+  // after stubs must say its line again, since line tables go by position.
+  const lineAtStart = new Int32Array(cfg.blockCount).fill(-1);
+  const blockStartsWithLine = new Uint8Array(cfg.blockCount);
+  {
+    let line = -1;
+    for (let b = 0; b < cfg.blockCount; b++) {
+      let leading = true;
+      for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+        const node = nodes[i]!;
+        if (isInstruction(node)) {
+          if (leading) lineAtStart[b] = line;
+          leading = false;
+        } else if (node.kind === "line") {
+          line = node.line;
+          if (leading) blockStartsWithLine[b] = 1;
+        }
+      }
+    }
+  }
+
+  return function copy(
+    p: number,
+    shift: number,
+    out: CodeNode[],
+    exitLabel: (b: number) => Label,
+    emitReturn: (out: CodeNode[], insn: Instruction) => void,
+  ): CopiedBlocks {
+    const blocks = partition.pieceBlocks[p]!.slice().sort((a, b) => a - b);
+    const startLabel = new Map<number, Label>();
+    const endLabel = new Map<number, Label>();
+    const blockLabel = (b: number): Label => {
+      let l = startLabel.get(b);
+      if (l === undefined) startLabel.set(b, (l = newLabel()));
+      return l;
+    };
+    const targetOf = (label: Label): Label => {
+      const tb = cfg.blockOfLabel[label]!;
+      return pieceOf[tb] === p ? label : exitLabel(tb);
+    };
+    const rewrite = (insn: Instruction, isLast: boolean): CodeNode[] => {
+      switch (insn.kind) {
+        case "local":
+        case "iinc":
+          return [shift ? { ...insn, index: insn.index + shift } : insn];
+        case "jump":
+          assert(isLast, "a jump in the middle of a block");
+          return [{ ...insn, target: targetOf(insn.target) }];
+        case "tableswitch":
+        case "lookupswitch":
+          return [{ ...insn, defaultTarget: targetOf(insn.defaultTarget), targets: insn.targets.map(targetOf) }];
+        case "simple":
+          if (FLAGS[insn.op]! & OpFlag.RETURN) {
+            const o: CodeNode[] = [];
+            emitReturn(o, insn);
+            return o;
+          }
+          return [insn];
+        default:
+          return [insn];
+      }
+    };
+    blocks.forEach((b, i) => {
+      out.push({ kind: "label", label: blockLabel(b) });
+      if (!blockStartsWithLine[b] && lineAtStart[b]! >= 0) out.push({ kind: "line", line: lineAtStart[b]! });
+      const last = cfg.blockLastInstruction[b]!;
+      for (let n = cfg.blockStart[b]!; n < cfg.blockEnd[b]!; n++) {
+        const node = nodes[n]!;
+        if (node.kind === "frame") continue;
+        if (!isInstruction(node)) {
+          out.push(node);
+          continue;
+        }
+        out.push(...rewrite(node, n === last));
+      }
+      const lastInsn = nodes[last] as Instruction;
+      const op = opcodeOf(lastInsn);
+      const fallsThrough = !(FLAGS[op]! & OpFlag.NO_FALLTHROUGH) || op === Op.JSR || op === Op.JSR_W;
+      if (fallsThrough && b + 1 < cfg.blockCount) {
+        const next = b + 1;
+        if (pieceOf[next] !== p) out.push({ kind: "jump", op: Op.GOTO, target: exitLabel(next) });
+        else if (blocks[i + 1] !== next) out.push({ kind: "jump", op: Op.GOTO, target: blockLabel(next) });
+      }
+      const end = newLabel();
+      endLabel.set(b, end);
+      out.push({ kind: "label", label: end });
+    });
+
+    // Exception ranges over this body's blocks, in table order.
+    const handlers: Handler[] = [];
+    body.handlers.forEach((h, hi) => {
+      const covered = blocks.filter((b) => cfg.handlersOf[b]!.includes(hi));
+      if (covered.length === 0) return;
+      const hb = cfg.handlerBlock[hi]!;
+      const handler = pieceOf[hb] === p ? h.handler : exitLabel(hb);
+      // Covered blocks are consecutive in the original order; split runs anyway for safety.
+      let runStart = covered[0]!;
+      let prev = covered[0]!;
+      const flush = (from: number, to: number) => handlers.push({ start: blockLabel(from), end: endLabel.get(to)!, handler, catchType: h.catchType });
+      for (const b of covered.slice(1)) {
+        if (blocks.indexOf(b) !== blocks.indexOf(prev) + 1) {
+          flush(runStart, prev);
+          runStart = b;
+        }
+        prev = b;
+      }
+      flush(runStart, prev);
+    });
+
+    // Local variable ranges of this body's blocks, cut to the blocks here. The
+    // original start and end labels are kept where they fall inside a block (the
+    // frame writer trusts a range to mean "assigned here"), block bounds elsewhere.
+    const shiftVars = (vars: LocalVariable[] | undefined): LocalVariable[] | undefined => {
+      if (!vars) return undefined;
+      const rows: LocalVariable[] = [];
+      for (const v of vars) {
+        const from = cfg.blockOfLabel[v.start]!;
+        const to = cfg.blockOfLabel[v.end]!;
+        const endInside = to < cfg.blockCount && cfg.labelNode[v.end]! > cfg.blockStart[to]!;
+        for (const b of blocks) {
+          if (b < from || b > to || (b === to && !endInside)) continue;
+          const start = b === from ? v.start : blockLabel(b);
+          const end = b === to ? v.end : endLabel.get(b)!;
+          rows.push({ ...v, start, end, index: v.index + shift });
+        }
+      }
+      return rows;
+    };
+    return { handlers, localVariables: shiftVars(body.localVariables), localVariableTypes: shiftVars(body.localVariableTypes), blockLabel };
+  };
+}
+
+/** A generated body: its nodes, the handlers and variable rows of its blocks; limits and frames come later. */
+export function newBody(
+  original: MethodBody,
+  nodesOut: CodeNode[],
+  parts: { handlers: Handler[]; localVariables?: LocalVariable[] | undefined; localVariableTypes?: LocalVariable[] | undefined },
+): MethodBody {
+  return {
+    maxStack: 0,
+    maxLocals: 0,
+    nodes: nodesOut,
+    labelCount: 0,
+    handlers: parts.handlers,
+    ...(parts.localVariables ? { localVariables: parts.localVariables } : {}),
+    ...(parts.localVariableTypes ? { localVariableTypes: parts.localVariableTypes } : {}),
+    hasStackMapTable: original.hasStackMapTable,
+    otherAttributes: [],
+  };
+}
