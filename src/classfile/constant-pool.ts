@@ -128,7 +128,8 @@ export class ConstantPool {
     if (found !== undefined) return found;
     const wide = e.kind === "Long" || e.kind === "Double";
     const index = this.entries.length;
-    if (index + (wide ? 2 : 1) > MAX_CP_SLOTS + 1) {
+    // constant_pool_count is a u2 (JVMS 4.1): at most 65,535, so the last index is 65,534.
+    if (index + (wide ? 2 : 1) > MAX_CP_SLOTS) {
       throw new MegasplitError(ErrorCodes.CP_OVERFLOW, `the constant pool would exceed ${MAX_CP_SLOTS} entries`, this.where);
     }
     this.entries.push(e);
