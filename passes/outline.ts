@@ -43,6 +43,8 @@ export interface OutlineInput {
   liveness: Liveness;
   cp: ConstantPool;
   className: string;
+  /** The class holding the region method and whether it is an interface (InterfaceMethodref, JVMS 4.4.2); default: `className`, a class. */
+  pieceOwner?: { className: string; isInterface: boolean };
   /** The original method's descriptor (for a `return` inside the region). */
   descriptor: string;
   regionName: string;
@@ -355,7 +357,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     else pOut.push({ kind: "int", op: Op.NEWARRAY, value: NEWARRAY_TYPE[k]! });
     pOut.push(local(Op.ASTORE, pArray[k]!));
   }
-  const regionRef = cp.addMemberRef("Methodref", input.className, input.regionName, regionDescriptor);
+  const regionRef = cp.addMemberRef(input.pieceOwner?.isInterface ? "InterfaceMethodref" : "Methodref", input.pieceOwner?.className ?? input.className, input.regionName, regionDescriptor);
   const baseSlots = entryFrame.stack;
   const callerStubs = exits.map(() => newLabel());
   let callLine: number | undefined;

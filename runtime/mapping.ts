@@ -19,8 +19,11 @@
  * calls. Pieces, dispatchers and regions are outlines: a retrace removes their
  * frames. Each call into one sits at a synthetic line above every real line of
  * the class, marked as an outline call site whose positions map the callee's
- * lines to the caller's (the same numbers). Classes and members are listed in a
- * fixed order, so the same split gives the same file.
+ * lines to the caller's (the same numbers). Pieces that live in a helper class
+ * are listed under that class, as methods moved there from the original one
+ * (R8 names the original method with its class, `void org.example.Big.run(int)`),
+ * and the outline call sites name them in the helper. Classes and members are
+ * listed in a fixed order, so the same split gives the same file.
  */
 import { javaClassName, javaMethodParts } from "./java-names.js";
 
@@ -48,11 +51,14 @@ export interface SplitMethodMapping {
   callSites: MappedCallSite[];
   /** Lines at or above this are synthetic call-site lines. */
   syntheticBase: number;
+  /** Internal name of the class holding the pieces, when not the original class. */
+  pieceClass?: string;
 }
 
 interface ClassEntry {
   sourceFile?: string;
-  methods: SplitMethodMapping[];
+  /** Split methods of this class, and (`moved`) those whose pieces this class holds. */
+  methods: { owner: string; method: SplitMethodMapping; part: "all" | "driver" | "pieces" }[];
 }
 
 export const MAPPING_HEADER = '# {"id":"com.android.tools.r8.mapping","version":"2.2"}';
@@ -61,12 +67,20 @@ export class MappingBuilder {
   private readonly classes = new Map<string, ClassEntry>();
 
   addSplit(internalClassName: string, sourceFile: string | undefined, method: SplitMethodMapping): void {
-    let c = this.classes.get(internalClassName);
-    if (!c) {
-      c = { methods: [], ...(sourceFile !== undefined ? { sourceFile } : {}) };
-      this.classes.set(internalClassName, c);
+    const entry = (name: string) => {
+      let c = this.classes.get(name);
+      if (!c) {
+        c = { methods: [], ...(sourceFile !== undefined ? { sourceFile } : {}) };
+        this.classes.set(name, c);
+      }
+      return c;
+    };
+    if (method.pieceClass === undefined || method.pieceClass === internalClassName) {
+      entry(internalClassName).methods.push({ owner: internalClassName, method, part: "all" });
+    } else {
+      entry(internalClassName).methods.push({ owner: internalClassName, method, part: "driver" });
+      entry(method.pieceClass).methods.push({ owner: internalClassName, method, part: "pieces" });
     }
-    c.methods.push(method);
   }
 
   get isEmpty(): boolean {
@@ -80,15 +94,17 @@ export class MappingBuilder {
       const java = javaClassName(name);
       out.push(`${java} -> ${java}:`);
       if (c.sourceFile !== undefined) out.push(`# ${JSON.stringify({ id: "sourceFile", fileName: c.sourceFile })}`);
-      for (const m of c.methods) out.push(...methodLines(name, m));
+      for (const m of c.methods) out.push(...methodLines(m.owner, m.method, m.part));
     }
     return out.join("\n") + "\n";
   }
 }
 
-function methodLines(className: string, m: SplitMethodMapping): string[] {
+function methodLines(className: string, m: SplitMethodMapping, part: "all" | "driver" | "pieces"): string[] {
   const { returnType, args } = javaMethodParts(m.descriptor);
-  const original = `${returnType} ${m.name}(${args})`;
+  // Members listed under a helper class name their original class (a moved method).
+  const original = part === "pieces" ? `${returnType} ${javaClassName(className)}.${m.name}(${args})` : `${returnType} ${m.name}(${args})`;
+  const calleeClass = m.pieceClass ?? className;
   const real = (lines: number[]) => lines.filter((l) => l > 0 && l < m.syntheticBase);
   const own = new Map<string, number[]>([[m.name, real(m.driverLines)]]);
   for (const p of m.pieces) own.set(p.name, real(p.lines));
@@ -117,12 +133,12 @@ function methodLines(className: string, m: SplitMethodMapping): string[] {
       const positions: Record<string, number> = {};
       for (const l of [...reachOf(c.callee)].sort((a, b) => a - b)) positions[String(l)] = l;
       out.push(
-        `    # ${JSON.stringify({ id: "com.android.tools.r8.outlineCallsite", positions, outline: `L${className};${c.callee}${c.calleeDescriptor}` })}`,
+        `    # ${JSON.stringify({ id: "com.android.tools.r8.outlineCallsite", positions, outline: `L${calleeClass};${c.callee}${c.calleeDescriptor}` })}`,
       );
     }
   };
-  emit(m.name, false);
-  for (const p of m.pieces) emit(p.name, true);
+  if (part !== "pieces") emit(m.name, false);
+  if (part !== "driver") for (const p of m.pieces) emit(p.name, true);
   return out;
 }
 

@@ -119,10 +119,8 @@ export function cutQuality(body: MethodBody, frames: FrameAnalysis): CutQuality 
 }
 
 /** Node indices where the splitter wants a block to start. */
-export function cutPoints(body: MethodBody, ctx: PassContext, chunk: number, where: CutQuality): Set<number> {
-  const cf = ctx.classFile;
+export function cutPoints(body: MethodBody, ctx: PassContext, chunk: number, where: CutQuality, finals: Set<string> = finalFieldsGuarded(ctx.classFile)): Set<number> {
   const cp = ctx.cp;
-  const finals = finalFieldsGuarded(cf);
   const out = new Set<number>();
   const nodes = body.nodes;
   // Labels that start blocks anyway: branch and switch targets, handler bounds.

@@ -8,11 +8,15 @@
  *
  * One bootstrap method per class; one BootstrapMethods row per (piece, entry), and
  * one InvokeDynamic constant per call site shape, all deduplicated. Needs class
- * version 51 (invokedynamic); callers fall back to `invokestatic` below it.
+ * version 51 (invokedynamic); callers fall back to `invokestatic` below it. The
+ * pool may be swapped for a trial copy (`checkpoint`), and every constant the
+ * bootstrap method needs is added with the first call site, so `finish` never
+ * grows a pool the split has already checked for room.
  */
 import { Op } from "../bytecode/opcodes.js";
 import type { CodeNode, MethodBody } from "../bytecode/model.js";
 import { encodeBody } from "../bytecode/encode.js";
+import type { ConstantPool } from "../classfile/constant-pool.js";
 import { Access, type BootstrapMethod, type ClassFile, findAttribute, type MethodInfo } from "../classfile/model.js";
 
 const BOOTSTRAP_DESCRIPTOR =
@@ -26,11 +30,14 @@ export class IndyCallSites {
   private readonly sites = new Map<string, number>();
   private bootstrapRef: number | undefined;
   readonly bootstrapName: string;
+  /** The pool call sites are added to: the class's, or the copy a method is split against. */
+  private pool: ConstantPool;
 
   constructor(
     private readonly cf: ClassFile,
     taken: Set<string>,
   ) {
+    this.pool = cf.constantPool;
     this.existing = findAttribute(cf.attributes, "BootstrapMethods")?.methods.length ?? 0;
     let name = "megasplit$bootstrap";
     for (let k = 2; taken.has(name); k++) name = `megasplit$bootstrap${k}`;
@@ -42,13 +49,35 @@ export class IndyCallSites {
     return this.added.length > 0;
   }
 
+  /**
+   * Adds call sites to `pool` from now on; the returned function undoes every call
+   * site added since (the split of a method was refused, its pool dropped).
+   */
+  checkpoint(pool: ConstantPool): () => void {
+    const saved = { pool: this.pool, added: this.added.length, rows: new Map(this.rows), sites: new Map(this.sites), bootstrapRef: this.bootstrapRef };
+    this.pool = pool;
+    return () => {
+      this.pool = saved.pool;
+      this.added.length = saved.added;
+      this.rows.clear();
+      for (const [k, v] of saved.rows) this.rows.set(k, v);
+      this.sites.clear();
+      for (const [k, v] of saved.sites) this.sites.set(k, v);
+      this.bootstrapRef = saved.bootstrapRef;
+    };
+  }
+
   /** The InvokeDynamic constant for a call to `piece` (descriptor `(I<rest>)I`) at `entry`. */
   callSite(className: string, piece: string, pieceDescriptor: string, entry: number): number {
-    const cp = this.cf.constantPool;
+    const cp = this.pool;
     const key = `${piece}${pieceDescriptor}#${entry}`;
     let row = this.rows.get(key);
     if (row === undefined) {
-      this.bootstrapRef ??= cp.addMemberRef(this.isInterface ? "InterfaceMethodref" : "Methodref", className, this.bootstrapName, BOOTSTRAP_DESCRIPTOR);
+      if (this.bootstrapRef === undefined) {
+        this.bootstrapRef = cp.addMemberRef(this.isInterface ? "InterfaceMethodref" : "Methodref", className, this.bootstrapName, BOOTSTRAP_DESCRIPTOR);
+        this.bootstrapNodes(cp);
+        for (const name of ["BootstrapMethods", "Code", this.bootstrapName, BOOTSTRAP_DESCRIPTOR]) cp.addUtf8(name);
+      }
       const handle = cp.addMethodHandle(REF_INVOKE_STATIC, cp.addMemberRef(this.isInterface ? "InterfaceMethodref" : "Methodref", className, piece, pieceDescriptor));
       this.added.push({ methodRef: cp.addMethodHandle(REF_INVOKE_STATIC, this.bootstrapRef), arguments: [handle, cp.addInteger(entry)] });
       row = this.existing + this.added.length - 1;
@@ -80,6 +109,18 @@ export class IndyCallSites {
 
   private bootstrapMethod(cf: ClassFile): MethodInfo {
     const cp = cf.constantPool;
+    // Straight-line code: no branch target, so no StackMapTable is needed (JVMS 4.10.1).
+    const body: MethodBody = { maxStack: 8, maxLocals: 5, nodes: this.bootstrapNodes(cp), labelCount: 0, handlers: [], hasStackMapTable: false, otherAttributes: [] };
+    const code = encodeBody(body, cp);
+    return {
+      accessFlags: Access.PRIVATE | Access.STATIC | Access.SYNTHETIC,
+      nameIndex: cp.addUtf8(this.bootstrapName),
+      descriptorIndex: cp.addUtf8(BOOTSTRAP_DESCRIPTOR),
+      attributes: [{ ...code, nameIndex: cp.addUtf8("Code") }],
+    };
+  }
+
+  private bootstrapNodes(cp: ConstantPool): CodeNode[] {
     const ccs = "java/lang/invoke/ConstantCallSite";
     const nodes: CodeNode[] = [
       { kind: "cp", op: Op.NEW, index: cp.addClass(ccs) },
@@ -103,14 +144,6 @@ export class IndyCallSites {
       { kind: "cp", op: Op.INVOKESPECIAL, index: cp.addMemberRef("Methodref", ccs, "<init>", "(Ljava/lang/invoke/MethodHandle;)V") },
       { kind: "simple", op: Op.ARETURN },
     ];
-    // Straight-line code: no branch target, so no StackMapTable is needed (JVMS 4.10.1).
-    const body: MethodBody = { maxStack: 8, maxLocals: 5, nodes, labelCount: 0, handlers: [], hasStackMapTable: false, otherAttributes: [] };
-    const code = encodeBody(body, cp);
-    return {
-      accessFlags: Access.PRIVATE | Access.STATIC | Access.SYNTHETIC,
-      nameIndex: cp.addUtf8(this.bootstrapName),
-      descriptorIndex: cp.addUtf8(BOOTSTRAP_DESCRIPTOR),
-      attributes: [{ ...code, nameIndex: cp.addUtf8("Code") }],
-    };
+    return nodes;
   }
 }

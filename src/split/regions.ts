@@ -10,7 +10,7 @@ import type { Instruction, MethodBody } from "../bytecode/model.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
 import { Op } from "../bytecode/opcodes.js";
 import { maxEncodedSize } from "../bytecode/size-bound.js";
-import type { ClassFile, MethodInfo } from "../classfile/model.js";
+import { Access, type ClassFile, type MethodInfo } from "../classfile/model.js";
 import { buildCfg, isInstruction, opcodeOf } from "../../passes/cfg.js";
 import { inferFrames } from "../../passes/frames.js";
 import { computeLiveness } from "../../passes/liveness.js";
@@ -128,6 +128,7 @@ export function outlineLargestRegion(
       liveness,
       cp: ctx.cp,
       className: ctx.className,
+      pieceOwner: { className: ctx.className, isInterface: (cf.accessFlags & Access.INTERFACE) !== 0 },
       descriptor: ctx.descriptor,
       regionName: name,
       maxLocals: Math.max(f1.maxLocals, body.maxLocals),

@@ -4,10 +4,13 @@
  * bundle itself, the classpath, the JDK), splits class by class, and returns the
  * new bundle, one report per method considered, the diagnostics, and the mapping.
  * A class that cannot be read is reported and copied unchanged; changed classes of
- * a signed jar drop its signature files (with a warning). Deterministic: entries
- * keep their order, and the same input gives the same output and mapping.
+ * a signed jar drop its signature files (with a warning). A helper class holding
+ * pieces of a class (`helper-class.ts`) is a new entry right after the class's,
+ * in the same directory (so a multi-release version directory too), named so that
+ * no class of the bundle has its name. Deterministic: entries keep their order,
+ * and the same input gives the same output and mapping.
  */
-import { type Bundle, type BundleEntry, isClassEntry, withData } from "../bundle/bundle.js";
+import { type Bundle, type BundleEntry, entryClassName, isClassEntry, newEntry, withData } from "../bundle/bundle.js";
 import { dropSignaturesIfClassesChanged } from "../bundle/jar.js";
 import { findAttribute } from "../classfile/model.js";
 import { readClass } from "../classfile/read.js";
@@ -55,13 +58,14 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
   const mapping = new MappingBuilder();
   const reports: BundleMethodReport[] = [];
   const where = { bundle: opts.name ?? bundle.source ?? "" };
-  const entries: BundleEntry[] = bundle.entries.map((entry) => {
-    if (!isClassEntry(entry)) return entry;
+  const takenClassNames = new Set(bundle.entries.filter(isClassEntry).map((e) => entryClassName(e.name)));
+  const entries: BundleEntry[] = bundle.entries.flatMap((entry): BundleEntry[] => {
+    if (!isClassEntry(entry)) return [entry];
     try {
       const cf = readClass(entry.data, { where: { ...where, entry: entry.name }, diagnostics });
-      const result = splitClass(cf, { maxSize, link: opts.link ?? "auto", hierarchy, ...(opts.verify ? { verify: true } : {}) });
+      const result = splitClass(cf, { maxSize, link: opts.link ?? "auto", hierarchy, takenClassNames, ...(opts.verify ? { verify: true } : {}) });
       for (const r of result.reports) reports.push({ ...r, entry: entry.name });
-      if (!result.changed) return entry;
+      if (!result.changed) return [entry];
       const out = result.classFile;
       const sf = findAttribute(out.attributes, "SourceFile");
       const sourceFile = sf ? out.constantPool.utf8(sf.sourceFileIndex) : undefined;
@@ -75,12 +79,21 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
           pieces: r.result.pieces.map((p) => ({ name: p.name, descriptor: p.descriptor, lines: p.lines })),
           callSites: r.result.callSites,
           syntheticBase: result.syntheticBase,
+          ...(r.pieceClass !== undefined ? { pieceClass: r.pieceClass } : {}),
         });
       }
-      return withData(entry, writeClass(out, { where: { ...where, entry: entry.name } }));
+      const written = withData(entry, writeClass(out, { where: { ...where, entry: entry.name } }));
+      if (!result.helper) return [written];
+      const helperName = result.helper.constantPool.className(result.helper.thisClass);
+      takenClassNames.add(helperName);
+      const thisName = out.constantPool.className(out.thisClass);
+      // The helper's entry sits beside the class's: same directory prefix (e.g. META-INF/versions/N/).
+      const prefix = entry.name.endsWith(`${thisName}.class`) ? entry.name.slice(0, entry.name.length - thisName.length - 6) : "";
+      const helperEntry = `${prefix}${helperName}.class`;
+      return [written, newEntry(helperEntry, writeClass(result.helper, { where: { ...where, entry: helperEntry } }))];
     } catch (e) {
       diagnostics.push(asDiagnostic(e, { ...where, entry: entry.name }));
-      return entry;
+      return [entry];
     }
   });
   diagnostics.push(...hierarchy.missingDiagnostics());

@@ -52,6 +52,12 @@ export interface SplitMethodOptions {
   /** Allocator of synthetic call-site lines (above every real line of the class). */
   lines?: { next: number };
   /**
+   * Pieces go to a helper class (`helper-class.ts`): writes of the final fields in
+   * `finals` are isolated and kept in the original method at any class version,
+   * and so is every block `mustStay` names (code only the class itself may run).
+   */
+  helper?: { finals: Set<string>; mustStay(cfg: ControlFlowGraph, block: number, ctx: PassContext): boolean };
+  /**
    * Run the internal checker (passes/verify.ts: stack heights at joins, frames at
    * every target, handler ranges, limits) on every body written; a violation is a
    * bug and throws. Tests turn it on.
@@ -315,14 +321,14 @@ function partitionAndLink(
     const body = splitLargeSwitches(decoded, Math.max(8, Math.floor(budget / 32)), cp);
     const before = inferFrames(body, ctx);
     if (before.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${before.errors[0]!.message}` };
-    const cut = withCutLabels(body, cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3)), cutQuality(body, before)));
+    const finals = opts.helper?.finals ?? finalFieldsGuarded(cf);
+    const cut = withCutLabels(body, cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3)), cutQuality(body, before), finals));
     const b0 = cut.body;
     const { cfg } = buildCfg(b0, ctx.where, { extraLeaders: cut.leaders });
     const frames = inferFrames(b0, ctx);
     if (frames.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${frames.errors[0]!.message}` };
     const liveness = computeLiveness(b0, cfg);
     const depth = monitorDepth(cfg);
-    const finals = finalFieldsGuarded(cf);
 
     const n = cfg.blockCount;
     const blockSize = new Int32Array(n);
@@ -348,6 +354,7 @@ function partitionAndLink(
       cuttable[b] = uninit || depth[b]! > 0 ? 0 : 1;
       if (ctx.methodName === "<init>" && f.locals[0] === UNINITIALIZED_THIS) pinned[b] = 1;
       if (writesOwnFinal(cfg, b, ctx, finals)) pinned[b] = 1;
+      if (opts.helper?.mustStay(cfg, b, ctx)) pinned[b] = 1;
       const liveList = liveSlots(liveness.liveIn[b]!).filter((slot) => slot < f.locals.length && f.locals[slot] !== TOP);
       const live = liveList.length;
       const stackValues = f.stack.length;
@@ -401,6 +408,7 @@ function partitionAndLink(
       partition: part,
       cp,
       className: ctx.className,
+      pieceOwner: { className: ctx.className, isInterface: (cf.accessFlags & Access.INTERFACE) !== 0 },
       descriptor: ctx.descriptor,
       isStatic,
       maxLocals: Math.max(frames.maxLocals, decoded.maxLocals),
@@ -410,7 +418,8 @@ function partitionAndLink(
       ...(opts.lines ? { syntheticLine: () => nextSyntheticLine(opts.lines!) } : {}),
       mode: opts.link === "switch" ? "switch" : "direct",
       directOk: acyclicTransfers(cfg, part.pieceOf, part.pieceBlocks.length),
-      flatDispatch: flatDispatchFor(budget),
+      // Into a helper class the driver calls one dispatcher: a few constants in the class, not a few per piece.
+      flatDispatch: opts.helper ? 0 : flatDispatchFor(budget),
       dispatchGroup: Math.max(2, Math.floor((budget - 64) / DISPATCH_SITE)),
       dispatcherName: () => freshName(base, "dispatch", localTaken),
       // indy binds every direct transfer's entry; auto only where the target has several entries.
