@@ -46,6 +46,8 @@ export interface RetraceOptions {
 const UNKNOWN_FILES = new Set(["", "SourceFile", "Unknown", "PG"]);
 /** Frames kept per trace: the last ones, enough for every `... N more` up to this count. */
 const MAX_RECORDED_FRAMES = 4096;
+/** Lines held behind a piece's frame at most (then they are printed as they are). */
+const MAX_HELD = 16;
 
 interface RecordedFrame {
   /** The frame as read (indentation of the trace it was read in). */
@@ -70,6 +72,8 @@ export class Retracer {
   private readonly verbose: boolean;
   /** Position of a removed outline frame, for the next frame's outlineCallsite. */
   private carry: number | undefined;
+  /** Non-frame lines read while an outline position was carried, printed after the frame it resolves to. */
+  private held: string[] = [];
   /** Descriptor of the exception whose first frame is next, for rewriteFrame. */
   private firstFrameOf: string | undefined;
   private traces: TraceRecord[] = [];
@@ -87,36 +91,57 @@ export class Retracer {
     const t = parseTraceLine(text);
     switch (t.kind) {
       case "frame": {
+        const held = this.held;
+        if (held.length > 0 && !this.index.classOf(t.className)) this.held = [];
         const out = this.frame(t);
+        if (this.held.length > 0 && this.carry === undefined) {
+          out.push(...this.held);
+          this.held = [];
+        } else if (held.length > 0 && this.held.length === 0) out.unshift(...held);
         this.firstFrameOf = undefined;
         if (this.current) record(this.current, { frame: t, lines: out });
         return out;
       }
       case "exception": {
-        this.carry = undefined;
+        const held = this.release();
         const cls = this.index.classOf(t.className);
         const name = cls ? cls.originalName : t.className;
         this.firstFrameOf = `L${name.replace(/\./g, "/")};`;
         this.startTrace(t.indent.length, t.how);
-        return [`${t.indent}${t.intro}${name}${t.rest}`];
+        return [...held, `${t.indent}${t.intro}${name}${t.rest}`];
       }
       case "more": {
+        const held = this.held;
+        this.held = [];
         const out = this.more(t, text);
         this.carry = undefined;
         this.firstFrameOf = undefined;
-        return out;
+        return [...held, ...out];
       }
       case "other":
-        this.carry = undefined;
+        // A frame-like line of no Java method (Rhino prints `at script(f.js:1)` after
+        // each interpreter frame) between a piece and its caller: it follows the
+        // original method's frame, so it is held until that frame is known.
+        if (this.carry !== undefined && this.held.length < MAX_HELD && /^\s+at /.test(text)) {
+          this.held.push(text);
+          return [];
+        }
         this.firstFrameOf = undefined;
-        return [text];
+        return [...this.release(), text];
     }
   }
 
-  /** Lines still owed at the end of the input (none: removed frames are never buffered). */
+  /** Lines still owed at the end of the input: lines held after a piece's frame. */
   end(): string[] {
+    return this.release();
+  }
+
+  /** Drops the carried outline position and gives back the lines held behind it. */
+  private release(): string[] {
     this.carry = undefined;
-    return [];
+    const held = this.held;
+    this.held = [];
+    return held;
   }
 
   private startTrace(depth: number, how: "first" | "cause" | "suppressed"): void {
