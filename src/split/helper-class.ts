@@ -372,7 +372,9 @@ export class HelperClass {
     const cp = cf.constantPool;
     const member = cp.addClass(this.name);
     const old = findAttribute(cf.attributes, "NestMembers");
-    if (old) return { ...cf, attributes: cf.attributes.map((a) => (a === old ? { ...old, classes: [...old.classes, member] } : a)) };
+    // A fresh attribute: one read from a class keeps its `raw` bytes, which the writer copies verbatim.
+    const extended: Attribute = { kind: "NestMembers", nameIndex: old?.nameIndex ?? 0, classes: [...(old?.classes ?? []), member] };
+    if (old) return { ...cf, attributes: cf.attributes.map((a) => (a === old ? extended : a)) };
     return { ...cf, attributes: [...cf.attributes, { kind: "NestMembers", nameIndex: cp.addUtf8("NestMembers"), classes: [member] }] };
   }
 }
