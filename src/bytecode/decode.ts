@@ -163,7 +163,10 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
   for (let i = 0; i < branchTargets.length; i += 2) want(branchTargets[i]!, false, "branch target", branchTargets[i + 1]!);
 
   // ---- exception table ----
-  for (const h of code.exceptionTable) {
+  // Indexed loops over model arrays throughout: for-of and Array.prototype.map over
+  // arrays whose elements kind varies (empty vs filled) kept deoptimizing.
+  for (let k = 0; k < code.exceptionTable.length; k++) {
+    const h = code.exceptionTable[k]!;
     want(h.startPc, false, "exception range start", h.startPc);
     want(h.endPc, true, "exception range end", h.endPc);
     want(h.handlerPc, false, "exception handler", h.handlerPc);
@@ -175,7 +178,8 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
   let lvtRows: LocalVariableEntry[] | undefined;
   let frames: StackMapFrame[] | undefined;
   const otherAttributes: Attribute[] = [];
-  for (const a of code.attributes) {
+  for (let k = 0; k < code.attributes.length; k++) {
+    const a = code.attributes[k]!;
     switch (a.kind) {
       case "LineNumberTable":
         lineEntries = lineEntries ? lineEntries.concat(a.entries) : a.entries.slice();
@@ -205,9 +209,11 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
     }
     if (!sorted) lineEntries.sort((x, y) => x.startPc - y.startPc); // stable (ES2019)
   }
-  for (const rows of [lvRows, lvtRows]) {
+  for (let pass = 0; pass < 2; pass++) {
+    const rows = pass === 0 ? lvRows : lvtRows;
     if (!rows) continue;
-    for (const r of rows) {
+    for (let k = 0; k < rows.length; k++) {
+      const r = rows[k]!;
       // A zero-length range at the very end is representable (both labels at the end).
       want(r.startPc, true, "local variable start", r.startPc);
       want(r.startPc + r.length, true, "local variable end", r.startPc);
@@ -223,7 +229,12 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
       offset = i === 0 ? f.offsetDelta : offset + f.offsetDelta + 1;
       frameOffsets[i] = offset;
       want(offset, false, "stack map frame offset", offset);
-      for (const t of frameTypesOf(f)) if (t.tag === "uninitialized") want(t.offset, false, "uninitialized(new) offset", offset);
+      if (f.type === "same" || f.type === "chop") continue;
+      const types = frameTypesOf(f);
+      for (let k = 0; k < types.length; k++) {
+        const t = types[k]!;
+        if (t.tag === "uninitialized") want(t.offset, false, "uninitialized(new) offset", offset);
+      }
     }
   }
 
@@ -241,10 +252,15 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
       case "chop":
         return { type: "chop", chop: f.chop };
       case "append":
-        return { type: "append", locals: f.locals.map(frameType) };
+        return { type: "append", locals: frameTypes(f.locals) };
       case "full":
-        return { type: "full", locals: f.locals.map(frameType), stack: f.stack.map(frameType) };
+        return { type: "full", locals: frameTypes(f.locals), stack: frameTypes(f.stack) };
     }
+  };
+  const frameTypes = (ts: readonly VerificationType[]): FrameType[] => {
+    const out: FrameType[] = [];
+    for (let k = 0; k < ts.length; k++) out.push(frameType(ts[k]!));
+    return out;
   };
 
   // ---- pass 2: build nodes, pseudo-nodes first at each offset ----
@@ -357,32 +373,44 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
     }
   }
 
-  const handlers: Handler[] = code.exceptionTable.map((h) => ({
-    start: labelAt[h.startPc]!,
-    end: labelAt[h.endPc]!,
-    handler: labelAt[h.handlerPc]!,
-    catchType: h.catchType,
-  }));
-  const toLocal = (r: LocalVariableEntry): LocalVariable => ({
-    start: labelAt[r.startPc]!,
-    end: labelAt[r.startPc + r.length]!,
-    nameIndex: r.nameIndex,
-    descriptorIndex: r.descriptorIndex,
-    index: r.index,
-  });
+  // Loops, not Array.prototype.map: see the note on the exception table in encode.ts.
+  const handlers: Handler[] = [];
+  for (let k = 0; k < code.exceptionTable.length; k++) {
+    const h = code.exceptionTable[k]!;
+    handlers.push({ start: labelAt[h.startPc]!, end: labelAt[h.endPc]!, handler: labelAt[h.handlerPc]!, catchType: h.catchType });
+  }
+  const toLocals = (rows: readonly LocalVariableEntry[]): LocalVariable[] => {
+    const out: LocalVariable[] = [];
+    for (let k = 0; k < rows.length; k++) {
+      const r = rows[k]!;
+      out.push({ start: labelAt[r.startPc]!, end: labelAt[r.startPc + r.length]!, nameIndex: r.nameIndex, descriptorIndex: r.descriptorIndex, index: r.index });
+    }
+    return out;
+  };
 
-  const body: MethodBody = {
-    maxStack: code.maxStack,
-    maxLocals: code.maxLocals,
+  const maxStack = code.maxStack;
+  const maxLocals = code.maxLocals;
+  const hasStackMapTable = frames !== undefined;
+  // One literal per combination of the optional tables, rather than adding them to
+  // the object afterwards: that map transition was another repeated deoptimization.
+  if (lvRows === undefined && lvtRows === undefined) return { maxStack, maxLocals, nodes, labelCount, handlers, hasStackMapTable, otherAttributes };
+  if (lvtRows === undefined) {
+    return { maxStack, maxLocals, nodes, labelCount, handlers, localVariables: toLocals(lvRows!), hasStackMapTable, otherAttributes };
+  }
+  if (lvRows === undefined) {
+    return { maxStack, maxLocals, nodes, labelCount, handlers, localVariableTypes: toLocals(lvtRows), hasStackMapTable, otherAttributes };
+  }
+  return {
+    maxStack,
+    maxLocals,
     nodes,
     labelCount,
     handlers,
-    hasStackMapTable: frames !== undefined,
+    localVariables: toLocals(lvRows),
+    localVariableTypes: toLocals(lvtRows),
+    hasStackMapTable,
     otherAttributes,
   };
-  if (lvRows) body.localVariables = lvRows.map(toLocal);
-  if (lvtRows) body.localVariableTypes = lvtRows.map(toLocal);
-  return body;
 }
 
 /**

@@ -257,15 +257,16 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
   function checkU2(v: number, what: string): void {
     if (!(v >= 0 && v <= U2_MAX)) fail(ErrorCodes.BAD_OPERAND, `${what} ${v} is not 0..65535`);
   }
-  for (const i of jumps) {
-    const node = nodes[i]!;
+  for (let k = 0; k < jumps.length; k++) {
+    const node = nodes[jumps[k]!]!;
     if (node.kind === "jump") checkLabel(node.target, mnemonic(node.op));
   }
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
     if (node.kind === "tableswitch" || node.kind === "lookupswitch") {
       checkLabel(node.defaultTarget, node.kind);
-      for (const t of node.targets) checkLabel(t, node.kind);
+      const targets = node.targets;
+      for (let k = 0; k < targets.length; k++) checkLabel(targets[k]!, node.kind);
     }
   }
 
@@ -283,12 +284,20 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     if (pc > U2_MAX) fail(ErrorCodes.CODE_TOO_LARGE, `${what} ${pc} does not fit the u2 field of the class file`, pc);
     return pc;
   };
-  const exceptionTable: ExceptionTableEntry[] = body.handlers.map((h) => ({
-    startPc: u2Pc(offsetOfLabel(h.start, "exception range start"), "exception range start"),
-    endPc: u2Pc(offsetOfLabel(h.end, "exception range end"), "exception range end"),
-    handlerPc: u2Pc(offsetOfLabel(h.handler, "exception handler"), "exception handler"),
-    catchType: h.catchType,
-  }));
+  // Loops rather than Array.prototype.map here and below: an inlined `map` whose
+  // receiver's elements kind changes (empty vs filled tables) sent this function
+  // into a deoptimization loop, thousands of deopts in one jar.
+  const handlers = body.handlers;
+  const exceptionTable: ExceptionTableEntry[] = [];
+  for (let k = 0; k < handlers.length; k++) {
+    const h = handlers[k]!;
+    exceptionTable.push({
+      startPc: u2Pc(offsetOfLabel(h.start, "exception range start"), "exception range start"),
+      endPc: u2Pc(offsetOfLabel(h.end, "exception range end"), "exception range end"),
+      handlerPc: u2Pc(offsetOfLabel(h.handler, "exception handler"), "exception handler"),
+      catchType: h.catchType,
+    });
+  }
 
   // ---- nested attributes ----
   const attributes: Attribute[] = [];
@@ -311,19 +320,23 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     }
   }
   if (lines.length > 0) attributes.push({ kind: "LineNumberTable", nameIndex: attributeNameIndex(cp, "LineNumberTable"), entries: lines });
-  const localRows = (rows: LocalVariable[], what: string): LocalVariableEntry[] =>
-    rows.map((r) => {
+  const localRows = (rows: LocalVariable[], what: string): LocalVariableEntry[] => {
+    const out: LocalVariableEntry[] = [];
+    for (let k = 0; k < rows.length; k++) {
+      const r = rows[k]!;
       const start = offsetOfLabel(r.start, `${what} start`);
       const length = offsetOfLabel(r.end, `${what} end`) - start;
       if (length < 0) fail(ErrorCodes.BRANCH_TARGET, `${what} for slot ${r.index} ends before it starts`, start);
-      return {
+      out.push({
         startPc: u2Pc(start, `${what} start`),
         length: u2Pc(length, `${what} length`),
         nameIndex: r.nameIndex,
         descriptorIndex: r.descriptorIndex,
         index: r.index,
-      };
-    });
+      });
+    }
+    return out;
+  };
   if (body.localVariables) {
     attributes.push({ kind: "LocalVariableTable", nameIndex: attributeNameIndex(cp, "LocalVariableTable"), entries: localRows(body.localVariables, "local variable") });
   }
@@ -335,7 +348,8 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     });
   }
   if (body.hasStackMapTable) attributes.push({ kind: "StackMapTable", nameIndex: attributeNameIndex(cp, "StackMapTable"), frames });
-  for (const a of body.otherAttributes) attributes.push(a);
+  const otherAttributes = body.otherAttributes;
+  for (let k = 0; k < otherAttributes.length; k++) attributes.push(otherAttributes[k]!);
 
   function verificationType(t: FrameType): VerificationType {
     return t.tag === "uninitialized" ? { tag: "uninitialized", offset: offsetOfLabel(t.label, "uninitialized type") } : t;
@@ -349,10 +363,15 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
       case "chop":
         return { type: "chop", offsetDelta, chop: f.chop };
       case "append":
-        return { type: "append", offsetDelta, locals: f.locals.map(verificationType) };
+        return { type: "append", offsetDelta, locals: verificationTypes(f.locals) };
       case "full":
-        return { type: "full", offsetDelta, locals: f.locals.map(verificationType), stack: f.stack.map(verificationType) };
+        return { type: "full", offsetDelta, locals: verificationTypes(f.locals), stack: verificationTypes(f.stack) };
     }
+  }
+  function verificationTypes(ts: readonly FrameType[]): VerificationType[] {
+    const out: VerificationType[] = [];
+    for (let k = 0; k < ts.length; k++) out.push(verificationType(ts[k]!));
+    return out;
   }
 
   return {
@@ -418,7 +437,8 @@ function relax(l: Layout): number {
     offsetOf[n] = off;
     codeLength = off;
     let widened = false;
-    for (const i of jumps) {
+    for (let k = 0; k < jumps.length; k++) {
+      const i = jumps[k]!;
       if (wide[i] === 1) continue;
       const d = labelOffset[(nodes[i] as { target: number }).target]! - offsetOf[i]!;
       if (d < -32768 || d > 32767) {
@@ -544,8 +564,9 @@ function writeCode(l: Layout, codeLength: number): Uint8Array {
         put4(out, p + 4, node.low);
         put4(out, p + 8, node.high);
         p += 12;
-        for (const t of node.targets) {
-          put4(out, p, labelOffset[t]! - at);
+        const targets = node.targets;
+        for (let k = 0; k < targets.length; k++) {
+          put4(out, p, labelOffset[targets[k]!]! - at);
           p += 4;
         }
         break;
