@@ -60,7 +60,8 @@ function readAttribute(r: ByteReader, context: AttributeContext, ctx: ReadContex
   const raw = r.slice(length);
   const name = ctx.cp.utf8(nameIndex);
   if (!PARSED[context].has(name)) return { kind: "Raw", nameIndex, raw };
-  const body = new ByteReader(r.bytes, r.pos - length, r.pos, { ...ctx.where, offset: r.pos - length });
+  // Errors of the body reader name their own offset, so the context needs no copy.
+  const body = new ByteReader(r.bytes, r.pos - length, r.pos, ctx.where);
   try {
     const a = parseKnown(name, nameIndex, raw, body, ctx);
     if (body.remaining !== 0) {
