@@ -15,7 +15,8 @@
  *   huge method: the pieces go into a nest-mate helper (NestHost/NestMembers),
  *   super calls and a protected member inherited from another package stay in
  *   the class;
- * - the same class as a nest member of another class: refused, with the counts.
+ * - the same class as a nest member of another class, or of version 54: refused,
+ *   with the counts.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -248,6 +249,25 @@ describe("a nest member whose constant pool is nearly full", () => {
       /^the constant pool would overflow: nestm\/Big has 654\d\d constant-pool entries and the split needs more than the \d+ left \(limit 65,535\); nestm\/Big is a nest member of nestm\/Outer, so a helper class cannot join its nest$/,
     );
     expect(split.result.bundle.entries.map((e) => e.name)).not.toContain(`${pkg}/Big$megasplit.class`);
+    expect(split.result.bundle.entries.find((e) => e.name === `${pkg}/Big.class`)!.modified).toBe(false);
+    expectSameRun(runJava(split.path, `${pkg}.Big`, { jvm: ["-Xverify:all"] }), p.expected);
+  });
+});
+
+describe("a class of version 54 whose constant pool is nearly full", () => {
+  const pkg = "cp54";
+  const get = program(pkg, nestCaseText(pkg, 1500, false, 54), `${pkg}.Big`, (cf, name) => {
+    if (name === `${pkg}/Big`) fillConstantPool(cf, 60);
+  });
+  beforeAll(() => void get());
+  it("is refused: a nest-mate helper needs version 55", async () => {
+    const p = get();
+    const split = await splitJar(p.dir, work, "cp54.jar", { maxSize: 1024, link: "auto" });
+    const r = split.result.reports.find((x) => x.className === `${pkg}/Big` && x.method === "run(I)J")!;
+    if (r.result.kind !== "refused") throw new Error("run was split");
+    expect(r.result.reason).toMatch(
+      /^the constant pool would overflow: cp54\/Big has 654\d\d constant-pool entries and the split needs more than the \d+ left \(limit 65,535\); a nest-mate helper class needs class version 55 \(this is 54\)$/,
+    );
     expect(split.result.bundle.entries.find((e) => e.name === `${pkg}/Big.class`)!.modified).toBe(false);
     expectSameRun(runJava(split.path, `${pkg}.Big`, { jvm: ["-Xverify:all"] }), p.expected);
   });
