@@ -233,6 +233,23 @@ describe("a version-61 class whose constant pool is nearly full, with a huge met
   }
 });
 
+describe("helper classes are deterministic", () => {
+  it("splitting the same input twice gives the same bytes and mapping (helper class and nest-mate helper)", async () => {
+    for (const [pkg, text, edit] of [
+      ["det49", oldInterfaceCaseText("det49", 49, 1500, 300), undefined],
+      ["detnest", nestCaseText("detnest", 1500, false), (cf: ClassFile, name: string) => void (name === "detnest/Big" && fillConstantPool(cf, 60))],
+    ] as const) {
+      const dir = join(work, pkg);
+      assembleCase(text, dir, edit);
+      const [a, b] = [await splitJar(dir, work, `${pkg}-a.jar`, { maxSize: 1024, link: "auto" }), await splitJar(dir, work, `${pkg}-b.jar`, { maxSize: 1024, link: "auto" })];
+      expect(a.result.reports.filter((r) => r.pieceClass !== undefined).length, JSON.stringify(a.result.reports.map((r) => [r.method, r.result.kind === "refused" ? r.result.reason : "split"]))).toBe(1);
+      expect(a.result.bundle.entries.map((e) => e.name)).toEqual(b.result.bundle.entries.map((e) => e.name));
+      a.result.bundle.entries.forEach((e, i) => expect(Buffer.compare(e.data, b.result.bundle.entries[i]!.data), e.name).toBe(0));
+      expect(a.result.mapping.toString()).toBe(b.result.mapping.toString());
+    }
+  });
+});
+
 describe("a nest member whose constant pool is nearly full", () => {
   const pkg = "nestm";
   const get = program(pkg, nestCaseText(pkg, 1500, true), `${pkg}.Big`, (cf, name) => {
