@@ -61,12 +61,29 @@ export interface EncodeOptions {
   where?: Location;
 }
 
-/** Node layout classes for the relaxation loop. */
-const PSEUDO = 0;
-const FIXED = 1;
-const JUMP = 2;
-const TABLESWITCH = 3;
-const LOOKUPSWITCH = 4;
+/**
+ * Node kinds as small integers. The classification pass records one per node, so
+ * that relaxation and writing switch on a typed array: reading `kind` from nodes
+ * of a dozen shapes is a megamorphic load, once per node per pass. Kinds from
+ * SIMPLE on are laid out with their `fixedSize`.
+ */
+const LABEL = 0;
+const LINE = 1;
+const FRAME = 2;
+const JUMP = 3;
+const TABLESWITCH = 4;
+const LOOKUPSWITCH = 5;
+const SIMPLE = 6;
+const LOCAL = 7;
+const IINC = 8;
+const INT = 9;
+const CP = 10;
+const INVOKEINTERFACE = 11;
+const INVOKEDYNAMIC = 12;
+const MULTIANEWARRAY = 13;
+
+/** The node of a kind, for reading fields after switching on its recorded kind code. */
+type NodeOf<K extends CodeNode["kind"]> = Extract<CodeNode, { kind: K }>;
 
 const U2_MAX = 0xffff;
 
@@ -76,7 +93,7 @@ const U2_MAX = 0xffff;
  * array is cleared over the range it uses before use.
  */
 const scratch = {
-  layout: new Uint8Array(1024),
+  kindCode: new Uint8Array(1024),
   conditional: new Uint8Array(1024),
   wide: new Uint8Array(1024),
   fixedSize: new Int32Array(1024),
@@ -86,9 +103,9 @@ const scratch = {
 };
 /** Scratch arrays for n nodes and labelCount labels (one array per role: views cost more than they save). */
 function scratchFor(n: number, labelCount: number): typeof scratch {
-  if (scratch.layout.length < n) {
-    const cap = Math.max(n, scratch.layout.length * 2);
-    scratch.layout = new Uint8Array(cap);
+  if (scratch.kindCode.length < n) {
+    const cap = Math.max(n, scratch.kindCode.length * 2);
+    scratch.kindCode = new Uint8Array(cap);
     scratch.conditional = new Uint8Array(cap);
     scratch.wide = new Uint8Array(cap);
     scratch.fixedSize = new Int32Array(cap);
@@ -143,16 +160,19 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
   const n = nodes.length;
   const labelCount = body.labelCount;
 
-  // ---- classify: layout class and fixed size of every node ----
+  // ---- classify: kind code and fixed size of every node ----
   // Scratch arrays may be longer than needed: only 0..n-1 (0..n for offsetOf) and
-  // 0..labelCount-1 are cleared and used. `conditional` (for jumps: 1 if the branch
-  // widens to 8 bytes, 0 for goto/jsr widening to 5) and `fixedSize` are written for
-  // every node that reads them; `offsetOf` and `labelOffset` are written by relax.
-  const { layout, conditional, wide, fixedSize, offsetOf, labelPlaced, labelOffset } = scratchFor(n, labelCount);
-  layout.fill(0, 0, n);
+  // 0..labelCount-1 are cleared and used. `kindCode` is written for every node;
+  // `conditional` (for jumps: 1 if the branch widens to 8 bytes, 0 for goto/jsr
+  // widening to 5) and `fixedSize` for every node that reads them; `offsetOf` and
+  // `labelOffset` are written by relax.
+  const { kindCode, conditional, wide, fixedSize, offsetOf, labelPlaced, labelOffset } = scratchFor(n, labelCount);
   wide.fill(0, 0, n);
   labelPlaced.fill(0, 0, labelCount);
   const jumps: number[] = [];
+  const switches: number[] = [];
+  /** Indices of `line` and `frame` nodes, for the nested attributes. */
+  const positional: number[] = [];
   const checkLabel = (label: number, what: string): void => {
     if (!(label >= 0 && label < labelCount) || labelPlaced[label] === 0) fail(ErrorCodes.BRANCH_TARGET, `${what} refers to label ${label}, which is not placed in the body`);
   };
@@ -165,14 +185,20 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
         if (!(l >= 0 && l < labelCount)) fail(ErrorCodes.BRANCH_TARGET, `label ${l} is outside 0..${labelCount - 1}`);
         if (labelPlaced[l] === 1) fail(ErrorCodes.BRANCH_TARGET, `label ${l} is placed twice`);
         labelPlaced[l] = 1;
+        kindCode[i] = LABEL;
         break;
       }
       case "line":
+        kindCode[i] = LINE;
+        positional.push(i);
+        break;
       case "frame":
+        kindCode[i] = FRAME;
+        positional.push(i);
         break;
       case "simple":
         if (FORMAT_CODE[node.op] !== Fmt.none) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(node.op)} is not an operand-free instruction`);
-        layout[i] = FIXED;
+        kindCode[i] = SIMPLE;
         fixedSize[i] = 1;
         break;
       case "local": {
@@ -180,14 +206,14 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
         checkU2(index, "local variable index");
         const isLoadStore = (op >= Op.ILOAD && op <= Op.ALOAD) || (op >= Op.ISTORE && op <= Op.ASTORE);
         if (!isLoadStore && op !== Op.RET) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take a local variable index`);
-        layout[i] = FIXED;
+        kindCode[i] = LOCAL;
         fixedSize[i] = index <= 3 && isLoadStore ? 1 : index <= 255 ? 2 : 4;
         break;
       }
       case "iinc":
         checkU2(node.index, "iinc index");
         if (!(node.delta >= -32768 && node.delta <= 32767)) fail(ErrorCodes.BAD_OPERAND, `iinc delta ${node.delta} does not fit in 16 bits`);
-        layout[i] = FIXED;
+        kindCode[i] = IINC;
         fixedSize[i] = node.index <= 255 && node.delta >= -128 && node.delta <= 127 ? 3 : 6;
         break;
       case "int": {
@@ -202,7 +228,7 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
           if (!(value >= 4 && value <= 11)) fail(ErrorCodes.BAD_OPERAND, `newarray type ${value} is not 4..11`);
           fixedSize[i] = 2;
         } else fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take an immediate int`);
-        layout[i] = FIXED;
+        kindCode[i] = INT;
         break;
       }
       case "cp": {
@@ -212,30 +238,30 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
         if (op === Op.LDC || op === Op.LDC_W) fixedSize[i] = index <= 255 ? 2 : 3;
         else if (f === Fmt.cp_u2) fixedSize[i] = 3;
         else fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take a constant-pool index`);
-        layout[i] = FIXED;
+        kindCode[i] = CP;
         break;
       }
       case "invokeinterface":
         checkU2(node.index, "invokeinterface index");
         if (!(node.count >= 1 && node.count <= 255)) fail(ErrorCodes.BAD_OPERAND, `invokeinterface count ${node.count} is not 1..255`);
-        layout[i] = FIXED;
+        kindCode[i] = INVOKEINTERFACE;
         fixedSize[i] = 5;
         break;
       case "invokedynamic":
         checkU2(node.index, "invokedynamic index");
-        layout[i] = FIXED;
+        kindCode[i] = INVOKEDYNAMIC;
         fixedSize[i] = 5;
         break;
       case "multianewarray":
         checkU2(node.index, "multianewarray index");
         if (!(node.dims >= 1 && node.dims <= 255)) fail(ErrorCodes.BAD_OPERAND, `multianewarray dimensions ${node.dims} is not 1..255`);
-        layout[i] = FIXED;
+        kindCode[i] = MULTIANEWARRAY;
         fixedSize[i] = 4;
         break;
       case "jump": {
         const op = node.op;
         if (FORMAT_CODE[op] !== Fmt.branch_s2 && FORMAT_CODE[op] !== Fmt.branch_s4) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} is not a branch`);
-        layout[i] = JUMP;
+        kindCode[i] = JUMP;
         conditional[i] = op === Op.GOTO || op === Op.GOTO_W || op === Op.JSR || op === Op.JSR_W ? 0 : 1;
         jumps.push(i);
         break;
@@ -244,11 +270,13 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
         if (node.targets.length !== node.high - node.low + 1) {
           fail(ErrorCodes.BAD_OPERAND, `tableswitch ${node.low}..${node.high} has ${node.targets.length} targets`);
         }
-        layout[i] = TABLESWITCH;
+        kindCode[i] = TABLESWITCH;
+        switches.push(i);
         break;
       case "lookupswitch":
         if (node.keys.length !== node.targets.length) fail(ErrorCodes.BAD_OPERAND, `lookupswitch has ${node.keys.length} keys and ${node.targets.length} targets`);
-        layout[i] = LOOKUPSWITCH;
+        kindCode[i] = LOOKUPSWITCH;
+        switches.push(i);
         break;
       default:
         return unknownNode(node);
@@ -258,20 +286,18 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     if (!(v >= 0 && v <= U2_MAX)) fail(ErrorCodes.BAD_OPERAND, `${what} ${v} is not 0..65535`);
   }
   for (let k = 0; k < jumps.length; k++) {
-    const node = nodes[jumps[k]!]!;
-    if (node.kind === "jump") checkLabel(node.target, mnemonic(node.op));
+    const node = nodes[jumps[k]!] as NodeOf<"jump">;
+    checkLabel(node.target, mnemonic(node.op));
   }
-  for (let i = 0; i < n; i++) {
-    const node = nodes[i]!;
-    if (node.kind === "tableswitch" || node.kind === "lookupswitch") {
-      checkLabel(node.defaultTarget, node.kind);
-      const targets = node.targets;
-      for (let k = 0; k < targets.length; k++) checkLabel(targets[k]!, node.kind);
-    }
+  for (let k = 0; k < switches.length; k++) {
+    const node = nodes[switches[k]!] as NodeOf<"tableswitch" | "lookupswitch">;
+    checkLabel(node.defaultTarget, node.kind);
+    const targets = node.targets;
+    for (let t = 0; t < targets.length; t++) checkLabel(targets[t]!, node.kind);
   }
 
   // ---- relaxation, then the bytes ----
-  const layoutArrays: Layout = { nodes, layout, fixedSize, conditional, wide, jumps, offsetOf, labelOffset };
+  const layoutArrays: Layout = { nodes, kindCode, fixedSize, conditional, wide, jumps, offsetOf, labelOffset };
   const codeLength = relax(layoutArrays);
   const out = writeCode(layoutArrays, codeLength);
 
@@ -304,12 +330,13 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
   const lines: LineNumberEntry[] = [];
   const frames: StackMapFrame[] = [];
   let previousFrameOffset = -1;
-  for (let i = 0; i < n; i++) {
-    const node = nodes[i]!;
-    if (node.kind === "line") {
+  for (let k = 0; k < positional.length; k++) {
+    const i = positional[k]!;
+    if (kindCode[i] === LINE) {
       const at = offsetOf[i]!;
-      if (at < codeLength) lines.push({ startPc: u2Pc(at, "line number start"), line: node.line });
-    } else if (node.kind === "frame" && body.hasStackMapTable) {
+      if (at < codeLength) lines.push({ startPc: u2Pc(at, "line number start"), line: (nodes[i] as NodeOf<"line">).line });
+    } else if (body.hasStackMapTable) {
+      const node = nodes[i] as NodeOf<"frame">;
       const at = offsetOf[i]!;
       if (at >= codeLength) continue;
       if (at === previousFrameOffset) fail(ErrorCodes.BRANCH_TARGET, `two stack map frames at offset ${at}`, at);
@@ -388,7 +415,7 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
 /** The per-node arrays that relaxation and writing share (carved from scratch). */
 interface Layout {
   nodes: readonly CodeNode[];
-  layout: Uint8Array;
+  kindCode: Uint8Array;
   fixedSize: Int32Array;
   conditional: Uint8Array;
   wide: Uint8Array;
@@ -403,21 +430,19 @@ interface Layout {
  * Top-level (not a closure) so that its loop variables stay in registers.
  */
 function relax(l: Layout): number {
-  const { nodes, layout, fixedSize, conditional, wide, jumps, offsetOf, labelOffset } = l;
+  const { nodes, kindCode, fixedSize, conditional, wide, jumps, offsetOf, labelOffset } = l;
   const n = nodes.length;
   let codeLength = 0;
   for (;;) {
     let off = 0;
     for (let i = 0; i < n; i++) {
       offsetOf[i] = off;
-      switch (layout[i]) {
-        case PSEUDO: {
-          const node = nodes[i]!;
-          if (node.kind === "label") labelOffset[node.label] = off;
+      switch (kindCode[i]) {
+        case LABEL:
+          labelOffset[(nodes[i] as NodeOf<"label">).label] = off;
           break;
-        }
-        case FIXED:
-          off += fixedSize[i]!;
+        case LINE:
+        case FRAME:
           break;
         case JUMP:
           off += wide[i] === 0 ? 3 : conditional[i] === 1 ? 8 : 5;
@@ -432,6 +457,8 @@ function relax(l: Layout): number {
           off += 1 + (3 - (off & 3)) + 8 + 8 * node.targets.length;
           break;
         }
+        default:
+          off += fixedSize[i]!;
       }
     }
     offsetOf[n] = off;
@@ -453,22 +480,21 @@ function relax(l: Layout): number {
 
 /** Writes the instructions at the offsets `relax` settled on. */
 function writeCode(l: Layout, codeLength: number): Uint8Array {
-  const { nodes, fixedSize, conditional, wide, labelOffset } = l;
+  const { nodes, kindCode, fixedSize, conditional, wide, labelOffset } = l;
   const n = nodes.length;
   const out = new Uint8Array(codeLength);
   let p = 0;
   for (let i = 0; i < n; i++) {
-    const node = nodes[i]!;
-    switch (node.kind) {
-      case "label":
-      case "line":
-      case "frame":
+    switch (kindCode[i]) {
+      case LABEL:
+      case LINE:
+      case FRAME:
         break;
-      case "simple":
-        out[p++] = node.op;
+      case SIMPLE:
+        out[p++] = (nodes[i] as NodeOf<"simple">).op;
         break;
-      case "local": {
-        const { op, index } = node;
+      case LOCAL: {
+        const { op, index } = nodes[i] as NodeOf<"local">;
         const size = fixedSize[i];
         if (size === 1) {
           out[p++] = (op >= Op.ISTORE ? Op.ISTORE_0 + (op - Op.ISTORE) * 4 : Op.ILOAD_0 + (op - Op.ILOAD) * 4) + index;
@@ -484,7 +510,8 @@ function writeCode(l: Layout, codeLength: number): Uint8Array {
         }
         break;
       }
-      case "iinc":
+      case IINC: {
+        const node = nodes[i] as NodeOf<"iinc">;
         if (fixedSize[i] === 3) {
           out[p] = Op.IINC;
           out[p + 1] = node.index;
@@ -498,7 +525,9 @@ function writeCode(l: Layout, codeLength: number): Uint8Array {
           p += 6;
         }
         break;
-      case "int":
+      }
+      case INT: {
+        const node = nodes[i] as NodeOf<"int">;
         out[p] = node.op;
         if (node.op === Op.SIPUSH) {
           put2(out, p + 1, node.value);
@@ -508,7 +537,9 @@ function writeCode(l: Layout, codeLength: number): Uint8Array {
           p += 2;
         }
         break;
-      case "cp":
+      }
+      case CP: {
+        const node = nodes[i] as NodeOf<"cp">;
         if (fixedSize[i] === 2) {
           out[p] = Op.LDC;
           out[p + 1] = node.index;
@@ -519,24 +550,32 @@ function writeCode(l: Layout, codeLength: number): Uint8Array {
           p += 3;
         }
         break;
-      case "invokeinterface":
+      }
+      case INVOKEINTERFACE: {
+        const node = nodes[i] as NodeOf<"invokeinterface">;
         out[p] = Op.INVOKEINTERFACE;
         put2(out, p + 1, node.index);
         out[p + 3] = node.count;
         p += 5; // the fourth operand byte stays 0
         break;
-      case "invokedynamic":
+      }
+      case INVOKEDYNAMIC: {
+        const node = nodes[i] as NodeOf<"invokedynamic">;
         out[p] = Op.INVOKEDYNAMIC;
         put2(out, p + 1, node.index);
         p += 5; // two zero bytes
         break;
-      case "multianewarray":
+      }
+      case MULTIANEWARRAY: {
+        const node = nodes[i] as NodeOf<"multianewarray">;
         out[p] = Op.MULTIANEWARRAY;
         put2(out, p + 1, node.index);
         out[p + 3] = node.dims;
         p += 4;
         break;
-      case "jump": {
+      }
+      case JUMP: {
+        const node = nodes[i] as NodeOf<"jump">;
         const target = labelOffset[node.target]!;
         const op = OPCODES[node.op]!.normal; // goto_w/jsr_w given explicitly are laid out like goto/jsr
         if (wide[i] === 0) {
@@ -556,7 +595,8 @@ function writeCode(l: Layout, codeLength: number): Uint8Array {
         }
         break;
       }
-      case "tableswitch": {
+      case TABLESWITCH: {
+        const node = nodes[i] as NodeOf<"tableswitch">;
         const at = p;
         out[p] = Op.TABLESWITCH;
         p += 1 + (3 - (at & 3)); // zero padding (the array is zero-filled)
@@ -571,7 +611,8 @@ function writeCode(l: Layout, codeLength: number): Uint8Array {
         }
         break;
       }
-      case "lookupswitch": {
+      case LOOKUPSWITCH: {
+        const node = nodes[i] as NodeOf<"lookupswitch">;
         const at = p;
         out[p] = Op.LOOKUPSWITCH;
         p += 1 + (3 - (at & 3));
@@ -587,7 +628,7 @@ function writeCode(l: Layout, codeLength: number): Uint8Array {
         break;
       }
       default:
-        return unknownNode(node);
+        throw new Error(`writeCode: kind code ${kindCode[i]} at node ${i}`);
     }
   }
   if (p !== codeLength) throw new Error(`encoder size mismatch: wrote ${p} bytes, laid out ${codeLength}`);
