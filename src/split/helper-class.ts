@@ -159,7 +159,7 @@ function packageOf(internalName: string): string {
  * members (`name:descriptor` for fields and `name(descriptor)` for methods),
  * `generated` the names of the methods the split made (they move with the pieces).
  */
-export function needsOwnClass(n: CodeNode, ctx: PassContext, finals: ReadonlySet<string>, declared: ReadonlySet<string>, generated: ReadonlySet<string>): boolean {
+export function needsOwnClass(n: CodeNode, ctx: PassContext, finals: ReadonlySet<string>, declared: ReadonlySet<string>, generated: (name: string) => boolean): boolean {
   if (n.kind === "invokedynamic") return true;
   if (n.kind !== "cp" && n.kind !== "invokeinterface") return false;
   const op = n.kind === "invokeinterface" ? Op.INVOKEINTERFACE : n.op;
@@ -176,7 +176,7 @@ export function needsOwnClass(n: CodeNode, ctx: PassContext, finals: ReadonlySet
   if (ref.owner.startsWith("[")) return false;
   const key = isField ? `${ref.name}:${ref.descriptor}` : `${ref.name}${ref.descriptor}`;
   // Not declared: inherited, maybe protected in another package (a generated method is the helper's).
-  if (ref.owner === ctx.className) return !declared.has(key) && !(!isField && generated.has(ref.name));
+  if (ref.owner === ctx.className) return !declared.has(key) && !(!isField && generated(ref.name));
   // A member the class may reach as a subclass of its owner (protected, JVMS 5.4.4); a helper may not.
   if (packageOf(ref.owner) === packageOf(ctx.className)) return false;
   if (ref.owner === "java/lang/Object") return ref.name === "clone" || ref.name === "finalize";
@@ -258,10 +258,13 @@ export class HelperClass {
       attributes: [],
     };
     const { indy: _indy, ...rest } = opts;
+    // Names the split hands out (regions, pieces): taken, but not a method of the class.
+    const hostNames = new Set(this.host.methods.map((m) => this.host.constantPool.utf8(m.nameIndex)));
+    const generated = (name: string) => taken.has(name) && !hostNames.has(name);
     const mustStay = (cfg: ControlFlowGraph, b: number, ctx: PassContext): boolean => {
       for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
         const n = cfg.body.nodes[i]!;
-        if (isInstruction(n) && needsOwnClass(n, ctx, finals, declared, taken)) return true;
+        if (isInstruction(n) && needsOwnClass(n, ctx, finals, declared, generated)) return true;
       }
       return false;
     };
@@ -305,7 +308,7 @@ export class HelperClass {
         const code = codeOf(p.method)!;
         const body = decodeBody(code, shadowPool, where);
         // A region outlined whole (it fit the limit) was never partitioned: check it here.
-        const bad = body.nodes.find((n) => isInstruction(n) && needsOwnClass(n, { ...shadowCtx, ...(opts.hierarchy ? { hierarchy: opts.hierarchy } : {}) } as PassContext, finals, declared, moved));
+        const bad = body.nodes.find((n) => isInstruction(n) && needsOwnClass(n, { ...shadowCtx, ...(opts.hierarchy ? { hierarchy: opts.hierarchy } : {}) } as PassContext, finals, declared, (name) => moved.has(name)));
         if (bad) return refused(`${p.name} of ${methodName} would run code only ${className} may run (a region that cannot be cut holds it)`);
         const encoded = encodeBody(toHelper.body(body), helperPool, { where });
         if (encoded.code.length > opts.maxSize) return refused(`${p.name} grew to ${encoded.code.length} bytes in the helper's constant pool (limit ${opts.maxSize})`);
