@@ -2,7 +2,8 @@
  * Outline: moves a region of a method into a new method that the method calls and
  * that returns to it, for the regions the trampoline cannot cut (JVMS 4.10.1.9,
  * 2.11.10): the arguments of a `new T(...)` while the uninitialized object waits
- * on the stack, and the body of a `synchronized` block while the frame holds the
+ * on the stack (or of a constructor's super(...)/this(...) while uninitializedThis
+ * does), and the body of a `synchronized` block while the frame holds the
  * monitor. A call keeps the caller's frame alive, so the uninitialized object (on
  * the operand stack below the region's values) and the monitor (held by the
  * caller) never leave it; the region itself can then be split like any method.

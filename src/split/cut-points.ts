@@ -1,8 +1,10 @@
 /**
  * Where the splitter may and wants to cut a method, before any partition: labels
  * that force a block boundary (long straight-line code cut into chunks, at places
- * another piece may enter, preferably with an empty stack; final-field writes of
- * version-53+ classes isolated so they can stay in the original method, JVMS
+ * another piece may enter, preferably with an empty stack; a long stretch no
+ * other piece may enter, such as a constructor's arguments, cut off from the code
+ * around it; final-field writes of version-53+ classes isolated, the value on the
+ * stack across the cut, so that only the store stays in the original method, JVMS
  * 6.5 putfield/putstatic), switches too large for one piece turned into trees of
  * smaller ones, and the monitors held at each block's entry (JVMS 2.11.10:
  * structured locking forbids moving a monitor region's code to another frame).
@@ -130,11 +132,41 @@ export function cutPoints(body: MethodBody, ctx: PassContext, chunk: number, whe
     else if (n.kind === "tableswitch" || n.kind === "lookupswitch") for (const t of [n.defaultTarget, ...n.targets]) leaders.add(t);
   }
   for (const h of body.handlers) leaders.add(h.start).add(h.end).add(h.handler);
+  // Stretches no other piece may enter (an uninitialized object or a monitor is
+  // held), in node order: a long one gets a cut right before it (at its `new` or
+  // `monitorenter`) and right after it, so that the atom the partition cannot cut
+  // is the stretch itself, not the stretch and the code on either side.
+  const aroundLongStretch = new Set<number>();
+  {
+    let before = -1;
+    let start = -1;
+    let size = 0;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (!isInstruction(n)) continue;
+      if (!where.enterable[i]) {
+        if (start < 0) start = i;
+        size += maxEncodedSize(n);
+      } else {
+        if (start >= 0 && size >= chunk / 4) {
+          if (before >= 0) aroundLongStretch.add(before);
+          aroundLongStretch.add(i);
+        }
+        start = -1;
+        size = 0;
+        before = i;
+      }
+    }
+  }
   let run = 0;
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     if (n.kind === "label" && leaders.has(n.label)) run = 0;
     if (!isInstruction(n)) continue;
+    if (aroundLongStretch.has(i) && run > 0) {
+      out.add(i);
+      run = 0;
+    }
     if (n.kind === "cp" && (n.op === Op.PUTFIELD || n.op === Op.PUTSTATIC) && finals.size > 0) {
       const ref = cp.memberRef(n.index);
       if (ref.owner === ctx.className && finals.has(ref.name + ":" + ref.descriptor)) {

@@ -2,7 +2,9 @@
  * Picks the region of a method to outline (`passes/outline.ts`): the largest one
  * the trampoline may not cut that is too big to stay in one piece, i.e. the
  * arguments of a `new` while the uninitialized object waits on the stack (JVMS
- * 4.10.1.9), or the body of a `synchronized` block (JVMS 2.11.10). Finds them
+ * 4.10.1.9), the arguments of a constructor's super(...)/this(...) call while
+ * uninitializedThis waits below them (when they do not read it), or the body of
+ * a `synchronized` block (JVMS 2.11.10). Finds them
  * with one replay of the frame analysis, cuts the body at the region's entry and
  * exits, and asks the outline pass to move it. Cost: a frame analysis per attempt.
  */
@@ -12,7 +14,7 @@ import { Op } from "../bytecode/opcodes.js";
 import { maxEncodedSize } from "../bytecode/size-bound.js";
 import { Access, type ClassFile, type MethodInfo } from "../classfile/model.js";
 import { buildCfg, isInstruction, opcodeOf } from "../../passes/cfg.js";
-import { inferFrames } from "../../passes/frames.js";
+import { inferFrames, UNINITIALIZED_THIS } from "../../passes/frames.js";
 import { computeLiveness } from "../../passes/liveness.js";
 import { outlineRegion } from "../../passes/outline.js";
 import type { PassContext } from "../../passes/pass.js";
@@ -21,7 +23,8 @@ import { freshName, nextSyntheticLine } from "./names.js";
 
 /**
  * Finds the largest region the trampoline may not cut that is too big to stay in
- * one piece: the arguments of a `new` (from after its `dup` to its `<init>` call)
+ * one piece: the arguments of a `new` (from after its `dup` to its `<init>` call),
+ * of a super()/this() call (from after the load of uninitializedThis to the call)
  * or the body of a `synchronized` block (from after `monitorenter` to the
  * `monitorexit`s at its level), and outlines it into a called method.
  */
@@ -55,16 +58,23 @@ export function outlineLargestRegion(
   const newNodes: number[] = [];
   const monitorEnters: { node: number; level: number }[] = [];
   const monitorExits = new Map<number, number[]>();
+  // In a constructor: loads of uninitializedThis (with the stack height before
+  // them) and the super()/this() calls (with the height of their receiver).
+  const thisLoads: { node: number; height: number }[] = [];
+  const superCalls: { node: number; receiver: number }[] = [];
   for (let b = 0; b < fcfg.blockCount; b++) {
     if (!fcfg.reachable[b]) continue;
     let depth = depthIn[b]!;
-    frames.replay(b, (node, _locals, stack, height) => {
+    frames.replay(b, (node, locals, stack, height) => {
       const n = nodes[node] as Instruction;
       if (n.kind === "cp" && n.op === Op.NEW) newNodes.push(node);
+      if (n.kind === "local" && n.op === Op.ALOAD && locals[n.index] === UNINITIALIZED_THIS) thisLoads.push({ node, height });
       if (n.kind === "cp" && n.op === Op.INVOKESPECIAL) {
         const ref = ctx.cp.memberRef(n.index);
         if (ref.name === "<init>") {
-          const receiver = stack[height - 1 - parseMethodDescriptor(ref.descriptor).paramSlots];
+          const at = height - 1 - parseMethodDescriptor(ref.descriptor).paramSlots;
+          const receiver = stack[at];
+          if (receiver === UNINITIALIZED_THIS) superCalls.push({ node, receiver: at });
           if (receiver !== undefined && frames.types.isUninitialized(receiver)) {
             const site = frames.types.siteOf(receiver);
             const list = initOf.get(site) ?? [];
@@ -98,6 +108,18 @@ export function outlineLargestRegion(
     const last = Math.max(...inits);
     if (entry >= last) continue;
     candidates.push({ entry, stops: inits, span: sizeBefore[last]! - sizeBefore[entry]! });
+  }
+  // The arguments of super(...)/this(...): from after the load of the receiver
+  // (the nearest load of uninitializedThis before the call at the receiver's
+  // height) to the call. The outline pass refuses the region if it reads
+  // uninitializedThis (a field store before super(), as some compilers emit).
+  for (const call of superCalls) {
+    let load = -1;
+    for (const t of thisLoads) if (t.node < call.node && t.height === call.receiver && t.node > load) load = t.node;
+    if (load < 0) continue;
+    const entry = nextInstruction(load);
+    if (entry >= call.node) continue;
+    candidates.push({ entry, stops: [call.node], span: sizeBefore[call.node]! - sizeBefore[entry]! });
   }
   for (const { node, level } of monitorEnters) {
     const exits = (monitorExits.get(level) ?? []).filter((x) => x > node);
