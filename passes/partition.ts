@@ -6,8 +6,10 @@
  * - a block that may not be entered from another piece (its entry holds an
  *   uninitialized object or a monitor: `cuttable` is 0) stays with every block that
  *   leads to it, normal or exceptional;
- * - the blocks `pinned` to the driver (a constructor's code before super()) are one
- *   atom, placed in piece 0;
+ * - the blocks `pinned` to the driver (a constructor's code before super(), the
+ *   writes of final fields) are placed in piece 0, and with them every atom next
+ *   to them that costs piece 0 less than the exit and entry that moving it out
+ *   would add (the few bytes computing a final field's value between two writes);
  * - every loop (an SCC of the CFG) whose atoms fit in one piece is merged whole,
  *   outermost first; a loop too big for a piece is opened at its header and its
  *   inner loops are tried in turn, so hot inner loops stay inside one piece.
@@ -20,8 +22,11 @@
  * edge) its `exitCost` (stores, the return of the exit code), plus a fixed per-piece
  * overhead. Unreachable blocks are left out (pieceOf = -1): the linker drops them.
  *
- * When an atom alone exceeds a piece the partition fails with the atom's blocks,
- * which the caller reports. Cost: O((blocks + edges) x loop depth).
+ * Piece 0 may get its own limit (`driverLimit`) for callers that check the encoded
+ * driver. When an atom alone exceeds a piece, or piece 0 cannot hold its pinned
+ * code, the partition fails saying what did not fit, which the caller reports (or
+ * retries with finer cuts). Cost: O((blocks + edges) x loop depth), and for the
+ * atoms next to pinned code O(those atoms x blocks of piece 0).
  */
 import type { ControlFlowGraph } from "./cfg.js";
 import { allSuccessors, isLoop, stronglyConnectedComponents } from "./loops.js";
@@ -47,8 +52,16 @@ export interface PartitionInput {
   cuttable: Uint8Array;
   /** 1 for blocks that must stay in the original method. */
   pinned: Uint8Array;
+  /** What the pinned blocks are, for the reason given when they do not fit. */
+  pinnedCode?: string;
   /** The byte limit of every method, the driver included. */
   limit: number;
+  /**
+   * The byte limit of piece 0 (default: `limit`). A caller that checks the encoded
+   * driver afterwards may allow more when the estimates of its stubs (upper bounds)
+   * are what refuses the pinned code.
+   */
+  driverLimit?: number;
   /** Fixed bytes of every new piece (entry switch header, prologue). */
   pieceOverhead: number;
   /** Fixed bytes of the driver (frame allocation, dispatch loop, return). */
@@ -67,7 +80,14 @@ export type Partition =
       /** Edges (normal and exceptional) between blocks of different pieces. */
       crossEdges: number;
     }
-  | { ok: false; reason: string; blocks: number[]; size: number };
+  | {
+      ok: false;
+      /** What did not fit: the pinned code (with piece 0), one block, a region that cannot be cut, a loop. */
+      what: "pinned" | "block" | "region" | "loop";
+      reason: string;
+      blocks: number[];
+      size: number;
+    };
 
 class UnionFind {
   readonly parent: Int32Array;
@@ -214,16 +234,58 @@ export function partition(input: PartitionInput): Partition {
 
   const queue = atoms.slice();
   let qi = 0;
+
+  /**
+   * Between two pinned blocks (two final-field writes) the code computing the
+   * second value costs the driver an exit and an entry if it goes to a piece; a
+   * few bytes of it cost less kept in the driver, in place. Takes into piece 0
+   * every unplaced atom next to its blocks that lowers its exact cost, until none
+   * does. The atoms taken are `bridged`: they stay in piece 0 like pinned ones.
+   */
+  const bridged = new Set<number>();
+  let bridging = pinnedAtom.size > 0;
+  const bridgePinned = (blocks: number[], admitted: number[][]): void => {
+    let cost = exactCost(0, blocks, input.driverOverhead);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let k = qi; k < queue.length; k++) {
+        const atom = queue[k]!;
+        let near = false;
+        for (const b of atom) for (const q of pred[b]!) if (pieceOf[q] === 0) near = true;
+        if (!near) continue;
+        for (const b of atom) pieceOf[b] = 0;
+        const c = exactCost(0, [...blocks, ...atom], input.driverOverhead);
+        if (c >= cost) {
+          for (const b of atom) pieceOf[b] = -1;
+          continue;
+        }
+        cost = c;
+        blocks.push(...atom);
+        admitted.push(atom);
+        bridged.add(uf.find(atom[0]!));
+        queue.splice(k--, 1);
+        changed = true;
+      }
+    }
+  };
+
   while (qi < queue.length) {
     const p = pieceBlocks.length;
     const overhead = p === 0 ? input.driverOverhead : input.pieceOverhead;
+    const pieceLimit = p === 0 ? (input.driverLimit ?? limit) : limit;
     const blocks: number[] = [];
     const admitted: number[][] = [];
     while (qi < queue.length) {
       const atom = queue[qi]!;
       const isPinned = pinnedAtom.has(uf.find(atom[0]!));
       if (p > 0 && isPinned) throw new Error("pinned atom outside piece 0");
-      if (admitted.length > 0 && !isPinned && optimisticCost(p, blocks, atom, overhead) > limit) break;
+      if (p === 0 && !isPinned && bridging && admitted.length > 0) {
+        // The pinned atoms are all in: keep next to them what is cheaper there.
+        bridging = false;
+        bridgePinned(blocks, admitted);
+        continue;
+      }
+      if (admitted.length > 0 && !isPinned && optimisticCost(p, blocks, atom, overhead) > pieceLimit) break;
       for (const b of atom) pieceOf[b] = p;
       blocks.push(...atom);
       admitted.push(atom);
@@ -231,15 +293,16 @@ export function partition(input: PartitionInput): Partition {
       // Piece 0 may have to close early to keep the pinned code in it.
     }
     let cost = exactCost(p, blocks, overhead);
-    while (cost > limit && admitted.length > 1) {
-      const last = admitted.pop()!;
-      if (pinnedAtom.has(uf.find(last[0]!))) break;
+    while (cost > pieceLimit && admitted.length > 1) {
+      const last = admitted[admitted.length - 1]!;
+      if (pinnedAtom.has(uf.find(last[0]!)) || bridged.has(uf.find(last[0]!))) break;
+      admitted.pop();
       for (const b of last) pieceOf[b] = -1;
       blocks.length -= last.length;
       queue[--qi] = last;
       cost = exactCost(p, blocks, overhead);
     }
-    if (cost > limit) {
+    if (cost > pieceLimit) {
       const atom = admitted[admitted.length - 1]!;
       const isPinned = pinnedAtom.has(uf.find(atom[0]!));
       if (p === 0 && !isPinned && admitted.length === 1) {
@@ -251,14 +314,20 @@ export function partition(input: PartitionInput): Partition {
         continue;
       }
       const size = atom.reduce((s, b) => s + blockSize[b]!, 0);
-      const what = isPinned
-        ? "the code that must stay in the original method (before super(), or final-field writes)"
-        : atom.length === 1
+      if (p === 0 && pinnedAtom.size > 0) {
+        // What piece 0 holds now is the pinned code and what is cheaper next to it than elsewhere.
+        const pinnedCode = input.pinnedCode ?? "the code that must stay in the original method (before super(), or final-field writes)";
+        const reason = `${pinnedCode} must stay in the original method; with the code between that costs less there than the transfers to move it, that is an estimated ${cost} bytes, over the limit of ${limit}`;
+        return { ok: false, what: "pinned", reason, blocks: blocks.filter((b) => pinned[b]), size: blocks.reduce((s, b) => s + blockSize[b]!, 0) };
+      }
+      const what = atom.length === 1 ? "block" : atom.some((b, i) => i > 0 && !cuttable[b]) ? "region" : "loop";
+      const described =
+        what === "block"
           ? `a single block (block ${atom[0]}) of ${size} bytes`
-          : atom.some((b, i) => i > 0 && !cuttable[b])
+          : what === "region"
             ? `a region that cannot be cut (blocks ${atom[0]}.., holding an uninitialized object or a monitor)`
             : `a loop (blocks ${atom[0]}..)`;
-      return { ok: false, reason: `${what} needs ${cost} bytes with its entries and exits, over the limit of ${limit}`, blocks: atom, size };
+      return { ok: false, what, reason: `${described} needs ${cost} bytes with its entries and exits, over the limit of ${limit}`, blocks: atom, size };
     }
     pieceBlocks.push(blocks);
     pieceCost.push(cost);

@@ -2,8 +2,10 @@
  * The partitioner on small CFGs with chosen costs: what fits stays in the driver,
  * straight-line code is packed in order under the limit, a loop that fits stays in
  * one piece, a block that may not be entered from elsewhere stays with its
- * predecessors, pinned blocks stay in the driver, and an oversized uncuttable
- * region is refused with its blocks.
+ * predecessors, pinned blocks stay in the driver (with the small code between
+ * them when moving it out costs more), pinned code over the driver's limit is
+ * refused saying what it is, and an oversized uncuttable region is refused with
+ * its blocks.
  */
 import { describe, expect, it } from "vitest";
 import { decodeBody } from "../src/bytecode/decode.js";
@@ -124,6 +126,43 @@ describe("partition", () => {
     expect(p.ok && p.pieceOf[0] === 0 && p.pieceOf[1] === 0).toBe(true);
   });
 
+  it("keeps the small code between two pinned blocks in the driver when moving it out costs more", () => {
+    const cfg = cfgOf(chain);
+    const pinned = new Uint8Array(cfg.blockCount);
+    for (const b of [2, 4, 6, 8]) pinned[b] = 1;
+    // Cheap code, dear transfers: blocks 3, 5 and 7 stay between the pinned ones.
+    const cheap = partition(input(cfg, { size: 5, entryCost: new Int32Array(cfg.blockCount).fill(20), exitCost: new Int32Array(cfg.blockCount).fill(20), pinned, limit: 200 }));
+    expect(cheap.ok).toBe(true);
+    if (!cheap.ok) return;
+    for (const b of [2, 3, 4, 5, 6, 7, 8]) expect(cheap.pieceOf[b]).toBe(0);
+    // Dear code, cheap transfers: the code between them is not taken in for its neighbours' sake.
+    const size = new Int32Array(cfg.blockCount).fill(60);
+    for (const b of [2, 4, 6, 8]) size[b] = 3;
+    const dear = partition(input(cfg, { blockSize: size, pinned, limit: 200 }));
+    expect(dear.ok).toBe(true);
+    if (!dear.ok) return;
+    for (const b of [2, 4, 6, 8]) expect(dear.pieceOf[b]).toBe(0);
+    expect([3, 5, 7].filter((b) => dear.pieceOf[b] === 0).length).toBeLessThan(3);
+  });
+
+  it("refuses pinned code that does not fit, saying what it is; a larger driver limit admits it", () => {
+    const cfg = cfgOf(chain);
+    const pinned = new Uint8Array(cfg.blockCount);
+    for (const b of [2, 4, 6, 8]) pinned[b] = 1;
+    const base = { size: 30, pinned, pinnedCode: "the 4 writes (12 bytes) of 4 final fields" };
+    const p = partition(input(cfg, base));
+    expect(p.ok).toBe(false);
+    if (p.ok) return;
+    expect(p.what).toBe("pinned");
+    expect(p.blocks).toEqual([2, 4, 6, 8]);
+    expect(p.reason).toMatch(/^the 4 writes \(12 bytes\) of 4 final fields must stay in the original method; .* an estimated \d+ bytes, over the limit of 100$/);
+    const roomy = partition(input(cfg, { ...base, driverLimit: 300 }));
+    expect(roomy.ok).toBe(true);
+    if (!roomy.ok) return;
+    for (const b of [2, 4, 6, 8]) expect(roomy.pieceOf[b]).toBe(0);
+    for (const cost of roomy.pieceCost.slice(1)) expect(cost).toBeLessThanOrEqual(100);
+  });
+
   it("refuses an uncuttable region larger than a piece, naming its blocks", () => {
     const cfg = cfgOf(chain);
     const cuttable = new Uint8Array(cfg.blockCount).fill(0);
@@ -132,6 +171,7 @@ describe("partition", () => {
     expect(p.ok).toBe(false);
     if (p.ok) return;
     expect(p.blocks.length).toBe(cfg.blockCount);
+    expect(p.what).toBe("region");
     expect(p.reason).toContain("cannot be cut");
   });
 });

@@ -5,8 +5,10 @@
  * Reading uses yauzl on the whole archive in memory, with our own name checks
  * (yauzl's `decodeStrings` would abort the whole archive on the first hostile
  * name; we want one E_ZIP_PATH per bad entry and the rest kept). Each entry's raw
- * compressed bytes are read with `decodeFileData: false` and inflated here, and
- * size and CRC are checked, so a damaged entry is one E_ZIP_CORRUPT, not a crash.
+ * compressed bytes are taken from the archive in memory and inflated in batches
+ * (`zlib-thread.ts`: on a helper thread for a large archive, overlapping the walk
+ * of the central directory), and size and CRC are checked, so a damaged entry is
+ * one E_ZIP_CORRUPT, not a crash.
  *
  * Writing lays the archive out directly from the entry metadata: the original
  * compressed bytes, method and CRC for untouched entries (changed entries are
@@ -21,10 +23,11 @@
  * entries. Spec: PKWARE APPNOTE 6.3.x sections 4.3 and 4.4; JAR File Specification
  * ("Signed JAR File").
  */
-import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
+import { crc32, deflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { ErrorCodes, warning, type Diagnostic } from "../diagnostics.js";
 import { isClassEntry, withData, type Bundle, type BundleEntry, type ZipEntryMeta } from "./bundle.js";
+import { inflateBatch, warmUpZlibThread, type Inflated } from "./zlib-thread.js";
 
 const STORED = 0;
 const DEFLATED = 8;
@@ -103,27 +106,56 @@ function localHeader(buf: Buffer, offset: number): { fileDataStart: number; extr
   return { fileDataStart: extraStart + extraLength, extraField: buf.subarray(extraStart, extraStart + extraLength) };
 }
 
-/** Reads a zip archive held in memory. `source` names it in diagnostics. */
+/** Compressed bytes per inflate batch (see `zlib-thread.ts`). */
+const INFLATE_BATCH_BYTES = 512 * 1024;
+
+/**
+ * One central-directory record, in order: a diagnostic, or an entry whose bytes
+ * are stored or are item `index` of an inflate batch.
+ */
+type Slot =
+  | { diagnostic: Diagnostic }
+  | { name: string; offset: number; meta: ZipEntryMeta; compressed: Uint8Array; size: number; batch?: Promise<Inflated[]>; index: number };
+
+/**
+ * Reads a zip archive held in memory. `source` names it in diagnostics. Entries are
+ * inflated in batches (on the zlib helper thread for a large archive) while the
+ * central directory is still being walked; sizes and CRCs are checked once all
+ * are in, and entries and diagnostics come out in central-directory order.
+ */
 export async function readJar(bytes: Uint8Array, source: string): Promise<ReadResult> {
   const diagnostics: Diagnostic[] = [];
   const entries: BundleEntry[] = [];
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const corrupt = (message: string, entry?: string, offset?: number) =>
-    diagnostics.push({
-      code: ErrorCodes.ZIP_CORRUPT,
-      severity: "error",
-      message,
-      location: { bundle: source, ...(entry !== undefined ? { entry } : {}), ...(offset !== undefined ? { offset } : {}) },
-    });
+  const corruptDiagnostic = (message: string, entry?: string, offset?: number): Diagnostic => ({
+    code: ErrorCodes.ZIP_CORRUPT,
+    severity: "error",
+    message,
+    location: { bundle: source, ...(entry !== undefined ? { entry } : {}), ...(offset !== undefined ? { offset } : {}) },
+  });
 
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromBufferPromise(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
   } catch (e) {
-    corrupt(`not a readable zip archive: ${errorText(e)}`, undefined, 0);
+    diagnostics.push(corruptDiagnostic(`not a readable zip archive: ${errorText(e)}`, undefined, 0));
     return { bundle: { kind: "jar", source, entries }, diagnostics };
   }
+  if (bytes.length >= INFLATE_BATCH_BYTES) warmUpZlibThread();
   const archiveComment = u8(zip.comment as unknown as Buffer);
+  const slots: Slot[] = [];
+  const corrupt = (message: string, entry?: string, offset?: number) => slots.push({ diagnostic: corruptDiagnostic(message, entry, offset) });
+  let batch: Uint8Array[] = [];
+  let batchBytes = 0;
+  let batchPromise: { resolve: (r: Promise<Inflated[]>) => void; promise: Promise<Inflated[]> } | undefined;
+  const flush = (): void => {
+    if (batchPromise === undefined) return;
+    batchPromise.resolve(inflateBatch(batch));
+    batch = [];
+    batchBytes = 0;
+    batchPromise = undefined;
+  };
+  let directoryError: Diagnostic | undefined;
   try {
     for await (const entry of zip.eachEntry()) {
       // With decodeStrings off, yauzl hands names and comments over as raw bytes.
@@ -132,11 +164,13 @@ export async function readJar(bytes: Uint8Array, source: string): Promise<ReadRe
       const offset = entry.relativeOffsetOfLocalHeader;
       const problem = zipPathProblem(name);
       if (problem !== undefined) {
-        diagnostics.push({
-          code: ErrorCodes.ZIP_PATH,
-          severity: "error",
-          message: `unsafe entry name ${JSON.stringify(name)} (${problem}); entry skipped`,
-          location: { bundle: source, entry: name, offset },
+        slots.push({
+          diagnostic: {
+            code: ErrorCodes.ZIP_PATH,
+            severity: "error",
+            message: `unsafe entry name ${JSON.stringify(name)} (${problem}); entry skipped`,
+            location: { bundle: source, entry: name, offset },
+          },
         });
         continue;
       }
@@ -156,15 +190,6 @@ export async function readJar(bytes: Uint8Array, source: string): Promise<ReadRe
         const end = start + entry.compressedSize;
         if (end > buf.length) throw new Error(`entry data runs past the end of the archive (${end} > ${buf.length})`);
         const compressed = u8(buf.subarray(start, end));
-        const data = entry.compressionMethod === STORED ? compressed : u8(inflateRawSync(compressed));
-        if (data.length !== entry.uncompressedSize) {
-          corrupt(`size ${data.length} does not match the recorded ${entry.uncompressedSize}; entry skipped`, name, offset);
-          continue;
-        }
-        if (crc32(data) !== entry.crc32) {
-          corrupt("CRC-32 mismatch; entry skipped", name, offset);
-          continue;
-        }
         const meta: ZipEntryMeta = {
           compression: entry.compressionMethod,
           crc32: entry.crc32,
@@ -179,17 +204,62 @@ export async function readJar(bytes: Uint8Array, source: string): Promise<ReadRe
           localExtra: u8(local.extraField),
           comment: u8(entry.fileComment as unknown as Buffer),
         };
-        entries.push({ name, data, zip: meta, compressed, modified: false });
+        const slot: Slot = { name, offset, meta, compressed, size: entry.uncompressedSize, index: batch.length };
+        if (entry.compressionMethod === DEFLATED) {
+          if (batchPromise === undefined) {
+            let resolve!: (r: Promise<Inflated[]>) => void;
+            const promise = new Promise<Inflated[]>((r) => (resolve = r));
+            promise.catch(() => {}); // awaited after the walk; a failure must not count as unhandled meanwhile
+            batchPromise = { resolve, promise };
+          }
+          slot.batch = batchPromise.promise;
+          batch.push(compressed);
+          batchBytes += compressed.length;
+          if (batchBytes >= INFLATE_BATCH_BYTES) flush();
+        }
+        slots.push(slot);
       } catch (e) {
         corrupt(`cannot read entry: ${errorText(e)}; entry skipped`, name, offset);
       }
     }
   } catch (e) {
     // The central directory itself is damaged: keep what was read, report where we stopped.
-    corrupt(`central directory unreadable: ${errorText(e)}`, undefined, zip.readEntryCursor as unknown as number);
+    directoryError = corruptDiagnostic(`central directory unreadable: ${errorText(e)}`, undefined, zip.readEntryCursor as unknown as number);
   } finally {
     zip.close();
+    flush();
   }
+  for (const slot of slots) {
+    if ("diagnostic" in slot) {
+      diagnostics.push(slot.diagnostic);
+      continue;
+    }
+    const { name, offset, meta } = slot;
+    let data: Uint8Array;
+    let crc: number;
+    if (slot.batch === undefined) {
+      data = slot.compressed;
+      crc = crc32(data);
+    } else {
+      const r = (await slot.batch)[slot.index]!;
+      if ("error" in r) {
+        diagnostics.push(corruptDiagnostic(`cannot read entry: ${r.error}; entry skipped`, name, offset));
+        continue;
+      }
+      data = r.data;
+      crc = r.crc;
+    }
+    if (data.length !== slot.size) {
+      diagnostics.push(corruptDiagnostic(`size ${data.length} does not match the recorded ${slot.size}; entry skipped`, name, offset));
+      continue;
+    }
+    if (crc !== meta.crc32) {
+      diagnostics.push(corruptDiagnostic("CRC-32 mismatch; entry skipped", name, offset));
+      continue;
+    }
+    entries.push({ name, data, zip: meta, compressed: slot.compressed, modified: false });
+  }
+  if (directoryError !== undefined) diagnostics.push(directoryError);
   return { bundle: { kind: "jar", source, entries, comment: archiveComment }, diagnostics };
 }
 

@@ -16,7 +16,9 @@
  * also deflates what it produced with zlib's defaults, i.e. exactly the bytes
  * `encodeJar` would compute itself (`withDeflatedData` in `jar.ts`), so the
  * archive written is byte-identical to the in-thread path. Below `minClasses`
- * class entries, or with fewer than two workers, everything runs in this thread.
+ * class entries, or with fewer than two workers, the transform runs in this
+ * thread and changed entries are deflated in batches by `zlib-thread.ts` (on its
+ * helper thread when there is a second core): the same bytes again.
  *
  * Cost: class bytes are copied once into one transferable buffer per batch
  * (never a view into the input: structured clone would copy the whole backing
@@ -33,6 +35,7 @@ import { crc32, deflateRawSync } from "node:zlib";
 import { asDiagnostic, type Diagnostic, type Location } from "../diagnostics.js";
 import { isClassEntry, withData, type Bundle, type BundleEntry } from "./bundle.js";
 import { withDeflatedData } from "./jar.js";
+import { deflateBatch, type Deflated } from "./zlib-thread.js";
 
 /** What a transform is told besides the bytes. */
 export interface ClassTransformContext<O = unknown> {
@@ -66,7 +69,7 @@ export interface MapClassesOptions {
   workers?: number;
   /** Bundles with fewer class entries run in-thread (default 64). */
   minClasses?: number;
-  /** Deflate changed entries in the workers, for a jar output (default true). */
+  /** Deflate changed entries in the workers (or on the zlib helper thread), for a jar output (default true). */
   deflate?: boolean;
 }
 
@@ -134,7 +137,7 @@ export async function mapClassEntries<O>(input: Bundle | PromiseLike<Bundle>, tr
       if (isClassEntry(e)) classIndices.push(i);
     });
     const workers = Math.min(wanted, Math.ceil(classIndices.length / 8));
-    if (workers < 2 || classIndices.length < (options.minClasses ?? 64)) return await mapInThread(bundle, transform, classIndices);
+    if (workers < 2 || classIndices.length < (options.minClasses ?? 64)) return await mapInThread(bundle, transform, classIndices, options.deflate ?? true);
     while (pool.length > workers) void pool.pop()!.terminate();
     while (pool.length < workers) pool.push(startWorker(transform));
     return await mapInWorkers(bundle, transform, classIndices, pool, options.deflate ?? true);
@@ -147,11 +150,27 @@ function isPromiseLike<T>(x: T | PromiseLike<T>): x is PromiseLike<T> {
   return typeof (x as { then?: unknown }).then === "function";
 }
 
-async function mapInThread<O>(bundle: Bundle, ref: ClassTransformRef<O>, classIndices: number[]): Promise<MapClassesResult> {
+/**
+ * The transform in this thread. Changed entries written deflated go to
+ * `deflateBatch` as they come, so that on a machine with a second core they are
+ * compressed on the zlib helper thread while the next classes are transformed.
+ */
+async function mapInThread<O>(bundle: Bundle, ref: ClassTransformRef<O>, classIndices: number[], deflate: boolean): Promise<MapClassesResult> {
   const transform = await loadTransform(ref);
   const entries = bundle.entries.slice();
   const diagnostics: Diagnostic[] = [];
   let changed = 0;
+  const batches: { indices: number[]; done: Promise<Deflated[]> }[] = [];
+  let batch: number[] = [];
+  let batchBytes = 0;
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    const done = deflateBatch(batch.map((i) => entries[i]!.data));
+    done.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
+    batches.push({ indices: batch, done });
+    batch = [];
+    batchBytes = 0;
+  };
   for (const i of classIndices) {
     const e = entries[i]!;
     const out = applyOne(transform, e.data, whereOf(bundle, e), ref.options, diagnostics);
@@ -160,8 +179,21 @@ async function mapInThread<O>(bundle: Bundle, ref: ClassTransformRef<O>, classIn
       if (next !== e) {
         entries[i] = next;
         changed++;
+        if (deflate && writtenDeflated(next)) {
+          batch.push(i);
+          batchBytes += out.length;
+          if (batchBytes >= BATCH_BYTES) flush();
+        }
       }
     }
+  }
+  flush();
+  for (const { indices, done } of batches) {
+    const results = await done;
+    indices.forEach((i, k) => {
+      const e = entries[i]!;
+      entries[i] = withDeflatedData(e, e.data, results[k]!.compressed, results[k]!.crc);
+    });
   }
   return { bundle: { ...bundle, entries }, diagnostics, changed, workers: 0 };
 }

@@ -206,6 +206,36 @@ export function writesOwnFinal(cfg: ControlFlowGraph, b: number, ctx: PassContex
   return false;
 }
 
+/**
+ * What a method's pinned blocks are, for a refusal: the code before super() of a
+ * constructor (its size given), and the writes of the class's own final fields,
+ * with the bytes of the stores alone (JVMS 6.5 putfield/putstatic: since class
+ * version 53 only `<init>` or `<clinit>` may write them).
+ */
+export function describePinned(cfg: ControlFlowGraph, ctx: PassContext, finals: Set<string>, beforeSuperBytes: number): string {
+  const fields = new Set<string>();
+  let writes = 0;
+  const nodes = cfg.body.nodes;
+  for (let b = 0; b < cfg.blockCount; b++) {
+    if (!cfg.reachable[b] || !writesOwnFinal(cfg, b, ctx, finals)) continue;
+    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+      const n = nodes[i]!;
+      if (n.kind !== "cp" || (n.op !== Op.PUTFIELD && n.op !== Op.PUTSTATIC)) continue;
+      const ref = ctx.cp.memberRef(n.index);
+      if (ref.owner !== ctx.className || !finals.has(ref.name + ":" + ref.descriptor)) continue;
+      fields.add(ref.name);
+      writes++;
+    }
+  }
+  const parts: string[] = [];
+  if (beforeSuperBytes > 0) parts.push(`the ${beforeSuperBytes} bytes before super()`);
+  if (writes > 0) {
+    const where = ctx.methodName === "<clinit>" ? "<clinit>" : "<init>";
+    parts.push(`the ${writes} write${writes === 1 ? "" : "s"} (${writes * 3} bytes) of ${fields.size} final field${fields.size === 1 ? "" : "s"} (only ${where} may write them since class version 53)`);
+  }
+  return parts.length > 0 ? parts.join(" and ") : "the code that must stay in the original method";
+}
+
 /** Monitors held at each block's entry (max over paths; javac's code is balanced). */
 export function monitorDepth(cfg: ControlFlowGraph): Int32Array {
   const nodes = cfg.body.nodes;

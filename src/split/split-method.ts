@@ -33,7 +33,7 @@ import { alg, Graph } from "@dagrejs/graphlib";
 import { partition } from "../../passes/partition.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
 import { computeStackMapFrames } from "../../passes/stackmap.js";
-import { cutPoints, cutQuality, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
+import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
 import { freshName, nextSyntheticLine, pieceBaseName } from "./names.js";
 import { outlineLargestRegion } from "./regions.js";
 import type { IndyCallSites } from "./indy.js";
@@ -316,13 +316,17 @@ function partitionAndLink(
   const cp = cf.constantPool;
   const isStatic = (method.accessFlags & Access.STATIC) !== 0;
   let budget = opts.maxSize;
-  for (let attempt = 0; attempt < 8; attempt++, budget = Math.floor(budget * 0.88)) {
+  // `fine` divides the chunk of straight-line code and the largest switch kept
+  // whole; `slack` lets the driver's estimate (an upper bound) exceed the budget,
+  // its encoded length being checked below.
+  let refusal: string | undefined;
+  for (let attempt = 0, fine = 1, slack = 1; attempt < 8; attempt++) {
     // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
-    const body = splitLargeSwitches(decoded, Math.max(8, Math.floor(budget / 32)), cp);
+    const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), cp);
     const before = inferFrames(body, ctx);
     if (before.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${before.errors[0]!.message}` };
     const finals = opts.helper?.finals ?? finalFieldsGuarded(cf);
-    const cut = withCutLabels(body, cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3)), cutQuality(body, before), finals));
+    const cut = withCutLabels(body, cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), finals));
     const b0 = cut.body;
     const { cfg } = buildCfg(b0, ctx.where, { extraLeaders: cut.leaders });
     const frames = inferFrames(b0, ctx);
@@ -389,12 +393,29 @@ function partitionAndLink(
       groupCost: Int32Array.from(groupCosts),
       cuttable,
       pinned,
+      pinnedCode: describePinned(cfg, ctx, finals, ctx.methodName === "<init>" ? blockSize.reduce((s, x, b) => (entryFrame[b]?.locals[0] === UNINITIALIZED_THIS ? s + x : s), 0) : 0),
       limit: budget,
+      driverLimit: Math.floor(budget * slack),
       pieceOverhead: PIECE_OVERHEAD,
       driverOverhead: 120 + (estimatedPieces <= flatDispatchFor(budget) ? estimatedPieces * DISPATCH_SITE : Math.ceil(estimatedPieces / Math.floor((budget - 64) / DISPATCH_SITE)) * 16 + 16),
     });
-    if (!part.ok) return { kind: "refused", reason: part.reason };
-    if (part.pieceBlocks.length === 1) return { kind: "refused", reason: "the method fits its limit only after removing unreachable code; nothing to split" };
+    if (!part.ok) {
+      // One block whose stubs (many live values, many targets) leave it no room: cut finer.
+      if (part.what === "block" && fine < 8) {
+        fine *= 2;
+        continue;
+      }
+      // Pinned code (final-field writes) that does not fit by the estimates: try
+      // finer cuts around it and trust the encoded length more.
+      if (part.what === "pinned" && slack < 1.4) {
+        fine = Math.min(8, fine * 2);
+        slack += 0.15;
+        refusal ??= part.reason;
+        continue;
+      }
+      return { kind: "refused", reason: refusal ?? part.reason };
+    }
+    if (part.pieceBlocks.length === 1) return { kind: "refused", reason: refusal ?? "the method fits its limit only after removing unreachable code; nothing to split" };
 
     const localTaken = new Set(taken);
     const pieceNames = [""];
@@ -438,7 +459,10 @@ function partitionAndLink(
     });
     const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
-    if (longest > opts.maxSize) continue; // estimates were short: partition again with a smaller budget
+    if (longest > opts.maxSize) {
+      budget = Math.floor(budget * 0.88); // estimates were short: partition again with a smaller budget
+      continue;
+    }
     for (const p of pieces) taken.add(p.name);
     return {
       driver: withCode(method, driverCode),
@@ -450,5 +474,5 @@ function partitionAndLink(
       callSites: linked.callSites,
     };
   }
-  return { kind: "refused", reason: `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
+  return { kind: "refused", reason: refusal ?? `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
 }

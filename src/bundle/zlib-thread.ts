@@ -1,0 +1,216 @@
+/**
+ * Batched raw inflate and deflate (zlib, APPNOTE 4.4.5 method 8) for the jar
+ * reader and `mapClassEntries`, on a helper thread when the machine has a second
+ * core and the batch is worth it, else in this thread. The results are the same
+ * bytes either way (zlib's defaults, as `inflateRawSync`/`deflateRawSync` give):
+ * where the work runs never changes what is written.
+ *
+ * Why a thread: a jar round trip inflates every entry and deflates every changed
+ * one; on the calling thread that is a fifth of the time, while the class codec
+ * leaves the other core idle. Batches are packed into one transferable buffer each
+ * way, so the calling thread only copies bytes and never waits for a batch it has
+ * not asked for yet. One thread serves the whole process, started on first use
+ * and kept alive (ref'd) only while a batch is in flight, so it never holds the
+ * process open. If it fails, its batches reject; nothing falls back silently.
+ *
+ * Cost: per batch one copy of its input and output; the thread's start (a small
+ * module, tens of ms) runs on the other core.
+ */
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
+
+/** An inflated entry with its CRC-32, or why it could not be inflated. */
+export type Inflated = { data: Uint8Array; crc: number } | { error: string };
+
+/** A deflated entry and the CRC-32 of its uncompressed bytes. */
+export interface Deflated {
+  compressed: Uint8Array;
+  crc: number;
+}
+
+/** Batches smaller than this (bytes of input) are not worth a message. */
+const MIN_THREAD_BATCH = 64 * 1024;
+
+const WORKER_TAG = "megasplit.zlib-thread.v1";
+
+interface Request {
+  id: number;
+  op: "inflate" | "deflate";
+  buf: ArrayBuffer;
+  /** ends[k] = end offset of item k in buf. */
+  ends: Int32Array;
+}
+
+interface Reply {
+  id: number;
+  buf: ArrayBuffer;
+  ends: Int32Array;
+  crcs: Uint32Array;
+  /** Items that failed (inflate only), with the message; their range in buf is empty. */
+  errors: [number, string][];
+}
+
+/** Inflates raw deflate data; every item is answered, in order. */
+export function inflateBatch(items: readonly Uint8Array[]): Promise<Inflated[]> {
+  const thread = threadFor(items);
+  if (thread === undefined) return Promise.resolve(items.map(inflateOne));
+  return thread.run("inflate", items).then((r) => {
+    const out: Inflated[] = [];
+    const failed = new Map(r.errors);
+    let start = 0;
+    for (let k = 0; k < items.length; k++) {
+      const end = r.ends[k]!;
+      const error = failed.get(k);
+      out.push(error !== undefined ? { error } : { data: new Uint8Array(r.buf, start, end - start), crc: r.crcs[k]! });
+      start = end;
+    }
+    return out;
+  });
+}
+
+/** Deflates with zlib's defaults (what `deflateRawSync` gives); every item is answered, in order. */
+export function deflateBatch(items: readonly Uint8Array[]): Promise<Deflated[]> {
+  const thread = threadFor(items);
+  if (thread === undefined) return Promise.resolve(items.map(deflateOne));
+  return thread.run("deflate", items).then((r) => {
+    const out: Deflated[] = [];
+    let start = 0;
+    for (let k = 0; k < items.length; k++) {
+      const end = r.ends[k]!;
+      out.push({ compressed: new Uint8Array(r.buf, start, end - start), crc: r.crcs[k]! });
+      start = end;
+    }
+    return out;
+  });
+}
+
+/**
+ * Starts the helper thread now (if it would be used), so that its start overlaps
+ * other work; a caller that is about to send large batches calls this first.
+ */
+export function warmUpZlibThread(): void {
+  if (availableParallelism() >= 2) helper();
+}
+
+function inflateOne(c: Uint8Array): Inflated {
+  try {
+    const data = u8(inflateRawSync(c));
+    return { data, crc: crc32(data) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function deflateOne(d: Uint8Array): Deflated {
+  return { compressed: u8(deflateRawSync(d)), crc: crc32(d) };
+}
+
+function u8(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function threadFor(items: readonly Uint8Array[]): ZlibThread | undefined {
+  if (availableParallelism() < 2) return undefined;
+  let bytes = 0;
+  for (const it of items) bytes += it.length;
+  return bytes >= MIN_THREAD_BATCH ? helper() : undefined;
+}
+
+let shared: ZlibThread | undefined;
+function helper(): ZlibThread {
+  return (shared ??= new ZlibThread());
+}
+
+class ZlibThread {
+  private readonly worker: Worker;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private failure: Error | undefined;
+
+  constructor() {
+    this.worker = startWorker();
+    this.worker.unref();
+    this.worker.on("message", (r: Reply) => {
+      const p = this.pending.get(r.id)!;
+      this.pending.delete(r.id);
+      if (this.pending.size === 0) this.worker.unref();
+      p.resolve(r);
+    });
+    const fail = (e: Error): void => {
+      this.failure ??= e;
+      if (shared === this) shared = undefined;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    this.worker.on("error", (e) => fail(new Error(`the zlib helper thread failed: ${e instanceof Error ? e.message : String(e)}`)));
+    this.worker.on("exit", (code) => fail(new Error(`the zlib helper thread exited with code ${code}`)));
+  }
+
+  run(op: Request["op"], items: readonly Uint8Array[]): Promise<Reply> {
+    if (this.failure) return Promise.reject(this.failure);
+    const ends = new Int32Array(items.length);
+    let total = 0;
+    for (let k = 0; k < items.length; k++) ends[k] = total += items[k]!.length;
+    const buf = new Uint8Array(total);
+    let p = 0;
+    for (const it of items) buf.set(it, p), (p += it.length);
+    const id = this.nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op, buf: buf.buffer, ends } satisfies Request, [buf.buffer]);
+    });
+  }
+}
+
+/** A worker running this module; under the tests' TypeScript loader it registers tsx first. */
+function startWorker(): Worker {
+  const self = new URL(import.meta.url);
+  const data = { [WORKER_TAG]: true };
+  if (!self.pathname.endsWith(".ts")) return new Worker(self, { workerData: data });
+  const tsx = pathToFileURL(createRequire(self).resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => (api.register(), import(${JSON.stringify(self.href)})))`;
+  return new Worker(boot, { eval: true, workerData: data });
+}
+
+// ---------------------------------------------------------------------------
+// The thread side
+
+function serve(): void {
+  const port = parentPort!;
+  port.on("message", (req: Request) => {
+    const input = new Uint8Array(req.buf);
+    const n = req.ends.length;
+    const outs: Uint8Array[] = new Array(n);
+    const crcs = new Uint32Array(n);
+    const errors: [number, string][] = [];
+    let total = 0;
+    for (let k = 0, start = 0; k < n; start = req.ends[k]!, k++) {
+      const item = input.subarray(start, req.ends[k]!);
+      if (req.op === "deflate") {
+        outs[k] = u8(deflateRawSync(item));
+        crcs[k] = crc32(item);
+      } else {
+        const r = inflateOne(item);
+        if ("error" in r) {
+          errors.push([k, r.error]);
+          outs[k] = new Uint8Array(0);
+        } else {
+          outs[k] = r.data;
+          crcs[k] = r.crc;
+        }
+      }
+      total += outs[k]!.length;
+    }
+    const buf = new Uint8Array(total);
+    const ends = new Int32Array(n);
+    let p = 0;
+    for (let k = 0; k < n; k++) buf.set(outs[k]!, p), (ends[k] = p += outs[k]!.length);
+    port.postMessage({ id: req.id, buf: buf.buffer, ends, crcs, errors } satisfies Reply, [buf.buffer]);
+  });
+}
+
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_TAG] === true) serve();
