@@ -242,28 +242,62 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
   let labelCount = 0;
   for (let o = 0; o <= len; o++) labelAt[o] = wanted[o] === 1 ? labelCount++ : -1;
 
-  const frameType = (t: VerificationType): FrameType => (t.tag === "uninitialized" ? { tag: "uninitialized", label: labelAt[t.offset]! } : t);
-  const frameNode = (f: StackMapFrame): FrameNode => {
-    switch (f.type) {
-      case "same":
-        return { type: "same" };
-      case "same_locals_1_stack_item":
-        return { type: "same_locals_1_stack_item", stack: frameType(f.stack) };
-      case "chop":
-        return { type: "chop", chop: f.chop };
-      case "append":
-        return { type: "append", locals: frameTypes(f.locals) };
-      case "full":
-        return { type: "full", locals: frameTypes(f.locals), stack: frameTypes(f.stack) };
+  // ---- pass 2: build nodes, pseudo-nodes first at each offset ----
+  const nodes = buildNodes(b, labelAt, lineEntries, frames, frameOffsets);
+
+  // Loops, not Array.prototype.map: see the note on the exception table in encode.ts.
+  const handlers: Handler[] = [];
+  for (let k = 0; k < code.exceptionTable.length; k++) {
+    const h = code.exceptionTable[k]!;
+    handlers.push({ start: labelAt[h.startPc]!, end: labelAt[h.endPc]!, handler: labelAt[h.handlerPc]!, catchType: h.catchType });
+  }
+  const toLocals = (rows: readonly LocalVariableEntry[]): LocalVariable[] => {
+    const out: LocalVariable[] = [];
+    for (let k = 0; k < rows.length; k++) {
+      const r = rows[k]!;
+      out.push({ start: labelAt[r.startPc]!, end: labelAt[r.startPc + r.length]!, nameIndex: r.nameIndex, descriptorIndex: r.descriptorIndex, index: r.index });
     }
-  };
-  const frameTypes = (ts: readonly VerificationType[]): FrameType[] => {
-    const out: FrameType[] = [];
-    for (let k = 0; k < ts.length; k++) out.push(frameType(ts[k]!));
     return out;
   };
 
-  // ---- pass 2: build nodes, pseudo-nodes first at each offset ----
+  const maxStack = code.maxStack;
+  const maxLocals = code.maxLocals;
+  const hasStackMapTable = frames !== undefined;
+  // One literal per combination of the optional tables, rather than adding them to
+  // the object afterwards: that map transition was another repeated deoptimization.
+  if (lvRows === undefined && lvtRows === undefined) return { maxStack, maxLocals, nodes, labelCount, handlers, hasStackMapTable, otherAttributes };
+  if (lvtRows === undefined) {
+    return { maxStack, maxLocals, nodes, labelCount, handlers, localVariables: toLocals(lvRows!), hasStackMapTable, otherAttributes };
+  }
+  if (lvRows === undefined) {
+    return { maxStack, maxLocals, nodes, labelCount, handlers, localVariableTypes: toLocals(lvtRows), hasStackMapTable, otherAttributes };
+  }
+  return {
+    maxStack,
+    maxLocals,
+    nodes,
+    labelCount,
+    handlers,
+    localVariables: toLocals(lvRows),
+    localVariableTypes: toLocals(lvtRows),
+    hasStackMapTable,
+    otherAttributes,
+  };
+}
+
+/**
+ * Pass 2: one node per instruction and pseudo-node, in final order. A function of
+ * its own so that it is optimised (and deoptimised, when a rare instruction format
+ * is first met) apart from the rest of decodeBody.
+ */
+function buildNodes(
+  b: Uint8Array,
+  labelAt: Int32Array,
+  lineEntries: readonly LineNumberEntry[] | undefined,
+  frames: readonly StackMapFrame[] | undefined,
+  frameOffsets: Int32Array | undefined,
+): CodeNode[] {
+  const len = b.length;
   const nodes: CodeNode[] = [];
   let lineIdx = 0;
   const lineCount = lineEntries ? lineEntries.length : 0;
@@ -274,7 +308,7 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
     const label = labelAt[pc]!;
     if (label >= 0) nodes.push({ kind: "label", label });
     while (lineIdx < lineCount && lineEntries![lineIdx]!.startPc === pc) nodes.push({ kind: "line", line: lineEntries![lineIdx++]!.line });
-    if (frameIdx < frameCount && frameOffsets![frameIdx] === pc) nodes.push({ kind: "frame", frame: frameNode(frames![frameIdx++]!) });
+    if (frameIdx < frameCount && frameOffsets![frameIdx] === pc) nodes.push({ kind: "frame", frame: frameNode(frames![frameIdx++]!, labelAt) });
     if (pc >= len) break;
     const op = b[pc]!;
     // Pass 1 validated every operand, so this switch only reads.
@@ -373,44 +407,32 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
     }
   }
 
-  // Loops, not Array.prototype.map: see the note on the exception table in encode.ts.
-  const handlers: Handler[] = [];
-  for (let k = 0; k < code.exceptionTable.length; k++) {
-    const h = code.exceptionTable[k]!;
-    handlers.push({ start: labelAt[h.startPc]!, end: labelAt[h.endPc]!, handler: labelAt[h.handlerPc]!, catchType: h.catchType });
-  }
-  const toLocals = (rows: readonly LocalVariableEntry[]): LocalVariable[] => {
-    const out: LocalVariable[] = [];
-    for (let k = 0; k < rows.length; k++) {
-      const r = rows[k]!;
-      out.push({ start: labelAt[r.startPc]!, end: labelAt[r.startPc + r.length]!, nameIndex: r.nameIndex, descriptorIndex: r.descriptorIndex, index: r.index });
-    }
-    return out;
-  };
+  return nodes;
+}
 
-  const maxStack = code.maxStack;
-  const maxLocals = code.maxLocals;
-  const hasStackMapTable = frames !== undefined;
-  // One literal per combination of the optional tables, rather than adding them to
-  // the object afterwards: that map transition was another repeated deoptimization.
-  if (lvRows === undefined && lvtRows === undefined) return { maxStack, maxLocals, nodes, labelCount, handlers, hasStackMapTable, otherAttributes };
-  if (lvtRows === undefined) {
-    return { maxStack, maxLocals, nodes, labelCount, handlers, localVariables: toLocals(lvRows!), hasStackMapTable, otherAttributes };
+function frameType(t: VerificationType, labelAt: Int32Array): FrameType {
+  return t.tag === "uninitialized" ? { tag: "uninitialized", label: labelAt[t.offset]! } : t;
+}
+
+function frameTypes(ts: readonly VerificationType[], labelAt: Int32Array): FrameType[] {
+  const out: FrameType[] = [];
+  for (let k = 0; k < ts.length; k++) out.push(frameType(ts[k]!, labelAt));
+  return out;
+}
+
+function frameNode(f: StackMapFrame, labelAt: Int32Array): FrameNode {
+  switch (f.type) {
+    case "same":
+      return { type: "same" };
+    case "same_locals_1_stack_item":
+      return { type: "same_locals_1_stack_item", stack: frameType(f.stack, labelAt) };
+    case "chop":
+      return { type: "chop", chop: f.chop };
+    case "append":
+      return { type: "append", locals: frameTypes(f.locals, labelAt) };
+    case "full":
+      return { type: "full", locals: frameTypes(f.locals, labelAt), stack: frameTypes(f.stack, labelAt) };
   }
-  if (lvRows === undefined) {
-    return { maxStack, maxLocals, nodes, labelCount, handlers, localVariableTypes: toLocals(lvtRows), hasStackMapTable, otherAttributes };
-  }
-  return {
-    maxStack,
-    maxLocals,
-    nodes,
-    labelCount,
-    handlers,
-    localVariables: toLocals(lvRows),
-    localVariableTypes: toLocals(lvtRows),
-    hasStackMapTable,
-    otherAttributes,
-  };
 }
 
 /**

@@ -153,7 +153,7 @@ function attributeNameIndex(cp: ConstantPool, name: AttributeName): number {
 
 export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptions = {}): CodeAttribute {
   const where = opts.where ?? {};
-  const fail = (errorCode: ErrorCode, message: string, pc?: number): never => {
+  const fail: Fail = (errorCode: ErrorCode, message: string, pc?: number): never => {
     throw new MegasplitError(errorCode, message, pc === undefined ? { ...where } : { ...where, pc });
   };
   const nodes = body.nodes;
@@ -177,114 +177,7 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     if (!(label >= 0 && label < labelCount) || labelPlaced[label] === 0) fail(ErrorCodes.BRANCH_TARGET, `${what} refers to label ${label}, which is not placed in the body`);
   };
 
-  for (let i = 0; i < n; i++) {
-    const node = nodes[i]!;
-    switch (node.kind) {
-      case "label": {
-        const l = node.label;
-        if (!(l >= 0 && l < labelCount)) fail(ErrorCodes.BRANCH_TARGET, `label ${l} is outside 0..${labelCount - 1}`);
-        if (labelPlaced[l] === 1) fail(ErrorCodes.BRANCH_TARGET, `label ${l} is placed twice`);
-        labelPlaced[l] = 1;
-        kindCode[i] = LABEL;
-        break;
-      }
-      case "line":
-        kindCode[i] = LINE;
-        positional.push(i);
-        break;
-      case "frame":
-        kindCode[i] = FRAME;
-        positional.push(i);
-        break;
-      case "simple":
-        if (FORMAT_CODE[node.op] !== Fmt.none) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(node.op)} is not an operand-free instruction`);
-        kindCode[i] = SIMPLE;
-        fixedSize[i] = 1;
-        break;
-      case "local": {
-        const { op, index } = node;
-        checkU2(index, "local variable index");
-        const isLoadStore = (op >= Op.ILOAD && op <= Op.ALOAD) || (op >= Op.ISTORE && op <= Op.ASTORE);
-        if (!isLoadStore && op !== Op.RET) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take a local variable index`);
-        kindCode[i] = LOCAL;
-        fixedSize[i] = index <= 3 && isLoadStore ? 1 : index <= 255 ? 2 : 4;
-        break;
-      }
-      case "iinc":
-        checkU2(node.index, "iinc index");
-        if (!(node.delta >= -32768 && node.delta <= 32767)) fail(ErrorCodes.BAD_OPERAND, `iinc delta ${node.delta} does not fit in 16 bits`);
-        kindCode[i] = IINC;
-        fixedSize[i] = node.index <= 255 && node.delta >= -128 && node.delta <= 127 ? 3 : 6;
-        break;
-      case "int": {
-        const { op, value } = node;
-        if (op === Op.BIPUSH) {
-          if (!(value >= -128 && value <= 127)) fail(ErrorCodes.BAD_OPERAND, `bipush ${value} does not fit in a byte`);
-          fixedSize[i] = 2;
-        } else if (op === Op.SIPUSH) {
-          if (!(value >= -32768 && value <= 32767)) fail(ErrorCodes.BAD_OPERAND, `sipush ${value} does not fit in 16 bits`);
-          fixedSize[i] = 3;
-        } else if (op === Op.NEWARRAY) {
-          if (!(value >= 4 && value <= 11)) fail(ErrorCodes.BAD_OPERAND, `newarray type ${value} is not 4..11`);
-          fixedSize[i] = 2;
-        } else fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take an immediate int`);
-        kindCode[i] = INT;
-        break;
-      }
-      case "cp": {
-        const { op, index } = node;
-        if (!(index >= 1 && index <= U2_MAX)) fail(ErrorCodes.BAD_OPERAND, `constant-pool index ${index} is not 1..65535`);
-        const f = FORMAT_CODE[op];
-        if (op === Op.LDC || op === Op.LDC_W) fixedSize[i] = index <= 255 ? 2 : 3;
-        else if (f === Fmt.cp_u2) fixedSize[i] = 3;
-        else fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take a constant-pool index`);
-        kindCode[i] = CP;
-        break;
-      }
-      case "invokeinterface":
-        checkU2(node.index, "invokeinterface index");
-        if (!(node.count >= 1 && node.count <= 255)) fail(ErrorCodes.BAD_OPERAND, `invokeinterface count ${node.count} is not 1..255`);
-        kindCode[i] = INVOKEINTERFACE;
-        fixedSize[i] = 5;
-        break;
-      case "invokedynamic":
-        checkU2(node.index, "invokedynamic index");
-        kindCode[i] = INVOKEDYNAMIC;
-        fixedSize[i] = 5;
-        break;
-      case "multianewarray":
-        checkU2(node.index, "multianewarray index");
-        if (!(node.dims >= 1 && node.dims <= 255)) fail(ErrorCodes.BAD_OPERAND, `multianewarray dimensions ${node.dims} is not 1..255`);
-        kindCode[i] = MULTIANEWARRAY;
-        fixedSize[i] = 4;
-        break;
-      case "jump": {
-        const op = node.op;
-        if (FORMAT_CODE[op] !== Fmt.branch_s2 && FORMAT_CODE[op] !== Fmt.branch_s4) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} is not a branch`);
-        kindCode[i] = JUMP;
-        conditional[i] = op === Op.GOTO || op === Op.GOTO_W || op === Op.JSR || op === Op.JSR_W ? 0 : 1;
-        jumps.push(i);
-        break;
-      }
-      case "tableswitch":
-        if (node.targets.length !== node.high - node.low + 1) {
-          fail(ErrorCodes.BAD_OPERAND, `tableswitch ${node.low}..${node.high} has ${node.targets.length} targets`);
-        }
-        kindCode[i] = TABLESWITCH;
-        switches.push(i);
-        break;
-      case "lookupswitch":
-        if (node.keys.length !== node.targets.length) fail(ErrorCodes.BAD_OPERAND, `lookupswitch has ${node.keys.length} keys and ${node.targets.length} targets`);
-        kindCode[i] = LOOKUPSWITCH;
-        switches.push(i);
-        break;
-      default:
-        return unknownNode(node);
-    }
-  }
-  function checkU2(v: number, what: string): void {
-    if (!(v >= 0 && v <= U2_MAX)) fail(ErrorCodes.BAD_OPERAND, `${what} ${v} is not 0..65535`);
-  }
+  classify(nodes, labelCount, { kindCode, conditional, fixedSize, labelPlaced }, jumps, switches, positional, fail);
   for (let k = 0; k < jumps.length; k++) {
     const node = nodes[jumps[k]!] as NodeOf<"jump">;
     checkLabel(node.target, mnemonic(node.op));
@@ -410,6 +303,137 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     exceptionTable,
     attributes,
   };
+}
+
+type Fail = (errorCode: ErrorCode, message: string, pc?: number) => never;
+
+/**
+ * The classification pass: checks every node's operands and label placement,
+ * records its kind code and fixed size, and lists the jumps, switches and
+ * line/frame nodes. A function of its own (not part of encodeBody) so that it is
+ * optimised, and deoptimised, on its own: one large function took long to compile
+ * and lost all its optimised code whenever one rare node kind was first seen.
+ */
+function classify(
+  nodes: readonly CodeNode[],
+  labelCount: number,
+  arrays: { kindCode: Uint8Array; conditional: Uint8Array; fixedSize: Int32Array; labelPlaced: Uint8Array },
+  jumps: number[],
+  switches: number[],
+  positional: number[],
+  fail: Fail,
+): void {
+  const { kindCode, conditional, fixedSize, labelPlaced } = arrays;
+  const n = nodes.length;
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i]!;
+    switch (node.kind) {
+      case "label": {
+        const l = node.label;
+        if (!(l >= 0 && l < labelCount)) fail(ErrorCodes.BRANCH_TARGET, `label ${l} is outside 0..${labelCount - 1}`);
+        if (labelPlaced[l] === 1) fail(ErrorCodes.BRANCH_TARGET, `label ${l} is placed twice`);
+        labelPlaced[l] = 1;
+        kindCode[i] = LABEL;
+        break;
+      }
+      case "line":
+        kindCode[i] = LINE;
+        positional.push(i);
+        break;
+      case "frame":
+        kindCode[i] = FRAME;
+        positional.push(i);
+        break;
+      case "simple":
+        if (FORMAT_CODE[node.op] !== Fmt.none) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(node.op)} is not an operand-free instruction`);
+        kindCode[i] = SIMPLE;
+        fixedSize[i] = 1;
+        break;
+      case "local": {
+        const { op, index } = node;
+        checkU2(fail, index, "local variable index");
+        const isLoadStore = (op >= Op.ILOAD && op <= Op.ALOAD) || (op >= Op.ISTORE && op <= Op.ASTORE);
+        if (!isLoadStore && op !== Op.RET) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take a local variable index`);
+        kindCode[i] = LOCAL;
+        fixedSize[i] = index <= 3 && isLoadStore ? 1 : index <= 255 ? 2 : 4;
+        break;
+      }
+      case "iinc":
+        checkU2(fail, node.index, "iinc index");
+        if (!(node.delta >= -32768 && node.delta <= 32767)) fail(ErrorCodes.BAD_OPERAND, `iinc delta ${node.delta} does not fit in 16 bits`);
+        kindCode[i] = IINC;
+        fixedSize[i] = node.index <= 255 && node.delta >= -128 && node.delta <= 127 ? 3 : 6;
+        break;
+      case "int": {
+        const { op, value } = node;
+        if (op === Op.BIPUSH) {
+          if (!(value >= -128 && value <= 127)) fail(ErrorCodes.BAD_OPERAND, `bipush ${value} does not fit in a byte`);
+          fixedSize[i] = 2;
+        } else if (op === Op.SIPUSH) {
+          if (!(value >= -32768 && value <= 32767)) fail(ErrorCodes.BAD_OPERAND, `sipush ${value} does not fit in 16 bits`);
+          fixedSize[i] = 3;
+        } else if (op === Op.NEWARRAY) {
+          if (!(value >= 4 && value <= 11)) fail(ErrorCodes.BAD_OPERAND, `newarray type ${value} is not 4..11`);
+          fixedSize[i] = 2;
+        } else fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take an immediate int`);
+        kindCode[i] = INT;
+        break;
+      }
+      case "cp": {
+        const { op, index } = node;
+        if (!(index >= 1 && index <= U2_MAX)) fail(ErrorCodes.BAD_OPERAND, `constant-pool index ${index} is not 1..65535`);
+        const f = FORMAT_CODE[op];
+        if (op === Op.LDC || op === Op.LDC_W) fixedSize[i] = index <= 255 ? 2 : 3;
+        else if (f === Fmt.cp_u2) fixedSize[i] = 3;
+        else fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} does not take a constant-pool index`);
+        kindCode[i] = CP;
+        break;
+      }
+      case "invokeinterface":
+        checkU2(fail, node.index, "invokeinterface index");
+        if (!(node.count >= 1 && node.count <= 255)) fail(ErrorCodes.BAD_OPERAND, `invokeinterface count ${node.count} is not 1..255`);
+        kindCode[i] = INVOKEINTERFACE;
+        fixedSize[i] = 5;
+        break;
+      case "invokedynamic":
+        checkU2(fail, node.index, "invokedynamic index");
+        kindCode[i] = INVOKEDYNAMIC;
+        fixedSize[i] = 5;
+        break;
+      case "multianewarray":
+        checkU2(fail, node.index, "multianewarray index");
+        if (!(node.dims >= 1 && node.dims <= 255)) fail(ErrorCodes.BAD_OPERAND, `multianewarray dimensions ${node.dims} is not 1..255`);
+        kindCode[i] = MULTIANEWARRAY;
+        fixedSize[i] = 4;
+        break;
+      case "jump": {
+        const op = node.op;
+        if (FORMAT_CODE[op] !== Fmt.branch_s2 && FORMAT_CODE[op] !== Fmt.branch_s4) fail(ErrorCodes.BAD_OPCODE, `${mnemonic(op)} is not a branch`);
+        kindCode[i] = JUMP;
+        conditional[i] = op === Op.GOTO || op === Op.GOTO_W || op === Op.JSR || op === Op.JSR_W ? 0 : 1;
+        jumps.push(i);
+        break;
+      }
+      case "tableswitch":
+        if (node.targets.length !== node.high - node.low + 1) {
+          fail(ErrorCodes.BAD_OPERAND, `tableswitch ${node.low}..${node.high} has ${node.targets.length} targets`);
+        }
+        kindCode[i] = TABLESWITCH;
+        switches.push(i);
+        break;
+      case "lookupswitch":
+        if (node.keys.length !== node.targets.length) fail(ErrorCodes.BAD_OPERAND, `lookupswitch has ${node.keys.length} keys and ${node.targets.length} targets`);
+        kindCode[i] = LOOKUPSWITCH;
+        switches.push(i);
+        break;
+      default:
+        unknownNode(node);
+    }
+  }
+}
+
+function checkU2(fail: Fail, v: number, what: string): void {
+  if (!(v >= 0 && v <= U2_MAX)) fail(ErrorCodes.BAD_OPERAND, `${what} ${v} is not 0..65535`);
 }
 
 /** The per-node arrays that relaxation and writing share (carved from scratch). */
