@@ -259,6 +259,41 @@ export function linkMethod(input: LinkInput): LinkedMethod {
       loadedAt.set(e, need);
     }
   }
+  // Locals only the driver writes, always with one kind (an interpreter's arrays,
+  // a loop bound): the driver writes each store of one through to the frame (and
+  // the parameters at its start), so no exit stores them and no driver entry
+  // reloads them; its own local stays right across every call. They are set to a
+  // zero or null at the start, so the verifier sees them assigned at the loop.
+  const owned = new Uint8Array(width);
+  const ownedKind = new Int8Array(width).fill(-1);
+  {
+    const conflict = new Uint8Array(width);
+    const note = (x: number, kind: number) => {
+      if (ownedKind[x]! >= 0 && ownedKind[x] !== kind) conflict[x] = 1;
+      ownedKind[x] = kind;
+      if (kind === KIND_LONG || kind === KIND_DOUBLE) conflict[x + 1] = 1;
+    };
+    const paramKinds = [...(input.isStatic ? [] : [KIND_REF]), ...md.params.map((d) => kindOfDescriptor(d))];
+    let slot = 0;
+    for (const k of paramKinds) {
+      note(slot, k);
+      slot += k === KIND_LONG || k === KIND_DOUBLE ? 2 : 1;
+    }
+    for (const n of nodes) {
+      if (n.kind === "iinc") note(n.index, 0);
+      else if (n.kind === "local" && n.op >= Op.ISTORE && n.op <= Op.ASTORE) note(n.index, n.op - Op.ISTORE);
+    }
+    const writtenInPieces = new Uint8Array(width);
+    for (let b = 0; b < cfg.blockCount; b++) if (pieceOf[b]! > 0) for (const x of defOf[b]!) writtenInPieces[x] = 1;
+    for (let x = 0; x < input.maxLocals; x++) owned[x] = ownedKind[x]! >= 0 && !conflict[x] && !writtenInPieces[x] ? 1 : 0;
+    // `this` of a constructor is uninitialized at the start: it travels as before.
+    if (input.driverName === "<init>") owned[0] = 0;
+    for (const st of savedAt[0]!.values()) for (let x = 0; x < width; x++) if (owned[x]) st[x] = 0;
+  }
+  /** Owned locals some piece loads: written through to the frame. */
+  const writeThrough = new Uint8Array(width);
+  for (let p = 1; p < pieceCount; p++) for (const e of entries[p]!) for (const l of shapeOf(e).locals) if (owned[l.slot] && loadedAt.get(e)![l.slot]) writeThrough[l.slot] = 1;
+
   // The driver's own locals outlive its calls: a parameter no piece ever stores is
   // still right in the driver's local when control comes back, so it is not loaded.
   {
@@ -271,10 +306,30 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     }
   }
 
+  /** `frame[x] = local x` */
+  const emitWriteThrough = (out: CodeNode[], L: Layout, x: number, kind: number) => {
+    out.push(local(Op.ALOAD, L.arraySlot[kind]!));
+    pushInt(out, x);
+    out.push(local(Op.ILOAD + kind, x));
+    out.push(simple(Op.IASTORE + kind));
+  };
+
   /** Entry stub of body `p`: loads what block `b` needs, then jumps to it. */
   const emitEntry = (out: CodeNode[], L: Layout, b: number, target: Label, p: number) => {
     const s = shapeOf(b);
     for (const l of s.locals) {
+      if (p === 0 && owned[l.slot]) {
+        if (l.kind !== KIND_REF || !loadedAt.get(b)?.[l.slot]) continue;
+        // Still right, but typed by the loop's merge: narrow it again for the block.
+        if (l.type === NULL) out.push(simple(Op.ACONST_NULL));
+        else if (types.nameOf(l.type) === "java/lang/Object") continue;
+        else {
+          out.push(local(Op.ALOAD, l.slot));
+          out.push({ kind: "cp", op: Op.CHECKCAST, index: classIndexOf(l.type) });
+        }
+        out.push(local(Op.ASTORE, l.slot));
+        continue;
+      }
       if (!loadedAt.get(b)?.[l.slot]) continue;
       if (l.type === NULL) out.push(simple(Op.ACONST_NULL));
       else emitLoadValue(out, L, l.kind, l.type, l.slot);
@@ -477,9 +532,30 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     if (l === undefined) exitLabels.set(b, (l = newLabel()));
     return l;
   };
+  const paramSlots = md.paramSlots + (input.isStatic ? 0 : 1);
+  for (let x = 0; x < input.maxLocals; x++) {
+    if (!owned[x]) continue;
+    const k = ownedKind[x]!;
+    if (x < paramSlots) {
+      if (writeThrough[x]) emitWriteThrough(out, L, x, k);
+    } else if (entries[0]!.some((e) => isLive(liveness.liveIn[e]!, x))) {
+      out.push(simple([Op.ICONST_0, Op.LCONST_0, Op.FCONST_0, Op.DCONST_0, Op.ACONST_NULL][k]!));
+      out.push(local(Op.ISTORE + k, x));
+    }
+  }
   if (pieceOf[0] !== 0) out.push({ kind: "jump", op: Op.GOTO, target: exitLabel(0) });
   const driverEntryStubs = entries[0]!.map(() => newLabel());
+  const blocksFrom = out.length;
   const emitted = emitBlocks(0, L, out, exitLabel, (o, insn) => o.push(insn));
+  // Every store of a written-through local is followed by its copy into the frame.
+  for (let i = out.length - 1; i >= blocksFrom; i--) {
+    const n = out[i]!;
+    const x = n.kind === "iinc" ? n.index : n.kind === "local" && n.op >= Op.ISTORE && n.op <= Op.ASTORE ? n.index : -1;
+    if (x < 0 || !writeThrough[x]) continue;
+    const copy: CodeNode[] = [];
+    emitWriteThrough(copy, L, x, ownedKind[x]!);
+    out.splice(i + 1, 0, ...copy);
+  }
   emitExits(out, L, 0, exitLabels, (_o, b) => ({
     push: codeOf(b),
     key: "loop",
