@@ -32,7 +32,7 @@ function describe(r: BundleMethodReport): string {
   const largest = Math.max(s.driverLength, ...s.pieces.map((p) => p.codeLength));
   return (
     `split ${where}: ${r.originalLength} bytes -> driver ${s.driverLength} + ${s.pieces.length} pieces ` +
-    `(largest ${largest}), ${s.crossEdges} cross-piece edges, code +${(s.overhead * 100).toFixed(1)}%`
+    `(largest ${largest}), ${s.crossEdges} cross-piece edges, code +${(s.overhead * 100).toFixed(1)}%, values as ${[...new Set(s.handover)].join(" and ")}`
   );
 }
 
@@ -80,6 +80,7 @@ export async function splitCommand(input: string, opts: SplitCommandOptions, r: 
                   driverLength: x.result.driverLength,
                   pieces: x.result.pieces.map((p) => ({ name: p.name, descriptor: p.descriptor, length: p.codeLength })),
                   crossEdges: x.result.crossEdges,
+                  handover: x.result.handover,
                   overhead: x.result.overhead,
                 }
               : { entry: x.entry, className: x.className, method: x.method, status: "refused", originalLength: x.originalLength, reason: x.result.reason },

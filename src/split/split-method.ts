@@ -25,10 +25,11 @@ import { maxEncodedSize } from "../bytecode/size-bound.js";
 import { Access, type ClassFile, type CodeAttribute, type MethodInfo, codeOf } from "../classfile/model.js";
 import { MegasplitError } from "../diagnostics.js";
 import { buildCfg, isInstruction, type ControlFlowGraph } from "../../passes/cfg.js";
-import { inferFrames, TOP, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
+import { inferFrames, NULL, TOP, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { computeLiveness, liveSlots } from "../../passes/liveness.js";
 import { type CallSite, linkMethod } from "../../passes/link.js";
+import { linkTail, tailLayouts, type TailLayout } from "../../passes/link-tail.js";
 import { alg, Graph } from "@dagrejs/graphlib";
 import { partition } from "../../passes/partition.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
@@ -74,6 +75,9 @@ export interface SplitPiece {
   lines: number[];
 }
 
+/** How a partitioned body hands live values to its pieces (docs/design/splitter.md, "Parameters"). */
+export type Handover = "parameters" | "heap frame";
+
 export type MethodSplit =
   | {
       kind: "split";
@@ -82,6 +86,11 @@ export type MethodSplit =
       driverLength: number;
       originalLength: number;
       crossEdges: number;
+      /**
+       * How live values travel, per body partitioned (the method's own, then any
+       * outlined region's): as parameters of tail calls, or through the heap frame.
+       */
+      handover: Handover[];
       /** The driver's and pieces' code bytes together over the original's, minus one. */
       overhead: number;
       /** Blocks kept in the driver / moved into each piece, for the mapping. */
@@ -99,6 +108,9 @@ const EXIT_TAIL = 8; // code push + goto to the group's stub
 const GROUP_TAIL = 20; // istore/iload of the code, and the return or the call
 const PER_STACK_LOAD = 10;
 const PER_STACK_STORE = 14;
+const TAIL_PER_STACK = 5; // a temporary's store and load, a checkcast
+const TAIL_GROUP = 12; // the entry's load, the call, the return, a goto
+const TAIL_DRIVER = 24;
 
 /** Bytes to push an array index (iconst_n, bipush, sipush). */
 function indexCost(i: number): number {
@@ -152,6 +164,7 @@ interface BodySplit {
   driverLines: number[];
   pieces: SplitPiece[];
   crossEdges: number;
+  handover: Handover[];
   blocksPerPiece: number[];
   callSites: CallSite[];
 }
@@ -177,6 +190,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
       driverLength: done.driverLength,
       originalLength: code.code.length,
       crossEdges: done.crossEdges,
+      handover: done.handover,
       overhead: totalLength / code.code.length - 1,
       blocksPerPiece: done.blocksPerPiece,
       callSites: done.callSites,
@@ -256,7 +270,7 @@ function splitBody(
   if (depth > 0) {
     const code = encodeFinal(cf, method, body, opts, codeNameIndex);
     if (code.code.length <= opts.maxSize) {
-      return { driver: withCode(method, code), driverLength: code.code.length, driverLines: linesOf(body), pieces: [], crossEdges: 0, blocksPerPiece: [], callSites: [] };
+      return { driver: withCode(method, code), driverLength: code.code.length, driverLines: linesOf(body), pieces: [], crossEdges: 0, handover: [], blocksPerPiece: [], callSites: [] };
     }
   }
   if (depth < 12) {
@@ -284,6 +298,7 @@ function splitBody(
         driverLines: parent.driverLines,
         pieces: [...parent.pieces, { ...regionPiece, lines: region.driverLines }, ...region.pieces],
         crossEdges: parent.crossEdges + region.crossEdges + 1,
+        handover: [...parent.handover, ...region.handover],
         blocksPerPiece: [...parent.blocksPerPiece, ...region.blocksPerPiece],
         callSites: [...parent.callSites, ...regionCall, ...fromRegion],
       };
@@ -337,11 +352,13 @@ function partitionAndLink(
     const n = cfg.blockCount;
     const blockSize = new Int32Array(n);
     const entryCost = new Int32Array(n);
+    const tailEntryCost = new Int32Array(n);
     const exitCost = new Int32Array(n);
     const cuttable = new Uint8Array(n);
     const exitGroup = new Int32Array(n);
     const groups = new Map<string, number>();
     const groupCosts: number[] = [];
+    const tailGroupCosts: number[] = [];
     const pinned = new Uint8Array(n);
     const entryFrame: Frame[] = new Array(n);
     let maxSpill = 0;
@@ -370,6 +387,10 @@ function partitionAndLink(
         stores += 2 + indexCost(slot) + localCost(slot + 6) + 1;
       }
       entryCost[b] = ENTRY_TAIL + loads + stackValues * PER_STACK_LOAD;
+      // With parameters (link-tail.ts) an entry loads only the stack; an exit pushes
+      // every slot up to the highest live one (holes as zeros) and calls.
+      const nulls = liveList.filter((slot) => f.locals[slot] === NULL).length;
+      tailEntryCost[b] = ENTRY_TAIL + stackValues * TAIL_PER_STACK + nulls * 3;
       // Per target a code and a jump; the stores are shared by targets that save the same values.
       exitCost[b] = EXIT_TAIL;
       const signature = `${liveSlots(liveness.liveIn[b]!).join(",")}|${stackValues}`;
@@ -377,6 +398,10 @@ function partitionAndLink(
       if (g === undefined) {
         groups.set(signature, (g = groupCosts.length));
         groupCosts.push(GROUP_TAIL + stores + stackValues * PER_STACK_STORE);
+        let pushes = 0;
+        const width = liveList.length > 0 ? liveList[liveList.length - 1]! + 2 : 0;
+        for (let slot = 0; slot < width; slot++) pushes += liveList.includes(slot) ? localCost(slot) : 1;
+        tailGroupCosts.push(TAIL_GROUP + pushes + stackValues * TAIL_PER_STACK);
       }
       exitGroup[b] = g;
       if (cuttable[b] && f.stack.length > maxSpill) maxSpill = f.stack.length;
@@ -384,21 +409,59 @@ function partitionAndLink(
     if (ctx.methodName === "<init>") pinned[0] = 1;
     const total = blockSize.reduce((s, x) => s + x, 0);
     const estimatedPieces = Math.ceil(total / Math.max(1, budget * 0.7)) + 1;
-    const part = partition({
+    const partitionWith = (tail: boolean) =>
+      partition({
+        cfg,
+        blockSize,
+        entryCost: tail ? tailEntryCost : entryCost,
+        exitCost,
+        exitGroup,
+        groupCost: Int32Array.from(tail ? tailGroupCosts : groupCosts),
+        cuttable,
+        pinned,
+        pinnedCode: describePinned(cfg, ctx, finals, ctx.methodName === "<init>" ? blockSize.reduce((s, x, b) => (entryFrame[b]?.locals[0] === UNINITIALIZED_THIS ? s + x : s), 0) : 0),
+        limit: budget,
+        driverLimit: Math.floor(budget * slack),
+        pieceOverhead: PIECE_OVERHEAD,
+        driverOverhead: tail
+          ? TAIL_DRIVER
+          : 120 + (estimatedPieces <= flatDispatchFor(budget) ? estimatedPieces * DISPATCH_SITE : Math.ceil(estimatedPieces / Math.floor((budget - 64) / DISPATCH_SITE)) * 16 + 16),
+      });
+    const maxLocals = Math.max(frames.maxLocals, decoded.maxLocals);
+    const linkBase = {
+      body: b0,
       cfg,
-      blockSize,
-      entryCost,
-      exitCost,
-      exitGroup,
-      groupCost: Int32Array.from(groupCosts),
-      cuttable,
-      pinned,
-      pinnedCode: describePinned(cfg, ctx, finals, ctx.methodName === "<init>" ? blockSize.reduce((s, x, b) => (entryFrame[b]?.locals[0] === UNINITIALIZED_THIS ? s + x : s), 0) : 0),
-      limit: budget,
-      driverLimit: Math.floor(budget * slack),
-      pieceOverhead: PIECE_OVERHEAD,
-      driverOverhead: 120 + (estimatedPieces <= flatDispatchFor(budget) ? estimatedPieces * DISPATCH_SITE : Math.ceil(estimatedPieces / Math.floor((budget - 64) / DISPATCH_SITE)) * 16 + 16),
-    });
+      frameAt: (b: number) => entryFrame[b]!,
+      types: frames.types,
+      liveness,
+      cp,
+      className: ctx.className,
+      pieceOwner: { className: ctx.className, isInterface: (cf.accessFlags & Access.INTERFACE) !== 0 },
+      descriptor: ctx.descriptor,
+      isStatic,
+      maxLocals,
+      driverName: ctx.methodName,
+      ...(opts.lines ? { syntheticLine: () => nextSyntheticLine(opts.lines!) } : {}),
+    };
+    // Parameters where every transfer is a tail call that cannot repeat (direct and
+    // auto); else, or when that partition has a cycle, the heap frame.
+    // `switch` and `indy` prefer the heap frame and take parameters only where the
+    // frame cannot be fitted (never refuse where a way exists).
+    let tail: { part: Extract<ReturnType<typeof partition>, { ok: true }>; layouts: TailLayout[] } | undefined;
+    const tryTail = () => {
+      const tp = partitionWith(true);
+      if (!tp.ok || tp.pieceBlocks.length < 2) return;
+      const layouts = tailLayouts({ ...linkBase, partition: tp, pieceNames: [] }, acyclicTransfers(cfg, tp.pieceOf, tp.pieceBlocks.length));
+      if (layouts.ok) tail = { part: tp, layouts: layouts.layouts };
+      else if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`${ctx.where.method}: no parameters: ${layouts.reason}\n`);
+    };
+    const preferTail = opts.link === "direct" || opts.link === "auto";
+    if (preferTail) tryTail();
+    let part = tail ? tail.part : partitionWith(false);
+    if (!part.ok && !preferTail) {
+      tryTail();
+      if (tail) part = tail.part;
+    }
     if (!part.ok) {
       // One block whose stubs (many live values, many targets) leave it no room: cut finer.
       if (part.what === "block" && fine < 8) {
@@ -420,37 +483,27 @@ function partitionAndLink(
     const localTaken = new Set(taken);
     const pieceNames = [""];
     for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(freshName(base, "split", localTaken));
-    const linked = linkMethod({
-      body: b0,
-      cfg,
-      frameAt: (b) => entryFrame[b]!,
-      types: frames.types,
-      liveness,
-      partition: part,
-      cp,
-      className: ctx.className,
-      pieceOwner: { className: ctx.className, isInterface: (cf.accessFlags & Access.INTERFACE) !== 0 },
-      descriptor: ctx.descriptor,
-      isStatic,
-      maxLocals: Math.max(frames.maxLocals, decoded.maxLocals),
-      maxSpill,
-      pieceNames,
-      driverName: ctx.methodName,
-      ...(opts.lines ? { syntheticLine: () => nextSyntheticLine(opts.lines!) } : {}),
-      mode: opts.link === "switch" ? "switch" : "direct",
-      directOk: acyclicTransfers(cfg, part.pieceOf, part.pieceBlocks.length),
-      // Into a helper class the driver calls one dispatcher: a few constants in the class, not a few per piece.
+    const linked = tail
+      ? linkTail({ ...linkBase, partition: part, pieceNames }, tail.layouts)
+      : linkMethod({
+          ...linkBase,
+          partition: part,
+          pieceNames,
+          maxSpill,
+          mode: opts.link === "switch" ? "switch" : "direct",
+          directOk: acyclicTransfers(cfg, part.pieceOf, part.pieceBlocks.length),
+          // Into a helper class the driver calls one dispatcher: a few constants in the class, not a few per piece.
       flatDispatch: opts.helper ? 0 : flatDispatchFor(budget),
-      dispatchGroup: Math.max(2, Math.floor((budget - 64) / DISPATCH_SITE)),
-      dispatcherName: () => freshName(base, "dispatch", localTaken),
-      // indy binds every direct transfer's entry; auto only where the target has several entries.
-      ...(opts.indy && (opts.link === "indy" || opts.link === "auto")
-        ? {
-            indyCallSite: (q: number, entry: number, entryCount: number, descriptor: string) =>
-              opts.link === "indy" || entryCount > 1 ? opts.indy!.callSite(ctx.className, pieceNames[q]!, descriptor, entry) : undefined,
-          }
-        : {}),
-    });
+          dispatchGroup: Math.max(2, Math.floor((budget - 64) / DISPATCH_SITE)),
+          dispatcherName: () => freshName(base, "dispatch", localTaken),
+          // indy binds every direct transfer's entry; auto only where the target has several entries.
+          ...(opts.indy && (opts.link === "indy" || opts.link === "auto")
+            ? {
+                indyCallSite: (q: number, entry: number, entryCount: number, descriptor: string) =>
+                  opts.link === "indy" || entryCount > 1 ? opts.indy!.callSite(ctx.className, pieceNames[q]!, descriptor, entry) : undefined,
+              }
+            : {}),
+        });
 
     const pieces: SplitPiece[] = linked.pieces.map((p) => {
       const m = newPrivateMethod(cf, p.name, p.descriptor);
@@ -470,6 +523,7 @@ function partitionAndLink(
       driverLines: linesOf(linked.driver),
       pieces,
       crossEdges: part.crossEdges,
+      handover: [tail ? "parameters" : "heap frame"],
       blocksPerPiece: part.pieceBlocks.map((x) => x.length),
       callSites: linked.callSites,
     };

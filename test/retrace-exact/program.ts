@@ -119,7 +119,7 @@ ${f(21, "      ")}
       if (where == 0) throw new IllegalArgumentException("inner " + acc); // @catch-throw
 ${f(22, "      ")}
       if (where == 1) deep(acc); // @catch-call
-${f(23, "      ")}
+${filler(2 * seg, 23, "      ")}
     } catch (RuntimeException e) {
 ${f(24, "      ")}
       System.out.println("handled " + acc);
