@@ -6,21 +6,32 @@
  * `bench/roundtrip`. Methods without code and everything outside methods are kept.
  * The constant pool may grow (attribute names the input lacked). Cost: linear.
  */
-import type { ClassFile, MethodInfo } from "../classfile/model.js";
+import { codeOf, type Attribute, type ClassFile, type MethodInfo } from "../classfile/model.js";
 import { readClass } from "../classfile/read.js";
 import { writeClass } from "../classfile/write.js";
-import type { Diagnostic, Location } from "../diagnostics.js";
+import { MegasplitError, type Diagnostic, type Location } from "../diagnostics.js";
 import { reencodeMethodCode } from "./encode.js";
 
 export function reencodeClass(cf: ClassFile, where: Location = {}): ClassFile {
   const cp = cf.constantPool;
-  const className = cp.className(cf.thisClass);
-  const methods = cf.methods.map((m): MethodInfo => {
-    if (!m.attributes.some((a) => a.kind === "Code")) return m;
-    const method = cp.utf8(m.nameIndex) + cp.utf8(m.descriptorIndex);
-    const attributes = m.attributes.map((a) => (a.kind === "Code" ? reencodeMethodCode(a, cp, { ...where, className, method }) : a));
-    return { accessFlags: m.accessFlags, nameIndex: m.nameIndex, descriptorIndex: m.descriptorIndex, attributes };
-  });
+  // Errors name the method only when one is thrown: a location per method cost
+  // more than re-encoding most methods.
+  const classWhere: Location = { ...where, className: cp.className(cf.thisClass) };
+  const methods: MethodInfo[] = [];
+  for (const m of cf.methods) {
+    if (codeOf(m) === undefined) {
+      methods.push(m);
+      continue;
+    }
+    const attributes: Attribute[] = [];
+    try {
+      for (const a of m.attributes) attributes.push(a.kind === "Code" ? reencodeMethodCode(a, cp, classWhere) : a);
+    } catch (e) {
+      if (e instanceof MegasplitError) throw e.within({ ...classWhere, method: cp.utf8(m.nameIndex) + cp.utf8(m.descriptorIndex) });
+      throw e;
+    }
+    methods.push({ accessFlags: m.accessFlags, nameIndex: m.nameIndex, descriptorIndex: m.descriptorIndex, attributes });
+  }
   return { ...cf, methods };
 }
 

@@ -26,9 +26,28 @@ import type {
 
 export type AttributeContext = "class" | "field" | "method" | "code";
 
-export interface ReadContext {
-  cp: ConstantPool;
+/**
+ * Where attribute errors point: the class (`where`) and, while a method's
+ * attributes are read or written, that method. The method is kept as its two
+ * constant-pool indices and named only when an error or warning is reported
+ * (building a location per method cost more than writing most methods).
+ */
+export interface MemberContext {
   where: Location;
+  cp?: ConstantPool;
+  /** The method's name_index; 0 or absent outside methods. */
+  methodName?: number;
+  methodDescriptor?: number;
+}
+
+/** The location an error inside the current method or class reports. */
+export function locate(ctx: MemberContext): Location {
+  if (!ctx.methodName || !ctx.cp) return ctx.where;
+  return { ...ctx.where, method: ctx.cp.utf8(ctx.methodName) + ctx.cp.utf8(ctx.methodDescriptor ?? 0) };
+}
+
+export interface ReadContext extends MemberContext {
+  cp: ConstantPool;
   diagnostics: Diagnostic[];
 }
 
@@ -53,29 +72,30 @@ function readAttribute(r: ByteReader, context: AttributeContext, ctx: ReadContex
   const length = r.u4("attribute_length");
   if (length > r.remaining) {
     throw new MegasplitError(ErrorCodes.ATTR_LENGTH, `attribute length ${length} overruns its container (${r.remaining} bytes left)`, {
-      ...ctx.where,
+      ...locate(ctx),
       offset: start,
     });
   }
   const raw = r.slice(length);
   const name = ctx.cp.utf8(nameIndex);
   if (!PARSED[context].has(name)) return { kind: "Raw", nameIndex, raw };
-  // Errors of the body reader name their own offset, so the context needs no copy.
+  // The body reader reports truncation with the class's location; the catch below
+  // turns that into an error or warning located in the method.
   const body = new ByteReader(r.bytes, r.pos - length, r.pos, ctx.where);
   try {
     const a = parseKnown(name, nameIndex, raw, body, ctx);
     if (body.remaining !== 0) {
-      throw new MegasplitError(ErrorCodes.ATTR_LENGTH, `${name} attribute has ${body.remaining} bytes after its content`, { ...ctx.where, offset: body.pos });
+      throw new MegasplitError(ErrorCodes.ATTR_LENGTH, `${name} attribute has ${body.remaining} bytes after its content`, { ...locate(ctx), offset: body.pos });
     }
     return a;
   } catch (e) {
     if (!(e instanceof MegasplitError) || name === "Code") {
       if (e instanceof MegasplitError && e.code === ErrorCodes.TRUNCATED) {
-        throw new MegasplitError(ErrorCodes.ATTR_LENGTH, `Code attribute content does not fit its length ${length}`, { ...ctx.where, offset: start });
+        throw new MegasplitError(ErrorCodes.ATTR_LENGTH, `Code attribute content does not fit its length ${length}`, { ...locate(ctx), offset: start });
       }
       throw e;
     }
-    ctx.diagnostics.push(warning(ErrorCodes.ATTR_MALFORMED, `${name} attribute is malformed (${e.diagnostic.message}); kept as raw bytes`, { ...ctx.where, offset: start }));
+    ctx.diagnostics.push(warning(ErrorCodes.ATTR_MALFORMED, `${name} attribute is malformed (${e.diagnostic.message}); kept as raw bytes`, { ...locate(ctx), offset: start }));
     return { kind: "Raw", nameIndex, raw };
   }
 }
@@ -163,7 +183,7 @@ function readCode(nameIndex: number, raw: Uint8Array, r: ByteReader, ctx: ReadCo
   const maxLocals = r.u2("max_locals");
   const codeLength = r.u4("code_length");
   if (codeLength === 0) {
-    throw new MegasplitError(ErrorCodes.ATTR_LENGTH, "Code attribute has code_length 0", { ...ctx.where, offset: r.pos - 4 });
+    throw new MegasplitError(ErrorCodes.ATTR_LENGTH, "Code attribute has code_length 0", { ...locate(ctx), offset: r.pos - 4 });
   }
   const code = r.slice(codeLength, "code");
   const n = r.u2("exception_table_length");
@@ -184,7 +204,7 @@ function readFrames(r: ByteReader, ctx: ReadContext): StackMapFrame[] {
     const t = r.u1("frame_type");
     if (t < 64) frames[i] = { type: "same", offsetDelta: t };
     else if (t < 128) frames[i] = { type: "same_locals_1_stack_item", offsetDelta: t - 64, stack: readVType(r, ctx) };
-    else if (t < 247) throw new MegasplitError(ErrorCodes.ATTR_LENGTH, `reserved stack map frame type ${t}`, { ...ctx.where, offset: r.pos - 1 });
+    else if (t < 247) throw new MegasplitError(ErrorCodes.ATTR_LENGTH, `reserved stack map frame type ${t}`, { ...locate(ctx), offset: r.pos - 1 });
     else if (t === 247) {
       const offsetDelta = r.u2();
       frames[i] = { type: "same_locals_1_stack_item", offsetDelta, stack: readVType(r, ctx) };
@@ -224,14 +244,12 @@ function readVType(r: ByteReader, ctx: ReadContext): VerificationType {
   if (tag < 7) return SIMPLE_VTYPES[tag]!;
   if (tag === 7) return { tag: "object", classIndex: checked(ctx.cp, r.u2(), "Class") };
   if (tag === 8) return { tag: "uninitialized", offset: r.u2() };
-  throw new MegasplitError(ErrorCodes.ATTR_LENGTH, `unknown verification type tag ${tag}`, { ...ctx.where, offset: r.pos - 1 });
+  throw new MegasplitError(ErrorCodes.ATTR_LENGTH, `unknown verification type tag ${tag}`, { ...locate(ctx), offset: r.pos - 1 });
 }
 
 // ---------------------------------------------------------------- writing
 
-export interface WriteContext {
-  /** Where errors point. */
-  where: Location;
+export interface WriteContext extends MemberContext {
   /** Refuse code longer than 65,535 bytes (the JVM's limit). */
   enforceJvmLimits: boolean;
 }
@@ -256,13 +274,13 @@ export function writeAttribute(w: ByteWriter, a: Attribute, ctx: WriteContext): 
 
 function checkCodeLength(a: CodeAttribute, ctx: WriteContext): void {
   if (ctx.enforceJvmLimits && a.code.length > 65535) {
-    throw new MegasplitError(ErrorCodes.CODE_TOO_LARGE, `method code is ${a.code.length} bytes, over the JVM's limit of 65535`, ctx.where);
+    throw new MegasplitError(ErrorCodes.CODE_TOO_LARGE, `method code is ${a.code.length} bytes, over the JVM's limit of 65535`, locate(ctx));
   }
 }
 
 function u2Checked(w: ByteWriter, v: number, what: string, ctx: WriteContext): void {
   if (v < 0 || v > 0xffff || !Number.isInteger(v)) {
-    throw new MegasplitError(ErrorCodes.CODE_TOO_LARGE, `${what} ${v} does not fit in a u2`, ctx.where);
+    throw new MegasplitError(ErrorCodes.CODE_TOO_LARGE, `${what} ${v} does not fit in a u2`, locate(ctx));
   }
   w.u2(v);
 }
@@ -346,7 +364,7 @@ function writeFrames(w: ByteWriter, frames: readonly StackMapFrame[], ctx: Write
   w.u2(frames.length);
   for (const f of frames) {
     const d = f.offsetDelta;
-    if (d < 0 || d > 0xffff) throw new MegasplitError(ErrorCodes.CODE_TOO_LARGE, `stack map offset delta ${d} does not fit in a u2`, ctx.where);
+    if (d < 0 || d > 0xffff) throw new MegasplitError(ErrorCodes.CODE_TOO_LARGE, `stack map offset delta ${d} does not fit in a u2`, locate(ctx));
     switch (f.type) {
       case "same":
         if (d < 64) w.u1(d);

@@ -53,10 +53,9 @@ export function readClass(bytes: Uint8Array, opts: ReadOptions = {}): ClassFile 
     interfaces[i] = r.u2("interface");
     constantPool.className(interfaces[i]!);
   }
-  const ctx: ReadContext = { cp: constantPool, where: classWhere, diagnostics: opts.diagnostics ?? [] };
+  const ctx: ReadContext = { cp: constantPool, where: classWhere, methodName: 0, methodDescriptor: 0, diagnostics: opts.diagnostics ?? [] };
   const fields = readMembers(r, "field", ctx);
   const methods = readMembers(r, "method", ctx);
-  ctx.where = classWhere;
   const attributes = readAttributes(r, "class", ctx);
   if (r.remaining !== 0) {
     throw new MegasplitError(ErrorCodes.TRAILING_BYTES, `${r.remaining} bytes follow the last class attribute`, { ...classWhere, offset: r.pos });
@@ -68,19 +67,23 @@ export function readClass(bytes: Uint8Array, opts: ReadOptions = {}): ClassFile 
 function readMembers(r: ByteReader, context: AttributeContext, ctx: ReadContext): MemberInfo[] {
   const n = r.u2(`${context}s_count`);
   const out: MemberInfo[] = new Array(n);
-  const classWhere = ctx.where;
   for (let i = 0; i < n; i++) {
     const start = r.pos;
     const accessFlags = r.u2("access_flags");
     const nameIndex = r.u2("name_index");
     const descriptorIndex = r.u2("descriptor_index");
-    const name = ctx.cp.utf8(nameIndex);
-    const descriptor = ctx.cp.utf8(descriptorIndex);
-    ctx.where = context === "method" ? { ...classWhere, method: name + descriptor } : { ...classWhere };
+    ctx.cp.expect(nameIndex, "Utf8");
+    ctx.cp.expect(descriptorIndex, "Utf8");
+    // Errors in a method's attributes name the method (see `locate`); a field's name the class.
+    if (context === "method") {
+      ctx.methodName = nameIndex;
+      ctx.methodDescriptor = descriptorIndex;
+    }
     const attributes = readAttributes(r, context, ctx);
     out[i] = { accessFlags, nameIndex, descriptorIndex, attributes, raw: r.bytes.subarray(start, r.pos) };
   }
-  ctx.where = classWhere;
+  ctx.methodName = 0;
+  ctx.methodDescriptor = 0;
   return out;
 }
 

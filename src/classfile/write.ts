@@ -9,7 +9,7 @@
  */
 import { ByteWriter } from "../bytes.js";
 import { ErrorCodes, MegasplitError, type Location } from "../diagnostics.js";
-import { writeAttributes, type WriteContext } from "./attributes.js";
+import { locate, writeAttributes, type WriteContext } from "./attributes.js";
 import type { ConstantPool } from "./constant-pool.js";
 import { type ClassFile, codeOf, type MemberInfo } from "./model.js";
 
@@ -23,7 +23,7 @@ export function writeClass(cf: ClassFile, opts: WriteOptions = {}): Uint8Array {
   const cp = cf.constantPool;
   const className = safeClassName(cf);
   const where: Location = { ...opts.where, className };
-  const ctx: WriteContext = { where, enforceJvmLimits: opts.enforceJvmLimits ?? true };
+  const ctx: WriteContext = { cp, where, methodName: 0, methodDescriptor: 0, enforceJvmLimits: opts.enforceJvmLimits ?? true };
   const w = scratchWriter.reset();
   w.u4(0xcafebabe).u2(cf.minorVersion).u2(cf.majorVersion);
   writeConstantPool(w, cp);
@@ -32,7 +32,6 @@ export function writeClass(cf: ClassFile, opts: WriteOptions = {}): Uint8Array {
   for (const i of cf.interfaces) w.u2(i);
   writeMembers(w, cf.fields, cp, ctx, false);
   writeMembers(w, cf.methods, cp, ctx, true);
-  ctx.where = where;
   writeAttributes(w, cf.attributes, ctx);
   return w.toBytes();
 }
@@ -55,13 +54,16 @@ const scratchWriter = new ByteWriter(64 * 1024);
 
 function writeMembers(w: ByteWriter, members: readonly MemberInfo[], cp: ConstantPool, ctx: WriteContext, areMethods: boolean): void {
   w.u2(members.length);
-  const classWhere = ctx.where;
   for (const m of members) {
     if (areMethods) {
-      ctx.where = { ...classWhere, method: cp.utf8(m.nameIndex) + cp.utf8(m.descriptorIndex) };
+      // Name and descriptor must be Utf8 entries; the method is named only if an error needs it (see `locate`).
+      if (cp.entries[m.nameIndex]?.kind !== "Utf8") cp.utf8(m.nameIndex);
+      if (cp.entries[m.descriptorIndex]?.kind !== "Utf8") cp.utf8(m.descriptorIndex);
+      ctx.methodName = m.nameIndex;
+      ctx.methodDescriptor = m.descriptorIndex;
       const code = codeOf(m);
       if (code && ctx.enforceJvmLimits && code.code.length > 65535) {
-        throw new MegasplitError(ErrorCodes.CODE_TOO_LARGE, `method code is ${code.code.length} bytes, over the JVM's limit of 65535`, ctx.where);
+        throw new MegasplitError(ErrorCodes.CODE_TOO_LARGE, `method code is ${code.code.length} bytes, over the JVM's limit of 65535`, locate(ctx));
       }
     }
     if (m.raw !== undefined) {
@@ -71,7 +73,8 @@ function writeMembers(w: ByteWriter, members: readonly MemberInfo[], cp: Constan
     w.u2(m.accessFlags).u2(m.nameIndex).u2(m.descriptorIndex);
     writeAttributes(w, m.attributes, ctx);
   }
-  ctx.where = classWhere;
+  ctx.methodName = 0;
+  ctx.methodDescriptor = 0;
 }
 
 function writeConstantPool(w: ByteWriter, cp: ConstantPool): void {
