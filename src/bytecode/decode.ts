@@ -45,7 +45,7 @@ import type { Attribute, CodeAttribute, CpKind, LineNumberEntry, LocalVariableEn
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import { ErrorCodes, MegasplitError, type ErrorCode, type Location } from "../diagnostics.js";
 import type { CodeNode, FrameNode, FrameType, Handler, Label, LocalVariable, MethodBody } from "./model.js";
-import { FORMAT_CODE, Fmt, OPCODES, Op, isWideable } from "./opcodes.js";
+import { FORMAT_CODE, Fmt, IMPLIED_LOCAL, NORMAL_OP, OPCODES, Op, isWideable } from "./opcodes.js";
 
 /** Bits per constant-pool kind, so an operand check is one lookup and one AND. */
 const KIND_BIT: Record<CpKind, number> = {
@@ -314,8 +314,8 @@ function buildNodes(
     // Pass 1 validated every operand, so this switch only reads.
     switch (FORMAT_CODE[op]) {
       case Fmt.none: {
-        const info = OPCODES[op]!;
-        nodes.push(info.impliedLocal !== undefined ? { kind: "local", op: info.normal, index: info.impliedLocal } : { kind: "simple", op });
+        const implied = IMPLIED_LOCAL[op]!;
+        nodes.push(implied >= 0 ? { kind: "local", op: NORMAL_OP[op]!, index: implied } : { kind: "simple", op });
         pc += 1;
         break;
       }
@@ -340,7 +340,7 @@ function buildNodes(
         pc += 2;
         break;
       case Fmt.cp_u2:
-        nodes.push({ kind: "cp", op: OPCODES[op]!.normal, index: (b[pc + 1]! << 8) | b[pc + 2]! });
+        nodes.push({ kind: "cp", op: NORMAL_OP[op]!, index: (b[pc + 1]! << 8) | b[pc + 2]! });
         pc += 3;
         break;
       case Fmt.branch_s2:
@@ -348,7 +348,7 @@ function buildNodes(
         pc += 3;
         break;
       case Fmt.branch_s4:
-        nodes.push({ kind: "jump", op: OPCODES[op]!.normal, target: labelAt[pc + s4(b, pc + 1)]! });
+        nodes.push({ kind: "jump", op: NORMAL_OP[op]!, target: labelAt[pc + s4(b, pc + 1)]! });
         pc += 5;
         break;
       case Fmt.iinc:

@@ -53,7 +53,7 @@ import type { Attribute, CodeAttribute, ExceptionTableEntry, LineNumberEntry, Lo
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import { ErrorCodes, MegasplitError, type ErrorCode, type Location } from "../diagnostics.js";
 import type { CodeNode, FrameNode, FrameType, LocalVariable, MethodBody } from "./model.js";
-import { FORMAT_CODE, Fmt, OPCODES, Op, invertCondition } from "./opcodes.js";
+import { FORMAT_CODE, Fmt, NORMAL_OP, OPCODES, Op, invertCondition } from "./opcodes.js";
 import { decodeBody } from "./decode.js";
 
 export interface EncodeOptions {
@@ -601,7 +601,7 @@ function writeCode(l: Layout, codeLength: number): Uint8Array {
       case JUMP: {
         const node = nodes[i] as NodeOf<"jump">;
         const target = labelOffset[node.target]!;
-        const op = OPCODES[node.op]!.normal; // goto_w/jsr_w given explicitly are laid out like goto/jsr
+        const op = NORMAL_OP[node.op]!; // goto_w/jsr_w given explicitly are laid out like goto/jsr
         if (wide[i] === 0) {
           out[p] = op;
           put2(out, p + 1, target - p);

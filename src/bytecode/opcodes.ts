@@ -310,9 +310,15 @@ export const opcodeByMnemonic: ReadonlyMap<string, OpcodeInfo> = new Map(rows.ma
 export const FORMAT_CODE: Uint8Array = new Uint8Array(256).fill(255);
 /** Flags per opcode, 0 for undefined opcodes. */
 export const FLAGS: Uint16Array = new Uint16Array(256);
+/** `normal` per opcode (the opcode itself for undefined ones): a typed-array read in the codec's loops. */
+export const NORMAL_OP: Uint8Array = Uint8Array.from({ length: 256 }, (_, i) => i);
+/** `impliedLocal` per opcode, -1 where there is none. */
+export const IMPLIED_LOCAL: Int8Array = new Int8Array(256).fill(-1);
 for (const r of rows) {
   FORMAT_CODE[r.opcode] = Fmt[r.format];
   FLAGS[r.opcode] = r.flags;
+  NORMAL_OP[r.opcode] = r.normal;
+  if (r.impliedLocal !== undefined) IMPLIED_LOCAL[r.opcode] = r.impliedLocal;
 }
 
 /** The row for `op`; throws for an undefined opcode (a bug: callers validate input first). */
