@@ -264,3 +264,16 @@ export function newBody(
     otherAttributes: [],
   };
 }
+
+/** Labels made on first use, one per key (the exit stubs of a body, by target block). */
+export function lazyLabels(newLabel: () => Label): { labels: Map<number, Label>; labelOf: (key: number) => Label } {
+  const labels = new Map<number, Label>();
+  return {
+    labels,
+    labelOf: (key) => {
+      let l = labels.get(key);
+      if (l === undefined) labels.set(key, (l = newLabel()));
+      return l;
+    },
+  };
+}

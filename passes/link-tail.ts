@@ -32,7 +32,7 @@ import { Op } from "../src/bytecode/opcodes.js";
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import { NULL } from "./frames.js";
 import { KIND_REF, kindOfDescriptor, local, pushInt as pushConstant, simple } from "./frame-arrays.js";
-import { blockCopier, cutShapes, type CutShape, newBody, pieceEntries, slotsOf, successorsOf } from "./link-blocks.js";
+import { blockCopier, cutShapes, type CutShape, lazyLabels, newBody, pieceEntries, slotsOf, successorsOf } from "./link-blocks.js";
 import type { CallSite, LinkedMethod, LinkInput } from "./link.js";
 
 export type TailLinkInput = Omit<LinkInput, "maxSpill" | "mode" | "directOk" | "flatDispatch" | "dispatchGroup" | "indyCallSite" | "dispatcherName">;
@@ -234,12 +234,7 @@ export function linkTail(input: TailLinkInput, layouts: TailLayout[]): LinkedMet
   for (let q = 1; q < pieceCount; q++) {
     const L = layouts[q]!;
     const out: CodeNode[] = [];
-    const exitLabels = new Map<number, Label>();
-    const exitLabel = (b: number): Label => {
-      let l = exitLabels.get(b);
-      if (l === undefined) exitLabels.set(b, (l = newLabel()));
-      return l;
-    };
+    const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(newLabel);
     const stubs = entries[q]!.map(() => newLabel());
     const stackBase = L.width;
     if (L.hasEntry) {
@@ -279,12 +274,7 @@ export function linkTail(input: TailLinkInput, layouts: TailLayout[]): LinkedMet
 
   // ---- the driver: its own blocks, leaving through the same stubs ----
   const out: CodeNode[] = [];
-  const exitLabels = new Map<number, Label>();
-  const exitLabel = (b: number): Label => {
-    let l = exitLabels.get(b);
-    if (l === undefined) exitLabels.set(b, (l = newLabel()));
-    return l;
-  };
+  const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(newLabel);
   if (pieceOf[0] !== 0) out.push({ kind: "jump", op: Op.GOTO, target: exitLabel(0) });
   const copied = copyBlocks(0, 0, out, exitLabel, (o, insn) => o.push(insn));
   emitExits(out, 0, input.driverName, exitLabels, input.maxLocals);

@@ -34,7 +34,7 @@ import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import type { ControlFlowGraph } from "./cfg.js";
 import { opcodeOf } from "./cfg.js";
 import { NULL, type Frame, type TypeTable } from "./frames.js";
-import { blockCopier, cutShapes, newBody as newBodyOf, pieceEntries, successorsOf } from "./link-blocks.js";
+import { blockCopier, cutShapes, lazyLabels, newBody as newBodyOf, pieceEntries, successorsOf } from "./link-blocks.js";
 import {
   ARRAY_DESCRIPTORS,
   KIND_DOUBLE,
@@ -430,12 +430,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     const shift = 1 + kinds.length;
     const L: Layout = { arraySlot, shift, temp: shift + input.maxLocals };
     const out: CodeNode[] = [];
-    const exitLabels = new Map<number, Label>();
-    const exitLabel = (b: number): Label => {
-      let l = exitLabels.get(b);
-      if (l === undefined) exitLabels.set(b, (l = newLabel()));
-      return l;
-    };
+    const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(newLabel);
     const entryStubs = entries[p]!.map(() => newLabel());
     if (entryStubs.length > 1) {
       out.push(local(Op.ILOAD, 0));
@@ -526,12 +521,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     out.push(local(Op.ASTORE, arraySlot[k]!));
   }
   const loop = newLabel();
-  const exitLabels = new Map<number, Label>();
-  const exitLabel = (b: number): Label => {
-    let l = exitLabels.get(b);
-    if (l === undefined) exitLabels.set(b, (l = newLabel()));
-    return l;
-  };
+  const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(newLabel);
   const paramSlots = md.paramSlots + (input.isStatic ? 0 : 1);
   for (let x = 0; x < input.maxLocals; x++) {
     if (!owned[x]) continue;
