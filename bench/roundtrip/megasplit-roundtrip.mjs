@@ -4,9 +4,12 @@
  * every class through decode -> encode (nothing copied raw), write the classes and
  * re-zip. Uses the built library (dist/) as a user would: `mapClassEntries`
  * (bundle/parallel.ts) runs the `reencodeClassBytes` transform on a worker pool
- * sized to the machine, each worker deflating what it wrote, and `writeBundle`
- * lays out the archive; the workers start while the jar is read. `--workers N` overrides the pool size (0 = in this thread);
- * the jar written is the same either way.
+ * sized to the machine (one core fewer than it has, so on 2 cores in this thread),
+ * and `writeBundle` lays out the archive; the workers start while the jar is read.
+ * With a second core, inflating (while the jar is read) and deflating changed
+ * classes (when the transform runs in this thread) go to the zlib helper thread
+ * (bundle/zlib-thread.ts). `--workers N` overrides the pool size (0 = in this
+ * thread); the jar written is the same either way.
  *
  *   node bench/roundtrip/megasplit-roundtrip.mjs <in.jar> <out.jar> [--workers N]
  */

@@ -3,13 +3,15 @@
  * bench/roundtrip: megasplit's forced full round trip of a jar (default Debian's
  * jython.jar) against ASM's (ClassReader -> ClassWriter(COMPUTE_MAXS), every method
  * re-encoded, re-zipped), each as a whole process, alternating in one invocation.
- * Prints every run, the medians and the ratio megasplit / ASM (below 1 = faster).
+ * Prints every run with the load average (other work on the machine distorts the
+ * ratio, in our runs by slowing the JVM side more, so only a quiet machine gives a
+ * fair one), the medians and the ratio megasplit / ASM (below 1 = faster).
  *
  *   npm run build && node bench/roundtrip/run.mjs [jar] [runs]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,12 +38,12 @@ const ms = [];
 for (let i = 0; i < runs; i++) {
   asm.push(timed("java", ["-cp", `${asmJar}:${classes}`, "AsmRoundTrip", jar, join(work, "asm.jar"), "1"]));
   ms.push(timed(process.execPath, [join(here, "megasplit-roundtrip.mjs"), jar, join(work, "megasplit.jar")]));
-  console.log(`run ${i + 1}: asm ${asm[i].toFixed(0)} ms, megasplit ${ms[i].toFixed(0)} ms`);
+  console.log(`run ${i + 1}: asm ${asm[i].toFixed(0)} ms, megasplit ${ms[i].toFixed(0)} ms   (load average ${loadavg()[0].toFixed(1)})`);
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const a = median(asm);
 const m = median(ms);
-console.log(`input: ${jar}`);
+console.log(`input: ${jar}; node ${process.version}, ${cpus().length} CPUs`);
 console.log(`median whole process: asm ${a.toFixed(0)} ms, megasplit ${m.toFixed(0)} ms`);
 console.log(`ratio megasplit/asm: ${(m / a).toFixed(2)}`);
 rmSync(work, { recursive: true, force: true });
