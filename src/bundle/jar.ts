@@ -8,7 +8,9 @@
  * compressed bytes are taken from the archive in memory and inflated in batches
  * (`zlib-thread.ts`: on a helper thread for a large archive, overlapping the walk
  * of the central directory), and size and CRC are checked, so a damaged entry is
- * one E_ZIP_CORRUPT, not a crash.
+ * one E_ZIP_CORRUPT, not a crash. yauzl finds the central directory; its records
+ * are read here directly when they are plain (no zip64 fields, nothing yauzl
+ * would reject), else walked with yauzl.
  *
  * Writing lays the archive out directly from the entry metadata: the original
  * compressed bytes, method and CRC for untouched entries (changed entries are
@@ -27,7 +29,7 @@ import { crc32, deflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { ErrorCodes, warning, type Diagnostic } from "../diagnostics.js";
 import { isClassEntry, withData, type Bundle, type BundleEntry, type ZipEntryMeta } from "./bundle.js";
-import { inflateBatch, warmUpZlibThread, type Inflated } from "./zlib-thread.js";
+import { inflateBatch, inflateHere, warmUpZlibThread, type Inflated } from "./zlib-thread.js";
 
 const STORED = 0;
 const DEFLATED = 8;
@@ -49,10 +51,10 @@ const DOS_EPOCH_TIME = 0;
 export function zipPathProblem(name: string): string | undefined {
   if (name.length === 0) return "empty name";
   if (name.includes("\0")) return "NUL character in name";
-  const slashed = name.replace(/\\/g, "/");
+  const slashed = name.includes("\\") ? name.replace(/\\/g, "/") : name;
   if (slashed.startsWith("/")) return "absolute path";
   if (/^[A-Za-z]:/.test(slashed)) return "drive-letter path";
-  if (slashed.split("/").includes("..")) return "path climbs out with '..'";
+  if (slashed.includes("..") && slashed.split("/").includes("..")) return "path climbs out with '..'";
   return undefined;
 }
 
@@ -82,8 +84,18 @@ export interface ReadResult {
   diagnostics: Diagnostic[];
 }
 
-function u8(b: Buffer): Uint8Array {
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+/** `b` as a plain Uint8Array (yauzl hands out Buffers). */
+function u8(b: Uint8Array): Uint8Array {
+  return Buffer.isBuffer(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
+}
+
+/**
+ * A plain Uint8Array over bytes start..end of `buf`: what the bundle model holds,
+ * and made directly (Buffer#subarray builds a Buffer, several times slower, which
+ * counts at thousands of entries).
+ */
+function view(buf: Buffer, start: number, end: number): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset + start, end - start);
 }
 
 const utf8 = new TextDecoder("utf-8");
@@ -97,17 +109,161 @@ function errorText(e: unknown): string {
  * in memory, and thousands of entries make yauzl's asynchronous reader cost more
  * than the parsing.
  */
-function localHeader(buf: Buffer, offset: number): { fileDataStart: number; extraField: Buffer } {
+function localHeader(buf: Buffer, offset: number): { fileDataStart: number; extraField: Uint8Array } {
   if (offset + 30 > buf.length || buf.readUInt32LE(offset) !== 0x04034b50) throw new Error(`no local file header at offset ${offset}`);
   const nameLength = buf.readUInt16LE(offset + 26);
   const extraLength = buf.readUInt16LE(offset + 28);
   const extraStart = offset + 30 + nameLength;
   if (extraStart + extraLength > buf.length) throw new Error(`local file header at offset ${offset} runs past the end of the archive`);
-  return { fileDataStart: extraStart + extraLength, extraField: buf.subarray(extraStart, extraStart + extraLength) };
+  return { fileDataStart: extraStart + extraLength, extraField: view(buf, extraStart, extraStart + extraLength) };
+}
+
+/** The fields of a central-directory file header (APPNOTE 4.3.12) the reader uses, named as yauzl names them. */
+interface CdRecord {
+  versionMadeBy: number;
+  versionNeededToExtract: number;
+  generalPurposeBitFlag: number;
+  compressionMethod: number;
+  lastModFileTime: number;
+  lastModFileDate: number;
+  crc32: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  internalFileAttributes: number;
+  externalFileAttributes: number;
+  relativeOffsetOfLocalHeader: number;
+  /** Raw bytes (yauzl with `decodeStrings: false`). */
+  fileName: Uint8Array;
+  extraFieldRaw: Uint8Array;
+  fileComment: Uint8Array;
+}
+
+const CENTRAL_HEADER = 0x02014b50;
+
+/**
+ * The central directory's file headers, read straight from the archive in memory
+ * from where yauzl found the directory when it opened the archive: yauzl's own
+ * walk reads each record asynchronously, which cost more than inflating the jar.
+ * Checks what yauzl's walk checks and returns undefined on anything it would
+ * reject or treat specially (a bad signature, a record past the end, zip64 size or
+ * offset fields, strong encryption, a malformed extra field, a stored entry whose
+ * sizes differ); the caller then walks with yauzl, so such archives get exactly
+ * yauzl's errors. O(size of the central directory).
+ */
+function centralDirectory(buf: Buffer, start: number, count: number): CdRecord[] | undefined {
+  const records: CdRecord[] = [];
+  let p = start;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== CENTRAL_HEADER) return undefined;
+    const flags = buf.readUInt16LE(p + 8);
+    const method = buf.readUInt16LE(p + 10);
+    const compressedSize = buf.readUInt32LE(p + 20);
+    const uncompressedSize = buf.readUInt32LE(p + 24);
+    const nameLength = buf.readUInt16LE(p + 28);
+    const extraLength = buf.readUInt16LE(p + 30);
+    const commentLength = buf.readUInt16LE(p + 32);
+    const localOffset = buf.readUInt32LE(p + 42);
+    if (flags & 0x40) return undefined;
+    if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff || localOffset === 0xffffffff) return undefined;
+    if (method === STORED && compressedSize !== uncompressedSize) return undefined;
+    const nameStart = p + 46;
+    const extraStart = nameStart + nameLength;
+    const commentStart = extraStart + extraLength;
+    const end = commentStart + commentLength;
+    if (end > buf.length) return undefined;
+    for (let q = extraStart; q < commentStart - 3; ) {
+      const next = q + 4 + buf.readUInt16LE(q + 2);
+      if (next > commentStart) return undefined;
+      q = next;
+    }
+    records.push({
+      versionMadeBy: buf.readUInt16LE(p + 4),
+      versionNeededToExtract: buf.readUInt16LE(p + 6),
+      generalPurposeBitFlag: flags,
+      compressionMethod: method,
+      lastModFileTime: buf.readUInt16LE(p + 12),
+      lastModFileDate: buf.readUInt16LE(p + 14),
+      crc32: buf.readUInt32LE(p + 16),
+      compressedSize,
+      uncompressedSize,
+      internalFileAttributes: buf.readUInt16LE(p + 36),
+      externalFileAttributes: buf.readUInt32LE(p + 38),
+      relativeOffsetOfLocalHeader: localOffset,
+      fileName: view(buf, nameStart, extraStart),
+      extraFieldRaw: view(buf, extraStart, commentStart),
+      fileComment: view(buf, commentStart, end),
+    });
+    p = end;
+  }
+  return records;
 }
 
 /** Compressed bytes per inflate batch (see `zlib-thread.ts`). */
 const INFLATE_BATCH_BYTES = 512 * 1024;
+
+/**
+ * Inflates the entries of one archive in batches, shared between the zlib helper
+ * thread and this one: while the central directory is walked, at most two batches
+ * are out on the helper; once it is walked, this thread inflates batches from the
+ * back of the queue while the helper takes them from the front, so neither waits
+ * for the other. Where a batch is inflated never changes its result.
+ */
+class BatchInflater {
+  private readonly queue: { items: Uint8Array[]; settle: (r: Inflated[] | Promise<Inflated[]>) => void }[] = [];
+  private head = 0;
+  private out = 0;
+  private items: Uint8Array[] = [];
+  private bytes = 0;
+  private current: Promise<Inflated[]> | undefined;
+  private settleCurrent: ((r: Inflated[] | Promise<Inflated[]>) => void) | undefined;
+
+  /** Queues compressed bytes; returns the batch's promise and the item's index in it. */
+  add(compressed: Uint8Array): [Promise<Inflated[]>, number] {
+    if (this.current === undefined) {
+      this.current = new Promise<Inflated[]>((settle) => (this.settleCurrent = settle));
+      this.current.catch(() => {}); // awaited after the walk; a failure must not count as unhandled meanwhile
+    }
+    const at: [Promise<Inflated[]>, number] = [this.current, this.items.length];
+    this.items.push(compressed);
+    this.bytes += compressed.length;
+    if (this.bytes >= INFLATE_BATCH_BYTES) this.close();
+    return at;
+  }
+
+  /** Inflates everything queued; resolves when every batch has been handed out. */
+  async finish(): Promise<void> {
+    this.close();
+    this.send();
+    while (this.head < this.queue.length) {
+      const b = this.queue.pop()!;
+      b.settle(inflateHere(b.items));
+      await new Promise<void>((r) => setImmediate(r)); // let the helper's replies in, and send it more
+    }
+  }
+
+  private close(): void {
+    if (this.current === undefined) return;
+    this.queue.push({ items: this.items, settle: this.settleCurrent! });
+    this.items = [];
+    this.bytes = 0;
+    this.current = undefined;
+    this.send();
+  }
+
+  private send(): void {
+    while (this.out < 2 && this.head < this.queue.length) {
+      const b = this.queue[this.head++]!;
+      this.out++;
+      const done = inflateBatch(b.items);
+      b.settle(done);
+      const next = (): void => {
+        this.out--;
+        this.send();
+      };
+      done.then(next, next);
+    }
+  }
+}
 
 /**
  * One central-directory record, in order: a diagnostic, or an entry whose bytes
@@ -119,9 +275,10 @@ type Slot =
 
 /**
  * Reads a zip archive held in memory. `source` names it in diagnostics. Entries are
- * inflated in batches (on the zlib helper thread for a large archive) while the
- * central directory is still being walked; sizes and CRCs are checked once all
- * are in, and entries and diagnostics come out in central-directory order.
+ * inflated in batches ({@link BatchInflater}: on the zlib helper thread for a large
+ * archive, from while the central directory is still being walked, and in this
+ * thread too once it is); sizes and CRCs are checked once all are in, and entries
+ * and diagnostics come out in central-directory order.
  */
 export async function readJar(bytes: Uint8Array, source: string): Promise<ReadResult> {
   const diagnostics: Diagnostic[] = [];
@@ -145,90 +302,73 @@ export async function readJar(bytes: Uint8Array, source: string): Promise<ReadRe
   const archiveComment = u8(zip.comment as unknown as Buffer);
   const slots: Slot[] = [];
   const corrupt = (message: string, entry?: string, offset?: number) => slots.push({ diagnostic: corruptDiagnostic(message, entry, offset) });
-  let batch: Uint8Array[] = [];
-  let batchBytes = 0;
-  let batchPromise: { resolve: (r: Promise<Inflated[]>) => void; promise: Promise<Inflated[]> } | undefined;
-  const flush = (): void => {
-    if (batchPromise === undefined) return;
-    batchPromise.resolve(inflateBatch(batch));
-    batch = [];
-    batchBytes = 0;
-    batchPromise = undefined;
+  const inflater = new BatchInflater();
+  /** One central-directory record: an entry, or a diagnostic, in order. */
+  const take = (entry: CdRecord): void => {
+    const name = utf8.decode(entry.fileName);
+    const offset = entry.relativeOffsetOfLocalHeader;
+    const problem = zipPathProblem(name);
+    if (problem !== undefined) {
+      slots.push({
+        diagnostic: {
+          code: ErrorCodes.ZIP_PATH,
+          severity: "error",
+          message: `unsafe entry name ${JSON.stringify(name)} (${problem}); entry skipped`,
+          location: { bundle: source, entry: name, offset },
+        },
+      });
+      return;
+    }
+    if (entry.generalPurposeBitFlag & FLAG_ENCRYPTED) {
+      corrupt("encrypted entry; skipped", name, offset);
+      return;
+    }
+    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
+      corrupt(`unsupported compression method ${entry.compressionMethod}; entry skipped`, name, offset);
+      return;
+    }
+    try {
+      const local = localHeader(buf, entry.relativeOffsetOfLocalHeader);
+      // The archive is in memory: take the entry's bytes where the local header says
+      // they start, instead of streaming them (thousands of streams cost more than the inflate).
+      const start = local.fileDataStart;
+      const end = start + entry.compressedSize;
+      if (end > buf.length) throw new Error(`entry data runs past the end of the archive (${end} > ${buf.length})`);
+      const compressed = view(buf, start, end);
+      const meta: ZipEntryMeta = {
+        compression: entry.compressionMethod,
+        crc32: entry.crc32,
+        dosTime: entry.lastModFileTime,
+        dosDate: entry.lastModFileDate,
+        flags: entry.generalPurposeBitFlag,
+        versionMadeBy: entry.versionMadeBy,
+        versionNeeded: entry.versionNeededToExtract,
+        internalAttributes: entry.internalFileAttributes,
+        externalAttributes: entry.externalFileAttributes,
+        extra: u8(entry.extraFieldRaw),
+        localExtra: local.extraField,
+        comment: u8(entry.fileComment),
+      };
+      const slot: Slot = { name, offset, meta, compressed, size: entry.uncompressedSize, index: 0 };
+      if (entry.compressionMethod === DEFLATED) [slot.batch, slot.index] = inflater.add(compressed);
+      slots.push(slot);
+    } catch (e) {
+      corrupt(`cannot read entry: ${errorText(e)}; entry skipped`, name, offset);
+    }
   };
   let directoryError: Diagnostic | undefined;
   try {
-    for await (const entry of zip.eachEntry()) {
-      // With decodeStrings off, yauzl hands names and comments over as raw bytes.
-      const rawName = entry.fileName as unknown as Buffer;
-      const name = utf8.decode(rawName);
-      const offset = entry.relativeOffsetOfLocalHeader;
-      const problem = zipPathProblem(name);
-      if (problem !== undefined) {
-        slots.push({
-          diagnostic: {
-            code: ErrorCodes.ZIP_PATH,
-            severity: "error",
-            message: `unsafe entry name ${JSON.stringify(name)} (${problem}); entry skipped`,
-            location: { bundle: source, entry: name, offset },
-          },
-        });
-        continue;
-      }
-      if (entry.generalPurposeBitFlag & FLAG_ENCRYPTED) {
-        corrupt("encrypted entry; skipped", name, offset);
-        continue;
-      }
-      if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
-        corrupt(`unsupported compression method ${entry.compressionMethod}; entry skipped`, name, offset);
-        continue;
-      }
-      try {
-        const local = localHeader(buf, entry.relativeOffsetOfLocalHeader);
-        // The archive is in memory: take the entry's bytes where the local header says
-        // they start, instead of streaming them (thousands of streams cost more than the inflate).
-        const start = local.fileDataStart;
-        const end = start + entry.compressedSize;
-        if (end > buf.length) throw new Error(`entry data runs past the end of the archive (${end} > ${buf.length})`);
-        const compressed = u8(buf.subarray(start, end));
-        const meta: ZipEntryMeta = {
-          compression: entry.compressionMethod,
-          crc32: entry.crc32,
-          dosTime: entry.lastModFileTime,
-          dosDate: entry.lastModFileDate,
-          flags: entry.generalPurposeBitFlag,
-          versionMadeBy: entry.versionMadeBy,
-          versionNeeded: entry.versionNeededToExtract,
-          internalAttributes: entry.internalFileAttributes,
-          externalAttributes: entry.externalFileAttributes,
-          extra: u8(entry.extraFieldRaw),
-          localExtra: u8(local.extraField),
-          comment: u8(entry.fileComment as unknown as Buffer),
-        };
-        const slot: Slot = { name, offset, meta, compressed, size: entry.uncompressedSize, index: batch.length };
-        if (entry.compressionMethod === DEFLATED) {
-          if (batchPromise === undefined) {
-            let resolve!: (r: Promise<Inflated[]>) => void;
-            const promise = new Promise<Inflated[]>((r) => (resolve = r));
-            promise.catch(() => {}); // awaited after the walk; a failure must not count as unhandled meanwhile
-            batchPromise = { resolve, promise };
-          }
-          slot.batch = batchPromise.promise;
-          batch.push(compressed);
-          batchBytes += compressed.length;
-          if (batchBytes >= INFLATE_BATCH_BYTES) flush();
-        }
-        slots.push(slot);
-      } catch (e) {
-        corrupt(`cannot read entry: ${errorText(e)}; entry skipped`, name, offset);
-      }
-    }
+    const records = centralDirectory(buf, zip.readEntryCursor as unknown as number, zip.entryCount);
+    if (records !== undefined) for (const r of records) take(r);
+    // With decodeStrings off, yauzl hands names and comments over as raw bytes.
+    else for await (const entry of zip.eachEntry()) take(entry as unknown as CdRecord);
   } catch (e) {
     // The central directory itself is damaged: keep what was read, report where we stopped.
     directoryError = corruptDiagnostic(`central directory unreadable: ${errorText(e)}`, undefined, zip.readEntryCursor as unknown as number);
   } finally {
     zip.close();
-    flush();
   }
+  await inflater.finish();
   for (const slot of slots) {
     if ("diagnostic" in slot) {
       diagnostics.push(slot.diagnostic);

@@ -71,6 +71,11 @@ export function inflateBatch(items: readonly Uint8Array[]): Promise<Inflated[]> 
   });
 }
 
+/** Inflates in this thread, now (for a caller that shares batches with the helper thread). */
+export function inflateHere(items: readonly Uint8Array[]): Inflated[] {
+  return items.map(inflateOne);
+}
+
 /** Deflates with zlib's defaults (what `deflateRawSync` gives); every item is answered, in order. */
 export function deflateBatch(items: readonly Uint8Array[]): Promise<Deflated[]> {
   const thread = threadFor(items);
