@@ -250,6 +250,14 @@ describe("retrace exactness: Rhino split at 1024 bytes", () => {
       const out = join(work, `rhino-${link}.jar`);
       const split = runCli(["split", RHINO, "-o", out, "--max-size", "1024", "--link", link]);
       expect(split.status, split.stderr).toBe(0);
+      // The report line of every method says how its values travel: with switch through
+      // the heap frame (forward-only methods too), with direct as parameters where no
+      // transfer repeats.
+      const lines = split.stdout.split("\n").filter((l) => l.startsWith("split "));
+      expect(lines.length).toBe(36);
+      for (const l of lines) expect(l).toMatch(/, values as (parameters|heap frame)( and (parameters|heap frame))?$/);
+      expect(lines.some((l) => l.endsWith("values as heap frame"))).toBe(true);
+      expect(lines.some((l) => l.endsWith("values as parameters"))).toBe(link === "direct");
       const run = runJava(`${out}:${harness}`, "RhinoTrace");
       expect(run.status).toBe(0);
       // Each of these split methods is on a printed trace (both -opt -1 and -opt 9),

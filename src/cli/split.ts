@@ -32,7 +32,8 @@ function describe(r: BundleMethodReport): string {
   const largest = Math.max(s.driverLength, ...s.pieces.map((p) => p.codeLength));
   return (
     `split ${where}: ${r.originalLength} bytes -> driver ${s.driverLength} + ${s.pieces.length} pieces ` +
-    `(largest ${largest}), ${s.crossEdges} cross-piece edges, code +${(s.overhead * 100).toFixed(1)}%, values as ${[...new Set(s.handover)].join(" and ")}`
+    `(largest ${largest}), ${s.crossEdges} cross-piece edges, code +${(s.overhead * 100).toFixed(1)}%, values as ${[...new Set(s.handover)].join(" and ")}` +
+    (r.pieceClass ? `, pieces in ${r.pieceClass}` : "")
   );
 }
 
@@ -81,6 +82,7 @@ export async function splitCommand(input: string, opts: SplitCommandOptions, r: 
                   pieces: x.result.pieces.map((p) => ({ name: p.name, descriptor: p.descriptor, length: p.codeLength })),
                   crossEdges: x.result.crossEdges,
                   handover: x.result.handover,
+                  ...(x.pieceClass ? { pieceClass: x.pieceClass } : {}),
                   overhead: x.result.overhead,
                 }
               : { entry: x.entry, className: x.className, method: x.method, status: "refused", originalLength: x.originalLength, reason: x.result.reason },
