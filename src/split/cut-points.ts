@@ -134,8 +134,10 @@ export function cutPoints(body: MethodBody, ctx: PassContext, chunk: number, whe
   for (const h of body.handlers) leaders.add(h.start).add(h.end).add(h.handler);
   // Stretches no other piece may enter (an uninitialized object or a monitor is
   // held), in node order: a long one gets a cut right before it (at its `new` or
-  // `monitorenter`) and right after it, so that the atom the partition cannot cut
-  // is the stretch itself, not the stretch and the code on either side.
+  // `monitorenter`), and any one a cut right after it once the code since the
+  // last cut is a quarter chunk, so that the atom the partition cannot cut is the
+  // stretch and little more, not the stretch and the code on either side (a
+  // constructor's outlined arguments leave a short stretch between long runs).
   const aroundLongStretch = new Set<number>();
   {
     let before = -1;
@@ -159,11 +161,14 @@ export function cutPoints(body: MethodBody, ctx: PassContext, chunk: number, whe
     }
   }
   let run = 0;
+  let inStretch = false;
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     if (n.kind === "label" && leaders.has(n.label)) run = 0;
     if (!isInstruction(n)) continue;
-    if (aroundLongStretch.has(i) && run > 0) {
+    const leavesStretch = inStretch && where.enterable[i] === 1;
+    inStretch = where.enterable[i] === 0;
+    if (run > 0 && (aroundLongStretch.has(i) || (leavesStretch && run >= chunk / 4))) {
       out.add(i);
       run = 0;
     }
