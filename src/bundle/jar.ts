@@ -29,7 +29,7 @@ import { crc32, deflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
 import { ErrorCodes, warning, type Diagnostic } from "../diagnostics.js";
 import { isClassEntry, withData, type Bundle, type BundleEntry, type ZipEntryMeta } from "./bundle.js";
-import { inflateBatch, inflateHere, warmUpZlibThread, type Inflated } from "./zlib-thread.js";
+import { BatchQueue, warmUpZlibThread, type Deflated, type Inflated } from "./zlib-thread.js";
 
 const STORED = 0;
 const DEFLATED = 8;
@@ -198,73 +198,6 @@ function centralDirectory(buf: Buffer, start: number, count: number): CdRecord[]
   return records;
 }
 
-/** Compressed bytes per inflate batch (see `zlib-thread.ts`). */
-const INFLATE_BATCH_BYTES = 512 * 1024;
-
-/**
- * Inflates the entries of one archive in batches, shared between the zlib helper
- * thread and this one: while the central directory is walked, at most two batches
- * are out on the helper; once it is walked, this thread inflates batches from the
- * back of the queue while the helper takes them from the front, so neither waits
- * for the other. Where a batch is inflated never changes its result.
- */
-class BatchInflater {
-  private readonly queue: { items: Uint8Array[]; settle: (r: Inflated[] | Promise<Inflated[]>) => void }[] = [];
-  private head = 0;
-  private out = 0;
-  private items: Uint8Array[] = [];
-  private bytes = 0;
-  private current: Promise<Inflated[]> | undefined;
-  private settleCurrent: ((r: Inflated[] | Promise<Inflated[]>) => void) | undefined;
-
-  /** Queues compressed bytes; returns the batch's promise and the item's index in it. */
-  add(compressed: Uint8Array): [Promise<Inflated[]>, number] {
-    if (this.current === undefined) {
-      this.current = new Promise<Inflated[]>((settle) => (this.settleCurrent = settle));
-      this.current.catch(() => {}); // awaited after the walk; a failure must not count as unhandled meanwhile
-    }
-    const at: [Promise<Inflated[]>, number] = [this.current, this.items.length];
-    this.items.push(compressed);
-    this.bytes += compressed.length;
-    if (this.bytes >= INFLATE_BATCH_BYTES) this.close();
-    return at;
-  }
-
-  /** Inflates everything queued; resolves when every batch has been handed out. */
-  async finish(): Promise<void> {
-    this.close();
-    this.send();
-    while (this.head < this.queue.length) {
-      const b = this.queue.pop()!;
-      b.settle(inflateHere(b.items));
-      await new Promise<void>((r) => setImmediate(r)); // let the helper's replies in, and send it more
-    }
-  }
-
-  private close(): void {
-    if (this.current === undefined) return;
-    this.queue.push({ items: this.items, settle: this.settleCurrent! });
-    this.items = [];
-    this.bytes = 0;
-    this.current = undefined;
-    this.send();
-  }
-
-  private send(): void {
-    while (this.out < 2 && this.head < this.queue.length) {
-      const b = this.queue[this.head++]!;
-      this.out++;
-      const done = inflateBatch(b.items);
-      b.settle(done);
-      const next = (): void => {
-        this.out--;
-        this.send();
-      };
-      done.then(next, next);
-    }
-  }
-}
-
 /**
  * One central-directory record, in order: a diagnostic, or an entry whose bytes
  * are stored or are item `index` of an inflate batch.
@@ -275,7 +208,7 @@ type Slot =
 
 /**
  * Reads a zip archive held in memory. `source` names it in diagnostics. Entries are
- * inflated in batches ({@link BatchInflater}: on the zlib helper thread for a large
+ * inflated in batches (`BatchQueue`: on the zlib helper thread for a large
  * archive, from while the central directory is still being walked, and in this
  * thread too once it is); sizes and CRCs are checked once all are in, and entries
  * and diagnostics come out in central-directory order.
@@ -298,11 +231,14 @@ export async function readJar(bytes: Uint8Array, source: string): Promise<ReadRe
     diagnostics.push(corruptDiagnostic(`not a readable zip archive: ${errorText(e)}`, undefined, 0));
     return { bundle: { kind: "jar", source, entries }, diagnostics };
   }
-  if (bytes.length >= INFLATE_BATCH_BYTES) warmUpZlibThread();
+  // Start the helper thread now, so that it is up by the first full batch.
+  if (bytes.length >= 512 * 1024) warmUpZlibThread();
   const archiveComment = u8(zip.comment as unknown as Buffer);
   const slots: Slot[] = [];
   const corrupt = (message: string, entry?: string, offset?: number) => slots.push({ diagnostic: corruptDiagnostic(message, entry, offset) });
-  const inflater = new BatchInflater();
+  // At most two batches out on the helper while the directory is walked (this thread
+  // cannot hand out more until the walk ends), then shared.
+  const inflater = new BatchQueue<Inflated>("inflate", 2);
   /** One central-directory record: an entry, or a diagnostic, in order. */
   const take = (entry: CdRecord): void => {
     const name = utf8.decode(entry.fileName);
@@ -523,6 +459,37 @@ function encodeEntry(entry: BundleEntry): { header: EntryHeader; compressed: Uin
     comment: z ? z.comment : EMPTY,
   };
   return { header, compressed };
+}
+
+/** Would {@link encodeEntry} deflate this entry afresh (no valid compressed bytes to reuse)? */
+function needsDeflate(entry: BundleEntry): boolean {
+  const z = entry.zip;
+  const compression = z ? z.compression : entry.name.endsWith("/") ? STORED : DEFLATED;
+  if (compression !== DEFLATED) return false;
+  const pre = predeflated.get(entry);
+  if (pre !== undefined && pre.data === entry.data) return false;
+  return !(z && entry.compressed && !entry.modified);
+}
+
+/**
+ * {@link encodeJar}, after deflating the entries that need it in batches shared
+ * between this thread and the zlib helper thread (`BatchQueue`). The same bytes.
+ */
+export async function encodeJarAsync(bundle: Bundle): Promise<Uint8Array> {
+  checkEntryCount(bundle);
+  const queue = new BatchQueue<Deflated>("deflate", 2);
+  const pending: [index: number, batch: Promise<Deflated[]>, at: number][] = [];
+  bundle.entries.forEach((e, i) => {
+    if (needsDeflate(e)) pending.push([i, ...queue.add(e.data)]);
+  });
+  if (pending.length === 0) return encodeJar(bundle);
+  await queue.finish();
+  const entries = bundle.entries.slice();
+  for (const [i, batch, at] of pending) {
+    const r = (await batch)[at]!;
+    entries[i] = withDeflatedData(entries[i]!, entries[i]!.data, r.compressed, r.crc);
+  }
+  return encodeJar({ ...bundle, entries });
 }
 
 /** Encodes a bundle as a zip archive. Deterministic: same bundle, same bytes. */

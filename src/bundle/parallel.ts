@@ -17,8 +17,9 @@
  * `encodeJar` would compute itself (`withDeflatedData` in `jar.ts`), so the
  * archive written is byte-identical to the in-thread path. Below `minClasses`
  * class entries, or with fewer than two workers, the transform runs in this
- * thread and changed entries are deflated in batches by `zlib-thread.ts` (on its
- * helper thread when there is a second core): the same bytes again.
+ * thread and the class entries that need deflating (changed ones, mostly) are
+ * deflated in batches by `zlib-thread.ts` (on its helper thread when there is a
+ * second core): the same bytes again.
  *
  * Cost: class bytes are copied once into one transferable buffer per batch
  * (never a view into the input: structured clone would copy the whole backing
@@ -35,7 +36,7 @@ import { crc32, deflateRawSync } from "node:zlib";
 import { asDiagnostic, type Diagnostic, type Location } from "../diagnostics.js";
 import { isClassEntry, withData, type Bundle, type BundleEntry } from "./bundle.js";
 import { withDeflatedData } from "./jar.js";
-import { deflateBatch, type Deflated } from "./zlib-thread.js";
+import { BatchQueue, type Deflated } from "./zlib-thread.js";
 
 /** What a transform is told besides the bytes. */
 export interface ClassTransformContext<O = unknown> {
@@ -151,26 +152,19 @@ function isPromiseLike<T>(x: T | PromiseLike<T>): x is PromiseLike<T> {
 }
 
 /**
- * The transform in this thread. Changed entries written deflated go to
- * `deflateBatch` as they come, so that on a machine with a second core they are
- * compressed on the zlib helper thread while the next classes are transformed.
+ * The transform in this thread. Class entries that will be written deflated and
+ * have no compressed bytes to reuse (changed ones, mostly) go to a `BatchQueue`
+ * as they come, so that on a machine with a second core they are compressed on
+ * the zlib helper thread while the next classes are transformed.
  */
 async function mapInThread<O>(bundle: Bundle, ref: ClassTransformRef<O>, classIndices: number[], deflate: boolean): Promise<MapClassesResult> {
   const transform = await loadTransform(ref);
   const entries = bundle.entries.slice();
   const diagnostics: Diagnostic[] = [];
   let changed = 0;
-  const batches: { indices: number[]; done: Promise<Deflated[]> }[] = [];
-  let batch: number[] = [];
-  let batchBytes = 0;
-  const flush = (): void => {
-    if (batch.length === 0) return;
-    const done = deflateBatch(batch.map((i) => entries[i]!.data));
-    done.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
-    batches.push({ indices: batch, done });
-    batch = [];
-    batchBytes = 0;
-  };
+  // Every batch goes out at once: this thread is busy transforming until the end.
+  const queue = new BatchQueue<Deflated>("deflate", Infinity);
+  const deflating: [index: number, batch: Promise<Deflated[]>, at: number][] = [];
   for (const i of classIndices) {
     const e = entries[i]!;
     const out = applyOne(transform, e.data, whereOf(bundle, e), ref.options, diagnostics);
@@ -179,21 +173,15 @@ async function mapInThread<O>(bundle: Bundle, ref: ClassTransformRef<O>, classIn
       if (next !== e) {
         entries[i] = next;
         changed++;
-        if (deflate && writtenDeflated(next)) {
-          batch.push(i);
-          batchBytes += out.length;
-          if (batchBytes >= BATCH_BYTES) flush();
-        }
       }
     }
+    const final = entries[i]!;
+    if (deflate && writtenDeflated(final) && !(final.zip && final.compressed && !final.modified)) deflating.push([i, ...queue.add(final.data)]);
   }
-  flush();
-  for (const { indices, done } of batches) {
-    const results = await done;
-    indices.forEach((i, k) => {
-      const e = entries[i]!;
-      entries[i] = withDeflatedData(e, e.data, results[k]!.compressed, results[k]!.crc);
-    });
+  await queue.finish();
+  for (const [i, batch, at] of deflating) {
+    const r = (await batch)[at]!;
+    entries[i] = withDeflatedData(entries[i]!, entries[i]!.data, r.compressed, r.crc);
   }
   return { bundle: { ...bundle, entries }, diagnostics, changed, workers: 0 };
 }

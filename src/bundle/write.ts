@@ -14,7 +14,7 @@ import { ErrorCodes, fail, MegasplitError, unreachable } from "../diagnostics.js
 import { isDirectoryEntry, type Bundle, type BundleKind } from "./bundle.js";
 import { writeFileAtomic } from "./atomic.js";
 import { writeDirectory } from "./directory.js";
-import { encodeJar } from "./jar.js";
+import { encodeJarAsync } from "./jar.js";
 
 export interface WriteOptions {
   kind: BundleKind;
@@ -30,7 +30,7 @@ export async function writeBundle(bundle: Bundle, outPath: string, options: Writ
     case "jar": {
       let bytes: Uint8Array;
       try {
-        bytes = encodeJar(bundle);
+        bytes = await encodeJarAsync(bundle);
       } catch (e) {
         if (e instanceof RangeError) fail(ErrorCodes.IO, `cannot encode jar: ${e.message}`, where);
         throw e;

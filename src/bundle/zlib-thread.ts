@@ -100,6 +100,84 @@ export function warmUpZlibThread(): void {
   if (availableParallelism() >= 2) helper();
 }
 
+/** Bytes of input per batch of a {@link BatchQueue}. */
+const QUEUE_BATCH_BYTES = 512 * 1024;
+
+/**
+ * Items cut into batches as they come, each batch handed to the helper thread
+ * (at most `maxOut` at a time) or done here. After `finish`, this thread takes
+ * batches from the back of the queue while the helper takes them from the front,
+ * so neither waits while work is left. A caller busy with other work meanwhile
+ * (say, transforming classes) gives a large `maxOut`: it cannot hand out more
+ * batches until it yields. Where a batch runs never changes its result.
+ */
+export class BatchQueue<R extends Inflated | Deflated> {
+  private readonly queue: { items: Uint8Array[]; settle: (r: R[] | Promise<R[]>) => void }[] = [];
+  private head = 0;
+  private out = 0;
+  private items: Uint8Array[] = [];
+  private bytes = 0;
+  private current: Promise<R[]> | undefined;
+  private settleCurrent: ((r: R[] | Promise<R[]>) => void) | undefined;
+
+  constructor(
+    private readonly op: R extends Inflated ? "inflate" : "deflate",
+    private readonly maxOut: number,
+  ) {}
+
+  /** Queues one item; returns its batch's results and its index there. */
+  add(item: Uint8Array): [Promise<R[]>, number] {
+    if (this.current === undefined) {
+      this.current = new Promise<R[]>((settle) => (this.settleCurrent = settle));
+      this.current.catch(() => {}); // awaited later; a failure must not count as unhandled meanwhile
+    }
+    const at: [Promise<R[]>, number] = [this.current, this.items.length];
+    this.items.push(item);
+    this.bytes += item.length;
+    if (this.bytes >= QUEUE_BATCH_BYTES) this.close();
+    return at;
+  }
+
+  /** Runs everything queued, sharing it with the helper; resolves once every batch is handed out. */
+  async finish(): Promise<void> {
+    this.close();
+    this.send();
+    while (this.head < this.queue.length) {
+      const b = this.queue.pop()!;
+      b.settle((this.op === "inflate" ? inflateHere(b.items) : deflateHere(b.items)) as R[]);
+      await new Promise<void>((r) => setImmediate(r)); // let the helper's replies in, and send it more
+    }
+  }
+
+  private close(): void {
+    if (this.current === undefined) return;
+    this.queue.push({ items: this.items, settle: this.settleCurrent! });
+    this.items = [];
+    this.bytes = 0;
+    this.current = undefined;
+    this.send();
+  }
+
+  private send(): void {
+    while (this.out < this.maxOut && this.head < this.queue.length) {
+      const b = this.queue[this.head++]!;
+      this.out++;
+      const done = (this.op === "inflate" ? inflateBatch(b.items) : deflateBatch(b.items)) as Promise<R[]>;
+      b.settle(done);
+      const next = (): void => {
+        this.out--;
+        this.send();
+      };
+      done.then(next, next);
+    }
+  }
+}
+
+/** Deflates in this thread, now. */
+export function deflateHere(items: readonly Uint8Array[]): Deflated[] {
+  return items.map(deflateOne);
+}
+
 function inflateOne(c: Uint8Array): Inflated {
   try {
     const data = u8(inflateRawSync(c));
