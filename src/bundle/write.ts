@@ -5,9 +5,10 @@
  *
  * Jar output keeps entry order, names, DOS timestamps, comments, extra fields and
  * the archive comment, and reuses the original compressed bytes of every entry
- * whose data is unchanged (`jar.ts`). A directory or class bundle written as a jar
- * gets deflated entries dated 1980-01-01 (no clock is read: output is
- * deterministic). Signature handling is the caller's decision
+ * whose data is unchanged (`jar.ts`); the others are deflated in batches shared
+ * with the zlib helper thread (`encodeJarAsync`). A directory or class bundle
+ * written as a jar gets deflated entries dated 1980-01-01 (no clock is read:
+ * output is deterministic). Signature handling is the caller's decision
  * (`dropSignaturesIfClassesChanged`), because only it knows what it changed.
  */
 import { ErrorCodes, fail, MegasplitError, unreachable } from "../diagnostics.js";

@@ -1,7 +1,7 @@
 /**
  * Batched raw inflate and deflate (zlib, APPNOTE 4.4.5 method 8) for the jar
- * reader and `mapClassEntries`, on a helper thread when the machine has a second
- * core and the batch is worth it, else in this thread. The results are the same
+ * reader, `mapClassEntries` and the jar writer, on a helper thread when the machine
+ * has a second core and the batch is worth it, else in this thread. The results are the same
  * bytes either way (zlib's defaults, as `inflateRawSync`/`deflateRawSync` give):
  * where the work runs never changes what is written.
  *
