@@ -1,0 +1,70 @@
+/**
+ * The zlib helper thread and `BatchQueue` give exactly what zlib gives in this
+ * thread (`inflateRawSync`, `deflateRawSync` at the default level), in order,
+ * whichever thread ran a batch; a corrupt item is an error for that item only.
+ */
+import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { BatchQueue, deflateBatch, inflateBatch, type Deflated, type Inflated } from "../src/bundle/zlib-thread.js";
+import { prng } from "./support/prng.js";
+
+/** Compressible items of varied sizes, about 3 MB in all (several batches). */
+function items(): Uint8Array[] {
+  const next = prng(7);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < 120; i++) {
+    const n = 1 + Math.floor(next() * 50_000);
+    const b = new Uint8Array(n);
+    for (let k = 0; k < n; k++) b[k] = next() < 0.7 ? 65 + (k % 13) : Math.floor(next() * 256);
+    out.push(b);
+  }
+  return out;
+}
+
+describe("zlib helper thread", () => {
+  it("deflates and inflates batches to zlib's own bytes, in order", async () => {
+    const data = items();
+    const deflated = await deflateBatch(data);
+    deflated.forEach((d, i) => {
+      expect(Buffer.compare(d.compressed, deflateRawSync(data[i]!))).toBe(0);
+      expect(d.crc).toBe(crc32(data[i]!));
+    });
+    const inflated = await inflateBatch(deflated.map((d) => d.compressed));
+    inflated.forEach((r, i) => {
+      expect("error" in r).toBe(false);
+      if (!("error" in r)) expect(Buffer.compare(r.data, data[i]!)).toBe(0);
+    });
+  });
+
+  it("reports a corrupt item alone", async () => {
+    const data = items();
+    const compressed = data.map((d) => new Uint8Array(deflateRawSync(d)));
+    compressed[5] = new Uint8Array([0xff, 0xff, 0xff, 0xff]);
+    const inflated = await inflateBatch(compressed);
+    expect("error" in inflated[5]!).toBe(true);
+    expect(inflated.filter((r) => "error" in r)).toHaveLength(1);
+    expect(Buffer.compare((inflated[6] as { data: Uint8Array }).data, inflateRawSync(compressed[6]!))).toBe(0);
+  });
+
+  it("BatchQueue shares the batches and keeps every result in place", async () => {
+    const data = items();
+    for (const maxOut of [0, 2, Infinity]) {
+      const deflate = new BatchQueue<Deflated>("deflate", maxOut);
+      const slots = data.map((d) => deflate.add(d));
+      await deflate.finish();
+      const compressed: Uint8Array[] = [];
+      for (const [i, [batch, at]] of slots.entries()) {
+        const d = (await batch)[at]!;
+        expect(Buffer.compare(d.compressed, deflateRawSync(data[i]!))).toBe(0);
+        compressed.push(d.compressed);
+      }
+      const inflate = new BatchQueue<Inflated>("inflate", maxOut);
+      const back = compressed.map((c) => inflate.add(c));
+      await inflate.finish();
+      for (const [i, [batch, at]] of back.entries()) {
+        const r = (await batch)[at]!;
+        expect("data" in r && Buffer.compare(r.data, data[i]!) === 0).toBe(true);
+      }
+    }
+  });
+});
