@@ -1,16 +1,19 @@
 /**
  * The corpus at a stress limit: every method over 1,024 bytes in the Debian jars of
  * rhino, asm, jython, groovy and antlr4 and in the JDK's jdk.compiler and
- * java.desktop modules is split at --max-size 1024, in the link modes below, and
+ * java.desktop modules is split at --max-size 1024, in every link mode, and
  * every written class links in HotSpot with verification on (zero failures).
  * Every method left unchanged is reported with its reason and written back
  * byte-for-byte; the refusal counts are printed per corpus and mode.
  *
- * Not yet asserted: the issue's target of fewer than 0.1% refusals. Today's
- * refusals are final-field writes of version-53+ <clinit>s with many constants
- * (every write must stay in <clinit>), blocks whose live locals alone exceed the
- * limit when moved through the heap frame, and a few uncuttable regions the
- * outliner cannot isolate; the printed lines name each one.
+ * Refusals: none in the Debian jars (1,585 methods over the limit; the issue's
+ * target is under 0.1%). In the JDK modules every refusal but one is a version-53+
+ * <clinit>/<init> writing so many of its class's final fields that the writes,
+ * which only that method may execute (JVMS 6.5 putfield/putstatic), cannot stay
+ * in it under 1,024 bytes (enum constants, message tables); the reason gives the
+ * count. The one other, Marlin's `Renderer._endRendering`, is a loop whose every
+ * block has about a hundred live locals, more than a piece can move through the
+ * heap frame at this limit. The test fails on any other refusal.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,15 +33,12 @@ const work = mkdtempSync(join(tmpdir(), "megasplit-corpus-split-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const LIMIT = 1024;
-const CASES: { name: string; modes: SplitLinkMode[] }[] = [
-  { name: "rhino", modes: ["switch", "direct", "indy", "auto"] },
-  { name: "asm", modes: ["switch", "direct", "indy", "auto"] },
-  { name: "antlr4", modes: ["switch", "direct", "indy"] },
-  { name: "groovy", modes: ["switch", "direct"] },
-  { name: "jython", modes: ["switch"] },
-  { name: "jdk.compiler", modes: ["switch", "direct"] },
-  { name: "java.desktop", modes: ["switch"] },
-];
+/** The final-field bound stated by the refusal reason. */
+const FINAL_FIELD_BOUND = /final fields? \(only <(cl)?init> may write them since class version 53\) must stay in the original method/;
+/** Refusals known and explained above that are not final-field bound. */
+const KNOWN_REFUSALS = new Set(["sun/java2d/marlin/Renderer._endRendering(II)V"]);
+const ALL_MODES: SplitLinkMode[] = ["switch", "direct", "indy", "auto"];
+const CASES: { name: string; modes: SplitLinkMode[] }[] = ["rhino", "asm", "antlr4", "groovy", "jython", "jdk.compiler", "java.desktop"].map((name) => ({ name, modes: ALL_MODES }));
 
 describe(`corpus split at --max-size ${LIMIT}`, () => {
   for (const { name, modes } of CASES) {
@@ -58,6 +58,9 @@ describe(`corpus split at --max-size ${LIMIT}`, () => {
         );
         expect(split.length).toBeGreaterThan(0);
         for (const r of refused) expect(r.result.kind === "refused" && r.result.reason.length > 10).toBe(true);
+        if (!isModule) expect(refused.map((r) => `${r.className}.${r.method}`)).toEqual([]);
+        const unexplained = refused.filter((r) => r.result.kind === "refused" && !FINAL_FIELD_BOUND.test(r.result.reason) && !KNOWN_REFUSALS.has(`${r.className}.${r.method}`));
+        expect(unexplained.map((r) => `${r.className}.${r.method}: ${r.result.kind === "refused" ? r.result.reason : ""}`)).toEqual([]);
 
         // Every method of every written class is within the limit, unless it was refused.
         const refusedKeys = new Set(refused.map((r) => `${r.className}.${r.method}`));
