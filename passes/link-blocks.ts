@@ -277,3 +277,30 @@ export function lazyLabels(newLabel: () => Label): { labels: Map<number, Label>;
     },
   };
 }
+
+/**
+ * Per block, the local slots its instructions read and those they write (a long or
+ * double names two slots, JVMS 2.6.1). The linker moves at a piece's entries and
+ * exits only slots its blocks touch, so these bound the stubs' work.
+ */
+export function localsOfBlocks(body: MethodBody, cfg: ControlFlowGraph): { reads: number[][]; writes: number[][] } {
+  const reads: number[][] = [];
+  const writes: number[][] = [];
+  for (let b = 0; b < cfg.blockCount; b++) {
+    const u: number[] = [];
+    const d: number[] = [];
+    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+      const n = body.nodes[i]!;
+      if (n.kind !== "local" && n.kind !== "iinc") continue;
+      const op = n.kind === "iinc" ? Op.IINC : n.op;
+      const wide = op === Op.LLOAD || op === Op.DLOAD || op === Op.LSTORE || op === Op.DSTORE;
+      for (let k = 0; k < (wide ? 2 : 1); k++) {
+        if (FLAGS[op]! & OpFlag.READS_LOCAL) u.push(n.index + k);
+        if (FLAGS[op]! & OpFlag.WRITES_LOCAL) d.push(n.index + k);
+      }
+    }
+    reads.push(u);
+    writes.push(d);
+  }
+  return { reads, writes };
+}

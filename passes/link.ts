@@ -28,13 +28,13 @@
  * recomputes them for every body. Cost: linear in the method plus the stubs.
  */
 import type { CodeNode, Instruction, Label, MethodBody } from "../src/bytecode/model.js";
-import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
+import { Op } from "../src/bytecode/opcodes.js";
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import type { ControlFlowGraph } from "./cfg.js";
 import { opcodeOf } from "./cfg.js";
 import { NULL, type Frame, type TypeTable } from "./frames.js";
-import { blockCopier, cutShapes, lazyLabels, newBody as newBodyOf, pieceEntries, successorsOf } from "./link-blocks.js";
+import { blockCopier, cutShapes, lazyLabels, localsOfBlocks, newBody as newBodyOf, pieceEntries, successorsOf } from "./link-blocks.js";
 import {
   ARRAY_DESCRIPTORS,
   KIND_DOUBLE,
@@ -184,22 +184,13 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   // method's start. Sets are per block, so a case of an interpreter's switch moves
   // only the registers that case touches.
   const width = input.maxLocals + 2;
+  const blockLocals = localsOfBlocks(body, cfg);
   const useOf: (number[] | undefined)[] = new Array(cfg.blockCount);
   const defOf: (number[] | undefined)[] = new Array(cfg.blockCount);
   for (let b = 0; b < cfg.blockCount; b++) {
     if (pieceOf[b]! < 0) continue;
-    const u: number[] = [];
-    const d: number[] = [];
-    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
-      const n = nodes[i]!;
-      if (n.kind !== "local" && n.kind !== "iinc") continue;
-      const op = n.kind === "iinc" ? Op.IINC : n.op;
-      const wide = op === Op.LLOAD || op === Op.DLOAD || op === Op.LSTORE || op === Op.DSTORE;
-      for (let k = 0; k < (wide ? 2 : 1); k++) {
-        if (FLAGS[op]! & OpFlag.READS_LOCAL) u.push(n.index + k);
-        if (FLAGS[op]! & OpFlag.WRITES_LOCAL) d.push(n.index + k);
-      }
-    }
+    const u = blockLocals.reads[b]!;
+    const d = blockLocals.writes[b]!.slice();
     if (b === 0) for (let k = 0; k < md.paramSlots + (input.isStatic ? 0 : 1); k++) d.push(k);
     useOf[b] = u;
     defOf[b] = d;

@@ -21,6 +21,8 @@
  * distinct block outside the piece that the piece transfers to (normal or exception
  * edge) its `exitCost` (stores, the return of the exit code), plus a fixed per-piece
  * overhead. Unreachable blocks are left out (pieceOf = -1): the linker drops them.
+ * With `stubs`, entries and exits are priced by the local slots the piece's own
+ * blocks read and write instead of every live one (what the linker really moves).
  *
  * Piece 0 may get its own limit (`driverLimit`) for callers that check the encoded
  * driver. When an atom alone exceeds a piece, or piece 0 cannot hold its pinned
@@ -62,6 +64,28 @@ export interface PartitionInput {
    * are what refuses the pinned code.
    */
   driverLimit?: number;
+  /**
+   * Stub costs from what a piece's code touches, tighter than `entryCost` and
+   * `groupCost` (which move every live value): the linker loads at an entry only
+   * slots the piece's blocks read or write, and stores at an exit only slots they
+   * write (piece 0 also its parameters), so these bound its stubs too. With them an
+   * entry costs `entryBase` plus the loads of the slots touched, a group `groupBase`
+   * plus the stores of the slots written.
+   */
+  stubs?: {
+    reads: readonly (readonly number[])[];
+    writes: readonly (readonly number[])[];
+    /** Slots piece 0 has written before its first block (the parameters). */
+    writtenAtStart: readonly number[];
+    entryBase: Int32Array;
+    /** Per block: the live slots an entry there may load, with the bytes of each load. */
+    entryLoads: readonly { slot: number; cost: number }[][];
+    groupBase: Int32Array;
+    /** Per group: the live slots an exit may store, with the bytes of each store. */
+    groupStores: readonly { slot: number; cost: number }[][];
+    /** Number of local slots. */
+    width: number;
+  };
   /** Fixed bytes of every new piece (entry switch header, prologue). */
   pieceOverhead: number;
   /** Fixed bytes of the driver (frame allocation, dispatch loop, return). */
@@ -191,15 +215,46 @@ export function partition(input: PartitionInput): Partition {
   const pieceCost: number[] = [];
   const inAtom = new Uint8Array(n);
 
+  // With `stubs`: the slots the piece being costed touches and writes, marked with
+  // a generation number per costing.
+  const stubs = input.stubs;
+  const touched = new Int32Array(stubs ? stubs.width : 0);
+  const written = new Int32Array(stubs ? stubs.width : 0);
+  let generation = 0;
+  const markSlots = (p: number, lists: readonly (readonly number[])[]): void => {
+    if (!stubs) return;
+    generation++;
+    if (p === 0) for (const x of stubs.writtenAtStart) touched[x] = written[x] = generation;
+    for (const list of lists) {
+      for (const b of list) {
+        for (const x of stubs.reads[b]!) touched[x] = generation;
+        for (const x of stubs.writes[b]!) touched[x] = written[x] = generation;
+      }
+    }
+  };
+  const entryCostOf = (b: number): number => {
+    if (!stubs) return entryCost[b]!;
+    let cost = stubs.entryBase[b]!;
+    for (const l of stubs.entryLoads[b]!) if (touched[l.slot] === generation) cost += l.cost;
+    return cost;
+  };
+  const groupCostOf = (g: number): number => {
+    if (!stubs) return input.groupCost![g]!;
+    let cost = stubs.groupBase[g]!;
+    for (const l of stubs.groupStores[g]!) if (written[l.slot] === generation) cost += l.cost;
+    return cost;
+  };
+
   /** Exact cost of piece p given its blocks: every block outside counts as outside. */
   const exactCost = (p: number, blocks: readonly number[], overhead: number): number => {
+    markSlots(p, [blocks]);
     let cost = overhead;
     const targets = new Set<number>();
     for (const b of blocks) {
       cost += blockSize[b]!;
       let entry = b === 0 && p !== 0;
       for (const q of pred[b]!) if (pieceOf[q] !== p) entry = true;
-      if (entry) cost += entryCost[b]!;
+      if (entry) cost += entryCostOf(b);
       for (const s of succ[b]!) if (pieceOf[s] !== p) targets.add(s);
     }
     return cost + exitsCost(targets);
@@ -211,12 +266,13 @@ export function partition(input: PartitionInput): Partition {
       cost += exitCost[t]!;
       if (input.exitGroup) groups.add(input.exitGroup[t]!);
     }
-    for (const g of groups) cost += input.groupCost![g]!;
+    for (const g of groups) cost += groupCostOf(g);
     return cost;
   };
   /** Cost of piece p with `atom` added, not counting transfers into unplaced blocks. */
   const optimisticCost = (p: number, blocks: readonly number[], atom: readonly number[], overhead: number): number => {
     for (const b of atom) pieceOf[b] = p;
+    markSlots(p, [blocks, atom]);
     let cost = overhead;
     const targets = new Set<number>();
     for (const list of [blocks, atom]) {
@@ -224,7 +280,7 @@ export function partition(input: PartitionInput): Partition {
         cost += blockSize[b]!;
         let entry = b === 0 && p !== 0;
         for (const q of pred[b]!) if (pieceOf[q] !== p) entry = true;
-        if (entry) cost += entryCost[b]!;
+        if (entry) cost += entryCostOf(b);
         for (const s of succ[b]!) if (pieceOf[s] !== p && pieceOf[s] >= 0) targets.add(s);
       }
     }

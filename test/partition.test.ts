@@ -174,4 +174,33 @@ describe("partition", () => {
     expect(p.what).toBe("region");
     expect(p.reason).toContain("cannot be cut");
   });
+  it("with `stubs`, prices an entry by the live slots the piece touches, not every live slot", () => {
+    const cfg = cfgOf(chain);
+    const n = cfg.blockCount;
+    // Every block has 40 live slots costing 3 bytes each to load or store, but touches only its own slot.
+    const live = Array.from({ length: 40 }, (_, slot) => ({ slot, cost: 3 }));
+    const base = input(cfg, { size: 30, entryCost: new Int32Array(n).fill(2 + 40 * 3), exitGroup: new Int32Array(n), groupCost: Int32Array.from([1 + 40 * 3]) });
+    const pessimistic = partition(base);
+    expect(pessimistic.ok).toBe(false);
+    if (!pessimistic.ok) expect(pessimistic.what).toBe("block");
+    const exact = partition({
+      ...base,
+      stubs: {
+        reads: Array.from({ length: n }, (_, b) => [b]),
+        writes: Array.from({ length: n }, (_, b) => [b]),
+        writtenAtStart: [],
+        entryBase: new Int32Array(n).fill(2),
+        entryLoads: Array.from({ length: n }, () => live),
+        groupBase: Int32Array.from([1]),
+        groupStores: [live],
+        width: 42,
+      },
+    });
+    expect(exact.ok).toBe(true);
+    if (!exact.ok) return;
+    // A piece of k blocks loads k slots at its entry and stores k at its exit: each holds two blocks.
+    expect(exact.pieceBlocks.length).toBeGreaterThan(2);
+    for (const blocks of exact.pieceBlocks.slice(1)) expect(blocks.length).toBeLessThanOrEqual(2);
+    expect(Math.max(...exact.pieceCost)).toBeLessThanOrEqual(100);
+  });
 });

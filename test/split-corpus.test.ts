@@ -7,13 +7,11 @@
  * byte-for-byte; the refusal counts are printed per corpus and mode.
  *
  * Refusals: none in the Debian jars (1,585 methods over the limit; the issue's
- * target is under 0.1%). In the JDK modules every refusal but one is a version-53+
+ * target is under 0.1%). In the JDK modules every refusal is a version-53+
  * <clinit>/<init> writing so many of its class's final fields that the writes,
  * which only that method may execute (JVMS 6.5 putfield/putstatic), cannot stay
  * in it under 1,024 bytes (enum constants, message tables); the reason gives the
- * count. The one other, Marlin's `Renderer._endRendering`, is a loop whose every
- * block has about a hundred live locals, more than a piece can move through the
- * heap frame at this limit. The test fails on any other refusal.
+ * count. The test fails on any other refusal.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,8 +33,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const LIMIT = 1024;
 /** The final-field bound stated by the refusal reason. */
 const FINAL_FIELD_BOUND = /final fields? \(only <(cl)?init> may write them since class version 53\) must stay in the original method/;
-/** Refusals known and explained above that are not final-field bound. */
-const KNOWN_REFUSALS = new Set(["sun/java2d/marlin/Renderer._endRendering(II)V"]);
+
 const ALL_MODES: SplitLinkMode[] = ["switch", "direct", "indy", "auto"];
 const CASES: { name: string; modes: SplitLinkMode[] }[] = ["rhino", "asm", "antlr4", "groovy", "jython", "jdk.compiler", "java.desktop"].map((name) => ({ name, modes: ALL_MODES }));
 
@@ -59,7 +56,7 @@ describe(`corpus split at --max-size ${LIMIT}`, () => {
         expect(split.length).toBeGreaterThan(0);
         for (const r of refused) expect(r.result.kind === "refused" && r.result.reason.length > 10).toBe(true);
         if (!isModule) expect(refused.map((r) => `${r.className}.${r.method}`)).toEqual([]);
-        const unexplained = refused.filter((r) => r.result.kind === "refused" && !FINAL_FIELD_BOUND.test(r.result.reason) && !KNOWN_REFUSALS.has(`${r.className}.${r.method}`));
+        const unexplained = refused.filter((r) => r.result.kind === "refused" && !FINAL_FIELD_BOUND.test(r.result.reason));
         expect(unexplained.map((r) => `${r.className}.${r.method}: ${r.result.kind === "refused" ? r.result.reason : ""}`)).toEqual([]);
 
         // Every method of every written class is within the limit, unless it was refused.

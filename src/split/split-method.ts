@@ -37,6 +37,8 @@ import { computeStackMapFrames } from "../../passes/stackmap.js";
 import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
 import { freshName, nextSyntheticLine, pieceBaseName } from "./names.js";
 import { outlineLargestRegion } from "./regions.js";
+import { localsOfBlocks } from "../../passes/link-blocks.js";
+import { parseMethodDescriptor } from "../bytecode/descriptors.js";
 import type { IndyCallSites } from "./indy.js";
 import { assertVerified } from "../../passes/verify.js";
 
@@ -335,6 +337,10 @@ function partitionAndLink(
   // whole; `slack` lets the driver's estimate (an upper bound) exceed the budget,
   // its encoded length being checked below.
   let refusal: string | undefined;
+  // `exact`: the stubs estimated from what each piece's code touches (partition's
+  // `stubs`) rather than every live value; tried when one block's stubs alone do
+  // not fit even with the finest cuts.
+  let exact = false;
   for (let attempt = 0, fine = 1, slack = 1; attempt < 8; attempt++) {
     // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
     const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), cp);
@@ -359,6 +365,10 @@ function partitionAndLink(
     const groups = new Map<string, number>();
     const groupCosts: number[] = [];
     const tailGroupCosts: number[] = [];
+    const entryLoads: { slot: number; cost: number }[][] = Array.from({ length: n }, () => []);
+    const entryBase = new Int32Array(n);
+    const groupStores: { slot: number; cost: number }[][] = [];
+    const groupBase: number[] = [];
     const pinned = new Uint8Array(n);
     const entryFrame: Frame[] = new Array(n);
     let maxSpill = 0;
@@ -381,12 +391,18 @@ function partitionAndLink(
       const stackValues = f.stack.length;
       let loads = 0;
       let stores = 0;
+      const storeList: { slot: number; cost: number }[] = [];
       for (const slot of liveList) {
         const ref = frames.types.isObject(f.locals[slot]!);
-        loads += 2 + indexCost(slot) + 1 + (ref ? 3 : 0) + localCost(slot + 6);
-        stores += 2 + indexCost(slot) + localCost(slot + 6) + 1;
+        const load = 2 + indexCost(slot) + 1 + (ref ? 3 : 0) + localCost(slot + 6);
+        const store = 2 + indexCost(slot) + localCost(slot + 6) + 1;
+        loads += load;
+        stores += store;
+        entryLoads[b]!.push({ slot, cost: load });
+        storeList.push({ slot, cost: store });
       }
-      entryCost[b] = ENTRY_TAIL + loads + stackValues * PER_STACK_LOAD;
+      entryBase[b] = ENTRY_TAIL + stackValues * PER_STACK_LOAD;
+      entryCost[b] = entryBase[b]! + loads;
       // With parameters (link-tail.ts) an entry loads only the stack; an exit pushes
       // every slot up to the highest live one (holes as zeros) and calls.
       const nulls = liveList.filter((slot) => f.locals[slot] === NULL).length;
@@ -398,6 +414,8 @@ function partitionAndLink(
       if (g === undefined) {
         groups.set(signature, (g = groupCosts.length));
         groupCosts.push(GROUP_TAIL + stores + stackValues * PER_STACK_STORE);
+        groupBase.push(GROUP_TAIL + stackValues * PER_STACK_STORE);
+        groupStores.push(storeList);
         let pushes = 0;
         const width = liveList.length > 0 ? liveList[liveList.length - 1]! + 2 : 0;
         for (let slot = 0; slot < width; slot++) pushes += liveList.includes(slot) ? localCost(slot) : 1;
@@ -423,6 +441,19 @@ function partitionAndLink(
         limit: budget,
         driverLimit: Math.floor(budget * slack),
         pieceOverhead: PIECE_OVERHEAD,
+        ...(exact && !tail
+          ? {
+              stubs: {
+                ...localsOfBlocks(b0, cfg),
+                writtenAtStart: Array.from({ length: parseMethodDescriptor(ctx.descriptor).paramSlots + (isStatic ? 0 : 1) }, (_, k) => k),
+                entryBase,
+                entryLoads,
+                groupBase: Int32Array.from(groupBase),
+                groupStores,
+                width: Math.max(frames.maxLocals, decoded.maxLocals) + 2,
+              },
+            }
+          : {}),
         driverOverhead: tail
           ? TAIL_DRIVER
           : 120 + (estimatedPieces <= flatDispatchFor(budget) ? estimatedPieces * DISPATCH_SITE : Math.ceil(estimatedPieces / Math.floor((budget - 64) / DISPATCH_SITE)) * 16 + 16),
@@ -466,6 +497,11 @@ function partitionAndLink(
       // One block whose stubs (many live values, many targets) leave it no room: cut finer.
       if (part.what === "block" && fine < 8) {
         fine *= 2;
+        continue;
+      }
+      if (part.what === "block" && !exact) {
+        exact = true;
+        refusal ??= part.reason;
         continue;
       }
       // Pinned code (final-field writes) that does not fit by the estimates: try
