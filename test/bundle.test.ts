@@ -9,7 +9,7 @@
  * Info-ZIP accept the result.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync, strToU8 } from "fflate";
@@ -363,6 +363,19 @@ describe("directories and single classes", () => {
     const disguised = tmp("Jar.class");
     writeFileSync(disguised, fflateJar());
     expect((await readBundle(disguised)).bundle.kind).toBe("jar");
+  });
+
+  it("writes a class with the classes a split added to its package beside it, and refuses others", async () => {
+    const dir = tmp("single-out");
+    mkdirSync(dir, { recursive: true });
+    const out = join(dir, "Main.class");
+    const bundle: Bundle = { kind: "class", entries: [newEntry("p/Main.class", CLASS_A), newEntry("p/Main$megasplit.class", CLASS_B)] };
+    await writeBundle(bundle, out, { kind: "class" });
+    expect(new Uint8Array(readFileSync(out))).toEqual(CLASS_A);
+    expect(new Uint8Array(readFileSync(join(dir, "Main$megasplit.class")))).toEqual(CLASS_B);
+    const other: Bundle = { kind: "class", entries: [newEntry("p/Main.class", CLASS_A), newEntry("q/Other.class", CLASS_B)] };
+    await expect(writeBundle(other, join(dir, "Other.class"), { kind: "class" })).rejects.toMatchObject({ code: ErrorCodes.USAGE });
+    expect(existsSync(join(dir, "Other.class"))).toBe(false);
   });
 
   it("writes a directory bundle as a jar with the DOS epoch and no clock", async () => {

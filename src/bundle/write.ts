@@ -1,6 +1,6 @@
 /**
  * `writeBundle`: writes a bundle as a jar, a directory tree or a single class
- * file, always atomically (see `atomic.ts`; directories are written file by file,
+ * file (with any class the split added to its package beside it), always atomically (see `atomic.ts`; directories are written file by file,
  * see `directory.ts` for why).
  *
  * Jar output keeps entry order, names, DOS timestamps, comments, extra fields and
@@ -11,6 +11,7 @@
  * output is deterministic). Signature handling is the caller's decision
  * (`dropSignaturesIfClassesChanged`), because only it knows what it changed.
  */
+import { dirname, join } from "node:path";
 import { ErrorCodes, fail, MegasplitError, unreachable } from "../diagnostics.js";
 import { isDirectoryEntry, type Bundle, type BundleKind } from "./bundle.js";
 import { writeFileAtomic } from "./atomic.js";
@@ -52,10 +53,16 @@ export async function writeBundle(bundle: Bundle, outPath: string, options: Writ
       }
       return;
     case "class": {
-      const files = bundle.entries.filter((e) => !isDirectoryEntry(e));
-      if (files.length !== 1) fail(ErrorCodes.USAGE, `a single-class output needs exactly one entry, the bundle has ${files.length}`, where);
+      // The class itself at `outPath`; classes of its package the split added (a
+      // helper class holding its pieces) beside it, under their own file names.
+      const [first, ...more] = bundle.entries.filter((e) => !isDirectoryEntry(e));
+      if (!first) fail(ErrorCodes.USAGE, "a single-class output needs an entry, the bundle has none", where);
+      const packageOf = (name: string) => name.slice(0, name.lastIndexOf("/") + 1);
+      const stray = more.find((e) => packageOf(e.name) !== packageOf(first.name) || !e.name.endsWith(".class"));
+      if (stray) fail(ErrorCodes.USAGE, `a single-class output holds only classes of its package; ${stray.name} is not one: write a directory or a jar`, where);
       try {
-        await writeFileAtomic(outPath, files[0]!.data);
+        await writeFileAtomic(outPath, first.data);
+        for (const e of more) await writeFileAtomic(join(dirname(outPath), e.name.slice(e.name.lastIndexOf("/") + 1)), e.data);
       } catch (e) {
         fail(ErrorCodes.IO, `cannot write class file: ${ioMessage(e)}`, where);
       }
