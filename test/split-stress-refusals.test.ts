@@ -14,8 +14,13 @@
  *   either side of them into one atom (src/split/cut-points.ts).
  * - final fields written from <clinit> and <init> between big computations: only
  *   the stores stay in the original method, the computations move to pieces.
+ * - an enum of 110 constants and a table of static finals (one computed by a
+ *   conditional, one by a loop with its own locals): each value is computed by a
+ *   piece that returns it, and <clinit> keeps only calls and stores
+ *   (passes/link-final-stores.ts).
  * - an enum of 260 constants: every store must stay in <clinit> and together
- *   they exceed the limit; the refusal says so, with the count of writes.
+ *   they exceed the limit even at 8 bytes each; the refusal says so, with the
+ *   count of writes.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -156,10 +161,10 @@ public final class Tables {
 `;
 }
 
-/** An enum of 260 constants: one store per constant, all in <clinit>. */
-function bigEnumSource(): string {
-  const names = Array.from({ length: 260 }, (_, i) => `C${i}(${(i * 37) % 101})`);
-  return `package bigenum;
+/** An enum of `count` constants: one store per constant, all in <clinit>. */
+function bigEnumSource(count = 260, pkg = "bigenum"): string {
+  const names = Array.from({ length: count }, (_, i) => `C${i}(${(i * 37) % 101})`);
+  return `package ${pkg};
 
 public enum Kind {
   ${names.join(", ")};
@@ -309,4 +314,62 @@ describe("an enum of 260 constants at 1024 bytes", () => {
     expect(report.result.reason).toMatch(/^the 261 writes \(783 bytes\) of 261 final fields \(only <clinit> may write them since class version 53\) must stay in the original method; .* an estimated \d+ bytes, over the limit of 1024$/);
     expectSameRun(runJava(split.path, "bigenum.Kind", { jvm: ["-Xverify:all"] }), runJava(classes, "bigenum.Kind", { jvm: ["-Xverify:all"] }));
   });
+});
+
+/** Static finals whose values need a conditional and a loop with locals of its own. */
+function finalTableSource(): string {
+  const fields = Array.from({ length: 70 }, (_, i) =>
+    i % 10 === 3
+      ? `  static final int F${i} = Integer.getInteger("megasplit.f${i}", ${i}) > ${i / 2} ? ${i * 3} : -${i};`
+      : i % 10 === 7
+        ? `  static final int[] F${i} = fill(${i});`
+        : `  static final String F${i} = "v${i}:" + Integer.toHexString(${i * 7919});`,
+  );
+  return `package finaltable;
+
+public final class Table {
+${fields.join("\n")}
+  static final long[] SQUARES;
+  static {
+    long[] a = new long[40];
+    for (int i = 0; i < a.length; i++) a[i] = (long) i * i + F3;
+    SQUARES = a;
+  }
+  static int[] fill(int n) {
+    int[] a = new int[n % 9 + 1];
+    for (int i = 0; i < a.length; i++) a[i] = i * n;
+    return a;
+  }
+  public static void main(String[] args) {
+    StringBuilder out = new StringBuilder();
+${Array.from({ length: 70 }, (_, i) => `    out.append(${i % 10 === 7 ? `java.util.Arrays.toString(F${i})` : `F${i}`}).append(' ');`).join("\n")}
+    out.append(java.util.Arrays.toString(SQUARES));
+    System.out.println(out);
+  }
+}
+`;
+}
+
+describe("static finals written one after another at 1024 bytes", () => {
+  for (const [what, pkg, mainClass, source, writes] of [
+    ["an enum of 110 constants", "midenum", "midenum.Kind", () => bigEnumSource(110, "midenum"), 111],
+    ["a table of 71 static finals, computed by conditionals and loops", "finaltable", "finaltable.Table", finalTableSource, 71],
+  ] as const) {
+    it(`${what}: pieces return each value, <clinit> keeps only the calls and stores, and runs the same`, async () => {
+      const classes = build(pkg, `${pkg}/${mainClass.split(".")[1]}.java`, source());
+      const className = mainClass.replace(".", "/");
+      const split = await splitJar(classes, work, `${pkg}.jar`, { maxSize: MAX, link: "auto" });
+      const report = split.result.reports.find((r) => r.className === className && r.method === "<clinit>()V");
+      if (report?.result.kind !== "split") throw new Error(`refused: ${report?.result.kind === "refused" ? report.result.reason : "not considered"}`);
+      expect(report.result.handover).toEqual(["return values"]);
+      expect(report.result.pieces.length).toBeGreaterThanOrEqual(2);
+      for (const p of report.result.pieces) expect(p.codeLength).toBeLessThanOrEqual(MAX);
+      const driver = codeIn(split, className, "<clinit>()V");
+      expect(driver.length).toBeLessThanOrEqual(MAX);
+      // Only pushes of the case, calls, the stores (every field once, in order) and the return.
+      expect(driver.ops.filter((o) => o.op === Op.PUTSTATIC).length).toBe(writes);
+      expect(driver.ops.every((o) => [Op.PUTSTATIC, Op.INVOKESTATIC, Op.BIPUSH, Op.SIPUSH, Op.RETURN].includes(o.op) || (o.op >= Op.ICONST_0 && o.op <= Op.ICONST_5))).toBe(true);
+      expectSameRun(runJava(split.path, mainClass, { jvm: ["-Xverify:all"] }), runJava(classes, mainClass, { jvm: ["-Xverify:all"] }));
+    });
+  }
 });

@@ -30,6 +30,7 @@ import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutin
 import { computeLiveness, liveSlots } from "../../passes/liveness.js";
 import { type CallSite, linkMethod } from "../../passes/link.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link-tail.js";
+import { linkFinalStores } from "../../passes/link-final-stores.js";
 import { alg, Graph } from "@dagrejs/graphlib";
 import { partition } from "../../passes/partition.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
@@ -78,7 +79,7 @@ export interface SplitPiece {
 }
 
 /** How a partitioned body hands live values to its pieces (docs/design/splitter.md, "Parameters"). */
-export type Handover = "parameters" | "heap frame";
+export type Handover = "parameters" | "heap frame" | "return values";
 
 export type MethodSplit =
   | {
@@ -306,7 +307,63 @@ function splitBody(
       };
     }
   }
-  return partitionAndLink(cf, method, body, ctx, opts, taken, codeNameIndex, base);
+  const done = partitionAndLink(cf, method, body, ctx, opts, taken, codeNameIndex, base);
+  if ("kind" in done && ctx.methodName === "<clinit>") return finalStores(cf, method, body, ctx, opts, taken, codeNameIndex, base) ?? done;
+  return done;
+}
+
+/**
+ * A `<clinit>` whose final-field writes do not fit the driver of a partition: the
+ * code computing each value moves into pieces that return it, the writes stay
+ * (passes/link-final-stores.ts). Undefined when the method has not that shape or
+ * the result does not fit.
+ */
+function finalStores(
+  cf: ClassFile,
+  method: MethodInfo,
+  body: MethodBody,
+  ctx: PassContext,
+  opts: SplitMethodOptions,
+  taken: Set<string>,
+  codeNameIndex: number,
+  base: string,
+): BodySplit | undefined {
+  const finals = opts.helper?.finals ?? finalFieldsGuarded(cf);
+  if (finals.size === 0) return undefined;
+  const frames = inferFrames(body, ctx);
+  if (frames.errors.length > 0) return undefined;
+  const localTaken = new Set(taken);
+  const linked = linkFinalStores({
+    body,
+    cp: cf.constantPool,
+    className: ctx.className,
+    finals,
+    limit: opts.maxSize,
+    pieceName: () => freshName(base, "split", localTaken),
+    pieceOwner: { className: ctx.className, isInterface: (cf.accessFlags & Access.INTERFACE) !== 0 },
+    driverName: ctx.methodName,
+    ...(opts.lines ? { syntheticLine: () => nextSyntheticLine(opts.lines!) } : {}),
+    stackHeightBefore: (i) => frames.frameBefore(i)?.stack.length ?? -1,
+  });
+  if (!linked) return undefined;
+  const pieces: SplitPiece[] = linked.pieces.map((p) => {
+    const m = newPrivateMethod(cf, p.name, p.descriptor);
+    const attr = encodeFinal(cf, m, p.body, opts, codeNameIndex);
+    return { method: withCode(m, attr), name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines: linesOf(p.body) };
+  });
+  const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
+  if (Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength)) > opts.maxSize) return undefined;
+  for (const p of pieces) taken.add(p.name);
+  return {
+    driver: withCode(method, driverCode),
+    driverLength: driverCode.code.length,
+    driverLines: linesOf(linked.driver),
+    pieces,
+    crossEdges: linked.callSites.length,
+    handover: ["return values"],
+    blocksPerPiece: [],
+    callSites: linked.callSites,
+  };
 }
 
 /**
