@@ -9,6 +9,9 @@
  *     <clinit>:  bipush k; invokestatic piece$j(I)T; putstatic F_k   (8 bytes a field)
  *     piece$j(int k): tableswitch k -> the code computing value k; areturn
  *
+ * (7 bytes with at most six values a piece, 6 with one and no `k`, for methods
+ * with more writes: `maxCases`)
+ *
  * so the writes keep their order relative to everything else (each value is
  * computed, then stored, then the next one computed), and no value or local
  * crosses a call except the one returned.
@@ -42,6 +45,12 @@ export interface FinalStoresInput {
   finals: ReadonlySet<string>;
   /** Bytes a piece may hold. */
   limit: number;
+  /**
+   * Most segments a piece holds (default: as many as fit). 6 keeps every case an
+   * `iconst` (7 bytes a field in `<clinit>`); 1 drops the case altogether (6 bytes,
+   * a piece per value).
+   */
+  maxCases?: number;
   /** Fresh piece names, in order. */
   pieceName: () => string;
   pieceOwner?: { className: string; isInterface: boolean };
@@ -148,7 +157,7 @@ export function linkFinalStores(input: FinalStoresInput): LinkedMethod | undefin
     if (k === last && onlyReturns(nodes, s)) return;
     const g = groups[groups.length - 1];
     const cost = s.size + 6 + 4; // xreturn, goto slack, a switch case
-    if (g && g.type === s.type && g.size + cost <= budget) {
+    if (g && g.type === s.type && g.size + cost <= budget && g.segments.length < (input.maxCases ?? Infinity)) {
       g.segments.push(k);
       g.size += cost;
     } else groups.push({ type: s.type, segments: [k], size: cost });
@@ -161,27 +170,31 @@ export function linkFinalStores(input: FinalStoresInput): LinkedMethod | undefin
   const placed = new Map<number, { name: string; descriptor: string; entry: number }>();
   for (const g of groups) {
     const name = input.pieceName();
-    const descriptor = `(I)${g.type}`;
+    // A piece of one segment takes no case.
+    const shift = g.segments.length > 1 ? 1 : 0;
+    const descriptor = `(${shift ? "I" : ""})${g.type}`;
     const out: CodeNode[] = [];
     const cases = g.segments.map(() => labelCount++);
-    out.push({ kind: "local", op: Op.ILOAD, index: 0 });
-    out.push({ kind: "tableswitch", low: 0, high: cases.length - 1, defaultTarget: cases[0]!, targets: cases });
+    if (shift) {
+      out.push({ kind: "local", op: Op.ILOAD, index: 0 });
+      out.push({ kind: "tableswitch", low: 0, high: cases.length - 1, defaultTarget: cases[0]!, targets: cases });
+    }
     const vars: LocalVariable[] = [];
     const types: LocalVariable[] = [];
     g.segments.forEach((k, e) => {
       const s = seg(k);
-      placed.set(k, { name, descriptor, entry: e });
+      placed.set(k, { name, descriptor, entry: shift ? e : -1 });
       out.push({ kind: "label", label: cases[e]! });
       if (lines[s.from]! >= 0 && nodes[s.from]?.kind !== "line") out.push({ kind: "line", line: lines[s.from]! });
       for (let i = s.from; i < s.to; i++) {
         const n = nodes[i]!;
         if (n.kind === "frame") continue;
-        out.push(n.kind === "local" || n.kind === "iinc" ? { ...n, index: n.index + 1 } : n);
+        out.push(shift && (n.kind === "local" || n.kind === "iinc") ? { ...n, index: n.index + shift } : n);
       }
       if (s.type !== "V") out.push(simple(RETURN_OF(s.type)));
       const inside = (v: LocalVariable) => labelSegment[v.start] === k && labelSegment[v.end] === k;
-      for (const v of body.localVariables ?? []) if (inside(v)) vars.push({ ...v, index: v.index + 1 });
-      for (const v of body.localVariableTypes ?? []) if (inside(v)) types.push({ ...v, index: v.index + 1 });
+      for (const v of body.localVariables ?? []) if (inside(v)) vars.push({ ...v, index: v.index + shift });
+      for (const v of body.localVariableTypes ?? []) if (inside(v)) types.push({ ...v, index: v.index + shift });
     });
     const pieceBody = newBody(body, out, { handlers: [], ...(body.localVariables ? { localVariables: vars } : {}), ...(body.localVariableTypes ? { localVariableTypes: types } : {}) });
     pieces.push({ name, descriptor, body: pieceBody });
@@ -197,7 +210,7 @@ export function linkFinalStores(input: FinalStoresInput): LinkedMethod | undefin
         out.push({ kind: "line", line });
         callSites.push({ caller: input.driverName, line, callee: p.name, calleeDescriptor: p.descriptor });
       }
-      pushInt(out, p.entry, cp);
+      if (p.entry >= 0) pushInt(out, p.entry, cp);
       out.push({ kind: "cp", op: Op.INVOKESTATIC, index: cp.addMemberRef(owner.isInterface ? "InterfaceMethodref" : "Methodref", owner.className, p.name, p.descriptor) });
     }
     if (k < last) {

@@ -7,12 +7,12 @@
  * byte-for-byte; the refusal counts are printed per corpus and mode.
  *
  * Refusals: none in the Debian jars (1,585 methods over the limit; the issue's
- * target is under 0.1%). In the JDK modules every refusal (6 of 275) is a
+ * target is under 0.1%). In the JDK modules every refusal (4 of 275) is a
  * version-53+ <clinit>/<init> writing so many of its class's final fields (67 to
  * 213) that the writes, which only that method may execute (JVMS 6.5
- * putfield/putstatic), cannot stay in it under 1,024 bytes even at 8 bytes each
- * (message tables, Names, Symtab); the reason gives the count. The test fails on
- * any other refusal.
+ * putfield/putstatic), cannot stay in it under 1,024 bytes (CompilerProperties
+ * $Errors even at 6 bytes a write; the <init>s of Names, Symtab, RendererStats);
+ * the reason gives the count. The test fails on any other refusal.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

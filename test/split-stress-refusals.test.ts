@@ -14,10 +14,10 @@
  *   either side of them into one atom (src/split/cut-points.ts).
  * - final fields written from <clinit> and <init> between big computations: only
  *   the stores stay in the original method, the computations move to pieces.
- * - an enum of 110 constants and a table of static finals (one computed by a
- *   conditional, one by a loop with its own locals): each value is computed by a
- *   piece that returns it, and <clinit> keeps only calls and stores
- *   (passes/link-final-stores.ts).
+ * - enums of 110, 135 and 160 constants and a table of static finals (one
+ *   computed by a conditional, one by a loop with its own locals): each value is
+ *   computed by a piece that returns it, and <clinit> keeps only calls and stores
+ *   (passes/link-final-stores.ts), 8, 7 or 6 bytes a write.
  * - an enum of 260 constants: every store must stay in <clinit> and together
  *   they exceed the limit even at 8 bytes each; the refusal says so, with the
  *   count of writes.
@@ -311,6 +311,7 @@ describe("an enum of 260 constants at 1024 bytes", () => {
     expect(report?.result.kind).toBe("refused");
     if (report?.result.kind !== "refused") return;
     // 260 constants and $VALUES.
+    // Even a piece per value (6 bytes a write) would need 1,566 bytes.
     expect(report.result.reason).toMatch(/^the 261 writes \(783 bytes\) of 261 final fields \(only <clinit> may write them since class version 53\) must stay in the original method; .* an estimated \d+ bytes, over the limit of 1024$/);
     expectSameRun(runJava(split.path, "bigenum.Kind", { jvm: ["-Xverify:all"] }), runJava(classes, "bigenum.Kind", { jvm: ["-Xverify:all"] }));
   });
@@ -351,11 +352,14 @@ ${Array.from({ length: 70 }, (_, i) => `    out.append(${i % 10 === 7 ? `java.ut
 }
 
 describe("static finals written one after another at 1024 bytes", () => {
-  for (const [what, pkg, mainClass, source, writes] of [
-    ["an enum of 110 constants", "midenum", "midenum.Kind", () => bigEnumSource(110, "midenum"), 111],
-    ["a table of 71 static finals, computed by conditionals and loops", "finaltable", "finaltable.Table", finalTableSource, 71],
+  for (const [what, pkg, mainClass, source, writes, bytesPerWrite] of [
+    ["an enum of 110 constants", "midenum", "midenum.Kind", () => bigEnumSource(110, "midenum"), 111, 8],
+    // 8 bytes a write would not fit: at most six values a piece (7 bytes), then one (6 bytes).
+    ["an enum of 135 constants", "enum135", "enum135.Kind", () => bigEnumSource(135, "enum135"), 136, 7],
+    ["an enum of 160 constants", "enum160", "enum160.Kind", () => bigEnumSource(160, "enum160"), 161, 6],
+    ["a table of 71 static finals, computed by conditionals and loops", "finaltable", "finaltable.Table", finalTableSource, 71, 8],
   ] as const) {
-    it(`${what}: pieces return each value, <clinit> keeps only the calls and stores, and runs the same`, async () => {
+    it(`${what}: pieces return each value, <clinit> keeps only the calls and stores (${bytesPerWrite} bytes a write), and runs the same`, async () => {
       const classes = build(pkg, `${pkg}/${mainClass.split(".")[1]}.java`, source());
       const className = mainClass.replace(".", "/");
       const split = await splitJar(classes, work, `${pkg}.jar`, { maxSize: MAX, link: "auto" });
@@ -369,6 +373,13 @@ describe("static finals written one after another at 1024 bytes", () => {
       // Only pushes of the case, calls, the stores (every field once, in order) and the return.
       expect(driver.ops.filter((o) => o.op === Op.PUTSTATIC).length).toBe(writes);
       expect(driver.ops.every((o) => [Op.PUTSTATIC, Op.INVOKESTATIC, Op.BIPUSH, Op.SIPUSH, Op.RETURN].includes(o.op) || (o.op >= Op.ICONST_0 && o.op <= Op.ICONST_5))).toBe(true);
+      const pushes = driver.ops.filter((o) => o.op !== Op.PUTSTATIC && o.op !== Op.INVOKESTATIC && o.op !== Op.RETURN);
+      if (bytesPerWrite === 7) expect(pushes.every((o) => o.op >= Op.ICONST_0 && o.op <= Op.ICONST_5)).toBe(true);
+      if (bytesPerWrite === 6) {
+        expect(pushes).toEqual([]);
+        for (const p of report.result.pieces) expect(p.descriptor.startsWith("()")).toBe(true);
+      }
+      if (bytesPerWrite === 8) expect(report.result.pieces.some((p) => p.descriptor.startsWith("(I)"))).toBe(true);
       expectSameRun(runJava(split.path, mainClass, { jvm: ["-Xverify:all"] }), runJava(classes, mainClass, { jvm: ["-Xverify:all"] }));
     });
   }

@@ -28,7 +28,7 @@ import { buildCfg, isInstruction, type ControlFlowGraph } from "../../passes/cfg
 import { inferFrames, NULL, TOP, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { computeLiveness, liveSlots } from "../../passes/liveness.js";
-import { type CallSite, linkMethod } from "../../passes/link.js";
+import { type CallSite, type LinkedMethod, linkMethod } from "../../passes/link.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link-tail.js";
 import { linkFinalStores } from "../../passes/link-final-stores.js";
 import { alg, Graph } from "@dagrejs/graphlib";
@@ -332,28 +332,39 @@ function finalStores(
   if (finals.size === 0) return undefined;
   const frames = inferFrames(body, ctx);
   if (frames.errors.length > 0) return undefined;
-  const localTaken = new Set(taken);
-  const linked = linkFinalStores({
-    body,
-    cp: cf.constantPool,
-    className: ctx.className,
-    finals,
-    limit: opts.maxSize,
-    pieceName: () => freshName(base, "split", localTaken),
-    pieceOwner: { className: ctx.className, isInterface: (cf.accessFlags & Access.INTERFACE) !== 0 },
-    driverName: ctx.methodName,
-    ...(opts.lines ? { syntheticLine: () => nextSyntheticLine(opts.lines!) } : {}),
-    stackHeightBefore: (i) => frames.frameBefore(i)?.stack.length ?? -1,
-  });
-  if (!linked) return undefined;
-  const pieces: SplitPiece[] = linked.pieces.map((p) => {
-    const m = newPrivateMethod(cf, p.name, p.descriptor);
-    const attr = encodeFinal(cf, m, p.body, opts, codeNameIndex);
-    return { method: withCode(m, attr), name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines: linesOf(p.body) };
-  });
-  const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
-  if (Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength)) > opts.maxSize) return undefined;
-  for (const p of pieces) taken.add(p.name);
+  // As many values a piece as fit (8 bytes a write), then at most six (7), then one (6).
+  for (const maxCases of [Infinity, 6, 1]) {
+    const localTaken = new Set(taken);
+    const lines = opts.lines ? { ...opts.lines } : undefined;
+    const linked = linkFinalStores({
+      body,
+      cp: cf.constantPool,
+      className: ctx.className,
+      finals,
+      limit: opts.maxSize,
+      maxCases,
+      pieceName: () => freshName(base, "split", localTaken),
+      pieceOwner: { className: ctx.className, isInterface: (cf.accessFlags & Access.INTERFACE) !== 0 },
+      driverName: ctx.methodName,
+      ...(lines ? { syntheticLine: () => nextSyntheticLine(lines) } : {}),
+      stackHeightBefore: (i) => frames.frameBefore(i)?.stack.length ?? -1,
+    });
+    if (!linked) return undefined;
+    const pieces: SplitPiece[] = linked.pieces.map((p) => {
+      const m = newPrivateMethod(cf, p.name, p.descriptor);
+      const attr = encodeFinal(cf, m, p.body, opts, codeNameIndex);
+      return { method: withCode(m, attr), name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines: linesOf(p.body) };
+    });
+    const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
+    if (Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength)) > opts.maxSize) continue;
+    if (lines) opts.lines!.next = lines.next;
+    for (const p of pieces) taken.add(p.name);
+    return finalStoresSplit(method, driverCode, linked, pieces);
+  }
+  return undefined;
+}
+
+function finalStoresSplit(method: MethodInfo, driverCode: CodeAttribute, linked: LinkedMethod, pieces: SplitPiece[]): BodySplit {
   return {
     driver: withCode(method, driverCode),
     driverLength: driverCode.code.length,
