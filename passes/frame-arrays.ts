@@ -58,6 +58,11 @@ export function kindOfDescriptor(d: string): number {
 export const local = (op: number, index: number): Instruction => ({ kind: "local", op, index });
 export const simple = (op: number): Instruction => ({ kind: "simple", op });
 
+/** Pushes the zero of a kind (`iconst_0`, `lconst_0`, `fconst_0`, `dconst_0`, `aconst_null`). */
+export function pushZero(out: CodeNode[], kind: number): void {
+  out.push(simple([Op.ICONST_0, Op.LCONST_0, Op.FCONST_0, Op.DCONST_0, Op.ACONST_NULL][kind]!));
+}
+
 /** The shortest push of an int constant: iconst_n, bipush, sipush, or ldc. */
 export function pushInt(out: CodeNode[], v: number, cp: ConstantPool): void {
   if (v >= -1 && v <= 5) out.push(simple(Op.ICONST_0 + v));

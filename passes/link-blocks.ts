@@ -14,6 +14,7 @@ import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
 import type { Frame, TypeTable } from "./frames.js";
 import { KIND_DOUBLE, KIND_LONG, kindOfType } from "./frame-arrays.js";
 import { isLive, type Liveness } from "./liveness.js";
+import { allSuccessors } from "./loops.js";
 import type { Partition } from "./partition.js";
 
 /** What one cut moves: locals (slot, kind, type) and stack slots (bottom first). */
@@ -62,13 +63,6 @@ export function cutShapes(frameAt: (block: number) => Frame, liveness: Liveness,
   };
 }
 
-/** Normal and exception successors of a block. */
-export function successorsOf(cfg: ControlFlowGraph, b: number): number[] {
-  const out = cfg.successors[b]!.slice();
-  for (const hi of cfg.handlersOf[b]!) out.push(cfg.handlerBlock[hi]!);
-  return out;
-}
-
 /** The blocks each piece is entered at (from another piece, or the method's start), sorted, and each one's index. */
 export interface PieceEntries {
   entries: number[][];
@@ -89,7 +83,7 @@ export function pieceEntries(cfg: ControlFlowGraph, partition: Extract<Partition
   if (pieceOf[0] !== 0) markEntry(0);
   for (let b = 0; b < cfg.blockCount; b++) {
     if (pieceOf[b]! < 0) continue;
-    for (const s of successorsOf(cfg, b)) if (pieceOf[s] !== pieceOf[b]) markEntry(s);
+    for (const s of allSuccessors(cfg, b)) if (pieceOf[s] !== pieceOf[b]) markEntry(s);
   }
   for (const list of entries) list.sort((a, b) => a - b);
   const entryIndex = new Int32Array(cfg.blockCount).fill(-1);

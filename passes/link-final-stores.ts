@@ -29,11 +29,11 @@
 import type { CodeNode, Instruction, LocalVariable, MethodBody } from "../src/bytecode/model.js";
 import { Op } from "../src/bytecode/opcodes.js";
 import { maxEncodedSize } from "../src/bytecode/size-bound.js";
+import { slotsOf } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import { buildCfg, isInstruction } from "./cfg.js";
+import { branchTargets, buildCfg, isInstruction } from "./cfg.js";
 import { kindOfDescriptor, pushInt, simple } from "./frame-arrays.js";
 import { computeLiveness, liveSlots } from "./liveness.js";
-import { branchTargets } from "./cfg.js";
 import type { CallSite, LinkedMethod } from "./link.js";
 import { newBody } from "./link-blocks.js";
 
@@ -110,16 +110,13 @@ export function linkFinalStores(input: FinalStoresInput): LinkedMethod | undefin
     if (!isInstruction(n)) continue;
     const k = segmentOf[i]!;
     if (k < 0) continue; // a store
-    seg(k).size += maxEncodedSize(n);
+    segments[k]!.size += maxEncodedSize(n);
     if (n.kind === "jump" || n.kind === "tableswitch" || n.kind === "lookupswitch") {
       if (n.kind === "jump" && (n.op === Op.JSR || n.op === Op.JSR_W)) return undefined;
       for (const t of branchTargets(n)) if (labelSegment[t] !== k) return undefined;
     }
     if (n.kind === "simple" && n.op >= Op.IRETURN && n.op <= Op.RETURN && k !== last) return undefined;
     if (n.kind === "local" && n.op === Op.RET) return undefined;
-  }
-  function seg(k: number): Segment {
-    return segments[k]!;
   }
   for (const s of segments) if (s.size > input.limit * 0.75) return undefined;
 
@@ -144,10 +141,7 @@ export function linkFinalStores(input: FinalStoresInput): LinkedMethod | undefin
     const b = cfg.blockOfLabel[label]!;
     if (b < cfg.blockCount && liveSlots(liveness.liveIn[b]!).length > 0) return undefined;
   }
-  for (const i of stores) {
-    const type = cp.memberRef((nodes[i] as Instruction & { index: number }).index).descriptor;
-    if (input.stackHeightBefore(i) !== (type === "J" || type === "D" ? 2 : 1)) return undefined;
-  }
+  for (const [k, i] of stores.entries()) if (input.stackHeightBefore(i) !== slotsOf(segments[k]!.type)) return undefined;
 
   // Pack segments of one type into pieces.
   const owner = input.pieceOwner ?? { className: input.className, isInterface: false };
@@ -182,7 +176,7 @@ export function linkFinalStores(input: FinalStoresInput): LinkedMethod | undefin
     const vars: LocalVariable[] = [];
     const types: LocalVariable[] = [];
     g.segments.forEach((k, e) => {
-      const s = seg(k);
+      const s = segments[k]!;
       placed.set(k, { name, descriptor, entry: shift ? e : -1 });
       out.push({ kind: "label", label: cases[e]! });
       if (lines[s.from]! >= 0 && nodes[s.from]?.kind !== "line") out.push({ kind: "line", line: lines[s.from]! });

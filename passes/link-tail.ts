@@ -31,8 +31,9 @@ import type { CodeNode, Label } from "../src/bytecode/model.js";
 import { Op } from "../src/bytecode/opcodes.js";
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import { NULL } from "./frames.js";
-import { KIND_REF, kindOfDescriptor, local, pushInt as pushConstant, simple } from "./frame-arrays.js";
-import { blockCopier, cutShapes, type CutShape, lazyLabels, newBody, pieceEntries, slotsOf, successorsOf } from "./link-blocks.js";
+import { KIND_REF, kindOfDescriptor, local, pushInt as pushConstant, pushZero, simple } from "./frame-arrays.js";
+import { blockCopier, cutShapes, type CutShape, lazyLabels, newBody, pieceEntries, slotsOf } from "./link-blocks.js";
+import { allSuccessors } from "./loops.js";
 import type { CallSite, LinkedMethod, LinkInput } from "./link.js";
 
 export type TailLinkInput = Omit<LinkInput, "maxSpill" | "mode" | "directOk" | "flatDispatch" | "dispatchGroup" | "indyCallSite" | "dispatcherName">;
@@ -68,7 +69,7 @@ export function tailLayouts(input: TailLinkInput, acyclic: (from: number, to: nu
   for (let b = 0; b < cfg.blockCount; b++) {
     const p = pieceOf[b]!;
     if (p < 0) continue;
-    for (const t of successorsOf(cfg, b)) {
+    for (const t of allSuccessors(cfg, b)) {
       const q = pieceOf[t]!;
       if (q === p || q < 0) continue;
       if (q === 0) return { ok: false, reason: `block ${t} of the driver is entered from piece ${p}` };
@@ -100,13 +101,11 @@ export function tailLayouts(input: TailLinkInput, acyclic: (from: number, to: nu
         locals[l.slot] = m;
         if (slotsOf(l.kind) === 2) wideHalf.add(l.slot + 1);
       }
-      s.stack.forEach((v, i) => {
+      for (let i = 0; i < s.stack.length; i++) {
+        const v = s.stack[i]!;
         const m = merge(stack[i], v.kind, v.type === NULL ? -1 : v.type);
-        if (m === "conflict") return;
+        if (m === "conflict") return { ok: false, reason: `the operand stack holds values of different kinds at the entries of piece ${q}` };
         stack[i] = m;
-      });
-      if (s.stack.some((v, i) => stack[i]!.kind !== v.kind)) {
-        return { ok: false, reason: `the operand stack holds values of different kinds at the entries of piece ${q}` };
       }
     }
     let width = 0;
@@ -154,9 +153,6 @@ export function linkTail(input: TailLinkInput, layouts: TailLayout[]): LinkedMet
   const checkcastTo = (out: CodeNode[], type: number) => {
     const name = types.nameOf(type);
     if (name !== OBJECT) out.push({ kind: "cp", op: Op.CHECKCAST, index: cp.addClass(name) });
-  };
-  const pushDefault = (out: CodeNode[], kind: number) => {
-    out.push(simple([Op.ICONST_0, Op.LCONST_0, Op.FCONST_0, Op.DCONST_0, Op.ACONST_NULL][kind]!));
   };
   const callSites: CallSite[] = [];
   const owner = input.pieceOwner ?? { className: input.className, isInterface: false };
@@ -208,12 +204,12 @@ export function linkTail(input: TailLinkInput, layouts: TailLayout[]): LinkedMet
       for (let slot = 0; slot < Lq.width; ) {
         const v = Lq.locals[slot];
         if (v && live.has(slot)) out.push(local(Op.ILOAD + v.kind, slot));
-        else pushDefault(out, v ? v.kind : 0);
+        else pushZero(out, v ? v.kind : 0);
         slot += v ? slotsOf(v.kind) : 1;
       }
       Lq.stack.forEach((v, i) => {
         if (i < s.stack.length) out.push(local(Op.ILOAD + v.kind, stackTemp[i]!));
-        else pushDefault(out, v.kind);
+        else pushZero(out, v.kind);
       });
       if (Lq.hasEntry) out.push(local(Op.ILOAD, entryTemp));
       const line = input.syntheticLine?.();
@@ -246,6 +242,16 @@ export function linkTail(input: TailLinkInput, layouts: TailLayout[]): LinkedMet
     entries[q]!.forEach((e, i) => {
       out.push({ kind: "label", label: stubs[i]! });
       const s = shapeOf(e);
+      // The stack parameters first: a null local past `width` may share their slots.
+      let slot = stackBase;
+      s.stack.forEach((v, j) => {
+        if (v.type === NULL) out.push(simple(Op.ACONST_NULL));
+        else {
+          out.push(local(Op.ILOAD + v.kind, slot));
+          if (v.kind === KIND_REF && L.stack[j]!.type < 0) checkcastTo(out, v.type);
+        }
+        slot += slotsOf(v.kind);
+      });
       for (const l of s.locals) {
         if (l.type === NULL) {
           out.push(simple(Op.ACONST_NULL));
@@ -256,15 +262,6 @@ export function linkTail(input: TailLinkInput, layouts: TailLayout[]): LinkedMet
           out.push(local(Op.ASTORE, l.slot));
         }
       }
-      let slot = stackBase;
-      s.stack.forEach((v, j) => {
-        if (v.type === NULL) out.push(simple(Op.ACONST_NULL));
-        else {
-          out.push(local(Op.ILOAD + v.kind, slot));
-          if (v.kind === KIND_REF && L.stack[j]!.type < 0) checkcastTo(out, v.type);
-        }
-        slot += slotsOf(v.kind);
-      });
       out.push({ kind: "jump", op: Op.GOTO, target: copied.blockLabel(e) });
     });
     out.push(...blocksOut);

@@ -34,7 +34,8 @@ import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import type { ControlFlowGraph } from "./cfg.js";
 import { opcodeOf } from "./cfg.js";
 import { NULL, type Frame, type TypeTable } from "./frames.js";
-import { blockCopier, cutShapes, lazyLabels, localsOfBlocks, newBody as newBodyOf, pieceEntries, successorsOf } from "./link-blocks.js";
+import { blockCopier, cutShapes, lazyLabels, localsOfBlocks, newBody as newBodyOf, pieceEntries } from "./link-blocks.js";
+import { allSuccessors } from "./loops.js";
 import {
   ARRAY_DESCRIPTORS,
   KIND_DOUBLE,
@@ -44,6 +45,7 @@ import {
   local,
   NEWARRAY_TYPE,
   pushInt as pushConstant,
+  pushZero,
   simple,
 } from "./frame-arrays.js";
 import { isLive, type Liveness } from "./liveness.js";
@@ -184,6 +186,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   // method's start. Sets are per block, so a case of an interpreter's switch moves
   // only the registers that case touches.
   const width = input.maxLocals + 2;
+  const paramSlots = md.paramSlots + (input.isStatic ? 0 : 1);
   const blockLocals = localsOfBlocks(body, cfg);
   const useOf: (number[] | undefined)[] = new Array(cfg.blockCount);
   const defOf: (number[] | undefined)[] = new Array(cfg.blockCount);
@@ -191,11 +194,11 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     if (pieceOf[b]! < 0) continue;
     const u = blockLocals.reads[b]!;
     const d = blockLocals.writes[b]!.slice();
-    if (b === 0) for (let k = 0; k < md.paramSlots + (input.isStatic ? 0 : 1); k++) d.push(k);
+    if (b === 0) for (let k = 0; k < paramSlots; k++) d.push(k);
     useOf[b] = u;
     defOf[b] = d;
   }
-  const succsIn = (b: number): number[] => successorsOf(cfg, b);
+  const succsIn = (b: number): number[] => allSuccessors(cfg, b);
   /** Per body and exit target: the locals stored there. */
   const savedAt: Map<number, Uint8Array>[] = [];
   /** Per entry block: the locals loaded there. */
@@ -218,7 +221,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
       const written = new Uint8Array(width);
       const seen = new Set<number>();
       const work = sources.filter((x) => x >= 0);
-      if (sources.includes(-1)) for (let k = 0; k < md.paramSlots + (input.isStatic ? 0 : 1); k++) written[k] = 1;
+      if (sources.includes(-1)) for (let k = 0; k < paramSlots; k++) written[k] = 1;
       while (work.length > 0) {
         const b = work.pop()!;
         if (seen.has(b)) continue;
@@ -285,15 +288,17 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   const writeThrough = new Uint8Array(width);
   for (let p = 1; p < pieceCount; p++) for (const e of entries[p]!) for (const l of shapeOf(e).locals) if (owned[l.slot] && loadedAt.get(e)![l.slot]) writeThrough[l.slot] = 1;
 
-  // The driver's own locals outlive its calls: a parameter no piece ever stores is
-  // still right in the driver's local when control comes back, so it is not loaded.
+  // The driver's own locals outlive its calls: a parameter that no piece stores and
+  // nothing writes again in the driver still holds its value, with its declared
+  // type, when control comes back, so it is neither loaded nor narrowed.
   {
     const storedByPieces = new Uint8Array(width);
     for (let p = 1; p < pieceCount; p++) for (const st of savedAt[p]!.values()) for (let x = 0; x < width; x++) if (st[x]) storedByPieces[x] = 1;
-    const params = md.paramSlots + (input.isStatic ? 0 : 1);
+    const writtenInDriver = new Uint8Array(width);
+    for (let b = 0; b < cfg.blockCount; b++) if (pieceOf[b] === 0) for (const x of blockLocals.writes[b]!) writtenInDriver[x] = 1;
     for (const e of entries[0]!) {
       const need = loadedAt.get(e)!;
-      for (let x = 0; x < params; x++) if (!storedByPieces[x]) need[x] = 0;
+      for (let x = 0; x < paramSlots; x++) if (!storedByPieces[x] && !writtenInDriver[x]) need[x] = 0;
     }
   }
 
@@ -371,11 +376,11 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     L: Layout,
     p: number,
     exitLabels: Map<number, Label>,
-    how: (out: CodeNode[], b: number) => { push?: number; key: string; tail: (out: CodeNode[]) => void },
+    how: (b: number) => { push?: number; key: string; tail: (out: CodeNode[]) => void },
   ) => {
     const groups = new Map<string, { label: Label; block: number; carries: boolean; tail: (out: CodeNode[]) => void }>();
     for (const [b, label] of exitLabels) {
-      const h = how(out, b);
+      const h = how(b);
       const s = shapeOf(b);
       const key = `${h.key}|${savedLocals(b, p).map((l) => `${l.slot}:${l.kind}`).join(",")}|${s.stack.map((v) => v.kind).join(",")}`;
       let g = groups.get(key);
@@ -444,7 +449,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
       emitEntry(out, L, b, emitted.blockLabel(b), p);
     });
     out.push(...blocksOut);
-    emitExits(out, L, p, exitLabels, (_o, b) => {
+    emitExits(out, L, p, exitLabels, (b) => {
       const q = pieceOf[b]!;
       if (input.mode === "direct" && q !== 0 && input.directOk?.(p, q)) {
         const site = input.indyCallSite?.(q, entryIndex[b]!, entries[q]!.length, pieceDescriptor);
@@ -513,14 +518,13 @@ export function linkMethod(input: LinkInput): LinkedMethod {
   }
   const loop = newLabel();
   const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(newLabel);
-  const paramSlots = md.paramSlots + (input.isStatic ? 0 : 1);
   for (let x = 0; x < input.maxLocals; x++) {
     if (!owned[x]) continue;
     const k = ownedKind[x]!;
     if (x < paramSlots) {
       if (writeThrough[x]) emitWriteThrough(out, L, x, k);
     } else if (entries[0]!.some((e) => isLive(liveness.liveIn[e]!, x))) {
-      out.push(simple([Op.ICONST_0, Op.LCONST_0, Op.FCONST_0, Op.DCONST_0, Op.ACONST_NULL][k]!));
+      pushZero(out, k);
       out.push(local(Op.ISTORE + k, x));
     }
   }
@@ -537,7 +541,7 @@ export function linkMethod(input: LinkInput): LinkedMethod {
     emitWriteThrough(copy, L, x, ownedKind[x]!);
     out.splice(i + 1, 0, ...copy);
   }
-  emitExits(out, L, 0, exitLabels, (_o, b) => ({
+  emitExits(out, L, 0, exitLabels, (b) => ({
     push: codeOf(b),
     key: "loop",
     tail: (t) => {

@@ -33,6 +33,7 @@ import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
 import { DOUBLE, LONG, NULL, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "./frames.js";
 import { ARRAY_DESCRIPTORS, KIND_DOUBLE, KIND_LONG, KIND_REF, kindOfDescriptor, kindOfType, local, NEWARRAY_TYPE, pushInt as pushConstant, simple } from "./frame-arrays.js";
 import { isLive, type Liveness } from "./liveness.js";
+import { allSuccessors } from "./loops.js";
 
 export const name = "outline";
 export const description = "move an uncuttable region (constructor arguments, synchronized body) into a called method";
@@ -77,7 +78,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
   const nodes = body.nodes;
   const n = cfg.blockCount;
   const e = input.entry;
-  const succsOf = (b: number): number[] => [...cfg.successors[b]!, ...cfg.handlersOf[b]!.map((hi) => cfg.handlerBlock[hi]!)];
+  const succsOf = (b: number): number[] => allSuccessors(cfg, b);
   const predsOf: number[][] = Array.from({ length: n }, () => []);
   for (let b = 0; b < n; b++) if (cfg.reachable[b]) for (const s of new Set(succsOf(b))) predsOf[s]!.push(b);
 

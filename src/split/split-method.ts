@@ -32,6 +32,7 @@ import { type CallSite, type LinkedMethod, linkMethod } from "../../passes/link.
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link-tail.js";
 import { linkFinalStores } from "../../passes/link-final-stores.js";
 import { alg, Graph } from "@dagrejs/graphlib";
+import { allSuccessors } from "../../passes/loops.js";
 import { partition } from "../../passes/partition.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
 import { computeStackMapFrames } from "../../passes/stackmap.js";
@@ -150,7 +151,7 @@ function acyclicTransfers(cfg: ControlFlowGraph, pieceOf: Int32Array, pieceCount
   for (let b = 0; b < cfg.blockCount; b++) {
     const p = pieceOf[b]!;
     if (p < 0) continue;
-    const targets = [...cfg.successors[b]!, ...cfg.handlersOf[b]!.map((hi) => cfg.handlerBlock[hi]!)];
+    const targets = allSuccessors(cfg, b);
     for (const t of targets) if (pieceOf[t]! >= 0 && pieceOf[t] !== p) g.setEdge(String(p), String(pieceOf[t]));
   }
   const component = new Int32Array(pieceCount);
@@ -222,16 +223,7 @@ function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, opts: Spl
     const end = v.index + (d === "J" || d === "D" ? 2 : 1);
     if (end > out.maxLocals) out = { ...out, maxLocals: end };
   }
-  let attr: CodeAttribute;
-  try {
-    attr = encodeBody(out, cp, { where: pctx.where });
-  } catch (e) {
-    if (process.env.MEGASPLIT_DEBUG) {
-      const placed = new Set(out.nodes.flatMap((x) => (x.kind === "label" ? [x.label] : [])));
-      process.stderr.write(`encode failed ${pctx.where.method}: vars ${JSON.stringify(out.localVariables?.filter((v) => !placed.has(v.start) || !placed.has(v.end)))}\n`);
-    }
-    throw e;
-  }
+  const attr = encodeBody(out, cp, { where: pctx.where });
   return { ...attr, nameIndex: codeNameIndex };
 }
 
@@ -248,6 +240,15 @@ function withCode(m: MethodInfo, code: CodeAttribute): MethodInfo {
 function newPrivateMethod(cf: ClassFile, name: string, descriptor: string): MethodInfo {
   const cp = cf.constantPool;
   return { accessFlags: Access.PRIVATE | Access.STATIC | Access.SYNTHETIC, nameIndex: cp.addUtf8(name), descriptorIndex: cp.addUtf8(descriptor), attributes: [] };
+}
+
+/** The pieces of a linked method as private static synthetic methods of `cf`, encoded with their frames. */
+function encodePieces(cf: ClassFile, linked: LinkedMethod, opts: SplitMethodOptions, codeNameIndex: number): SplitPiece[] {
+  return linked.pieces.map((p) => {
+    const m = newPrivateMethod(cf, p.name, p.descriptor);
+    const attr = encodeFinal(cf, m, p.body, opts, codeNameIndex);
+    return { method: withCode(m, attr), name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines: linesOf(p.body) };
+  });
 }
 
 function linesOf(body: MethodBody): number[] {
@@ -289,7 +290,7 @@ function splitBody(
         name: outlined.name,
         descriptor: outlined.descriptor,
         codeLength: region.driverLength,
-        lines: linesOf(outlined.region),
+        lines: region.driverLines,
       };
       const regionCall: CallSite[] =
         outlined.callLine !== undefined ? [{ caller: ctx.methodName, line: outlined.callLine, callee: outlined.name, calleeDescriptor: outlined.descriptor }] : [];
@@ -299,7 +300,7 @@ function splitBody(
         driver: parent.driver,
         driverLength: parent.driverLength,
         driverLines: parent.driverLines,
-        pieces: [...parent.pieces, { ...regionPiece, lines: region.driverLines }, ...region.pieces],
+        pieces: [...parent.pieces, regionPiece, ...region.pieces],
         crossEdges: parent.crossEdges + region.crossEdges + 1,
         handover: [...parent.handover, ...region.handover],
         blocksPerPiece: [...parent.blocksPerPiece, ...region.blocksPerPiece],
@@ -350,11 +351,7 @@ function finalStores(
       stackHeightBefore: (i) => frames.frameBefore(i)?.stack.length ?? -1,
     });
     if (!linked) return undefined;
-    const pieces: SplitPiece[] = linked.pieces.map((p) => {
-      const m = newPrivateMethod(cf, p.name, p.descriptor);
-      const attr = encodeFinal(cf, m, p.body, opts, codeNameIndex);
-      return { method: withCode(m, attr), name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines: linesOf(p.body) };
-    });
+    const pieces = encodePieces(cf, linked, opts, codeNameIndex);
     const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
     if (Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength)) > opts.maxSize) continue;
     if (lines) opts.lines!.next = lines.next;
@@ -609,11 +606,7 @@ function partitionAndLink(
             : {}),
         });
 
-    const pieces: SplitPiece[] = linked.pieces.map((p) => {
-      const m = newPrivateMethod(cf, p.name, p.descriptor);
-      const attr = encodeFinal(cf, m, p.body, opts, codeNameIndex);
-      return { method: withCode(m, attr), name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines: linesOf(p.body) };
-    });
+    const pieces = encodePieces(cf, linked, opts, codeNameIndex);
     const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
     if (longest > opts.maxSize) {
