@@ -155,6 +155,58 @@ describe("combining mapping files", () => {
 });
 
 describe("streaming", () => {
+  const outlined = [
+    '# {"id":"com.android.tools.r8.mapping","version":"2.2"}',
+    "Foo -> Foo:",
+    '# {"id":"sourceFile","fileName":"Foo.java"}',
+    "    50:60:int run(int):50:60 -> run$split$1",
+    '    # {"id":"com.android.tools.r8.outline"}',
+    "    50:60:int run(int):50:60 -> run",
+    "    1000:1000:int run(int):11:11 -> run",
+    '    # {"id":"com.android.tools.r8.outlineCallsite","positions":{},"outline":"LFoo;run$split$1(I)I"}',
+    "",
+  ].join("\n");
+  const streamed = async (index: MappingIndex, text: string, chunks: string[]): Promise<string> => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const got: string[] = [];
+    output.on("data", (c: Buffer) => got.push(c.toString("utf8")));
+    const done = retraceStream(index, input, output);
+    for (const c of chunks) input.write(c);
+    input.end();
+    await done;
+    expect(chunks.join("")).toBe(text);
+    return got.join("");
+  };
+
+  it("keeps each line's end, and none after an unterminated last line, also for lines held at the end", async () => {
+    const index = indexOf(outlined);
+    const cases: [string, string][] = [
+      // A piece frame, then a held line, at the end of the input.
+      ["E: x\n\tat Foo.run$split$1(Foo.java:57)\n\tat script(bad.js:1)", "E: x\n\tat script(bad.js:1)"],
+      ["E: x\r\n\tat Foo.run$split$1(Foo.java:57)\r\n\tat script(bad.js:1)\r\n", "E: x\r\n\tat script(bad.js:1)\r\n"],
+      ["E: x\n\tat Foo.run$split$1(Foo.java:57)\n\tat script(bad.js:1)\n\tat Foo.run(Foo.java:1000)", "E: x\n\tat Foo.run(Foo.java:57)\n\tat script(bad.js:1)"],
+    ];
+    for (const [text, expected] of cases) {
+      expect(retraceText(index, text)).toBe(expected);
+      expect(await streamed(index, text, [text.slice(0, 7), text.slice(7)])).toBe(expected);
+    }
+  });
+
+  it("writes what a chunk gives before the next chunk arrives (a live pipe)", async () => {
+    const index = indexOf(outlined);
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const got: string[] = [];
+    output.on("data", (c: Buffer) => got.push(c.toString("utf8")));
+    const done = retraceStream(index, input, output);
+    input.write("E: x\n\tat Foo.run$split$1(Foo.java:57)\n\tat Foo.run(Foo.java:1000)\n");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got.join("")).toBe("E: x\n\tat Foo.run(Foo.java:57)\n");
+    input.end();
+    await done;
+  });
+
   const mapping = ['# {"id":"com.android.tools.r8.mapping","version":"2.2"}', "Foo -> Foo:", '# {"id":"sourceFile","fileName":"Foo.java"}', "    1:60000:int run(int):1:60000 -> run$split$1", ""].join("\n");
   it("a large input streams through in chunks and equals the whole-text result", async () => {
     const index = indexOf(mapping);

@@ -111,12 +111,10 @@ export class Retracer {
         return [...held, `${t.indent}${t.intro}${name}${t.rest}`];
       }
       case "more": {
-        const held = this.held;
-        this.held = [];
         const out = this.more(t, text);
         this.carry = undefined;
         this.firstFrameOf = undefined;
-        return [...held, ...out];
+        return out;
       }
       case "other":
         // A frame-like line of no Java method (Rhino prints `at script(f.js:1)` after
@@ -167,7 +165,7 @@ export class Retracer {
     const enc = rec?.enclosing;
     if (!rec || !enc || enc.unknown || t.count === 0 || enc.frames.length < t.count) {
       if (rec) rec.unknown = true;
-      return [text];
+      return [...this.release(), text];
     }
     const elided = enc.frames.slice(enc.frames.length - t.count);
     const mine: RecordedFrame[] = [];
@@ -175,6 +173,11 @@ export class Retracer {
     for (const e of elided) {
       const out = this.frame({ ...e.frame, indent: t.indent + e.frame.indent.replace(/^\s*/, "") });
       this.firstFrameOf = undefined;
+      // Lines held behind a piece follow the elided frame the piece's position resolves to.
+      if (this.held.length > 0 && this.carry === undefined) {
+        out.push(...this.held);
+        this.held = [];
+      }
       mine.push({ frame: e.frame, lines: out });
       lines.push(...out);
     }
@@ -190,6 +193,7 @@ export class Retracer {
     }
     for (const m of mine) record(rec, m);
     const out = lines.slice(0, lines.length - common);
+    out.push(...this.release());
     if (common > 0) out.push(`${t.indent}... ${common} more${t.rest}`);
     return out;
   }
@@ -309,16 +313,24 @@ function simpleName(cls: string): string {
 export function retraceText(index: MappingIndex, text: string, options: RetraceOptions = {}): string {
   const r = new Retracer(index, options);
   const lines = text.split("\n");
-  const last = lines.pop()!;
-  const out: string[] = [];
+  const unterminated = lines.pop()!;
+  let out = "";
+  let open = false; // the last line written still lacks its terminator
+  let end = "\n";
+  const emit = (o: string): void => {
+    out += (open ? "\n" : "") + o + end;
+    open = end === "";
+  };
   for (const l of lines) {
     const cr = l.endsWith("\r");
-    for (const o of r.retraceLine(cr ? l.slice(0, -1) : l)) out.push(o + (cr ? "\r\n" : "\n"));
+    end = cr ? "\r\n" : "\n";
+    r.retraceLine(cr ? l.slice(0, -1) : l).forEach(emit);
   }
-  if (last !== "") {
-    const res = r.retraceLine(last);
-    res.forEach((o, i) => out.push(o + (i < res.length - 1 ? "\n" : "")));
+  if (unterminated !== "") {
+    end = "";
+    r.retraceLine(unterminated).forEach(emit);
   }
-  for (const o of r.end()) out.push(o + "\n");
-  return out.join("");
+  // Lines held at the end take the last line's terminator.
+  r.end().forEach(emit);
+  return out;
 }

@@ -19,19 +19,30 @@ export async function* retraceLines(index: MappingIndex, lines: AsyncIterable<st
 
 /** The lines of a readable stream of text, without their `\n` (a final line without one included). */
 export async function* linesOf(input: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
+  for await (const chunk of chunkLines(input)) yield* chunk.lines;
+}
+
+/**
+ * The complete lines of each chunk of input as it arrives (so output can follow a
+ * live pipe), and at the end the final line, `terminated` false when the input did
+ * not end with `\n`.
+ */
+async function* chunkLines(input: AsyncIterable<string | Buffer>): AsyncGenerator<{ lines: string[]; terminated: boolean }> {
   const decoder = new TextDecoder("utf-8");
   let pending = "";
   for await (const chunk of input) {
     pending += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+    const lines: string[] = [];
     let start = 0;
     for (let nl = pending.indexOf("\n"); nl >= 0; nl = pending.indexOf("\n", start)) {
-      yield pending.slice(start, nl);
+      lines.push(pending.slice(start, nl));
       start = nl + 1;
     }
     pending = pending.slice(start);
+    if (lines.length > 0) yield { lines, terminated: true };
   }
   pending += decoder.decode();
-  if (pending !== "") yield pending;
+  if (pending !== "") yield { lines: [pending], terminated: false };
 }
 
 export interface RetraceStreamResult {
@@ -51,19 +62,27 @@ export async function retraceStream(index: MappingIndex, input: AsyncIterable<st
     buf = "";
     if (!ok) await once(output, "drain");
   };
-  for await (const line of linesOf(input)) {
-    linesIn++;
-    const cr = line.endsWith("\r");
-    for (const o of r.retraceLine(cr ? line.slice(0, -1) : line)) {
-      buf += cr ? o + "\r\n" : o + "\n";
-      linesOut++;
-    }
-    if (buf.length >= 65536) await flush();
-  }
-  for (const o of r.end()) {
-    buf += o + "\n";
+  // Each output line takes its input line's terminator (held lines at the end, the
+  // last one's); an input without a final `\n` gives an output without one.
+  let last = "\n";
+  let open = false; // the last line written still lacks its terminator
+  const emit = (o: string, end: string): void => {
+    if (open) buf += "\n";
+    buf += o + end;
+    open = end === "";
     linesOut++;
+  };
+  for await (const chunk of chunkLines(input)) {
+    for (const line of chunk.lines) {
+      linesIn++;
+      const cr = line.endsWith("\r");
+      last = !chunk.terminated ? "" : cr ? "\r\n" : "\n";
+      for (const o of r.retraceLine(cr ? line.slice(0, -1) : line)) emit(o, last);
+      if (buf.length >= 65536) await flush();
+    }
+    await flush(); // what this chunk gave goes out before the next read: a live pipe follows
   }
+  for (const o of r.end()) emit(o, last);
   await flush();
   return { linesIn, linesOut };
 }
