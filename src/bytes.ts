@@ -37,18 +37,10 @@ export class ByteReader {
   u1(what = "u1"): number {
     return this.bytes[this.need(1, what)]!;
   }
-  s1(what = "s1"): number {
-    return (this.bytes[this.need(1, what)]! << 24) >> 24;
-  }
   u2(what = "u2"): number {
     const p = this.need(2, what);
     const b = this.bytes;
     return (b[p]! << 8) | b[p + 1]!;
-  }
-  s2(what = "s2"): number {
-    const p = this.need(2, what);
-    const b = this.bytes;
-    return (((b[p]! << 24) >> 16) | b[p + 1]!);
   }
   u4(what = "u4"): number {
     return this.s4(what) >>> 0;
@@ -107,11 +99,6 @@ export class ByteWriter {
     this.view.setUint16(p, v & 0xffff);
     return this;
   }
-  s2(v: number): this {
-    const p = this.ensure(2);
-    this.view.setInt16(p, v);
-    return this;
-  }
   u4(v: number): this {
     const p = this.ensure(4);
     this.view.setUint32(p, v >>> 0);
@@ -132,15 +119,9 @@ export class ByteWriter {
     this.buf.set(b, p);
     return this;
   }
-  /** Overwrites a u2 already written at `at` (for lengths known only afterwards). */
-  patchU2(at: number, v: number): void {
-    this.view.setUint16(at, v & 0xffff);
-  }
+  /** Overwrites a u4 already written at `at` (for lengths known only afterwards). */
   patchU4(at: number, v: number): void {
     this.view.setUint32(at, v >>> 0);
-  }
-  patchS4(at: number, v: number): void {
-    this.view.setInt32(at, v | 0);
   }
   /** Forgets what was written, keeping the buffer (a writer reused for many outputs allocates once). */
   reset(): this {

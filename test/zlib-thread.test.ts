@@ -5,7 +5,8 @@
  */
 import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { BatchQueue, deflateBatch, inflateBatch, type Deflated, type Inflated } from "../src/bundle/zlib-thread.js";
+import { availableParallelism } from "node:os";
+import { BatchQueue, deflateBatch, helperBatches, inflateBatch, type Deflated, type Inflated } from "../src/bundle/zlib-thread.js";
 import { prng } from "./support/prng.js";
 
 /** Compressible items of varied sizes, about 3 MB in all (several batches). */
@@ -24,12 +25,17 @@ function items(): Uint8Array[] {
 describe("zlib helper thread", () => {
   it("deflates and inflates batches to zlib's own bytes, in order", async () => {
     const data = items();
+    const before = helperBatches;
     const deflated = await deflateBatch(data);
+    expect(deflated).toHaveLength(data.length);
     deflated.forEach((d, i) => {
       expect(Buffer.compare(d.compressed, deflateRawSync(data[i]!))).toBe(0);
       expect(d.crc).toBe(crc32(data[i]!));
     });
     const inflated = await inflateBatch(deflated.map((d) => d.compressed));
+    expect(inflated).toHaveLength(data.length);
+    // With a second core both batches (3 MB each way) ran on the helper thread.
+    expect(helperBatches - before).toBe(availableParallelism() >= 2 ? 2 : 0);
     inflated.forEach((r, i) => {
       expect("error" in r).toBe(false);
       if (!("error" in r)) expect(Buffer.compare(r.data, data[i]!)).toBe(0);
@@ -52,6 +58,8 @@ describe("zlib helper thread", () => {
       const deflate = new BatchQueue<Deflated>("deflate", maxOut);
       const slots = data.map((d) => deflate.add(d));
       await deflate.finish();
+      // About 3 MB in batches of 512 KB: several batches to share.
+      expect(new Set(slots.map(([batch]) => batch)).size).toBeGreaterThan(2);
       const compressed: Uint8Array[] = [];
       for (const [i, [batch, at]] of slots.entries()) {
         const d = (await batch)[at]!;

@@ -13,8 +13,8 @@ import { basename, dirname, join } from "node:path";
 
 let counter = 0;
 
-/** The temporary sibling used while writing `path` (exported for tests). */
-export function temporaryPathFor(path: string): string {
+/** The temporary sibling used while writing `path`. */
+function temporaryPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.megasplit-tmp`);
 }
 

@@ -3,13 +3,14 @@
  * with enough zip metadata to write an archive back faithfully.
  *
  * Invariants: entry names are relative, use forward slashes and never climb out
- * (`read.ts` rejects hostile names with E_ZIP_PATH before an entry gets here);
+ * (`jar.ts`, `zipPathProblem`, rejects hostile names with E_ZIP_PATH before an entry gets here);
  * `data` is always the uncompressed content. Entries are immutable values:
  * {@link withData} returns a new entry marked `modified` and without the original
  * compressed bytes (or the entry itself when the new content is identical), so a writer can pass bytes through only for untouched
  * entries. Building an entry by spreading (`{...e, data}`) is a mistake the writer
- * still survives: it checks size and CRC before reusing compressed bytes.
- * Everything here is O(1) per call except {@link withData}'s copy-free spread.
+ * still survives: it checks the CRC (and that the entry is not `modified`) before
+ * reusing compressed bytes. Everything here is O(1) per call except
+ * {@link withData}, which compares the new content with the old.
  * Zip structures: PKWARE APPNOTE 6.3.x, sections 4.3.7 (local header), 4.3.12
  * (central header), 4.4.6 (DOS time/date); multi-release jars: JAR File
  * Specification, "Multi-release JAR files".
@@ -67,7 +68,7 @@ export interface Bundle {
 export function withData(entry: BundleEntry, data: Uint8Array): BundleEntry {
   // Content that comes back identical is not a change: the entry keeps its
   // original compressed bytes and stays unmodified (no signature is dropped).
-  if (data.length === entry.data.length && Buffer.compare(data, entry.data) === 0) return entry;
+  if (data === entry.data || (data.length === entry.data.length && Buffer.compare(data, entry.data) === 0)) return entry;
   const { compressed: _dropped, ...rest } = entry;
   return { ...rest, data, modified: true };
 }

@@ -59,24 +59,6 @@ export function zipPathProblem(name: string): string | undefined {
 }
 
 // ---------------------------------------------------------------------------
-// DOS time
-
-/** The UTC `Date` a pair of DOS words denotes, for display (DOS times carry no zone). */
-export function dosToUtcDate(dosDate: number, dosTime: number): Date {
-  return new Date(Date.UTC(1980 + (dosDate >>> 9), ((dosDate >>> 5) & 15) - 1, dosDate & 31, dosTime >>> 11, (dosTime >>> 5) & 63, (dosTime & 31) * 2));
-}
-
-/** DOS words for a UTC wall-clock time (seconds round down to even). */
-export function utcDateToDos(d: Date): { dosDate: number; dosTime: number } {
-  const y = d.getUTCFullYear() - 1980;
-  if (y < 0 || y > 127) throw new RangeError(`year ${d.getUTCFullYear()} is outside the DOS range 1980..2107`);
-  return {
-    dosDate: (y << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
-    dosTime: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | (d.getUTCSeconds() >>> 1),
-  };
-}
-
-// ---------------------------------------------------------------------------
 // Reading
 
 export interface ReadResult {

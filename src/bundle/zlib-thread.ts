@@ -72,7 +72,7 @@ export function inflateBatch(items: readonly Uint8Array[]): Promise<Inflated[]> 
 }
 
 /** Inflates in this thread, now (for a caller that shares batches with the helper thread). */
-export function inflateHere(items: readonly Uint8Array[]): Inflated[] {
+function inflateHere(items: readonly Uint8Array[]): Inflated[] {
   return items.map(inflateOne);
 }
 
@@ -174,13 +174,13 @@ export class BatchQueue<R extends Inflated | Deflated> {
 }
 
 /** Deflates in this thread, now. */
-export function deflateHere(items: readonly Uint8Array[]): Deflated[] {
+function deflateHere(items: readonly Uint8Array[]): Deflated[] {
   return items.map(deflateOne);
 }
 
 function inflateOne(c: Uint8Array): Inflated {
   try {
-    const data = u8(inflateRawSync(c));
+    const data = own(inflateRawSync(c));
     return { data, crc: crc32(data) };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
@@ -188,12 +188,24 @@ function inflateOne(c: Uint8Array): Inflated {
 }
 
 function deflateOne(d: Uint8Array): Deflated {
-  return { compressed: u8(deflateRawSync(d)), crc: crc32(d) };
+  return { compressed: own(deflateRawSync(d)), crc: crc32(d) };
 }
 
 function u8(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
+
+/**
+ * zlib's result as bytes of its own: a small result is a view into zlib's 16 KB
+ * output chunk, which a kept entry would hold alive (about three times the jar's
+ * inflated size in all), so it is copied out.
+ */
+function own(b: Buffer): Uint8Array {
+  return b.byteLength * 2 < b.buffer.byteLength ? new Uint8Array(b) : u8(b);
+}
+
+/** Batches the helper thread has run in this process (for tests). */
+export let helperBatches = 0;
 
 function threadFor(items: readonly Uint8Array[]): ZlibThread | undefined {
   if (availableParallelism() < 2) return undefined;
@@ -217,7 +229,8 @@ class ZlibThread {
     this.worker = startWorker();
     this.worker.unref();
     this.worker.on("message", (r: Reply) => {
-      const p = this.pending.get(r.id)!;
+      const p = this.pending.get(r.id);
+      if (!p) return; // answered after a failure already rejected it
       this.pending.delete(r.id);
       if (this.pending.size === 0) this.worker.unref();
       p.resolve(r);
@@ -241,6 +254,7 @@ class ZlibThread {
     let p = 0;
     for (const it of items) buf.set(it, p), (p += it.length);
     const id = this.nextId++;
+    helperBatches++;
     return new Promise<Reply>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });

@@ -53,7 +53,9 @@ export async function disasmCommand(input: string, opts: DisasmOptions, r: Repor
       if (wanted !== undefined && entryClassName(entry.name) !== wanted) continue;
       matched++;
       try {
-        const cf = readClass(entry.data, { where: { bundle: input, entry: entry.name }, diagnostics: [] });
+        const warnings: typeof diagnostics = [];
+        const cf = readClass(entry.data, { where: { bundle: input, entry: entry.name }, diagnostics: warnings });
+        r.all(warnings);
         const annotate = hierarchy ? frameNotes(cf, hierarchy, { bundle: input, entry: entry.name }) : undefined;
         const text = disassemble(cf, { method: opts.method, constantPool: opts.pool ?? false, ...(annotate ? { annotate } : {}) });
         if (printed > 0) process.stdout.write("\n");
