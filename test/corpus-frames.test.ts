@@ -42,6 +42,24 @@ import { linkAll } from "./support/jvm.js";
 const work = mkdtempSync(join(tmpdir(), "megasplit-frames-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/**
+ * Share of recomputed frames identical to javac's, at least (measured 2026-11-21,
+ * rounded down; raise as inference gets closer). Where they differ the frame is
+ * still one the verifier accepts (the linked corpora link), typed differently
+ * (jython and groovy differ most).
+ */
+const MIN_IDENTICAL: Record<string, number> = {
+  rhino: 0.962,
+  asm: 0.999,
+  jython: 0.745,
+  groovy: 0.863,
+  antlr4: 0.982,
+  janino: 0.988,
+  "java.base": 0.97,
+  "java.desktop": 0.973,
+  "jdk.compiler": 0.986,
+};
+
 /** Corpora whose re-framed classes must link (janino too: it costs little). */
 const LINKED = new Set<string>(["rhino", "asm", "jython", "groovy", "antlr4", "janino", "jdk.compiler"]);
 
@@ -147,6 +165,7 @@ describe("frames match javac and link: Debian jars", () => {
       console.log(report(name, t));
       addTotals(t);
       expect(t.diagnostics.map(formatDiagnostic)).toEqual([]);
+      expect(t.identicalFrames / t.frames).toBeGreaterThanOrEqual(MIN_IDENTICAL[name]!);
       if (!LINKED.has(name)) return;
       const out = join(work, `${name}.jar`);
       await writeBundle({ ...bundle, entries }, out, { kind: "jar" });
@@ -177,6 +196,7 @@ describe("frames match javac: JDK modules", () => {
       console.log(report(module, t));
       addTotals(t);
       expect(t.diagnostics.map(formatDiagnostic)).toEqual([]);
+      expect(t.identicalFrames / t.frames).toBeGreaterThanOrEqual(MIN_IDENTICAL[module]!);
       if (!link) return;
       const result = await linkAll(dir, { module });
       console.log(`${module}: ${result.linked} classes linked, ${result.failures.length} failures`);

@@ -113,12 +113,17 @@ describe("javac (jdk.compiler) split at 1024 bytes", () => {
 
       it("splits the methods over the limit and every class links as the patched module", async () => {
         expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-        // 44 of the 53 methods over 1,024 bytes (JDK 17.0.21); the other 9 are <clinit>/<init> whose
-        // final-field writes alone need more than the limit in the driver. No other refusal (an
-        // internal error such as E_BRANCH_TARGET is reported as a refusal too).
-        expect(splitMethods.length).toBeGreaterThanOrEqual(44);
-        const otherRefusals = result.reports.filter((r) => r.result.kind === "refused" && !/final fields? \(only <(cl)?init> may write them since class version 53\) must stay in the original method/.test(r.result.reason));
-        expect(otherRefusals.map((r) => `${r.className}.${r.method}: ${r.result.kind === "refused" ? r.result.reason : ""}`)).toEqual([]);
+        // 50 of the 53 methods over 1,024 bytes (JDK 17.0.21); the other 3 write more of their
+        // class's final fields than their own method can hold the stores of at this limit.
+        // No other refusal (an internal error such as E_BRANCH_TARGET is reported as a refusal too).
+        expect(splitMethods.length).toBe(50);
+        const refused = result.reports.filter((r) => r.result.kind === "refused");
+        expect(refused.map((r) => `${r.className}.${r.method}`).sort()).toEqual([
+          "com/sun/tools/javac/code/Symtab.<init>(Lcom/sun/tools/javac/util/Context;)V",
+          "com/sun/tools/javac/resources/CompilerProperties$Errors.<clinit>()V",
+          "com/sun/tools/javac/util/Names.<init>(Lcom/sun/tools/javac/util/Context;)V",
+        ]);
+        for (const r of refused) expect(r.result.kind === "refused" && r.result.reason).toMatch(/final fields? \(only <(cl)?init> may write them since class version 53\) must stay in the original method/);
         const linked = await linkAll(splitDir, { module: "jdk.compiler" });
         expect(linked.failures).toEqual([]);
         expect(linked.linked).toBe(filesUnder(splitDir, ".class").length - 1); // all but module-info

@@ -42,8 +42,9 @@ describe("Rhino split at 1024 bytes", () => {
         console.log(`rhino ${link}: ${split.split} methods split into ${split.pieces} pieces, ${split.refused} refused`, refusalLines(split));
       });
 
-      it("splits every method over the limit but (at most) a few, and every class links", async () => {
-        expect(split.split).toBeGreaterThan(30);
+      it("splits every one of the 36 methods over the limit, and every class links", async () => {
+        expect(refusalLines(split)).toEqual([]);
+        expect(split.split).toBe(36);
         const linked = await linkAll(split.path, { classpath: corpusClasspath("rhino") });
         expect(linked.failures).toEqual([]);
         expect(linked.linked).toBe(549);

@@ -35,8 +35,8 @@ import { buildCfg, isInstruction } from "../passes/cfg.js";
 import { inferFrames } from "../passes/frames.js";
 import { methodContext } from "../passes/pass.js";
 import { linkAll } from "./support/jvm.js";
-import { compileJava, runJava } from "./support/hard-case.js";
-import { refusalLines, splitJar, type SplitJarResult } from "./support/split-jar.js";
+import { compileJava, expectSameRun, runJava } from "./support/hard-case.js";
+import { classIn, refusalLines, splitJar, type SplitJarResult } from "./support/split-jar.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-stress-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -188,8 +188,7 @@ function build(name: string, file: string, text: string): string {
 
 /** The decoded code of `method` (name + descriptor) of `className` in the split jar. */
 function codeIn(split: SplitJarResult, className: string, method: string) {
-  const entry = split.result.bundle.entries.find((e) => e.name === `${className}.class`)!;
-  const cf = readClass(entry.data);
+  const cf = classIn(split, className);
   const m = cf.methods.find((x) => cf.constantPool.utf8(x.nameIndex) + cf.constantPool.utf8(x.descriptorIndex) === method)!;
   const body = decodeBody(codeOf(m)!, cf.constantPool);
   const ops = body.nodes.flatMap((n) => ("op" in n ? [{ op: n.op, ref: n.kind === "cp" && (n.op === Op.PUTSTATIC || n.op === Op.PUTFIELD) ? cf.constantPool.memberRef(n.index).name : undefined }] : []));
@@ -266,12 +265,6 @@ const CASES: Case[] = [
   },
 ];
 
-function expectSameRun(actual: { status: number | null; stdout: string; stderr: string }, expected: { status: number | null; stdout: string; stderr: string }): void {
-  expect(actual.stderr).toBe(expected.stderr);
-  expect(actual.status).toBe(expected.status);
-  expect(actual.stdout).toBe(expected.stdout);
-}
-
 for (const c of CASES) {
   describe(c.name, () => {
     let classes: string;
@@ -307,9 +300,17 @@ describe("an enum of 260 constants at 1024 bytes", () => {
   it("is refused with the count of final-field writes that must stay in <clinit>, and still runs", async () => {
     const classes = build("bigenum", "bigenum/Kind.java", bigEnumSource());
     const split = await splitJar(classes, work, "bigenum.jar", { maxSize: MAX, link: "auto" });
+    expect(split.result.diagnostics).toEqual([]);
     const report = split.result.reports.find((r) => r.className === "bigenum/Kind" && r.method === "<clinit>()V");
-    expect(report?.result.kind).toBe("refused");
-    if (report?.result.kind !== "refused") return;
+    if (report?.result.kind !== "refused") throw new Error(`bigenum/Kind.<clinit> was not refused: ${report?.result.kind ?? "not considered"}`);
+    // The refused method is written back byte for byte ($values() of the same class is split).
+    const rawClinit = (data: Uint8Array) => {
+      const cf = readClass(data);
+      return Buffer.from(cf.methods.find((m) => cf.constantPool.utf8(m.nameIndex) === "<clinit>")!.raw!);
+    };
+    const before = readFileSync(join(classes, "bigenum/Kind.class"));
+    const after = split.result.bundle.entries.find((e) => e.name === "bigenum/Kind.class")!.data;
+    expect(rawClinit(after).equals(rawClinit(before))).toBe(true);
     // 260 constants and $VALUES.
     // Even a piece per value (6 bytes a write) would need 1,566 bytes.
     expect(report.result.reason).toMatch(/^the 261 writes \(783 bytes\) of 261 final fields \(only <clinit> may write them since class version 53\) must stay in the original method; .* an estimated \d+ bytes, over the limit of 1024$/);
@@ -363,6 +364,10 @@ describe("static finals written one after another at 1024 bytes", () => {
       const classes = build(pkg, `${pkg}/${mainClass.split(".")[1]}.java`, source());
       const className = mainClass.replace(".", "/");
       const split = await splitJar(classes, work, `${pkg}.jar`, { maxSize: MAX, link: "auto" });
+      expect(split.result.diagnostics).toEqual([]);
+      const linked = await linkAll(split.path);
+      expect(linked.failures).toEqual([]);
+      expect(linked.linked).toBeGreaterThan(0);
       const report = split.result.reports.find((r) => r.className === className && r.method === "<clinit>()V");
       if (report?.result.kind !== "split") throw new Error(`refused: ${report?.result.kind === "refused" ? report.result.reason : "not considered"}`);
       expect(report.result.handover).toEqual(["return values"]);

@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { assemble } from "../../src/text/assemble.js";
 import { writeClass } from "../../src/classfile/write.js";
+import { expect } from "vitest";
 import { jdkTool } from "./corpus.js";
 
 /** Compiles Java sources into `outDir` (created) with `javac --release 17`. */
@@ -40,6 +41,23 @@ export interface RunResult {
 }
 
 /** Runs `mainClass` on `classpath` with extra JVM options; never throws on a non-zero exit. */
+/**
+ * The split program printed what the original did: same stderr, exit status and
+ * stdout (on a difference, the first differing line, not two transcripts of up to
+ * 50 KB).
+ */
+export function expectSameRun(actual: RunResult, expected: RunResult): void {
+  expect(actual.stderr).toBe(expected.stderr);
+  expect(actual.status).toBe(expected.status);
+  if (actual.stdout !== expected.stdout) {
+    const a = actual.stdout.split("\n");
+    const e = expected.stdout.split("\n");
+    const i = a.findIndex((l, k) => l !== e[k]);
+    expect(`line ${i + 1}: ${a[i]}`).toBe(`line ${i + 1}: ${e[i]}`);
+  }
+  expect(actual.stdout.length).toBe(expected.stdout.length);
+}
+
 export function runJava(classpath: string, mainClass: string, opts: { jvm?: string[]; args?: string[]; timeoutMs?: number } = {}): RunResult {
   const r = spawnSync(jdkTool("java"), [...(opts.jvm ?? []), "-cp", classpath, mainClass, ...(opts.args ?? [])], {
     encoding: "utf8",

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { readBundle } from "../../src/bundle/read.js";
 import { writeBundle } from "../../src/bundle/write.js";
-import { codeOf } from "../../src/classfile/model.js";
+import { type ClassFile, codeOf } from "../../src/classfile/model.js";
 import { readClass } from "../../src/classfile/read.js";
 import { splitBundle, type BundleSplit } from "../../src/split/split-bundle.js";
 import type { SplitLinkMode } from "../../src/split/split-method.js";
@@ -27,6 +27,13 @@ export async function splitJar(input: string, dir: string, name: string, opts: {
   return { path, split: split.length, refused: result.reports.length - split.length, pieces: split.reduce((n, r) => n + (r.result.kind === "split" ? r.result.pieces.length : 0), 0), result };
 }
 
+/** Class `name` (internal) of the split bundle, read. */
+export function classIn(split: SplitJarResult, name: string): ClassFile {
+  const entry = split.result.bundle.entries.find((e) => e.name === `${name}.class`);
+  if (!entry) throw new Error(`${name}.class not in the split bundle`);
+  return readClass(entry.data);
+}
+
 export function refusalLines(r: SplitJarResult): string[] {
   return r.result.reports.flatMap((x) => (x.result.kind === "refused" ? [`${x.className}.${x.method}: ${x.result.reason}`] : []));
 }
@@ -37,8 +44,7 @@ export function refusalLines(r: SplitJarResult): string[] {
  * mapping cannot tell: every method there also lists the lines of its callees.)
  */
 export function methodsAtLine(split: SplitJarResult, className: string, line: number): string[] {
-  const entry = split.result.bundle.entries.find((e) => e.name === `${className}.class`)!;
-  const cf = readClass(entry.data);
+  const cf = classIn(split, className);
   const out: string[] = [];
   for (const m of cf.methods) {
     const code = codeOf(m);
