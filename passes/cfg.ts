@@ -29,8 +29,10 @@ import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { type Diagnostic, ErrorCodes, type Location, MegasplitError, warning } from "../src/diagnostics.js";
 import { labelNames } from "../src/text/disassemble.js";
 import type { Pass } from "./pass.js";
+import type { BlockGraph } from "./core/block-graph.js";
 
-export interface ControlFlowGraph {
+/** The JVM block graph: the neutral `BlockGraph` plus where each block lies in the body. */
+export interface ControlFlowGraph extends BlockGraph {
   readonly body: MethodBody;
   readonly blockCount: number;
   /** First node index of each block. */

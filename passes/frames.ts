@@ -53,7 +53,7 @@ import { Access } from "../src/classfile/model.js";
 import { type Diagnostic, ErrorCodes } from "../src/diagnostics.js";
 import { labelNames } from "../src/text/disassemble.js";
 import { blockHeaders, buildCfg, isInstruction, type ControlFlowGraph } from "./cfg.js";
-import { solve, type DataflowProblem } from "./dataflow.js";
+import { solve, type DataflowProblem } from "./core/dataflow.js";
 import type { ClassHierarchy, Pass, PassContext } from "./pass.js";
 
 export const name = "frames";

@@ -31,9 +31,9 @@ import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
 import { DOUBLE, LONG, NULL, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "./frames.js";
-import { ARRAY_DESCRIPTORS, KIND_DOUBLE, KIND_LONG, KIND_REF, kindOfDescriptor, kindOfType, local, NEWARRAY_TYPE, pushInt as pushConstant, simple } from "./frame-arrays.js";
+import { ARRAY_DESCRIPTORS, KIND_DOUBLE, KIND_LONG, KIND_REF, kindOfDescriptor, kindOfType, local, NEWARRAY_TYPE, pushInt as pushConstant, simple } from "./link/frame-arrays.js";
 import { isLive, type Liveness } from "./liveness.js";
-import { allSuccessors } from "./loops.js";
+import { allSuccessors } from "./core/loops.js";
 
 export const name = "outline";
 export const description = "move an uncuttable region (constructor arguments, synchronized body) into a called method";

@@ -19,7 +19,7 @@ import { ConstantPool } from "../classfile/constant-pool.js";
 import { Access, type ClassFile, codeOf, findAttribute, type MethodInfo } from "../classfile/model.js";
 import type { ClassHierarchy } from "../../passes/pass.js";
 import type { SplitLinkMode } from "./split-method.js";
-import { IndyCallSites } from "./indy.js";
+import { IndyCallSites } from "../../passes/link/indy.js";
 import { splitMethod, type MethodSplit } from "./split-method.js";
 import { HelperClass } from "./helper-class.js";
 

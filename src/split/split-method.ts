@@ -28,20 +28,20 @@ import { buildCfg, isInstruction, type ControlFlowGraph } from "../../passes/cfg
 import { inferFrames, NULL, TOP, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { computeLiveness, liveSlots } from "../../passes/liveness.js";
-import { type CallSite, type LinkedMethod, linkMethod } from "../../passes/link.js";
-import { linkTail, tailLayouts, type TailLayout } from "../../passes/link-tail.js";
-import { linkFinalStores } from "../../passes/link-final-stores.js";
+import { type CallSite, type LinkedMethod, linkMethod } from "../../passes/link/heap-frame.js";
+import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
+import { linkFinalStores } from "../../passes/link/final-stores.js";
 import { alg, Graph } from "@dagrejs/graphlib";
-import { allSuccessors } from "../../passes/loops.js";
-import { partition } from "../../passes/partition.js";
+import { allSuccessors } from "../../passes/core/loops.js";
+import { partition } from "../../passes/core/partition.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
 import { computeStackMapFrames } from "../../passes/stackmap.js";
 import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
 import { freshName, nextSyntheticLine, pieceBaseName } from "./names.js";
 import { outlineLargestRegion } from "./regions.js";
-import { localsOfBlocks } from "../../passes/link-blocks.js";
+import { localsOfBlocks } from "../../passes/link/blocks.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
-import type { IndyCallSites } from "./indy.js";
+import type { IndyCallSites } from "../../passes/link/indy.js";
 import { assertVerified } from "../../passes/verify.js";
 
 /** How transfers between pieces are coded (docs/design/splitter.md, "Link modes"). */

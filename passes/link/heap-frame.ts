@@ -27,15 +27,15 @@
  * Unreachable blocks are dropped. Frames are not written here: the stackmap pass
  * recomputes them for every body. Cost: linear in the method plus the stubs.
  */
-import type { CodeNode, Instruction, Label, MethodBody } from "../src/bytecode/model.js";
-import { Op } from "../src/bytecode/opcodes.js";
-import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
-import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import type { ControlFlowGraph } from "./cfg.js";
-import { opcodeOf } from "./cfg.js";
-import { NULL, type Frame, type TypeTable } from "./frames.js";
-import { blockCopier, cutShapes, lazyLabels, localsOfBlocks, newBody as newBodyOf, pieceEntries } from "./link-blocks.js";
-import { allSuccessors } from "./loops.js";
+import type { CodeNode, Instruction, Label, MethodBody } from "../../src/bytecode/model.js";
+import { Op } from "../../src/bytecode/opcodes.js";
+import { parseMethodDescriptor } from "../../src/bytecode/descriptors.js";
+import type { ConstantPool } from "../../src/classfile/constant-pool.js";
+import type { ControlFlowGraph } from "../cfg.js";
+import { opcodeOf } from "../cfg.js";
+import { NULL, type Frame, type TypeTable } from "../frames.js";
+import { blockCopier, cutShapes, lazyLabels, localsOfBlocks, newBody as newBodyOf, pieceEntries } from "./blocks.js";
+import { allSuccessors } from "../core/loops.js";
 import {
   ARRAY_DESCRIPTORS,
   KIND_DOUBLE,
@@ -48,8 +48,8 @@ import {
   pushZero,
   simple,
 } from "./frame-arrays.js";
-import { isLive, type Liveness } from "./liveness.js";
-import type { Partition } from "./partition.js";
+import { isLive, type Liveness } from "../liveness.js";
+import type { Partition } from "../core/partition.js";
 
 export const name = "link";
 export const description = "write the driver and the pieces of a partitioned method, re-coding transfers between pieces";

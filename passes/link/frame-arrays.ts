@@ -6,10 +6,10 @@
  * `newarray` codes (JVMS 6.5 newarray), the kind of a verification type, and the
  * few instruction builders both passes emit.
  */
-import type { CodeNode, Instruction } from "../src/bytecode/model.js";
-import { Op } from "../src/bytecode/opcodes.js";
-import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import { DOUBLE, FLOAT, INT, LONG, NULL, TOP, type TypeTable } from "./frames.js";
+import type { CodeNode, Instruction } from "../../src/bytecode/model.js";
+import { Op } from "../../src/bytecode/opcodes.js";
+import type { ConstantPool } from "../../src/classfile/constant-pool.js";
+import { DOUBLE, FLOAT, INT, LONG, NULL, TOP, type TypeTable } from "../frames.js";
 
 export const KIND_INT = 0;
 export const KIND_LONG = 1;

@@ -30,14 +30,14 @@
  * retries with finer cuts). Cost: O((blocks + edges) x loop depth), and for the
  * atoms next to pinned code O(those atoms x blocks of piece 0).
  */
-import type { ControlFlowGraph } from "./cfg.js";
+import type { BlockGraph } from "./block-graph.js";
 import { allSuccessors, isLoop, stronglyConnectedComponents } from "./loops.js";
 
 export const name = "partition";
 export const description = "assign blocks to size-limited pieces, keeping uncuttable regions and fitting loops whole";
 
 export interface PartitionInput {
-  cfg: ControlFlowGraph;
+  cfg: BlockGraph;
   /** Upper bound of the encoded size of each block. */
   blockSize: Int32Array;
   /** Bytes a piece spends to be entered at the block from another piece. */
