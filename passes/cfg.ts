@@ -72,6 +72,14 @@ export function isInstruction(n: CodeNode): n is Instruction {
   return k !== "label" && k !== "line" && k !== "frame";
 }
 
+/** Node index of a block's first instruction (a block holds at least one). */
+export function firstInstruction(cfg: ControlFlowGraph, b: number): number {
+  const nodes = cfg.body.nodes;
+  let i = cfg.blockStart[b]!;
+  while (!isInstruction(nodes[i]!)) i++;
+  return i;
+}
+
 /**
  * The one list of every block with no predecessor, handler or the like: per-block
  * lists are exact-size arrays and the empty ones are all this one (frozen), which

@@ -29,7 +29,7 @@ import { stackEffect } from "../src/bytecode/descriptors.js";
 import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
+import { type ControlFlowGraph, firstInstruction, isInstruction, opcodeOf } from "./cfg.js";
 import { DOUBLE, LONG, NULL, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "./frames.js";
 import { ARRAY_DESCRIPTORS, KIND_DOUBLE, KIND_LONG, KIND_REF, kindOfDescriptor, kindOfType, local, NEWARRAY_TYPE, pushInt as pushConstant, simple } from "./link/frame-arrays.js";
 import { isLive, type Liveness } from "./liveness.js";
@@ -455,12 +455,6 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     otherAttributes: [],
   };
   return { ok: true, parent, region, regionDescriptor, blocks: blocks.length, ...(callLine !== undefined ? { callLine } : {}) };
-}
-
-function firstInstruction(cfg: ControlFlowGraph, b: number): number {
-  let i = cfg.blockStart[b]!;
-  while (!isInstruction(cfg.body.nodes[i]!)) i++;
-  return i;
 }
 
 /** The frame analysis has its own CFG: the block there that holds our block's first instruction. */

@@ -16,7 +16,7 @@
  * takes tens of minutes on a loaded 2-core machine; run it with `nice`.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -162,9 +162,9 @@ interface Row {
   same: boolean;
 }
 
-async function compareOne(base: string, input: Input, limit: number, mode: string, work: string): Promise<Row> {
+async function compareOne(base: string, head: string, input: Input, limit: number, mode: string, work: string): Promise<Row> {
   const dir = mkdtempSync(join(work, `${input.name}-${limit}-${mode}-`));
-  const [b, h] = await Promise.all([split(base, input, limit, mode, join(dir, "base")).catch(fail), split(repoRoot, input, limit, mode, join(dir, "head")).catch(fail)]);
+  const [b, h] = await Promise.all([split(base, input, limit, mode, join(dir, "base")).catch(fail), split(head, input, limit, mode, join(dir, "head")).catch(fail)]);
   const diffs = [difference(b.out, h.out), difference(b.mapping, h.mapping)].filter((x): x is string => x !== undefined);
   if (b.ok !== h.ok) diffs.push(`base ${b.ok ? "succeeded" : "failed"}, head ${h.ok ? "succeeded" : "failed"}: ${(h.ok ? b : h).stderr.split("\n")[0]}`);
   if (!b.ok && !h.ok && diffs.length === 0) diffs.push(`both failed: ${h.stderr.split("\n")[0]}`);
@@ -184,6 +184,11 @@ async function main(): Promise<void> {
   const inputs = names.map(inputOf);
   const base = buildBase(args.base);
   const work = mkdtempSync(join(tmpdir(), "megasplit-compare-"));
+  // A snapshot of this checkout's build, so rebuilding while the check runs does not mix two builds.
+  const head = join(work, "head-build");
+  cpSync(join(repoRoot, "dist"), join(head, "dist"), { recursive: true });
+  cpSync(join(repoRoot, "package.json"), join(head, "package.json"));
+  symlinkSync(join(repoRoot, "node_modules"), join(head, "node_modules"), "dir");
   const rows: Row[] = [];
   try {
     // Each job runs the base and the head split side by side, so `jobs` jobs use 2*jobs processes.
@@ -192,7 +197,7 @@ async function main(): Promise<void> {
     const worker = async () => {
       while (next < todo.length) {
         const t = todo[next++]!;
-        const row = await compareOne(base.dir, t.input, t.limit, t.mode, work);
+        const row = await compareOne(base.dir, head, t.input, t.limit, t.mode, work);
         rows.push(row);
         process.stderr.write(`${row.same ? "same" : "DIFF"} ${row.input} ${row.limit} ${row.mode}: ${row.result}\n`);
       }
@@ -205,7 +210,7 @@ async function main(): Promise<void> {
   const order = (r: Row) => `${names.indexOf(r.input).toString().padStart(2, "0")} ${String(r.limit).padStart(6, "0")} ${args.modes.indexOf(r.mode)}`;
   rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
   const head = `${"input".padEnd(14)} ${"limit".padStart(5)} ${"mode".padEnd(7)} ${"base s".padStart(7)} ${"head s".padStart(7)}  result`;
-  process.stdout.write(`base ${args.base} vs ${execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim()} (working tree)\n${head}\n`);
+  process.stdout.write(`base ${args.base} vs ${execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim()} (its dist/, copied at the start)\n${head}\n`);
   for (const r of rows) {
     process.stdout.write(`${r.input.padEnd(14)} ${String(r.limit).padStart(5)} ${r.mode.padEnd(7)} ${(r.baseMs / 1000).toFixed(1).padStart(7)} ${(r.headMs / 1000).toFixed(1).padStart(7)}  ${r.result}\n`);
   }
