@@ -209,8 +209,8 @@ async function main(): Promise<void> {
   }
   const order = (r: Row) => `${names.indexOf(r.input).toString().padStart(2, "0")} ${String(r.limit).padStart(6, "0")} ${args.modes.indexOf(r.mode)}`;
   rows.sort((a, b) => (order(a) < order(b) ? -1 : 1));
-  const head = `${"input".padEnd(14)} ${"limit".padStart(5)} ${"mode".padEnd(7)} ${"base s".padStart(7)} ${"head s".padStart(7)}  result`;
-  process.stdout.write(`base ${args.base} vs ${execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim()} (its dist/, copied at the start)\n${head}\n`);
+  const header = `${"input".padEnd(14)} ${"limit".padStart(5)} ${"mode".padEnd(7)} ${"base s".padStart(7)} ${"head s".padStart(7)}  result`;
+  process.stdout.write(`base ${args.base} vs ${execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim()} (its dist/, copied at the start)\n${header}\n`);
   for (const r of rows) {
     process.stdout.write(`${r.input.padEnd(14)} ${String(r.limit).padStart(5)} ${r.mode.padEnd(7)} ${(r.baseMs / 1000).toFixed(1).padStart(7)} ${(r.headMs / 1000).toFixed(1).padStart(7)}  ${r.result}\n`);
   }
