@@ -21,8 +21,9 @@
  * >= 0.9x of -XX:-DontCompileHugeMethods, >= 1.0x of the original), and what the
  * JIT compiled (-XX:+PrintCompilation, one extra run of each configuration after
  * the timed ones, with -Xverify:all on the split classes); for a workload that
- * misses a target it saves an excerpt of -XX:+PrintInlining to
- * evidence/<workload>.txt. Charts (bench/lib/chart.mjs): chart.svg (steady
+ * misses a target (with the first of --links) it saves an excerpt of
+ * -XX:+PrintInlining to evidence/<workload>.txt (and removes a stale one when it
+ * meets both). Charts (bench/lib/chart.mjs): chart.svg (steady
  * state) and chart-whole.svg (whole run). A script, not a test: it asserts
  * nothing about time, and exits non-zero only when it could not run (a missing
  * tool, a build or split failure, a crash, differing checksums).
@@ -213,8 +214,9 @@ for (const w of selected) {
     );
     table.push({ workload: w.name, config: c.name, med: [med[0], med[1], med[k]], vsHuge, vsOrig, wholeVsHuge, wholeVsOrig, meets });
     const evidence = join(here, "evidence", `${w.name}.txt`);
-    if (!meets && !opt["no-evidence"]) inliningEvidence(w, c, `steady ${vsHuge.toFixed(2)}x of -XX:-DontCompileHugeMethods, ${vsOrig.toFixed(2)}x of original`);
-    else if (meets && c.name === "split --link auto" && existsSync(evidence) && statSync(evidence).isFile()) rmSync(evidence);
+    if (opt["no-evidence"] || c.name !== `split --link ${links[0]}`) return;
+    if (!meets) inliningEvidence(w, c, `steady ${vsHuge.toFixed(2)}x of -XX:-DontCompileHugeMethods, ${vsOrig.toFixed(2)}x of original`);
+    else if (existsSync(evidence) && statSync(evidence).isFile()) rmSync(evidence); // from an earlier run that missed
   });
 }
 
