@@ -11,7 +11,9 @@
  *      (all threads, so JIT compiler threads and GC included) and HotSpot's own
  *      total compilation time;
  *   2. keeps calling ops (i mod whole) for at least warm-seconds and until the
- *      JIT has been quiet for a second (at most 5 x warm-seconds), checking every
+ *      JIT has been quiet for a second (the process's other threads used less
+ *      than a tenth of this thread's CPU time; at most 20 x warm-seconds, then the line ends
+ *      with "warm-up-capped"), checking every
  *      result against the one from step 1 (the output must not change as code
  *      gets compiled);
  *   3. times calls for time-seconds in slices of a tenth of that, each slice's
@@ -50,32 +52,42 @@ public final class Harness {
     for (long e : expect) checksum = checksum * 0x9E3779B97F4A7C15L + e;
 
     // Warm up for at least warm-seconds and until the JIT has been quiet for a
-    // second (no change in total compilation time), at most 5 x warm-seconds: on a
-    // loaded machine a big method's C2 compile may need longer than warm-seconds.
+    // second, at most 20 x warm-seconds. "Quiet": in that second the process's
+    // other threads (compiler threads, GC) used less than a tenth of the CPU time
+    // this thread did (relative, because on a loaded machine a busy compiler thread
+    // may get only a few percent of a core). HotSpot's total compilation time is no
+    // guide: it only grows when a compile finishes, and on a loaded machine C2 can
+    // work on a 60 KB method for tens of seconds.
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long i = 0;
     long t0 = System.nanoTime();
     long deadline = t0 + (long) (warm * 1e9);
-    long cap = t0 + (long) (5 * warm * 1e9);
-    long lastJit = jitMillis();
-    long quietSince = t0;
-    long lastLook = t0;
+    long cap = t0 + (long) (20 * warm * 1e9);
+    long windowStart = t0;
+    long windowSelf = threads.getCurrentThreadCpuTime();
+    long windowOthers = processCpuNanos() - windowSelf;
+    boolean quiet = false;
+    boolean capped = false;
     for (;;) {
       check(op, i % whole, expect);
       i++;
       long t = System.nanoTime();
-      if (t - lastLook > 100_000_000L) {
-        long j = jitMillis();
-        if (j != lastJit) {
-          lastJit = j;
-          quietSince = t;
-        }
-        lastLook = t;
+      if (t - windowStart >= 1_000_000_000L) {
+        long self = threads.getCurrentThreadCpuTime();
+        long others = processCpuNanos() - self;
+        quiet = others - windowOthers < (self - windowSelf) / 10;
+        windowStart = t;
+        windowSelf = self;
+        windowOthers = others;
       }
-      if ((t >= deadline && t - quietSince >= 1_000_000_000L) || t >= cap) break;
+      if (t >= deadline && quiet) break;
+      if (t >= cap) {
+        capped = true;
+        break;
+      }
     }
     double warmed = (System.nanoTime() - t0) / 1e9;
 
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     int slices = 10;
     long sliceNanos = (long) (time * 1e9 / slices);
     double[] cpuPerOp = new double[slices];
@@ -96,8 +108,9 @@ public final class Harness {
       wallPerOp[s] = (end - start) / (double) n;
       ops += n;
     }
-    System.err.printf("checksum %016x whole-wall-ms %d whole-cpu-ms %d whole-jit-ms %d steady-ns/op %.1f steady-wall-ns/op %.1f ops %d jit-ms %d warm-s %.1f%n",
-        checksum, wholeWallMs, wholeCpuMs, wholeJitMs, median(cpuPerOp), median(wallPerOp), ops, jitMillis(), warmed);
+    System.err.printf("checksum %016x whole-wall-ms %d whole-cpu-ms %d whole-jit-ms %d steady-ns/op %.1f steady-wall-ns/op %.1f ops %d jit-ms %d warm-s %.1f%s%n",
+        checksum, wholeWallMs, wholeCpuMs, wholeJitMs, median(cpuPerOp), median(wallPerOp), ops, jitMillis(), warmed,
+        capped ? " warm-up-capped" : "");
   }
 
   static void check(LongUnaryOperator op, long i, long[] expect) {

@@ -15,7 +15,8 @@
  * interpretation and JIT compilation included; process CPU time, compiler and GC
  * threads included, which the ratios use because a shared machine distorts wall
  * time most, and wall time since the JVM started) and the steady state (median
- * over slices of thread CPU time per op after a warm-up). All runs of a workload
+ * over slices of thread CPU time per op after a warm-up that lasts until the
+ * compiler threads are idle). All runs of a workload
  * must print the same checksum. It prints every run, the medians, the split
  * version's speed relative to the other two (above 1 = split faster; targets:
  * >= 0.9x of -XX:-DontCompileHugeMethods, >= 1.0x of the original), and what the
@@ -120,7 +121,7 @@ function runJava(w, c, extra, ops, warm, time) {
     maxBuffer: 1 << 28,
   });
   if (r.status !== 0) fail(`${w.name} / ${c.name} failed (exit ${r.status}):\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-4000)}`);
-  const m = /checksum (\S+) whole-wall-ms (\d+) whole-cpu-ms (\d+) whole-jit-ms (-?\d+) steady-ns\/op (\S+) steady-wall-ns\/op (\S+) ops (\d+) jit-ms (-?\d+) warm-s (\S+)/.exec(r.stderr);
+  const m = /checksum (\S+) whole-wall-ms (\d+) whole-cpu-ms (\d+) whole-jit-ms (-?\d+) steady-ns\/op (\S+) steady-wall-ns\/op (\S+) ops (\d+) jit-ms (-?\d+) warm-s (\S+)( warm-up-capped)?/.exec(r.stderr);
   if (!m) fail(`${w.name} / ${c.name}: unexpected output:\n${r.stderr.slice(-2000)}`);
   return {
     checksum: m[1],
@@ -129,6 +130,7 @@ function runJava(w, c, extra, ops, warm, time) {
     wholeJit: Number(m[4]),
     steady: Number(m[5]) / 1000, // us per op
     warmed: Number(m[9]),
+    capped: Boolean(m[10]),
     log: r.stdout,
   };
 }
@@ -144,7 +146,7 @@ function measure(w, configs) {
       const r = runJava(w, configs[k], [], w.whole, opt.warm, opt.time);
       checksums.add(r.checksum);
       results[k].push(r);
-      cells[k] = `${r.steady.toFixed(1)} us/op (after ${r.warmed} s warm-up), whole ${r.wholeWall} ms wall (cpu ${r.wholeCpu}, jit ${r.wholeJit})`;
+      cells[k] = `${r.steady.toFixed(1)} us/op (after ${r.warmed} s warm-up${r.capped ? ", CAPPED: JIT still busy" : ""}), whole ${r.wholeWall} ms wall (cpu ${r.wholeCpu}, jit ${r.wholeJit})`;
     }
     console.log(`run ${i + 1} (load average ${loadavg()[0].toFixed(1)}):`);
     configs.forEach((c, k) => console.log(`  ${c.name.padEnd(38)} ${cells[k]}`));
@@ -191,7 +193,7 @@ function inliningEvidence(w, c, text) {
 const table = [];
 console.log(
   `bench/jit-unlock: ${selected.length} workloads, ${runs} alternating runs each; whole run = fixed ops from a cold JVM, ` +
-    `then warm-up >= ${opt.warm} s (until the JIT is quiet) and steady state over ${opt.time} s; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`,
+    `then warm-up >= ${opt.warm} s (until the JIT is quiet, at most ${20 * Number(opt.warm)} s) and steady state over ${opt.time} s; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`,
 );
 for (const w of selected) {
   console.log(`\n== ${w.name}: ${w.about}; whole run = ${w.whole} ops`);
