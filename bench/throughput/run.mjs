@@ -7,7 +7,9 @@
  * method re-encoded and its frames recomputed, the jar re-zipped). The three run
  * alternating in one invocation; each is timed as a whole process (start-up, JIT
  * warm-up and writing the jar included) and its peak resident memory read by
- * /usr/bin/time (Debian's `time`, installed by `npm run setup`). Prints every run
+ * /usr/bin/time (Debian's `time`, installed by `npm run setup`), with its CPU time
+ * (user + system: on a loaded machine the steadier figure; wall time shows what
+ * the worker threads buy). Prints every run
  * with the load average, the medians, the ratios megasplit / ASM (the targets:
  * default limit at most 0.5, --max-size 1024 at most 1.0) and writes a chart. The
  * output of every megasplit run must be byte-identical to that of its first run
@@ -75,14 +77,15 @@ for (const limit of [8000, 1024]) {
   }
 }
 
-/** Runs one side as a whole process under /usr/bin/time: wall ms and peak RSS in MB. */
+/** Runs one side as a whole process under /usr/bin/time: wall ms, CPU ms (user + system, all threads) and peak RSS in MB. */
 function timed(side, out) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(timeBin, ["-f", "maxrss-kb %M", side.cmd, ...side.args(out)], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const r = spawnSync(timeBin, ["-f", "maxrss-kb %M cpu-s %U %S", side.cmd, ...side.args(out)], { encoding: "utf8", maxBuffer: 1 << 26 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${side.name} failed (status ${r.status}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
-  const kb = Number(/maxrss-kb (\d+)/.exec(r.stderr)?.[1]);
-  return { ms, mb: kb / 1024, stdout: r.stdout };
+  const m = /maxrss-kb (\d+) cpu-s (\S+) (\S+)/.exec(r.stderr);
+  if (!m) throw new Error(`${side.name}: no /usr/bin/time line in its stderr`);
+  return { ms, cpu: (Number(m[2]) + Number(m[3])) * 1000, mb: Number(m[1]) / 1024, stdout: r.stdout };
 }
 
 const results = sides.map(() => []);
@@ -100,7 +103,7 @@ for (let i = 0; i < runs; i++) {
       if (!first) firstOutput.set(side.limit, { bytes, by: side.name });
       else if (Buffer.compare(first.bytes, bytes) !== 0) throw new Error(`${side.name} (run ${i + 1}) wrote different bytes from ${first.by} (run 1)`);
     }
-    line.push(`${side.name} ${r.ms.toFixed(0)} ms ${r.mb.toFixed(0)} MB`);
+    line.push(`${side.name} ${r.ms.toFixed(0)} ms (cpu ${r.cpu.toFixed(0)}) ${r.mb.toFixed(0)} MB`);
   });
   console.log(`run ${i + 1}: ${line.join(", ")}   (load average ${loadavg()[0].toFixed(1)})`);
 }
@@ -110,25 +113,26 @@ const median = (xs) => {
 };
 const ms = results.map((rs) => median(rs.map((r) => r.ms)));
 const mb = results.map((rs) => median(rs.map((r) => r.mb)));
+const cpu = results.map((rs) => median(rs.map((r) => r.cpu)));
 const asmInfo = results[0][0].stdout.trim();
 const splitInfo = (s) => results[s][0].stdout.trim().split("\n").at(-1).replace(/; wrote .*/, "");
 console.log(`input: ${opts.jar}; node ${process.version}, ${cpus().length} CPUs, ${runs} alternating runs`);
 console.log(`ASM: ${asmInfo}`);
 sides.forEach((side, s) => side.limit && console.log(`${side.name}: ${splitInfo(s)}`));
-console.log(`${"".padEnd(34)} ${"median ms".padStart(10)} ${"x ASM".padStart(7)} ${"peak MB".padStart(8)} ${"x ASM".padStart(7)}`);
+console.log(`${"".padEnd(34)} ${"wall ms".padStart(10)} ${"x ASM".padStart(7)} ${"cpu ms".padStart(8)} ${"x ASM".padStart(7)} ${"peak MB".padStart(8)} ${"x ASM".padStart(7)}`);
 sides.forEach((side, s) =>
-  console.log(`${side.name.padEnd(34)} ${ms[s].toFixed(0).padStart(10)} ${(ms[s] / ms[0]).toFixed(2).padStart(7)} ${mb[s].toFixed(0).padStart(8)} ${(mb[s] / mb[0]).toFixed(2).padStart(7)}`),
+  console.log(`${side.name.padEnd(34)} ${ms[s].toFixed(0).padStart(10)} ${(ms[s] / ms[0]).toFixed(2).padStart(7)} ${cpu[s].toFixed(0).padStart(8)} ${(cpu[s] / cpu[0]).toFixed(2).padStart(7)} ${mb[s].toFixed(0).padStart(8)} ${(mb[s] / mb[0]).toFixed(2).padStart(7)}`),
 );
-console.log("targets: split default <= 0.50x ASM's time, split --max-size 1024 <= 1.00x");
+console.log("medians; targets (wall time): split default <= 0.50x ASM's, split --max-size 1024 <= 1.00x; cpu = user + system time of all the process's threads");
 console.log("outputs: every megasplit run wrote byte-identical jars per limit" + (opts.baseline ? " (the baseline's too)" : ""));
 
 writeBarChart(opts.chart, {
   title: "bench/throughput: megasplit split vs ASM COMPUTE_FRAMES on jython.jar",
   unit: "median per whole process",
-  groups: ["wall time (ms)", "peak RSS (MB)"],
+  groups: ["wall time (ms)", "CPU time (ms)", "peak RSS (MB)"],
   series: sides.map((s) => s.name),
-  values: [ms, mb],
-  labels: [ms.map((v, s) => (s ? `${(v / ms[0]).toFixed(2)}x` : null)), mb.map((v, s) => (s ? `${(v / mb[0]).toFixed(2)}x` : null))],
+  values: [ms, cpu, mb],
+  labels: [ms, cpu, mb].map((row) => row.map((v, s) => (s ? `${(v / row[0]).toFixed(2)}x` : null))),
   note: `${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} at the end; medians of ${runs} alternating runs; node ${process.version}`,
 });
 console.log(`chart: ${opts.chart}`);

@@ -172,10 +172,15 @@ export class ConstantPool {
     return this.add({ kind: "MethodHandle", referenceKind, referenceIndex });
   }
 
-  /** A deep-enough copy: entries are immutable, so sharing them is safe. */
+  /**
+   * A deep-enough copy: entries are immutable, so sharing them is safe. The lookup
+   * map is copied too when it exists (a Map copy is several times cheaper than
+   * re-keying every entry, and a class is cloned once per method split).
+   */
   clone(): ConstantPool {
     const c = new ConstantPool(this.entries.slice());
     c.where = this.where;
+    if (this.keys) c.keys = new Map(this.keys);
     return c;
   }
 
