@@ -43,6 +43,8 @@ export const ErrorCodes = {
   ZIP_PATH: "E_ZIP_PATH",
   /** A zip archive that cannot be read. */
   ZIP_CORRUPT: "E_ZIP_CORRUPT",
+  /** A zip entry, or all of them, inflating past what megasplit holds in memory (a zip bomb, or an entry too big for a bundle). */
+  ZIP_TOO_LARGE: "E_ZIP_TOO_LARGE",
   /** A file that cannot be read or written. */
   IO: "E_IO",
   /** Text given to the assembler that it cannot parse. */
