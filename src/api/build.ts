@@ -95,19 +95,29 @@ export function methodBody(cf: ClassFile, spec: MethodSpec): MethodBody {
   return body;
 }
 
+/** Methods made by {@link methodWithBody}: frameless, so the split functions frame them when they stay whole. */
+const built = new WeakSet<MethodInfo>();
+
+/** Whether `m` was built here without frames (and not read or assembled, whose frames are the author's). */
+export function isBuiltWithoutFrames(m: MethodInfo): boolean {
+  return built.has(m);
+}
+
 /** `body` encoded (any length) as the Code attribute of a new method of `cf`. */
 export function methodWithBody(cf: ClassFile, spec: Pick<MethodSpec, "accessFlags" | "name" | "descriptor">, body: MethodBody): MethodInfo {
   const cp = cf.constantPool;
   const where = { className: cp.className(cf.thisClass), method: spec.name + spec.descriptor };
   const code = { ...encodeBody(body, cp, { where }), nameIndex: cp.addUtf8("Code") };
-  return { accessFlags: spec.accessFlags, nameIndex: cp.addUtf8(spec.name), descriptorIndex: cp.addUtf8(spec.descriptor), attributes: [code] };
+  const m: MethodInfo = { accessFlags: spec.accessFlags, nameIndex: cp.addUtf8(spec.name), descriptorIndex: cp.addUtf8(spec.descriptor), attributes: [code] };
+  built.add(m);
+  return m;
 }
 
 /**
  * `cf` with the method of `spec` added (or replacing the method of the same name
  * and descriptor). The code is encoded with no size limit and without frames:
- * give the class to a split function of the library, which frames every method
- * it writes, or frame it yourself for a class of version 50 and up.
+ * the split functions of the library frame it (split or not) for a class of
+ * version 50 and up; `writeClass` alone writes it without frames.
  */
 export function addMethod(cf: ClassFile, spec: MethodSpec): ClassFile {
   const m = methodWithBody(cf, spec, methodBody(cf, spec));

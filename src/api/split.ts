@@ -11,7 +11,7 @@
  * same bytes and mapping. Cost: one method split per over-sized method.
  */
 import { type Bundle } from "../bundle/bundle.js";
-import type { ClassFile } from "../classfile/model.js";
+import { type ClassFile, codeOf } from "../classfile/model.js";
 import { readClass } from "../classfile/read.js";
 import { writeClass } from "../classfile/write.js";
 import { asDiagnostic, type Diagnostic, ErrorCodes, warning } from "../diagnostics.js";
@@ -21,7 +21,7 @@ import { splitClass as splitOneClass, type MethodReport } from "../split/split-c
 import { addClassSplitToMapping } from "../split/split-mapping.js";
 import type { SplitLinkMode } from "../split/split-method.js";
 import { MappingBuilder } from "../../runtime/mapping.js";
-import { addMethod, type MethodSpec } from "./build.js";
+import { addMethod, isBuiltWithoutFrames, type MethodSpec } from "./build.js";
 import { frameBuiltMethods } from "./frames.js";
 
 /** How transfers between pieces are coded: see the README ("Link modes"). */
@@ -89,10 +89,13 @@ export async function splitClasses(inputs: readonly (ClassFile | Uint8Array)[], 
   });
   const byName = new Map<string, ClassFile>();
   for (const cf of models) if (cf) byName.set(cf.constantPool.className(cf.thisClass), cf);
-  const loaded: LoadedClassHierarchy | undefined = opts.hierarchy
-    ? undefined
-    : await createClassHierarchy({ bundleClasses: byName, ...(opts.classpath ? { classpath: opts.classpath } : {}), ...(opts.javaHome !== undefined ? { javaHome: opts.javaHome } : {}) });
-  const hierarchy = opts.hierarchy ?? loaded!;
+  // The hierarchy (the JDK image, the classpath) only when some method needs frames.
+  const needed = models.some((cf) => cf?.methods.some((m) => isBuiltWithoutFrames(m) || (codeOf(m)?.code.length ?? 0) > maxSize));
+  const loaded: LoadedClassHierarchy | undefined =
+    opts.hierarchy || !needed
+      ? undefined
+      : await createClassHierarchy({ bundleClasses: byName, ...(opts.classpath ? { classpath: opts.classpath } : {}), ...(opts.javaHome !== undefined ? { javaHome: opts.javaHome } : {}) });
+  const hierarchy = opts.hierarchy ?? loaded;
   if (loaded) diagnostics.push(...loaded.diagnostics);
   try {
     const mapping = new MappingBuilder();
@@ -110,8 +113,8 @@ export async function splitClasses(inputs: readonly (ClassFile | Uint8Array)[], 
       if (!model) return;
       const name = model.constantPool.className(model.thisClass);
       try {
-        const cf = frameBuiltMethods(model, hierarchy, maxSize);
-        const split = splitOneClass(cf, { maxSize, link: opts.link ?? "auto", hierarchy, takenClassNames: taken, ...(opts.verify ? { verify: true } : {}) });
+        const cf = hierarchy ? frameBuiltMethods(model, hierarchy, maxSize) : model;
+        const split = splitOneClass(cf, { maxSize, link: opts.link ?? "auto", ...(hierarchy ? { hierarchy } : {}), takenClassNames: taken, ...(opts.verify ? { verify: true } : {}) });
         methods.push(...split.reports);
         for (const r of split.reports) {
           if (r.result.kind === "refused") {
