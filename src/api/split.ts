@@ -56,8 +56,12 @@ export interface OutputClass {
 export interface SplitResult {
   /** Every class given, in order, each followed by its helper class when it has one. */
   classes: OutputClass[];
-  /** The mapping file's text (header only when nothing was split). */
-  mapping: string;
+  /**
+   * The mapping file's text (header only when nothing was split), rendered when
+   * first read: it grows with pieces times lines (each call site lists every line
+   * its callee can show), so a caller that never retraces does not pay for it.
+   */
+  readonly mapping: string;
   /** One report per method over the limit: its pieces and overhead, or why it was left unchanged. */
   methods: MethodReport[];
   /** Unreadable or unwritable classes (errors; such a class is missing from `classes`), refusals and missing classes (warnings). */
@@ -135,7 +139,15 @@ export async function splitClasses(inputs: readonly (ClassFile | Uint8Array)[], 
       }
     });
     if (loaded) diagnostics.push(...loaded.missingDiagnostics());
-    return { classes, mapping: mapping.toString(), methods, diagnostics };
+    let text: string | undefined;
+    return {
+      classes,
+      get mapping(): string {
+        return (text ??= mapping.toString());
+      },
+      methods,
+      diagnostics,
+    };
   } finally {
     loaded?.close();
   }
