@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(openjdk-17-jdk-headless openjdk-17-source rhino libasm-java jython groovy antlr4 janino proguard-cli node-esprima unzip jasmin-sable)
+PACKAGES=(openjdk-17-jdk-headless openjdk-17-source rhino libasm-java jython groovy antlr4 janino proguard-cli node-esprima unzip time jasmin-sable)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
