@@ -9,7 +9,7 @@ import { LINK_MODE_NAMES } from "../../passes/link/modes.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { asmCommand } from "./asm.js";
+import { asmCommand, type AsmCommandOptions } from "./asm.js";
 import { disasmCommand } from "./disasm.js";
 import { inspectCommand } from "./inspect.js";
 import { runAction } from "./report.js";
@@ -62,7 +62,9 @@ program
   .description("assemble text (Jasmin syntax, extended) into class files")
   .argument("<files...>", ".j files")
   .requiredOption("-o, --output <dir|jar>", "output directory, or a .jar/.zip file")
-  .action((files: string[], opts: { output: string }) => runAction((r) => asmCommand(files, opts, r)));
+  .option("--max-size <bytes>", "split every method longer than this as it is assembled (mapping: <output>.mapping)", intOption("--max-size", 64, 65535), 8000)
+  .option("--no-split", "write every method as assembled, however long")
+  .action((files: string[], opts: AsmCommandOptions) => runAction((r) => asmCommand(files, opts, r)));
 
 program
   .command("split")
