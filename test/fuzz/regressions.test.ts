@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createClassHierarchy } from "../../src/hierarchy/hierarchy.js";
+import { splitClass } from "../../src/split/split-class.js";
 import { assemble } from "../../src/text/assemble.js";
 import { errorOf } from "../support/expect-error.js";
 
@@ -17,5 +19,20 @@ describe("fuzz regressions", () => {
     expect(e.code).toBe("E_FRAME");
     expect(e.diagnostic.location).toMatchObject({ className: "Old", method: "sum([I)I" });
     expect(e.diagnostic.message).toContain("grows on every turn of a loop");
+  });
+
+  it("split: a loop that enters a monitor on every turn and never leaves it is split or refused, not an endless monitor-depth analysis", async () => {
+    // Found by mutating rhino's NodeTransformer (`istore 11` became `monitorenter; fconst_0`).
+    const adds = "    iload_2\n    iload_1\n    iadd\n    istore_2\n".repeat(40);
+    const text = `.version 49 0\n.class public MonitorLoop\n.super java/lang/Object\n.method public static f(Ljava/lang/Object;I)I\n    .limit stack 4\n    .limit locals 3\n    iconst_0\n    istore_2\nL0:\n    aload_0\n    monitorenter\n${adds}    iinc 1 -1\n    iload_1\n    ifgt L0\n    iload_2\n    ireturn\n.end method\n.end class\n`;
+    const [cf] = assemble(text, { fileName: "MonitorLoop.j" });
+    const hierarchy = await createClassHierarchy({});
+    try {
+      const { reports } = splitClass(cf!, { maxSize: 64, link: "auto", hierarchy, verify: true });
+      expect(reports).toHaveLength(1);
+      expect(reports[0]!.result.kind).toBe("refused");
+    } finally {
+      hierarchy.close();
+    }
   });
 });
