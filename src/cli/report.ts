@@ -5,7 +5,7 @@
  * Bad input never prints a stack trace; only an internal bug does.
  */
 import chalk from "chalk";
-import { type Diagnostic, formatLocation, MegasplitError } from "../diagnostics.js";
+import { type Diagnostic, formatLocation, INTERNAL_ERROR_CODE, MegasplitError } from "../diagnostics.js";
 
 export class Reporter {
   errors = 0;
@@ -44,7 +44,7 @@ export async function runAction(action: (r: Reporter) => Promise<number | void>)
       r.diagnostic(e.diagnostic);
       code = r.finish();
     } else {
-      process.stderr.write(chalk.red("internal error (a bug in megasplit, please report it):\n"));
+      process.stderr.write(chalk.red(`error ${INTERNAL_ERROR_CODE}: internal error (a bug in megasplit, please report it):\n`));
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       code = 70;
     }

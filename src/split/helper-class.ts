@@ -32,7 +32,7 @@ import type { CodeNode, FrameNode, FrameType, LocalVariable, MethodBody } from "
 import { decodeBody } from "../bytecode/decode.js";
 import { encodeBody } from "../bytecode/encode.js";
 import { Op } from "../bytecode/opcodes.js";
-import { MegasplitError } from "../diagnostics.js";
+import { InternalError, MegasplitError } from "../diagnostics.js";
 import { type ControlFlowGraph, isInstruction } from "../../passes/cfg.js";
 import type { PassContext } from "../../passes/pass.js";
 import { splitMethod, type MethodSplit, type SplitMethodOptions } from "./split-method.js";
@@ -329,7 +329,8 @@ export class HelperClass {
             : `the constant pool would overflow: the pieces of ${methodName} need more than 65,535 constant-pool entries in the helper class ${this.name}`,
         );
       }
-      return refused(`${e.code}: ${e.diagnostic.message}`);
+      // The bodies are ours and were encoded once already: anything else is a bug.
+      throw new InternalError(`moving the pieces of ${className}.${methodName} into ${this.name}: ${e.code}: ${e.diagnostic.message}`, { cause: e });
     }
     const split: MethodSplit = {
       ...result,
