@@ -6,7 +6,6 @@
  * pieces, cross-piece edges and code-size overhead, or why it was left unchanged.
  */
 import { delimiter } from "node:path";
-import { writeFileAtomic } from "../bundle/atomic.js";
 import { readBundle } from "../bundle/read.js";
 import { writeBundle } from "../bundle/write.js";
 import { ErrorCodes, MegasplitError, warning } from "../diagnostics.js";
@@ -55,9 +54,9 @@ export async function splitCommand(input: string, opts: SplitCommandOptions, r: 
     }
   }
   const kind = /\.(jar|zip)$/i.test(opts.output) ? "jar" : bundle.kind === "class" && !/\/$/.test(opts.output) ? "class" : bundle.kind === "jar" ? "jar" : "directory";
-  await writeBundle(result.bundle, opts.output, { kind });
   const mappingPath = opts.mapping ?? `${opts.output}.mapping`;
-  await writeFileAtomic(mappingPath, new TextEncoder().encode(result.mapping.toString()));
+  // The output and its mapping change together, or (on a failure) neither does.
+  await writeBundle(result.bundle, opts.output, { kind, alongside: [{ path: mappingPath, data: new TextEncoder().encode(result.mapping.toString()) }] });
   const split = result.reports.filter((x) => x.result.kind === "split");
   const refused = result.reports.length - split.length;
   if (opts.json) {
