@@ -130,6 +130,24 @@ export function partitionAndLink(
   return { kind: "refused", reason: search.refusal ?? `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
 }
 
+/** What the first attempt's partition sees and decides, without linking: for the partition filetests. */
+export interface PartitionView {
+  cfg: ControlFlowGraph;
+  costs: LinkCostTables;
+  cuttable: Uint8Array;
+  pinned: Uint8Array;
+  part: Partition;
+}
+
+/** The first attempt's cut and partition of a body, priced for one handover. */
+export function partitionOnce(cf: ClassFile, method: MethodInfo, body: MethodBody, ctx: PassContext, opts: SplitMethodOptions, handover: "parameters" | "heap frame"): PartitionView | Refusal {
+  const m: Method = { cf, method, decoded: body, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf) };
+  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false };
+  const cut = cutAndAnalyse(m, search);
+  if ("kind" in cut) return cut;
+  return { cfg: cut.cfg, costs: cut.costs, cuttable: cut.cuttable, pinned: cut.pinned, part: partition(partitionInput(m, cut, search, handover)) };
+}
+
 /**
  * A failed partition that finer cuts or exact stub prices may fix updates the
  * search and returns true; else the method is refused.
