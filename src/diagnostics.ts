@@ -45,6 +45,8 @@ export const ErrorCodes = {
   ZIP_CORRUPT: "E_ZIP_CORRUPT",
   /** A file that cannot be read or written. */
   IO: "E_IO",
+  /** An input file that is neither a class file nor a zip/jar (the message says what it looks like). */
+  INPUT_FORMAT: "E_INPUT_FORMAT",
   /** Text given to the assembler that it cannot parse. */
   ASM_SYNTAX: "E_ASM_SYNTAX",
   /** A mapping file (R8 format) that cannot be read: a malformed class, member or metadata line. */

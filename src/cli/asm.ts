@@ -38,5 +38,5 @@ export async function asmCommand(files: string[], opts: { output: string }, r: R
     const kind = /\.(jar|zip)$/i.test(opts.output) ? "jar" : "directory";
     await writeBundle({ kind, entries }, opts.output, { kind });
   }
-  return r.finish("input");
+  return r.finish();
 }
