@@ -4,26 +4,22 @@
  * the reason in words, the pc when one instruction is to blame, and any numbers
  * the refusal rests on (for final-field writes, the lower bound it proves).
  */
-import { type Diagnostic, ErrorCodes, warning } from "../diagnostics.js";
+import { type Diagnostic, warning } from "../diagnostics.js";
 import type { BundleMethodReport } from "../split/split-bundle.js";
+import type { Refusal } from "../split/refusal.js";
 
-export interface RefusalPayload {
-  code: string;
-  reason: string;
-  pc?: number;
-  [detail: string]: unknown;
-}
+export type RefusalPayload = Omit<Refusal, "kind">;
 
 export function refusalOf(rep: BundleMethodReport): RefusalPayload {
   const r = rep.result;
   if (r.kind !== "refused") throw new Error("refusalOf: not a refusal");
-  const { kind: _kind, ...rest } = r as typeof r & { code?: string };
-  return { code: rest.code ?? ErrorCodes.SPLIT_REFUSED, ...rest };
+  const { kind: _kind, ...rest } = r;
+  return rest;
 }
 
 export function refusalDiagnostic(rep: BundleMethodReport, bundle: string): Diagnostic {
   const p = refusalOf(rep);
-  return warning(p.code as Diagnostic["code"], `left unchanged (${rep.originalLength} bytes): ${p.reason}`, {
+  return warning(p.code, `left unchanged (${rep.originalLength} bytes): ${p.reason}`, {
     bundle,
     entry: rep.entry,
     className: rep.className,

@@ -23,14 +23,17 @@ import { decodeBody } from "../bytecode/decode.js";
 import { encodeBody } from "../bytecode/encode.js";
 import { maxEncodedSize } from "../bytecode/size-bound.js";
 import { Access, type ClassFile, type CodeAttribute, type MethodInfo, codeOf } from "../classfile/model.js";
-import { MegasplitError } from "../diagnostics.js";
+import { ErrorCodes, MegasplitError } from "../diagnostics.js";
 import { buildCfg, isInstruction, type ControlFlowGraph } from "../../passes/cfg.js";
-import { inferFrames, NULL, TOP, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
+import { CONFLICT, inferFrames, NULL, TOP, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { computeLiveness, liveSlots } from "../../passes/liveness.js";
 import { type CallSite, type LinkedMethod, linkMethod } from "../../passes/link.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link-tail.js";
 import { linkFinalStores } from "../../passes/link-final-stores.js";
+import { linkInitStores } from "../../passes/link-init-stores.js";
+import { finalWriteBound, describeBound } from "../../passes/final-write-bound.js";
+import { partitionRefusalCode, refusal as refusal_, refusalFromError, type Refusal } from "./refusal.js";
 import { alg, Graph } from "@dagrejs/graphlib";
 import { allSuccessors } from "../../passes/loops.js";
 import { partition } from "../../passes/partition.js";
@@ -104,7 +107,7 @@ export type MethodSplit =
       /** Source lines of the driver's own code. */
       driverLines: number[];
     }
-  | { kind: "refused"; reason: string; pc?: number };
+  | Refusal;
 
 const PIECE_OVERHEAD = 24;
 const ENTRY_TAIL = 9; // tableswitch case + goto
@@ -173,7 +176,6 @@ interface BodySplit {
   callSites: CallSite[];
 }
 
-type Refusal = { kind: "refused"; reason: string; pc?: number };
 
 /** Splits method `index` of `cf`. The constant pool of `cf` may grow. */
 export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptions, takenNames: Set<string>): MethodSplit {
@@ -201,7 +203,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
       driverLines: done.driverLines,
     };
   } catch (e) {
-    if (e instanceof MegasplitError) return { kind: "refused", reason: `${e.code}: ${e.diagnostic.message}`, ...(e.diagnostic.location.pc !== undefined ? { pc: e.diagnostic.location.pc } : {}) };
+    if (e instanceof MegasplitError) return refusalFromError(e);
     throw e;
   }
 }
@@ -309,8 +311,26 @@ function splitBody(
     }
   }
   const done = partitionAndLink(cf, method, body, ctx, opts, taken, codeNameIndex, base);
-  if ("kind" in done && ctx.methodName === "<clinit>") return finalStores(cf, method, body, ctx, opts, taken, codeNameIndex, base) ?? done;
+  if ("kind" in done && ctx.methodName === "<clinit>") return finalStores(cf, method, body, ctx, opts, taken, codeNameIndex, base) ?? provenOrPinned(cf, body, ctx, opts, done);
+  if ("kind" in done && ctx.methodName === "<init>" && !opts.helper) return initStores(cf, method, body, ctx, opts, taken, codeNameIndex, base) ?? provenOrPinned(cf, body, ctx, opts, done);
   return done;
+}
+
+/**
+ * A refusal of pinned code in `<init>`/`<clinit>` states the computed lower bound
+ * on its final-field writes (passes/final-write-bound.ts): when the bound exceeds
+ * the limit no split can fit (W_REFUSED_FINAL_FIELDS, the proof in the message);
+ * otherwise the refusal stays W_REFUSED_PINNED and says the bound did not prove it.
+ */
+function provenOrPinned(cf: ClassFile, body: MethodBody, ctx: PassContext, opts: SplitMethodOptions, done: Refusal): Refusal {
+  if (done.code !== ErrorCodes.REFUSED_PINNED) return done;
+  const finals = opts.helper?.finals ?? finalFieldsGuarded(cf);
+  const bound = finals.size > 0 ? finalWriteBound(body, cf.constantPool, ctx.className, finals) : undefined;
+  if (!bound) return done;
+  const where = ctx.methodName === "<clinit>" ? "<clinit>" : "<init>";
+  const detail = { writes: bound.writes, fields: bound.fields, fewestBytesPerWrite: bound.fewestPerWrite, bound: bound.bound, limit: opts.maxSize };
+  if (bound.bound > opts.maxSize) return refusal_(ErrorCodes.REFUSED_FINAL_FIELDS, describeBound(bound, opts.maxSize, where), { detail });
+  return { ...done, reason: `${done.reason} (${describeBound(bound, opts.maxSize, where)}: not proven impossible)`, detail };
 }
 
 /**
@@ -361,6 +381,58 @@ function finalStores(
   return undefined;
 }
 
+/**
+ * A constructor whose final-field writes do not fit the driver of a partition:
+ * the code computing each value moves into a static piece taking `this` and the
+ * live values it reads (passes/link-init-stores.ts). Undefined when the method
+ * has not that shape or the result does not fit.
+ */
+function initStores(
+  cf: ClassFile,
+  method: MethodInfo,
+  body: MethodBody,
+  ctx: PassContext,
+  opts: SplitMethodOptions,
+  taken: Set<string>,
+  codeNameIndex: number,
+  base: string,
+): BodySplit | undefined {
+  const finals = finalFieldsGuarded(cf);
+  if (finals.size === 0) return undefined;
+  const frames = inferFrames(body, ctx);
+  if (frames.errors.length > 0) return undefined;
+  const localTaken = new Set(taken);
+  const lines = opts.lines ? { ...opts.lines } : undefined;
+  const types = frames.types;
+  const linked = linkInitStores({
+    body,
+    cp: cf.constantPool,
+    className: ctx.className,
+    finals,
+    pieceName: () => freshName(base, "split", localTaken),
+    driverName: ctx.methodName,
+    ...(lines ? { syntheticLine: () => nextSyntheticLine(lines) } : {}),
+    stackHeightBefore: (i) => frames.frameBefore(i)?.stack.length ?? -1,
+    thisInitialized: (i) => {
+      const f = frames.frameBefore(i);
+      return f !== undefined && f.locals[0] !== UNINITIALIZED_THIS;
+    },
+    localDescriptor: (i, slot) => {
+      const t = frames.frameBefore(i)?.locals[slot];
+      if (t === undefined || t === TOP || t === UNINITIALIZED_THIS || t === CONFLICT || types.isUninitialized(t)) return undefined;
+      if (t === NULL) return "Ljava/lang/Object;";
+      return types.format(t);
+    },
+  });
+  if (!linked) return undefined;
+  const pieces = encodePieces(cf, linked, opts, codeNameIndex);
+  const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
+  if (Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength)) > opts.maxSize) return undefined;
+  if (lines) opts.lines!.next = lines.next;
+  for (const p of pieces) taken.add(p.name);
+  return finalStoresSplit(method, driverCode, linked, pieces);
+}
+
 function finalStoresSplit(method: MethodInfo, driverCode: CodeAttribute, linked: LinkedMethod, pieces: SplitPiece[]): BodySplit {
   return {
     driver: withCode(method, driverCode),
@@ -401,7 +473,8 @@ function partitionAndLink(
   // `fine` divides the chunk of straight-line code and the largest switch kept
   // whole; `slack` lets the driver's estimate (an upper bound) exceed the budget,
   // its encoded length being checked below.
-  let refusal: string | undefined;
+  /** The first partition failure, reported if no attempt succeeds. */
+  let refusal: Refusal | undefined;
   // `exact`: the stubs estimated from what each piece's code touches (partition's
   // `stubs`) rather than every live value; tried when one block's stubs alone do
   // not fit even with the finest cuts.
@@ -410,13 +483,13 @@ function partitionAndLink(
     // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
     const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), cp);
     const before = inferFrames(body, ctx);
-    if (before.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${before.errors[0]!.message}` };
+    if (before.errors.length > 0) return refusal_(ErrorCodes.REFUSED_FRAMES, `frame analysis failed: ${before.errors[0]!.message}`);
     const finals = opts.helper?.finals ?? finalFieldsGuarded(cf);
     const cut = withCutLabels(body, cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), finals));
     const b0 = cut.body;
     const { cfg } = buildCfg(b0, ctx.where, { extraLeaders: cut.leaders });
     const frames = inferFrames(b0, ctx);
-    if (frames.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${frames.errors[0]!.message}` };
+    if (frames.errors.length > 0) return refusal_(ErrorCodes.REFUSED_FRAMES, `frame analysis failed: ${frames.errors[0]!.message}`);
     const liveness = computeLiveness(b0, cfg);
     const depth = monitorDepth(cfg);
 
@@ -444,7 +517,7 @@ function partitionAndLink(
       }
       if (!cfg.reachable[b]) continue;
       const f = frames.frameBefore(firstInstructionOf(cfg, b));
-      if (!f) return { kind: "refused", reason: `no frame for block ${b}` };
+      if (!f) return refusal_(ErrorCodes.REFUSED_FRAMES, `no frame for block ${b}`);
       entryFrame[b] = f;
       const uninit = hasUninitialized(f, frames);
       cuttable[b] = uninit || depth[b]! > 0 ? 0 : 1;
@@ -566,7 +639,7 @@ function partitionAndLink(
       }
       if (part.what === "block" && !exact) {
         exact = true;
-        refusal ??= part.reason;
+        refusal ??= refusal_(partitionRefusalCode(part.what), part.reason);
         continue;
       }
       // Pinned code (final-field writes) that does not fit by the estimates: try
@@ -574,12 +647,12 @@ function partitionAndLink(
       if (part.what === "pinned" && slack < 1.4) {
         fine = Math.min(8, fine * 2);
         slack += 0.15;
-        refusal ??= part.reason;
+        refusal ??= refusal_(partitionRefusalCode(part.what), part.reason);
         continue;
       }
-      return { kind: "refused", reason: refusal ?? part.reason };
+      return refusal ?? refusal_(partitionRefusalCode(part.what), part.reason);
     }
-    if (part.pieceBlocks.length === 1) return { kind: "refused", reason: refusal ?? "the method fits its limit only after removing unreachable code; nothing to split" };
+    if (part.pieceBlocks.length === 1) return refusal ?? refusal_(ErrorCodes.REFUSED_NO_FIT, "the method fits its limit only after removing unreachable code; nothing to split");
 
     const localTaken = new Set(taken);
     const pieceNames = [""];
@@ -625,5 +698,5 @@ function partitionAndLink(
       callSites: linked.callSites,
     };
   }
-  return { kind: "refused", reason: refusal ?? `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
+  return refusal ?? refusal_(ErrorCodes.REFUSED_NO_FIT, `no partition under ${opts.maxSize} bytes was found after 8 attempts`);
 }
