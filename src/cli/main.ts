@@ -9,16 +9,17 @@
  * Exit statuses: `exit-codes.ts`.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { LINK_MODE_NAMES } from "../../passes/link/modes.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { asmCommand } from "./asm.js";
+import { asmCommand, type AsmCommandOptions } from "./asm.js";
 import { disasmCommand } from "./disasm.js";
 import { ExitCode } from "./exit-codes.js";
 import { inspectCommand } from "./inspect.js";
 import { Reporter, runAction, type ReporterOptions, usageError } from "./report.js";
 import { retraceCommand, type RetraceCommandOptions } from "./retrace.js";
-import { LINK_MODES, splitCommand, type SplitCommandOptions } from "./split.js";
+import { splitCommand, type SplitCommandOptions } from "./split.js";
 
 function intOption(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -81,7 +82,9 @@ program
   .description("assemble text (Jasmin syntax, extended) into class files")
   .argument("<files...>", ".j files")
   .requiredOption("-o, --output <dir|jar>", "output directory, or a .jar/.zip file (required)")
-  .action((files: string[], opts: { output: string }) => runAction(reporting(), (r) => asmCommand(files, opts, r)));
+  .option("--max-size <bytes>", "split every method longer than this as it is assembled (mapping: <output>.mapping)", intOption("--max-size", 64, 65535), 8000)
+  .option("--no-split", "write every method as assembled, however long")
+  .action((files: string[], opts: AsmCommandOptions) => runAction(reporting(), (r) => asmCommand(files, opts, r)));
 
 program
   .command("split")
@@ -89,7 +92,7 @@ program
   .argument("<input>", "a .class file, directory or jar")
   .requiredOption("-o, --output <path>", "where to write the result: a .jar, a directory or a .class (required; not the input, unless --in-place)")
   .option("--max-size <bytes>", "largest method code length written (8000: HotSpot's JIT limit)", intOption("--max-size", 64, 65535), 8000)
-  .addOption(new Option("--link <mode>", "how pieces call each other").choices(LINK_MODES).default("auto"))
+  .addOption(new Option("--link <mode>", "how pieces call each other (passes/link/modes.ts)").choices(LINK_MODE_NAMES).default("auto"))
   .option("--classpath <paths>", "jars and directories the input depends on, separated by the path delimiter (the jar's manifest Class-Path is added)")
   .option("--mapping <file>", "where to write the mapping (default: <output>.mapping)")
   .option("--in-place", "allow -o to name the input; the previous mapping is kept beside the new one")

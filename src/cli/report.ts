@@ -8,7 +8,7 @@
  * Bad input never prints a stack trace; only an internal bug does.
  */
 import type { ChalkInstance } from "chalk";
-import { type Diagnostic, ErrorCodes, formatLocation, MegasplitError } from "../diagnostics.js";
+import { type Diagnostic, ErrorCodes, formatLocation, INTERNAL_ERROR_CODE, MegasplitError } from "../diagnostics.js";
 import { ExitCode } from "./exit-codes.js";
 import { colourFor, plural } from "./style.js";
 
@@ -97,7 +97,8 @@ export async function runAction(options: ReporterOptions, action: (r: Reporter) 
       r.diagnostic(e.diagnostic);
       code = r.finish();
     } else {
-      process.stderr.write(r.err.red("internal error (a bug in megasplit, please report it):\n"));
+      // A bug (InternalError, code E_INTERNAL, or anything else thrown): never a refusal, never exit 0 or 1.
+      process.stderr.write(r.err.red(`error ${INTERNAL_ERROR_CODE}: internal error (a bug in megasplit, please report it):\n`));
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       code = ExitCode.INTERNAL;
     }

@@ -31,8 +31,6 @@ import type { Reporter } from "./report.js";
 import { stage } from "./staged.js";
 import { formatBytes, formatDuration, plural } from "./style.js";
 
-export const LINK_MODES = ["auto", "direct", "switch", "indy"] as const;
-
 export interface SplitCommandOptions {
   output: string;
   maxSize: number;

@@ -1,6 +1,6 @@
 /**
  * Sequential final stores in a constructor: the `<init>` variant of
- * `link-final-stores.ts`. Since class version 53 only `<init>` may execute the
+ * `final-stores.ts`. Since class version 53 only `<init>` may execute the
  * `putfield`s of its class's final instance fields (JVMS 6.5 putfield), so they
  * stay in it; the code computing each value moves into a static piece that takes
  * `this` and the live values it reads as parameters and returns the value:
@@ -24,15 +24,15 @@
  * segment can move. `linkInitStores` returns undefined otherwise. Cost: linear in
  * the method (one liveness pass).
  */
-import type { CodeNode, Instruction, LocalVariable, MethodBody } from "../src/bytecode/model.js";
-import { Op } from "../src/bytecode/opcodes.js";
-import { slotsOf } from "../src/bytecode/descriptors.js";
-import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import { branchTargets, buildCfg, isInstruction } from "./cfg.js";
+import type { CodeNode, Instruction, LocalVariable, MethodBody } from "../../src/bytecode/model.js";
+import { Op } from "../../src/bytecode/opcodes.js";
+import { slotsOf } from "../../src/bytecode/descriptors.js";
+import type { ConstantPool } from "../../src/classfile/constant-pool.js";
+import { branchTargets, buildCfg, isInstruction } from "../cfg.js";
 import { kindOfDescriptor, simple } from "./frame-arrays.js";
-import { computeLiveness, liveSlots } from "./liveness.js";
-import type { CallSite, LinkedMethod } from "./link.js";
-import { newBody } from "./link-blocks.js";
+import { computeLiveness, liveSlots } from "../liveness.js";
+import type { CallSite, LinkedMethod } from "./heap-frame.js";
+import { newBody } from "./blocks.js";
 
 export interface InitStoresInput {
   body: MethodBody;
