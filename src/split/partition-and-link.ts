@@ -34,6 +34,8 @@ import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parame
 import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
 import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
 import { freshName, nextSyntheticLine } from "./names.js";
+import { partitionRefusalCode, refusal } from "./refusal.js";
+import { ErrorCodes } from "../diagnostics.js";
 import { verifyAfter } from "../../passes/verify-transform.js";
 import type { SplitMethodOptions } from "./split-method.js";
 
@@ -50,7 +52,7 @@ interface Search {
   /** Stubs priced by what each piece's code touches (partition's `stubs`) rather than every live value. */
   exact: boolean;
   /** The first reason a partition failed, reported if no attempt succeeds. */
-  refusal?: string;
+  refusal?: Refusal;
 }
 
 /** One method, the same in every attempt. */
@@ -98,10 +100,10 @@ export function partitionAndLink(
     const chosen = choosePartition(m, cut, mode, search);
     if (!chosen.part.ok) {
       if (refineAfter(chosen.part, search)) continue;
-      return { kind: "refused", reason: search.refusal ?? chosen.part.reason };
+      return search.refusal ?? refusal(partitionRefusalCode(chosen.part.what), chosen.part.reason);
     }
     const part = chosen.part;
-    if (part.pieceBlocks.length === 1) return { kind: "refused", reason: search.refusal ?? "the method fits its limit only after removing unreachable code; nothing to split" };
+    if (part.pieceBlocks.length === 1) return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, "the method fits its limit only after removing unreachable code; nothing to split");
     const localTaken = new Set(taken);
     const pieceNames = [""];
     for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(freshName(base, "split", localTaken));
@@ -127,7 +129,7 @@ export function partitionAndLink(
       callSites: linked.callSites,
     };
   }
-  return { kind: "refused", reason: search.refusal ?? `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
+  return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, `no partition under ${opts.maxSize} bytes was found after 8 attempts`);
 }
 
 /** What the first attempt's partition sees and decides, without linking: for the partition filetests. */
@@ -160,7 +162,7 @@ function refineAfter(part: FailedPartition, search: Search): boolean {
   }
   if (part.what === "block" && !search.exact) {
     search.exact = true;
-    search.refusal ??= part.reason;
+    search.refusal ??= refusal(partitionRefusalCode(part.what), part.reason);
     return true;
   }
   // Pinned code (final-field writes) that does not fit by the estimates: try
@@ -168,7 +170,7 @@ function refineAfter(part: FailedPartition, search: Search): boolean {
   if (part.what === "pinned" && search.slack < 1.4) {
     search.fine = Math.min(8, search.fine * 2);
     search.slack += 0.15;
-    search.refusal ??= part.reason;
+    search.refusal ??= refusal(partitionRefusalCode(part.what), part.reason);
     return true;
   }
   return false;
@@ -181,7 +183,7 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
   const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), m.cf.constantPool);
   const before = inferFrames(body, ctx);
-  if (before.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${before.errors[0]!.message}` };
+  if (before.errors.length > 0) return refusal(ErrorCodes.REFUSED_FRAMES, `frame analysis failed: ${before.errors[0]!.message}`);
   const at = cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), m.finals);
   const cut = withCutLabels(body, at);
   const b0 = cut.body;
@@ -211,7 +213,7 @@ function blockConstraints(m: Method, body: MethodBody, cfg: ControlFlowGraph, fr
   for (let b = 0; b < n; b++) {
     if (!cfg.reachable[b]) continue;
     const f = frames.frameBefore(firstInstruction(cfg, b));
-    if (!f) return { kind: "refused", reason: `no frame for block ${b}` };
+    if (!f) return refusal(ErrorCodes.REFUSED_FRAMES, `no frame for block ${b}`);
     entryFrame[b] = f;
     cuttable[b] = hasUninitialized(f, frames) || depth[b]! > 0 ? 0 : 1;
     if (ctx.methodName === "<init>" && f.locals[0] === UNINITIALIZED_THIS) pinned[b] = 1;
