@@ -1,7 +1,7 @@
 /**
  * Liveness of local-variable slots (JVMS 2.6.1): which slots may be read before
  * being written on some path from a point, at every block entry and exit, and on
- * demand before any node. A backward problem on the one solver (`dataflow.ts`).
+ * demand before any node. A backward problem on the one solver (`core/dataflow.ts`).
  *
  * Per instruction: xload/ret read their slot, xstore writes it, iinc reads then
  * writes it; lload/dload read two slots (n and n+1) and lstore/dstore write both,
@@ -28,7 +28,7 @@ import type { CodeNode, MethodBody } from "../src/bytecode/model.js";
 import { FLAGS, OPCODES, Op, OpFlag } from "../src/bytecode/opcodes.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { type ControlFlowGraph, blockHeaders, buildCfg } from "./cfg.js";
-import { solve } from "./dataflow.js";
+import { solve } from "./core/dataflow.js";
 import type { Pass, PassContext } from "./pass.js";
 
 export const name = "liveness";

@@ -5,10 +5,11 @@
  * stable code and location and exits non-zero, never with a stack trace.
  */
 import { Command, InvalidArgumentError } from "commander";
+import { LINK_MODE_NAMES } from "../../passes/link/modes.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { asmCommand } from "./asm.js";
+import { asmCommand, type AsmCommandOptions } from "./asm.js";
 import { disasmCommand } from "./disasm.js";
 import { inspectCommand } from "./inspect.js";
 import { runAction } from "./report.js";
@@ -61,7 +62,9 @@ program
   .description("assemble text (Jasmin syntax, extended) into class files")
   .argument("<files...>", ".j files")
   .requiredOption("-o, --output <dir|jar>", "output directory, or a .jar/.zip file")
-  .action((files: string[], opts: { output: string }) => runAction((r) => asmCommand(files, opts, r)));
+  .option("--max-size <bytes>", "split every method longer than this as it is assembled (mapping: <output>.mapping)", intOption("--max-size", 64, 65535), 8000)
+  .option("--no-split", "write every method as assembled, however long")
+  .action((files: string[], opts: AsmCommandOptions) => runAction((r) => asmCommand(files, opts, r)));
 
 program
   .command("split")
@@ -69,7 +72,7 @@ program
   .argument("<input>", "a .class file, directory or jar")
   .requiredOption("-o, --output <path>", "where to write the result (a .jar, a directory or a .class)")
   .option("--max-size <bytes>", "largest method code length written (8000: HotSpot's JIT limit)", intOption("--max-size", 64, 65535), 8000)
-  .option("--link <mode>", "how pieces call each other: auto, direct, switch or indy", "auto")
+  .option("--link <mode>", `how pieces call each other: ${LINK_MODE_NAMES.slice(0, -1).join(", ")} or ${LINK_MODE_NAMES[LINK_MODE_NAMES.length - 1]}`, "auto")
   .option("--classpath <paths>", "jars and directories the input depends on, separated by the path delimiter")
   .option("--mapping <file>", "where to write the mapping (default: <output>.mapping)")
   .option("--json", "print the per-method report as JSON")
