@@ -187,6 +187,16 @@ export function unreachable(x: never, message = "unreachable"): never {
   throw new InternalError(`${message}: ${JSON.stringify(x)}`);
 }
 
+/** The message of a thrown value, for a diagnostic about the input it came from. */
+export function thrownMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The stack of a thrown value (else its message): what a report of a crash needs. */
+export function thrownDetail(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
 /** Throws an {@link InternalError}: for broken invariants that are not a simple condition. */
 export function internalError(message: string): never {
   throw new InternalError(message);

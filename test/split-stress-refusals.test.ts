@@ -17,7 +17,7 @@
  * - enums of 110, 135 and 160 constants and a table of static finals (one
  *   computed by a conditional, one by a loop with its own locals): each value is
  *   computed by a piece that returns it, and <clinit> keeps only calls and stores
- *   (passes/link-final-stores.ts), 8, 7 or 6 bytes a write.
+ *   (passes/link/final-stores.ts), 8, 7 or 6 bytes a write.
  * - an enum of 260 constants: every store must stay in <clinit> and together
  *   they exceed the limit even at 8 bytes each; the refusal says so, with the
  *   count of writes.

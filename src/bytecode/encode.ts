@@ -53,7 +53,7 @@
  */
 import type { Attribute, CodeAttribute, ExceptionTableEntry, LineNumberEntry, LocalVariableEntry, StackMapFrame, VerificationType } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
-import { ErrorCodes, MegasplitError, type ErrorCode, type Location } from "../diagnostics.js";
+import { ErrorCodes, MegasplitError, type ErrorCode, type Location, InternalError, unreachable } from "../diagnostics.js";
 import type { CodeNode, FrameNode, FrameType, LocalVariable, MethodBody } from "./model.js";
 import { FORMAT_CODE, Fmt, NORMAL_OP, OPCODES, Op, invertCondition } from "./opcodes.js";
 import { decodeBody } from "./decode.js";
@@ -654,10 +654,10 @@ function writeCode(l: Layout, codeLength: number): Uint8Array {
         break;
       }
       default:
-        throw new Error(`writeCode: kind code ${kindCode[i]} at node ${i}`);
+        throw new InternalError(`writeCode: kind code ${kindCode[i]} at node ${i}`);
     }
   }
-  if (p !== codeLength) throw new Error(`encoder size mismatch: wrote ${p} bytes, laid out ${codeLength}`);
+  if (p !== codeLength) throw new InternalError(`encoder size mismatch: wrote ${p} bytes, laid out ${codeLength}`);
   return out;
 }
 
@@ -685,5 +685,5 @@ function mnemonic(op: number): string {
 }
 
 function unknownNode(node: never): never {
-  throw new MegasplitError(ErrorCodes.BAD_OPCODE, `unknown node ${JSON.stringify(node)}`);
+  return unreachable(node, "unknown node");
 }

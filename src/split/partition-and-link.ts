@@ -1,7 +1,8 @@
 /**
  * Partition + link with decreasing budgets until every method fits: the attempt
  * loop of docs/design/splitter.md. One attempt cuts the body (`cut-points.ts`),
- * builds its CFG, frames and liveness, marks which blocks may be entered from
+ * builds its CFG, frames (once: inferred before the cut, remapped after it) and
+ * liveness in a shared MethodAnalyses context, marks which blocks may be entered from
  * another piece and which must stay in the driver, prices every block for each
  * handover (`passes/link/costs.ts`), partitions it (`passes/core/partition.ts`)
  * with the handovers of the link mode in their order (`passes/link/modes.ts`),
@@ -17,9 +18,11 @@ import type { MethodBody } from "../bytecode/model.js";
 import { Access, type ClassFile, type MethodInfo } from "../classfile/model.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
 import { alg, Graph } from "@dagrejs/graphlib";
-import { buildCfg, firstInstruction, type ControlFlowGraph } from "../../passes/cfg.js";
+import { firstInstruction, type ControlFlowGraph } from "../../passes/cfg.js";
 import { inferFrames, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
-import { computeLiveness, type Liveness } from "../../passes/liveness.js";
+import type { Liveness } from "../../passes/liveness.js";
+import { MethodAnalyses } from "../../passes/method-analyses.js";
+import { relabelFrames } from "../../passes/frames-relabel.js";
 import { allSuccessors } from "../../passes/core/loops.js";
 import { partition, type Partition, type PartitionInput } from "../../passes/core/partition.js";
 import type { PassContext } from "../../passes/pass.js";
@@ -31,6 +34,7 @@ import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parame
 import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
 import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
 import { freshName, nextSyntheticLine } from "./names.js";
+import { verifyAfter } from "../../passes/verify-transform.js";
 import type { SplitMethodOptions } from "./split-method.js";
 
 type OkPartition = Extract<Partition, { ok: true }>;
@@ -160,12 +164,13 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), m.cf.constantPool);
   const before = inferFrames(body, ctx);
   if (before.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${before.errors[0]!.message}` };
-  const cut = withCutLabels(body, cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), m.finals));
+  const at = cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), m.finals);
+  const cut = withCutLabels(body, at);
   const b0 = cut.body;
-  const { cfg } = buildCfg(b0, ctx.where, { extraLeaders: cut.leaders });
-  const frames = inferFrames(b0, ctx);
-  if (frames.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${frames.errors[0]!.message}` };
-  const liveness = computeLiveness(b0, cfg);
+  verifyAfter(b0, ctx, "cut-points");
+  // The cut only inserts labels: the frames inferred before it serve, remapped.
+  const analyses = new MethodAnalyses(ctx, b0, { extraLeaders: cut.leaders, frames: relabelFrames(before, b0, at) });
+  const { cfg, frames, liveness } = analyses;
   const constraints = blockConstraints(m, b0, cfg, frames);
   if ("kind" in constraints) return constraints;
   const costs = linkCostTables({ body: b0, cfg, frames, liveness, entryFrame: constraints.entryFrame });
