@@ -35,6 +35,7 @@ import { type ClassHierarchy, methodContext, type PassContext } from "../../pass
 import { verifyAfter } from "../../passes/verify-transform.js";
 import type { SplitPiece } from "./encode-split.js";
 import { pieceBaseName } from "./names.js";
+import { refusalFromError, type Refusal } from "./refusal.js";
 import { runSplitPasses, splitState } from "./split-passes.js";
 
 export type { Handover, SplitPiece };
@@ -87,26 +88,27 @@ export type MethodSplit =
       /** Source lines of the driver's own code. */
       driverLines: number[];
     }
-  | { kind: "refused"; reason: string; pc?: number };
+  | Refusal;
 
 /** Splits method `index` of `cf`. The constant pool of `cf` may grow. */
 export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptions, takenNames: Set<string>): MethodSplit {
   const method = cf.methods[index]!;
   const code = codeOf(method)!;
   const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
-  // The input: bad code is the input's error (a MegasplitError the bundle driver
-  // reports for the class); jsr/ret the inliner cannot untangle is a refusal.
-  let decoded = decodeBody(code, cf.constantPool, ctx.where);
-  if (hasSubroutines(decoded)) {
-    try {
+  // The input: code megasplit cannot decode, jsr/ret the inliner cannot untangle,
+  // or code whose stack heights differ at a join, is refused as bad code.
+  let decoded: MethodBody;
+  try {
+    decoded = decodeBody(code, cf.constantPool, ctx.where);
+    if (hasSubroutines(decoded)) {
       decoded = inlineSubroutines(decoded, ctx);
-    } catch (e) {
-      if (e instanceof MegasplitError && e.code === ErrorCodes.SUBROUTINE) return { kind: "refused", reason: `${e.code}: ${e.diagnostic.message}` };
-      throw e;
+      verifyAfter(decoded, ctx, "inline-subroutines");
     }
-    verifyAfter(decoded, ctx, "inline-subroutines");
+    checkInputFrames(decoded, ctx);
+  } catch (e) {
+    if (e instanceof MegasplitError) return refusalFromError(e);
+    throw e;
   }
-  checkInputFrames(decoded, ctx);
   // From here on every body is ours: a failure is a bug (E_INTERNAL), never a
   // refusal, except a constant pool that cannot hold the pieces (a reasoned limit,
   // which split-class answers with a helper class).
@@ -114,7 +116,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
   try {
     done = runSplitPasses(splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0));
   } catch (e) {
-    if (e instanceof MegasplitError && e.code === ErrorCodes.CP_OVERFLOW) return { kind: "refused", reason: `${e.code}: ${e.diagnostic.message}` };
+    if (e instanceof MegasplitError && e.code === ErrorCodes.CP_OVERFLOW) return refusalFromError(e);
     if (e instanceof InternalError) throw e;
     throw new InternalError(`splitting ${ctx.className}.${ctx.where.method ?? ctx.methodName}: ${e instanceof MegasplitError ? `${e.code}: ${e.diagnostic.message}` : thrownMessage(e)}`, { cause: e });
   }
@@ -141,7 +143,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
  * splitter infers frames from the code alone for every body it writes, and a
  * mismatch the declared frames hid (a stack height that differs at a join; the
  * JVM's verifier rejects such code too) would otherwise surface only when a piece
- * is encoded. E_FRAME, an error of the input.
+ * is encoded (and be taken for a bug of ours). E_FRAME: bad code in the input.
  */
 function checkInputFrames(body: MethodBody, ctx: PassContext): void {
   const a = inferFrames({ ...body, nodes: body.nodes.filter((x) => x.kind !== "frame") }, ctx);
