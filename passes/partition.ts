@@ -31,6 +31,7 @@
  * atoms next to pinned code O(those atoms x blocks of piece 0).
  */
 import type { ControlFlowGraph } from "./cfg.js";
+import { loopLayout } from "./loop-spine.js";
 import { allSuccessors, isLoop, stronglyConnectedComponents } from "./loops.js";
 
 export const name = "partition";
@@ -103,6 +104,8 @@ export type Partition =
       pieceCost: number[];
       /** Edges (normal and exceptional) between blocks of different pieces. */
       crossEdges: number;
+      /** Loops too big for one piece whose spine was kept whole (passes/loop-spine.ts). */
+      spinedLoops: number;
     }
   | {
       ok: false;
@@ -178,8 +181,25 @@ export function partition(input: PartitionInput): Partition {
       const inner = new Uint8Array(n);
       for (const b of comp) if (b !== header) inner[b] = 1;
       absorbLoops(inner);
+      // What every iteration runs stays in one piece when it fits (passes/loop-spine.ts).
+      const layout = loopLayout(cfg, comp, header, rank);
+      if (layout.spine.length > 1 && atomSize(layout.spine) <= pieceBudget * 0.5) {
+        for (const b of layout.spine) uf.union(header, b);
+        spinedLoops++;
+        for (const [b, root] of layout.regionOf) {
+          loopHeaderOf[b] = header;
+          regionOf[b] = root;
+          heat[root] = layout.heat.get(root)!;
+        }
+      }
     }
   };
+  // Blocks of a loop too big for one piece whose spine was kept whole: their
+  // estimated runs per iteration, to pack the hottest per byte next to the header.
+  const loopHeaderOf = new Int32Array(n).fill(-1);
+  const regionOf = new Int32Array(n).fill(-1);
+  let spinedLoops = 0;
+  const heat = new Float64Array(n);
   absorbLoops(reachable);
 
   // Atoms in reverse postorder of their first block.
@@ -196,13 +216,29 @@ export function partition(input: PartitionInput): Partition {
   // Atoms holding a pinned block go to piece 0 (each stays its own atom).
   const pinnedAtom = new Set<number>();
   for (let b = 0; b < n; b++) if (reachable[b] && pinned[b]) pinnedAtom.add(uf.find(b));
-  atoms.sort((a, b) => priority(a) - priority(b));
-  function priority(atom: number[]): number {
-    const r = uf.find(atom[0]!);
-    if (r === entryRoot) return -2;
-    if (pinnedAtom.has(r)) return -1;
-    return rank[atom[0]!]!;
-  }
+  // Regions of a spined loop (passes/loop-spine.ts): hottest per byte first, right
+  // after the loop's header, each region's atoms together in reverse postorder.
+  const regionSize = new Map<number, number>();
+  for (let b = 0; b < n; b++) if (reachable[b] && regionOf[b]! >= 0) regionSize.set(regionOf[b]!, (regionSize.get(regionOf[b]!) ?? 0) + blockSize[b]!);
+  const sortKey = (atom: number[]): [number, number, number, number] => {
+    const first = atom[0]!;
+    const r = uf.find(first);
+    if (r === entryRoot) return [-2, 0, 0, 0];
+    if (pinnedAtom.has(r)) return [-1, 0, 0, 0];
+    const h = loopHeaderOf[first]!;
+    if (h >= 0 && r !== uf.find(h)) {
+      const region = regionOf[first]!;
+      return [rank[h]! + 0.5, -heat[region]! / (1 + regionSize.get(region)!), rank[region]!, rank[first]!];
+    }
+    return [rank[first]!, 0, 0, 0];
+  };
+  const keys = new Map(atoms.map((a) => [a, sortKey(a)]));
+  atoms.sort((a, b) => {
+    const x = keys.get(a)!;
+    const y = keys.get(b)!;
+    for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return 0;
+  });
 
   // Packing. A piece's cost is exact for what is decided: its blocks, the blocks
   // of it entered from elsewhere, and its transfers into blocks already placed in
@@ -399,5 +435,5 @@ export function partition(input: PartitionInput): Partition {
   let crossEdges = 0;
   for (let b = 0; b < n; b++) for (const s of succ[b]!) if (pieceOf[b] !== pieceOf[s]) crossEdges++;
   for (const list of pieceBlocks) list.sort((a, b) => rank[a]! - rank[b]!);
-  return { ok: true, pieceOf, pieceBlocks, pieceCost, crossEdges };
+  return { ok: true, pieceOf, pieceBlocks, pieceCost, crossEdges, spinedLoops };
 }

@@ -16,6 +16,7 @@
  *     decision at its call sites with HotSpot's reason.
  *
  * Classpaths separate entries with ':'; JVM flags in `@...` separate with ','.
+ * <main-class> may carry arguments for main after colons: `Interp:count:2000000`.
  * CPU times come from the JVM (ThreadMXBean), so a loaded machine disturbs them
  * less than wall time; wall time is printed too.
  */
@@ -38,7 +39,9 @@ const median = (xs) => {
 };
 
 function runOnce(cp, flags, main, reps) {
-  const args = [...flags, "-cp", `${classes}:${cp}`, "Repeat", main, String(reps)];
+  // `Class:arg1:arg2` passes arguments to main.
+  const [cls, ...mainArgs] = main.split(":");
+  const args = [...flags, "-cp", `${classes}:${cp}`, "Repeat", cls, String(reps), ...mainArgs];
   const r = spawnSync("java", args, { encoding: "utf8", maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`java ${args.join(" ")} failed:\n${r.stderr}`);
   return r.stdout;

@@ -406,6 +406,15 @@ function partitionAndLink(
   // `stubs`) rather than every live value; tried when one block's stubs alone do
   // not fit even with the finest cuts.
   let exact = false;
+  // The fill-up of a driver holding a spined loop: the best body so far, and how many tries.
+  let filled: BodySplit | undefined;
+  let fills = 0;
+  let slackFit = 1;
+  let slackOver: number | undefined;
+  const accept = (r: BodySplit): BodySplit => {
+    for (const p of r.pieces) taken.add(p.name);
+    return r;
+  };
   for (let attempt = 0, fine = 1, slack = 1; attempt < 8; attempt++) {
     // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
     const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), cp);
@@ -558,6 +567,9 @@ function partitionAndLink(
       tryTail();
       if (tail) part = tail.part;
     }
+    // The fill-up (below) only ever enlarges the driver's allowance: a partition it
+    // makes that fails or leaves nothing to split is not better than the last one.
+    if (filled && (!part.ok || part.pieceBlocks.length === 1)) return accept(filled);
     if (!part.ok) {
       // One block whose stubs (many live values, many targets) leave it no room: cut finer.
       if (part.what === "block" && fine < 8) {
@@ -610,11 +622,18 @@ function partitionAndLink(
     const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
     if (longest > opts.maxSize) {
+      if (filled) {
+        // The fill-up went too far: halve the step, or keep the fullest body that fitted.
+        slackOver = slack;
+        if (fills >= 4) return accept(filled);
+        fills++;
+        slack = (slackFit + slackOver) / 2;
+        continue;
+      }
       budget = Math.floor(budget * 0.88); // estimates were short: partition again with a smaller budget
       continue;
     }
-    for (const p of pieces) taken.add(p.name);
-    return {
+    const result: BodySplit = {
       driver: withCode(method, driverCode),
       driverLength: driverCode.code.length,
       driverLines: linesOf(linked.driver),
@@ -624,6 +643,19 @@ function partitionAndLink(
       blocksPerPiece: part.pieceBlocks.map((x) => x.length),
       callSites: linked.callSites,
     };
+    // A loop too big for one piece runs a transfer each time an iteration leaves the
+    // driver's blocks; the estimates are upper bounds, so fill the driver up to the
+    // limit by its encoded length (docs/design/jit-speed.md).
+    if (part.spinedLoops > 0 && !tail && fills < 4 && driverCode.code.length < opts.maxSize * 0.97) {
+      if (!filled || driverCode.code.length > filled.driverLength) filled = result;
+      slackFit = slack;
+      fills++;
+      slack = slackOver ? (slackFit + slackOver) / 2 : (slack * opts.maxSize * 0.98) / driverCode.code.length;
+      continue;
+    }
+    if (filled && filled.driverLength > result.driverLength) return accept(filled);
+    return accept(result);
   }
+  if (filled) return accept(filled);
   return { kind: "refused", reason: refusal ?? `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
 }
