@@ -29,8 +29,10 @@ import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { type Diagnostic, ErrorCodes, type Location, MegasplitError, warning } from "../src/diagnostics.js";
 import { labelNames } from "../src/text/disassemble.js";
 import type { Pass } from "./pass.js";
+import type { BlockGraph } from "./core/block-graph.js";
 
-export interface ControlFlowGraph {
+/** The JVM block graph: the neutral `BlockGraph` plus where each block lies in the body. */
+export interface ControlFlowGraph extends BlockGraph {
   readonly body: MethodBody;
   readonly blockCount: number;
   /** First node index of each block. */
@@ -68,6 +70,14 @@ export const description = "basic blocks with normal and exception edges, reacha
 export function isInstruction(n: CodeNode): n is Instruction {
   const k = n.kind;
   return k !== "label" && k !== "line" && k !== "frame";
+}
+
+/** Node index of a block's first instruction (a block holds at least one). */
+export function firstInstruction(cfg: ControlFlowGraph, b: number): number {
+  const nodes = cfg.body.nodes;
+  let i = cfg.blockStart[b]!;
+  while (!isInstruction(nodes[i]!)) i++;
+  return i;
 }
 
 /**

@@ -28,7 +28,7 @@ import type { CodeNode, MethodBody } from "../src/bytecode/model.js";
 import { FLAGS, OPCODES, Op, OpFlag } from "../src/bytecode/opcodes.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { type ControlFlowGraph, blockHeaders, buildCfg } from "./cfg.js";
-import { solve } from "./dataflow.js";
+import { solve } from "./core/dataflow.js";
 import type { Pass, PassContext } from "./pass.js";
 
 export const name = "liveness";

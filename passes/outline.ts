@@ -14,7 +14,7 @@
  * operand stack below the height it starts with (the base), nor reads a local
  * that holds an uninitialized object.
  *
- * Calling convention, as for pieces (`link.ts`): `static int region(<frame arrays>)`.
+ * Calling convention, as for pieces (`link/heap-frame.ts`, shared through `link/frame-arrays.ts`): `static int region(<frame arrays>)`.
  * The caller stores the locals the region reads (or may write, to keep them on
  * paths that do not), calls, and dispatches on the exit index the region returns:
  * a normal exit reloads the locals the region wrote and the values it left above
@@ -29,11 +29,11 @@ import { stackEffect } from "../src/bytecode/descriptors.js";
 import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
+import { type ControlFlowGraph, firstInstruction, isInstruction, opcodeOf } from "./cfg.js";
 import { DOUBLE, LONG, NULL, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "./frames.js";
-import { ARRAY_DESCRIPTORS, KIND_DOUBLE, KIND_LONG, KIND_REF, kindOfDescriptor, kindOfType, local, NEWARRAY_TYPE, pushInt as pushConstant, simple } from "./frame-arrays.js";
+import { emitLoadFromFrame, emitNewFrameArrays, emitReturnFromFrame, emitStoreToFrame, frameDescriptor, KIND_DOUBLE, KIND_LONG, KIND_REF, kindOfDescriptor, kindOfType, local, pushInt as pushConstant, simple } from "./link/frame-arrays.js";
 import { isLive, type Liveness } from "./liveness.js";
-import { allSuccessors } from "./loops.js";
+import { allSuccessors } from "./core/loops.js";
 
 export const name = "outline";
 export const description = "move an uncuttable region (constructor arguments, synchronized body) into a called method";
@@ -54,7 +54,7 @@ export interface OutlineInput {
   maxStack: number;
   entry: number;
   stop: ReadonlySet<number>;
-  /** A fresh synthetic line for the call site (see `link.ts`); none when absent. */
+  /** A fresh synthetic line for the call site (see `link/heap-frame.ts`); none when absent. */
   syntheticLine?: () => number | undefined;
 }
 
@@ -72,17 +72,136 @@ type Exit = { kind: "normal"; block: number } | { kind: "handler"; block: number
 
 const kindOf = kindOfType;
 
+/** The region, its accesses and its exits: everything both bodies are written from. */
+interface RegionPlan {
+  inR: Uint8Array;
+  blocks: number[];
+  entryFrame: Frame;
+  base: number;
+  loadIn: Slot[];
+  exits: Exit[];
+  exitIndex: Map<string, number>;
+  exitSlots: Map<number, Slot[]>;
+  exitStack: Map<number, Slot[]>;
+  md: ReturnType<typeof parseMethodDescriptor>;
+  retKind: number;
+  kinds: number[];
+  spillBase: number;
+  returnIndex: number;
+  frameLength: number;
+  regionDescriptor: string;
+}
+
+/** Labels of the two bodies: one numbering, shared, as both come from one body. */
+interface Labels {
+  newLabel: () => Label;
+  labelOf: (b: number) => Label;
+  endLabel: Map<number, Label>;
+  count: () => number;
+}
+
 export function outlineRegion(input: OutlineInput): OutlineResult {
-  const { body, cfg, frames, liveness, cp } = input;
-  const types = frames.types;
-  const nodes = body.nodes;
-  const n = cfg.blockCount;
+  const plan = planRegion(input);
+  if (typeof plan === "string") return { ok: false, reason: plan };
+  let labelCount = input.body.labelCount;
+  const newLabel = (): Label => labelCount++;
+  const startLabel = new Map<number, Label>();
+  const labels: Labels = {
+    newLabel,
+    labelOf: (b) => {
+      let l = startLabel.get(b);
+      if (l === undefined) startLabel.set(b, (l = newLabel()));
+      return l;
+    },
+    endLabel: new Map(),
+    count: () => labelCount,
+  };
+  const { body } = input;
+  const region = writeRegion(input, plan, labels);
+  const caller = writeCaller(input, plan, labels);
+  if (typeof caller === "string") return { ok: false, reason: caller };
+  const inR = plan.inR;
+  const pLocals = varsIn(input, labels, body.localVariables, (b) => !inR[b], 0);
+  const pTypes = varsIn(input, labels, body.localVariableTypes, (b) => !inR[b], 0);
+  const parent: MethodBody = {
+    ...body,
+    nodes: caller.nodes,
+    labelCount: labels.count(),
+    handlers: caller.handlers,
+    ...(pLocals ? { localVariables: pLocals } : {}),
+    ...(pTypes ? { localVariableTypes: pTypes } : {}),
+    otherAttributes: [],
+  };
+  const regionBody: MethodBody = {
+    maxStack: 0,
+    maxLocals: 0,
+    nodes: region.nodes,
+    labelCount: labels.count(),
+    handlers: region.handlers,
+    ...(region.locals ? { localVariables: region.locals } : {}),
+    ...(region.localTypes ? { localVariableTypes: region.localTypes } : {}),
+    hasStackMapTable: body.hasStackMapTable,
+    otherAttributes: [],
+  };
+  const callLine = caller.callLine;
+  return { ok: true, parent, region: regionBody, regionDescriptor: plan.regionDescriptor, blocks: plan.blocks.length, ...(callLine !== undefined ? { callLine } : {}) };
+}
+
+/** The region, what it reads and writes, and its exits; a reason when it cannot be outlined. */
+function planRegion(input: OutlineInput): RegionPlan | string {
+  const { cfg, frames, liveness } = input;
   const e = input.entry;
+  const found = regionBlocks(cfg, e, input.stop);
+  if (typeof found === "string") return found;
+  const { inR, blocks } = found;
+  const entryFrame = frames.frameBefore(firstInstruction(cfg, e));
+  if (!entryFrame) return "no frame at the region's entry";
+  const base = entryFrame.stack.length;
+  const access = regionAccess(input, blocks, base);
+  if (typeof access === "string") return access;
+  const { used, written } = access;
+  const loadIn = slotsIn(frames, entryFrame, liveness.liveIn[e]!, (s) => used[s] === 1 || written[s] === 1);
+  if (typeof loadIn === "string") return loadIn;
+  const found2 = regionExits(input, inR, blocks, base, written);
+  if (typeof found2 === "string") return found2;
+  const { exits, exitIndex, exitSlots, exitStack } = found2;
+  const md = parseMethodDescriptor(input.descriptor);
+  const retKind = md.returnType === "V" ? -1 : kindOfDescriptor(md.returnType);
+  // Frame arrays.
+  const used_kinds = new Set<number>();
+  for (const s of loadIn) used_kinds.add(s.kind);
+  for (const list of exitSlots.values()) for (const s of list) used_kinds.add(s.kind);
+  for (const list of exitStack.values()) for (const s of list) used_kinds.add(s.kind);
+  if (exits.some((x) => x.kind === "return") && retKind >= 0) used_kinds.add(retKind);
+  const kinds = [...used_kinds].sort((a, b) => a - b);
+  const spillBase = input.maxLocals;
+  const returnIndex = spillBase + input.maxStack + 1;
+  return {
+    inR,
+    blocks,
+    entryFrame,
+    base,
+    loadIn,
+    exits,
+    exitIndex,
+    exitSlots,
+    exitStack,
+    md,
+    retKind,
+    kinds,
+    spillBase,
+    returnIndex,
+    frameLength: returnIndex + 2,
+    regionDescriptor: frameDescriptor(kinds),
+  };
+}
+
+/** The region: closure from the entry, then drop blocks also entered from outside. */
+function regionBlocks(cfg: ControlFlowGraph, e: number, stop: ReadonlySet<number>): { inR: Uint8Array; blocks: number[] } | string {
+  const n = cfg.blockCount;
   const succsOf = (b: number): number[] => allSuccessors(cfg, b);
   const predsOf: number[][] = Array.from({ length: n }, () => []);
   for (let b = 0; b < n; b++) if (cfg.reachable[b]) for (const s of new Set(succsOf(b))) predsOf[s]!.push(b);
-
-  // The region: closure from the entry, then drop blocks also entered from outside.
   const excluded = new Uint8Array(n);
   let inR = new Uint8Array(n);
   for (;;) {
@@ -92,7 +211,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     while (work.length > 0) {
       const b = work.pop()!;
       for (const s of succsOf(b)) {
-        if (inR[s] || excluded[s] || input.stop.has(s) || s === e) continue;
+        if (inR[s] || excluded[s] || stop.has(s) || s === e) continue;
         inR[s] = 1;
         work.push(s);
       }
@@ -107,16 +226,17 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     }
     if (!changed) break;
   }
-  if (predsOf[e]!.some((q) => inR[q])) return { ok: false, reason: "the region's entry is a loop head inside it" };
+  if (predsOf[e]!.some((q) => inR[q])) return "the region's entry is a loop head inside it";
   const blocks: number[] = [];
   for (let b = 0; b < n; b++) if (inR[b]) blocks.push(b);
-  if (blocks.length === 0) return { ok: false, reason: "the region is empty" };
+  if (blocks.length === 0) return "the region is empty";
+  return { inR, blocks };
+}
 
-  const entryFrame = frames.frameBefore(firstInstruction(cfg, e));
-  if (!entryFrame) return { ok: false, reason: "no frame at the region's entry" };
-  const base = entryFrame.stack.length;
-
-  // The region must not reach below its base, nor read an uninitialized local.
+/** The locals the region reads and writes; it must not reach below its base on the stack. */
+function regionAccess(input: OutlineInput, blocks: readonly number[], base: number): { used: Uint8Array; written: Uint8Array } | string {
+  const { cfg, frames, cp } = input;
+  const nodes = input.body.nodes;
   const used = new Uint8Array(input.maxLocals + 2);
   const written = new Uint8Array(input.maxLocals + 2);
   let reachesBelow = false;
@@ -136,25 +256,28 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
       }
     });
   }
-  if (reachesBelow) return { ok: false, reason: "the region uses stack values from before it" };
+  if (reachesBelow) return "the region uses stack values from before it";
+  return { used, written };
+}
 
-  const slotsIn = (f: Frame, live: Uint32Array, pick: (slot: number) => boolean): Slot[] | string => {
-    const out: Slot[] = [];
-    for (let slot = 0; slot < f.locals.length; slot++) {
-      const t = f.locals[slot]!;
-      if (!isLive(live, slot) || !pick(slot)) continue;
-      const kind = kindOf(t, types);
-      if (kind === -1) continue;
-      if (kind === -2 || t === UNINITIALIZED_THIS) return `local ${slot} holds an uninitialized object`;
-      out.push({ slot, kind, type: t });
-      if (kind === KIND_LONG || kind === KIND_DOUBLE) slot++;
-    }
-    return out;
-  };
-  const loadIn = slotsIn(entryFrame, liveness.liveIn[e]!, (s) => used[s] === 1 || written[s] === 1);
-  if (typeof loadIn === "string") return { ok: false, reason: loadIn };
+/** The live locals of a frame that `pick` selects, with their kinds; a reason when one holds an uninitialized object. */
+function slotsIn(frames: FrameAnalysis, f: Frame, live: Uint32Array, pick: (slot: number) => boolean): Slot[] | string {
+  const out: Slot[] = [];
+  for (let slot = 0; slot < f.locals.length; slot++) {
+    const t = f.locals[slot]!;
+    if (!isLive(live, slot) || !pick(slot)) continue;
+    const kind = kindOf(t, frames.types);
+    if (kind === -1) continue;
+    if (kind === -2 || t === UNINITIALIZED_THIS) return `local ${slot} holds an uninitialized object`;
+    out.push({ slot, kind, type: t });
+    if (kind === KIND_LONG || kind === KIND_DOUBLE) slot++;
+  }
+  return out;
+}
 
-  // Exits.
+/** Where control leaves the region (normal edges, handlers outside it, returns) and what each exit carries. */
+function regionExits(input: OutlineInput, inR: Uint8Array, blocks: readonly number[], base: number, written: Uint8Array) {
+  const { body, cfg, frames, liveness } = input;
   const exits: Exit[] = [];
   const exitIndex = new Map<string, number>();
   const exitOf = (x: Exit): number => {
@@ -178,86 +301,71 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
   for (const x of exits) {
     if (x.kind === "return") continue;
     const f = frames.frameBefore(firstInstruction(cfg, x.block));
-    if (!f) return { ok: false, reason: `no frame at exit block ${x.block}` };
-    const s = slotsIn(f, liveness.liveIn[x.block]!, (slot) => written[slot] === 1);
-    if (typeof s === "string") return { ok: false, reason: s };
+    if (!f) return `no frame at exit block ${x.block}`;
+    const s = slotsIn(frames, f, liveness.liveIn[x.block]!, (slot) => written[slot] === 1);
+    if (typeof s === "string") return s;
     exitSlots.set(x.block, s);
     const stack: Slot[] = [];
     const from = x.kind === "normal" ? base : 0;
-    if (x.kind === "normal" && f.stack.length < base) return { ok: false, reason: "an exit has a shorter stack than the entry" };
+    if (x.kind === "normal" && f.stack.length < base) return "an exit has a shorter stack than the entry";
     for (let i = from; i < f.stack.length; i++) {
       const t = f.stack[i]!;
-      const kind = kindOf(t, types);
-      if (kind < 0) return { ok: false, reason: "an exit leaves an uninitialized object on the stack" };
+      const kind = kindOf(t, frames.types);
+      if (kind < 0) return "an exit leaves an uninitialized object on the stack";
       stack.push({ slot: i - from, kind, type: t });
       if (kind === KIND_LONG || kind === KIND_DOUBLE) i++;
     }
     exitStack.set(x.block, stack);
   }
-  const md = parseMethodDescriptor(input.descriptor);
-  const retKind = md.returnType === "V" ? -1 : kindOfDescriptor(md.returnType);
   for (const b of blocks) {
-    const last = nodes[cfg.blockLastInstruction[b]!] as Instruction;
+    const last = body.nodes[cfg.blockLastInstruction[b]!] as Instruction;
     if (FLAGS[opcodeOf(last)]! & OpFlag.RETURN) exitOf({ kind: "return" });
   }
+  return { exits, exitIndex, exitSlots, exitStack };
+}
 
-  // Frame arrays.
-  const used_kinds = new Set<number>();
-  for (const s of loadIn) used_kinds.add(s.kind);
-  for (const list of exitSlots.values()) for (const s of list) used_kinds.add(s.kind);
-  for (const list of exitStack.values()) for (const s of list) used_kinds.add(s.kind);
-  if (exits.some((x) => x.kind === "return") && retKind >= 0) used_kinds.add(retKind);
-  const kinds = [...used_kinds].sort((a, b) => a - b);
-  const spillBase = input.maxLocals;
-  const returnIndex = spillBase + input.maxStack + 1;
-  const frameLength = returnIndex + 2;
-  const regionDescriptor = `(${kinds.map((k) => ARRAY_DESCRIPTORS[k]).join("")})I`;
+/** Loads a slot's value from the frame (null is pushed, references are checked back to their type). */
+function loadSlot(input: OutlineInput, classIndex: Map<number, number>, out: CodeNode[], arraySlot: number[], s: Slot, index: number): void {
+  if (s.type === NULL) {
+    out.push(simple(Op.ACONST_NULL));
+    return;
+  }
+  const { cp } = input;
+  const types = input.frames.types;
+  const t = s.kind === KIND_REF ? s.type : NULL;
+  const cast = t !== NULL && types.nameOf(t) !== "java/lang/Object";
+  emitLoadFromFrame(out, arraySlot, s.kind, index, cp, cast
+    ? () => {
+        let i = classIndex.get(t);
+        if (i === undefined) classIndex.set(t, (i = cp.addClass(types.nameOf(t))));
+        return i;
+      }
+    : undefined);
+}
 
-  let labelCount = body.labelCount;
-  const newLabel = (): Label => labelCount++;
+/**
+ * The region's body: loads what it reads from the frame, its blocks with locals
+ * shifted past the arrays, transfers out of it and returns sent to exit stubs
+ * that store what the exit carries and return the exit's index.
+ */
+function writeRegion(input: OutlineInput, plan: RegionPlan, labels: Labels) {
+  const { body, cfg, cp } = input;
+  const nodes = body.nodes;
+  const n = cfg.blockCount;
+  const { inR, blocks, loadIn, exits, exitIndex, exitSlots, exitStack, kinds, retKind, returnIndex, spillBase } = plan;
+  const { newLabel, labelOf, endLabel } = labels;
   const classIndex = new Map<number, number>();
-  const checkcastOf = (t: number): Instruction[] => {
-    if (t === NULL || types.nameOf(t) === "java/lang/Object") return [];
-    let i = classIndex.get(t);
-    if (i === undefined) classIndex.set(t, (i = cp.addClass(types.nameOf(t))));
-    return [{ kind: "cp", op: Op.CHECKCAST, index: i }];
-  };
   const pushInt = (out: CodeNode[], v: number) => pushConstant(out, v, cp);
-  const load = (out: CodeNode[], arraySlot: number[], s: Slot, index: number) => {
-    if (s.type === NULL) {
-      out.push(simple(Op.ACONST_NULL));
-      return;
-    }
-    out.push(local(Op.ALOAD, arraySlot[s.kind]!));
-    pushInt(out, index);
-    out.push(simple(Op.IALOAD + s.kind));
-    out.push(...checkcastOf(s.kind === KIND_REF ? s.type : NULL));
-  };
-  const store = (out: CodeNode[], arraySlot: number[], kind: number, index: number, fromLocal: number) => {
-    out.push(local(Op.ALOAD, arraySlot[kind]!));
-    pushInt(out, index);
-    out.push(local(Op.ILOAD + kind, fromLocal));
-    out.push(simple(Op.IASTORE + kind));
-  };
-
-  // ---- the region's body ----
   const rArray: number[] = [];
   kinds.forEach((k, i) => (rArray[k] = i));
   const shift = kinds.length;
   const rTemp = shift + input.maxLocals;
   const rOut: CodeNode[] = [];
-  const startLabel = new Map<number, Label>();
-  const endLabel = new Map<number, Label>();
-  const labelOf = (b: number): Label => {
-    let l = startLabel.get(b);
-    if (l === undefined) startLabel.set(b, (l = newLabel()));
-    return l;
-  };
   for (const s of loadIn) {
-    load(rOut, rArray, s, s.slot);
+    loadSlot(input, classIndex, rOut, rArray, s, s.slot);
     rOut.push(local(Op.ISTORE + s.kind, s.slot + shift));
   }
-  rOut.push({ kind: "jump", op: Op.GOTO, target: labelOf(e) });
+  rOut.push({ kind: "jump", op: Op.GOTO, target: labelOf(input.entry) });
   const exitLabels = exits.map(() => newLabel());
   const targetIn = (label: Label): Label => {
     const tb = cfg.blockOfLabel[label]!;
@@ -288,7 +396,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
           if (FLAGS[node.op]! & OpFlag.RETURN) {
             if (node.op !== Op.RETURN) {
               rOut.push(local(Op.ISTORE + retKind, rTemp));
-              store(rOut, rArray, retKind, returnIndex, rTemp);
+              emitStoreToFrame(rOut, rArray, retKind, returnIndex, rTemp, cp);
             }
             pushInt(rOut, exitIndex.get("return")!);
             rOut.push(simple(Op.IRETURN));
@@ -316,9 +424,9 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     for (let i = stack.length - 1; i >= 0; i--) {
       const s = stack[i]!;
       rOut.push(local(Op.ISTORE + s.kind, rTemp));
-      store(rOut, rArray, s.kind, spillBase + s.slot, rTemp);
+      emitStoreToFrame(rOut, rArray, s.kind, spillBase + s.slot, rTemp, cp);
     }
-    for (const s of exitSlots.get(x.block)!) store(rOut, rArray, s.kind, s.slot, s.slot + shift);
+    for (const s of exitSlots.get(x.block)!) emitStoreToFrame(rOut, rArray, s.kind, s.slot, s.slot + shift, cp);
     pushInt(rOut, j);
     rOut.push(simple(Op.IRETURN));
   });
@@ -330,37 +438,29 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     const handler = inR[hb] ? h.handler : exitLabels[exitIndex.get(`handler:${hb}`)!]!;
     for (const b of covered) rHandlers.push({ start: labelOf(b), end: endLabel.get(b)!, handler, catchType: h.catchType });
   });
-  const varsIn = (vars: LocalVariable[] | undefined, keep: (b: number) => boolean, shiftBy: number): LocalVariable[] | undefined => {
-    if (!vars) return undefined;
-    const out: LocalVariable[] = [];
-    for (const v of vars) {
-      const from = cfg.blockOfLabel[v.start]!;
-      const to = cfg.blockOfLabel[v.end]!;
-      const endInside = to < n && cfg.labelNode[v.end]! > cfg.blockStart[to]!;
-      for (let b = Math.max(0, from); b <= Math.min(to, n - 1); b++) {
-        if (!keep(b) || !cfg.reachable[b] || (b === to && !endInside)) continue;
-        out.push({ ...v, start: b === from ? v.start : labelOf(b), end: b === to ? v.end : endLabel.get(b)!, index: v.index + shiftBy });
-      }
-    }
-    return out;
-  };
-
   // Computed now: the caller reuses the entry block's end label for its call site.
-  const rLocals = varsIn(body.localVariables, (b) => inR[b] === 1, shift);
-  const rTypes = varsIn(body.localVariableTypes, (b) => inR[b] === 1, shift);
+  const locals = varsIn(input, labels, body.localVariables, (b) => inR[b] === 1, shift);
+  const localTypes = varsIn(input, labels, body.localVariableTypes, (b) => inR[b] === 1, shift);
+  return { nodes: rOut, handlers: rHandlers, locals, localTypes };
+}
 
-  // ---- the caller ----
+/**
+ * The caller: allocates the arrays, keeps its own blocks, and in place of the
+ * region's entry stores what the region reads, calls it, and dispatches on the
+ * exit index it returns.
+ */
+function writeCaller(input: OutlineInput, plan: RegionPlan, labels: Labels): { nodes: CodeNode[]; handlers: Handler[]; callLine: number | undefined } | string {
+  const { body, cfg, cp } = input;
+  const nodes = body.nodes;
+  const n = cfg.blockCount;
+  const e = input.entry;
+  const { inR, loadIn, exits, kinds } = plan;
+  const { newLabel, labelOf, endLabel } = labels;
   const pArray: number[] = [];
   kinds.forEach((k, i) => (pArray[k] = input.maxLocals + i));
   const pOut: CodeNode[] = [];
-  for (const k of kinds) {
-    pushInt(pOut, frameLength);
-    if (k === KIND_REF) pOut.push({ kind: "cp", op: Op.ANEWARRAY, index: cp.addClass("java/lang/Object") });
-    else pOut.push({ kind: "int", op: Op.NEWARRAY, value: NEWARRAY_TYPE[k]! });
-    pOut.push(local(Op.ASTORE, pArray[k]!));
-  }
-  const regionRef = cp.addMemberRef(input.pieceOwner?.isInterface ? "InterfaceMethodref" : "Methodref", input.pieceOwner?.className ?? input.className, input.regionName, regionDescriptor);
-  const baseSlots = entryFrame.stack;
+  emitNewFrameArrays(pOut, kinds, plan.frameLength, pArray, cp);
+  const regionRef = cp.addMemberRef(input.pieceOwner?.isInterface ? "InterfaceMethodref" : "Methodref", input.pieceOwner?.className ?? input.className, input.regionName, plan.regionDescriptor);
   const callerStubs = exits.map(() => newLabel());
   let callLine: number | undefined;
   for (let b = 0; b < n; b++) {
@@ -370,7 +470,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     if (b === e) {
       // Keep the labels that lead into the entry (jumps land on the call).
       for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]! && !isInstruction(nodes[i]!); i++) if (nodes[i]!.kind !== "frame") pOut.push(nodes[i]!);
-      for (const s of loadIn) store(pOut, pArray, s.kind, s.slot, s.slot);
+      for (const s of loadIn) emitStoreToFrame(pOut, pArray, s.kind, s.slot, s.slot, cp);
       for (const k of kinds) pOut.push(local(Op.ALOAD, pArray[k]!));
       callLine = input.syntheticLine?.();
       if (callLine !== undefined) pOut.push({ kind: "line", line: callLine });
@@ -378,36 +478,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
       if (exits.length === 1) pOut.push(simple(Op.POP), { kind: "jump", op: Op.GOTO, target: callerStubs[0]! });
       else pOut.push({ kind: "tableswitch", low: 0, high: exits.length - 1, defaultTarget: callerStubs[0]!, targets: callerStubs });
       pOut.push({ kind: "label", label: newLabel() });
-      exits.forEach((x, j) => {
-        pOut.push({ kind: "label", label: callerStubs[j]! });
-        if (x.kind === "return") {
-          if (retKind < 0) pOut.push(simple(Op.RETURN));
-          else {
-            const rt = md.returnType;
-            pOut.push(local(Op.ALOAD, pArray[retKind]!));
-            pushInt(pOut, returnIndex);
-            pOut.push(simple(Op.IALOAD + retKind));
-            if (retKind === KIND_REF && rt !== "Ljava/lang/Object;") pOut.push({ kind: "cp", op: Op.CHECKCAST, index: cp.addClass(rt[0] === "L" ? rt.slice(1, -1) : rt) });
-            pOut.push(simple(Op.IRETURN + retKind));
-          }
-          return;
-        }
-        if (x.kind === "handler") {
-          // The handler starts with only the exception on the stack: drop the base.
-          for (let i = baseSlots.length - 1; i >= 0; i--) {
-            if (i > 0 && (baseSlots[i - 1] === LONG || baseSlots[i - 1] === DOUBLE)) {
-              pOut.push(simple(Op.POP2));
-              i--;
-            } else pOut.push(simple(Op.POP));
-          }
-        }
-        for (const s of exitStack.get(x.block)!) load(pOut, pArray, s, spillBase + s.slot);
-        for (const s of exitSlots.get(x.block)!) {
-          load(pOut, pArray, s, s.slot);
-          pOut.push(local(Op.ISTORE + s.kind, s.slot));
-        }
-        pOut.push({ kind: "jump", op: Op.GOTO, target: labelOf(x.block) });
-      });
+      writeExitStubs(input, plan, labels, pOut, pArray, callerStubs);
       continue;
     }
     for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
@@ -417,9 +488,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     const lastInsn = nodes[cfg.blockLastInstruction[b]!] as Instruction;
     const flags = FLAGS[opcodeOf(lastInsn)]!;
     // Falling through into the region can only reach its entry, which keeps its place.
-    if (!(flags & OpFlag.NO_FALLTHROUGH) && b + 1 < n && inR[b + 1] && b + 1 !== e) {
-      return { ok: false, reason: "control falls into the region past its entry" };
-    }
+    if (!(flags & OpFlag.NO_FALLTHROUGH) && b + 1 < n && inR[b + 1] && b + 1 !== e) return "control falls into the region past its entry";
     const end = newLabel();
     endLabel.set(b, end);
     pOut.push({ kind: "label", label: end });
@@ -431,36 +500,59 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
       pHandlers.push({ start: labelOf(b), end: endLabel.get(b)!, handler: h.handler, catchType: h.catchType });
     }
   });
-
-  const pLocals = varsIn(body.localVariables, (b) => !inR[b], 0);
-  const pTypes = varsIn(body.localVariableTypes, (b) => !inR[b], 0);
-  const parent: MethodBody = {
-    ...body,
-    nodes: pOut,
-    labelCount,
-    handlers: pHandlers,
-    ...(pLocals ? { localVariables: pLocals } : {}),
-    ...(pTypes ? { localVariableTypes: pTypes } : {}),
-    otherAttributes: [],
-  };
-  const region: MethodBody = {
-    maxStack: 0,
-    maxLocals: 0,
-    nodes: rOut,
-    labelCount,
-    handlers: rHandlers,
-    ...(rLocals ? { localVariables: rLocals } : {}),
-    ...(rTypes ? { localVariableTypes: rTypes } : {}),
-    hasStackMapTable: body.hasStackMapTable,
-    otherAttributes: [],
-  };
-  return { ok: true, parent, region, regionDescriptor, blocks: blocks.length, ...(callLine !== undefined ? { callLine } : {}) };
+  return { nodes: pOut, handlers: pHandlers, callLine };
 }
 
-function firstInstruction(cfg: ControlFlowGraph, b: number): number {
-  let i = cfg.blockStart[b]!;
-  while (!isInstruction(cfg.body.nodes[i]!)) i++;
-  return i;
+/**
+ * The caller's stub per exit: a `return` returns the stored value; a handler exit
+ * drops the base and pushes the exception; then the values left above the base
+ * and the locals the region wrote are reloaded and control goes on.
+ */
+function writeExitStubs(input: OutlineInput, plan: RegionPlan, labels: Labels, pOut: CodeNode[], pArray: number[], callerStubs: Label[]): void {
+  const { cp } = input;
+  const { exits, exitStack, exitSlots, retKind, returnIndex, spillBase, md } = plan;
+  const baseSlots = plan.entryFrame.stack;
+  const classIndex = new Map<number, number>();
+  exits.forEach((x, j) => {
+    pOut.push({ kind: "label", label: callerStubs[j]! });
+    if (x.kind === "return") {
+      emitReturnFromFrame(pOut, pArray, md, retKind, returnIndex, cp);
+      return;
+    }
+    if (x.kind === "handler") {
+      // The handler starts with only the exception on the stack: drop the base.
+      for (let i = baseSlots.length - 1; i >= 0; i--) {
+        if (i > 0 && (baseSlots[i - 1] === LONG || baseSlots[i - 1] === DOUBLE)) {
+          pOut.push(simple(Op.POP2));
+          i--;
+        } else pOut.push(simple(Op.POP));
+      }
+    }
+    for (const s of exitStack.get(x.block)!) loadSlot(input, classIndex, pOut, pArray, s, spillBase + s.slot);
+    for (const s of exitSlots.get(x.block)!) {
+      loadSlot(input, classIndex, pOut, pArray, s, s.slot);
+      pOut.push(local(Op.ISTORE + s.kind, s.slot));
+    }
+    pOut.push({ kind: "jump", op: Op.GOTO, target: labels.labelOf(x.block) });
+  });
+}
+
+/** The variable rows of the kept blocks, split at block boundaries and shifted. */
+function varsIn(input: OutlineInput, labels: Labels, vars: LocalVariable[] | undefined, keep: (b: number) => boolean, shiftBy: number): LocalVariable[] | undefined {
+  if (!vars) return undefined;
+  const { cfg } = input;
+  const n = cfg.blockCount;
+  const out: LocalVariable[] = [];
+  for (const v of vars) {
+    const from = cfg.blockOfLabel[v.start]!;
+    const to = cfg.blockOfLabel[v.end]!;
+    const endInside = to < n && cfg.labelNode[v.end]! > cfg.blockStart[to]!;
+    for (let b = Math.max(0, from); b <= Math.min(to, n - 1); b++) {
+      if (!keep(b) || !cfg.reachable[b] || (b === to && !endInside)) continue;
+      out.push({ ...v, start: b === from ? v.start : labels.labelOf(b), end: b === to ? v.end : labels.endLabel.get(b)!, index: v.index + shiftBy });
+    }
+  }
+  return out;
 }
 
 /** The frame analysis has its own CFG: the block there that holds our block's first instruction. */

@@ -31,7 +31,7 @@ import { FLAGS, Op, OPCODES, OpFlag } from "../src/bytecode/opcodes.js";
 import { Access } from "../src/classfile/model.js";
 import { AssertionError, formatLocation, MegasplitError } from "../src/diagnostics.js";
 import { blockInstructions, branchTargets, buildCfg, isInstruction, opcodeOf } from "./cfg.js";
-import { solve } from "./dataflow.js";
+import { solve } from "./core/dataflow.js";
 import type { Pass, PassContext } from "./pass.js";
 
 export const name = "verify";

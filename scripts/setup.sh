@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(openjdk-17-jdk-headless openjdk-17-source rhino libasm-java jython groovy antlr4 janino proguard-cli node-esprima unzip)
+PACKAGES=(openjdk-17-jdk-headless openjdk-17-source rhino libasm-java jython groovy antlr4 janino proguard-cli node-esprima unzip time)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

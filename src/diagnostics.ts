@@ -43,6 +43,8 @@ export const ErrorCodes = {
   ZIP_PATH: "E_ZIP_PATH",
   /** A zip archive that cannot be read. */
   ZIP_CORRUPT: "E_ZIP_CORRUPT",
+  /** A zip entry, or all of them, inflating past what megasplit holds in memory (a zip bomb, or an entry too big for a bundle). */
+  ZIP_TOO_LARGE: "E_ZIP_TOO_LARGE",
   /** A file that cannot be read or written. */
   IO: "E_IO",
   /** Text given to the assembler that it cannot parse. */
@@ -157,14 +159,35 @@ export function asDiagnostic(e: unknown, where: Location): Diagnostic {
   throw e;
 }
 
-export class AssertionError extends Error {
-  override name = "AssertionError";
+/**
+ * A bug inside megasplit: a broken invariant, never a problem of the input. Kept
+ * apart from {@link MegasplitError} (the user channel) so that no catch meant for
+ * bad input can turn a bug into a refusal; drivers report it with code
+ * `E_INTERNAL` and a non-zero exit.
+ */
+export class InternalError extends Error {
+  override name = "InternalError";
+  readonly code = INTERNAL_ERROR_CODE;
 }
 
+/** The code an internal error is reported with (not in ErrorCodes: no input causes it). */
+export const INTERNAL_ERROR_CODE = "E_INTERNAL";
+
+/** The former name of {@link InternalError}, kept for callers and tests that match on it. */
+export const AssertionError = InternalError;
+export type AssertionError = InternalError;
+
+/** Throws an {@link InternalError} when `cond` is false: an invariant of our own code. */
 export function assert(cond: unknown, message = "assertion failed"): asserts cond {
-  if (!cond) throw new AssertionError(message);
+  if (!cond) throw new InternalError(message);
 }
 
+/** Marks a case the types or invariants rule out; reaching it is a bug. */
 export function unreachable(x: never, message = "unreachable"): never {
-  throw new AssertionError(`${message}: ${JSON.stringify(x)}`);
+  throw new InternalError(`${message}: ${JSON.stringify(x)}`);
+}
+
+/** Throws an {@link InternalError}: for broken invariants that are not a simple condition. */
+export function internalError(message: string): never {
+  throw new InternalError(message);
 }

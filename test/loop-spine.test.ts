@@ -10,9 +10,9 @@ import { decodeBody } from "../src/bytecode/decode.js";
 import { codeOf } from "../src/classfile/model.js";
 import { assemble } from "../src/text/assemble.js";
 import { buildCfg, type ControlFlowGraph } from "../passes/cfg.js";
-import { loopLayout, loopSpine } from "../passes/loop-spine.js";
-import { isLoop, stronglyConnectedComponents } from "../passes/loops.js";
-import { partition } from "../passes/partition.js";
+import { loopLayout, loopSpine } from "../passes/core/loop-spine.js";
+import { isLoop, stronglyConnectedComponents } from "../passes/core/loops.js";
+import { partition } from "../passes/core/partition.js";
 
 /** for (i = 0; i < n; i++) switch (op) { five cases, C4 the biggest }; every case breaks to the increment. */
 const dispatch = `.class public T

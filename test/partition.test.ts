@@ -12,8 +12,8 @@ import { decodeBody } from "../src/bytecode/decode.js";
 import { codeOf } from "../src/classfile/model.js";
 import { assemble } from "../src/text/assemble.js";
 import { buildCfg, type ControlFlowGraph } from "../passes/cfg.js";
-import { isLoop, stronglyConnectedComponents } from "../passes/loops.js";
-import { partition, type PartitionInput } from "../passes/partition.js";
+import { isLoop, stronglyConnectedComponents } from "../passes/core/loops.js";
+import { partition, type PartitionInput } from "../passes/core/partition.js";
 
 function cfgOf(methodText: string): ControlFlowGraph {
   const [cf] = assemble(`.class public T\n.super java/lang/Object\n${methodText}\n`);

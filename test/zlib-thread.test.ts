@@ -32,7 +32,7 @@ describe("zlib helper thread", () => {
       expect(Buffer.compare(d.compressed, deflateRawSync(data[i]!))).toBe(0);
       expect(d.crc).toBe(crc32(data[i]!));
     });
-    const inflated = await inflateBatch(deflated.map((d) => d.compressed));
+    const inflated = await inflateBatch(deflated.map((d) => d.compressed), data.map((d) => d.length));
     expect(inflated).toHaveLength(data.length);
     // With a second core both batches (3 MB each way) ran on the helper thread.
     expect(helperBatches - before).toBe(availableParallelism() >= 2 ? 2 : 0);
@@ -46,7 +46,7 @@ describe("zlib helper thread", () => {
     const data = items();
     const compressed = data.map((d) => new Uint8Array(deflateRawSync(d)));
     compressed[5] = new Uint8Array([0xff, 0xff, 0xff, 0xff]);
-    const inflated = await inflateBatch(compressed);
+    const inflated = await inflateBatch(compressed, data.map((d) => d.length));
     expect("error" in inflated[5]!).toBe(true);
     expect(inflated.filter((r) => "error" in r)).toHaveLength(1);
     expect(Buffer.compare((inflated[6] as { data: Uint8Array }).data, inflateRawSync(compressed[6]!))).toBe(0);
@@ -67,7 +67,7 @@ describe("zlib helper thread", () => {
         compressed.push(d.compressed);
       }
       const inflate = new BatchQueue<Inflated>("inflate", maxOut);
-      const back = compressed.map((c) => inflate.add(c));
+      const back = compressed.map((c, i) => inflate.add(c, data[i]!.length));
       await inflate.finish();
       for (const [i, [batch, at]] of back.entries()) {
         const r = (await batch)[at]!;

@@ -16,15 +16,25 @@
  * ratio near 1. Per-block figures (us per block, solver steps per block) are the
  * ones to compare when the mix of code changes with size: exception handlers can
  * only cover the first 64 KB (u2 pcs), so the larger methods have fewer of them.
- * A script, not a test: it asserts nothing about time.
+ * Writes bench/analyses/chart.svg (bench/lib/chart.mjs): us per KB of each step at
+ * each size (equal bars within a step = linear growth).
+ * A script, not a test: it asserts nothing about time. It imports the TypeScript
+ * sources, so it re-runs itself under tsx (a dev dependency) when started without.
  *
- *   node --import tsx bench/analyses/run.mjs [runs]
+ *   npm run bench -- analyses [runs]      (or: node --import tsx bench/analyses/run.mjs [runs])
  */
+import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { writeBarChart } from "../lib/chart.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "../..");
+if (!process.execArgv.some((a) => a.includes("tsx"))) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+  process.exit(r.status ?? 1);
+}
 const load = (p) => import(pathToFileURL(join(root, p)).href);
 
 const { validMethodClass } = await load("test/support/valid-method.ts");
@@ -105,6 +115,7 @@ for (const { body, cp, code, ctx } of methods) {
   notes.push(`${blocks} blocks (${reachable} reachable), ${body.handlers.length} handlers, ${f.result.maxLocals} locals`);
   notes.push(`us per block: cfg ${us(t.cfg)}, liveness ${us(t.liveness)} (${(live.result.steps / blocks).toFixed(2)} steps), frames ${us(t.frames)}, frames from code alone ${us(g.ms)}`);
   notes.push(`${f.result.errors.length + g.result.errors.length} frame errors`);
+  t["frames from code"] = g.ms;
   rows.push({ size, t, notes });
 }
 
@@ -120,3 +131,14 @@ for (const r of rows) {
   console.log(`${pad(r.size.toFixed(0), 7)}  ${cells.join("  ")}   ${r.notes.join("; ")}`);
 }
 console.log("x = ms/KB relative to the smallest method (1.00 = linear)");
+
+const chartSteps = [...steps, "frames from code"];
+const chart = writeBarChart(join(here, "chart.svg"), {
+  title: "bench/analyses: us per KB of bytecode (equal bars = linear; lower is better)",
+  unit: "us/KB",
+  groups: chartSteps,
+  series: rows.map((r) => `${r.size.toFixed(0)} KB method`),
+  values: chartSteps.map((s) => rows.map((r) => (r.t[s] * 1000) / r.size)),
+  note: `best of at least ${runs} runs; node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)}`,
+});
+console.log(`chart: ${chart.slice(root.length + 1)}`);

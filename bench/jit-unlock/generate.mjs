@@ -1,39 +1,47 @@
 #!/usr/bin/env node
 /**
- * bench/jit-unlock generator: writes `Interp.java`, a bytecode-interpreter-style
- * class whose static method `run(int[] program, int steps)` is one loop around a
- * `tableswitch` of `cases` opcodes (default 200) doing varied interpreter work:
- * int and long registers held in locals, a 64-slot operand stack and a 256-slot
- * memory array, unconditional, conditional and computed jumps, and occasional
- * calls (small static helpers and JDK intrinsics). The cases are drawn from a fixed
- * menu with a seeded PRNG, so the same arguments always give the same source; with
- * the defaults the method is about 20 KB of bytecode (check with
- * `node dist/src/cli/main.js inspect <classes>`). `main` builds a deterministic
- * program (1,024 two-word instructions: opcode, operand), checks that every call
- * returns the same checksum, warms up for `warm` seconds, then runs calls of
- * `run(program, 100000)` for `time` seconds of wall-clock time and prints the
- * checksum and the time per interpreter step, both in CPU time of the running
- * thread (`ns/step`, the figure to compare on a shared machine) and wall-clock:
+ * bench/jit-unlock interpreter generator: writes `Interp.java`, a
+ * bytecode-interpreter-style class whose static method `run(int[] program, int
+ * steps)` is one loop around a `tableswitch` of `cases` opcodes. Heavy cases (the
+ * default) do varied interpreter work, 4 to 7 micro-operations each: int and long
+ * registers held in locals, a 64-slot operand stack and a 256-slot memory array,
+ * unconditional, conditional and computed jumps, and occasional calls (small static
+ * helpers and JDK intrinsics), about 100 bytes of bytecode a case. Light cases
+ * (`--weight light`) are one or two register operations and the pc update, a
+ * handful of bytecodes (about 25 bytes a case): the shape where the dispatch itself
+ * dominates. Everything is drawn from fixed menus with a seeded PRNG, so the same
+ * arguments always give the same source; the case count sets the method's size
+ * (check with `megasplit inspect`). The program is a deterministic array of
+ * two-word instructions (opcode, operand), about two per opcode.
  *
- *   node bench/jit-unlock/generate.mjs <out-dir> [cases] [seed]
+ * The class is a workload of Harness.java: `applyAsLong(i)` runs `--steps`
+ * interpreter steps (default 100,000) and returns the interpreter's checksum.
+ *
+ *   node bench/jit-unlock/generate.mjs <out-dir> [cases=200] [seed] [--weight light|heavy] [--steps N]
  *   javac -d classes <out-dir>/Interp.java
- *   java -cp classes Interp [warm-seconds=3] [time-seconds=3]
- *   checksum 2db777d42e03b115  ns/step 20.720  wall-ns/step 44.290  calls 1130  steps/call 100000
- *
- * `java -cp classes Interp count <steps>` runs one call of `steps` steps without
- * timing and prints its checksum (for -Xverify:all, a profiler, a quick check).
+ *   java -cp classes Interp 1000000          # one call, prints its checksum
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 
-const outDir = process.argv[2];
-if (!outDir) {
-  console.error("usage: node bench/jit-unlock/generate.mjs <out-dir> [cases] [seed]");
+const { values: opt, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { weight: { type: "string", default: "heavy" }, steps: { type: "string", default: "100000" } },
+});
+const [outDir, casesArg, seedArg] = positionals;
+if (!outDir || !["light", "heavy"].includes(opt.weight)) {
+  console.error("usage: node bench/jit-unlock/generate.mjs <out-dir> [cases=200] [seed] [--weight light|heavy] [--steps N]");
   process.exit(2);
 }
-const CASES = Number(process.argv[3] ?? 200);
-const SEED = Number(process.argv[4] ?? 20240611);
-const LEN = 2048; // program length in ints (1,024 instructions of two words); a power of two
+const CASES = Number(casesArg ?? 200);
+const SEED = Number(seedArg ?? 20240611);
+const LIGHT = opt.weight === "light";
+const STEPS = Number(opt.steps);
+// Program length in ints (two words an instruction), a power of two with about
+// two instructions per opcode and at least 1,024 instructions.
+let LEN = 2048;
+while (LEN < 4 * CASES) LEN *= 2;
 
 // Small deterministic PRNG (mulberry32).
 let state = SEED >>> 0;
@@ -103,18 +111,42 @@ function pcUpdate() {
   return `pc = (pc + 2 + ((${reg()} & 3) << 1)) & ${LEN - 1};`;
 }
 
+// Light cases: one or two of these (a handful of bytecodes each), no calls.
+const LIGHT_OPS = [
+  () => { const [r, s] = two(); return `${r} += ${s};`; },
+  () => `${reg()} ^= ${K()};`,
+  () => { const r = reg(); return `${r} = ${r} * ${int(3, 99) | 1};`; },
+  () => { const [r, s] = two(); return `${r} -= ${s} >>> ${S()};`; },
+  () => `x += ${reg()};`,
+  () => `${reg()} += ${OPERAND};`,
+  () => { const [r, s] = two(); return `mem[${r} & 255] = ${s};`; },
+];
+function lightPcUpdate() {
+  const r = rnd();
+  if (r < 0.85) return NEXT;
+  if (r < 0.93) return JUMP;
+  const [p, q] = two();
+  return `if ((${p} & ${int(1, 255)}) < (${q} & ${int(1, 255)})) ${FAR} else ${NEXT}`;
+}
+
 const cases = [];
 for (let i = 0; i < CASES; i++) {
-  const n = int(4, 7);
+  const n = LIGHT ? int(1, 2) : int(4, 7);
   const body = [];
-  for (let j = 0; j < n; j++) body.push(pick(OPS)());
-  body.push(pcUpdate());
+  for (let j = 0; j < n; j++) body.push(LIGHT ? pick(LIGHT_OPS)() : pick(OPS)());
+  body.push(LIGHT ? lightPcUpdate() : pcUpdate());
   cases.push(`        case ${i}: {\n${body.map((s) => `          ${s}`).join("\n")}\n          break;\n        }`);
 }
 
-const java = `// Generated by bench/jit-unlock/generate.mjs (cases ${CASES}, seed ${SEED}); do not edit.
-public final class Interp {
+const java = `// Generated by bench/jit-unlock/generate.mjs (cases ${CASES}, seed ${SEED}, ${opt.weight} cases); do not edit.
+public final class Interp implements java.util.function.LongUnaryOperator {
   static final int LEN = ${LEN};
+  static final int[] PROGRAM = program();
+
+  /** One op of bench/jit-unlock's Harness: ${STEPS} interpreter steps. */
+  public long applyAsLong(long i) {
+    return run(PROGRAM, ${STEPS});
+  }
 
   static int mix(int p, int q) {
     int h = p * 0x9E3779B1 + q;
@@ -160,36 +192,9 @@ ${cases.join("\n")}
     return p;
   }
 
+  /** java Interp <steps>: one call without timing, for -Xverify:all or a profiler. */
   public static void main(String[] args) {
-    int[] program = program();
-    int steps = 100000;
-    if (args.length > 0 && args[0].equals("count")) {
-      System.out.println("checksum " + Long.toHexString(run(program, Integer.parseInt(args[1]))));
-      return;
-    }
-    double warm = args.length > 0 ? Double.parseDouble(args[0]) : 3;
-    double time = args.length > 1 ? Double.parseDouble(args[1]) : 3;
-    long expect = run(program, steps);
-    long deadline = System.nanoTime() + (long) (warm * 1e9);
-    while (System.nanoTime() < deadline) check(run(program, steps), expect);
-    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-    long calls = 0;
-    long cpu0 = threads.getCurrentThreadCpuTime();
-    long start = System.nanoTime();
-    long end;
-    do {
-      check(run(program, steps), expect);
-      calls++;
-      end = System.nanoTime();
-    } while (end - start < (long) (time * 1e9));
-    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-    double n = (double) calls * steps;
-    System.out.printf("checksum %s  ns/step %.3f  wall-ns/step %.3f  calls %d  steps/call %d%n",
-        Long.toHexString(expect), cpu / n, (end - start) / n, calls, steps);
-  }
-
-  static void check(long got, long expect) {
-    if (got != expect) throw new AssertionError("checksum " + Long.toHexString(got) + " != " + Long.toHexString(expect));
+    System.out.println("checksum " + Long.toHexString(run(program(), Integer.parseInt(args[0]))));
   }
 }
 `;

@@ -5,14 +5,17 @@
  * the child's peak RSS, next to a reference run in the same invocation that only
  * reads and splits the same file into lines: memory must stay flat (bounded by the
  * retracer's state, not the input), and the ratio shows what retracing costs.
+ * Writes bench/retrace/chart.svg (bench/lib/chart.mjs). The children run the
+ * TypeScript sources under tsx (a dev dependency).
  *
- *   node --import tsx bench/retrace/run.mjs [MB]
+ *   npm run bench -- retrace [MB]      (or: node bench/retrace/run.mjs [MB])
  */
 import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeBarChart } from "../lib/chart.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const targetMB = Number(process.argv[2] ?? 100);
@@ -103,4 +106,17 @@ console.log(`bench/retrace: ${(size / 1e6).toFixed(1)} MB log, ${ret.lines} line
 console.log(`  read + split lines   ${fmt(ref)}`);
 console.log(`  retraceStream        ${fmt(ret)}   output ${(ret.bytesOut / 1e6).toFixed(1)} MB`);
 console.log(`  retrace / read time  ${(ret.ms / ref.ms).toFixed(2)}x; peak RSS ${(ret.maxRssKB / 1024).toFixed(0)} MB for a ${(size / 1e6).toFixed(0)} MB input`);
+const linesPerS = (x) => x.lines / (x.ms / 1000) / 1e6;
+const chart = writeBarChart(join(root, "bench/retrace/chart.svg"), {
+  title: `bench/retrace: ${(size / 1e6).toFixed(0)} MB log, lines/s (higher is better), peak RSS`,
+  groups: ["M lines/s", "peak RSS MB"],
+  series: ["read + split lines", "retraceStream"],
+  values: [
+    [linesPerS(ref), linesPerS(ret)],
+    [ref.maxRssKB / 1024, ret.maxRssKB / 1024],
+  ],
+  labels: [[null, `${(ret.ms / ref.ms).toFixed(2)}x time`], [null, null]],
+  note: `node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}; mapping ${m.length} lines`,
+});
+console.log(`chart: ${chart.slice(root.length + 1)}`);
 rmSync(dir, { recursive: true, force: true });

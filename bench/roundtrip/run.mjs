@@ -8,20 +8,28 @@
  * deflated afresh, as ASM's side does); both ratios are printed.
  * Prints every run with the load average (other work on the machine distorts the
  * ratio, in our runs by slowing the JVM side more, so only a quiet machine gives a
- * fair one), the medians and the ratio megasplit / ASM (below 1 = faster).
+ * fair one), the medians and the ratio megasplit / ASM (below 1 = faster), and
+ * writes bench/roundtrip/chart.svg (bench/lib/chart.mjs).
  *
- *   npm run build && node bench/roundtrip/run.mjs [jar] [runs]
+ *   npm run bench -- roundtrip [jar] [runs]      (after `npm run setup`: dist/, ASM, jython)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeBarChart } from "../lib/chart.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const jar = process.argv[2] ?? "/usr/share/java/jython.jar";
 const runs = Number(process.argv[3] ?? 5);
 const asmJar = "/usr/share/java/asm.jar";
+for (const need of [jar, asmJar, join(here, "../../dist/src/index.js")]) {
+  if (!existsSync(need)) {
+    console.error(`bench/roundtrip: ${need} is missing: run \`npm run setup\``);
+    process.exit(2);
+  }
+}
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-bench-"));
 const classes = join(work, "classes");
@@ -55,4 +63,14 @@ console.log(`input: ${jar}; node ${process.version}, ${cpus().length} CPUs`);
 console.log(`median whole process: asm ${a.toFixed(0)} ms, megasplit ${m.toFixed(0)} ms, megasplit --redeflate ${s.toFixed(0)} ms`);
 console.log(`ratio megasplit/asm: ${(m / a).toFixed(2)}`);
 console.log(`ratio megasplit --redeflate/asm: ${(s / a).toFixed(2)}`);
+const chart = writeBarChart(join(here, "chart.svg"), {
+  title: "bench/roundtrip: whole-process round trip of a jar, median ms (lower is better)",
+  unit: "ms",
+  groups: [jar.split("/").pop()],
+  series: ["ASM ClassReader -> ClassWriter", "megasplit", "megasplit --redeflate"],
+  values: [[a, m, s]],
+  labels: [[null, `${(m / a).toFixed(2)}x`, `${(s / a).toFixed(2)}x`]],
+  note: `medians of ${runs} alternating runs; node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`,
+});
+console.log(`chart: bench/roundtrip/${chart.split("/").pop()}`);
 rmSync(work, { recursive: true, force: true });

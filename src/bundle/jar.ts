@@ -8,7 +8,12 @@
  * compressed bytes are taken from the archive in memory and inflated in batches
  * (`zlib-thread.ts`: on a helper thread for a large archive, overlapping the walk
  * of the central directory), and size and CRC are checked, so a damaged entry is
- * one E_ZIP_CORRUPT, not a crash. yauzl finds the central directory; its records
+ * one E_ZIP_CORRUPT, not a crash. Memory is bounded by what the archive records,
+ * never by what its deflate streams would expand to: an entry inflates to at most
+ * its recorded size (more is E_ZIP_CORRUPT, found without inflating further), and
+ * an entry over {@link JarReadLimits.maxEntryBytes}, or one that takes the
+ * inflated total over {@link JarReadLimits.maxTotalBytes} (a zip bomb whose
+ * entries share their compressed bytes), is E_ZIP_TOO_LARGE and skipped. yauzl finds the central directory; its records
  * are read here directly when they are plain (no zip64 fields, nothing yauzl
  * would reject), else walked with yauzl.
  *
@@ -65,6 +70,16 @@ export interface ReadResult {
   bundle: Bundle;
   diagnostics: Diagnostic[];
 }
+
+/** How much a jar may inflate to; a bundle is held in memory whole. */
+export interface JarReadLimits {
+  /** The largest recorded size of one deflated entry (default 1 GiB). */
+  maxEntryBytes: number;
+  /** The largest sum of the recorded sizes of the deflated entries kept (default 3 GiB). */
+  maxTotalBytes: number;
+}
+
+export const DEFAULT_JAR_LIMITS: JarReadLimits = { maxEntryBytes: 2 ** 30, maxTotalBytes: 3 * 2 ** 30 };
 
 /** `b` as a plain Uint8Array (yauzl hands out Buffers). */
 function u8(b: Uint8Array): Uint8Array {
@@ -195,7 +210,7 @@ type Slot =
  * thread too once it is); sizes and CRCs are checked once all are in, and entries
  * and diagnostics come out in central-directory order.
  */
-export async function readJar(bytes: Uint8Array, source: string): Promise<ReadResult> {
+export async function readJar(bytes: Uint8Array, source: string, limits: JarReadLimits = DEFAULT_JAR_LIMITS): Promise<ReadResult> {
   const diagnostics: Diagnostic[] = [];
   const entries: BundleEntry[] = [];
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -221,6 +236,9 @@ export async function readJar(bytes: Uint8Array, source: string): Promise<ReadRe
   // At most two batches out on the helper while the directory is walked (this thread
   // cannot hand out more until the walk ends), then shared.
   const inflater = new BatchQueue<Inflated>("inflate", 2);
+  let inflatedTotal = 0;
+  const tooLarge = (message: string, entry: string, offset: number) =>
+    slots.push({ diagnostic: { code: ErrorCodes.ZIP_TOO_LARGE, severity: "error", message, location: { bundle: source, entry, offset } } });
   /** One central-directory record: an entry, or a diagnostic, in order. */
   const take = (entry: CdRecord): void => {
     const name = utf8.decode(entry.fileName);
@@ -267,8 +285,17 @@ export async function readJar(bytes: Uint8Array, source: string): Promise<ReadRe
         localExtra: local.extraField,
         comment: u8(entry.fileComment),
       };
-      const slot: Slot = { name, offset, meta, compressed, size: entry.uncompressedSize, index: 0 };
-      if (entry.compressionMethod === DEFLATED) [slot.batch, slot.index] = inflater.add(compressed);
+      const size = entry.uncompressedSize;
+      const slot: Slot = { name, offset, meta, compressed, size, index: 0 };
+      if (entry.compressionMethod === DEFLATED) {
+        // Stored entries are views of the archive: only inflated bytes cost memory.
+        if (size > limits.maxEntryBytes) return void tooLarge(`entry records ${size} bytes inflated, over the limit of ${limits.maxEntryBytes}; entry skipped`, name, offset);
+        if (inflatedTotal + size > limits.maxTotalBytes) {
+          return void tooLarge(`entries inflate to more than ${limits.maxTotalBytes} bytes in all (a zip bomb?); entry of ${size} bytes skipped`, name, offset);
+        }
+        inflatedTotal += size;
+        [slot.batch, slot.index] = inflater.add(compressed, size);
+      }
       slots.push(slot);
     } catch (e) {
       corrupt(`cannot read entry: ${errorText(e)}; entry skipped`, name, offset);

@@ -13,6 +13,11 @@
  * and kept alive (ref'd) only while a batch is in flight, so it never holds the
  * process open. If it fails, its batches reject; nothing falls back silently.
  *
+ * Inflation is capped: every item comes with the most bytes it may inflate to
+ * (its recorded size), handed to zlib as `maxOutputLength`, so a lying length
+ * field or a zip bomb costs at most that much memory and time, never what the
+ * deflate stream would expand to; an item that would exceed its cap fails alone.
+ *
  * Cost: per batch one copy of its input and output; the thread's start (a small
  * module, tens of ms) runs on the other core.
  */
@@ -42,6 +47,8 @@ interface Request {
   buf: ArrayBuffer;
   /** ends[k] = end offset of item k in buf. */
   ends: Int32Array;
+  /** Inflate only: limits[k] = the most bytes item k may inflate to. */
+  limits: Float64Array;
 }
 
 interface Reply {
@@ -53,11 +60,15 @@ interface Reply {
   errors: [number, string][];
 }
 
-/** Inflates raw deflate data; every item is answered, in order. */
-export function inflateBatch(items: readonly Uint8Array[]): Promise<Inflated[]> {
+/**
+ * Inflates raw deflate data, item k to at most `limits[k]` bytes (more is an
+ * error for that item, found without inflating further); every item is answered,
+ * in order.
+ */
+export function inflateBatch(items: readonly Uint8Array[], limits: readonly number[]): Promise<Inflated[]> {
   const thread = threadFor(items);
-  if (thread === undefined) return Promise.resolve(items.map(inflateOne));
-  return thread.run("inflate", items).then((r) => {
+  if (thread === undefined) return Promise.resolve(inflateHere(items, limits));
+  return thread.run("inflate", items, limits).then((r) => {
     const out: Inflated[] = [];
     const failed = new Map(r.errors);
     let start = 0;
@@ -72,15 +83,15 @@ export function inflateBatch(items: readonly Uint8Array[]): Promise<Inflated[]> 
 }
 
 /** Inflates in this thread, now (for a caller that shares batches with the helper thread). */
-function inflateHere(items: readonly Uint8Array[]): Inflated[] {
-  return items.map(inflateOne);
+function inflateHere(items: readonly Uint8Array[], limits: readonly number[]): Inflated[] {
+  return items.map((item, k) => inflateOne(item, limits[k]!));
 }
 
 /** Deflates with zlib's defaults (what `deflateRawSync` gives); every item is answered, in order. */
 export function deflateBatch(items: readonly Uint8Array[]): Promise<Deflated[]> {
   const thread = threadFor(items);
   if (thread === undefined) return Promise.resolve(items.map(deflateOne));
-  return thread.run("deflate", items).then((r) => {
+  return thread.run("deflate", items, []).then((r) => {
     const out: Deflated[] = [];
     let start = 0;
     for (let k = 0; k < items.length; k++) {
@@ -112,10 +123,11 @@ const QUEUE_BATCH_BYTES = 512 * 1024;
  * batches until it yields. Where a batch runs never changes its result.
  */
 export class BatchQueue<R extends Inflated | Deflated> {
-  private readonly queue: { items: Uint8Array[]; settle: (r: R[] | Promise<R[]>) => void }[] = [];
+  private readonly queue: { items: Uint8Array[]; limits: number[]; settle: (r: R[] | Promise<R[]>) => void }[] = [];
   private head = 0;
   private out = 0;
   private items: Uint8Array[] = [];
+  private limits: number[] = [];
   private bytes = 0;
   private current: Promise<R[]> | undefined;
   private settleCurrent: ((r: R[] | Promise<R[]>) => void) | undefined;
@@ -125,14 +137,19 @@ export class BatchQueue<R extends Inflated | Deflated> {
     private readonly maxOut: number,
   ) {}
 
-  /** Queues one item; returns its batch's results and its index there. */
-  add(item: Uint8Array): [Promise<R[]>, number] {
+  /**
+   * Queues one item (to inflate: with the most bytes it may inflate to); returns
+   * its batch's results and its index there.
+   */
+  add(item: Uint8Array, outputLimit?: number): [Promise<R[]>, number] {
+    if (this.op === "inflate" && outputLimit === undefined) throw new TypeError("an item to inflate needs its output limit");
     if (this.current === undefined) {
       this.current = new Promise<R[]>((settle) => (this.settleCurrent = settle));
       this.current.catch(() => {}); // awaited later; a failure must not count as unhandled meanwhile
     }
     const at: [Promise<R[]>, number] = [this.current, this.items.length];
     this.items.push(item);
+    this.limits.push(outputLimit ?? 0);
     this.bytes += item.length;
     if (this.bytes >= QUEUE_BATCH_BYTES) this.close();
     return at;
@@ -144,15 +161,16 @@ export class BatchQueue<R extends Inflated | Deflated> {
     this.send();
     while (this.head < this.queue.length) {
       const b = this.queue.pop()!;
-      b.settle((this.op === "inflate" ? inflateHere(b.items) : deflateHere(b.items)) as R[]);
+      b.settle((this.op === "inflate" ? inflateHere(b.items, b.limits) : deflateHere(b.items)) as R[]);
       await new Promise<void>((r) => setImmediate(r)); // let the helper's replies in, and send it more
     }
   }
 
   private close(): void {
     if (this.current === undefined) return;
-    this.queue.push({ items: this.items, settle: this.settleCurrent! });
+    this.queue.push({ items: this.items, limits: this.limits, settle: this.settleCurrent! });
     this.items = [];
+    this.limits = [];
     this.bytes = 0;
     this.current = undefined;
     this.send();
@@ -162,7 +180,7 @@ export class BatchQueue<R extends Inflated | Deflated> {
     while (this.out < this.maxOut && this.head < this.queue.length) {
       const b = this.queue[this.head++]!;
       this.out++;
-      const done = (this.op === "inflate" ? inflateBatch(b.items) : deflateBatch(b.items)) as Promise<R[]>;
+      const done = (this.op === "inflate" ? inflateBatch(b.items, b.limits) : deflateBatch(b.items)) as Promise<R[]>;
       b.settle(done);
       const next = (): void => {
         this.out--;
@@ -178,14 +196,23 @@ function deflateHere(items: readonly Uint8Array[]): Deflated[] {
   return items.map(deflateOne);
 }
 
-function inflateOne(c: Uint8Array): Inflated {
+/**
+ * One item, inflated to at most `limit` bytes. zlib stops at `maxOutputLength`
+ * (at least 1: zlib's floor) with ERR_BUFFER_TOO_LARGE, so the work and memory
+ * are bounded by the limit whatever the stream would expand to.
+ */
+function inflateOne(c: Uint8Array, limit: number): Inflated {
   try {
-    const data = own(inflateRawSync(c));
+    const data = own(inflateRawSync(c, { maxOutputLength: Math.max(1, Math.min(limit, MAX_INFLATE)) }));
     return { data, crc: crc32(data) };
   } catch (e) {
+    if ((e as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") return { error: `inflates to more than its recorded size of ${limit} bytes` };
     return { error: e instanceof Error ? e.message : String(e) };
   }
 }
+
+/** The largest output zlib may be asked for (a Buffer's limit). */
+const MAX_INFLATE = 2 ** 32 - 1;
 
 function deflateOne(d: Uint8Array): Deflated {
   return { compressed: own(deflateRawSync(d)), crc: crc32(d) };
@@ -245,7 +272,7 @@ class ZlibThread {
     this.worker.on("exit", (code) => fail(new Error(`the zlib helper thread exited with code ${code}`)));
   }
 
-  run(op: Request["op"], items: readonly Uint8Array[]): Promise<Reply> {
+  run(op: Request["op"], items: readonly Uint8Array[], limits: readonly number[]): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
     const ends = new Int32Array(items.length);
     let total = 0;
@@ -258,7 +285,7 @@ class ZlibThread {
     return new Promise<Reply>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, op, buf: buf.buffer, ends } satisfies Request, [buf.buffer]);
+      this.worker.postMessage({ id, op, buf: buf.buffer, ends, limits: Float64Array.from(limits) } satisfies Request, [buf.buffer]);
     });
   }
 }
@@ -291,7 +318,7 @@ function serve(): void {
         outs[k] = u8(deflateRawSync(item));
         crcs[k] = crc32(item);
       } else {
-        const r = inflateOne(item);
+        const r = inflateOne(item, req.limits[k]!);
         if ("error" in r) {
           errors.push([k, r.error]);
           outs[k] = new Uint8Array(0);

@@ -26,7 +26,11 @@ export class ConstantPool {
   readonly entries: (CpEntry | undefined)[];
   /** Where errors point (set by the reader to the class being read). */
   where: Location = {};
+  /** Entry key -> first index; for a clone, only what it added since (see `clone`). */
   private keys: Map<string, number> | undefined;
+  /** A clone's view of its original's keys: shared, read-only here, valid below `baseLimit`. */
+  private baseKeys: Map<string, number> | undefined;
+  private baseLimit = 0;
 
   constructor(entries: (CpEntry | undefined)[] = [undefined]) {
     this.entries = entries;
@@ -126,6 +130,11 @@ export class ConstantPool {
     const k = keyOf(e);
     const found = keys.get(k);
     if (found !== undefined) return found;
+    if (this.baseKeys) {
+      // The original may have grown since the clone: its later entries are not ours.
+      const base = this.baseKeys.get(k);
+      if (base !== undefined && base < this.baseLimit) return base;
+    }
     const wide = e.kind === "Long" || e.kind === "Double";
     const index = this.entries.length;
     // constant_pool_count is a u2 (JVMS 4.1): at most 65,535, so the last index is 65,534.
@@ -172,10 +181,26 @@ export class ConstantPool {
     return this.add({ kind: "MethodHandle", referenceKind, referenceIndex });
   }
 
-  /** A deep-enough copy: entries are immutable, so sharing them is safe. */
+  /**
+   * A deep-enough copy: entries are immutable, so sharing them is safe. The lookup
+   * map is not copied but shared: the clone reads its original's keys below the
+   * original's size at cloning time and keeps its own additions apart (a class is
+   * cloned once per method split, and re-keying or copying a pool of thousands of
+   * entries each time was a visible share of splitting a jar). The original may
+   * keep growing: its later keys are at or above `baseLimit`, ignored by the clone.
+   */
   clone(): ConstantPool {
     const c = new ConstantPool(this.entries.slice());
     c.where = this.where;
+    if (this.baseKeys) {
+      c.baseKeys = this.baseKeys;
+      c.baseLimit = this.baseLimit;
+      c.keys = new Map(this.keys);
+    } else {
+      c.baseKeys = this.keyMap();
+      c.baseLimit = this.entries.length;
+      c.keys = new Map();
+    }
     return c;
   }
 

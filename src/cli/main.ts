@@ -5,6 +5,7 @@
  * stable code and location and exits non-zero, never with a stack trace.
  */
 import { Command, InvalidArgumentError } from "commander";
+import { LINK_MODE_NAMES } from "../../passes/link/modes.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,7 +70,7 @@ program
   .argument("<input>", "a .class file, directory or jar")
   .requiredOption("-o, --output <path>", "where to write the result (a .jar, a directory or a .class)")
   .option("--max-size <bytes>", "largest method code length written (8000: HotSpot's JIT limit)", intOption("--max-size", 64, 65535), 8000)
-  .option("--link <mode>", "how pieces call each other: auto, direct, switch or indy", "auto")
+  .option("--link <mode>", `how pieces call each other: ${LINK_MODE_NAMES.slice(0, -1).join(", ")} or ${LINK_MODE_NAMES[LINK_MODE_NAMES.length - 1]}`, "auto")
   .option("--classpath <paths>", "jars and directories the input depends on, separated by the path delimiter")
   .option("--mapping <file>", "where to write the mapping (default: <output>.mapping)")
   .option("--json", "print the per-method report as JSON")

@@ -11,7 +11,7 @@ import { readBundle } from "../bundle/read.js";
 import { writeBundle } from "../bundle/write.js";
 import { ErrorCodes, MegasplitError, warning } from "../diagnostics.js";
 import { splitBundle, type BundleMethodReport } from "../split/split-bundle.js";
-import type { SplitLinkMode } from "../split/split-method.js";
+import { isLinkModeName, LINK_MODE_NAMES } from "../../passes/link/modes.js";
 import type { Reporter } from "./report.js";
 
 export interface SplitCommandOptions {
@@ -22,8 +22,6 @@ export interface SplitCommandOptions {
   mapping?: string;
   json?: boolean;
 }
-
-const MODES = ["auto", "direct", "switch", "indy"] as const;
 
 function describe(r: BundleMethodReport): string {
   const where = `${r.className}.${r.method}`;
@@ -38,14 +36,15 @@ function describe(r: BundleMethodReport): string {
 }
 
 export async function splitCommand(input: string, opts: SplitCommandOptions, r: Reporter): Promise<number> {
-  if (!MODES.includes(opts.link as (typeof MODES)[number])) {
-    throw new MegasplitError(ErrorCodes.USAGE, `--link must be one of ${MODES.join(", ")}`);
+  const link = opts.link;
+  if (!isLinkModeName(link)) {
+    throw new MegasplitError(ErrorCodes.USAGE, `--link must be one of ${LINK_MODE_NAMES.join(", ")}`);
   }
   const { bundle, diagnostics } = await readBundle(input);
   r.all(diagnostics);
   const result = await splitBundle(bundle, {
     maxSize: opts.maxSize,
-    link: opts.link as SplitLinkMode,
+    link,
     ...(opts.classpath ? { classpath: opts.classpath.split(delimiter).filter(Boolean) } : {}),
     name: input,
   });

@@ -74,6 +74,11 @@ export interface LoadedClassHierarchy extends ClassHierarchy {
   superChain(name: string): readonly string[];
   /** A W_CLASS_MISSING warning per class that could not be found. */
   missingDiagnostics(): Diagnostic[];
+  /**
+   * Records classes another hierarchy over the same sources found missing (one per
+   * worker thread), so that {@link missingDiagnostics} covers the whole job.
+   */
+  addMissing(names: Iterable<string>): void;
   /** Closes the JDK image. */
   close(): void;
 }
@@ -136,6 +141,10 @@ export class CachedClassHierarchy implements LoadedClassHierarchy {
    * One warning per class that could not be found, naming it and the fallback
    * used (a direct subclass of java/lang/Object), in name order.
    */
+  addMissing(names: Iterable<string>): void {
+    for (const name of names) this.missing.add(name);
+  }
+
   missingDiagnostics(): Diagnostic[] {
     return [...this.missing].sort().map((name) =>
       warning(

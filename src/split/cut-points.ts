@@ -15,9 +15,9 @@ import { FLAGS, Op, OpFlag } from "../bytecode/opcodes.js";
 import { maxEncodedSize } from "../bytecode/size-bound.js";
 import { Access, type ClassFile } from "../classfile/model.js";
 import { type ControlFlowGraph, isInstruction, opcodeOf } from "../../passes/cfg.js";
-import { solve } from "../../passes/dataflow.js";
+import { solve } from "../../passes/core/dataflow.js";
 import { UNINITIALIZED_THIS, type FrameAnalysis } from "../../passes/frames.js";
-import { pushInt as pushConstant } from "../../passes/frame-arrays.js";
+import { pushInt as pushConstant } from "../../passes/link/frame-arrays.js";
 import type { PassContext } from "../../passes/pass.js";
 
 /** Inserts a label before every node index in `before`; returns the body and the new labels. */

@@ -19,7 +19,8 @@ import { ConstantPool } from "../classfile/constant-pool.js";
 import { Access, type ClassFile, codeOf, findAttribute, type MethodInfo } from "../classfile/model.js";
 import type { ClassHierarchy } from "../../passes/pass.js";
 import type { SplitLinkMode } from "./split-method.js";
-import { IndyCallSites } from "./indy.js";
+import { IndyCallSites } from "../../passes/link/indy.js";
+import { usesIndy } from "../../passes/link/modes.js";
 import { splitMethod, type MethodSplit } from "./split-method.js";
 import { HelperClass } from "./helper-class.js";
 
@@ -83,7 +84,7 @@ export function splitClass(cf: ClassFile, opts: SplitOptions): ClassSplit {
   let changed = false;
   const isInterface = (cf.accessFlags & Access.INTERFACE) !== 0;
   // Bound call sites need invokedynamic (class version 51); below it, indy links as direct.
-  const indy = (opts.link === "indy" || opts.link === "auto") && cf.majorVersion >= 51 ? new IndyCallSites(cf, taken) : undefined;
+  const indy = usesIndy(opts.link) && cf.majorVersion >= 51 ? new IndyCallSites(cf, taken) : undefined;
   const syntheticBase = maxLine(cf) + 1;
   const lines = { next: syntheticBase };
   let pool: ConstantPool = original;

@@ -37,18 +37,17 @@
  * The Code attribute goes where the method's first code line stands among its
  * attributes; attributes otherwise keep text order. Errors are E_ASM_SYNTAX with
  * the line. Cost: linear in the text, plus one deep-key pass over a pre-filled pool.
+ *
+ * This file parses; a `.stack` line is `assemble-frame.ts`, what parsing records
+ * is `assemble-plan.ts`, and turning a plan into a ClassFile is `assemble-build.ts`.
  */
-import { ConstantPool } from "../classfile/constant-pool.js";
-import { Access, type Attribute, type BootstrapMethod, type ClassFile, type CpEntry, type InnerClassEntry, type MemberInfo } from "../classfile/model.js";
+import type { BootstrapMethod, ClassFile, CpEntry, InnerClassEntry } from "../classfile/model.js";
 import { decodeModifiedUtf8, encodeModifiedUtf8 } from "../classfile/mutf8.js";
-import { encodeBody } from "../bytecode/encode.js";
-import type { CodeNode, FrameNode, FrameType, Handler, Instruction, Label, LocalVariable, MethodBody } from "../bytecode/model.js";
+import type { Handler, Instruction, Label, LocalVariable } from "../bytecode/model.js";
 import { Op, opcodeByMnemonic } from "../bytecode/opcodes.js";
-import { MegasplitError } from "../diagnostics.js";
 import {
   type ConstSpec,
   Cursor,
-  PoolBuilder,
   parseBootstrap,
   parseClassRef,
   parseConstant,
@@ -57,11 +56,14 @@ import {
   parseMethodRef,
   splitDescriptor,
 } from "./constants.js";
-import { superMayDefaultToNone, NEWARRAY_TYPES } from "./disassemble.js";
+import { NEWARRAY_TYPES } from "./disassemble.js";
 import { type FlagPlace, parseFlag } from "./flags.js";
 import { type SourceLine, type Token, bytesOfToken, syntaxError, tokenize } from "./lexer.js";
-import { computeMaxLocals, computeMaxStack, descriptorSlots } from "./limits.js";
+import { descriptorSlots } from "./limits.js";
 import { parseNumber } from "./numbers.js";
+import { buildClass } from "./assemble-build.js";
+import { parseFrame } from "./assemble-frame.js";
+import { type AttrPlan, type ClassPlan, type CodePlan, type MemberPlan, newCodePlan, type Resolver } from "./assemble-plan.js";
 
 export interface AssembleOptions {
   /** Shown in error locations. */
@@ -73,73 +75,6 @@ export function assemble(text: string, opts: AssembleOptions = {}): ClassFile[] 
   const p = new Parser(lines, opts.fileName);
   return p.file();
 }
-
-/** Builds something once the pool exists; run in text order. */
-type Step = (r: Resolver) => void;
-
-interface Resolver {
-  pb: PoolBuilder;
-  cp: ConstantPool;
-  resolve(spec: ConstSpec, line: number): number;
-}
-
-interface AttrPlan {
-  line: number;
-  build: (r: Resolver) => Attribute;
-}
-
-interface MemberPlan {
-  line: number;
-  flags: number;
-  name: ConstSpec;
-  desc: ConstSpec;
-  descText: string;
-  attrs: AttrPlan[];
-}
-
-/** Everything a `.method` says about its code. */
-interface CodePlan {
-  at: number;
-  line: number;
-  nodes: CodeNode[];
-  labels: Map<string, { id: Label; line: number; placed: boolean }>;
-  labelCount: number;
-  handlers: Handler[];
-  locals?: LocalVariable[];
-  localTypes?: LocalVariable[];
-  maxStack?: number;
-  maxLocals?: number;
-  hasStackMapTable: boolean;
-  other: AttrPlan[];
-  steps: Step[];
-}
-
-interface ClassPlan {
-  line: number;
-  exact: boolean;
-  version?: { major: number; minor: number };
-  consts: Map<number, { entry: CpEntry; line: number }>;
-  flags: number;
-  jasminInterface: boolean;
-  name?: ConstSpec;
-  nameText?: string;
-  superSpec?: ConstSpec | null;
-  interfaces: { spec: ConstSpec; line: number }[];
-  attrs: AttrPlan[];
-  bsmTable?: { rows: BootstrapMethod[]; line: number };
-  fields: MemberPlan[];
-  methods: (MemberPlan & { code?: CodePlan })[];
-}
-
-const FRAME_TYPES: Record<string, FrameType> = {
-  Top: { tag: "top" },
-  Integer: { tag: "int" },
-  Float: { tag: "float" },
-  Double: { tag: "double" },
-  Long: { tag: "long" },
-  Null: { tag: "null" },
-  UninitializedThis: { tag: "uninitializedThis" },
-};
 
 const METHOD_ATTR_DIRECTIVES = new Set([".throws", ".signature", ".deprecated", ".synthetic", ".attribute"]);
 const FIELD_ATTR_DIRECTIVES = new Set([".signature", ".deprecated", ".synthetic", ".attribute", ".value"]);
@@ -669,7 +604,7 @@ class Parser {
         return;
       }
       case ".stack":
-        code.nodes.push({ kind: "frame", frame: this.frame(code, c) });
+        code.nodes.push({ kind: "frame", frame: parseFrame(code, c, (cc) => this.labelRef(code, cc)) });
         code.hasStackMapTable = true;
         return;
       case ".stackmaptable":
@@ -684,56 +619,6 @@ class Parser {
     }
     if (d.startsWith(".")) c.fail(`unknown directive ${d} in a method`);
     this.instruction(code, first, c);
-  }
-
-  private frame(code: CodePlan, c: Cursor): FrameNode {
-    const type = c.word("a frame type");
-    const vt = (): FrameType => {
-      const w = c.word("a verification type");
-      const simple = FRAME_TYPES[w];
-      if (simple) return simple;
-      if (w === "Object") {
-        const spec = parseClassRef(c);
-        const t: FrameType = { tag: "object", classIndex: 0 };
-        code.steps.push((r) => ((t as { classIndex: number }).classIndex = r.resolve(spec, c.line)));
-        return t;
-      }
-      if (w === "Uninitialized") return { tag: "uninitialized", label: this.labelRef(code, c) };
-      return c.fail(`unknown verification type '${w}'`);
-    };
-    let f: FrameNode;
-    switch (type) {
-      case "same":
-        f = { type: "same" };
-        break;
-      case "same_locals_1_stack_item":
-        f = { type: "same_locals_1_stack_item", stack: vt() };
-        break;
-      case "chop":
-        f = { type: "chop", chop: c.int("a count 1..3", 1, 3) };
-        break;
-      case "append": {
-        const locals: FrameType[] = [];
-        while (!c.atEnd) locals.push(vt());
-        if (locals.length < 1 || locals.length > 3) c.fail("append takes 1 to 3 types");
-        f = { type: "append", locals };
-        break;
-      }
-      case "full": {
-        c.keyword("locals");
-        const locals: FrameType[] = [];
-        while (!c.atEnd && c.peekWord() !== "stack") locals.push(vt());
-        c.keyword("stack");
-        const stack: FrameType[] = [];
-        while (!c.atEnd) stack.push(vt());
-        f = { type: "full", locals, stack };
-        break;
-      }
-      default:
-        return c.fail(`unknown frame type '${type}'`);
-    }
-    c.end();
-    return f;
   }
 
   private instruction(code: CodePlan, head: Token, c: Cursor): void {
@@ -889,112 +774,9 @@ class Parser {
     code.nodes.push({ kind: "lookupswitch", defaultTarget, keys, targets });
   }
 
-  // ---- building ----
-
   private build(plan: ClassPlan): ClassFile {
-    const cp = this.pool(plan);
-    const bsms: BootstrapMethod[] = plan.bsmTable ? plan.bsmTable.rows.slice() : [];
-    const pb = new PoolBuilder(cp, bsms);
-    const r: Resolver = {
-      pb,
-      cp,
-      resolve: (spec, line) => {
-        try {
-          return pb.resolve(spec, (m) => this.fail(m, line));
-        } catch (e) {
-          if (e instanceof MegasplitError && e.code !== "E_ASM_SYNTAX") this.fail(e.diagnostic.message, line);
-          throw e;
-        }
-      },
-    };
-    const exact = plan.exact;
-    const version = plan.version ?? { major: 45, minor: 3 };
-    let flags = plan.flags;
-    if (plan.jasminInterface) flags |= Access.INTERFACE | (exact ? 0 : Access.ABSTRACT);
-    if (!exact && (flags & Access.INTERFACE) === 0) flags |= Access.SUPER;
-    const thisClass = r.resolve(plan.name!, plan.line);
-    let superClass = 0;
-    if (plan.superSpec) superClass = r.resolve(plan.superSpec, plan.line);
-    else if (plan.superSpec === undefined && !superMayDefaultToNone(plan.nameText ?? "", flags)) superClass = r.resolve({ t: "Class", name: "java/lang/Object" }, plan.line);
-    const interfaces = plan.interfaces.map((x) => r.resolve(x.spec, x.line));
-    const member = (m: MemberPlan): MemberInfo => ({
-      accessFlags: m.flags,
-      nameIndex: r.resolve(m.name, m.line),
-      descriptorIndex: r.resolve(m.desc, m.line),
-      attributes: m.attrs.map((a) => a.build(r)),
-    });
-    const fields = plan.fields.map(member);
-    const className = plan.nameText ?? cp.className(thisClass);
-    const methods = plan.methods.map((m) => {
-      const info = member(m);
-      if (m.code) {
-        const code = this.code(m, m.code, r, className);
-        info.attributes.splice(m.code.at, 0, code);
-      }
-      return info;
-    });
-    const attributes = plan.attrs.map((a) => a.build(r));
-    if (!plan.bsmTable && bsms.length > 0) {
-      attributes.push({ kind: "BootstrapMethods", nameIndex: r.resolve({ t: "Utf8", value: "BootstrapMethods" }, plan.line), methods: bsms });
-    }
-    return { minorVersion: version.minor, majorVersion: version.major, constantPool: cp, accessFlags: flags, thisClass, superClass, interfaces, fields, methods, attributes };
+    return buildClass(plan, this.fail);
   }
-
-  private pool(plan: ClassPlan): ConstantPool {
-    if (plan.consts.size === 0) return new ConstantPool();
-    let max = 0;
-    for (const [i, x] of plan.consts) max = Math.max(max, i + (x.entry.kind === "Long" || x.entry.kind === "Double" ? 1 : 0));
-    const entries: (CpEntry | undefined)[] = new Array(max + 1).fill(undefined);
-    for (const [i, x] of plan.consts) {
-      entries[i] = x.entry;
-      if (x.entry.kind === "Long" || x.entry.kind === "Double") {
-        if (plan.consts.has(i + 1)) this.fail(`constant [${i + 1}] is the unusable slot after a ${x.entry.kind}`, plan.consts.get(i + 1)!.line);
-      }
-    }
-    for (let i = 1; i <= max; i++) {
-      if (entries[i] !== undefined) continue;
-      const prev = entries[i - 1];
-      if (prev?.kind === "Long" || prev?.kind === "Double") continue;
-      this.fail(`constant-pool slot [${i}] is missing (a .const pool must be complete)`, plan.line);
-    }
-    const cp = new ConstantPool(entries);
-    try {
-      cp.validate();
-    } catch (e) {
-      if (e instanceof MegasplitError) this.fail(e.diagnostic.message, plan.line);
-      throw e;
-    }
-    return cp;
-  }
-
-  private code(m: MemberPlan, code: CodePlan, r: Resolver, className: string): Attribute {
-    for (const [name, l] of code.labels) if (!l.placed) this.fail(`label ${name} is used but never defined`, l.line);
-    for (const s of code.steps) s(r);
-    const body: MethodBody = {
-      maxStack: 0,
-      maxLocals: 0,
-      nodes: code.nodes,
-      labelCount: code.labelCount,
-      handlers: code.handlers,
-      hasStackMapTable: code.hasStackMapTable,
-      otherAttributes: code.other.map((a) => a.build(r)),
-    };
-    if (code.locals) body.localVariables = code.locals;
-    if (code.localTypes) body.localVariableTypes = code.localTypes;
-    body.maxStack = code.maxStack ?? computeMaxStack(body, r.cp);
-    body.maxLocals = code.maxLocals ?? computeMaxLocals(body, m.descText, (m.flags & Access.STATIC) !== 0);
-    const where = { className, method: (m.name.t === "Utf8" ? m.name.value : "") + m.descText };
-    try {
-      return encodeBody(body, r.cp, { where });
-    } catch (e) {
-      if (e instanceof MegasplitError) this.fail(e.diagnostic.message, code.line);
-      throw e;
-    }
-  }
-}
-
-function newCodePlan(at: number, line: number): CodePlan {
-  return { at, line, nodes: [], labels: new Map(), labelCount: 0, handlers: [], hasStackMapTable: false, other: [], steps: [] };
 }
 
 function utf8FromBytes(bytes: Uint8Array): CpEntry {

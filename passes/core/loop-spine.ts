@@ -19,16 +19,16 @@
  * (Cooper, Harvey and Kennedy's iterative algorithm over reverse postorder).
  * Cost: O(blocks + edges) of the loop times the (small) number of passes.
  */
-import type { ControlFlowGraph } from "./cfg.js";
+import type { BlockGraph } from "./block-graph.js";
 import { allSuccessors } from "./loops.js";
 
 /** Blocks of `loop` (a strongly connected component entered at `header`) that every iteration runs, the header first. */
-export function loopSpine(cfg: ControlFlowGraph, loop: readonly number[], header: number): number[] {
+export function loopSpine(cfg: BlockGraph, loop: readonly number[], header: number): number[] {
   return loopDominators(cfg, loop, header).spine;
 }
 
 /** The loop's dominator tree (immediate dominators, its header its own) and its spine. */
-function loopDominators(cfg: ControlFlowGraph, loop: readonly number[], header: number): { idom: Map<number, number>; spine: number[] } {
+function loopDominators(cfg: BlockGraph, loop: readonly number[], header: number): { idom: Map<number, number>; spine: number[] } {
   const inLoop = new Set(loop);
   const succ = new Map<number, number[]>();
   for (const b of loop) succ.set(b, allSuccessors(cfg, b).filter((s) => inLoop.has(s)));
@@ -111,7 +111,7 @@ export interface LoopLayout {
   heat: Map<number, number>;
 }
 
-export function loopLayout(cfg: ControlFlowGraph, loop: readonly number[], header: number, rank: Int32Array): LoopLayout {
+export function loopLayout(cfg: BlockGraph, loop: readonly number[], header: number, rank: Int32Array): LoopLayout {
   const { idom, spine } = loopDominators(cfg, loop, header);
   const onSpine = new Set(spine);
   const inLoop = new Set(loop);
@@ -133,4 +133,56 @@ export function loopLayout(cfg: ControlFlowGraph, loop: readonly number[], heade
     heat.set(r, weight.get(r)!);
   }
   return { spine, regionOf, heat };
+}
+
+/**
+ * Packing order of the atoms of the loops whose spine was kept whole: right after
+ * the loop's header, regions hottest per byte first, each region's atoms together
+ * in reverse postorder. `key` gives a sortable tuple for an atom's first block, or
+ * undefined for a block of no such loop (or of the spine itself).
+ */
+export class RegionOrder {
+  private readonly headerOf: Int32Array;
+  private readonly regionOf: Int32Array;
+  private readonly heat: Float64Array;
+  private regionSize: Map<number, number> | undefined;
+  loops = 0;
+
+  constructor(
+    private readonly cfg: BlockGraph,
+    private readonly rank: Int32Array,
+    private readonly blockSize: Int32Array,
+  ) {
+    this.headerOf = new Int32Array(cfg.blockCount).fill(-1);
+    this.regionOf = new Int32Array(cfg.blockCount).fill(-1);
+    this.heat = new Float64Array(cfg.blockCount);
+  }
+
+  /** Records a loop whose spine was kept in one piece; an outer loop recorded later overrides an inner one. */
+  add(header: number, layout: LoopLayout): void {
+    this.loops++;
+    for (const [b, root] of layout.regionOf) {
+      this.headerOf[b] = header;
+      this.regionOf[b] = root;
+      this.heat[root] = layout.heat.get(root)!;
+    }
+  }
+
+  /** Header of the spined loop `b` lies in, off its spine; -1 if none. */
+  headerOfBlock(b: number): number {
+    return this.headerOf[b]!;
+  }
+
+  key(b: number): [number, number, number, number] {
+    if (!this.regionSize) {
+      this.regionSize = new Map();
+      for (let x = 0; x < this.cfg.blockCount; x++) {
+        const r = this.regionOf[x]!;
+        if (this.cfg.reachable[x] && r >= 0) this.regionSize.set(r, (this.regionSize.get(r) ?? 0) + this.blockSize[x]!);
+      }
+    }
+    const region = this.regionOf[b]!;
+    const h = this.headerOf[b]!;
+    return [this.rank[h]! + 0.5, -this.heat[region]! / (1 + this.regionSize.get(region)!), this.rank[region]!, this.rank[b]!];
+  }
 }

@@ -13,11 +13,11 @@
  * bootstrap method needs is added with the first call site, so `finish` never
  * grows a pool the split has already checked for room.
  */
-import { Op } from "../bytecode/opcodes.js";
-import type { CodeNode, MethodBody } from "../bytecode/model.js";
-import { encodeBody } from "../bytecode/encode.js";
-import type { ConstantPool } from "../classfile/constant-pool.js";
-import { Access, type BootstrapMethod, type ClassFile, findAttribute, type MethodInfo } from "../classfile/model.js";
+import { Op } from "../../src/bytecode/opcodes.js";
+import type { CodeNode, MethodBody } from "../../src/bytecode/model.js";
+import { encodeBody } from "../../src/bytecode/encode.js";
+import type { ConstantPool } from "../../src/classfile/constant-pool.js";
+import { Access, type BootstrapMethod, type ClassFile, findAttribute, type MethodInfo } from "../../src/classfile/model.js";
 
 const BOOTSTRAP_DESCRIPTOR =
   "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;I)Ljava/lang/invoke/CallSite;";

@@ -9,10 +9,10 @@
  * once per block and overflows Node's stack on a chain of 5,000 blocks, which a
  * big generated method easily has. Cost: O(blocks + edges) per call.
  */
-import type { ControlFlowGraph } from "./cfg.js";
+import type { BlockGraph } from "./block-graph.js";
 
 /** Successors of a block through both kinds of edge. */
-export function allSuccessors(cfg: ControlFlowGraph, b: number): number[] {
+export function allSuccessors(cfg: BlockGraph, b: number): number[] {
   const out = cfg.successors[b]!.slice();
   for (const hi of cfg.handlersOf[b]!) {
     const h = cfg.handlerBlock[hi]!;
@@ -26,7 +26,7 @@ export function allSuccessors(cfg: ControlFlowGraph, b: number): number[] {
  * each as a list of blocks; components come out in reverse topological order
  * (a component before the ones that can reach it), as Tarjan finds them.
  */
-export function stronglyConnectedComponents(cfg: ControlFlowGraph, members?: Uint8Array): number[][] {
+export function stronglyConnectedComponents(cfg: BlockGraph, members?: Uint8Array): number[][] {
   const n = cfg.blockCount;
   const inSet = members ?? cfg.reachable;
   const index = new Int32Array(n).fill(-1);
@@ -85,7 +85,7 @@ export function stronglyConnectedComponents(cfg: ControlFlowGraph, members?: Uin
 }
 
 /** True when the component is a loop: more than one block, or a block that jumps to itself. */
-export function isLoop(cfg: ControlFlowGraph, component: readonly number[]): boolean {
+export function isLoop(cfg: BlockGraph, component: readonly number[]): boolean {
   if (component.length > 1) return true;
   const b = component[0]!;
   return allSuccessors(cfg, b).includes(b);

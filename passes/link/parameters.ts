@@ -27,14 +27,14 @@
  * `tailLayouts` says when a partition can be linked this way. Cost: linear in the
  * method plus the stubs.
  */
-import type { CodeNode, Label } from "../src/bytecode/model.js";
-import { Op } from "../src/bytecode/opcodes.js";
-import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
-import { NULL } from "./frames.js";
+import type { CodeNode, Label } from "../../src/bytecode/model.js";
+import { Op } from "../../src/bytecode/opcodes.js";
+import { parseMethodDescriptor } from "../../src/bytecode/descriptors.js";
+import { NULL } from "../frames.js";
 import { KIND_REF, kindOfDescriptor, local, pushInt as pushConstant, pushZero, simple } from "./frame-arrays.js";
-import { blockCopier, cutShapes, type CutShape, lazyLabels, newBody, pieceEntries, slotsOf } from "./link-blocks.js";
-import { allSuccessors } from "./loops.js";
-import type { CallSite, LinkedMethod, LinkInput } from "./link.js";
+import { blockCopier, cutShapes, type CutShape, lazyLabels, newBody, pieceEntries, slotsOf } from "./blocks.js";
+import { allSuccessors } from "../core/loops.js";
+import type { CallSite, LinkedMethod, LinkInput } from "./heap-frame.js";
 
 export type TailLinkInput = Omit<LinkInput, "maxSpill" | "mode" | "directOk" | "flatDispatch" | "dispatchGroup" | "indyCallSite" | "dispatcherName">;
 

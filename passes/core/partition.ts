@@ -12,7 +12,12 @@
  *   would add (the few bytes computing a final field's value between two writes);
  * - every loop (an SCC of the CFG) whose atoms fit in one piece is merged whole,
  *   outermost first; a loop too big for a piece is opened at its header and its
- *   inner loops are tried in turn, so hot inner loops stay inside one piece.
+ *   inner loops are tried in turn, so hot inner loops stay inside one piece;
+ * - of a loop too big for a piece, the spine (the blocks every iteration runs:
+ *   loop-spine.ts) is one atom when it fits half a piece, and the loop's other
+ *   atoms are packed right after it, its regions hottest per byte first, so the
+ *   piece holding the loop's header keeps the steps that run most (an
+ *   interpreter's dispatch, increment and smallest cases; docs/design/jit-speed.md).
  *
  * Atoms are then packed in reverse postorder, first piece 0 and then fresh pieces,
  * a piece being closed when the next atom does not fit. Fit is decided on an exact
@@ -30,15 +35,16 @@
  * retries with finer cuts). Cost: O((blocks + edges) x loop depth), and for the
  * atoms next to pinned code O(those atoms x blocks of piece 0).
  */
-import type { ControlFlowGraph } from "./cfg.js";
-import { loopLayout } from "./loop-spine.js";
+import type { BlockGraph } from "./block-graph.js";
+import { InternalError } from "../../src/diagnostics.js";
+import { loopLayout, RegionOrder } from "./loop-spine.js";
 import { allSuccessors, isLoop, stronglyConnectedComponents } from "./loops.js";
 
 export const name = "partition";
 export const description = "assign blocks to size-limited pieces, keeping uncuttable regions and fitting loops whole";
 
 export interface PartitionInput {
-  cfg: ControlFlowGraph;
+  cfg: BlockGraph;
   /** Upper bound of the encoded size of each block. */
   blockSize: Int32Array;
   /** Bytes a piece spends to be entered at the block from another piece. */
@@ -104,7 +110,7 @@ export type Partition =
       pieceCost: number[];
       /** Edges (normal and exceptional) between blocks of different pieces. */
       crossEdges: number;
-      /** Loops too big for one piece whose spine was kept whole (passes/loop-spine.ts). */
+      /** Loops too big for one piece whose spine was kept whole (loop-spine.ts). */
       spinedLoops: number;
     }
   | {
@@ -137,8 +143,45 @@ class UnionFind {
   }
 }
 
+/** The block graph as the packing reads it: successors (normal and exception), predecessors, rank in reverse postorder. */
+interface Edges {
+  succ: number[][];
+  pred: number[][];
+  rank: Int32Array;
+}
+
+/** Atoms in packing order, and which of them hold pinned blocks. */
+interface Atoms {
+  uf: UnionFind;
+  atoms: number[][];
+  pinnedAtom: Set<number>;
+  spinedLoops: number;
+}
+
+type Failure = Extract<Partition, { ok: false }>;
+
 export function partition(input: PartitionInput): Partition {
-  const { cfg, blockSize, entryCost, exitCost, cuttable, pinned, limit } = input;
+  const edges = edgesOf(input.cfg);
+  const atoms = atomsOf(input, edges);
+  const pieceOf = new Int32Array(input.cfg.blockCount).fill(-1);
+  const costing = new PieceCosting(input, edges, pieceOf);
+  const packed = packPieces(input, edges, atoms, costing, pieceOf);
+  if (!packed.ok) return packed;
+  const { pieceBlocks, pieceCost } = packed;
+  if (pieceBlocks.length === 0) {
+    pieceBlocks.push([]);
+    pieceCost.push(input.driverOverhead);
+  }
+  // Costs of earlier pieces were taken before later pieces were placed; blocks
+  // placed later only turned "unplaced" into "other piece", which was already
+  // counted as outside, so they are final.
+  let crossEdges = 0;
+  for (let b = 0; b < input.cfg.blockCount; b++) for (const s of edges.succ[b]!) if (pieceOf[b] !== pieceOf[s]) crossEdges++;
+  for (const list of pieceBlocks) list.sort((a, b) => edges.rank[a]! - edges.rank[b]!);
+  return { ok: true, pieceOf, pieceBlocks, pieceCost, crossEdges, spinedLoops: atoms.spinedLoops };
+}
+
+function edgesOf(cfg: BlockGraph): Edges {
   const n = cfg.blockCount;
   const reachable = cfg.reachable;
   const succ: number[][] = new Array(n);
@@ -149,14 +192,26 @@ export function partition(input: PartitionInput): Partition {
   }
   const rank = new Int32Array(n).fill(0x7fffffff);
   cfg.reversePostorder.forEach((b, i) => (rank[b] = i));
+  return { succ, pred, rank };
+}
 
-  // Atoms.
+/**
+ * The atoms: an uncuttable block joins its predecessors, loops that fit in three
+ * quarters of a piece are merged whole (outermost first, opening a loop too big
+ * at its header, whose spine is then kept whole when it fits half a piece), and
+ * atoms are ordered: the entry's, the pinned ones, then by the reverse postorder
+ * rank of their first block, except that the regions of a loop whose spine was
+ * kept come right after its header, hottest per byte first (loop-spine.ts).
+ */
+function atomsOf(input: PartitionInput, edges: Edges): Atoms {
+  const { cfg, blockSize, entryCost, cuttable, pinned, limit } = input;
+  const { pred, rank } = edges;
+  const n = cfg.blockCount;
+  const reachable = cfg.reachable;
   const uf = new UnionFind(n);
-  let firstPinned = -1;
   for (let b = 0; b < n; b++) {
     if (!reachable[b]) continue;
     if (!cuttable[b]) for (const q of pred[b]!) uf.union(b, q);
-    if (pinned[b] && firstPinned < 0) firstPinned = b;
   }
   const pieceBudget = limit - input.pieceOverhead;
 
@@ -181,25 +236,15 @@ export function partition(input: PartitionInput): Partition {
       const inner = new Uint8Array(n);
       for (const b of comp) if (b !== header) inner[b] = 1;
       absorbLoops(inner);
-      // What every iteration runs stays in one piece when it fits (passes/loop-spine.ts).
+      // What every iteration runs stays in one piece when it fits (loop-spine.ts).
       const layout = loopLayout(cfg, comp, header, rank);
       if (layout.spine.length > 1 && atomSize(layout.spine) <= pieceBudget * 0.5) {
         for (const b of layout.spine) uf.union(header, b);
-        spinedLoops++;
-        for (const [b, root] of layout.regionOf) {
-          loopHeaderOf[b] = header;
-          regionOf[b] = root;
-          heat[root] = layout.heat.get(root)!;
-        }
+        regions.add(header, layout);
       }
     }
   };
-  // Blocks of a loop too big for one piece whose spine was kept whole: their
-  // estimated runs per iteration, to pack the hottest per byte next to the header.
-  const loopHeaderOf = new Int32Array(n).fill(-1);
-  const regionOf = new Int32Array(n).fill(-1);
-  let spinedLoops = 0;
-  const heat = new Float64Array(n);
+  const regions = new RegionOrder(cfg, rank, blockSize);
   absorbLoops(reachable);
 
   // Atoms in reverse postorder of their first block.
@@ -216,50 +261,51 @@ export function partition(input: PartitionInput): Partition {
   // Atoms holding a pinned block go to piece 0 (each stays its own atom).
   const pinnedAtom = new Set<number>();
   for (let b = 0; b < n; b++) if (reachable[b] && pinned[b]) pinnedAtom.add(uf.find(b));
-  // Regions of a spined loop (passes/loop-spine.ts): hottest per byte first, right
-  // after the loop's header, each region's atoms together in reverse postorder.
-  const regionSize = new Map<number, number>();
-  for (let b = 0; b < n; b++) if (reachable[b] && regionOf[b]! >= 0) regionSize.set(regionOf[b]!, (regionSize.get(regionOf[b]!) ?? 0) + blockSize[b]!);
-  const sortKey = (atom: number[]): [number, number, number, number] => {
+  const priority = (atom: number[]): [number, number, number, number] => {
     const first = atom[0]!;
     const r = uf.find(first);
     if (r === entryRoot) return [-2, 0, 0, 0];
     if (pinnedAtom.has(r)) return [-1, 0, 0, 0];
-    const h = loopHeaderOf[first]!;
-    if (h >= 0 && r !== uf.find(h)) {
-      const region = regionOf[first]!;
-      return [rank[h]! + 0.5, -heat[region]! / (1 + regionSize.get(region)!), rank[region]!, rank[first]!];
-    }
+    const h = regions.headerOfBlock(first);
+    if (h >= 0 && r !== uf.find(h)) return regions.key(first);
     return [rank[first]!, 0, 0, 0];
   };
-  const keys = new Map(atoms.map((a) => [a, sortKey(a)]));
+  const keys = new Map(atoms.map((a) => [a, priority(a)]));
   atoms.sort((a, b) => {
     const x = keys.get(a)!;
     const y = keys.get(b)!;
     for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
     return 0;
   });
+  return { uf, atoms, pinnedAtom, spinedLoops: regions.loops };
+}
 
-  // Packing. A piece's cost is exact for what is decided: its blocks, the blocks
-  // of it entered from elsewhere, and its transfers into blocks already placed in
-  // other pieces. Transfers into blocks not placed yet are left out when admitting
-  // an atom (they may still join the piece: a switch and its cases), and counted
-  // when the piece closes; if it is then over budget, the atoms admitted last go
-  // back to the queue until it fits.
-  const pieceOf = new Int32Array(n).fill(-1);
-  const pieceBlocks: number[][] = [];
-  const pieceCost: number[] = [];
-  const inAtom = new Uint8Array(n);
+/**
+ * What a piece costs: its blocks, an entry for each block entered from another
+ * piece, an exit per target outside it and a stub per exit group. With `stubs`,
+ * entries and groups are priced by the slots the piece's blocks touch and write,
+ * marked with a generation number per costing.
+ */
+class PieceCosting {
+  private readonly touched: Int32Array;
+  private readonly written: Int32Array;
+  private generation = 0;
 
-  // With `stubs`: the slots the piece being costed touches and writes, marked with
-  // a generation number per costing.
-  const stubs = input.stubs;
-  const touched = new Int32Array(stubs ? stubs.width : 0);
-  const written = new Int32Array(stubs ? stubs.width : 0);
-  let generation = 0;
-  const markSlots = (p: number, lists: readonly (readonly number[])[]): void => {
+  constructor(
+    private readonly input: PartitionInput,
+    private readonly edges: Edges,
+    private readonly pieceOf: Int32Array,
+  ) {
+    const width = input.stubs ? input.stubs.width : 0;
+    this.touched = new Int32Array(width);
+    this.written = new Int32Array(width);
+  }
+
+  private markSlots(p: number, lists: readonly (readonly number[])[]): void {
+    const stubs = this.input.stubs;
     if (!stubs) return;
-    generation++;
+    const { touched, written } = this;
+    const generation = ++this.generation;
     if (p === 0) for (const x of stubs.writtenAtStart) touched[x] = written[x] = generation;
     for (const list of lists) {
       for (const b of list) {
@@ -267,48 +313,61 @@ export function partition(input: PartitionInput): Partition {
         for (const x of stubs.writes[b]!) touched[x] = written[x] = generation;
       }
     }
-  };
-  const entryCostOf = (b: number): number => {
-    if (!stubs) return entryCost[b]!;
+  }
+
+  private entryCostOf(b: number): number {
+    const stubs = this.input.stubs;
+    if (!stubs) return this.input.entryCost[b]!;
     let cost = stubs.entryBase[b]!;
-    for (const l of stubs.entryLoads[b]!) if (touched[l.slot] === generation) cost += l.cost;
+    for (const l of stubs.entryLoads[b]!) if (this.touched[l.slot] === this.generation) cost += l.cost;
     return cost;
-  };
-  const groupCostOf = (g: number): number => {
-    if (!stubs) return input.groupCost![g]!;
+  }
+
+  private groupCostOf(g: number): number {
+    const stubs = this.input.stubs;
+    if (!stubs) return this.input.groupCost![g]!;
     let cost = stubs.groupBase[g]!;
-    for (const l of stubs.groupStores[g]!) if (written[l.slot] === generation) cost += l.cost;
+    for (const l of stubs.groupStores[g]!) if (this.written[l.slot] === this.generation) cost += l.cost;
     return cost;
-  };
+  }
+
+  private exitsCost(targets: Set<number>): number {
+    const input = this.input;
+    let cost = 0;
+    const groups = new Set<number>();
+    for (const t of targets) {
+      cost += input.exitCost[t]!;
+      if (input.exitGroup) groups.add(input.exitGroup[t]!);
+    }
+    for (const g of groups) cost += this.groupCostOf(g);
+    return cost;
+  }
 
   /** Exact cost of piece p given its blocks: every block outside counts as outside. */
-  const exactCost = (p: number, blocks: readonly number[], overhead: number): number => {
-    markSlots(p, [blocks]);
+  exact(p: number, blocks: readonly number[], overhead: number): number {
+    const { pieceOf } = this;
+    const { pred, succ } = this.edges;
+    const blockSize = this.input.blockSize;
+    this.markSlots(p, [blocks]);
     let cost = overhead;
     const targets = new Set<number>();
     for (const b of blocks) {
       cost += blockSize[b]!;
       let entry = b === 0 && p !== 0;
       for (const q of pred[b]!) if (pieceOf[q] !== p) entry = true;
-      if (entry) cost += entryCostOf(b);
+      if (entry) cost += this.entryCostOf(b);
       for (const s of succ[b]!) if (pieceOf[s] !== p) targets.add(s);
     }
-    return cost + exitsCost(targets);
-  };
-  const exitsCost = (targets: Set<number>): number => {
-    let cost = 0;
-    const groups = new Set<number>();
-    for (const t of targets) {
-      cost += exitCost[t]!;
-      if (input.exitGroup) groups.add(input.exitGroup[t]!);
-    }
-    for (const g of groups) cost += groupCostOf(g);
-    return cost;
-  };
+    return cost + this.exitsCost(targets);
+  }
+
   /** Cost of piece p with `atom` added, not counting transfers into unplaced blocks. */
-  const optimisticCost = (p: number, blocks: readonly number[], atom: readonly number[], overhead: number): number => {
+  optimistic(p: number, blocks: readonly number[], atom: readonly number[], overhead: number): number {
+    const { pieceOf } = this;
+    const { pred, succ } = this.edges;
+    const blockSize = this.input.blockSize;
     for (const b of atom) pieceOf[b] = p;
-    markSlots(p, [blocks, atom]);
+    this.markSlots(p, [blocks, atom]);
     let cost = overhead;
     const targets = new Set<number>();
     for (const list of [blocks, atom]) {
@@ -316,83 +375,63 @@ export function partition(input: PartitionInput): Partition {
         cost += blockSize[b]!;
         let entry = b === 0 && p !== 0;
         for (const q of pred[b]!) if (pieceOf[q] !== p) entry = true;
-        if (entry) cost += entryCostOf(b);
-        for (const s of succ[b]!) if (pieceOf[s] !== p && pieceOf[s] >= 0) targets.add(s);
+        if (entry) cost += this.entryCostOf(b);
+        for (const s of succ[b]!) if (pieceOf[s] !== p && pieceOf[s]! >= 0) targets.add(s);
       }
     }
     for (const b of atom) pieceOf[b] = -1;
-    return cost + exitsCost(targets);
-  };
+    return cost + this.exitsCost(targets);
+  }
+}
 
-  const queue = atoms.slice();
-  let qi = 0;
-
-  /**
-   * Between two pinned blocks (two final-field writes) the code computing the
-   * second value costs the driver an exit and an entry if it goes to a piece; a
-   * few bytes of it cost less kept in the driver, in place. Takes into piece 0
-   * every unplaced atom next to its blocks that lowers its exact cost, until none
-   * does. The atoms taken are `bridged`: they stay in piece 0 like pinned ones.
-   */
+/**
+ * Packing. A piece's cost is exact for what is decided: its blocks, the blocks
+ * of it entered from elsewhere, and its transfers into blocks already placed in
+ * other pieces. Transfers into blocks not placed yet are left out when admitting
+ * an atom (they may still join the piece: a switch and its cases), and counted
+ * when the piece closes; if it is then over budget, the atoms admitted last go
+ * back to the queue until it fits.
+ */
+function packPieces(input: PartitionInput, edges: Edges, a: Atoms, costing: PieceCosting, pieceOf: Int32Array): { ok: true; pieceBlocks: number[][]; pieceCost: number[] } | Failure {
+  const { limit } = input;
+  const { uf, pinnedAtom } = a;
+  const pieceBlocks: number[][] = [];
+  const pieceCost: number[] = [];
+  const queue = a.atoms.slice();
+  const state = { qi: 0, bridging: pinnedAtom.size > 0 };
   const bridged = new Set<number>();
-  let bridging = pinnedAtom.size > 0;
-  const bridgePinned = (blocks: number[], admitted: number[][]): void => {
-    let cost = exactCost(0, blocks, input.driverOverhead);
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (let k = qi; k < queue.length; k++) {
-        const atom = queue[k]!;
-        let near = false;
-        for (const b of atom) for (const q of pred[b]!) if (pieceOf[q] === 0) near = true;
-        if (!near) continue;
-        for (const b of atom) pieceOf[b] = 0;
-        const c = exactCost(0, [...blocks, ...atom], input.driverOverhead);
-        if (c >= cost) {
-          for (const b of atom) pieceOf[b] = -1;
-          continue;
-        }
-        cost = c;
-        blocks.push(...atom);
-        admitted.push(atom);
-        bridged.add(uf.find(atom[0]!));
-        queue.splice(k--, 1);
-        changed = true;
-      }
-    }
-  };
-
-  while (qi < queue.length) {
+  while (state.qi < queue.length) {
     const p = pieceBlocks.length;
     const overhead = p === 0 ? input.driverOverhead : input.pieceOverhead;
     const pieceLimit = p === 0 ? (input.driverLimit ?? limit) : limit;
     const blocks: number[] = [];
     const admitted: number[][] = [];
-    while (qi < queue.length) {
-      const atom = queue[qi]!;
+    while (state.qi < queue.length) {
+      const atom = queue[state.qi]!;
       const isPinned = pinnedAtom.has(uf.find(atom[0]!));
-      if (p > 0 && isPinned) throw new Error("pinned atom outside piece 0");
-      if (p === 0 && !isPinned && bridging && admitted.length > 0) {
+      if (p > 0 && isPinned) throw new InternalError("pinned atom outside piece 0");
+      if (p === 0 && !isPinned && state.bridging && admitted.length > 0) {
         // The pinned atoms are all in: keep next to them what is cheaper there.
-        bridging = false;
-        bridgePinned(blocks, admitted);
+        state.bridging = false;
+        bridgePinned(input, edges, a, costing, pieceOf, queue, state.qi, blocks, admitted, bridged);
         continue;
       }
-      if (admitted.length > 0 && !isPinned && optimisticCost(p, blocks, atom, overhead) > pieceLimit) break;
+      if (admitted.length > 0 && !isPinned && costing.optimistic(p, blocks, atom, overhead) > pieceLimit) break;
       for (const b of atom) pieceOf[b] = p;
       blocks.push(...atom);
       admitted.push(atom);
-      qi++;
+      state.qi++;
       // Piece 0 may have to close early to keep the pinned code in it.
     }
-    let cost = exactCost(p, blocks, overhead);
+    let cost = costing.exact(p, blocks, overhead);
     while (cost > pieceLimit && admitted.length > 1) {
       const last = admitted[admitted.length - 1]!;
       if (pinnedAtom.has(uf.find(last[0]!)) || bridged.has(uf.find(last[0]!))) break;
       admitted.pop();
       for (const b of last) pieceOf[b] = -1;
       blocks.length -= last.length;
-      queue[--qi] = last;
-      cost = exactCost(p, blocks, overhead);
+      queue[--state.qi] = last;
+      cost = costing.exact(p, blocks, overhead);
     }
     if (cost > pieceLimit) {
       const atom = admitted[admitted.length - 1]!;
@@ -400,40 +439,78 @@ export function partition(input: PartitionInput): Partition {
       if (p === 0 && !isPinned && admitted.length === 1) {
         // The driver cannot hold even the first atom: leave it empty, move on.
         for (const b of atom) pieceOf[b] = -1;
-        queue[--qi] = atom;
+        queue[--state.qi] = atom;
         pieceBlocks.push([]);
-        pieceCost.push(exactCost(0, [], overhead));
+        pieceCost.push(costing.exact(0, [], overhead));
         continue;
       }
-      const size = atom.reduce((s, b) => s + blockSize[b]!, 0);
-      if (p === 0 && pinnedAtom.size > 0) {
-        // What piece 0 holds now is the pinned code and what is cheaper next to it than elsewhere.
-        const pinnedCode = input.pinnedCode ?? "the code that must stay in the original method (before super(), or final-field writes)";
-        const reason = `${pinnedCode} must stay in the original method; with the code between that costs less there than the transfers to move it, that is an estimated ${cost} bytes, over the limit of ${limit}`;
-        return { ok: false, what: "pinned", reason, blocks: blocks.filter((b) => pinned[b]), size: blocks.reduce((s, b) => s + blockSize[b]!, 0) };
-      }
-      const what = atom.length === 1 ? "block" : atom.some((b, i) => i > 0 && !cuttable[b]) ? "region" : "loop";
-      const described =
-        what === "block"
-          ? `a single block (block ${atom[0]}) of ${size} bytes`
-          : what === "region"
-            ? `a region that cannot be cut (blocks ${atom[0]}.., holding an uninitialized object or a monitor)`
-            : `a loop (blocks ${atom[0]}..)`;
-      return { ok: false, what, reason: `${described} needs ${cost} bytes with its entries and exits, over the limit of ${limit}`, blocks: atom, size };
+      return overLimit(input, p, pinnedAtom.size > 0, blocks, atom, cost);
     }
     pieceBlocks.push(blocks);
     pieceCost.push(cost);
   }
-  if (pieceBlocks.length === 0) {
-    pieceBlocks.push([]);
-    pieceCost.push(input.driverOverhead);
-  }
-  // Costs of earlier pieces were taken before later pieces were placed; blocks
-  // placed later only turned "unplaced" into "other piece", which was already
-  // counted as outside, so they are final.
+  return { ok: true, pieceBlocks, pieceCost };
+}
 
-  let crossEdges = 0;
-  for (let b = 0; b < n; b++) for (const s of succ[b]!) if (pieceOf[b] !== pieceOf[s]) crossEdges++;
-  for (const list of pieceBlocks) list.sort((a, b) => rank[a]! - rank[b]!);
-  return { ok: true, pieceOf, pieceBlocks, pieceCost, crossEdges, spinedLoops };
+/**
+ * Between two pinned blocks (two final-field writes) the code computing the
+ * second value costs the driver an exit and an entry if it goes to a piece; a
+ * few bytes of it cost less kept in the driver, in place. Takes into piece 0
+ * every unplaced atom next to its blocks that lowers its exact cost, until none
+ * does. The atoms taken are `bridged`: they stay in piece 0 like pinned ones.
+ */
+function bridgePinned(
+  input: PartitionInput,
+  edges: Edges,
+  a: Atoms,
+  costing: PieceCosting,
+  pieceOf: Int32Array,
+  queue: number[][],
+  qi: number,
+  blocks: number[],
+  admitted: number[][],
+  bridged: Set<number>,
+): void {
+  let cost = costing.exact(0, blocks, input.driverOverhead);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let k = qi; k < queue.length; k++) {
+      const atom = queue[k]!;
+      let near = false;
+      for (const b of atom) for (const q of edges.pred[b]!) if (pieceOf[q] === 0) near = true;
+      if (!near) continue;
+      for (const b of atom) pieceOf[b] = 0;
+      const c = costing.exact(0, [...blocks, ...atom], input.driverOverhead);
+      if (c >= cost) {
+        for (const b of atom) pieceOf[b] = -1;
+        continue;
+      }
+      cost = c;
+      blocks.push(...atom);
+      admitted.push(atom);
+      bridged.add(a.uf.find(atom[0]!));
+      queue.splice(k--, 1);
+      changed = true;
+    }
+  }
+}
+
+/** Why a piece could not be closed under the limit: the pinned code, or one atom too big. */
+function overLimit(input: PartitionInput, p: number, hasPinned: boolean, blocks: number[], atom: number[], cost: number): Failure {
+  const { blockSize, cuttable, pinned, limit } = input;
+  const size = atom.reduce((s, b) => s + blockSize[b]!, 0);
+  if (p === 0 && hasPinned) {
+    // What piece 0 holds now is the pinned code and what is cheaper next to it than elsewhere.
+    const pinnedCode = input.pinnedCode ?? "the code that must stay in the original method (before super(), or final-field writes)";
+    const reason = `${pinnedCode} must stay in the original method; with the code between that costs less there than the transfers to move it, that is an estimated ${cost} bytes, over the limit of ${limit}`;
+    return { ok: false, what: "pinned", reason, blocks: blocks.filter((b) => pinned[b]), size: blocks.reduce((s, b) => s + blockSize[b]!, 0) };
+  }
+  const what = atom.length === 1 ? "block" : atom.some((b, i) => i > 0 && !cuttable[b]) ? "region" : "loop";
+  const described =
+    what === "block"
+      ? `a single block (block ${atom[0]}) of ${size} bytes`
+      : what === "region"
+        ? `a region that cannot be cut (blocks ${atom[0]}.., holding an uninitialized object or a monitor)`
+        : `a loop (blocks ${atom[0]}..)`;
+  return { ok: false, what, reason: `${described} needs ${cost} bytes with its entries and exits, over the limit of ${limit}`, blocks: atom, size };
 }

@@ -23,8 +23,8 @@
  * the CFG's lists, then O(sweeps x (blocks + edges)) calls; the worklist is a
  * bitset over ranks (O(1) per operation, see RankedWorklist).
  */
-import { AssertionError } from "../src/diagnostics.js";
-import type { ControlFlowGraph } from "./cfg.js";
+import { AssertionError } from "../../src/diagnostics.js";
+import type { BlockGraph } from "./block-graph.js";
 
 export interface DataflowProblem<F> {
   readonly direction: "forward" | "backward";
@@ -49,7 +49,7 @@ export interface DataflowResult<F> {
   steps: number;
 }
 
-export function solve<F>(cfg: ControlFlowGraph, problem: DataflowProblem<F>, maxSteps = 1_000_000_000): DataflowResult<F> {
+export function solve<F>(cfg: BlockGraph, problem: DataflowProblem<F>, maxSteps = 1_000_000_000): DataflowResult<F> {
   return problem.direction === "forward" ? solveForward(cfg, problem, maxSteps) : solveBackward(cfg, problem, maxSteps);
 }
 
@@ -126,14 +126,14 @@ function flatten(n: number, lists: readonly (readonly number[])[], map?: Int32Ar
   return { at, items };
 }
 
-function rpoRank(cfg: ControlFlowGraph, reverse: boolean): Int32Array {
+function rpoRank(cfg: BlockGraph, reverse: boolean): Int32Array {
   const rank = new Int32Array(cfg.blockCount).fill(UNRANKED);
   const rpo = cfg.reversePostorder;
   for (let i = 0; i < rpo.length; i++) rank[rpo[i]!] = reverse ? rpo.length - 1 - i : i;
   return rank;
 }
 
-function solveForward<F>(cfg: ControlFlowGraph, p: DataflowProblem<F>, maxSteps: number): DataflowResult<F> {
+function solveForward<F>(cfg: BlockGraph, p: DataflowProblem<F>, maxSteps: number): DataflowResult<F> {
   const input: (F | undefined)[] = new Array(cfg.blockCount).fill(undefined);
   const output: (F | undefined)[] = new Array(cfg.blockCount).fill(undefined);
   const work = new RankedWorklist(rpoRank(cfg, false));
@@ -166,7 +166,7 @@ function solveForward<F>(cfg: ControlFlowGraph, p: DataflowProblem<F>, maxSteps:
   return { input, output, steps };
 }
 
-function solveBackward<F>(cfg: ControlFlowGraph, p: DataflowProblem<F>, maxSteps: number): DataflowResult<F> {
+function solveBackward<F>(cfg: BlockGraph, p: DataflowProblem<F>, maxSteps: number): DataflowResult<F> {
   const n = cfg.blockCount;
   const input: (F | undefined)[] = new Array(n).fill(undefined);
   const output: (F | undefined)[] = new Array(n).fill(undefined);

@@ -7,15 +7,15 @@
  * to them (JVMS 4.7.12, 4.7.13, 4.7.14). Frames are not written here: the stackmap
  * pass recomputes them for every body. Cost: linear in the method.
  */
-import type { CodeNode, Handler, Instruction, Label, LocalVariable, MethodBody } from "../src/bytecode/model.js";
-import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
-import { AssertionError, assert } from "../src/diagnostics.js";
-import { type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
-import type { Frame, TypeTable } from "./frames.js";
+import type { CodeNode, Handler, Instruction, Label, LocalVariable, MethodBody } from "../../src/bytecode/model.js";
+import { FLAGS, Op, OpFlag } from "../../src/bytecode/opcodes.js";
+import { AssertionError, assert } from "../../src/diagnostics.js";
+import { type ControlFlowGraph, isInstruction, opcodeOf } from "../cfg.js";
+import type { Frame, TypeTable } from "../frames.js";
 import { KIND_DOUBLE, KIND_LONG, kindOfType } from "./frame-arrays.js";
-import { isLive, type Liveness } from "./liveness.js";
-import { allSuccessors } from "./loops.js";
-import type { Partition } from "./partition.js";
+import { isLive, type Liveness } from "../liveness.js";
+import { allSuccessors } from "../core/loops.js";
+import type { Partition } from "../core/partition.js";
 
 /** What one cut moves: locals (slot, kind, type) and stack slots (bottom first). */
 export interface CutShape {

@@ -26,16 +26,16 @@
  * `linkFinalStores` returns undefined when the method does not have this shape.
  * Cost: linear in the method.
  */
-import type { CodeNode, Instruction, LocalVariable, MethodBody } from "../src/bytecode/model.js";
-import { Op } from "../src/bytecode/opcodes.js";
-import { maxEncodedSize } from "../src/bytecode/size-bound.js";
-import { slotsOf } from "../src/bytecode/descriptors.js";
-import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import { branchTargets, buildCfg, isInstruction } from "./cfg.js";
+import type { CodeNode, Instruction, LocalVariable, MethodBody } from "../../src/bytecode/model.js";
+import { Op } from "../../src/bytecode/opcodes.js";
+import { maxEncodedSize } from "../../src/bytecode/size-bound.js";
+import { slotsOf } from "../../src/bytecode/descriptors.js";
+import type { ConstantPool } from "../../src/classfile/constant-pool.js";
+import { branchTargets, buildCfg, isInstruction } from "../cfg.js";
 import { kindOfDescriptor, pushInt, simple } from "./frame-arrays.js";
-import { computeLiveness, liveSlots } from "./liveness.js";
-import type { CallSite, LinkedMethod } from "./link.js";
-import { newBody } from "./link-blocks.js";
+import { computeLiveness, liveSlots } from "../liveness.js";
+import type { CallSite, LinkedMethod } from "./heap-frame.js";
+import { newBody } from "./blocks.js";
 
 export interface FinalStoresInput {
   body: MethodBody;

@@ -1,0 +1,187 @@
+/**
+ * The link cost model: what the linker will add to a piece for every block entered
+ * from another piece and for every group of exits, per handover (heap frame or
+ * parameters), in bytes, as the arrays `passes/core/partition.ts` takes. The
+ * partition works on these upper bounds; the splitter encodes the result and
+ * partitions again with a smaller budget when an estimate was short.
+ *
+ * The constants are the byte counts of the stubs `heap-frame.ts` and
+ * `parameters.ts` write (a tableswitch case and a goto per entry, an exit code
+ * push and a goto per exit, a frame array's loads and stores per live value);
+ * keep them in step with those files. Cost: one pass over the body and one over
+ * the live slots of each reachable block.
+ */
+import type { MethodBody } from "../../src/bytecode/model.js";
+import { maxEncodedSize } from "../../src/bytecode/size-bound.js";
+import { isInstruction, type ControlFlowGraph } from "../cfg.js";
+import { NULL, TOP, type Frame, type FrameAnalysis } from "../frames.js";
+import { liveSlots, type Liveness } from "../liveness.js";
+
+/** A piece method's fixed cost: its entry switch and return. */
+export const PIECE_OVERHEAD = 24;
+const ENTRY_TAIL = 9; // tableswitch case + goto
+const EXIT_TAIL = 8; // code push + goto to the group's stub
+const GROUP_TAIL = 20; // istore/iload of the code, and the return or the call
+const PER_STACK_LOAD = 10;
+const PER_STACK_STORE = 14;
+const TAIL_PER_STACK = 5; // a temporary's store and load, a checkcast
+const TAIL_GROUP = 12; // the entry's load, the call, the return, a goto
+/** The driver's fixed cost with parameters: the first tail call and its return. */
+export const TAIL_DRIVER = 24;
+/** Bytes of the driver per call site into a piece or dispatcher. */
+export const DISPATCH_SITE = 24;
+
+/** Bytes to push an array index (iconst_n, bipush, sipush). */
+function indexCost(i: number): number {
+  return i <= 5 ? 1 : i <= 127 ? 2 : 3;
+}
+/** Bytes of an xload/xstore of a local (short form, u1, wide). */
+function localCost(slot: number): number {
+  return slot <= 3 ? 1 : slot <= 255 ? 2 : 4;
+}
+
+/** What the cost model reads of a cut body. */
+export interface LinkAnalyses {
+  readonly body: MethodBody;
+  readonly cfg: ControlFlowGraph;
+  readonly frames: FrameAnalysis;
+  readonly liveness: Liveness;
+  /** Types at the entry of every reachable block (undefined for unreachable ones). */
+  readonly entryFrame: readonly Frame[];
+}
+
+/** One live local a stub moves, and the bytes its load or store costs. */
+export interface SlotCost {
+  slot: number;
+  cost: number;
+}
+
+/** Per-block and per-exit-group costs for both handovers. */
+export interface LinkCostTables {
+  /** Upper bound of each block's encoded size. */
+  blockSize: Int32Array;
+  /** Per block: the exit stub's cost for one target. */
+  exitCost: Int32Array;
+  /** Per block: its exit group (targets saving the same values share the stores). */
+  exitGroup: Int32Array;
+  heapFrame: {
+    entryCost: Int32Array;
+    groupCost: Int32Array;
+    /** Entry cost without the loads of live locals, and those loads (partition's exact `stubs`). */
+    entryBase: Int32Array;
+    entryLoads: SlotCost[][];
+    groupBase: Int32Array;
+    groupStores: SlotCost[][];
+  };
+  parameters: { entryCost: Int32Array; groupCost: Int32Array };
+}
+
+/** Upper bounds of every block's encoded size. */
+export function blockSizes(body: MethodBody, cfg: ControlFlowGraph): Int32Array {
+  const blockSize = new Int32Array(cfg.blockCount);
+  for (let b = 0; b < cfg.blockCount; b++) {
+    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+      const node = body.nodes[i]!;
+      if (isInstruction(node)) blockSize[b]! += maxEncodedSize(node);
+    }
+  }
+  return blockSize;
+}
+
+/**
+ * The heap frame's entries load every live local from the frame arrays (and the
+ * stack values from the spill area); its exit groups store them. With parameters
+ * an entry loads only the stack, and an exit pushes every slot up to the highest
+ * live one (holes as zeros) and calls.
+ */
+export function linkCostTables(a: LinkAnalyses): LinkCostTables {
+  const { cfg, frames, liveness } = a;
+  const n = cfg.blockCount;
+  const entryCost = new Int32Array(n);
+  const tailEntryCost = new Int32Array(n);
+  const exitCost = new Int32Array(n);
+  const exitGroup = new Int32Array(n);
+  const groups = new Map<string, number>();
+  const groupCosts: number[] = [];
+  const tailGroupCosts: number[] = [];
+  const entryLoads: SlotCost[][] = Array.from({ length: n }, () => []);
+  const entryBase = new Int32Array(n);
+  const groupStores: SlotCost[][] = [];
+  const groupBase: number[] = [];
+  for (let b = 0; b < n; b++) {
+    if (!cfg.reachable[b]) continue;
+    const f = a.entryFrame[b]!;
+    const liveList = liveSlots(liveness.liveIn[b]!).filter((slot) => slot < f.locals.length && f.locals[slot] !== TOP);
+    const stackValues = f.stack.length;
+    let loads = 0;
+    let stores = 0;
+    const storeList: SlotCost[] = [];
+    for (const slot of liveList) {
+      const ref = frames.types.isObject(f.locals[slot]!);
+      const load = 2 + indexCost(slot) + 1 + (ref ? 3 : 0) + localCost(slot + 6);
+      const store = 2 + indexCost(slot) + localCost(slot + 6) + 1;
+      loads += load;
+      stores += store;
+      entryLoads[b]!.push({ slot, cost: load });
+      storeList.push({ slot, cost: store });
+    }
+    entryBase[b] = ENTRY_TAIL + stackValues * PER_STACK_LOAD;
+    entryCost[b] = entryBase[b]! + loads;
+    const nulls = liveList.filter((slot) => f.locals[slot] === NULL).length;
+    tailEntryCost[b] = ENTRY_TAIL + stackValues * TAIL_PER_STACK + nulls * 3;
+    // Per target a code and a jump; the stores are shared by targets that save the same values.
+    exitCost[b] = EXIT_TAIL;
+    const signature = `${liveSlots(liveness.liveIn[b]!).join(",")}|${stackValues}`;
+    let g = groups.get(signature);
+    if (g === undefined) {
+      groups.set(signature, (g = groupCosts.length));
+      groupCosts.push(GROUP_TAIL + stores + stackValues * PER_STACK_STORE);
+      groupBase.push(GROUP_TAIL + stackValues * PER_STACK_STORE);
+      groupStores.push(storeList);
+      let pushes = 0;
+      const width = liveList.length > 0 ? liveList[liveList.length - 1]! + 2 : 0;
+      for (let slot = 0; slot < width; slot++) pushes += liveList.includes(slot) ? localCost(slot) : 1;
+      tailGroupCosts.push(TAIL_GROUP + pushes + stackValues * TAIL_PER_STACK);
+    }
+    exitGroup[b] = g;
+  }
+  return {
+    blockSize: blockSizes(a.body, cfg),
+    exitCost,
+    exitGroup,
+    heapFrame: { entryCost, groupCost: Int32Array.from(groupCosts), entryBase, entryLoads, groupBase: Int32Array.from(groupBase), groupStores },
+    parameters: { entryCost: tailEntryCost, groupCost: Int32Array.from(tailGroupCosts) },
+  };
+}
+
+/** Largest stack height at the entry of a block that may be cut (the heap frame's spill area). */
+export function maxSpill(entryFrame: readonly Frame[], cuttable: Uint8Array): number {
+  let spill = 0;
+  for (let b = 0; b < cuttable.length; b++) if (cuttable[b] && entryFrame[b] && entryFrame[b]!.stack.length > spill) spill = entryFrame[b]!.stack.length;
+  return spill;
+}
+
+/**
+ * How many pieces the driver calls directly before it calls dispatcher methods
+ * instead: each call site costs about 24 bytes of the driver, so they may take an
+ * eighth of the limit; a dispatcher holds as many call sites as fit in a method.
+ */
+export function flatDispatchFor(limit: number): number {
+  return Math.max(2, Math.floor(limit / 8 / DISPATCH_SITE));
+}
+
+/** Pieces per dispatcher method under `budget`. */
+export function dispatchGroupFor(budget: number): number {
+  return Math.max(2, Math.floor((budget - 64) / DISPATCH_SITE));
+}
+
+/**
+ * The heap frame driver's fixed cost: allocating the frame arrays, the entry
+ * switch, and a call site per piece (or per dispatcher, once the pieces are more
+ * than the driver calls directly), for the pieces a first estimate expects.
+ */
+export function heapFrameDriverOverhead(blockSize: Int32Array, budget: number): number {
+  const total = blockSize.reduce((s, x) => s + x, 0);
+  const estimatedPieces = Math.ceil(total / Math.max(1, budget * 0.7)) + 1;
+  return 120 + (estimatedPieces <= flatDispatchFor(budget) ? estimatedPieces * DISPATCH_SITE : Math.ceil(estimatedPieces / Math.floor((budget - 64) / DISPATCH_SITE)) * 16 + 16);
+}

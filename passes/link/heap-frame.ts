@@ -1,0 +1,530 @@
+/**
+ * Link: writes the code of a partitioned method, the driver (the original method's
+ * new body) and one body per piece, re-coding every transfer between pieces so the
+ * stack never grows without bound (docs/design/splitter.md).
+ *
+ * Shape (JVMS 2.6 frames, 4.10.1 verification):
+ * - Every piece is `static int piece(int entry, <frame arrays>)`. The frame arrays
+ *   (`int[] long[] float[] double[] Object[]`, only the kinds the method moves) hold
+ *   what crosses a cut: local slot n at index n, operand-stack slot i at
+ *   `maxLocals + i`, the return value at `returnIndex`.
+ * - A piece starts with a `tableswitch` on `entry` (when it has several entries);
+ *   each entry loads the locals live into its block (typed by the frame analysis,
+ *   `checkcast` for references), pushes any spilled stack, and jumps to the block.
+ *   Piece code keeps the original local numbering shifted past the parameters.
+ * - A transfer to a block of another piece goes through an exit stub of the source
+ *   piece: spill the stack, store the live locals, then either return the target's
+ *   code `(piece << 16) | entry` (`switch` mode) or, for a transfer that cannot
+ *   repeat, call the target piece and return its result (`direct` mode). A
+ *   `return` in a piece stores its value and returns -1.
+ * - The driver allocates the arrays, runs its own blocks with their original local
+ *   numbering, and loops: it calls the piece a code names and takes the code it
+ *   returns, until -1, when it returns the stored value. Its own blocks are entered
+ *   from the loop like any piece's.
+ * - Exception ranges are reproduced per piece over its own blocks, in table order;
+ *   a handler in another piece is reached through the exit stub of its block,
+ *   which spills the caught exception like any stack value.
+ * Unreachable blocks are dropped. Frames are not written here: the stackmap pass
+ * recomputes them for every body. Cost: linear in the method plus the stubs.
+ */
+import type { CodeNode, Instruction, Label, MethodBody } from "../../src/bytecode/model.js";
+import { Op } from "../../src/bytecode/opcodes.js";
+import type { ConstantPool } from "../../src/classfile/constant-pool.js";
+import type { ControlFlowGraph } from "../cfg.js";
+import { opcodeOf } from "../cfg.js";
+import { NULL, type Frame, type TypeTable } from "../frames.js";
+import { blockCopier, type CopiedBlocks, lazyLabels, newBody as newBodyOf } from "./blocks.js";
+import { emitLoadFromFrame, emitNewFrameArrays, emitReturnFromFrame, emitStoreToFrame, KIND_DOUBLE, KIND_LONG, KIND_REF, local, pushInt as pushConstant, pushZero, simple } from "./frame-arrays.js";
+import { type HeapFramePlan, planHeapFrame } from "./heap-frame-plan.js";
+import { isLive, type Liveness } from "../liveness.js";
+import type { Partition } from "../core/partition.js";
+
+export const name = "link";
+export const description = "write the driver and the pieces of a partitioned method, re-coding transfers between pieces";
+
+export type LinkMode = "switch" | "direct";
+
+export interface LinkInput {
+  body: MethodBody;
+  cfg: ControlFlowGraph;
+  /** Types at the entry of a block (its first instruction), from the frame analysis. */
+  frameAt(block: number): Frame;
+  types: TypeTable;
+  liveness: Liveness;
+  partition: Extract<Partition, { ok: true }>;
+  cp: ConstantPool;
+  className: string;
+  /**
+   * The class holding the pieces and dispatchers, and whether it is an interface
+   * (calls into an interface's methods need InterfaceMethodref, JVMS 4.4.2);
+   * default: `className`, a class.
+   */
+  pieceOwner?: { className: string; isInterface: boolean };
+  /** The original method's descriptor and whether it is static. */
+  descriptor: string;
+  isStatic: boolean;
+  /** max_locals of the original body (the frame's local area). */
+  maxLocals: number;
+  /** Largest stack height at any cut (the frame's spill area). */
+  maxSpill: number;
+  /** Names of pieces 1..n (index 0 unused). */
+  pieceNames: string[];
+  /** Name of the method whose body becomes the driver. */
+  driverName: string;
+  mode: LinkMode;
+  /** In `direct` mode: whether piece `from` may call piece `to` (the transfer cannot repeat). */
+  directOk?: (from: number, to: number) => boolean;
+  /** Most pieces the driver calls itself; beyond, it calls dispatcher methods. */
+  flatDispatch?: number;
+  /** Pieces per dispatcher method. */
+  dispatchGroup?: number;
+  /**
+   * For a direct transfer into piece `piece` at `entry` (of `entries`): an
+   * InvokeDynamic constant binding the entry (`indy` linking), or undefined for
+   * a plain `invokestatic` with the entry as argument.
+   */
+  indyCallSite?: (piece: number, entry: number, entries: number, pieceDescriptor: string) => number | undefined;
+  /**
+   * A fresh line number above every real line of the class, given to each call
+   * into a piece or dispatcher so a retrace tool can tell the call sites apart
+   * (R8's outline call sites). Without it, call sites carry no line of their own.
+   */
+  syntheticLine?: () => number | undefined;
+  /** Fresh name of dispatcher method k (k >= 1). */
+  dispatcherName?: (k: number) => string;
+}
+
+/** A call from one written method into a piece or dispatcher, at a synthetic line. */
+export interface CallSite {
+  /** Name of the calling method: the driver (the original name) or a piece. */
+  caller: string;
+  line: number;
+  callee: string;
+  calleeDescriptor: string;
+}
+
+export interface LinkedMethod {
+  driver: MethodBody;
+  pieces: { name: string; descriptor: string; body: MethodBody }[];
+  /** The frame-array kinds in use, in parameter order. */
+  kinds: number[];
+  callSites: CallSite[];
+}
+
+export function linkMethod(input: LinkInput): LinkedMethod {
+  const plan = planHeapFrame(input);
+  const w = new HeapFrameWriter(input, plan);
+  const pieces: LinkedMethod["pieces"] = [];
+  for (let p = 1; p < input.partition.pieceBlocks.length; p++) pieces.push(w.piece(p));
+  const driver = w.driver(pieces);
+  driver.labelCount = w.labelCount;
+  for (const piece of pieces) piece.body.labelCount = w.labelCount;
+  return { driver, pieces, kinds: plan.kinds, callSites: w.callSites };
+}
+
+/** Per body: where the arrays live, how original locals are shifted, where temps are. */
+interface Layout {
+  arraySlot: number[]; // by kind
+  shift: number;
+  /** Two slots for a value being spilled, then one for the exit code. */
+  temp: number;
+}
+
+/** How an exit group leaves: what each target pushes, the key of its group, and the group's tail. */
+type ExitWay = { push?: number; key: string; tail: (out: CodeNode[]) => void };
+
+/**
+ * Writes the pieces, dispatchers and driver of a planned heap-frame link. Labels,
+ * constants and synthetic lines are allocated in emission order, which fixes the
+ * output bytes: keep the order of the calls.
+ */
+class HeapFrameWriter {
+  labelCount: number;
+  readonly callSites: CallSite[] = [];
+  private readonly objectClassIndex = new Map<number, number>();
+  private readonly copyBlocks: ReturnType<typeof blockCopier>;
+  private readonly owner: { className: string; isInterface: boolean };
+
+  constructor(
+    private readonly input: LinkInput,
+    private readonly plan: HeapFramePlan,
+  ) {
+    this.labelCount = input.body.labelCount;
+    this.owner = input.pieceOwner ?? { className: input.className, isInterface: false };
+    this.copyBlocks = blockCopier(input.body, input.cfg, input.partition, this.newLabel);
+  }
+
+  private readonly newLabel = (): Label => this.labelCount++;
+
+  private pushInt(out: CodeNode[], v: number): void {
+    pushConstant(out, v, this.input.cp);
+  }
+
+  private classIndexOf(t: number): number {
+    let i = this.objectClassIndex.get(t);
+    if (i === undefined) this.objectClassIndex.set(t, (i = this.input.cp.addClass(this.input.types.nameOf(t))));
+    return i;
+  }
+
+  /** The code a body returns to send control to block `b`: `(piece << 16) | entry`. */
+  private codeOf(b: number): number {
+    return (this.input.partition.pieceOf[b]! << 16) | this.plan.entryIndex[b]!;
+  }
+
+  private emitLoadValue(out: CodeNode[], L: Layout, kind: number, type: number, index: number): void {
+    const cast = kind === KIND_REF && type !== NULL && this.input.types.nameOf(type) !== "java/lang/Object";
+    emitLoadFromFrame(out, L.arraySlot, kind, index, this.input.cp, cast ? () => this.classIndexOf(type) : undefined);
+  }
+
+  /** `frame[x] = local x` */
+  private emitWriteThrough(out: CodeNode[], L: Layout, x: number, kind: number): void {
+    emitStoreToFrame(out, L.arraySlot, kind, x, x, this.input.cp);
+  }
+
+  /** Entry stub of body `p`: loads what block `b` needs, then jumps to it. */
+  private emitEntry(out: CodeNode[], L: Layout, b: number, target: Label, p: number): void {
+    const { shapeOf, owned, loadedAt, spillBase } = this.plan;
+    const types = this.input.types;
+    const s = shapeOf(b);
+    for (const l of s.locals) {
+      if (p === 0 && owned[l.slot]) {
+        if (l.kind !== KIND_REF || !loadedAt.get(b)?.[l.slot]) continue;
+        // Still right, but typed by the loop's merge: narrow it again for the block.
+        if (l.type === NULL) out.push(simple(Op.ACONST_NULL));
+        else if (types.nameOf(l.type) === "java/lang/Object") continue;
+        else {
+          out.push(local(Op.ALOAD, l.slot));
+          out.push({ kind: "cp", op: Op.CHECKCAST, index: this.classIndexOf(l.type) });
+        }
+        out.push(local(Op.ASTORE, l.slot));
+        continue;
+      }
+      if (!loadedAt.get(b)?.[l.slot]) continue;
+      if (l.type === NULL) out.push(simple(Op.ACONST_NULL));
+      else this.emitLoadValue(out, L, l.kind, l.type, l.slot);
+      out.push(local(Op.ISTORE + l.kind, l.slot + L.shift));
+    }
+    let depth = 0;
+    for (const v of s.stack) {
+      if (v.type === NULL) out.push(simple(Op.ACONST_NULL));
+      else this.emitLoadValue(out, L, v.kind, v.type, spillBase + depth);
+      depth += v.kind === KIND_LONG || v.kind === KIND_DOUBLE ? 2 : 1;
+    }
+    out.push({ kind: "jump", op: Op.GOTO, target });
+  }
+
+  /** The live locals of block `b` that body `p` stores when it leaves for `b`. */
+  private savedLocals(b: number, p: number) {
+    return this.plan.shapeOf(b).locals.filter((l) => this.plan.savedAt[p]!.get(b)?.[l.slot]);
+  }
+
+  /** Exit stub body of body `p`: spills the stack and stores the live locals of block `b` it wrote. */
+  private emitSaves(out: CodeNode[], L: Layout, b: number, p: number): void {
+    const s = this.plan.shapeOf(b);
+    let depth = 0;
+    for (const v of s.stack) depth += v.kind === KIND_LONG || v.kind === KIND_DOUBLE ? 2 : 1;
+    for (let i = s.stack.length - 1; i >= 0; i--) {
+      const v = s.stack[i]!;
+      depth -= v.kind === KIND_LONG || v.kind === KIND_DOUBLE ? 2 : 1;
+      out.push(local(Op.ISTORE + v.kind, L.temp));
+      emitStoreToFrame(out, L.arraySlot, v.kind, this.plan.spillBase + depth, L.temp, this.input.cp);
+    }
+    for (const l of this.savedLocals(b, p)) emitStoreToFrame(out, L.arraySlot, l.kind, l.slot, l.slot + L.shift, this.input.cp);
+  }
+
+  /**
+   * Exit stubs: per target, push its code (or entry) and jump to a stub shared by
+   * every target that stores the same values and leaves the same way, which saves
+   * them, takes the code back and leaves. A switch whose cases lie in other pieces
+   * then costs a few bytes per case, not a store sequence per case.
+   */
+  private emitExits(out: CodeNode[], L: Layout, p: number, exitLabels: Map<number, Label>, how: (b: number) => ExitWay): void {
+    const groups = new Map<string, { label: Label; block: number; carries: boolean; tail: (out: CodeNode[]) => void }>();
+    for (const [b, label] of exitLabels) {
+      const h = how(b);
+      const s = this.plan.shapeOf(b);
+      const key = `${h.key}|${this.savedLocals(b, p).map((l) => `${l.slot}:${l.kind}`).join(",")}|${s.stack.map((v) => v.kind).join(",")}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { label: this.newLabel(), block: b, carries: h.push !== undefined, tail: h.tail }));
+      out.push({ kind: "label", label });
+      if (h.push !== undefined) this.pushInt(out, h.push);
+      out.push({ kind: "jump", op: Op.GOTO, target: g.label });
+    }
+    for (const g of groups.values()) {
+      out.push({ kind: "label", label: g.label });
+      if (g.carries) out.push(local(Op.ISTORE, L.temp + 2));
+      this.emitSaves(out, L, g.block, p);
+      if (g.carries) out.push(local(Op.ILOAD, L.temp + 2));
+      g.tail(out);
+    }
+  }
+
+  private pushArrays(out: CodeNode[], L: Layout): void {
+    for (const k of this.plan.kinds) out.push(local(Op.ALOAD, L.arraySlot[k]!));
+  }
+
+  private ownerRef(name: string): number {
+    return this.input.cp.addMemberRef(this.owner.isInterface ? "InterfaceMethodref" : "Methodref", this.owner.className, name, this.plan.pieceDescriptor);
+  }
+
+  private pieceRef(p: number): number {
+    return this.ownerRef(this.input.pieceNames[p]!);
+  }
+
+  /** Marks the next instruction as a call site of `caller` into `callee` (a synthetic line). */
+  private callSite(out: CodeNode[], caller: string, callee: string): void {
+    const line = this.input.syntheticLine?.();
+    if (line === undefined) return;
+    out.push({ kind: "line", line });
+    this.callSites.push({ caller, line, callee, calleeDescriptor: this.plan.pieceDescriptor });
+  }
+
+  private emitBlocks(p: number, L: Layout, out: CodeNode[], exitLabel: (b: number) => Label, emitReturn: (out: CodeNode[], insn: Instruction) => void): CopiedBlocks {
+    return this.copyBlocks(p, L.shift, out, exitLabel, emitReturn);
+  }
+
+  private newBody(nodesOut: CodeNode[], parts: Parameters<typeof newBodyOf>[2]): MethodBody {
+    return newBodyOf(this.input.body, nodesOut, parts);
+  }
+
+  /** Piece `p`: its entry switch and stubs, its blocks, and its exit stubs. */
+  piece(p: number): LinkedMethod["pieces"][number] {
+    const { input, plan } = this;
+    const { kinds, returnKind, returnIndex, entries } = plan;
+    const arraySlot: number[] = [];
+    kinds.forEach((k, i) => (arraySlot[k] = 1 + i));
+    const shift = 1 + kinds.length;
+    const L: Layout = { arraySlot, shift, temp: shift + input.maxLocals };
+    const out: CodeNode[] = [];
+    const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(this.newLabel);
+    const entryStubs = entries[p]!.map(() => this.newLabel());
+    if (entryStubs.length > 1) {
+      out.push(local(Op.ILOAD, 0));
+      out.push({ kind: "tableswitch", low: 0, high: entryStubs.length - 1, defaultTarget: entryStubs[0]!, targets: entryStubs });
+    }
+    const blocksOut: CodeNode[] = [];
+    // A `return` stores its value in the frame and returns -1.
+    const emitted = this.emitBlocks(p, L, blocksOut, exitLabel, (o, insn) => {
+      if (opcodeOf(insn) !== Op.RETURN) {
+        o.push(local(Op.ISTORE + returnKind, L.temp));
+        emitStoreToFrame(o, L.arraySlot, returnKind, returnIndex, L.temp, this.input.cp);
+      }
+      o.push(simple(Op.ICONST_M1));
+      o.push(simple(Op.IRETURN));
+    });
+    entries[p]!.forEach((b, i) => {
+      out.push({ kind: "label", label: entryStubs[i]! });
+      this.emitEntry(out, L, b, emitted.blockLabel(b), p);
+    });
+    out.push(...blocksOut);
+    this.emitExits(out, L, p, exitLabels, (b) => this.pieceExit(L, p, b));
+    return { name: input.pieceNames[p]!, descriptor: plan.pieceDescriptor, body: this.newBody(out, emitted) };
+  }
+
+  /**
+   * How piece `p` leaves for block `b`: a call of the target piece (through an indy
+   * call site when one is bound) where the transfer cannot repeat in `direct` mode,
+   * else returning the target's code to the driver.
+   */
+  private pieceExit(L: Layout, p: number, b: number): ExitWay {
+    const { input, plan } = this;
+    const q = input.partition.pieceOf[b]!;
+    if (input.mode === "direct" && q !== 0 && input.directOk?.(p, q)) {
+      const site = input.indyCallSite?.(q, plan.entryIndex[b]!, plan.entries[q]!.length, plan.pieceDescriptor);
+      if (site !== undefined) {
+        return {
+          key: `indy${q}:${plan.entryIndex[b]}`,
+          tail: (t) => {
+            this.pushArrays(t, L);
+            this.callSite(t, input.pieceNames[p]!, input.pieceNames[q]!);
+            t.push({ kind: "invokedynamic", index: site });
+            t.push(simple(Op.IRETURN));
+          },
+        };
+      }
+      return {
+        push: plan.entryIndex[b]!,
+        key: `call${q}`,
+        tail: (t) => {
+          this.pushArrays(t, L);
+          this.callSite(t, input.pieceNames[p]!, input.pieceNames[q]!);
+          t.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(q) });
+          t.push(simple(Op.IRETURN));
+        },
+      };
+    }
+    return { push: this.codeOf(b), key: "return", tail: (t) => t.push(simple(Op.IRETURN)) };
+  }
+
+  /** `static int dispatch(int code, arrays)`: calls the piece the code names, among first..last. */
+  private dispatcherBody(first: number, last: number, self: string): MethodBody {
+    const d: CodeNode[] = [];
+    const dArray: number[] = [];
+    const kinds = this.plan.kinds;
+    kinds.forEach((k, i) => (dArray[k] = 1 + i));
+    const targets = Array.from({ length: last - first + 1 }, () => this.newLabel());
+    const fallback = this.newLabel();
+    d.push(local(Op.ILOAD, 0));
+    d.push({ kind: "int", op: Op.BIPUSH, value: 16 });
+    d.push(simple(Op.IUSHR));
+    d.push({ kind: "tableswitch", low: first, high: last, defaultTarget: fallback, targets });
+    for (let p = first; p <= last; p++) {
+      d.push({ kind: "label", label: targets[p - first]! });
+      d.push(local(Op.ILOAD, 0));
+      this.pushInt(d, 0xffff);
+      d.push(simple(Op.IAND));
+      for (const k of kinds) d.push(local(Op.ALOAD, dArray[k]!));
+      this.callSite(d, self, this.input.pieceNames[p]!);
+      d.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(p) });
+      d.push(simple(Op.IRETURN));
+    }
+    d.push({ kind: "label", label: fallback });
+    d.push(local(Op.ILOAD, 0));
+    d.push(simple(Op.IRETURN));
+    return this.newBody(d, { handlers: [] });
+  }
+
+  /**
+   * The driver: allocates the frame arrays, runs its own blocks, and loops calling
+   * the piece (or dispatcher) a code names until -1. Dispatchers it needs are
+   * appended to `pieces`.
+   */
+  driver(pieces: LinkedMethod["pieces"]): MethodBody {
+    const { input, plan } = this;
+    const out: CodeNode[] = [];
+    const arraySlot: number[] = [];
+    plan.kinds.forEach((k, i) => (arraySlot[k] = input.maxLocals + i));
+    const codeSlot = input.maxLocals + plan.kinds.length;
+    const L: Layout = { arraySlot, shift: 0, temp: codeSlot + 1 };
+    this.driverPrologue(out, L);
+    const loop = this.newLabel();
+    const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(this.newLabel);
+    this.driverOwnedLocals(out, L);
+    if (input.partition.pieceOf[0] !== 0) out.push({ kind: "jump", op: Op.GOTO, target: exitLabel(0) });
+    const driverEntryStubs = plan.entries[0]!.map(() => this.newLabel());
+    const blocksFrom = out.length;
+    const emitted = this.emitBlocks(0, L, out, exitLabel, (o, insn) => o.push(insn));
+    this.writeThroughStores(out, L, blocksFrom);
+    this.emitExits(out, L, 0, exitLabels, (b) => ({
+      push: this.codeOf(b),
+      key: "loop",
+      tail: (t) => {
+        t.push(local(Op.ISTORE, codeSlot));
+        t.push({ kind: "jump", op: Op.GOTO, target: loop });
+      },
+    }));
+    const ret = this.newLabel();
+    this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted }, pieces);
+    this.driverReturn(out, arraySlot, ret);
+    return this.newBody(out, emitted);
+  }
+
+  /** The frame arrays, `frameLength` long, one per kind in use. */
+  private driverPrologue(out: CodeNode[], L: Layout): void {
+    emitNewFrameArrays(out, this.plan.kinds, this.plan.frameLength, L.arraySlot, this.input.cp);
+  }
+
+  /** Owned parameters some piece loads are written to the frame; other owned locals live at an entry start as zero or null. */
+  private driverOwnedLocals(out: CodeNode[], L: Layout): void {
+    const { input, plan } = this;
+    for (let x = 0; x < input.maxLocals; x++) {
+      if (!plan.owned[x]) continue;
+      const k = plan.ownedKind[x]!;
+      if (x < plan.paramSlots) {
+        if (plan.writeThrough[x]) this.emitWriteThrough(out, L, x, k);
+      } else if (plan.entries[0]!.some((e) => isLive(input.liveness.liveIn[e]!, x))) {
+        pushZero(out, k);
+        out.push(local(Op.ISTORE + k, x));
+      }
+    }
+  }
+
+  /** Every store of a written-through local in the driver's blocks is followed by its copy into the frame. */
+  private writeThroughStores(out: CodeNode[], L: Layout, blocksFrom: number): void {
+    for (let i = out.length - 1; i >= blocksFrom; i--) {
+      const n = out[i]!;
+      const x = n.kind === "iinc" ? n.index : n.kind === "local" && n.op >= Op.ISTORE && n.op <= Op.ASTORE ? n.index : -1;
+      if (x < 0 || !this.plan.writeThrough[x]) continue;
+      const copy: CodeNode[] = [];
+      this.emitWriteThrough(copy, L, x, this.plan.ownedKind[x]!);
+      out.splice(i + 1, 0, ...copy);
+    }
+  }
+
+  /**
+   * The dispatch loop: a call site per piece, or, when that would crowd the driver,
+   * one per group of pieces through dispatcher methods (a two-level table); slot 0
+   * enters the driver's own blocks.
+   */
+  private driverLoop(
+    out: CodeNode[],
+    L: Layout,
+    at: { loop: Label; ret: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks },
+    pieces: LinkedMethod["pieces"],
+  ): void {
+    const { input, plan } = this;
+    const { loop, ret, codeSlot, driverEntryStubs, emitted } = at;
+    const pieceCount = input.partition.pieceBlocks.length;
+    const group = input.dispatchGroup ?? pieceCount;
+    const grouped = pieceCount - 1 > (input.flatDispatch ?? pieceCount);
+    const slots = grouped ? 1 + Math.ceil((pieceCount - 1) / group) : pieceCount;
+    const calls = Array.from({ length: slots }, () => this.newLabel());
+    out.push({ kind: "label", label: loop });
+    out.push(local(Op.ILOAD, codeSlot));
+    out.push({ kind: "jump", op: Op.IFLT, target: ret });
+    out.push(local(Op.ILOAD, codeSlot));
+    out.push({ kind: "int", op: Op.BIPUSH, value: 16 });
+    out.push(simple(Op.IUSHR));
+    if (grouped) {
+      // piece 0 -> slot 0; pieces 1..group -> slot 1; ...
+      this.pushInt(out, group - 1);
+      out.push(simple(Op.IADD));
+      this.pushInt(out, group);
+      out.push(simple(Op.IDIV));
+    }
+    out.push({ kind: "tableswitch", low: 0, high: slots - 1, defaultTarget: ret, targets: calls });
+    // Entries into the driver's own blocks.
+    out.push({ kind: "label", label: calls[0]! });
+    if (driverEntryStubs.length > 0) {
+      out.push(local(Op.ILOAD, codeSlot));
+      this.pushInt(out, 0xffff);
+      out.push(simple(Op.IAND));
+      out.push({ kind: "tableswitch", low: 0, high: driverEntryStubs.length - 1, defaultTarget: driverEntryStubs[0]!, targets: driverEntryStubs });
+      plan.entries[0]!.forEach((b, i) => {
+        out.push({ kind: "label", label: driverEntryStubs[i]! });
+        this.emitEntry(out, L, b, emitted.blockLabel(b), 0);
+      });
+    } else {
+      out.push({ kind: "jump", op: Op.GOTO, target: ret });
+    }
+    for (let slot = 1; slot < slots; slot++) {
+      out.push({ kind: "label", label: calls[slot]! });
+      out.push(local(Op.ILOAD, codeSlot));
+      if (!grouped) {
+        this.pushInt(out, 0xffff);
+        out.push(simple(Op.IAND));
+      }
+      this.pushArrays(out, L);
+      if (grouped) {
+        const first = 1 + (slot - 1) * group;
+        const last = Math.min(pieceCount - 1, first + group - 1);
+        const name = input.dispatcherName!(slot);
+        pieces.push({ name, descriptor: plan.pieceDescriptor, body: this.dispatcherBody(first, last, name) });
+        this.callSite(out, input.driverName, name);
+        out.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.ownerRef(name) });
+      } else {
+        this.callSite(out, input.driverName, input.pieceNames[slot]!);
+        out.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(slot) });
+      }
+      out.push(local(Op.ISTORE, codeSlot));
+      out.push({ kind: "jump", op: Op.GOTO, target: loop });
+    }
+  }
+
+  /** At -1: return the value a piece stored in the frame (checked back to the declared type). */
+  private driverReturn(out: CodeNode[], arraySlot: number[], ret: Label): void {
+    const { returnKind, returnIndex, md } = this.plan;
+    out.push({ kind: "label", label: ret });
+    emitReturnFromFrame(out, arraySlot, md, returnKind, returnIndex, this.input.cp);
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * `runJobs`: runs one job function over a list of inputs on this thread and on
+ * worker threads (node:worker_threads) at the same time, and returns the outputs in
+ * input order. It serves work that needs more than bytes in, bytes out (that is
+ * `mapClassEntries` in parallel.ts): splitting a class needs the class hierarchy of
+ * the whole bundle and returns reports and mapping rows besides the class.
+ *
+ * The job is named, not passed: a module (absolute path, `file:` URL or package),
+ * an export that builds the job function from `init` (plain data that survives
+ * structured clone, e.g. every class of the bundle for the hierarchy), and `init`.
+ * Every thread builds its own job function once; this thread builds one too and
+ * runs jobs between the workers' messages, so on two cores both cores split.
+ *
+ * Invariants: the output does not depend on the number of threads or on
+ * scheduling, provided the job function is a function of its input (its caches
+ * may differ between threads, its results must not): outputs are placed by input
+ * index. A job function that throws is a bug (inputs that are bad are the job's to
+ * report in its output): the whole call rejects.
+ *
+ * Cost: inputs and outputs are copied by structured clone (a Uint8Array view costs
+ * its whole backing buffer: pass compact arrays, see `compactBytes`); jobs go out
+ * in small batches on demand, at most two per worker in flight, so uneven jobs
+ * balance out; a worker pays a module load and its `init` once per call.
+ */
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+
+/** A job function built by `export(init)`. */
+export type JobFunction<In, Out> = (input: In) => Out;
+
+/** Names the module export that builds a {@link JobFunction} from `init`. */
+export interface JobRef<I> {
+  /** An absolute path, a `file:` URL or a package specifier (not a relative path). */
+  module: string;
+  /** The exported builder: `(init) => JobFunction` (or a promise of one). */
+  export: string;
+  /** Given to every thread's builder; must survive structured clone (plain data). */
+  init: I;
+}
+
+export interface RunJobsOptions<In> {
+  /** Worker threads besides this one; default `availableParallelism() - 1`. 0 = this thread only. */
+  workers?: number;
+  /** With fewer inputs every job runs in this thread (default 16). */
+  minJobs?: number;
+  /** Rough size of an input, to cut batches (default 1 each). */
+  weight?: (input: In) => number;
+  /** Weight of one batch sent to a worker (default 32). */
+  batchWeight?: number;
+}
+
+const WORKER_TAG = "megasplit.job-pool.v1";
+/** At most this many jobs in one message, however light. */
+const BATCH_MAX_JOBS = 64;
+
+type Reply<Out> = { id: number; outputs: Out[] } | { fatal: string };
+
+/** A copy of `bytes` that owns its whole buffer (a view would clone its whole backing store). */
+export function compactBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
+function moduleUrl(module: string): string {
+  if (module.startsWith(".")) throw new TypeError(`job module ${JSON.stringify(module)} is relative; give an absolute path, a file URL or a package`);
+  return isAbsolute(module) ? pathToFileURL(module).href : module;
+}
+
+async function buildJob<I, In, Out>(ref: { module: string; export: string }, init: I): Promise<JobFunction<In, Out>> {
+  const mod = (await import(moduleUrl(ref.module))) as Record<string, unknown>;
+  const builder = mod[ref.export];
+  if (typeof builder !== "function") throw new TypeError(`${ref.module} has no exported function ${ref.export}`);
+  const fn = (await (builder as (init: I) => unknown)(init)) as unknown;
+  if (typeof fn !== "function") throw new TypeError(`${ref.module}'s ${ref.export} did not return a job function`);
+  return fn as JobFunction<In, Out>;
+}
+
+/** Runs the job over `inputs`; outputs in input order. */
+export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[], options: RunJobsOptions<In> = {}): Promise<Out[]> {
+  const n = inputs.length;
+  const outputs: Out[] = new Array(n);
+  const wanted = Math.max(0, options.workers ?? availableParallelism() - 1);
+  const local = await buildJob<I, In, Out>(ref, ref.init);
+  if (wanted === 0 || n < (options.minJobs ?? 16)) {
+    for (let i = 0; i < n; i++) outputs[i] = local(inputs[i]!);
+    return outputs;
+  }
+  const weight = options.weight ?? (() => 1);
+  const batchWeight = options.batchWeight ?? 32;
+  const pool: Worker[] = [];
+  for (let k = 0; k < wanted; k++) pool.push(startWorker(ref));
+  let next = 0;
+  let failure: Error | undefined;
+  /** Takes the next batch of inputs: [from, to). */
+  const take = (limit: number): [number, number] => {
+    const from = next;
+    let w = 0;
+    while (next < n && next - from < BATCH_MAX_JOBS && (next === from || w < limit)) w += weight(inputs[next++]!);
+    return [from, next];
+  };
+  try {
+    const inFlight = new Map<number, [number, number]>();
+    let batchIds = 0;
+    let settle: (() => void) | undefined;
+    const workersDone = new Promise<void>((resolve, reject) => {
+      const fail = (e: unknown): void => {
+        failure ??= e instanceof Error ? e : new Error(String(e));
+        reject(failure);
+      };
+      const check = (): void => {
+        if (next >= n && inFlight.size === 0) resolve();
+      };
+      settle = check;
+      const dispatch = (w: Worker): void => {
+        if (failure || next >= n) return check();
+        const [from, to] = take(batchWeight);
+        const id = batchIds++;
+        inFlight.set(id, [from, to]);
+        w.postMessage({ id, inputs: inputs.slice(from, to) });
+      };
+      for (const w of pool) {
+        w.on("message", (m: Reply<Out>) => {
+          if ("fatal" in m) return fail(new Error(`job ${ref.export} from ${ref.module} failed in a worker: ${m.fatal}`));
+          const [from] = inFlight.get(m.id)!;
+          inFlight.delete(m.id);
+          for (let k = 0; k < m.outputs.length; k++) outputs[from + k] = m.outputs[k]!;
+          dispatch(w);
+        });
+        w.on("error", fail);
+        w.on("exit", (code) => {
+          if (next < n || inFlight.size > 0) fail(new Error(`a job worker exited with code ${code} before finishing`));
+        });
+        // Two batches per worker: the next one waits there while the current one runs.
+        dispatch(w);
+        dispatch(w);
+      }
+    });
+    workersDone.catch(() => {}); // observed below; a failure also stops this thread's loop
+    // This thread takes one job at a time and lets the workers' messages in between.
+    while (next < n && !failure) {
+      const i = next++;
+      outputs[i] = local(inputs[i]!);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    settle?.();
+    await workersDone;
+    return outputs;
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * A worker running this module. When this module is TypeScript source (the tests
+ * run the sources under a loader), the worker registers tsx before importing it.
+ */
+function startWorker(ref: JobRef<unknown>): Worker {
+  const self = new URL(import.meta.url);
+  const data = { [WORKER_TAG]: true, module: moduleUrl(ref.module), export: ref.export, init: ref.init };
+  if (!self.pathname.endsWith(".ts")) return new Worker(self, { workerData: data });
+  const tsx = pathToFileURL(createRequire(self).resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => (api.register(), import(${JSON.stringify(self.href)})))`;
+  return new Worker(boot, { eval: true, workerData: data });
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
+async function workerMain(): Promise<void> {
+  const port = parentPort!;
+  const spec = workerData as { module: string; export: string; init: unknown };
+  // Messages that arrive while the job is being built wait for it.
+  const job = buildJob<unknown, unknown, unknown>(spec, spec.init);
+  port.on("message", (req: { id: number; inputs: unknown[] }) => {
+    job.then(
+      (fn) => {
+        try {
+          port.postMessage({ id: req.id, outputs: req.inputs.map((x) => fn(x)) } satisfies Reply<unknown>);
+        } catch (e) {
+          port.postMessage({ fatal: errorText(e) } satisfies Reply<unknown>);
+        }
+      },
+      (e: unknown) => port.postMessage({ fatal: errorText(e) } satisfies Reply<unknown>),
+    );
+  });
+}
+
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_TAG] === true) void workerMain();

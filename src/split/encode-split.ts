@@ -1,0 +1,97 @@
+/**
+ * The last step of a split: a finished body (driver, piece, outlined region) gets
+ * its StackMapTable frames, its limits and its bytes (JVMS 4.7.3, 4.7.4), and the
+ * new methods become private static synthetic methods of the class. Also the
+ * shapes every split step returns: a BodySplit, or a refusal with its reason.
+ *
+ * With `verify` the internal checker (passes/verify.ts) runs on every body
+ * written; a violation is a bug and throws an InternalError. Cost: one frame
+ * computation and one encoding per body.
+ */
+import type { MethodBody } from "../bytecode/model.js";
+import { encodeBody } from "../bytecode/encode.js";
+import { Access, type ClassFile, type CodeAttribute, type MethodInfo } from "../classfile/model.js";
+import type { CallSite, LinkedMethod } from "../../passes/link/heap-frame.js";
+import type { Handover } from "../../passes/link/modes.js";
+import { methodContext, type ClassHierarchy } from "../../passes/pass.js";
+import { computeStackMapFrames } from "../../passes/stackmap.js";
+import { assertVerified } from "../../passes/verify.js";
+
+export interface SplitPiece {
+  method: MethodInfo;
+  name: string;
+  descriptor: string;
+  codeLength: number;
+  /** Source lines the piece's code carries (from the original LineNumberTable). */
+  lines: number[];
+}
+
+/** What splitting one body produced: its new code, and the new methods it calls. */
+export interface BodySplit {
+  driver: MethodInfo;
+  driverLength: number;
+  driverLines: number[];
+  pieces: SplitPiece[];
+  crossEdges: number;
+  handover: Handover[];
+  blocksPerPiece: number[];
+  callSites: CallSite[];
+}
+
+export type Refusal = { kind: "refused"; reason: string; pc?: number };
+
+/** What encoding needs of the split options. */
+export interface EncodeOptions {
+  hierarchy?: ClassHierarchy;
+  verify?: boolean;
+}
+
+/** Frames, limits and encoding of a finished body (JVMS 4.7.3, 4.7.4). */
+export function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, opts: EncodeOptions, codeNameIndex: number): CodeAttribute {
+  const cp = cf.constantPool;
+  const pctx = methodContext(cf, m, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
+  // Frames list every inferred local: trimming dead ones by liveness is only
+  // safe when it is monotone along edges, which exception ranges can break.
+  let out = computeStackMapFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx, { asInferred: true });
+  if (opts.verify) assertVerified(out, pctx, "after split");
+  if (cf.majorVersion < 50) out = { ...out, nodes: out.nodes.filter((x) => x.kind !== "frame"), hasStackMapTable: false };
+  // A local-variable row may name a slot this body never touches (JVMS 4.7.13: index + size <= max_locals).
+  for (const v of [...(out.localVariables ?? []), ...(out.localVariableTypes ?? [])]) {
+    const d = cp.utf8(v.descriptorIndex);
+    const end = v.index + (d === "J" || d === "D" ? 2 : 1);
+    if (end > out.maxLocals) out = { ...out, maxLocals: end };
+  }
+  const attr = encodeBody(out, cp, { where: pctx.where });
+  return { ...attr, nameIndex: codeNameIndex };
+}
+
+/** `m` with `code` as its Code attribute. */
+export function withCode(m: MethodInfo, code: CodeAttribute): MethodInfo {
+  const has = m.attributes.some((a) => a.kind === "Code");
+  return {
+    accessFlags: m.accessFlags,
+    nameIndex: m.nameIndex,
+    descriptorIndex: m.descriptorIndex,
+    attributes: has ? m.attributes.map((a) => (a.kind === "Code" ? code : a)) : [code],
+  };
+}
+
+/** A new private static synthetic method of `cf`, without code yet. */
+export function newPrivateMethod(cf: ClassFile, name: string, descriptor: string): MethodInfo {
+  const cp = cf.constantPool;
+  return { accessFlags: Access.PRIVATE | Access.STATIC | Access.SYNTHETIC, nameIndex: cp.addUtf8(name), descriptorIndex: cp.addUtf8(descriptor), attributes: [] };
+}
+
+/** The pieces of a linked method as private static synthetic methods of `cf`, encoded with their frames. */
+export function encodePieces(cf: ClassFile, linked: LinkedMethod, opts: EncodeOptions, codeNameIndex: number): SplitPiece[] {
+  return linked.pieces.map((p) => {
+    const m = newPrivateMethod(cf, p.name, p.descriptor);
+    const attr = encodeFinal(cf, m, p.body, opts, codeNameIndex);
+    return { method: withCode(m, attr), name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines: linesOf(p.body) };
+  });
+}
+
+/** Source lines a body carries, in order. */
+export function linesOf(body: MethodBody): number[] {
+  return body.nodes.flatMap((x) => (x.kind === "line" ? [x.line] : []));
+}

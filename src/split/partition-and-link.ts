@@ -1,0 +1,360 @@
+/**
+ * Partition + link with decreasing budgets until every method fits: the attempt
+ * loop of docs/design/splitter.md. One attempt cuts the body (`cut-points.ts`),
+ * builds its CFG, frames and liveness, marks which blocks may be entered from
+ * another piece and which must stay in the driver, prices every block for each
+ * handover (`passes/link/costs.ts`), partitions it (`passes/core/partition.ts`)
+ * with the handovers of the link mode in their order (`passes/link/modes.ts`),
+ * links it, and encodes the result.
+ *
+ * A failed partition says what did not fit: one block (cut finer, then price stubs
+ * exactly), or the driver's pinned code (cut finer, trust the encoded length more).
+ * An encoded body over the limit means an estimate was short: the next attempt
+ * partitions with a budget 12% smaller. At most 8 attempts. Cost per attempt: a
+ * few linear passes over the method.
+ */
+import type { MethodBody } from "../bytecode/model.js";
+import { Access, type ClassFile, type MethodInfo } from "../classfile/model.js";
+import { parseMethodDescriptor } from "../bytecode/descriptors.js";
+import { alg, Graph } from "@dagrejs/graphlib";
+import { buildCfg, firstInstruction, type ControlFlowGraph } from "../../passes/cfg.js";
+import { inferFrames, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
+import { computeLiveness, type Liveness } from "../../passes/liveness.js";
+import { allSuccessors } from "../../passes/core/loops.js";
+import { partition, type Partition, type PartitionInput } from "../../passes/core/partition.js";
+import type { PassContext } from "../../passes/pass.js";
+import { localsOfBlocks } from "../../passes/link/blocks.js";
+import { dispatchGroupFor, flatDispatchFor, heapFrameDriverOverhead, linkCostTables, maxSpill, PIECE_OVERHEAD, TAIL_DRIVER, type LinkCostTables } from "../../passes/link/costs.js";
+import { type LinkedMethod, linkMethod } from "../../passes/link/heap-frame.js";
+import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
+import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
+import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
+import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
+import { DriverFill } from "./driver-fill.js";
+import { freshName, nextSyntheticLine } from "./names.js";
+import type { SplitMethodOptions } from "./split-method.js";
+
+type OkPartition = Extract<Partition, { ok: true }>;
+type FailedPartition = Extract<Partition, { ok: false }>;
+
+/** Where the search stands: the budget, how finely to cut, how far to trust the driver's estimate. */
+interface Search {
+  budget: number;
+  /** Divides the chunk of straight-line code and the largest switch kept whole. */
+  fine: number;
+  /** Lets the driver's estimate (an upper bound) exceed the budget; its encoded length is checked. */
+  slack: number;
+  /** Stubs priced by what each piece's code touches (partition's `stubs`) rather than every live value. */
+  exact: boolean;
+  /** The first reason a partition failed, reported if no attempt succeeds. */
+  refusal?: string;
+}
+
+/** One method, the same in every attempt. */
+interface Method {
+  cf: ClassFile;
+  method: MethodInfo;
+  decoded: MethodBody;
+  ctx: PassContext;
+  opts: SplitMethodOptions;
+  isStatic: boolean;
+  finals: Set<string>;
+}
+
+/** A cut body and what every later step reads of it. */
+interface Cut {
+  body: MethodBody;
+  cfg: ControlFlowGraph;
+  frames: FrameAnalysis;
+  liveness: Liveness;
+  entryFrame: Frame[];
+  /** 0 for blocks another piece may not enter (an uninitialized object or a monitor at the entry). */
+  cuttable: Uint8Array;
+  /** 1 for blocks that must stay in the driver. */
+  pinned: Uint8Array;
+  costs: LinkCostTables;
+}
+
+/** Partition + link with decreasing budgets until every method fits. */
+export function partitionAndLink(
+  cf: ClassFile,
+  method: MethodInfo,
+  decoded: MethodBody,
+  ctx: PassContext,
+  opts: SplitMethodOptions,
+  taken: Set<string>,
+  codeNameIndex: number,
+  base: string,
+): BodySplit | Refusal {
+  const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf) };
+  const mode = linkModeByName(opts.link);
+  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false };
+  const fill = new DriverFill(opts.maxSize);
+  const accept = (r: BodySplit): BodySplit => {
+    for (const p of r.pieces) taken.add(p.name);
+    return r;
+  };
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const cut = cutAndAnalyse(m, search);
+    if ("kind" in cut) return cut;
+    const chosen = choosePartition(m, cut, mode, search);
+    // Filling only enlarges the driver's allowance: a failure then keeps what fitted.
+    const filled = fill.best();
+    if (filled && (!chosen.part.ok || chosen.part.pieceBlocks.length === 1)) return accept(filled);
+    if (!chosen.part.ok) {
+      if (refineAfter(chosen.part, search)) continue;
+      return { kind: "refused", reason: search.refusal ?? chosen.part.reason };
+    }
+    const part = chosen.part;
+    if (part.pieceBlocks.length === 1) return { kind: "refused", reason: search.refusal ?? "the method fits its limit only after removing unreachable code; nothing to split" };
+    const localTaken = new Set(taken);
+    const pieceNames = [""];
+    for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(freshName(base, "split", localTaken));
+    const linked = chosen.layouts
+      ? linkTail({ ...linkBase(m, cut), partition: part, pieceNames }, chosen.layouts)
+      : linkHeapFrame(m, cut, mode, search, part, pieceNames, () => freshName(base, "dispatch", localTaken));
+    const pieces = encodePieces(cf, linked, opts, codeNameIndex);
+    const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
+    const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
+    if (longest > opts.maxSize) {
+      const slack = fill.afterOvershoot(search.slack);
+      if (slack !== undefined) search.slack = slack;
+      else if (filled) return accept(filled);
+      else search.budget = Math.floor(search.budget * 0.88); // estimates were short: partition again with a smaller budget
+      continue;
+    }
+    const result: BodySplit = {
+      driver: withCode(method, driverCode),
+      driverLength: driverCode.code.length,
+      driverLines: linesOf(linked.driver),
+      pieces,
+      crossEdges: part.crossEdges,
+      handover: [chosen.layouts ? "parameters" : "heap frame"],
+      blocksPerPiece: part.pieceBlocks.map((x) => x.length),
+      callSites: linked.callSites,
+    };
+    const slack = fill.afterFit(result, part.spinedLoops > 0 && !chosen.layouts, search.slack);
+    if (slack !== undefined) {
+      search.slack = slack;
+      continue;
+    }
+    return accept(fill.best() ?? result);
+  }
+  const filled = fill.best();
+  if (filled) return accept(filled);
+  return { kind: "refused", reason: search.refusal ?? `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
+}
+
+/**
+ * A failed partition that finer cuts or exact stub prices may fix updates the
+ * search and returns true; else the method is refused.
+ */
+function refineAfter(part: FailedPartition, search: Search): boolean {
+  // One block whose stubs (many live values, many targets) leave it no room: cut finer.
+  if (part.what === "block" && search.fine < 8) {
+    search.fine *= 2;
+    return true;
+  }
+  if (part.what === "block" && !search.exact) {
+    search.exact = true;
+    search.refusal ??= part.reason;
+    return true;
+  }
+  // Pinned code (final-field writes) that does not fit by the estimates: try
+  // finer cuts around it and trust the encoded length more.
+  if (part.what === "pinned" && search.slack < 1.4) {
+    search.fine = Math.min(8, search.fine * 2);
+    search.slack += 0.15;
+    search.refusal ??= part.reason;
+    return true;
+  }
+  return false;
+}
+
+/** Cuts the body for this attempt's budget and computes its CFG, frames, liveness, block constraints and costs. */
+function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
+  const { ctx, decoded } = m;
+  const { budget, fine } = search;
+  // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
+  const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), m.cf.constantPool);
+  const before = inferFrames(body, ctx);
+  if (before.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${before.errors[0]!.message}` };
+  const cut = withCutLabels(body, cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), m.finals));
+  const b0 = cut.body;
+  const { cfg } = buildCfg(b0, ctx.where, { extraLeaders: cut.leaders });
+  const frames = inferFrames(b0, ctx);
+  if (frames.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${frames.errors[0]!.message}` };
+  const liveness = computeLiveness(b0, cfg);
+  const constraints = blockConstraints(m, b0, cfg, frames);
+  if ("kind" in constraints) return constraints;
+  const costs = linkCostTables({ body: b0, cfg, frames, liveness, entryFrame: constraints.entryFrame });
+  return { body: b0, cfg, frames, liveness, ...constraints, costs };
+}
+
+/**
+ * Per block: its entry frame; whether another piece may enter it (not with an
+ * uninitialized object or a held monitor at its entry); whether it must stay in
+ * the driver (a constructor's code before super(), final-field writes, what the
+ * helper class may not run).
+ */
+function blockConstraints(m: Method, body: MethodBody, cfg: ControlFlowGraph, frames: FrameAnalysis): Pick<Cut, "entryFrame" | "cuttable" | "pinned"> | Refusal {
+  const { ctx } = m;
+  const n = cfg.blockCount;
+  const depth = monitorDepth(cfg);
+  const cuttable = new Uint8Array(n);
+  const pinned = new Uint8Array(n);
+  const entryFrame: Frame[] = new Array(n);
+  for (let b = 0; b < n; b++) {
+    if (!cfg.reachable[b]) continue;
+    const f = frames.frameBefore(firstInstruction(cfg, b));
+    if (!f) return { kind: "refused", reason: `no frame for block ${b}` };
+    entryFrame[b] = f;
+    cuttable[b] = hasUninitialized(f, frames) || depth[b]! > 0 ? 0 : 1;
+    if (ctx.methodName === "<init>" && f.locals[0] === UNINITIALIZED_THIS) pinned[b] = 1;
+    if (writesOwnFinal(cfg, b, ctx, m.finals)) pinned[b] = 1;
+    if (m.opts.helper?.mustStay(cfg, b, ctx)) pinned[b] = 1;
+  }
+  if (ctx.methodName === "<init>") pinned[0] = 1;
+  return { entryFrame, cuttable, pinned };
+}
+
+function hasUninitialized(f: Frame, a: FrameAnalysis): boolean {
+  for (const t of f.locals) if (t === UNINITIALIZED_THIS || a.types.isUninitialized(t)) return true;
+  for (const t of f.stack) if (t === UNINITIALIZED_THIS || a.types.isUninitialized(t)) return true;
+  return false;
+}
+
+/** The partition's input for one handover. */
+function partitionInput(m: Method, cut: Cut, search: Search, handover: "parameters" | "heap frame"): PartitionInput {
+  const { ctx } = m;
+  const { cfg, costs } = cut;
+  const tail = handover === "parameters";
+  const { budget } = search;
+  const beforeSuper = ctx.methodName === "<init>" ? costs.blockSize.reduce((s, x, b) => (cut.entryFrame[b]?.locals[0] === UNINITIALIZED_THIS ? s + x : s), 0) : 0;
+  const heap = costs.heapFrame;
+  return {
+    cfg,
+    blockSize: costs.blockSize,
+    entryCost: tail ? costs.parameters.entryCost : heap.entryCost,
+    exitCost: costs.exitCost,
+    exitGroup: costs.exitGroup,
+    groupCost: tail ? costs.parameters.groupCost : heap.groupCost,
+    cuttable: cut.cuttable,
+    pinned: cut.pinned,
+    pinnedCode: describePinned(cfg, ctx, m.finals, beforeSuper),
+    limit: budget,
+    driverLimit: Math.floor(budget * search.slack),
+    pieceOverhead: PIECE_OVERHEAD,
+    ...(search.exact && !tail
+      ? {
+          stubs: {
+            ...localsOfBlocks(cut.body, cfg),
+            writtenAtStart: Array.from({ length: parseMethodDescriptor(ctx.descriptor).paramSlots + (m.isStatic ? 0 : 1) }, (_, k) => k),
+            entryBase: heap.entryBase,
+            entryLoads: heap.entryLoads,
+            groupBase: heap.groupBase,
+            groupStores: heap.groupStores,
+            width: Math.max(cut.frames.maxLocals, m.decoded.maxLocals) + 2,
+          },
+        }
+      : {}),
+    driverOverhead: tail ? TAIL_DRIVER : heapFrameDriverOverhead(costs.blockSize, budget),
+  };
+}
+
+/** What every linker takes of the method and its cut body. */
+function linkBase(m: Method, cut: Cut) {
+  const { cf, ctx, opts } = m;
+  return {
+    body: cut.body,
+    cfg: cut.cfg,
+    frameAt: (b: number) => cut.entryFrame[b]!,
+    types: cut.frames.types,
+    liveness: cut.liveness,
+    cp: cf.constantPool,
+    className: ctx.className,
+    pieceOwner: { className: ctx.className, isInterface: (cf.accessFlags & Access.INTERFACE) !== 0 },
+    descriptor: ctx.descriptor,
+    isStatic: m.isStatic,
+    maxLocals: Math.max(cut.frames.maxLocals, m.decoded.maxLocals),
+    driverName: ctx.methodName,
+    ...(opts.lines ? { syntheticLine: () => nextSyntheticLine(opts.lines!) } : {}),
+  };
+}
+
+/**
+ * Tries the mode's handovers in order. Parameters need a partition of at least two
+ * pieces whose every transfer cannot repeat (`tailLayouts`); the heap frame needs
+ * only a partition. When none works, the heap frame's failed partition says why.
+ */
+function choosePartition(m: Method, cut: Cut, mode: LinkMode, search: Search): { part: Partition; layouts?: TailLayout[] } {
+  let failed: Partition | undefined;
+  for (const handover of mode.handovers) {
+    if (handover === "parameters") {
+      const layouts = parameterLayouts(m, cut, search);
+      if (layouts) return layouts;
+    } else {
+      const part = partition(partitionInput(m, cut, search, "heap frame"));
+      if (part.ok) return { part };
+      failed ??= part;
+    }
+  }
+  return { part: failed ?? partition(partitionInput(m, cut, search, "heap frame")) };
+}
+
+/** A partition priced for parameters and its pieces' parameter layouts, or undefined when parameters do not work. */
+function parameterLayouts(m: Method, cut: Cut, search: Search): { part: OkPartition; layouts: TailLayout[] } | undefined {
+  const tp = partition(partitionInput(m, cut, search, "parameters"));
+  if (!tp.ok || tp.pieceBlocks.length < 2) return undefined;
+  const layouts = tailLayouts({ ...linkBase(m, cut), partition: tp, pieceNames: [] }, acyclicTransfers(cut.cfg, tp.pieceOf, tp.pieceBlocks.length));
+  if (layouts.ok) return { part: tp, layouts: layouts.layouts };
+  if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`${m.ctx.where.method}: no parameters: ${layouts.reason}\n`);
+  return undefined;
+}
+
+/** Links a partition through the heap frame, coding transfers as the mode says. */
+function linkHeapFrame(m: Method, cut: Cut, mode: LinkMode, search: Search, part: OkPartition, pieceNames: string[], dispatcherName: () => string): LinkedMethod {
+  const { opts, ctx } = m;
+  const indy = opts.indy;
+  return linkMethod({
+    ...linkBase(m, cut),
+    partition: part,
+    pieceNames,
+    maxSpill: maxSpill(cut.entryFrame, cut.cuttable),
+    mode: mode.transfers,
+    directOk: acyclicTransfers(cut.cfg, part.pieceOf, part.pieceBlocks.length),
+    // Into a helper class the driver calls one dispatcher: a few constants in the class, not a few per piece.
+    flatDispatch: opts.helper ? 0 : flatDispatchFor(search.budget),
+    dispatchGroup: dispatchGroupFor(search.budget),
+    dispatcherName,
+    ...(indy && mode.indy !== "none"
+      ? {
+          indyCallSite: (q: number, entry: number, entryCount: number, descriptor: string) =>
+            mode.indy === "all" || entryCount > 1 ? indy.callSite(ctx.className, pieceNames[q]!, descriptor, entry) : undefined,
+        }
+      : {}),
+  });
+}
+
+/**
+ * Which transfers between pieces cannot repeat: those between different strongly
+ * connected components of the piece graph (normal and exception edges). A chain of
+ * direct calls then follows the components' DAG, so it is never longer than the
+ * number of pieces. The piece graph is small (pieces, not blocks), so graphlib's
+ * Tarjan serves here.
+ */
+function acyclicTransfers(cfg: ControlFlowGraph, pieceOf: Int32Array, pieceCount: number): (from: number, to: number) => boolean {
+  const g = new Graph({ directed: true });
+  for (let p = 0; p < pieceCount; p++) g.setNode(String(p));
+  for (let b = 0; b < cfg.blockCount; b++) {
+    const p = pieceOf[b]!;
+    if (p < 0) continue;
+    const targets = allSuccessors(cfg, b);
+    for (const t of targets) if (pieceOf[t]! >= 0 && pieceOf[t] !== p) g.setEdge(String(p), String(pieceOf[t]));
+  }
+  const component = new Int32Array(pieceCount);
+  alg.tarjan(g).forEach((members: string[], i: number) => {
+    for (const m of members) component[Number(m)] = i;
+  });
+  return (from, to) => to !== 0 && component[from] !== component[to];
+}

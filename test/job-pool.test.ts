@@ -1,0 +1,57 @@
+/**
+ * src/bundle/job-pool.ts: outputs come back in input order whatever thread ran
+ * them, both this thread and a worker take jobs, the init reaches every thread, a
+ * job that throws rejects the whole call, and small inputs stay in this thread.
+ */
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { threadId } from "node:worker_threads";
+import { describe, expect, it } from "vitest";
+import { compactBytes, runJobs } from "../src/bundle/job-pool.js";
+
+const module = fileURLToPath(new URL("./support/sample-jobs.ts", import.meta.url));
+const inputs = Array.from({ length: 400 }, (_, k) => ({ k, bytes: new Uint8Array(2000 + (k % 7) * 3000).fill(k & 0xff) }));
+const expected = (salt: string, x: { bytes: Uint8Array }) => createHash("sha256").update(salt).update(x.bytes).digest("hex");
+
+describe("runJobs", () => {
+  it("returns every output in input order, computed by this thread and a worker", async () => {
+    const out = await runJobs<{ salt: string }, (typeof inputs)[number], { k: number; digest: string; thread: number }>(
+      { module, export: "digestJob", init: { salt: "s1" } },
+      inputs,
+      { workers: 1, weight: (x) => x.bytes.length, batchWeight: 16_000 },
+    );
+    expect(out.map((o) => o.k)).toEqual(inputs.map((x) => x.k));
+    out.forEach((o, k) => expect(o.digest).toBe(expected("s1", inputs[k]!)));
+    const threads = new Set(out.map((o) => o.thread));
+    expect(threads.has(threadId)).toBe(true);
+    expect(threads.size).toBe(2);
+  }, 60_000);
+
+  it("runs in this thread only below minJobs or with no workers", async () => {
+    for (const options of [{ workers: 1, minJobs: 1000 }, { workers: 0 }]) {
+      const out = await runJobs<{ salt: string }, (typeof inputs)[number], { thread: number; digest: string }>({ module, export: "digestJob", init: { salt: "s2" } }, inputs.slice(0, 50), options);
+      expect(out.every((o) => o.thread === threadId)).toBe(true);
+      expect(out[49]!.digest).toBe(expected("s2", inputs[49]!));
+    }
+  });
+
+  it("rejects when a job throws, in a worker or here", async () => {
+    const ks = Array.from({ length: 200 }, (_, k) => k);
+    await expect(runJobs({ module, export: "failingJob", init: null }, ks, { workers: 1 })).rejects.toThrow(/job bug on 13/);
+    await expect(runJobs({ module, export: "failingJob", init: null }, ks, { workers: 0 })).rejects.toThrow(/job bug on 13/);
+  }, 60_000);
+
+  it("rejects a builder that is missing or returns no function", async () => {
+    await expect(runJobs({ module, export: "nope", init: null }, [1], { workers: 0 })).rejects.toThrow(/no exported function nope/);
+    await expect(runJobs({ module, export: "badBuilder", init: null }, [1], { workers: 0 })).rejects.toThrow(/did not return a job function/);
+  });
+
+  it("compactBytes copies a view and keeps an array that owns its buffer", () => {
+    const whole = new Uint8Array([1, 2, 3, 4]);
+    expect(compactBytes(whole)).toBe(whole);
+    const view = whole.subarray(1, 3);
+    const c = compactBytes(view);
+    expect([...c]).toEqual([2, 3]);
+    expect(c.buffer.byteLength).toBe(2);
+  });
+});
