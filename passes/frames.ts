@@ -1,7 +1,7 @@
 /**
  * Frame inference at the level of the JVM's type-checking verifier (JVMS 4.10.1):
  * the verification type of every local and operand-stack slot at the entry of every
- * reachable block, a forward problem on the one solver (`dataflow.ts`), with the
+ * reachable block, a forward problem on the one solver (`core/dataflow.ts`), with the
  * exact max_stack and max_locals as by-products.
  *
  * Types are small integers (`VType`): top, int, float, long, double, null,

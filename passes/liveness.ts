@@ -1,7 +1,7 @@
 /**
  * Liveness of local-variable slots (JVMS 2.6.1): which slots may be read before
  * being written on some path from a point, at every block entry and exit, and on
- * demand before any node. A backward problem on the one solver (`dataflow.ts`).
+ * demand before any node. A backward problem on the one solver (`core/dataflow.ts`).
  *
  * Per instruction: xload/ret read their slot, xstore writes it, iinc reads then
  * writes it; lload/dload read two slots (n and n+1) and lstore/dstore write both,

@@ -7,6 +7,7 @@
  * link, outline) take a whole method's analyses and options rather than one body,
  * so `src/split/split-method.ts` runs them; they are not listed here yet.
  */
+import { InternalError } from "../src/diagnostics.js";
 import { cfgPass } from "./cfg.js";
 import { inlineSubroutinesPass } from "./inline-subroutines.js";
 import { framesPass } from "./frames.js";
@@ -25,7 +26,7 @@ export const PASSES: readonly Pass[] = [
 ];
 
 const byName = new Map<string, Pass>(PASSES.map((p) => [p.name, p]));
-if (byName.size !== PASSES.length) throw new Error("two passes share a name");
+if (byName.size !== PASSES.length) throw new InternalError("two passes share a name");
 
 /** The pass with this name, or undefined. */
 export function passByName(name: string): Pass | undefined {

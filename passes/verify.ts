@@ -11,7 +11,7 @@
  * handler entries at an instruction; local indices, the second slot of long and
  * double included, below max_locals, and the parameters fitting in it (4.7.3);
  * operand-stack heights by forward dataflow over the CFG with the one solver
- * (`dataflow.ts`): equal at every join, never negative, never above max_stack
+ * (`core/dataflow.ts`): equal at every join, never negative, never above max_stack
  * (4.10.1, 4.10.2.2); when the body has a StackMapTable, a frame at every branch
  * target, handler entry and instruction after an unconditional transfer (4.10.1:
  * the type checker walks the code linearly, so this holds for unreachable code

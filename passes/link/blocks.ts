@@ -1,6 +1,6 @@
 /**
- * What both linkers share (`link.ts`, values through heap-frame arrays, and
- * `link-tail.ts`, values as parameters of tail calls): what crosses each cut, the
+ * What both linkers share (`heap-frame.ts`, values through heap-frame arrays, and
+ * `parameters.ts`, values as parameters of tail calls): what crosses each cut, the
  * entries of every piece, and the copy of a piece's own blocks with transfers out of
  * the piece sent to exit labels, exception ranges reproduced over the blocks copied
  * (JVMS 4.7.3 exception_table, in table order), and line and local-variable rows cut

@@ -32,7 +32,7 @@
  */
 import { crc32, deflateRawSync } from "node:zlib";
 import yauzl from "yauzl";
-import { ErrorCodes, warning, type Diagnostic } from "../diagnostics.js";
+import { ErrorCodes, warning, type Diagnostic, thrownMessage } from "../diagnostics.js";
 import { isClassEntry, withData, type Bundle, type BundleEntry, type ZipEntryMeta } from "./bundle.js";
 import { BatchQueue, warmUpZlibThread, type Deflated, type Inflated } from "./zlib-thread.js";
 
@@ -96,10 +96,6 @@ function view(buf: Buffer, start: number, end: number): Uint8Array {
 }
 
 const utf8 = new TextDecoder("utf-8");
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 /**
  * The local file header at `offset` (APPNOTE 4.3.7), read directly: the archive is
@@ -225,7 +221,7 @@ export async function readJar(bytes: Uint8Array, source: string, limits: JarRead
   try {
     zip = await yauzl.fromBufferPromise(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
   } catch (e) {
-    diagnostics.push(corruptDiagnostic(`not a readable zip archive: ${errorText(e)}`, undefined, 0));
+    diagnostics.push(corruptDiagnostic(`not a readable zip archive: ${thrownMessage(e)}`, undefined, 0));
     return { bundle: { kind: "jar", source, entries }, diagnostics };
   }
   // Start the helper thread now, so that it is up by the first full batch.
@@ -298,7 +294,7 @@ export async function readJar(bytes: Uint8Array, source: string, limits: JarRead
       }
       slots.push(slot);
     } catch (e) {
-      corrupt(`cannot read entry: ${errorText(e)}; entry skipped`, name, offset);
+      corrupt(`cannot read entry: ${thrownMessage(e)}; entry skipped`, name, offset);
     }
   };
   let directoryError: Diagnostic | undefined;
@@ -309,7 +305,7 @@ export async function readJar(bytes: Uint8Array, source: string, limits: JarRead
     else for await (const entry of zip.eachEntry()) take(entry as unknown as CdRecord);
   } catch (e) {
     // The central directory itself is damaged: keep what was read, report where we stopped.
-    directoryError = corruptDiagnostic(`central directory unreadable: ${errorText(e)}`, undefined, zip.readEntryCursor as unknown as number);
+    directoryError = corruptDiagnostic(`central directory unreadable: ${thrownMessage(e)}`, undefined, zip.readEntryCursor as unknown as number);
   } finally {
     zip.close();
   }

@@ -22,6 +22,7 @@
  * in small batches on demand, at most two per worker in flight, so uneven jobs
  * balance out; a worker pays a module load and its `init` once per call.
  */
+import { thrownDetail } from "../diagnostics.js";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { isAbsolute } from "node:path";
@@ -165,10 +166,6 @@ function startWorker(ref: JobRef<unknown>): Worker {
   return new Worker(boot, { eval: true, workerData: data });
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? (e.stack ?? e.message) : String(e);
-}
-
 async function workerMain(): Promise<void> {
   const port = parentPort!;
   const spec = workerData as { module: string; export: string; init: unknown };
@@ -180,10 +177,10 @@ async function workerMain(): Promise<void> {
         try {
           port.postMessage({ id: req.id, outputs: req.inputs.map((x) => fn(x)) } satisfies Reply<unknown>);
         } catch (e) {
-          port.postMessage({ fatal: errorText(e) } satisfies Reply<unknown>);
+          port.postMessage({ fatal: thrownDetail(e) } satisfies Reply<unknown>);
         }
       },
-      (e: unknown) => port.postMessage({ fatal: errorText(e) } satisfies Reply<unknown>),
+      (e: unknown) => port.postMessage({ fatal: thrownDetail(e) } satisfies Reply<unknown>),
     );
   });
 }

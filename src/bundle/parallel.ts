@@ -33,7 +33,7 @@ import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { crc32, deflateRawSync } from "node:zlib";
-import { asDiagnostic, type Diagnostic, type Location } from "../diagnostics.js";
+import { asDiagnostic, type Diagnostic, type Location, thrownDetail } from "../diagnostics.js";
 import { isClassEntry, withData, type Bundle, type BundleEntry } from "./bundle.js";
 import { withDeflatedData } from "./jar.js";
 import { BatchQueue, type Deflated } from "./zlib-thread.js";
@@ -364,7 +364,7 @@ function startWorker(ref: ClassTransformRef<unknown>): Worker {
     w = new Worker(boot, { eval: true, workerData: data });
   }
   // A worker may fail or exit before the pool listens to it (started early, while the bundle was read).
-  w.on("error", (e) => troubleOf.set(w, errorText(e)));
+  w.on("error", (e) => troubleOf.set(w, thrownDetail(e)));
   w.on("exit", (code) => troubleOf.has(w) || troubleOf.set(w, `exit code ${code}`));
   return w;
 }
@@ -382,7 +382,7 @@ async function workerMain(): Promise<void> {
   try {
     transform = await loadTransform(spec);
   } catch (e) {
-    port.on("message", () => port.postMessage({ fatal: errorText(e) } satisfies WorkerMessage));
+    port.on("message", () => port.postMessage({ fatal: thrownDetail(e) } satisfies WorkerMessage));
     return;
   }
   port.on("message", (req: BatchRequest) => {
@@ -390,13 +390,9 @@ async function workerMain(): Promise<void> {
       const reply = runBatch(transform, spec.options, req);
       port.postMessage({ reply } satisfies WorkerMessage, [reply.buf]);
     } catch (e) {
-      port.postMessage({ fatal: errorText(e) } satisfies WorkerMessage);
+      port.postMessage({ fatal: thrownDetail(e) } satisfies WorkerMessage);
     }
   });
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }
 
 function runBatch(transform: ClassTransform, options: unknown, req: BatchRequest): BatchReply {

@@ -43,7 +43,7 @@
  */
 import type { Attribute, CodeAttribute, CpKind, LineNumberEntry, LocalVariableEntry, StackMapFrame, VerificationType } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
-import { ErrorCodes, MegasplitError, type ErrorCode, type Location } from "../diagnostics.js";
+import { ErrorCodes, MegasplitError, type ErrorCode, type Location, InternalError } from "../diagnostics.js";
 import type { CodeNode, FrameNode, FrameType, Handler, Label, LocalVariable, MethodBody } from "./model.js";
 import { FORMAT_CODE, Fmt, IMPLIED_LOCAL, NORMAL_OP, OPCODES, Op, isWideable } from "./opcodes.js";
 
@@ -403,7 +403,7 @@ function buildNodes(
         }
         break;
       default:
-        throw new Error(`decodeBody: opcode ${op} at ${pc} passed validation`);
+        throw new InternalError(`decodeBody: opcode ${op} at ${pc} passed validation`);
     }
   }
 

@@ -18,6 +18,7 @@
  * side tables (format code, fixed size, flags) that the hot decode/encode loops
  * index instead of touching row objects.
  */
+import { InternalError } from "../diagnostics.js";
 
 /** Operand layouts after the opcode byte (JVMS 6.5 "Format"). */
 export type OperandFormat =
@@ -324,7 +325,7 @@ for (const r of rows) {
 /** The row for `op`; throws for an undefined opcode (a bug: callers validate input first). */
 export function opcodeInfo(op: number): OpcodeInfo {
   const r = OPCODES[op];
-  if (r === undefined) throw new Error(`undefined opcode ${op}`);
+  if (r === undefined) throw new InternalError(`undefined opcode ${op}`);
   return r;
 }
 
@@ -337,7 +338,7 @@ export function invertCondition(op: number): number {
   if (op >= 0x99 && op <= 0xa6) return ((op - 0x99) ^ 1) + 0x99; // pairs (eq,ne) (lt,ge) (gt,le) ... start at 0x99
   if (op === 0xc6) return 0xc7;
   if (op === 0xc7) return 0xc6;
-  throw new Error(`${OPCODES[op]?.mnemonic ?? op} is not a conditional branch`);
+  throw new InternalError(`${OPCODES[op]?.mnemonic ?? op} is not a conditional branch`);
 }
 
 /** Named opcode constants: `Op.ILOAD`, `Op.GOTO_W`, ... */

@@ -4,8 +4,9 @@
  * new methods become private static synthetic methods of the class. Also the
  * shapes every split step returns: a BodySplit, or a refusal with its reason.
  *
- * With `verify` the internal checker (passes/verify.ts) runs on every body
- * written; a violation is a bug and throws an InternalError. Cost: one frame
+ * With `verify` (or MEGASPLIT_VERIFY_PASSES=1, passes/verify-transform.ts) the
+ * internal checker (passes/verify.ts) runs on every body written; a violation is
+ * a bug and throws an InternalError. Cost: one frame
  * computation and one encoding per body.
  */
 import type { MethodBody } from "../bytecode/model.js";
@@ -16,6 +17,7 @@ import type { Handover } from "../../passes/link/modes.js";
 import { methodContext, type ClassHierarchy } from "../../passes/pass.js";
 import { computeStackMapFrames } from "../../passes/stackmap.js";
 import { assertVerified } from "../../passes/verify.js";
+import { verifyPassesRequested } from "../../passes/verify-transform.js";
 
 export interface SplitPiece {
   method: MethodInfo;
@@ -38,7 +40,7 @@ export interface BodySplit {
   callSites: CallSite[];
 }
 
-export type Refusal = { kind: "refused"; reason: string; pc?: number };
+export type { Refusal } from "./refusal.js";
 
 /** What encoding needs of the split options. */
 export interface EncodeOptions {
@@ -53,7 +55,7 @@ export function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, op
   // Frames list every inferred local: trimming dead ones by liveness is only
   // safe when it is monotone along edges, which exception ranges can break.
   let out = computeStackMapFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx, { asInferred: true });
-  if (opts.verify) assertVerified(out, pctx, "after split");
+  if (opts.verify || verifyPassesRequested()) assertVerified(out, pctx, "after split");
   if (cf.majorVersion < 50) out = { ...out, nodes: out.nodes.filter((x) => x.kind !== "frame"), hasStackMapTable: false };
   // A local-variable row may name a slot this body never touches (JVMS 4.7.13: index + size <= max_locals).
   for (const v of [...(out.localVariables ?? []), ...(out.localVariableTypes ?? [])]) {

@@ -14,7 +14,7 @@ import { Op } from "../bytecode/opcodes.js";
 import { maxEncodedSize } from "../bytecode/size-bound.js";
 import { Access, type ClassFile, type MethodInfo } from "../classfile/model.js";
 import { buildCfg, isInstruction, opcodeOf } from "../../passes/cfg.js";
-import { inferFrames, UNINITIALIZED_THIS } from "../../passes/frames.js";
+import { type FrameAnalysis, inferFrames, UNINITIALIZED_THIS } from "../../passes/frames.js";
 import { computeLiveness } from "../../passes/liveness.js";
 import { outlineRegion } from "../../passes/outline.js";
 import type { PassContext } from "../../passes/pass.js";
@@ -37,9 +37,10 @@ export function outlineLargestRegion(
   base: string,
   taken: Set<string>,
   lines?: { next: number },
+  bodyFrames?: FrameAnalysis,
 ): { parent: MethodBody; region: MethodBody; name: string; descriptor: string; callLine?: number } | undefined {
   const nodes = body.nodes;
-  const frames = inferFrames(body, ctx);
+  const frames = bodyFrames ?? inferFrames(body, ctx);
   if (frames.errors.length > 0) return undefined;
   const fcfg = frames.cfg;
   const depthIn = monitorDepth(fcfg);

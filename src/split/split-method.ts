@@ -1,6 +1,9 @@
 /**
  * Splits one over-sized method: the pass pipeline of docs/design/splitter.md from a
- * decoded body to encoded Code attributes for the driver and its pieces.
+ * decoded body to encoded Code attributes for the driver and its pieces. This
+ * file is the driver: it decodes, inlines subroutines and hands the body to the
+ * registered splitter passes (`split-passes.ts`: fits, outline,
+ * partition-and-link, final-stores), which share one MethodAnalyses per body.
  *
  *   inline-subroutines -> cut points -> cfg -> frames -> liveness -> partition
  *   -> link -> stackmap (per body) -> encode, checked against the limit
@@ -18,23 +21,20 @@
  * with a smaller budget. A method that cannot be split is reported with the reason
  * and left unchanged. Cost: a few linear passes per attempt.
  */
-import type { MethodBody } from "../bytecode/model.js";
 import { decodeBody } from "../bytecode/decode.js";
-import { Access, type ClassFile, type CodeAttribute, type MethodInfo, codeOf } from "../classfile/model.js";
+import { type ClassFile, type MethodInfo, codeOf } from "../classfile/model.js";
 import { MegasplitError } from "../diagnostics.js";
 import type { ControlFlowGraph } from "../../passes/cfg.js";
-import { inferFrames } from "../../passes/frames.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
-import type { CallSite, LinkedMethod } from "../../passes/link/heap-frame.js";
-import { linkFinalStores } from "../../passes/link/final-stores.js";
+import type { CallSite } from "../../passes/link/heap-frame.js";
 import type { IndyCallSites } from "../../passes/link/indy.js";
 import type { Handover, LinkModeName } from "../../passes/link/modes.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";
-import { finalFieldsGuarded } from "./cut-points.js";
-import { encodeFinal, encodePieces, linesOf, newPrivateMethod, withCode, type BodySplit, type Refusal, type SplitPiece } from "./encode-split.js";
-import { freshName, nextSyntheticLine, pieceBaseName } from "./names.js";
-import { partitionAndLink } from "./partition-and-link.js";
-import { outlineLargestRegion } from "./regions.js";
+import { verifyAfter } from "../../passes/verify-transform.js";
+import type { SplitPiece } from "./encode-split.js";
+import { pieceBaseName } from "./names.js";
+import { refusalFromError, type Refusal } from "./refusal.js";
+import { runSplitPasses, splitState } from "./split-passes.js";
 
 export type { Handover, SplitPiece };
 
@@ -86,7 +86,7 @@ export type MethodSplit =
       /** Source lines of the driver's own code. */
       driverLines: number[];
     }
-  | { kind: "refused"; reason: string; pc?: number };
+  | Refusal;
 
 /** Splits method `index` of `cf`. The constant pool of `cf` may grow. */
 export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptions, takenNames: Set<string>): MethodSplit {
@@ -95,8 +95,11 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
   const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
   try {
     let decoded = decodeBody(code, cf.constantPool, ctx.where);
-    if (hasSubroutines(decoded)) decoded = inlineSubroutines(decoded, ctx);
-    const done = splitBody(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0);
+    if (hasSubroutines(decoded)) {
+      decoded = inlineSubroutines(decoded, ctx);
+      verifyAfter(decoded, ctx, "inline-subroutines");
+    }
+    const done = runSplitPasses(splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0));
     if ("kind" in done) return done;
     for (const p of done.pieces) takenNames.add(p.name);
     const totalLength = done.driverLength + done.pieces.reduce((s, p) => s + p.codeLength, 0);
@@ -114,128 +117,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
       driverLines: done.driverLines,
     };
   } catch (e) {
-    if (e instanceof MegasplitError) return { kind: "refused", reason: `${e.code}: ${e.diagnostic.message}`, ...(e.diagnostic.location.pc !== undefined ? { pc: e.diagnostic.location.pc } : {}) };
+    if (e instanceof MegasplitError) return refusalFromError(e);
     throw e;
   }
-}
-
-
-
-/**
- * Splits one body until every method it becomes fits: as it is when it fits;
- * else by outlining its largest uncuttable region into a called method (then both
- * are split in turn); else by partitioning it into a driver and pieces.
- */
-function splitBody(
-  cf: ClassFile,
-  method: MethodInfo,
-  body: MethodBody,
-  opts: SplitMethodOptions,
-  taken: Set<string>,
-  codeNameIndex: number,
-  base: string,
-  depth: number,
-): BodySplit | Refusal {
-  const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
-  if (depth > 0) {
-    const code = encodeFinal(cf, method, body, opts, codeNameIndex);
-    if (code.code.length <= opts.maxSize) {
-      return { driver: withCode(method, code), driverLength: code.code.length, driverLines: linesOf(body), pieces: [], crossEdges: 0, handover: [], blocksPerPiece: [], callSites: [] };
-    }
-  }
-  if (depth < 12) {
-    const outlined = outlineLargestRegion(cf, method, body, ctx, opts.maxSize, base, taken, opts.lines);
-    if (outlined) {
-      const regionMethod = newPrivateMethod(cf, outlined.name, outlined.descriptor);
-      const parent = splitBody(cf, method, outlined.parent, opts, taken, codeNameIndex, base, depth + 1);
-      if ("kind" in parent) return parent;
-      const region = splitBody(cf, regionMethod, outlined.region, opts, taken, codeNameIndex, base, depth + 1);
-      if ("kind" in region) return region;
-      const regionPiece: SplitPiece = {
-        method: region.driver,
-        name: outlined.name,
-        descriptor: outlined.descriptor,
-        codeLength: region.driverLength,
-        lines: region.driverLines,
-      };
-      const regionCall: CallSite[] =
-        outlined.callLine !== undefined ? [{ caller: ctx.methodName, line: outlined.callLine, callee: outlined.name, calleeDescriptor: outlined.descriptor }] : [];
-      // Calls the region's body made as the driver of its own split are calls from the region.
-      const fromRegion = region.callSites.map((c) => (c.caller === ctx.methodName ? { ...c, caller: outlined.name } : c));
-      return {
-        driver: parent.driver,
-        driverLength: parent.driverLength,
-        driverLines: parent.driverLines,
-        pieces: [...parent.pieces, regionPiece, ...region.pieces],
-        crossEdges: parent.crossEdges + region.crossEdges + 1,
-        handover: [...parent.handover, ...region.handover],
-        blocksPerPiece: [...parent.blocksPerPiece, ...region.blocksPerPiece],
-        callSites: [...parent.callSites, ...regionCall, ...fromRegion],
-      };
-    }
-  }
-  const done = partitionAndLink(cf, method, body, ctx, opts, taken, codeNameIndex, base);
-  if ("kind" in done && ctx.methodName === "<clinit>") return finalStores(cf, method, body, ctx, opts, taken, codeNameIndex, base) ?? done;
-  return done;
-}
-
-/**
- * A `<clinit>` whose final-field writes do not fit the driver of a partition: the
- * code computing each value moves into pieces that return it, the writes stay
- * (passes/link-final-stores.ts). Undefined when the method has not that shape or
- * the result does not fit.
- */
-function finalStores(
-  cf: ClassFile,
-  method: MethodInfo,
-  body: MethodBody,
-  ctx: PassContext,
-  opts: SplitMethodOptions,
-  taken: Set<string>,
-  codeNameIndex: number,
-  base: string,
-): BodySplit | undefined {
-  const finals = opts.helper?.finals ?? finalFieldsGuarded(cf);
-  if (finals.size === 0) return undefined;
-  const frames = inferFrames(body, ctx);
-  if (frames.errors.length > 0) return undefined;
-  // As many values a piece as fit (8 bytes a write), then at most six (7), then one (6).
-  for (const maxCases of [Infinity, 6, 1]) {
-    const localTaken = new Set(taken);
-    const lines = opts.lines ? { ...opts.lines } : undefined;
-    const linked = linkFinalStores({
-      body,
-      cp: cf.constantPool,
-      className: ctx.className,
-      finals,
-      limit: opts.maxSize,
-      maxCases,
-      pieceName: () => freshName(base, "split", localTaken),
-      pieceOwner: { className: ctx.className, isInterface: (cf.accessFlags & Access.INTERFACE) !== 0 },
-      driverName: ctx.methodName,
-      ...(lines ? { syntheticLine: () => nextSyntheticLine(lines) } : {}),
-      stackHeightBefore: (i) => frames.frameBefore(i)?.stack.length ?? -1,
-    });
-    if (!linked) return undefined;
-    const pieces = encodePieces(cf, linked, opts, codeNameIndex);
-    const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
-    if (Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength)) > opts.maxSize) continue;
-    if (lines) opts.lines!.next = lines.next;
-    for (const p of pieces) taken.add(p.name);
-    return finalStoresSplit(method, driverCode, linked, pieces);
-  }
-  return undefined;
-}
-
-function finalStoresSplit(method: MethodInfo, driverCode: CodeAttribute, linked: LinkedMethod, pieces: SplitPiece[]): BodySplit {
-  return {
-    driver: withCode(method, driverCode),
-    driverLength: driverCode.code.length,
-    driverLines: linesOf(linked.driver),
-    pieces,
-    crossEdges: linked.callSites.length,
-    handover: ["return values"],
-    blocksPerPiece: [],
-    callSites: linked.callSites,
-  };
 }

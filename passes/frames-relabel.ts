@@ -1,0 +1,88 @@
+/**
+ * The frame analysis of a body that differs from an analysed one only by labels
+ * inserted before some nodes (`withCutLabels` in src/split/cut-points.ts), without
+ * inferring again: node indices are shifted by the labels inserted before them, the
+ * CFG's per-node and per-label arrays are remapped (a label belongs to the block of
+ * the next instruction at or after it, as `buildCfg` places it), uninitialized(new
+ * site) types name the moved site, and every other type and limit is the analysed
+ * one's. Labels nobody branches to change no block,
+ * no frame and no type, so the result equals `inferFrames` on the new body; the
+ * frames test checks that on real code. Cost: O(nodes + labels).
+ */
+import type { MethodBody } from "../src/bytecode/model.js";
+import type { ControlFlowGraph } from "./cfg.js";
+import type { Frame, FrameAnalysis } from "./frames.js";
+
+/**
+ * `a` (of the body `newBody` was made from) as the analysis of `newBody`, which
+ * has one more label before each old node index in `insertedBefore` (ascending
+ * new labels, in node order, numbered from the old body's labelCount).
+ */
+export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBefore: ReadonlySet<number>): FrameAnalysis {
+  if (insertedBefore.size === 0) return a;
+  const old = a.cfg;
+  const oldNodes = old.body.nodes;
+  const n = oldNodes.length;
+  // newIndex[o]: where old node o sits now; oldIndex[i]: the old node at new index i, or -1 for an inserted label.
+  const newIndex = new Int32Array(n + 1);
+  const oldIndex = new Int32Array(newBody.nodes.length).fill(-1);
+  let shift = 0;
+  for (let o = 0; o < n; o++) {
+    if (insertedBefore.has(o)) shift++;
+    newIndex[o] = o + shift;
+    oldIndex[o + shift] = o;
+  }
+  newIndex[n] = n + shift;
+  const cfg = relabelCfg(old, newBody, newIndex);
+  // uninitialized(site) names the node index of its `new`, which moved too.
+  const types = a.types;
+  const map = (t: number): number => (types.isUninitialized(t) ? types.uninitialized(newIndex[types.siteOf(t)]!) : t);
+  const mapSlots = (slots: ArrayLike<number>, length = slots.length): Int32Array => {
+    const out = new Int32Array(length);
+    for (let i = 0; i < length; i++) out[i] = map(slots[i]!);
+    return out;
+  };
+  const mapFrame = (f: Frame): Frame => ({ locals: mapSlots(f.locals), stack: mapSlots(f.stack) });
+  return {
+    ...a,
+    cfg,
+    entry: a.entry.map((f) => (f ? mapFrame(f) : undefined)),
+    replay(block, visit) {
+      a.replay(block, (node, locals, stack, height) => visit(newIndex[node]!, mapSlots(locals), [...mapSlots(stack, height)], height));
+    },
+    frameBefore(node) {
+      const o = oldIndex[node] ?? -1;
+      const f = o < 0 ? undefined : a.frameBefore(o);
+      return f && mapFrame(f);
+    },
+  };
+}
+
+function relabelCfg(old: ControlFlowGraph, body: MethodBody, newIndex: Int32Array): ControlFlowGraph {
+  const count = old.blockCount;
+  const total = body.nodes.length;
+  const blockStart = new Int32Array(count);
+  const blockEnd = new Int32Array(count);
+  const blockLastInstruction = new Int32Array(count);
+  for (let b = 0; b < count; b++) {
+    blockLastInstruction[b] = newIndex[old.blockLastInstruction[b]!]!;
+    // A block starts right after the previous block's last instruction.
+    blockStart[b] = b === 0 ? 0 : blockLastInstruction[b - 1]! + 1;
+  }
+  for (let b = 0; b < count; b++) blockEnd[b] = b + 1 < count ? blockStart[b + 1]! : total;
+  const blockOfNode = new Int32Array(total);
+  for (let b = 0; b < count; b++) blockOfNode.fill(b, blockStart[b]!, blockEnd[b]!);
+  const labelNode = new Int32Array(body.labelCount).fill(-1);
+  for (let i = 0; i < total; i++) {
+    const node = body.nodes[i]!;
+    if (node.kind === "label") labelNode[node.label] = i;
+  }
+  // A label belongs to the block of the next instruction at or after it; past the last one, to "the end".
+  const blockOfLabel = new Int32Array(body.labelCount).fill(count);
+  const lastInstructionNode = blockLastInstruction[count - 1]!;
+  for (let l = 0; l < body.labelCount; l++) {
+    const at = labelNode[l]!;
+    if (at >= 0 && at <= lastInstructionNode) blockOfLabel[l] = blockOfNode[at]!;
+  }
+  return { ...old, body, blockStart, blockEnd, blockLastInstruction, blockOfNode, labelNode, blockOfLabel };
+}

@@ -1,0 +1,63 @@
+/**
+ * relabelFrames (passes/frames-relabel.ts) against the oracle it replaces:
+ * inferring frames again on the body with the cut labels inserted. On every
+ * method of asm.jar with labels inserted before every fifth node (and the first),
+ * the remapped CFG's node and label arrays equal `buildCfg` on the new body, and
+ * the frame before every instruction equals `inferFrames` on the new body.
+ */
+import { describe, expect, it } from "vitest";
+import { decodeBody } from "../src/bytecode/decode.js";
+import { codeOf } from "../src/classfile/model.js";
+import { readClass } from "../src/classfile/read.js";
+import { readBundle } from "../src/bundle/read.js";
+import { isClassEntry } from "../src/bundle/bundle.js";
+import { isInstruction } from "../passes/cfg.js";
+import { inferFrames } from "../passes/frames.js";
+import { relabelFrames } from "../passes/frames-relabel.js";
+import { methodContext } from "../passes/pass.js";
+import { withCutLabels } from "../src/split/cut-points.js";
+import { corpusJar } from "./support/corpus.js";
+
+describe("relabelFrames", () => {
+  it("equals inferring again on every asm.jar method with labels inserted", async () => {
+    const { bundle } = await readBundle(corpusJar("asm"));
+    let methods = 0;
+    let compared = 0;
+    const failures: string[] = [];
+    for (const e of bundle.entries) {
+      if (!isClassEntry(e)) continue;
+      const cf = readClass(e.data);
+      for (const m of cf.methods) {
+        const code = codeOf(m);
+        if (!code) continue;
+        const ctx = methodContext(cf, m);
+        const body = decodeBody(code, cf.constantPool, ctx.where);
+        const before = new Set<number>();
+        for (let i = 0; i < body.nodes.length; i += 5) before.add(i);
+        const cut = withCutLabels(body, before);
+        const oracle = inferFrames(cut.body, ctx);
+        const mapped = relabelFrames(inferFrames(body, ctx), cut.body, before);
+        methods++;
+        const where = `${ctx.className}.${ctx.methodName}${ctx.descriptor}`;
+        for (const key of ["blockStart", "blockEnd", "blockLastInstruction", "blockOfNode", "labelNode", "blockOfLabel"] as const) {
+          if (!Buffer.from(mapped.cfg[key].buffer, mapped.cfg[key].byteOffset, mapped.cfg[key].byteLength).equals(Buffer.from(oracle.cfg[key].buffer, oracle.cfg[key].byteOffset, oracle.cfg[key].byteLength))) {
+            failures.push(`${where}: cfg.${key} differs`);
+          }
+        }
+        for (let i = 0; i < cut.body.nodes.length; i++) {
+          if (!isInstruction(cut.body.nodes[i]!)) continue;
+          const a = mapped.frameBefore(i);
+          const b = oracle.frameBefore(i);
+          compared++;
+          if (JSON.stringify([a && [...a.locals], a && [...a.stack]]) !== JSON.stringify([b && [...b.locals], b && [...b.stack]])) {
+            failures.push(`${where}: frame before node ${i} differs`);
+            break;
+          }
+        }
+      }
+    }
+    expect(failures.slice(0, 10)).toEqual([]);
+    expect(methods).toBeGreaterThan(500);
+    expect(compared).toBeGreaterThan(20_000); // 24,438 instructions in asm 9.x
+  });
+});
