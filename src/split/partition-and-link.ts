@@ -17,13 +17,13 @@
 import type { MethodBody } from "../bytecode/model.js";
 import { Access, type ClassFile, type MethodInfo } from "../classfile/model.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
-import { alg, Graph } from "@dagrejs/graphlib";
 import { firstInstruction, type ControlFlowGraph } from "../../passes/cfg.js";
 import { inferFrames, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
 import type { Liveness } from "../../passes/liveness.js";
 import { MethodAnalyses } from "../../passes/method-analyses.js";
 import { relabelFrames } from "../../passes/frames-relabel.js";
-import { allSuccessors } from "../../passes/core/loops.js";
+import { allSuccessors, stronglyConnectedComponents } from "../../passes/core/loops.js";
+import type { BlockGraph } from "../../passes/core/block-graph.js";
 import { partition, type Partition, type PartitionInput } from "../../passes/core/partition.js";
 import type { PassContext } from "../../passes/pass.js";
 import { localsOfBlocks } from "../../passes/link/blocks.js";
@@ -130,6 +130,24 @@ export function partitionAndLink(
     };
   }
   return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, `no partition under ${opts.maxSize} bytes was found after 8 attempts`);
+}
+
+/** What the first attempt's partition sees and decides, without linking: for the partition filetests. */
+export interface PartitionView {
+  cfg: ControlFlowGraph;
+  costs: LinkCostTables;
+  cuttable: Uint8Array;
+  pinned: Uint8Array;
+  part: Partition;
+}
+
+/** The first attempt's cut and partition of a body, priced for one handover. */
+export function partitionOnce(cf: ClassFile, method: MethodInfo, body: MethodBody, ctx: PassContext, opts: SplitMethodOptions, handover: "parameters" | "heap frame"): PartitionView | Refusal {
+  const m: Method = { cf, method, decoded: body, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf) };
+  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false };
+  const cut = cutAndAnalyse(m, search);
+  if ("kind" in cut) return cut;
+  return { cfg: cut.cfg, costs: cut.costs, cuttable: cut.cuttable, pinned: cut.pinned, part: partition(partitionInput(m, cut, search, handover)) };
 }
 
 /**
@@ -328,21 +346,36 @@ function linkHeapFrame(m: Method, cut: Cut, mode: LinkMode, search: Search, part
  * Which transfers between pieces cannot repeat: those between different strongly
  * connected components of the piece graph (normal and exception edges). A chain of
  * direct calls then follows the components' DAG, so it is never longer than the
- * number of pieces. The piece graph is small (pieces, not blocks), so graphlib's
- * Tarjan serves here.
+ * number of pieces. The piece graph goes through the core's iterative Tarjan
+ * (`stronglyConnectedComponents`): a recursive one overflows the stack on the
+ * chain of thousands of pieces a method of many megabytes becomes.
  */
 function acyclicTransfers(cfg: ControlFlowGraph, pieceOf: Int32Array, pieceCount: number): (from: number, to: number) => boolean {
-  const g = new Graph({ directed: true });
-  for (let p = 0; p < pieceCount; p++) g.setNode(String(p));
+  const successors: number[][] = Array.from({ length: pieceCount }, () => []);
+  const seen = new Set<number>();
   for (let b = 0; b < cfg.blockCount; b++) {
     const p = pieceOf[b]!;
     if (p < 0) continue;
-    const targets = allSuccessors(cfg, b);
-    for (const t of targets) if (pieceOf[t]! >= 0 && pieceOf[t] !== p) g.setEdge(String(p), String(pieceOf[t]));
+    for (const t of allSuccessors(cfg, b)) {
+      const q = pieceOf[t]!;
+      if (q < 0 || q === p || seen.has(p * pieceCount + q)) continue;
+      seen.add(p * pieceCount + q);
+      successors[p]!.push(q);
+    }
   }
+  const none: readonly number[] = [];
+  const pieces: BlockGraph = {
+    blockCount: pieceCount,
+    successors,
+    predecessors: successors.map(() => none),
+    handlersOf: successors.map(() => none),
+    handlerBlock: new Int32Array(0),
+    reachable: new Uint8Array(pieceCount).fill(1),
+    reversePostorder: new Int32Array(0),
+  };
   const component = new Int32Array(pieceCount);
-  alg.tarjan(g).forEach((members: string[], i: number) => {
-    for (const m of members) component[Number(m)] = i;
+  stronglyConnectedComponents(pieces).forEach((members, i) => {
+    for (const p of members) component[p] = i;
   });
   return (from, to) => to !== 0 && component[from] !== component[to];
 }

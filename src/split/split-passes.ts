@@ -256,6 +256,11 @@ export const SPLIT_PASSES: readonly SplitPass[] = [fitsPass, outlinePass, partit
   for (const p of SPLIT_PASSES) if (p.after !== undefined && !names.has(p.after)) throw new InternalError(`splitter pass ${p.name} follows an unknown pass ${p.after}`);
 }
 
+/** The registered splitter pass of this name. */
+export function splitPassByName(name: string): SplitPass | undefined {
+  return SPLIT_PASSES.find((p) => p.name === name);
+}
+
 /** Runs the registered passes on one body (see the top of the file for the order). */
 export function runSplitPasses(state: SplitState): BodySplit | Refusal {
   let refused: { pass: string; refusal: Refusal } | undefined;
