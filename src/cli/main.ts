@@ -76,6 +76,7 @@ program
   .option("--classpath <paths>", "jars and directories the input depends on, separated by the path delimiter")
   .option("--mapping <file>", "where to write the mapping (default: <output>.mapping)")
   .option("--json", "print the per-method report as JSON")
+  .option("--threads <n>", "threads that split classes, this one included (default: one per core; the output is the same for any number)", intOption("--threads", 1, 64))
   .action((input: string, opts: SplitCommandOptions) => runAction((r) => splitCommand(input, opts, r)));
 
 program

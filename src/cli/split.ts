@@ -1,10 +1,11 @@
 /**
  * `megasplit split <input> -o <output> [--max-size N] [--link MODE] [--classpath PATHS]
- * [--mapping FILE] [--json]`: rewrites every method over the limit in a class file,
+ * [--mapping FILE] [--json] [--threads N]`: rewrites every method over the limit in a class file,
  * directory or jar, writes the output atomically and the mapping file next to it
  * (`<output>.mapping` unless --mapping says otherwise), and prints per method the
  * pieces, cross-piece edges and code-size overhead, or why it was left unchanged.
  */
+import { availableParallelism } from "node:os";
 import { delimiter } from "node:path";
 import { writeFileAtomic } from "../bundle/atomic.js";
 import { readBundle } from "../bundle/read.js";
@@ -21,6 +22,8 @@ export interface SplitCommandOptions {
   classpath?: string;
   mapping?: string;
   json?: boolean;
+  /** Threads splitting classes, this one included (default: one per core). */
+  threads?: number;
 }
 
 function describe(r: BundleMethodReport): string {
@@ -47,6 +50,8 @@ export async function splitCommand(input: string, opts: SplitCommandOptions, r: 
     link,
     ...(opts.classpath ? { classpath: opts.classpath.split(delimiter).filter(Boolean) } : {}),
     name: input,
+    // Every core splits: this thread and one worker per other core (the output does not depend on it).
+    workers: (opts.threads ?? availableParallelism()) - 1,
   });
   r.all(result.diagnostics);
   for (const rep of result.reports) {
