@@ -3,7 +3,10 @@
  * directory or a jar): builds the class hierarchy the frame computations need (the
  * bundle itself, the classpath, the JDK), splits class by class, and returns the
  * new bundle, one report per method considered, the diagnostics, and the mapping.
- * A class that cannot be read is reported and copied unchanged; changed classes of
+ * A class that cannot be read is reported once and left out of the output (listed
+ * in `unreadable`): copying it would pass off bytes no JVM accepts as a class
+ * written by the splitter, and dropping it loses nothing usable; every other
+ * entry is still split or copied. Changed classes of
  * a signed jar drop its signature files (with a warning). A helper class holding
  * pieces of a class (`helper-class.ts`) is a new entry right after the class's,
  * in the same directory (so a multi-release version directory too), named so that
@@ -37,6 +40,8 @@ export interface SplitBundleOptions {
   name?: string;
   /** Check every written body with the internal verifier between passes (tests). */
   verify?: boolean;
+  /** Called after each entry (for a progress display): entries done, entries in all, methods split so far. */
+  onEntry?: (done: number, total: number, methodsSplit: number) => void;
   /**
    * Worker threads that split classes besides this thread (`runJobs`,
    * src/bundle/job-pool.ts); default 0. The output is the same for any number.
@@ -53,20 +58,22 @@ export interface BundleSplit {
   reports: BundleMethodReport[];
   diagnostics: Diagnostic[];
   mapping: MappingBuilder;
+  /** Class entries that could not be read: reported in `diagnostics`, not in `bundle`. */
+  unreadable: string[];
 }
 
 export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {}): Promise<BundleSplit> {
   const maxSize = opts.maxSize ?? 8000;
   const workers = opts.workers ?? 0;
   const diagnostics: Diagnostic[] = [];
-  const classes = bundleClassMap(bundle, diagnostics);
+  // A class bundle's header is read again below, where a failure is reported (once).
+  const classes = bundleClassMap(bundle, bundle.kind === "class" ? [] : diagnostics);
   const hierarchy = await createClassHierarchy({
     bundleClasses: classes,
     ...(opts.classpath ? { classpath: opts.classpath } : {}),
     ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
   });
   diagnostics.push(...hierarchy.diagnostics);
-  const bundleName = opts.name ?? bundle.source ?? "";
   const bundleNames = new Set(bundle.entries.filter(isClassEntry).map((e) => entryClassName(e.name)));
   // Bytes that cross to a worker are copied whole: a view would take its backing buffer along.
   const own = (b: Uint8Array) => (workers > 0 ? compactBytes(b) : b);
@@ -78,20 +85,30 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     maxSize,
     link: opts.link ?? "auto",
     ...(opts.verify ? { verify: true } : {}),
-    bundle: bundleName,
+    bundle: opts.name ?? bundle.source ?? "",
     takenClassNames: [...bundleNames],
     hierarchyKey: lent.key,
   };
   const mapping = new MappingBuilder();
   const reports: BundleMethodReport[] = [];
+  const unreadable: string[] = [];
   const entries: BundleEntry[] = [];
+  const total = bundle.entries.length;
+  let methodsSplit = 0;
   try {
     const classIndices = bundle.entries.flatMap((e, i) => (isClassEntry(e) ? [i] : []));
     const inputs: SplitJobInput[] = classIndices.map((i) => ({ entry: bundle.entries[i]!.name, data: own(bundle.entries[i]!.data) }));
+    // Progress counts entries as their jobs finish, in whatever order the threads finish them.
+    let done = total - classIndices.length;
+    opts.onEntry?.(0, total, 0);
     const outputs = await runJobs<SplitJobInit, SplitJobInput, SplitJobOutput>({ module: SPLIT_JOB_MODULE, export: "splitJob", init }, inputs, {
       workers,
       weight: (x) => x.data.length,
       batchWeight: 64 * 1024,
+      onOutput: (_, out) => {
+        methodsSplit += out.reports.filter((r) => r.result.kind === "split").length;
+        opts.onEntry?.(++done, total, methodsSplit);
+      },
     });
     // Helper classes named by earlier classes: a class whose helper took one of
     // them runs again here knowing them, as in a one-by-one pass.
@@ -113,6 +130,10 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
       diagnostics.push(...out.diagnostics);
       hierarchy.addMissing(out.missing);
       for (const [className, sourceFile, method] of out.mapping) mapping.addSplit(className, sourceFile, method);
+      if (out.failed) {
+        unreadable.push(entry.name);
+        continue;
+      }
       entries.push(out.data ? withData(entry, out.data) : entry);
       if (out.helper) {
         helpers.add(out.helper.className);
@@ -122,6 +143,7 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
   } finally {
     lent.release();
   }
+  opts.onEntry?.(total, total, methodsSplit);
   diagnostics.push(...hierarchy.missingDiagnostics());
   let out: Bundle = { ...bundle, entries };
   if (bundle.kind === "jar") {
@@ -129,5 +151,5 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     out = dropped.bundle;
     diagnostics.push(...dropped.diagnostics);
   }
-  return { bundle: out, reports, diagnostics, mapping };
+  return { bundle: out, reports, diagnostics, mapping, unreadable };
 }

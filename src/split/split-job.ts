@@ -2,7 +2,7 @@
  * Splitting one class entry of a bundle as a job of `runJobs` (src/bundle/job-pool.ts),
  * so that `splitBundle` can split classes on worker threads and this one at once.
  * A job reads the class, splits its over-sized methods (`splitClass`), writes the
- * class and any helper class, and returns them with the method reports, the
+ * class and any helper class (or says it failed: the class is then left out), and returns them with the method reports, the
  * mapping rows and the diagnostics, all plain data. Every thread builds the job
  * once from the same `init`: the bundle's classes (for the class hierarchy), the
  * classpath and JDK to look up, the options and the names helper classes must not
@@ -63,6 +63,8 @@ export interface SplitJobOutput {
   diagnostics: Diagnostic[];
   /** Classes this thread's hierarchy first found missing during this job. */
   missing: string[];
+  /** The class could not be read or split (reported in `diagnostics`): it is left out of the output. */
+  failed?: true;
 }
 
 const registered = new Map<number, LoadedClassHierarchy>();
@@ -129,11 +131,12 @@ function splitEntry(input: SplitJobInput, init: SplitJobInit, hierarchy: LoadedC
       }
     }
   } catch (e) {
-    // As the in-order loop always did: the entry stays as it was; reports and
-    // mapping rows made before the failure stay too.
+    // As the in-order loop does: the entry is left out (`unreadable`); reports and
+    // mapping rows made before the failure stay.
     out.diagnostics.push(asDiagnostic(e, where));
     delete out.data;
     delete out.helper;
+    out.failed = true;
   }
   if (hierarchy.missing.size > missingBefore) out.missing = [...hierarchy.missing].slice(missingBefore);
   return out;
