@@ -14,12 +14,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { asmCommand, type AsmCommandOptions } from "./asm.js";
+import { toleratePipeClosedEarly } from "./broken-pipe.js";
 import { disasmCommand } from "./disasm.js";
 import { ExitCode } from "./exit-codes.js";
 import { inspectCommand } from "./inspect.js";
 import { Reporter, runAction, type ReporterOptions, usageError } from "./report.js";
 import { retraceCommand, type RetraceCommandOptions } from "./retrace.js";
 import { splitCommand, type SplitCommandOptions } from "./split.js";
+
+toleratePipeClosedEarly();
 
 function intOption(name: string, min: number, max: number) {
   return (v: string): number => {
