@@ -28,6 +28,7 @@ export const MIN_LIMIT = 64;
 
 export interface Failure {
   seed: number;
+  tag?: string;
   mode?: SplitLinkMode;
   limit?: number;
   kind: "original" | "build" | "crash" | "hang" | "internal refusal" | "mismatch";
@@ -87,6 +88,10 @@ export function refusalKey(reason: string): string {
 /** Refusals that only a bug produces on code the JVM verified. */
 const INTERNAL = /frame analysis failed|no frame for block|internal|assert|unreachable/i;
 
+function tagOf(x: { tag?: string }): { tag?: string } {
+  return x.tag !== undefined ? { tag: x.tag } : {};
+}
+
 function writeClasses(dir: string, classes: ReadonlyMap<string, Uint8Array>): void {
   for (const [name, bytes] of classes) {
     const path = join(dir, `${name}.class`);
@@ -97,12 +102,13 @@ function writeClasses(dir: string, classes: ReadonlyMap<string, Uint8Array>): vo
 
 interface Pending {
   seed: number;
+  tag?: string;
   original: string;
   variants: { name: string; mode: SplitLinkMode; limit: number }[];
 }
 
 /** Splits and runs `programs` (one JVM batch), adding what happened to the stats. */
-export async function checkPrograms(programs: readonly Program[], modes: readonly SplitLinkMode[] | ((index: number) => readonly SplitLinkMode[]), workDir: string, onSplit?: (seed: number, mode: SplitLinkMode, limit: number) => void): Promise<CheckStats> {
+export async function checkPrograms(programs: readonly Program[], modes: readonly SplitLinkMode[] | ((index: number) => readonly SplitLinkMode[]), workDir: string, onSplit?: (p: Program, mode: SplitLinkMode, limit: number) => void): Promise<CheckStats> {
   const stats = emptyStats();
   const cases: Case[] = [];
   const pending: Pending[] = [];
@@ -114,38 +120,39 @@ export async function checkPrograms(programs: readonly Program[], modes: readonl
     try {
       built = await buildProgram(p);
     } catch (e) {
-      stats.failures.push({ seed: p.seed, kind: "build", detail: String(e) });
+      stats.failures.push({ seed: p.seed, ...tagOf(p), kind: "build", detail: String(e) });
       continue;
     }
     for (const b of built.classes.values()) stats.bytes += b.length;
     const longest = longestMethod(built.classes);
-    const item: Pending = { seed: p.seed, original: `${p.seed}-original`, variants: [] };
+    const id = `${p.seed}${p.tag ?? ""}`;
+    const item: Pending = { seed: p.seed, ...tagOf(p), original: `${id}-original`, variants: [] };
     writeClasses(join(workDir, item.original), built.classes);
     cases.push({ name: item.original, dir: join(workDir, item.original) });
     for (const mode of typeof modes === "function" ? modes(index) : modes) {
-      const limit = limitFor(p.seed, mode, longest);
+      const limit = p.limit ?? limitFor(p.seed, mode, longest);
       stats.variants++;
-      onSplit?.(p.seed, mode, limit);
+      onSplit?.(p, mode, limit);
       let outcome;
       try {
         outcome = await splitProgram(built.classes, limit, mode);
       } catch (e) {
-        stats.failures.push({ seed: p.seed, mode, limit, kind: "crash", detail: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+        stats.failures.push({ seed: p.seed, ...tagOf(p), mode, limit, kind: "crash", detail: e instanceof Error ? (e.stack ?? e.message) : String(e) });
         continue;
       }
       if (outcome.errors.length) {
-        stats.failures.push({ seed: p.seed, mode, limit, kind: "crash", detail: outcome.errors.join("\n") });
+        stats.failures.push({ seed: p.seed, ...tagOf(p), mode, limit, kind: "crash", detail: outcome.errors.join("\n") });
         continue;
       }
       stats.splitMethods += outcome.split;
       if (outcome.split > 0) stats.variantsSplit++;
       for (const reason of outcome.refusals) {
-        if (INTERNAL.test(reason)) stats.failures.push({ seed: p.seed, mode, limit, kind: "internal refusal", detail: reason });
+        if (INTERNAL.test(reason)) stats.failures.push({ seed: p.seed, ...tagOf(p), mode, limit, kind: "internal refusal", detail: reason });
         const key = refusalKey(reason);
         stats.refusals[key] = (stats.refusals[key] ?? 0) + 1;
       }
       if (outcome.split === 0) continue;
-      const name = `${p.seed}-${mode}-${limit}`;
+      const name = `${id}-${mode}-${limit}`;
       writeClasses(join(workDir, name), outcome.classes);
       cases.push({ name, dir: join(workDir, name) });
       item.variants.push({ name, mode, limit });
@@ -156,12 +163,12 @@ export async function checkPrograms(programs: readonly Program[], modes: readonl
   for (const item of pending) {
     const expected = results.get(item.original) ?? "(no result)";
     if (/^(LINK|TIMEOUT|JVM ENDED|RUNNER)/.test(expected)) {
-      stats.failures.push({ seed: item.seed, kind: "original", detail: expected });
+      stats.failures.push({ seed: item.seed, ...tagOf(item), kind: "original", detail: expected });
       continue;
     }
     for (const v of item.variants) {
       const actual = results.get(v.name) ?? "(no result)";
-      if (actual !== expected) stats.failures.push({ seed: item.seed, mode: v.mode, limit: v.limit, kind: "mismatch", detail: `expected ${expected}\n  actual ${actual}` });
+      if (actual !== expected) stats.failures.push({ seed: item.seed, ...tagOf(item), mode: v.mode, limit: v.limit, kind: "mismatch", detail: `expected ${expected}\n  actual ${actual}` });
     }
   }
   rmSync(workDir, { recursive: true, force: true });

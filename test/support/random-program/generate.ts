@@ -130,7 +130,7 @@ export function generateProgram(seed: number): Program {
   const jsr = major < 50;
   const env = (part: MethodPart): Env => ({ depth: 0, loops: 0, noHandlers: part === "initBeforeSuper", calls: part === "run", jsr });
   const wide = r() < 0.2;
-  const size = r() < 0.3 ? int(r, 3, 10) : int(r, 10, 30);
+  const size = r() < 0.3 ? int(r, 2, 6) : int(r, 6, 18);
   return {
     seed,
     major,
@@ -140,10 +140,10 @@ export function generateProgram(seed: number): Program {
     wideInts: wide ? int(r, 120, 200) : int(r, 0, 4),
     wideLongs: wide ? int(r, 30, 60) : int(r, 0, 2),
     parts: {
-      clinit: blocks(r, int(r, 1, 8), env("clinit")),
-      initBeforeSuper: blocks(r, int(r, 1, 6), env("initBeforeSuper")),
-      initAfterSuper: blocks(r, int(r, 1, 8), env("initAfterSuper")),
-      syncMethod: blocks(r, int(r, 2, 10), env("syncMethod")),
+      clinit: blocks(r, int(r, 1, 5), env("clinit")),
+      initBeforeSuper: blocks(r, int(r, 1, 4), env("initBeforeSuper")),
+      initAfterSuper: blocks(r, int(r, 1, 5), env("initAfterSuper")),
+      syncMethod: blocks(r, int(r, 1, 6), env("syncMethod")),
       run: blocks(r, size, env("run")),
     },
   };

@@ -57,8 +57,8 @@ export async function runPool(programs: Iterable<Program>, opts: PoolOptions): P
         child ??= fork(shardMain, [work], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
         const c = child;
         const id = ids++;
-        const outcome = await new Promise<{ stats: CheckStats } | { hang: { seed: number; mode: SplitLinkMode; limit: number } | undefined }>((resolve) => {
-          let current: { seed: number; mode: SplitLinkMode; limit: number } | undefined;
+        const outcome = await new Promise<{ stats: CheckStats } | { hang: { seed: number; tag?: string; mode: SplitLinkMode; limit: number } | undefined }>((resolve) => {
+          let current: { seed: number; tag?: string; mode: SplitLinkMode; limit: number } | undefined;
           let timer = setTimeout(() => resolve({ hang: current }), opts.hangMs);
           const onMessage = (m: ShardMessage) => {
             clearTimeout(timer);
@@ -67,7 +67,7 @@ export async function runPool(programs: Iterable<Program>, opts: PoolOptions): P
               c.off("exit", onExit);
               resolve({ stats: m.stats });
             } else {
-              current = { seed: m.seed, mode: m.mode, limit: m.limit };
+              current = { seed: m.seed, ...(m.tag !== undefined ? { tag: m.tag } : {}), mode: m.mode, limit: m.limit };
               timer = setTimeout(() => resolve({ hang: current }), opts.hangMs);
             }
           };
@@ -85,11 +85,12 @@ export async function runPool(programs: Iterable<Program>, opts: PoolOptions): P
         } else {
           c.kill("SIGKILL");
           child = undefined;
-          const at = outcome.hang ? batch.findIndex((p) => p.seed === outcome.hang!.seed) : 0;
+          const at = outcome.hang ? batch.findIndex((p) => p.seed === outcome.hang!.seed && (p.tag ?? "") === (outcome.hang!.tag ?? "")) : 0;
           const stuck = batch[Math.max(at, 0)]!;
           total.programs++;
-          total.failures.push({ seed: stuck.seed, ...(outcome.hang ? { mode: outcome.hang.mode, limit: outcome.hang.limit } : {}), kind: "hang", detail: `no progress for ${opts.hangMs} ms${outcome.hang ? "" : " (the child ended)"}` });
-          const rest = batch.slice(Math.max(at, 0) + 1);
+          total.failures.push({ seed: stuck.seed, ...(stuck.tag !== undefined ? { tag: stuck.tag } : {}), ...(outcome.hang ? { mode: outcome.hang.mode, limit: outcome.hang.limit } : {}), kind: "hang", detail: `no progress for ${opts.hangMs} ms${outcome.hang ? "" : " (the child ended)"}` });
+          // The child's work on the rest of the batch is lost with it: all but the stuck program go again.
+          const rest = batch.filter((p) => p !== stuck);
           if (rest.length) queue.push(rest);
         }
         opts.onBatch?.(total);
