@@ -1,10 +1,11 @@
 /**
  * The random-program soak: `npm run soak -- --count N [--seed S] [--jobs J]
- * [--all-modes] [--out DIR]`. Draws programs S .. S+N-1 (test/support/
+ * [--all-modes] [--minutes M] [--out DIR]`. Draws programs S .. S+N-1 (test/support/
  * random-program), splits each in-process at a random limit in one link mode
  * (in turn: switch, direct, indy, auto; all four with --all-modes), runs the
  * unsplit and split classes in batched JVMs under -Xverify:all, and prints
- * `N programs, M mismatches` with the refusals by reason. Each failure prints
+ * `N programs, M mismatches` with the refusals by reason (with --minutes M, no
+ * program is drawn after M minutes, and N is what ran). Each failure prints
  * its seed; the first few are delta-debugged to the fewest blocks that still
  * fail, and written to DIR (default soak-failures/) as assembler text (.j) and
  * as the program tree (.json, replayable). Exit status 1 when anything failed.
@@ -30,6 +31,7 @@ const opts = new Command()
   .option("--hang-ms <ms>", "a split that reports nothing this long is a hang", "120000")
   .option("--minimise <k>", "delta-debug at most this many failures", "3")
   .option("--out <dir>", "where minimised failures are written", "soak-failures")
+  .option("--minutes <m>", "draw no new program after this many minutes (the count is then what ran)")
   .parse()
   .opts();
 
@@ -37,8 +39,10 @@ const count = Number(opts.count);
 const first = Number(opts.seed);
 const started = Date.now();
 
+const deadline = opts.minutes === undefined ? Infinity : started + Number(opts.minutes) * 60_000;
+
 function* programs(): Generator<Program> {
-  for (let i = 0; i < count; i++) yield generateProgram(first + i);
+  for (let i = 0; i < count && Date.now() < deadline; i++) yield generateProgram(first + i);
 }
 
 const stats = await runPool(programs(), {

@@ -15,7 +15,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { generateProgram } from "./support/random-program/generate.js";
-import type { Program } from "./support/random-program/model.js";
+import { blockCount, blocksOf, PARTS, type Program } from "./support/random-program/model.js";
+import { buildProgram } from "./support/random-program/build.js";
+import { withoutBlocks } from "./support/random-program/minimise.js";
 import { runPool } from "./support/random-program/pool.js";
 import { headline, summary } from "./support/random-program/report.js";
 import { LINK_MODES } from "./support/random-program/split.js";
@@ -75,4 +77,21 @@ describe("random programs, split and run against the unsplit ones", () => {
       expect(stats.variantsSplit).toBe(LINK_MODES.length);
     });
   }
+});
+
+describe("the minimiser's moves", () => {
+  it("removing any one block (with what it nests) leaves a program that still builds, one subtree smaller", async () => {
+    for (const seed of [3, 21]) {
+      const p = generateProgram(seed);
+      const total = blockCount(p);
+      const sizes: number[] = [];
+      for (const part of PARTS) for (const b of blocksOf(p.parts[part])) sizes.push([...blocksOf([b])].length);
+      expect(sizes.length).toBe(total);
+      for (let k = 0; k < total; k += 5) {
+        const smaller = withoutBlocks(p, new Set([k]));
+        expect(blockCount(smaller)).toBe(total - sizes[k]!);
+        await expect(buildProgram(smaller)).resolves.toBeDefined();
+      }
+    }
+  });
 });

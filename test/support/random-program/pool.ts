@@ -17,6 +17,7 @@ import { emptyStats, mergeStats, type CheckStats } from "./differential.js";
 import type { Program } from "./model.js";
 import type { BatchRequest, ShardMessage } from "./shard-main.js";
 
+const STARTUP_MS = 60_000;
 const shardMain = join(dirname(fileURLToPath(import.meta.url)), "shard-main.ts");
 
 export interface PoolOptions {
@@ -54,12 +55,14 @@ export async function runPool(programs: Iterable<Program>, opts: PoolOptions): P
     let child: ChildProcess | undefined;
     try {
       for (let batch = nextBatch(); batch; batch = nextBatch()) {
+        const fresh = !child;
         child ??= fork(shardMain, [work], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
         const c = child;
         const id = ids++;
         const outcome = await new Promise<{ stats: CheckStats } | { hang: { seed: number; tag?: string; mode: SplitLinkMode; limit: number } | undefined }>((resolve) => {
           let current: { seed: number; tag?: string; mode: SplitLinkMode; limit: number } | undefined;
-          let timer = setTimeout(() => resolve({ hang: current }), opts.hangMs);
+          // A fresh child first compiles its modules (seconds on a loaded machine): not a hang.
+          let timer = setTimeout(() => resolve({ hang: current }), opts.hangMs + (fresh ? STARTUP_MS : 0));
           const onMessage = (m: ShardMessage) => {
             clearTimeout(timer);
             if (m.kind === "done") {
