@@ -108,6 +108,7 @@ interface Pending {
 }
 
 /** Splits and runs `programs` (one JVM batch), adding what happened to the stats. */
+/** `onSplit` hears of each split before it starts, and of the JVM run (limit -1). */
 export async function checkPrograms(programs: readonly Program[], modes: readonly SplitLinkMode[] | ((index: number) => readonly SplitLinkMode[]), workDir: string, onSplit?: (p: Program, mode: SplitLinkMode, limit: number) => void): Promise<CheckStats> {
   const stats = emptyStats();
   const cases: Case[] = [];
@@ -159,6 +160,7 @@ export async function checkPrograms(programs: readonly Program[], modes: readonl
     }
     pending.push(item);
   }
+  if (programs.length) onSplit?.(programs[0]!, "auto", -1);
   const results = await runCases(workDir, cases);
   for (const item of pending) {
     const expected = results.get(item.original) ?? "(no result)";

@@ -59,7 +59,7 @@ export async function runPool(programs: Iterable<Program>, opts: PoolOptions): P
         child ??= fork(shardMain, [work], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
         const c = child;
         const id = ids++;
-        const outcome = await new Promise<{ stats: CheckStats } | { hang: { seed: number; tag?: string; mode: SplitLinkMode; limit: number } | undefined }>((resolve) => {
+        const outcome = await new Promise<{ stats: CheckStats } | { hang: { seed: number; tag?: string; mode: SplitLinkMode; limit: number } | undefined; exited?: boolean }>((resolve) => {
           let current: { seed: number; tag?: string; mode: SplitLinkMode; limit: number } | undefined;
           // A fresh child first compiles its modules (seconds on a loaded machine): not a hang.
           let timer = setTimeout(() => resolve({ hang: current }), opts.hangMs + (fresh ? STARTUP_MS : 0));
@@ -69,6 +69,8 @@ export async function runPool(programs: Iterable<Program>, opts: PoolOptions): P
               c.off("message", onMessage);
               c.off("exit", onExit);
               resolve({ stats: m.stats });
+            } else if (m.kind === "jvm") {
+              // DiffRunner times out its own cases: no watchdog while the JVM runs.
             } else {
               current = { seed: m.seed, ...(m.tag !== undefined ? { tag: m.tag } : {}), mode: m.mode, limit: m.limit };
               timer = setTimeout(() => resolve({ hang: current }), opts.hangMs);
@@ -76,7 +78,7 @@ export async function runPool(programs: Iterable<Program>, opts: PoolOptions): P
           };
           const onExit = () => {
             clearTimeout(timer);
-            resolve({ hang: current });
+            resolve({ hang: current, exited: true });
           };
           c.on("message", onMessage);
           c.once("exit", onExit);
@@ -91,7 +93,7 @@ export async function runPool(programs: Iterable<Program>, opts: PoolOptions): P
           const at = outcome.hang ? batch.findIndex((p) => p.seed === outcome.hang!.seed && (p.tag ?? "") === (outcome.hang!.tag ?? "")) : 0;
           const stuck = batch[Math.max(at, 0)]!;
           total.programs++;
-          total.failures.push({ seed: stuck.seed, ...(stuck.tag !== undefined ? { tag: stuck.tag } : {}), ...(outcome.hang ? { mode: outcome.hang.mode, limit: outcome.hang.limit } : {}), kind: "hang", detail: `no progress for ${opts.hangMs} ms${outcome.hang ? "" : " (the child ended)"}` });
+          total.failures.push({ seed: stuck.seed, ...(stuck.tag !== undefined ? { tag: stuck.tag } : {}), ...(outcome.hang ? { mode: outcome.hang.mode, limit: outcome.hang.limit } : {}), ...(outcome.exited ? { kind: "crash", detail: "the splitting child process ended (see its stderr)" } : { kind: "hang", detail: `no progress for ${opts.hangMs} ms` }) });
           // The child's work on the rest of the batch is lost with it: all but the stuck program go again.
           const rest = batch.filter((p) => p !== stuck);
           if (rest.length) queue.push(rest);
