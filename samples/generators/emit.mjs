@@ -46,12 +46,20 @@ export function codeLength(cf, name) {
 }
 
 /**
- * Units that make `build(units)`'s method `name` about `bytes` long: the size is
- * affine in the units, so two small builds fix the line.
+ * Units that make `build(units)`'s method `name` about `bytes` long (within 2%):
+ * a line through two small builds, then, where units do not all cost the same
+ * (wide local indices, longer constants), one correction from a build at the
+ * estimate.
  */
 export function unitsForBytes(build, name, bytes, probe = 400) {
   const a = codeLength(build(probe), name);
   const b = codeLength(build(2 * probe), name);
   const perUnit = (b - a) / probe;
-  return Math.max(1, Math.round((bytes - (a - perUnit * probe)) / perUnit));
+  const fixed = a - perUnit * probe;
+  let units = Math.max(1, Math.round((bytes - fixed) / perUnit));
+  if (units > 2 * probe) {
+    const got = codeLength(build(units), name);
+    if (Math.abs(got - bytes) > bytes * 0.02) units = Math.max(1, Math.round(units * ((bytes - fixed) / (got - fixed))));
+  }
+  return units;
 }
