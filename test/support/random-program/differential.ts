@@ -7,10 +7,11 @@
  * link and print exactly what the unsplit program printed.
  *
  * What counts: a program x limit x mode is one variant. A refusal is allowed and
- * counted under its reason (numbers blanked, so the same reason groups); a
- * refusal that is a broken invariant in disguise (frame analysis failing on code
- * the JVM verified) is a failure, and so is an exception out of the splitter or
- * an error diagnostic. The limits of a program depend only on its seed, so a
+ * counted under its code and reason (numbers blanked, so the same reason
+ * groups); a refusal without a code, or one that is a broken invariant in
+ * disguise (frames or code the splitter could not handle, on code the JVM
+ * verified) is a failure, and so is an exception out of the splitter (an
+ * InternalError included) or an error diagnostic. The limits of a program depend only on its seed, so a
  * failure replays from (seed, mode).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -78,15 +79,16 @@ function longestMethod(classes: ReadonlyMap<string, Uint8Array>): number {
   return max;
 }
 
-/** A refusal's group: an `E_` code when it has one, else its text with numbers blanked. */
-export function refusalKey(reason: string): string {
-  const code = /^(E_[A-Z0-9_]+):/.exec(reason);
-  const text = reason.replace(/^[^:]*\)[^:]*: /, "");
-  return code ? code[1]! : text.replace(/-?\d+(\.\d+)?/g, "N").replace(/Infinity/g, "N").slice(0, 120);
+/** A refusal's group: its code and its reason with the numbers blanked. */
+export function refusalKey(code: string | undefined, reason: string): string {
+  return `${code ?? "(no code)"} ${reason.replace(/-?\d+(\.\d+)?/g, "N").replace(/Infinity/g, "N").slice(0, 100)}`;
 }
 
-/** Refusals that only a bug produces on code the JVM verified. */
-const INTERNAL = /frame analysis failed|no frame for block|internal|assert|unreachable/i;
+/**
+ * Refusals that only a bug gives on code the JVM verified: none without a code,
+ * frames the splitter could not compute, code it could not decode or encode.
+ */
+const INTERNAL_CODES = new Set([undefined, "W_REFUSED_FRAMES", "W_REFUSED_BAD_CODE"]);
 
 function tagOf(x: { tag?: string }): { tag?: string } {
   return x.tag !== undefined ? { tag: x.tag } : {};
@@ -147,9 +149,9 @@ export async function checkPrograms(programs: readonly Program[], modes: readonl
       }
       stats.splitMethods += outcome.split;
       if (outcome.split > 0) stats.variantsSplit++;
-      for (const reason of outcome.refusals) {
-        if (INTERNAL.test(reason)) stats.failures.push({ seed: p.seed, ...tagOf(p), mode, limit, kind: "internal refusal", detail: reason });
-        const key = refusalKey(reason);
+      for (const { method, code, reason } of outcome.refusals) {
+        if (INTERNAL_CODES.has(code)) stats.failures.push({ seed: p.seed, ...tagOf(p), mode, limit, kind: "internal refusal", detail: `${method}: ${code ?? "(no code)"}: ${reason}` });
+        const key = refusalKey(code, reason);
         stats.refusals[key] = (stats.refusals[key] ?? 0) + 1;
       }
       if (outcome.split === 0) continue;

@@ -16,7 +16,7 @@ export function summary(s: CheckStats): string {
   const lines = [
     headline(s) + (kinds.size ? ` (${[...kinds].map(([k, n]) => `${k}: ${n}`).join(", ")})` : ""),
     `${s.variants} variants (program x limit x mode), ${s.variantsSplit} with a method split (${s.splitMethods} methods split), ${(s.bytes / 1024).toFixed(0)} KB of classes`,
-    `refusals (${Object.values(s.refusals).reduce((a, b) => a + b, 0)}), by reason:`,
+    `refusals (${Object.values(s.refusals).reduce((a, b) => a + b, 0)}), by code and reason:`,
     ...Object.entries(s.refusals)
       .sort((a, b) => b[1] - a[1])
       .map(([k, n]) => `  ${String(n).padStart(6)}  ${k}`),

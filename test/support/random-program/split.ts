@@ -16,8 +16,8 @@ export interface SplitOutcome {
   classes: Map<string, Uint8Array>;
   /** Methods cut into pieces. */
   split: number;
-  /** `<method>: <reason>` per method the splitter refused. */
-  refusals: string[];
+  /** Per method the splitter refused: its code (`W_REFUSED_…`, undefined if it had none) and reason. */
+  refusals: { method: string; code: string | undefined; reason: string }[];
   /** Error diagnostics of the split (a class it could not read or write). */
   errors: string[];
 }
@@ -30,7 +30,7 @@ export async function splitProgram(classes: ReadonlyMap<string, Uint8Array>, max
   return {
     classes: out,
     split: result.reports.filter((r) => r.result.kind === "split").length,
-    refusals: result.reports.flatMap((r) => (r.result.kind === "refused" ? [`${r.method}: ${r.result.reason}`] : [])),
+    refusals: result.reports.flatMap((r) => (r.result.kind === "refused" ? [{ method: r.method, code: (r.result as { code?: string }).code, reason: r.result.reason }] : [])),
     errors: result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`),
   };
 }
