@@ -1,8 +1,8 @@
 /**
  * The differential check on random programs (test/support/random-program):
  * 2,000 generated classes, each split in-process at a random limit from 64
- * bytes up, in one link mode per program in turn (500 each of switch, direct,
- * indy and auto), must link under -Xverify:all and print byte for byte what
+ * bytes up, in one link mode per program in turn (the registry's: 500 each of
+ * auto, direct, switch and indy), must link under -Xverify:all and print byte for byte what
  * the unsplit class prints (the checksums of run(1), run(2), run(-5), or the
  * exception that escaped). Refusals are allowed with a W_REFUSED_ code, counted
  * by code and reason and printed; an exception out of the splitter, an error

@@ -9,8 +9,10 @@
 import { type Bundle, newEntry } from "../../../src/bundle/bundle.js";
 import { splitBundle } from "../../../src/split/split-bundle.js";
 import type { SplitLinkMode } from "../../../src/split/split-method.js";
+import { LINK_MODE_NAMES } from "../../../passes/link/modes.js";
 
-export const LINK_MODES: readonly SplitLinkMode[] = ["switch", "direct", "indy", "auto"];
+/** Every link mode, from the registry (passes/link/modes.ts): a new mode is checked without a change here. */
+export const LINK_MODES: readonly SplitLinkMode[] = LINK_MODE_NAMES;
 
 export interface SplitOutcome {
   classes: Map<string, Uint8Array>;
