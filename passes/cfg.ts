@@ -259,6 +259,9 @@ function normalEdges(body: MethodBody, blocks: Blocks, blockOfTarget: (label: nu
   let fallsOffEnd = false;
   const successors: (readonly number[])[] = new Array(blockCount);
   const predecessorCount = new Int32Array(blockCount);
+  // The switch whose successor list last took each block (b + 1): dedupes a switch's
+  // targets in O(1) each (a generated tableswitch can have 100,000 of them).
+  const listedBy = new Int32Array(blockCount);
   for (let b = 0; b < blockCount; b++) {
     const last = nodes[blockLastInstruction[b]!] as Instruction;
     const op = opcodeOf(last);
@@ -276,9 +279,12 @@ function normalEdges(body: MethodBody, blocks: Blocks, blockOfTarget: (label: nu
       succ = next < 0 || next === t ? [t] : [next, t];
     } else if (last.kind === "tableswitch" || last.kind === "lookupswitch") {
       const list: number[] = next < 0 ? [] : [next];
+      if (next >= 0) listedBy[next] = b + 1;
       for (const t of branchTargets(last)) {
         const s = blockOfTarget(t);
-        if (!list.includes(s)) list.push(s);
+        if (listedBy[s] === b + 1) continue;
+        listedBy[s] = b + 1;
+        list.push(s);
       }
       succ = list;
     } else succ = next < 0 ? NONE : [next];

@@ -94,7 +94,7 @@ export class MappingBuilder {
       const java = javaClassName(name);
       out.push(`${java} -> ${java}:`);
       if (c.sourceFile !== undefined) out.push(`# ${JSON.stringify({ id: "sourceFile", fileName: c.sourceFile })}`);
-      for (const m of c.methods) out.push(...methodLines(m.owner, m.method, m.part));
+      for (const m of c.methods) for (const l of methodLines(m.owner, m.method, m.part)) out.push(l); // not push(...): a split of thousands of pieces has more lines than call arguments may be
     }
     return out.join("\n") + "\n";
   }
@@ -111,7 +111,28 @@ function methodLines(className: string, m: SplitMethodMapping, part: "all" | "dr
   // Lines a method can show after a retrace: its own and, through calls, its callees'.
   const reach = new Map<string, Set<number>>();
   const calls = new Map<string, string[]>();
-  for (const c of m.callSites) calls.set(c.caller, [...(calls.get(c.caller) ?? []), c.callee]);
+  // Call sites by caller, in line order (one pass: a method with thousands of pieces has thousands of callers).
+  const sitesBy = new Map<string, MappedCallSite[]>();
+  for (const c of m.callSites) {
+    let callees = calls.get(c.caller);
+    if (!callees) calls.set(c.caller, (callees = []));
+    callees.push(c.callee);
+    let sites = sitesBy.get(c.caller);
+    if (!sites) sitesBy.set(c.caller, (sites = []));
+    sites.push(c);
+  }
+  for (const sites of sitesBy.values()) sites.sort((a, b) => a.line - b.line);
+  // A callee's positions as JSON text, once per callee (the same callee may have many call sites).
+  const positionsText = new Map<string, string>();
+  const positionsOf = (callee: string): string => {
+    let text = positionsText.get(callee);
+    if (text === undefined) {
+      const lines = [...reachOf(callee)].sort((a, b) => a - b);
+      text = `{${lines.map((l) => `"${l}":${l}`).join(",")}}`;
+      positionsText.set(callee, text);
+    }
+    return text;
+  };
   const reachOf = (name: string, visiting = new Set<string>()): Set<number> => {
     const known = reach.get(name);
     if (known) return known;
@@ -128,13 +149,11 @@ function methodLines(className: string, m: SplitMethodMapping, part: "all" | "dr
     if (ranges.length === 0) out.push(`    ${original} -> ${name}`);
     for (const r of ranges) out.push(`    ${r.from}:${r.to}:${original}:${r.from}:${r.to} -> ${name}`);
     if (outline) out.push(`    # ${JSON.stringify({ id: "com.android.tools.r8.outline" })}`);
-    for (const c of m.callSites.filter((x) => x.caller === name).sort((a, b) => a.line - b.line)) {
+    for (const c of sitesBy.get(name) ?? []) {
       out.push(`    ${c.line}:${c.line}:${original}:0:0 -> ${name}`);
-      const positions: Record<string, number> = {};
-      for (const l of [...reachOf(c.callee)].sort((a, b) => a - b)) positions[String(l)] = l;
-      out.push(
-        `    # ${JSON.stringify({ id: "com.android.tools.r8.outlineCallsite", positions, outline: `L${calleeClass};${c.callee}${c.calleeDescriptor}` })}`,
-      );
+      // What JSON.stringify gives for { id, positions, outline }: integer keys in ascending order.
+      const outline = JSON.stringify(`L${calleeClass};${c.callee}${c.calleeDescriptor}`);
+      out.push(`    # {"id":"com.android.tools.r8.outlineCallsite","positions":${positionsOf(c.callee)},"outline":${outline}}`);
     }
   };
   if (part !== "pieces") emit(m.name, false);

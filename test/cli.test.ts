@@ -51,7 +51,7 @@ describe("megasplit CLI", () => {
     expect(r.stderr).toMatch(/E_TRUNCATED.*cut\/Short\.class.*offset \d+/);
     expect(r.stderr).toMatch(/E_BAD_MAGIC.*bad\/Magic\.class/);
     expect(r.stdout).toContain("Tiny.f(I)I");
-    expect(r.stdout).toMatch(/1 classes, 1 methods with code, .*2 unreadable/);
+    expect(r.stdout).toMatch(/1 class, 1 method with code, .*2 unreadable/);
   });
 
   it("inspect --json is machine-readable and lists sizes", () => {
@@ -75,8 +75,9 @@ describe("megasplit CLI", () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("E_IO");
     expectNoStackTrace(missing.stderr);
+    // Asking for a class the input does not have is a usage error (status 2).
     const unknown = runCli(["disasm", jar, "--class", "no.Such"]);
-    expect(unknown.status).toBe(1);
+    expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("E_USAGE");
   });
 

@@ -3,7 +3,8 @@
  * branch widening, pseudo-node placement, and the documented error codes.
  */
 import { describe, it, expect } from "vitest";
-import type { Attribute, CodeAttribute, ExceptionTableEntry, StackMapFrame } from "../src/classfile/model.js";
+import type { Attribute, ClassFile, CodeAttribute, ExceptionTableEntry, StackMapFrame } from "../src/classfile/model.js";
+import { writeClass } from "../src/classfile/write.js";
 import { ConstantPool } from "../src/classfile/constant-pool.js";
 import type { CodeNode, MethodBody } from "../src/bytecode/model.js";
 import { decodeBody } from "../src/bytecode/decode.js";
@@ -497,7 +498,7 @@ describe("encode errors", () => {
     expect(errorOf(() => encodeBody(body([{ kind: "iinc", index: 1, delta: 40000 }]), cp)).code).toBe("E_BAD_OPERAND");
   });
 
-  it("allows code over 64 KB but not u2 table pcs past 65535", () => {
+  it("keeps table pcs past 65535 in memory (code over 64 KB) and reads them back; the class writer refuses them", () => {
     const big = Array.from({ length: 70000 }, () => ({ kind: "simple", op: Op.NOP }) as CodeNode);
     const ok = encodeBody(body([...big, { kind: "simple", op: Op.RETURN }]), cp);
     expect(ok.code.length).toBe(70001);
@@ -505,19 +506,31 @@ describe("encode errors", () => {
     const handler = body([...big, { kind: "label", label: 0 }, { kind: "simple", op: Op.RETURN }, { kind: "label", label: 1 }], {
       handlers: [{ start: 0, end: 1, handler: 0, catchType: 0 }],
     });
-    const e1 = errorOf(() => encodeBody(handler, cp, { where }));
-    expect(e1.code).toBe("E_CODE_TOO_LARGE");
-    expect(e1.diagnostic.location).toMatchObject({ ...where, pc: 70000 });
+    const h = encodeBody(handler, cp, { where });
+    expect(h.exceptionTable).toEqual([{ startPc: 70000, endPc: 70001, handlerPc: 70000, catchType: 0 }]);
+    expect(decodeBody(h, cp).handlers).toHaveLength(1);
 
     const line = body([...big, { kind: "line", line: 9 }, { kind: "simple", op: Op.RETURN }]);
-    expect(errorOf(() => encodeBody(line, cp)).code).toBe("E_CODE_TOO_LARGE");
+    const l = encodeBody(line, cp);
+    expect(l.attributes.find((a) => a.kind === "LineNumberTable")).toMatchObject({ entries: [{ startPc: 70000, line: 9 }] });
+    expect(decodeBody(l, cp).nodes.filter((n) => n.kind === "line")).toEqual([{ kind: "line", line: 9 }]);
 
     const lv = body([{ kind: "label", label: 0 }, ...big, { kind: "label", label: 1 }, { kind: "simple", op: Op.RETURN }], {
       localVariables: [{ start: 0, end: 1, nameIndex: 1, descriptorIndex: 2, index: 0 }],
     });
-    expect(errorOf(() => encodeBody(lv, cp)).code).toBe("E_CODE_TOO_LARGE");
+    expect(encodeBody(lv, cp).attributes.find((a) => a.kind === "LocalVariableTable")).toMatchObject({ entries: [{ startPc: 0, length: 70000 }] });
+    // The class writer: the code length first, then (limits off) each u2 table field.
+    const withCode = (code: CodeAttribute): ClassFile => ({ ...classOf(cp), methods: [{ accessFlags: 9, nameIndex: cp.addUtf8("m"), descriptorIndex: cp.addUtf8("()V"), attributes: [{ ...code, nameIndex: cp.addUtf8("Code") }] }] });
+    expect(errorOf(() => writeClass(withCode(l))).code).toBe("E_CODE_TOO_LARGE");
+    expect(errorOf(() => writeClass(withCode(l), { enforceJvmLimits: false })).message).toContain("line number start_pc 70000");
+    expect(errorOf(() => writeClass(withCode(h), { enforceJvmLimits: false })).message).toContain("exception start_pc 70000");
   });
 });
+
+/** An empty public class named T over `cp`. */
+function classOf(cp: ConstantPool): ClassFile {
+  return { minorVersion: 0, majorVersion: 52, constantPool: cp, accessFlags: 0x21, thisClass: cp.addClass("T"), superClass: cp.addClass("java/lang/Object"), interfaces: [], fields: [], methods: [], attributes: [] };
+}
 
 describe("decoded attributes keep nothing stale", () => {
   it("drops raw from rebuilt tables", () => {

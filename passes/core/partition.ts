@@ -33,6 +33,7 @@
 import type { BlockGraph } from "./block-graph.js";
 import { InternalError } from "../../src/diagnostics.js";
 import { allSuccessors, isLoop, stronglyConnectedComponents } from "./loops.js";
+import { OpenPiece } from "./open-piece.js";
 
 export const name = "partition";
 export const description = "assign blocks to size-limited pieces, keeping uncuttable regions and fitting loops whole";
@@ -371,6 +372,8 @@ function packPieces(input: PartitionInput, edges: Edges, a: Atoms, costing: Piec
   const pieceBlocks: number[][] = [];
   const pieceCost: number[] = [];
   const queue = a.atoms.slice();
+  // Without stub prices the open piece is priced incrementally (same figures as `optimistic`).
+  const openPiece = input.stubs ? undefined : new OpenPiece(input, edges, pieceOf);
   const state = { qi: 0, bridging: pinnedAtom.size > 0 };
   const bridged = new Set<number>();
   while (state.qi < queue.length) {
@@ -379,6 +382,7 @@ function packPieces(input: PartitionInput, edges: Edges, a: Atoms, costing: Piec
     const pieceLimit = p === 0 ? (input.driverLimit ?? limit) : limit;
     const blocks: number[] = [];
     const admitted: number[][] = [];
+    openPiece?.open(p, blocks, overhead);
     while (state.qi < queue.length) {
       const atom = queue[state.qi]!;
       const isPinned = pinnedAtom.has(uf.find(atom[0]!));
@@ -387,11 +391,13 @@ function packPieces(input: PartitionInput, edges: Edges, a: Atoms, costing: Piec
         // The pinned atoms are all in: keep next to them what is cheaper there.
         state.bridging = false;
         bridgePinned(input, edges, a, costing, pieceOf, queue, state.qi, blocks, admitted, bridged);
+        openPiece?.open(p, blocks, overhead);
         continue;
       }
-      if (admitted.length > 0 && !isPinned && costing.optimistic(p, blocks, atom, overhead) > pieceLimit) break;
+      if (admitted.length > 0 && !isPinned && optimisticCost(openPiece, costing, p, blocks, atom, overhead) > pieceLimit) break;
       for (const b of atom) pieceOf[b] = p;
-      blocks.push(...atom);
+      for (const b of atom) blocks.push(b);
+      openPiece?.add(atom);
       admitted.push(atom);
       state.qi++;
       // Piece 0 may have to close early to keep the pinned code in it.
@@ -423,6 +429,20 @@ function packPieces(input: PartitionInput, edges: Edges, a: Atoms, costing: Piec
     pieceCost.push(cost);
   }
   return { ok: true, pieceBlocks, pieceCost };
+}
+
+/** Checked against the full recomputation when the test setup verifies passes (passes/verify-transform.ts's variable; the core imports no backend). */
+const CHECK_OPEN_PIECE = process.env["MEGASPLIT_VERIFY_PASSES"] === "1";
+
+/** The open piece's cost with `atom`: incremental when it can be, recomputed otherwise. */
+function optimisticCost(openPiece: OpenPiece | undefined, costing: PieceCosting, p: number, blocks: readonly number[], atom: readonly number[], overhead: number): number {
+  if (!openPiece) return costing.optimistic(p, blocks, atom, overhead);
+  const cost = openPiece.costWith(atom);
+  if (CHECK_OPEN_PIECE) {
+    const full = costing.optimistic(p, blocks, atom, overhead);
+    if (full !== cost) throw new InternalError(`open piece ${p} priced ${cost} with an atom of ${atom.length} blocks, the full count ${full}`);
+  }
+  return cost;
 }
 
 /**

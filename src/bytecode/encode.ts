@@ -35,8 +35,10 @@
  *
  * Limits: code_length is u4 in memory and not limited here (the class writer
  * refuses more than 65,535 bytes). Exception-table, LineNumberTable and
- * LocalVariable(Type)Table pcs and lengths, and frame offset deltas, are u2 in
- * the attribute model: a value above 65,535 is E_CODE_TOO_LARGE.
+ * LocalVariable(Type)Table pcs and lengths are u2 in the class file, but only code
+ * longer than 65,535 bytes has larger ones: the in-memory attribute keeps them (the
+ * splitter decodes it back) and the class writer refuses them. A frame offset
+ * delta above 65,535 is E_CODE_TOO_LARGE.
  *
  * Errors in the body (E_BRANCH_TARGET for a label that is referenced but never
  * placed, placed twice, or two frames at one offset; E_BAD_OPCODE / E_BAD_OPERAND
@@ -199,10 +201,10 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     checkLabel(label, what);
     return labelOffset[label]!;
   };
-  const u2Pc = (pc: number, what: string): number => {
-    if (pc > U2_MAX) fail(ErrorCodes.CODE_TOO_LARGE, `${what} ${pc} does not fit the u2 field of the class file`, pc);
-    return pc;
-  };
+  // Offsets past 65,535 exist only in code longer than the class file allows: the
+  // in-memory attribute keeps them (so the splitter can read a method of any length
+  // back), and the class writer refuses them with the code length (E_CODE_TOO_LARGE).
+  const u2Pc = (pc: number, _what: string): number => pc;
   // Loops rather than Array.prototype.map here and below: an inlined `map` whose
   // receiver's elements kind changes (empty vs filled tables) sent this function
   // into a deoptimization loop, thousands of deopts in one jar.

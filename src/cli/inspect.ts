@@ -16,5 +16,5 @@ export async function inspectCommand(inputs: string[], opts: { limit: number; js
   const report = inspectBundles(bundles, opts.limit);
   r.all(report.diagnostics);
   process.stdout.write((opts.json ? JSON.stringify(report, null, 2) : formatInspectReport(report)) + "\n");
-  return r.finish("input");
+  return r.finish();
 }

@@ -17,13 +17,13 @@
 import type { MethodBody } from "../bytecode/model.js";
 import { Access, type ClassFile, type MethodInfo } from "../classfile/model.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
-import { alg, Graph } from "@dagrejs/graphlib";
 import { firstInstruction, type ControlFlowGraph } from "../../passes/cfg.js";
 import { inferFrames, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
 import type { Liveness } from "../../passes/liveness.js";
 import { MethodAnalyses } from "../../passes/method-analyses.js";
 import { relabelFrames } from "../../passes/frames-relabel.js";
-import { allSuccessors } from "../../passes/core/loops.js";
+import { allSuccessors, stronglyConnectedComponents } from "../../passes/core/loops.js";
+import type { BlockGraph } from "../../passes/core/block-graph.js";
 import { partition, type Partition, type PartitionInput } from "../../passes/core/partition.js";
 import type { PassContext } from "../../passes/pass.js";
 import { localsOfBlocks } from "../../passes/link/blocks.js";
@@ -34,6 +34,8 @@ import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parame
 import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
 import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
 import { freshName, nextSyntheticLine } from "./names.js";
+import { partitionRefusalCode, refusal } from "./refusal.js";
+import { ErrorCodes } from "../diagnostics.js";
 import { verifyAfter } from "../../passes/verify-transform.js";
 import type { SplitMethodOptions } from "./split-method.js";
 
@@ -50,7 +52,7 @@ interface Search {
   /** Stubs priced by what each piece's code touches (partition's `stubs`) rather than every live value. */
   exact: boolean;
   /** The first reason a partition failed, reported if no attempt succeeds. */
-  refusal?: string;
+  refusal?: Refusal;
 }
 
 /** One method, the same in every attempt. */
@@ -98,10 +100,10 @@ export function partitionAndLink(
     const chosen = choosePartition(m, cut, mode, search);
     if (!chosen.part.ok) {
       if (refineAfter(chosen.part, search)) continue;
-      return { kind: "refused", reason: search.refusal ?? chosen.part.reason };
+      return search.refusal ?? refusal(partitionRefusalCode(chosen.part.what), chosen.part.reason);
     }
     const part = chosen.part;
-    if (part.pieceBlocks.length === 1) return { kind: "refused", reason: search.refusal ?? "the method fits its limit only after removing unreachable code; nothing to split" };
+    if (part.pieceBlocks.length === 1) return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, "the method fits its limit only after removing unreachable code; nothing to split");
     const localTaken = new Set(taken);
     const pieceNames = [""];
     for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(freshName(base, "split", localTaken));
@@ -127,7 +129,7 @@ export function partitionAndLink(
       callSites: linked.callSites,
     };
   }
-  return { kind: "refused", reason: search.refusal ?? `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
+  return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, `no partition under ${opts.maxSize} bytes was found after 8 attempts`);
 }
 
 /** What the first attempt's partition sees and decides, without linking: for the partition filetests. */
@@ -160,7 +162,7 @@ function refineAfter(part: FailedPartition, search: Search): boolean {
   }
   if (part.what === "block" && !search.exact) {
     search.exact = true;
-    search.refusal ??= part.reason;
+    search.refusal ??= refusal(partitionRefusalCode(part.what), part.reason);
     return true;
   }
   // Pinned code (final-field writes) that does not fit by the estimates: try
@@ -168,7 +170,7 @@ function refineAfter(part: FailedPartition, search: Search): boolean {
   if (part.what === "pinned" && search.slack < 1.4) {
     search.fine = Math.min(8, search.fine * 2);
     search.slack += 0.15;
-    search.refusal ??= part.reason;
+    search.refusal ??= refusal(partitionRefusalCode(part.what), part.reason);
     return true;
   }
   return false;
@@ -181,7 +183,7 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
   const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), m.cf.constantPool);
   const before = inferFrames(body, ctx);
-  if (before.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${before.errors[0]!.message}` };
+  if (before.errors.length > 0) return refusal(ErrorCodes.REFUSED_FRAMES, `frame analysis failed: ${before.errors[0]!.message}`);
   const at = cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), m.finals);
   const cut = withCutLabels(body, at);
   const b0 = cut.body;
@@ -211,7 +213,7 @@ function blockConstraints(m: Method, body: MethodBody, cfg: ControlFlowGraph, fr
   for (let b = 0; b < n; b++) {
     if (!cfg.reachable[b]) continue;
     const f = frames.frameBefore(firstInstruction(cfg, b));
-    if (!f) return { kind: "refused", reason: `no frame for block ${b}` };
+    if (!f) return refusal(ErrorCodes.REFUSED_FRAMES, `no frame for block ${b}`);
     entryFrame[b] = f;
     cuttable[b] = hasUninitialized(f, frames) || depth[b]! > 0 ? 0 : 1;
     if (ctx.methodName === "<init>" && f.locals[0] === UNINITIALIZED_THIS) pinned[b] = 1;
@@ -345,21 +347,36 @@ function linkHeapFrame(m: Method, cut: Cut, mode: LinkMode, search: Search, part
  * Which transfers between pieces cannot repeat: those between different strongly
  * connected components of the piece graph (normal and exception edges). A chain of
  * direct calls then follows the components' DAG, so it is never longer than the
- * number of pieces. The piece graph is small (pieces, not blocks), so graphlib's
- * Tarjan serves here.
+ * number of pieces. The piece graph goes through the core's iterative Tarjan
+ * (`stronglyConnectedComponents`): a recursive one overflows the stack on the
+ * chain of thousands of pieces a method of many megabytes becomes.
  */
 function acyclicTransfers(cfg: ControlFlowGraph, pieceOf: Int32Array, pieceCount: number): (from: number, to: number) => boolean {
-  const g = new Graph({ directed: true });
-  for (let p = 0; p < pieceCount; p++) g.setNode(String(p));
+  const successors: number[][] = Array.from({ length: pieceCount }, () => []);
+  const seen = new Set<number>();
   for (let b = 0; b < cfg.blockCount; b++) {
     const p = pieceOf[b]!;
     if (p < 0) continue;
-    const targets = allSuccessors(cfg, b);
-    for (const t of targets) if (pieceOf[t]! >= 0 && pieceOf[t] !== p) g.setEdge(String(p), String(pieceOf[t]));
+    for (const t of allSuccessors(cfg, b)) {
+      const q = pieceOf[t]!;
+      if (q < 0 || q === p || seen.has(p * pieceCount + q)) continue;
+      seen.add(p * pieceCount + q);
+      successors[p]!.push(q);
+    }
   }
+  const none: readonly number[] = [];
+  const pieces: BlockGraph = {
+    blockCount: pieceCount,
+    successors,
+    predecessors: successors.map(() => none),
+    handlersOf: successors.map(() => none),
+    handlerBlock: new Int32Array(0),
+    reachable: new Uint8Array(pieceCount).fill(1),
+    reversePostorder: new Int32Array(0),
+  };
   const component = new Int32Array(pieceCount);
-  alg.tarjan(g).forEach((members: string[], i: number) => {
-    for (const m of members) component[Number(m)] = i;
+  stronglyConnectedComponents(pieces).forEach((members, i) => {
+    for (const p of members) component[p] = i;
   });
   return (from, to) => to !== 0 && component[from] !== component[to];
 }

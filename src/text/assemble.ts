@@ -76,6 +76,9 @@ export function assemble(text: string, opts: AssembleOptions = {}): ClassFile[] 
   return p.file();
 }
 
+/** Mnemonics of the original Jasmin (and of Sable's jasmin, which compilers still emit) for JVMS opcodes. */
+const JASMIN_ALIASES = new Map([["invokenonvirtual", "invokespecial"]]);
+
 const METHOD_ATTR_DIRECTIVES = new Set([".throws", ".signature", ".deprecated", ".synthetic", ".attribute"]);
 const FIELD_ATTR_DIRECTIVES = new Set([".signature", ".deprecated", ".synthetic", ".attribute", ".value"]);
 
@@ -623,7 +626,7 @@ class Parser {
 
   private instruction(code: CodePlan, head: Token, c: Cursor): void {
     const mn = head.text;
-    const row = head.kind === "word" ? opcodeByMnemonic.get(mn) : undefined;
+    const row = head.kind === "word" ? opcodeByMnemonic.get(JASMIN_ALIASES.get(mn) ?? mn) : undefined;
     if (!row) c.fail(`unknown instruction '${mn}'`);
     const op = row.normal;
     const line = c.line;

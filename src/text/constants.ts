@@ -532,7 +532,7 @@ export function parseFieldRef(c: Cursor): ConstSpec {
   return { t: "Fieldref", owner: joined.slice(0, slash), name: joined.slice(slash + 1), desc };
 }
 
-/** `[InterfaceMethod|Method] Owner/name(desc)` or `[n]`. */
+/** `[InterfaceMethod|Method] Owner/name(desc)` (or old Jasmin's `Owner.name(desc)`) or `[n]`. */
 export function parseMethodRef(c: Cursor, usual: MemberKind): ConstSpec {
   const index = parseIndexRef(c);
   if (index !== undefined) return { t: "index", index };
@@ -544,7 +544,8 @@ export function parseMethodRef(c: Cursor, usual: MemberKind): ConstSpec {
   }
   const joined = c.name("a method reference Owner/name(desc)");
   const { head, desc } = splitDescriptor(joined, c);
-  const slash = head.lastIndexOf("/");
+  // Old Jasmin writes `java/lang/Object.<init>()V`; a method name never holds '.' (JVMS 4.2.2).
+  const slash = Math.max(head.lastIndexOf("/"), head.lastIndexOf("."));
   if (slash < 0) c.fail(`'${joined}' is not Owner/name(desc)`);
   return { t: kind, owner: head.slice(0, slash), name: head.slice(slash + 1), desc };
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * bench/scaling/measure.mjs GENERATOR BYTES: one measurement in its own process.
+ * Builds the generator's class with a mega-method of about BYTES bytes of bytecode
+ * (samples/generators/), splits it with the library API (`splitClass` from
+ * "megasplit", the built dist/, JDK hierarchy included), and prints one JSON line:
+ * method length, units, build and split milliseconds, then the milliseconds and
+ * size of the mapping text (rendered when first read), pieces, the largest method
+ * written, and the process's peak resident set size (getrusage maxrss, which
+ * includes building the input and the mapping). Exits non-zero when the split did not succeed.
+ */
+import { splitClass } from "megasplit";
+
+const [generator, bytesArg] = process.argv.slice(2);
+const gen = await import(`../../samples/generators/${generator}.mjs`);
+const t0 = performance.now();
+const units = gen.unitsFor(Number(bytesArg));
+const cf = gen.build(units);
+const t1 = performance.now();
+const r = await splitClass(cf);
+const t2 = performance.now();
+const mappingLength = r.mapping.length; // rendered on first read
+const t3 = performance.now();
+const report = r.methods.find((m) => m.method.startsWith(`${gen.METHOD}(`));
+const split = report?.result.kind === "split" ? report.result : undefined;
+process.stdout.write(
+  JSON.stringify({
+    generator,
+    bytes: report?.originalLength ?? null,
+    units,
+    buildMs: Math.round(t1 - t0),
+    splitMs: Math.round(t2 - t1),
+    mappingMs: Math.round(t3 - t2),
+    mappingKb: Math.round(mappingLength / 1024),
+    pieces: split ? split.pieces.length : 0,
+    largest: split ? Math.max(split.driverLength, ...split.pieces.map((p) => p.codeLength)) : null,
+    result: report?.result.kind ?? "missing",
+    reason: report?.result.kind === "refused" ? report.result.reason : undefined,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  }) + "\n",
+);
+process.exit(split ? 0 : 1);
