@@ -175,6 +175,13 @@ export function dispatchGroupFor(budget: number): number {
   return Math.max(2, Math.floor((budget - 64) / DISPATCH_SITE));
 }
 
+/** What the partition is priced with for one handover: entry costs per block, group costs, the driver's fixed cost. */
+export function handoverCosts(tables: LinkCostTables, handover: "parameters" | "heap frame", budget: number): { entryCost: Int32Array; groupCost: Int32Array; driverOverhead: number } {
+  return handover === "parameters"
+    ? { entryCost: tables.parameters.entryCost, groupCost: tables.parameters.groupCost, driverOverhead: TAIL_DRIVER }
+    : { entryCost: tables.heapFrame.entryCost, groupCost: tables.heapFrame.groupCost, driverOverhead: heapFrameDriverOverhead(tables.blockSize, budget) };
+}
+
 /**
  * The heap frame driver's fixed cost: allocating the frame arrays, the entry
  * switch, and a call site per piece (or per dispatcher, once the pieces are more
