@@ -201,10 +201,6 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     checkLabel(label, what);
     return labelOffset[label]!;
   };
-  // Offsets past 65,535 exist only in code longer than the class file allows: the
-  // in-memory attribute keeps them (so the splitter can read a method of any length
-  // back), and the class writer refuses them with the code length (E_CODE_TOO_LARGE).
-  const u2Pc = (pc: number, _what: string): number => pc;
   // Loops rather than Array.prototype.map here and below: an inlined `map` whose
   // receiver's elements kind changes (empty vs filled tables) sent this function
   // into a deoptimization loop, thousands of deopts in one jar.
@@ -220,7 +216,50 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     });
   }
 
-  // ---- nested attributes ----
+  const attributes = encodeNestedAttributes(body, cp, { nodes, kindCode, offsetOf, positional, codeLength }, offsetOfLabel, fail);
+
+  return {
+    kind: "Code",
+    nameIndex: attributeNameIndex(cp, "Code"),
+    maxStack: body.maxStack,
+    maxLocals: body.maxLocals,
+    code: out,
+    exceptionTable,
+    attributes,
+  };
+}
+
+type Fail = (errorCode: ErrorCode, message: string, pc?: number) => never;
+
+/**
+ * A pc or length for a u2 table field. Offsets past 65,535 exist only in code
+ * longer than the class file allows: the in-memory attribute keeps them (so the
+ * splitter can read a method of any length back), and the class writer refuses
+ * them with the code length (E_CODE_TOO_LARGE).
+ */
+function u2Pc(pc: number, _what: string): number {
+  return pc;
+}
+
+/** What the nested attributes read of the layout: where each line and frame node landed. */
+interface Positions {
+  nodes: readonly CodeNode[];
+  kindCode: Uint8Array;
+  offsetOf: Int32Array;
+  /** Indices of `line` and `frame` nodes. */
+  positional: readonly number[];
+  codeLength: number;
+}
+
+type OffsetOfLabel = (label: number, what: string) => number;
+
+/**
+ * The Code attribute's nested attributes, in the fixed order the header gives
+ * (LineNumberTable, LocalVariable(Type)Table, StackMapTable, then the others).
+ * The names are looked up (or added to the pool) in that order too.
+ */
+function encodeNestedAttributes(body: MethodBody, cp: ConstantPool, at: Positions, offsetOfLabel: OffsetOfLabel, fail: Fail): Attribute[] {
+  const { nodes, kindCode, offsetOf, positional, codeLength } = at;
   const attributes: Attribute[] = [];
   const lines: LineNumberEntry[] = [];
   const frames: StackMapFrame[] = [];
@@ -237,7 +276,7 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
       if (at === previousFrameOffset) fail(ErrorCodes.BRANCH_TARGET, `two stack map frames at offset ${at}`, at);
       const delta = previousFrameOffset < 0 ? at : at - previousFrameOffset - 1;
       if (delta > U2_MAX) fail(ErrorCodes.CODE_TOO_LARGE, `stack map frame offset delta ${delta} does not fit in u2`, at);
-      frames.push(encodeFrame(node.frame, delta));
+      frames.push(encodeFrame(node.frame, delta, offsetOfLabel));
       previousFrameOffset = at;
     }
   }
@@ -273,41 +312,34 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
   const otherAttributes = body.otherAttributes;
   for (let k = 0; k < otherAttributes.length; k++) attributes.push(otherAttributes[k]!);
 
-  function verificationType(t: FrameType): VerificationType {
-    return t.tag === "uninitialized" ? { tag: "uninitialized", offset: offsetOfLabel(t.label, "uninitialized type") } : t;
-  }
-  function encodeFrame(f: FrameNode, offsetDelta: number): StackMapFrame {
-    switch (f.type) {
-      case "same":
-        return { type: "same", offsetDelta };
-      case "same_locals_1_stack_item":
-        return { type: "same_locals_1_stack_item", offsetDelta, stack: verificationType(f.stack) };
-      case "chop":
-        return { type: "chop", offsetDelta, chop: f.chop };
-      case "append":
-        return { type: "append", offsetDelta, locals: verificationTypes(f.locals) };
-      case "full":
-        return { type: "full", offsetDelta, locals: verificationTypes(f.locals), stack: verificationTypes(f.stack) };
-    }
-  }
-  function verificationTypes(ts: readonly FrameType[]): VerificationType[] {
-    const out: VerificationType[] = [];
-    for (let k = 0; k < ts.length; k++) out.push(verificationType(ts[k]!));
-    return out;
-  }
+  return attributes;
 
-  return {
-    kind: "Code",
-    nameIndex: attributeNameIndex(cp, "Code"),
-    maxStack: body.maxStack,
-    maxLocals: body.maxLocals,
-    code: out,
-    exceptionTable,
-    attributes,
-  };
 }
 
-type Fail = (errorCode: ErrorCode, message: string, pc?: number) => never;
+function encodeFrame(f: FrameNode, offsetDelta: number, offsetOfLabel: OffsetOfLabel): StackMapFrame {
+  switch (f.type) {
+    case "same":
+      return { type: "same", offsetDelta };
+    case "same_locals_1_stack_item":
+      return { type: "same_locals_1_stack_item", offsetDelta, stack: verificationType(f.stack, offsetOfLabel) };
+    case "chop":
+      return { type: "chop", offsetDelta, chop: f.chop };
+    case "append":
+      return { type: "append", offsetDelta, locals: verificationTypes(f.locals, offsetOfLabel) };
+    case "full":
+      return { type: "full", offsetDelta, locals: verificationTypes(f.locals, offsetOfLabel), stack: verificationTypes(f.stack, offsetOfLabel) };
+  }
+}
+
+function verificationType(t: FrameType, offsetOfLabel: OffsetOfLabel): VerificationType {
+  return t.tag === "uninitialized" ? { tag: "uninitialized", offset: offsetOfLabel(t.label, "uninitialized type") } : t;
+}
+
+function verificationTypes(ts: readonly FrameType[], offsetOfLabel: OffsetOfLabel): VerificationType[] {
+  const out: VerificationType[] = [];
+  for (let k = 0; k < ts.length; k++) out.push(verificationType(ts[k]!, offsetOfLabel));
+  return out;
+}
 
 /**
  * The classification pass: checks every node's operands and label placement,
@@ -600,65 +632,74 @@ function writeCode(l: Layout, codeLength: number): Uint8Array {
         p += 4;
         break;
       }
-      case JUMP: {
-        const node = nodes[i] as NodeOf<"jump">;
-        const target = labelOffset[node.target]!;
-        const op = NORMAL_OP[node.op]!; // goto_w/jsr_w given explicitly are laid out like goto/jsr
-        if (wide[i] === 0) {
-          out[p] = op;
-          put2(out, p + 1, target - p);
-          p += 3;
-        } else if (conditional[i] === 0) {
-          out[p] = op === Op.GOTO ? Op.GOTO_W : Op.JSR_W;
-          put4(out, p + 1, target - p);
-          p += 5;
-        } else {
-          out[p] = invertCondition(op);
-          put2(out, p + 1, 8);
-          out[p + 3] = Op.GOTO_W;
-          put4(out, p + 4, target - (p + 3));
-          p += 8;
-        }
+      case JUMP:
+        p = writeJump(out, p, nodes[i] as NodeOf<"jump">, wide[i] === 1, conditional[i] === 1, labelOffset);
         break;
-      }
-      case TABLESWITCH: {
-        const node = nodes[i] as NodeOf<"tableswitch">;
-        const at = p;
-        out[p] = Op.TABLESWITCH;
-        p += 1 + (3 - (at & 3)); // zero padding (the array is zero-filled)
-        put4(out, p, labelOffset[node.defaultTarget]! - at);
-        put4(out, p + 4, node.low);
-        put4(out, p + 8, node.high);
-        p += 12;
-        const targets = node.targets;
-        for (let k = 0; k < targets.length; k++) {
-          put4(out, p, labelOffset[targets[k]!]! - at);
-          p += 4;
-        }
+      case TABLESWITCH:
+        p = writeTableSwitch(out, p, nodes[i] as NodeOf<"tableswitch">, labelOffset);
         break;
-      }
-      case LOOKUPSWITCH: {
-        const node = nodes[i] as NodeOf<"lookupswitch">;
-        const at = p;
-        out[p] = Op.LOOKUPSWITCH;
-        p += 1 + (3 - (at & 3));
-        const { keys, targets } = node;
-        put4(out, p, labelOffset[node.defaultTarget]! - at);
-        put4(out, p + 4, keys.length);
-        p += 8;
-        for (let k = 0; k < keys.length; k++) {
-          put4(out, p, keys[k]!);
-          put4(out, p + 4, labelOffset[targets[k]!]! - at);
-          p += 8;
-        }
+      case LOOKUPSWITCH:
+        p = writeLookupSwitch(out, p, nodes[i] as NodeOf<"lookupswitch">, labelOffset);
         break;
-      }
       default:
         throw new InternalError(`writeCode: kind code ${kindCode[i]} at node ${i}`);
     }
   }
   if (p !== codeLength) throw new InternalError(`encoder size mismatch: wrote ${p} bytes, laid out ${codeLength}`);
   return out;
+}
+
+/** Writes a jump at p in its laid-out form (short, goto_w/jsr_w, or inverted conditional over goto_w); returns the next pc. */
+function writeJump(out: Uint8Array, p: number, node: NodeOf<"jump">, isWide: boolean, isConditional: boolean, labelOffset: Int32Array): number {
+  const target = labelOffset[node.target]!;
+  const op = NORMAL_OP[node.op]!; // goto_w/jsr_w given explicitly are laid out like goto/jsr
+  if (!isWide) {
+    out[p] = op;
+    put2(out, p + 1, target - p);
+    return p + 3;
+  }
+  if (!isConditional) {
+    out[p] = op === Op.GOTO ? Op.GOTO_W : Op.JSR_W;
+    put4(out, p + 1, target - p);
+    return p + 5;
+  }
+  out[p] = invertCondition(op);
+  put2(out, p + 1, 8);
+  out[p + 3] = Op.GOTO_W;
+  put4(out, p + 4, target - (p + 3));
+  return p + 8;
+}
+
+/** Writes a tableswitch at `at` (padding left zero: the array is zero-filled); returns the next pc. */
+function writeTableSwitch(out: Uint8Array, at: number, node: NodeOf<"tableswitch">, labelOffset: Int32Array): number {
+  out[at] = Op.TABLESWITCH;
+  let p = at + 1 + (3 - (at & 3));
+  put4(out, p, labelOffset[node.defaultTarget]! - at);
+  put4(out, p + 4, node.low);
+  put4(out, p + 8, node.high);
+  p += 12;
+  const targets = node.targets;
+  for (let k = 0; k < targets.length; k++) {
+    put4(out, p, labelOffset[targets[k]!]! - at);
+    p += 4;
+  }
+  return p;
+}
+
+/** Writes a lookupswitch at `at` (padding left zero); returns the next pc. */
+function writeLookupSwitch(out: Uint8Array, at: number, node: NodeOf<"lookupswitch">, labelOffset: Int32Array): number {
+  out[at] = Op.LOOKUPSWITCH;
+  let p = at + 1 + (3 - (at & 3));
+  const { keys, targets } = node;
+  put4(out, p, labelOffset[node.defaultTarget]! - at);
+  put4(out, p + 4, keys.length);
+  p += 8;
+  for (let k = 0; k < keys.length; k++) {
+    put4(out, p, keys[k]!);
+    put4(out, p + 4, labelOffset[targets[k]!]! - at);
+    p += 8;
+  }
+  return p;
 }
 
 function put2(out: Uint8Array, p: number, v: number): void {
