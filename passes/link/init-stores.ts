@@ -72,9 +72,24 @@ const loadOf = (d: string): number => Op.ILOAD + kindOfDescriptor(d);
 const returnOf = (d: string): number => (d === "V" ? Op.RETURN : Op.IRETURN + kindOfDescriptor(d));
 
 export function linkInitStores(input: InitStoresInput): LinkedMethod | undefined {
+  const { body } = input;
+  if (body.handlers.length > 0) return undefined;
+  const stores = finalFieldStores(input);
+  if (stores === undefined || stores.length < 2) return undefined;
+  const segments = cutSegments(input, stores);
+  const { segmentOf, labelSegment } = segmentMaps(body, segments);
+  const glued = glueCrossingSegments(body.nodes, segments.length - 1, segmentOf, labelSegment);
+  if (glued === undefined) return undefined;
+  const { liveAt, labelCount } = livenessAtSegmentStarts(body, segments);
+  const params = chooseMovingSegments(input, segments, glued, liveAt);
+  if (!segments.some((s) => s.moves)) return undefined;
+  return emitPiecesAndConstructor(input, segments, params, labelSegment, labelCount);
+}
+
+/** The putfields of the class's final fields, or undefined when a monitor or jsr/ret rules the mode out. */
+function finalFieldStores(input: InitStoresInput): number[] | undefined {
   const { body, cp } = input;
   const nodes = body.nodes;
-  if (body.handlers.length > 0) return undefined;
   const stores: number[] = [];
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
@@ -86,15 +101,25 @@ export function linkInitStores(input: InitStoresInput): LinkedMethod | undefined
       if (ref.owner === input.className && input.finals.has(`${ref.name}:${ref.descriptor}`)) stores.push(i);
     }
   }
-  if (stores.length < 2) return undefined;
+  return stores;
+}
+
+/** One segment per store (the code since the previous store), then the tail. */
+function cutSegments(input: InitStoresInput, stores: readonly number[]): Segment[] {
+  const nodes = input.body.nodes;
   const segments: Segment[] = [];
   let from = 0;
   for (const s of stores) {
-    segments.push({ from, to: s, type: cp.memberRef((nodes[s] as { index: number }).index).descriptor, receiver: -1, moves: false });
+    segments.push({ from, to: s, type: input.cp.memberRef((nodes[s] as { index: number }).index).descriptor, receiver: -1, moves: false });
     from = s + 1;
   }
   segments.push({ from, to: nodes.length, type: "V", receiver: -1, moves: false });
-  const last = segments.length - 1;
+  return segments;
+}
+
+/** The segment of every node (-1 for the stores) and of every label. */
+function segmentMaps(body: MethodBody, segments: readonly Segment[]): { segmentOf: Int32Array; labelSegment: Int32Array } {
+  const nodes = body.nodes;
   const segmentOf = new Int32Array(nodes.length).fill(-1);
   segments.forEach((seg, k) => {
     for (let i = seg.from; i < seg.to; i++) segmentOf[i] = k;
@@ -104,9 +129,16 @@ export function linkInitStores(input: InitStoresInput): LinkedMethod | undefined
     const n = nodes[i]!;
     if (n.kind === "label") labelSegment[n.label] = segmentOf[i]!;
   }
-  // Code that branches from one segment into another, or returns before the end,
-  // stays in the constructor as it is: every segment it spans is glued in place.
-  const glued = new Uint8Array(segments.length);
+  return { segmentOf, labelSegment };
+}
+
+/**
+ * Code that branches from one segment into another, or returns before the end,
+ * stays in the constructor as it is: every segment it spans is glued in place.
+ * Undefined when a branch targets a store itself.
+ */
+function glueCrossingSegments(nodes: readonly CodeNode[], last: number, segmentOf: Int32Array, labelSegment: Int32Array): Uint8Array | undefined {
+  const glued = new Uint8Array(last + 1);
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     if (!isInstruction(n) || segmentOf[i]! < 0) continue;
@@ -121,12 +153,17 @@ export function linkInitStores(input: InitStoresInput): LinkedMethod | undefined
     }
     if (n.kind === "simple" && n.op >= Op.IRETURN && n.op <= Op.RETURN && k !== last) glued[k] = 1;
   }
-  const firstInsn = (seg: Segment): number => {
-    for (let i = seg.from; i < seg.to; i++) if (isInstruction(nodes[i]!)) return i;
-    return -1;
-  };
+  return glued;
+}
 
-  // Liveness at every segment start (a label there makes it a block start).
+/**
+ * The live locals at the start of segment k (empty past the last), from one
+ * liveness pass over the body with a label at every segment start so each one is
+ * a block start. `labelCount` counts those labels, which the output keeps numbering after.
+ */
+function livenessAtSegmentStarts(body: MethodBody, segments: readonly Segment[]): { liveAt: (k: number) => Set<number>; labelCount: number } {
+  const nodes = body.nodes;
+  const last = segments.length - 1;
   const withLabels: CodeNode[] = [];
   const startLabel: number[] = [];
   let labelCount = body.labelCount;
@@ -154,12 +191,25 @@ export function linkInitStores(input: InitStoresInput): LinkedMethod | undefined
     const b = cfg.blockOfLabel[startLabel[k]!]!;
     return b < cfg.blockCount ? new Set(liveSlots(liveness.liveIn[b]!)) : new Set();
   };
+  return { liveAt, labelCount };
+}
 
-  // Which segments move, and with which parameters.
+function firstInsn(nodes: readonly CodeNode[], seg: Segment): number {
+  for (let i = seg.from; i < seg.to; i++) if (isInstruction(nodes[i]!)) return i;
+  return -1;
+}
+
+/**
+ * Marks the segments that can move (the header's conditions) and records their
+ * receivers; returns each segment's parameter slots (empty for one that stays).
+ */
+function chooseMovingSegments(input: InitStoresInput, segments: Segment[], glued: Uint8Array, liveAt: (k: number) => Set<number>): number[][] {
+  const nodes = input.body.nodes;
+  const last = segments.length - 1;
   const params: number[][] = [];
   segments.forEach((seg, k) => {
     params.push([]);
-    const f = firstInsn(seg);
+    const f = firstInsn(nodes, seg);
     if (f < 0 || glued[k] || input.stackHeightBefore(f) !== 0) return;
     for (let i = seg.from; i < seg.to; i++) if (isInstruction(nodes[i]!) && !input.thisInitialized(i)) return;
     const liveOut = liveAt(k + 1);
@@ -168,17 +218,8 @@ export function linkInitStores(input: InitStoresInput): LinkedMethod | undefined
       if ((isStore(n) || n.kind === "iinc") && liveOut.has(n.index)) return;
     }
     if (k < last) {
-      let r = -1;
-      for (let i = seg.from; i < seg.to; i++) {
-        const n = nodes[i]!;
-        if (n.kind === "local" && n.op === Op.ALOAD && n.index === 0 && input.stackHeightBefore(i) === 0) r = i;
-      }
-      if (r < 0 || input.stackHeightBefore(seg.to) !== 1 + slotsOf(seg.type)) return;
-      for (let i = r + 1; i < seg.to; i++) {
-        const n = nodes[i]!;
-        if (!isInstruction(n)) continue;
-        if (input.stackHeightBefore(i) < 1 || (n.kind === "simple" && SHUFFLES.has(n.op))) return;
-      }
+      const r = movableReceiver(input, seg);
+      if (r < 0) return;
       seg.receiver = r;
     } else if (nodes.slice(seg.from, seg.to).every((n) => !isInstruction(n) || (n.kind === "simple" && n.op === Op.RETURN))) return;
     const live = liveAt(k);
@@ -192,8 +233,39 @@ export function linkInitStores(input: InitStoresInput): LinkedMethod | undefined
     seg.moves = true;
     params[k] = slots;
   });
-  if (!segments.some((s) => s.moves)) return undefined;
+  return params;
+}
 
+/**
+ * The store's receiver: the last `aload_0` pushed on an empty stack, when the
+ * stack holds it and the value at the store and nothing below the value touches
+ * it; -1 otherwise.
+ */
+function movableReceiver(input: InitStoresInput, seg: Segment): number {
+  const nodes = input.body.nodes;
+  let r = -1;
+  for (let i = seg.from; i < seg.to; i++) {
+    const n = nodes[i]!;
+    if (n.kind === "local" && n.op === Op.ALOAD && n.index === 0 && input.stackHeightBefore(i) === 0) r = i;
+  }
+  if (r < 0 || input.stackHeightBefore(seg.to) !== 1 + slotsOf(seg.type)) return -1;
+  for (let i = r + 1; i < seg.to; i++) {
+    const n = nodes[i]!;
+    if (!isInstruction(n)) continue;
+    if (input.stackHeightBefore(i) < 1 || (n.kind === "simple" && SHUFFLES.has(n.op))) return -1;
+  }
+  return r;
+}
+
+/**
+ * The constructor with every moving segment replaced by its call (receiver,
+ * arguments, invokestatic, the store), and one piece per moving segment.
+ * Undefined when a piece would need more than 255 locals.
+ */
+function emitPiecesAndConstructor(input: InitStoresInput, segments: readonly Segment[], params: readonly number[][], labelSegment: Int32Array, labelCount: number): LinkedMethod | undefined {
+  const { body, cp } = input;
+  const nodes = body.nodes;
+  const last = segments.length - 1;
   const lines = lineBefore(nodes);
   const pieces: LinkedMethod["pieces"] = [];
   const callSites: CallSite[] = [];
@@ -204,39 +276,14 @@ export function linkInitStores(input: InitStoresInput): LinkedMethod | undefined
       if (k < last) out.push(nodes[seg.to]!);
       continue;
     }
-    const f = firstInsn(seg);
+    const f = firstInsn(nodes, seg);
     const paramSlots = params[k]!;
     const descs = paramSlots.map((s) => input.localDescriptor(f, s)!);
-    // Renumber: parameters first, in slot order, then the segment's own locals.
-    const map = new Map<number, number>();
-    let next = 0;
-    paramSlots.forEach((s, j) => {
-      map.set(s, next);
-      next += slotsOf(descs[j]!);
-    });
-    for (let i = seg.from; i < seg.to; i++) {
-      const n = nodes[i]!;
-      if ((n.kind === "local" || n.kind === "iinc") && i !== seg.receiver && !map.has(n.index)) {
-        map.set(n.index, next);
-        next += n.kind === "local" && (n.op === Op.LLOAD || n.op === Op.DLOAD || n.op === Op.LSTORE || n.op === Op.DSTORE) ? 2 : 1;
-      }
-    }
-    if (next > 255) return undefined;
+    const map = renumberLocals(nodes, seg, paramSlots, descs);
+    if (map === undefined) return undefined;
     const name = input.pieceName();
     const descriptor = `(${descs.join("")})${seg.type}`;
-    const body2: CodeNode[] = [];
-    if (lines[seg.from]! >= 0 && nodes[seg.from]?.kind !== "line") body2.push({ kind: "line", line: lines[seg.from]! });
-    for (let i = seg.from; i < seg.to; i++) {
-      const n = nodes[i]!;
-      if (n.kind === "frame" || i === seg.receiver) continue;
-      body2.push(n.kind === "local" || n.kind === "iinc" ? { ...n, index: map.get(n.index)! } : n);
-    }
-    if (seg.type !== "V") body2.push(simple(returnOf(seg.type)));
-    const inside = (v: LocalVariable) => labelSegment[v.start] === k && labelSegment[v.end] === k && map.has(v.index);
-    const remap = (vs: readonly LocalVariable[] | undefined) => vs?.filter(inside).map((v) => ({ ...v, index: map.get(v.index)! }));
-    const vars = remap(body.localVariables);
-    const types = remap(body.localVariableTypes);
-    pieces.push({ name, descriptor, body: newBody(body, body2, { handlers: [], ...(vars ? { localVariables: vars } : {}), ...(types ? { localVariableTypes: types } : {}) }) });
+    pieces.push({ name, descriptor, body: pieceBody(body, seg, k, map, lines, labelSegment) });
 
     // The constructor: receiver, arguments, call, store.
     if (k < last) out.push({ kind: "local", op: Op.ALOAD, index: 0 });
@@ -256,6 +303,42 @@ export function linkInitStores(input: InitStoresInput): LinkedMethod | undefined
   driver.labelCount = labelCount;
   for (const p of pieces) p.body.labelCount = labelCount;
   return { driver, pieces, kinds: [], callSites };
+}
+
+/** Piece locals: parameters first, in slot order, then the segment's own locals; undefined past 255. */
+function renumberLocals(nodes: readonly CodeNode[], seg: Segment, paramSlots: readonly number[], descs: readonly string[]): Map<number, number> | undefined {
+  const map = new Map<number, number>();
+  let next = 0;
+  paramSlots.forEach((s, j) => {
+    map.set(s, next);
+    next += slotsOf(descs[j]!);
+  });
+  for (let i = seg.from; i < seg.to; i++) {
+    const n = nodes[i]!;
+    if ((n.kind === "local" || n.kind === "iinc") && i !== seg.receiver && !map.has(n.index)) {
+      map.set(n.index, next);
+      next += n.kind === "local" && (n.op === Op.LLOAD || n.op === Op.DLOAD || n.op === Op.LSTORE || n.op === Op.DSTORE) ? 2 : 1;
+    }
+  }
+  return next > 255 ? undefined : map;
+}
+
+/** The piece for segment k: its code without the receiver, locals renumbered, returning the value. */
+function pieceBody(body: MethodBody, seg: Segment, k: number, map: Map<number, number>, lines: Int32Array, labelSegment: Int32Array): MethodBody {
+  const nodes = body.nodes;
+  const code: CodeNode[] = [];
+  if (lines[seg.from]! >= 0 && nodes[seg.from]?.kind !== "line") code.push({ kind: "line", line: lines[seg.from]! });
+  for (let i = seg.from; i < seg.to; i++) {
+    const n = nodes[i]!;
+    if (n.kind === "frame" || i === seg.receiver) continue;
+    code.push(n.kind === "local" || n.kind === "iinc" ? { ...n, index: map.get(n.index)! } : n);
+  }
+  if (seg.type !== "V") code.push(simple(returnOf(seg.type)));
+  const inside = (v: LocalVariable) => labelSegment[v.start] === k && labelSegment[v.end] === k && map.has(v.index);
+  const remap = (vs: readonly LocalVariable[] | undefined) => vs?.filter(inside).map((v) => ({ ...v, index: map.get(v.index)! }));
+  const vars = remap(body.localVariables);
+  const types = remap(body.localVariableTypes);
+  return newBody(body, code, { handlers: [], ...(vars ? { localVariables: vars } : {}), ...(types ? { localVariableTypes: types } : {}) });
 }
 
 /** The line in effect at each node (-1 before the first). */
