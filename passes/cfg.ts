@@ -24,10 +24,11 @@
  * diagnostics, never silently dropped. Cost: O(nodes + edges).
  */
 import type { CodeNode, Instruction, MethodBody } from "../src/bytecode/model.js";
-import { FLAGS, OPCODES, OpFlag } from "../src/bytecode/opcodes.js";
+import { FLAGS, OpFlag } from "../src/bytecode/opcodes.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { type Diagnostic, ErrorCodes, type Location, MegasplitError, warning } from "../src/diagnostics.js";
 import { labelNames } from "../src/text/disassemble.js";
+import { instructionLines, type OperandText } from "../src/text/instruction-text.js";
 import type { Pass } from "./pass.js";
 import type { BlockGraph } from "./core/block-graph.js";
 
@@ -421,45 +422,37 @@ const CLASS_OPERAND = new Set([0xbb, 0xbd, 0xc0, 0xc1]); // new, anewarray, chec
 const MEMBER_OPERAND = new Set([0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8]); // field access, invokes
 
 /**
+ * The short form of the one instruction printer (src/text/instruction-text.ts), for
+ * one-line block headers: classes and members as `owner/name` when `cp` is given
+ * (nothing when it is not, or the entry does not resolve), no ldc constants, call
+ * sites or switch tables. The disassembler prints the same instructions in full.
+ */
+function shortOperands(cp: ConstantPool | undefined): OperandText {
+  const sym = (f: (cp: ConstantPool) => string): string | undefined => {
+    if (cp === undefined) return undefined;
+    try {
+      return f(cp);
+    } catch {
+      return undefined;
+    }
+  };
+  const member = (index: number) => sym((cp) => `${cp.memberRef(index).owner}/${cp.memberRef(index).name}`);
+  return {
+    cp: (op, index) => (CLASS_OPERAND.has(op) ? sym((cp) => cp.className(index)) : MEMBER_OPERAND.has(op) ? member(index) : undefined),
+    invokeinterface: (index) => member(index),
+    invokedynamic: () => undefined,
+    className: (index) => sym((cp) => cp.className(index)),
+    newarrayType: (value) => String(value),
+    switchCases: false,
+  };
+}
+
+/**
  * A short text of an instruction: mnemonic and operands as the disassembler names
  * them (labels by `names`, classes and members symbolically when `cp` is given).
  */
 export function instructionText(node: Instruction, names: ReadonlyMap<number, string>, cp?: ConstantPool): string {
-  const m = OPCODES[opcodeOf(node)]?.mnemonic ?? `<opcode ${opcodeOf(node)}>`;
-  const L = (l: number): string => names.get(l) ?? `L?${l}`;
-  const sym = (f: () => string): string => {
-    if (cp === undefined) return "";
-    try {
-      return ` ${f()}`;
-    } catch {
-      return "";
-    }
-  };
-  switch (node.kind) {
-    case "simple":
-      return m;
-    case "local":
-      return `${m} ${node.index}`;
-    case "iinc":
-      return `iinc ${node.index} ${node.delta}`;
-    case "int":
-      return `${m} ${node.value}`;
-    case "cp":
-      if (CLASS_OPERAND.has(node.op)) return m + sym(() => cp!.className(node.index));
-      if (MEMBER_OPERAND.has(node.op)) return m + sym(() => `${cp!.memberRef(node.index).owner}/${cp!.memberRef(node.index).name}`);
-      return m;
-    case "invokeinterface":
-      return m + sym(() => `${cp!.memberRef(node.index).owner}/${cp!.memberRef(node.index).name}`);
-    case "invokedynamic":
-      return m;
-    case "multianewarray":
-      return `${m}${sym(() => cp!.className(node.index))} ${node.dims}`;
-    case "jump":
-      return `${m} ${L(node.target)}`;
-    case "tableswitch":
-    case "lookupswitch":
-      return m;
-  }
+  return instructionLines(node, (l) => names.get(l) ?? `L?${l}`, shortOperands(cp), "")[0]!;
 }
 
 /**

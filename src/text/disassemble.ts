@@ -22,14 +22,15 @@ import type { Attribute, ClassFile, CodeAttribute, MemberInfo } from "../classfi
 import { Access } from "../classfile/model.js";
 import type { BootstrapMethod } from "../classfile/model.js";
 import { decodeBody } from "../bytecode/decode.js";
-import type { CodeNode, FrameNode, FrameType, Instruction, Label, MethodBody } from "../bytecode/model.js";
-import { OPCODES, Op } from "../bytecode/opcodes.js";
+import type { CodeNode, FrameNode, FrameType, Label, MethodBody } from "../bytecode/model.js";
+import { Op } from "../bytecode/opcodes.js";
 import { ByteWriter } from "../bytes.js";
 import { writeAttribute } from "../classfile/attributes.js";
 import { MegasplitError } from "../diagnostics.js";
 import { PoolView } from "./constants.js";
 import { formatFlags } from "./flags.js";
 import { quoteBytes, quoteName, quoteString } from "./lexer.js";
+import { instructionLines, type OperandText } from "./instruction-text.js";
 
 export interface DisassembleOptions {
   /**
@@ -300,7 +301,6 @@ class Printer {
   }
 
   node(node: Exclude<CodeNode, { kind: "label" }>, out: string[], L: (l: Label) => string): void {
-    const view = this.view;
     switch (node.kind) {
       case "line":
         out.push(`${INDENT}.line ${node.line}`);
@@ -311,48 +311,18 @@ class Printer {
       default:
         break;
     }
-    const insn: Instruction = node;
-    switch (insn.kind) {
-      case "simple":
-        out.push(INDENT + mnemonic(insn.op));
-        return;
-      case "local":
-        out.push(`${INDENT}${mnemonic(insn.op)} ${insn.index}`);
-        return;
-      case "iinc":
-        out.push(`${INDENT}iinc ${insn.index} ${insn.delta}`);
-        return;
-      case "int":
-        if (insn.op === Op.NEWARRAY) out.push(`${INDENT}newarray ${NEWARRAY_TYPES[insn.value] || insn.value}`);
-        else out.push(`${INDENT}${mnemonic(insn.op)} ${insn.value}`);
-        return;
-      case "cp":
-        out.push(`${INDENT}${mnemonic(insn.op)} ${this.cpOperand(insn.op, insn.index)}`);
-        return;
-      case "invokeinterface":
-        out.push(`${INDENT}invokeinterface ${view.method(insn.index, "InterfaceMethodref")} ${insn.count}`);
-        return;
-      case "invokedynamic":
-        out.push(`${INDENT}invokedynamic ${view.invokeDynamic(insn.index)}`);
-        return;
-      case "multianewarray":
-        out.push(`${INDENT}multianewarray ${view.className(insn.index)} ${insn.dims}`);
-        return;
-      case "jump":
-        out.push(`${INDENT}${mnemonic(insn.op)} ${L(insn.target)}`);
-        return;
-      case "tableswitch":
-        out.push(`${INDENT}tableswitch ${insn.low} ${insn.high}`);
-        for (const t of insn.targets) out.push(`${INDENT}${INDENT}${L(t)}`);
-        out.push(`${INDENT}${INDENT}default : ${L(insn.defaultTarget)}`);
-        return;
-      case "lookupswitch":
-        out.push(`${INDENT}lookupswitch`);
-        insn.keys.forEach((k, i) => out.push(`${INDENT}${INDENT}${k} : ${L(insn.targets[i]!)}`));
-        out.push(`${INDENT}${INDENT}default : ${L(insn.defaultTarget)}`);
-        return;
-    }
+    for (const line of instructionLines(node, L, this.operandText, INDENT)) out.push(INDENT + line);
   }
+
+  /** The full form of the one instruction printer: every operand named so the text assembles back. */
+  private readonly operandText: OperandText = {
+    cp: (op, index) => this.cpOperand(op, index),
+    invokeinterface: (index, count) => `${this.view.method(index, "InterfaceMethodref")} ${count}`,
+    invokedynamic: (index) => this.view.invokeDynamic(index),
+    className: (index) => this.view.className(index),
+    newarrayType: (value) => NEWARRAY_TYPES[value] || String(value),
+    switchCases: true,
+  };
 
   private cpOperand(op: number, index: number): string {
     const view = this.view;
@@ -413,10 +383,6 @@ class Printer {
         return `Uninitialized ${L(t.label)}`;
     }
   }
-}
-
-function mnemonic(op: number): string {
-  return OPCODES[op]?.mnemonic ?? `<opcode ${op}>`;
 }
 
 /**
