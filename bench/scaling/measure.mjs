@@ -19,6 +19,7 @@ const cf = gen.build(units);
 const t1 = performance.now();
 const r = await splitClass(cf);
 const t2 = performance.now();
+const peakSplitRssMb = Math.round(process.resourceUsage().maxRSS / 1024); // the peak so far: before the mapping
 const mappingLength = r.mapping.length; // rendered on first read
 const t3 = performance.now();
 const report = r.methods.find((m) => m.method.startsWith(`${gen.METHOD}(`));
@@ -36,6 +37,7 @@ process.stdout.write(
     largest: split ? Math.max(split.driverLength, ...split.pieces.map((p) => p.codeLength)) : null,
     result: report?.result.kind ?? "missing",
     reason: report?.result.kind === "refused" ? report.result.reason : undefined,
+    peakSplitRssMb,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   }) + "\n",
 );

@@ -11,6 +11,9 @@
  * 16 MB split time at most 20x the 1 MB one. Writes bench/scaling/chart.svg.
  *
  *   npm run bench -- scaling [--runs N] [--sizes 64K,1M] [--generators template,interpreter] [--timeout SECONDS]
+ *
+ * Sizes are measured in the order given and reported by size; a child that runs
+ * past --timeout (default 600 s) is killed and reported as such.
  */
 import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
@@ -67,15 +70,17 @@ for (let run = 0; run < runs; run++) {
       const r = await measure(g, size.bytes);
       const key = `${g} ${size.label}`;
       results.set(key, [...(results.get(key) ?? []), r]);
-      const desc = r.failure ? `FAILED: ${r.failure}` : `${(r.bytes / 1024).toFixed(0)} KB, split ${(r.splitMs / 1000).toFixed(2)} s, whole ${(r.wallMs / 1000).toFixed(2)} s, peak ${r.peakRssMb} MB, ${r.pieces} pieces${r.ok ? "" : ` (${r.result}: ${r.reason ?? ""})`}`;
+      const desc = r.failure ? `FAILED: ${r.failure}` : `${(r.bytes / 1024).toFixed(0)} KB, split ${(r.splitMs / 1000).toFixed(2)} s (peak ${r.peakSplitRssMb} MB), mapping ${(r.mappingMs / 1000).toFixed(2)} s, whole ${(r.wallMs / 1000).toFixed(2)} s, peak ${r.peakRssMb} MB, ${r.pieces} pieces${r.ok ? "" : ` (${r.result}: ${r.reason ?? ""})`}`;
       process.stderr.write(`run ${run + 1}/${runs} ${key}: ${desc}\n`);
     }
   }
 }
 
+// Measured in the order given (--sizes 1M,16M,... puts the ratio's cells first); reported by size.
+sizes.sort((a, b) => a.bytes - b.bytes);
 const pad = (s, n) => String(s).padStart(n);
 console.log(`bench/scaling: ${runs === 1 ? "one run" : `medians of ${runs} alternating runs`} per cell, one process each; node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`);
-console.log(`${"generator".padEnd(20)}${pad("size", 6)}${pad("KB", 9)}${pad("split s", 10)}${pad("x 1M", 7)}${pad("whole s", 10)}${pad("peak MB", 9)}${pad("pieces", 8)}${pad("mapping s", 11)}${pad("mapping KB", 12)}`);
+console.log(`${"generator".padEnd(20)}${pad("size", 6)}${pad("KB", 9)}${pad("split s", 10)}${pad("x 1M", 7)}${pad("whole s", 10)}${pad("split MB", 10)}${pad("peak MB", 9)}${pad("pieces", 8)}${pad("mapping s", 11)}${pad("mapping KB", 12)}`);
 const chartGroups = [];
 const chartValues = [];
 const chartLabels = [];
@@ -96,7 +101,7 @@ for (const g of generators) {
     const ratio = Number.isFinite(base) ? split / base : NaN;
     console.log(
       `${g.padEnd(20)}${pad(size.label, 6)}${pad((median(ok.map((r) => r.bytes)) / 1024).toFixed(0), 9)}${pad((split / 1000).toFixed(2), 10)}${pad(Number.isFinite(ratio) ? ratio.toFixed(1) : "", 7)}` +
-        `${pad((median(ok.map((r) => r.wallMs)) / 1000).toFixed(2), 10)}${pad(median(ok.map((r) => r.peakRssMb)).toFixed(0), 9)}${pad(median(ok.map((r) => r.pieces)), 8)}` +
+        `${pad((median(ok.map((r) => r.wallMs)) / 1000).toFixed(2), 10)}${pad(median(ok.map((r) => r.peakSplitRssMb)).toFixed(0), 10)}${pad(median(ok.map((r) => r.peakRssMb)).toFixed(0), 9)}${pad(median(ok.map((r) => r.pieces)), 8)}` +
         `${pad((median(ok.map((r) => r.mappingMs)) / 1000).toFixed(2), 11)}${pad(median(ok.map((r) => r.mappingKb)).toFixed(0), 12)}`,
     );
     row.push(split / 1000);
@@ -106,7 +111,7 @@ for (const g of generators) {
   chartValues.push(row);
   chartLabels.push(labels);
 }
-console.log("x 1M = split time over the same generator's 1 MB split time (target at 16M: at most 20); whole = the child process's wall time (start, build, split, mapping)");
+console.log("x 1M = split time over the same generator's 1 MB split time (target at 16M: at most 20); whole = the child process's wall time (start, build, split, mapping); split MB = peak RSS before the mapping is rendered, peak MB = after");
 writeBarChart(join(here, "chart.svg"), {
   title: "bench/scaling: seconds to split one generated method (lower is better)",
   unit: "s (splitClass)",
