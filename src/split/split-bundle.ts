@@ -12,7 +12,6 @@
  */
 import { type Bundle, type BundleEntry, entryClassName, isClassEntry, newEntry, withData } from "../bundle/bundle.js";
 import { dropSignaturesIfClassesChanged } from "../bundle/jar.js";
-import { findAttribute } from "../classfile/model.js";
 import { readClass } from "../classfile/read.js";
 import { writeClass } from "../classfile/write.js";
 import { asDiagnostic, type Diagnostic } from "../diagnostics.js";
@@ -20,6 +19,7 @@ import { bundleClassMap, createClassHierarchy } from "../hierarchy/hierarchy.js"
 import type { SplitLinkMode } from "./split-method.js";
 import { MappingBuilder } from "../../runtime/mapping.js";
 import { splitClass, type MethodReport } from "./split-class.js";
+import { addClassSplitToMapping } from "./split-mapping.js";
 
 export interface SplitBundleOptions {
   /** Largest code length of any method written; default 8000 (HotSpot's JIT limit), at most 65535. */
@@ -67,21 +67,7 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
       for (const r of result.reports) reports.push({ ...r, entry: entry.name });
       if (!result.changed) return [entry];
       const out = result.classFile;
-      const sf = findAttribute(out.attributes, "SourceFile");
-      const sourceFile = sf ? out.constantPool.utf8(sf.sourceFileIndex) : undefined;
-      for (const r of result.reports) {
-        if (r.result.kind !== "split") continue;
-        const [name, descriptor] = [r.method.slice(0, r.method.indexOf("(")), r.method.slice(r.method.indexOf("("))];
-        mapping.addSplit(out.constantPool.className(out.thisClass), sourceFile, {
-          name,
-          descriptor,
-          driverLines: r.result.driverLines,
-          pieces: r.result.pieces.map((p) => ({ name: p.name, descriptor: p.descriptor, lines: p.lines })),
-          callSites: r.result.callSites,
-          syntheticBase: result.syntheticBase,
-          ...(r.pieceClass !== undefined ? { pieceClass: r.pieceClass } : {}),
-        });
-      }
+      addClassSplitToMapping(mapping, result);
       const written = withData(entry, writeClass(out, { where: { ...where, entry: entry.name } }));
       if (!result.helper) return [written];
       const helperName = result.helper.constantPool.className(result.helper.thisClass);
