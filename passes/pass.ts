@@ -36,6 +36,8 @@ export interface PassContext {
   readonly hierarchy?: ClassHierarchy;
   readonly where: Location;
   readonly diagnostics: Diagnostic[];
+  /** Settings of a pass run from text (a filetest's `; options:` line, e.g. `max-size=64`). */
+  readonly options?: Readonly<Record<string, string>>;
 }
 
 export interface Pass<R = unknown> {
@@ -47,7 +49,11 @@ export interface Pass<R = unknown> {
 }
 
 /** Builds a context for one method of a class. */
-export function methodContext(classFile: ClassFile, method: MethodInfo, extra: { hierarchy?: ClassHierarchy; where?: Location; diagnostics?: Diagnostic[] } = {}): PassContext {
+export function methodContext(
+  classFile: ClassFile,
+  method: MethodInfo,
+  extra: { hierarchy?: ClassHierarchy; where?: Location; diagnostics?: Diagnostic[]; options?: Readonly<Record<string, string>> } = {},
+): PassContext {
   const cp = classFile.constantPool;
   const className = cp.className(classFile.thisClass);
   const methodName = cp.utf8(method.nameIndex);
@@ -62,5 +68,6 @@ export function methodContext(classFile: ClassFile, method: MethodInfo, extra: {
     ...(extra.hierarchy ? { hierarchy: extra.hierarchy } : {}),
     where: { ...extra.where, className, method: methodName + descriptor },
     diagnostics: extra.diagnostics ?? [],
+    ...(extra.options ? { options: extra.options } : {}),
   };
 }

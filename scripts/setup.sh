@@ -12,7 +12,10 @@
 #    directly, otherwise through sudo.
 # 2. Node dependencies: `npm ci` from the lockfile (`npm install` without one),
 #    skipped when node_modules already matches the lockfile.
-# 3. `npm run build`.
+# 3. `npm run build`, skipped when dist/ was built from exactly these sources: a
+#    hash of every file tsc reads (src/, passes/, runtime/, tsconfig.json and the
+#    lockfile) is kept in dist/.build-inputs.sha256 after a successful build, and
+#    the build runs again only when the hash differs (or dist/ is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,4 +51,19 @@ else
   npm install
 fi
 
-npm run build
+build_inputs_hash() {
+  { find src passes runtime -name '*.ts' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+    sha256sum tsconfig.json package.json
+    [[ -f package-lock.json ]] && sha256sum package-lock.json
+    node --version; } | sha256sum | cut -d' ' -f1
+}
+
+stamp=dist/.build-inputs.sha256
+hash=$(build_inputs_hash)
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$hash" && -f dist/src/cli/main.js ]]; then
+  echo "setup: dist/ is up to date; build skipped"
+else
+  rm -f "$stamp"
+  npm run build
+  echo "$hash" > "$stamp"
+fi

@@ -47,6 +47,8 @@ export const ErrorCodes = {
   ZIP_TOO_LARGE: "E_ZIP_TOO_LARGE",
   /** A file that cannot be read or written. */
   IO: "E_IO",
+  /** An input file that is neither a class file nor a zip/jar (the message says what it looks like). */
+  INPUT_FORMAT: "E_INPUT_FORMAT",
   /** Text given to the assembler that it cannot parse. */
   ASM_SYNTAX: "E_ASM_SYNTAX",
   /** A mapping file (R8 format) that cannot be read: a malformed class, member or metadata line. */
@@ -67,8 +69,28 @@ export const ErrorCodes = {
   CLASS_MISSING: "W_CLASS_MISSING",
   /** A class is its own (indirect) super class; the chain is cut. */
   SUPER_CYCLE: "W_SUPER_CYCLE",
-  /** A method over the size limit was left unchanged; the message says why. */
+  /** A method over the size limit was left unchanged for a reason no more specific code names. */
   SPLIT_REFUSED: "W_SPLIT_REFUSED",
+  /**
+   * Refused: the writes of the class's own final fields, which only this `<init>`
+   * or `<clinit>` may execute (class version 53+), take more bytes than the limit
+   * at the least; the message and payload give the computed bound. No split fits.
+   */
+  REFUSED_FINAL_FIELDS: "W_REFUSED_FINAL_FIELDS",
+  /** Refused: the code that must stay in the original method (before super(), final-field writes) did not fit with what the partition put beside it; no bound proves it impossible. */
+  REFUSED_PINNED: "W_REFUSED_PINNED",
+  /** Refused: one basic block is larger than the limit with its entries and exits. */
+  REFUSED_BLOCK: "W_REFUSED_BLOCK",
+  /** Refused: a region that cannot be cut (an uninitialized object or a held monitor across it, or a loop) is larger than the limit. */
+  REFUSED_REGION: "W_REFUSED_REGION",
+  /** Refused: the pieces would take the constant pool past 65,535 entries, and a helper class could not take them. */
+  REFUSED_CONSTANT_POOL: "W_REFUSED_CONSTANT_POOL",
+  /** Refused: the frames of the method cannot be computed (inconsistent code), so no cut can be typed. */
+  REFUSED_FRAMES: "W_REFUSED_FRAMES",
+  /** Refused: the method's code could not be decoded or rewritten; the message carries the input error's code. */
+  REFUSED_BAD_CODE: "W_REFUSED_BAD_CODE",
+  /** Refused: no partition fitted within the attempts made (pieces came out over the limit once encoded). */
+  REFUSED_NO_FIT: "W_REFUSED_NO_FIT",
   /** A known attribute whose content is malformed; it is kept as raw bytes. */
   ATTR_MALFORMED: "W_ATTR_MALFORMED",
   /** A mapping file declares a format version this reader does not know: a later number reads as 2.2, a word as unversioned. */

@@ -119,18 +119,24 @@ function cmp(a: string, b: string): number {
 export function formatInspectReport(r: InspectReport): string {
   const lines: string[] = [];
   const w = Math.max(4, ...r.methods.map((m) => String(m.size).length));
-  lines.push(`methods over ${r.limit} bytes: ${r.methods.length}`);
+  const many = r.totals.length > 1;
+  lines.push(`${count(r.methods.length, "method")} over ${r.limit} bytes`);
+  if (r.methods.length > 0) lines.push(`${"size".padStart(w)}  version  method${many ? "  (bundle)" : ""}`);
   for (const m of r.methods) {
     const flags = [m.overJitLimit ? ">8000" : "", m.overJvmLimit ? ">65535" : ""].filter(Boolean).join(" ");
-    lines.push(`${String(m.size).padStart(w)}  v${m.majorVersion}  ${m.className}.${m.method}${flags ? `  [${flags}]` : ""}${r.totals.length > 1 ? `  (${m.bundle})` : ""}`);
+    lines.push(`${String(m.size).padStart(w)}  ${`v${m.majorVersion}`.padEnd(7)}  ${m.className}.${m.method}${flags ? `  [${flags}]` : ""}${many ? `  (${m.bundle})` : ""}`);
   }
   for (const t of r.totals) {
     lines.push(
-      `${t.bundle}: ${t.classes} classes, ${t.methodsWithCode} methods with code, ` +
+      `${t.bundle}: ${count(t.classes, "class", "classes")}, ${count(t.methodsWithCode, "method")} with code, ` +
         (r.limit !== JIT_LIMIT && r.limit !== JVM_LIMIT ? `${t.overLimit} over ${r.limit}, ` : "") +
         `${t.overJitLimit} over 8000, ${t.overJvmLimit} over 65535, largest ${t.largest}` +
         (t.unreadable ? `, ${t.unreadable} unreadable` : ""),
     );
   }
   return lines.join("\n");
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -51,14 +51,15 @@ describe("megasplit CLI", () => {
     expect(r.stderr).toMatch(/E_TRUNCATED.*cut\/Short\.class.*offset \d+/);
     expect(r.stderr).toMatch(/E_BAD_MAGIC.*bad\/Magic\.class/);
     expect(r.stdout).toContain("Tiny.f(I)I");
-    expect(r.stdout).toMatch(/1 classes, 1 methods with code, .*2 unreadable/);
+    expect(r.stdout).toMatch(/1 class, 1 method with code, .*2 unreadable/);
   });
 
   it("inspect --json is machine-readable and lists sizes", () => {
     const r = runCli(["inspect", jar, "--limit", "0", "--json"]);
     const report = JSON.parse(r.stdout) as { methods: { className: string; method: string; size: number }[]; diagnostics: { code: string }[] };
     expect(report.methods).toEqual([expect.objectContaining({ className: "Tiny", method: "f(I)I", size: 4 })]);
-    expect(report.diagnostics.map((d) => d.code).sort()).toEqual(["E_BAD_MAGIC", "E_TRUNCATED"]);
+    // Every diagnostic, the zip-level one included.
+    expect(report.diagnostics.map((d) => d.code).sort()).toEqual(["E_BAD_MAGIC", "E_TRUNCATED", "E_ZIP_PATH"]);
   });
 
   it("disasm prints the good class and reports the bad ones", () => {
@@ -75,8 +76,9 @@ describe("megasplit CLI", () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("E_IO");
     expectNoStackTrace(missing.stderr);
+    // Asking for a class the input does not have is a usage error (status 2).
     const unknown = runCli(["disasm", jar, "--class", "no.Such"]);
-    expect(unknown.status).toBe(1);
+    expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("E_USAGE");
   });
 

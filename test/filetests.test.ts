@@ -4,6 +4,12 @@
  * `MEGASPLIT_UPDATE_FILETESTS=1 npx vitest run test/filetests.test.ts` rewrites the
  * expectation blocks.
  *
+ * The splitter's folders (partition, fits, outline, partition-and-link, final-stores,
+ * link-<mode>) run the views of src/split/pass-views.ts with the settings of the
+ * file's `; options:` line; their expectations were written with the update switch
+ * and checked by hand (block sizes and stub costs recomputed from the cost model,
+ * pieces from the packing rules, the written code against the calling convention).
+ *
  * The expectations of the cfg and liveness folders were written with the update
  * switch and then read line by line and checked by hand against the input code
  * (successors, handler edges in table order, reachability and RPO; live sets by
@@ -15,6 +21,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkFiletest, parseFiletest, unifiedDiff, withExpectation } from "./support/filetest.js";
+import { PASSES } from "../passes/registry.js";
+import { SPLIT_VIEWS } from "../src/split/pass-views.js";
+import { SPLIT_PASSES } from "../src/split/split-passes.js";
+import { LINK_MODES } from "../passes/link/modes.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "filetests");
 
@@ -34,6 +44,18 @@ for (const folder of readdirSync(root).sort()) {
     }
   });
 }
+
+describe("filetest folders", () => {
+  it("every registered pass, splitter pass and link mode has a folder with at least one filetest", () => {
+    const names = [...PASSES.map((p) => p.name), ...SPLIT_PASSES.map((p) => p.name), "partition", ...LINK_MODES.map((m) => `link-${m.name}`)];
+    for (const name of names) {
+      expect(SPLIT_VIEWS.some((v) => v.name === name) || PASSES.some((p) => p.name === name), `${name} can run as a filetest`).toBe(true);
+      const dir = join(root, name);
+      const files = statSync(dir, { throwIfNoEntry: false })?.isDirectory() ? readdirSync(dir).filter((f) => f.endsWith(".j")) : [];
+      expect(files.length, `test/filetests/${name}/ has a .j file`).toBeGreaterThan(0);
+    }
+  });
+});
 
 describe("filetest runner", () => {
   it("parses and rewrites the expectation block without touching the input", () => {

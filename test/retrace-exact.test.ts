@@ -247,7 +247,7 @@ describe("retrace exactness: Rhino split at 1024 bytes", () => {
   for (const link of ["switch", "direct"] as const) {
     it(`link ${link}: errors raised inside split lexer, regexp, IR and built-in methods retrace to unsplit Rhino's traces`, () => {
       const out = join(work, `rhino-${link}.jar`);
-      const split = runCli(["split", RHINO, "-o", out, "--max-size", "1024", "--link", link]);
+      const split = runCli(["split", RHINO, "-o", out, "--max-size", "1024", "--link", link, "--verbose"]);
       expect(split.status, split.stderr).toBe(0);
       // The report line of every method says how its values travel: with switch through
       // the heap frame (forward-only methods too), with direct as parameters where no

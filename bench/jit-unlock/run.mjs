@@ -78,6 +78,10 @@ try {
   fail(`javac could not compile Harness.java (is a JDK installed? run \`npm run setup\`): ${e.message}`);
 }
 
+// The CLI prints one line per split method only with --verbose (older builds
+// printed it always and have no such option).
+const verbose = sh(process.execPath, [cli, "--help"]).includes("--verbose") ? ["--verbose"] : [];
+
 /** Builds, inspects and splits one workload; returns its configurations. */
 function prepare(w) {
   const src = join(work, w.name, "src");
@@ -97,7 +101,7 @@ function prepare(w) {
   const seen = [];
   for (const link of links) {
     const out = join(work, w.name, `split-${link}`);
-    const report = sh(process.execPath, [cli, "split", orig, "-o", `${out}/`, "--link", link]);
+    const report = sh(process.execPath, [cli, "split", orig, "-o", `${out}/`, "--link", link, ...verbose]);
     const first = report.split("\n").find((l) => l.startsWith("split ")) ?? report.split("\n")[0];
     console.log(`--link ${link}: ${first.replace(/^split \S+: /, "")}`);
     const bytes = Buffer.concat(bytesOf(out));

@@ -2,9 +2,11 @@
  * `readBundle`: one entry point for every input shape. A directory is read as a
  * tree; a file is recognised by its first bytes, not its extension: `CAFEBABE` is
  * a class file, `PK` a zip/jar. Anything else is tried as a zip (jars with a
- * launcher script prepended still have their central directory at the end) and,
- * failing that, taken as a single class file so that the class reader reports
- * E_BAD_MAGIC on it with a proper location.
+ * launcher script prepended still have their central directory at the end);
+ * failing that, a file named `*.class` is taken as a class file so that the class
+ * reader reports E_BAD_MAGIC on it with a proper location, and any other file is
+ * E_INPUT_FORMAT, which says what it looks like instead (text, a WebAssembly
+ * module, gzip, ...): nothing is invented from an input that is not what it claims.
  *
  * A path that cannot be read at all throws a MegasplitError (E_IO); problems
  * inside an archive are returned as diagnostics next to the entries that survive.
@@ -13,6 +15,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { ErrorCodes, fail, type Diagnostic } from "../diagnostics.js";
+import { describeContent } from "./sniff.js";
 import type { Bundle } from "./bundle.js";
 import { readDirectory } from "./directory.js";
 import { readJar } from "./jar.js";
@@ -54,5 +57,6 @@ export async function readBundle(path: string): Promise<ReadBundleResult> {
   if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) return readJar(bytes, path);
   const asZip = await readJar(bytes, path);
   if (asZip.bundle.entries.length > 0) return asZip;
-  return single();
+  if (/\.class$/i.test(path)) return single();
+  fail(ErrorCodes.INPUT_FORMAT, `neither a class file nor a jar/zip archive: ${describeContent(bytes)}`, { bundle: path });
 }

@@ -88,5 +88,5 @@ export async function asmCommand(files: string[], opts: AsmCommandOptions, r: Re
     await writeBundle({ kind, entries }, opts.output, { kind });
     if (mapping !== undefined) await writeFileAtomic(`${opts.output}.mapping`, new TextEncoder().encode(mapping));
   }
-  return r.finish("input");
+  return r.finish();
 }

@@ -1,7 +1,9 @@
 /**
  * `megasplit disasm <input> [--method NAME] [--class NAME] [--pool] [--frames]`: the
  * text form of every class in a bundle, in bundle order. A class that cannot be
- * read is reported and skipped; the others are still printed.
+ * read is reported and skipped; the others are still printed. With `--method`,
+ * only the classes that have such a method are printed, each with just its header
+ * and the matching methods.
  *
  * `--frames` adds, at the start of every basic block, the frame inferred by
  * `passes/frames.ts` (JVMS 4.10.1, computed from the code alone, ignoring the
@@ -21,7 +23,7 @@ import type { ClassFile } from "../classfile/model.js";
 import { readClass } from "../classfile/read.js";
 import { asDiagnostic, ErrorCodes, MegasplitError } from "../diagnostics.js";
 import { bundleClassMap, createClassHierarchy, type LoadedClassHierarchy } from "../hierarchy/hierarchy.js";
-import { disassemble, type DisassembleOptions } from "../text/disassemble.js";
+import { disassemble, type DisassembleOptions, methodMatches } from "../text/disassemble.js";
 import { compressSlots, inferFrames } from "../../passes/frames.js";
 import { computeLiveness, formatSlots } from "../../passes/liveness.js";
 import { methodContext } from "../../passes/pass.js";
@@ -47,6 +49,7 @@ export async function disasmCommand(input: string, opts: DisasmOptions, r: Repor
   }
   let printed = 0;
   let matched = 0;
+  let methods = 0;
   try {
     for (const entry of bundle.entries) {
       if (!isClassEntry(entry)) continue;
@@ -56,6 +59,9 @@ export async function disasmCommand(input: string, opts: DisasmOptions, r: Repor
         const warnings: typeof diagnostics = [];
         const cf = readClass(entry.data, { where: { bundle: input, entry: entry.name }, diagnostics: warnings });
         r.all(warnings);
+        // With --method, a class without such a method is not printed at all.
+        if (opts.method !== undefined && !cf.methods.some((_, i) => methodMatches(cf, i, opts.method!))) continue;
+        methods++;
         const annotate = hierarchy ? frameNotes(cf, hierarchy, { bundle: input, entry: entry.name }) : undefined;
         const text = disassemble(cf, { method: opts.method, constantPool: opts.pool ?? false, ...(annotate ? { annotate } : {}) });
         if (printed > 0) process.stdout.write("\n");
@@ -72,7 +78,10 @@ export async function disasmCommand(input: string, opts: DisasmOptions, r: Repor
   if (matched === 0) {
     throw new MegasplitError(ErrorCodes.USAGE, wanted ? `no class ${wanted} in ${input}` : `no class files in ${input}`, { bundle: input });
   }
-  return r.finish("input");
+  if (opts.method !== undefined && methods === 0 && r.errors === 0) {
+    throw new MegasplitError(ErrorCodes.USAGE, `no method ${opts.method} in ${wanted ? `class ${wanted} of ` : ""}${input}`, { bundle: input });
+  }
+  return r.finish();
 }
 
 /**

@@ -30,5 +30,5 @@ export async function retraceCommand(mapping: string, traceFile: string | undefi
     input = stream;
   }
   await retraceStream(index, input, process.stdout, { verbose: opts.verbose ?? false });
-  return r.finish("input");
+  return r.finish();
 }

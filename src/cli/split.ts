@@ -1,25 +1,44 @@
 /**
- * `megasplit split <input> -o <output> [--max-size N] [--link MODE] [--classpath PATHS]
- * [--mapping FILE] [--json]`: rewrites every method over the limit in a class file,
- * directory or jar, writes the output atomically and the mapping file next to it
- * (`<output>.mapping` unless --mapping says otherwise), and prints per method the
- * pieces, cross-piece edges and code-size overhead, or why it was left unchanged.
+ * `megasplit split <input> -o <output> [--max-size N] [--link MODE] [--classpath
+ * PATHS] [--mapping FILE] [--in-place] [--strict] [--json]`: rewrites every method
+ * over the limit in a class file, directory or jar and writes the result and its
+ * mapping (`<output>.mapping` unless --mapping says otherwise).
+ *
+ * Nothing lost, nothing invented: the output paths are checked before anything is
+ * read (`paths.ts`); an input that is not what it claims is an error; when nothing
+ * usable was read nothing is written; a class that cannot be read is reported once
+ * and left out of the output (every class written is one the JVM can load); the
+ * mapping is staged first and committed only once the bundle is written, so a
+ * failed write leaves neither. The jar's manifest Class-Path joins the classpath.
+ *
+ * People get a progress line on a terminal, each refusal as a warning with a code
+ * per reason, and one summary; `--verbose` adds a line per method; `--json` prints
+ * the whole report, diagnostics and refusal payloads included, on stdout.
  */
+import { existsSync } from "node:fs";
 import { delimiter } from "node:path";
-import { writeFileAtomic } from "../bundle/atomic.js";
+import { type Bundle, isClassEntry, isDirectoryEntry } from "../bundle/bundle.js";
+import { manifestClassPath } from "../bundle/manifest.js";
 import { readBundle } from "../bundle/read.js";
 import { writeBundle } from "../bundle/write.js";
-import { ErrorCodes, MegasplitError, warning } from "../diagnostics.js";
+import { ErrorCodes, fail, MegasplitError } from "../diagnostics.js";
 import { splitBundle, type BundleMethodReport } from "../split/split-bundle.js";
-import { isLinkModeName, LINK_MODE_NAMES } from "../../passes/link/modes.js";
+import type { SplitLinkMode } from "../split/split-method.js";
+import { checkOutputPaths, keepPreviousMapping } from "./paths.js";
+import { Progress } from "./progress.js";
+import { refusalDiagnostic, refusalOf } from "./refusals.js";
 import type { Reporter } from "./report.js";
+import { stage } from "./staged.js";
+import { formatBytes, formatDuration, plural } from "./style.js";
 
 export interface SplitCommandOptions {
   output: string;
   maxSize: number;
-  link: string;
+  link: SplitLinkMode;
   classpath?: string;
   mapping?: string;
+  inPlace?: boolean;
+  strict?: boolean;
   json?: boolean;
 }
 
@@ -29,73 +48,144 @@ function describe(r: BundleMethodReport): string {
   const s = r.result;
   const largest = Math.max(s.driverLength, ...s.pieces.map((p) => p.codeLength));
   return (
-    `split ${where}: ${r.originalLength} bytes -> driver ${s.driverLength} + ${s.pieces.length} pieces ` +
-    `(largest ${largest}), ${s.crossEdges} cross-piece edges, code +${(s.overhead * 100).toFixed(1)}%, values as ${[...new Set(s.handover)].join(" and ")}` +
+    `split ${where}: ${r.originalLength} bytes -> driver ${s.driverLength} + ${plural(s.pieces.length, "piece")} ` +
+    `(largest ${largest}), ${plural(s.crossEdges, "cross-piece edge")}, code +${(s.overhead * 100).toFixed(1)}%, values as ${[...new Set(s.handover)].join(" and ")}` +
     (r.pieceClass ? `, pieces in ${r.pieceClass}` : "")
   );
 }
 
+function classBytes(b: Bundle): number {
+  return b.entries.reduce((n, e) => n + (isClassEntry(e) ? e.data.length : 0), 0);
+}
+
+function outputKind(output: string, bundle: Bundle): Bundle["kind"] {
+  if (/\.(jar|zip)$/i.test(output)) return "jar";
+  if (bundle.kind === "class" && !/\/$/.test(output)) return "class";
+  return bundle.kind === "jar" ? "jar" : "directory";
+}
+
 export async function splitCommand(input: string, opts: SplitCommandOptions, r: Reporter): Promise<number> {
-  const link = opts.link;
-  if (!isLinkModeName(link)) {
-    throw new MegasplitError(ErrorCodes.USAGE, `--link must be one of ${LINK_MODE_NAMES.join(", ")}`);
-  }
+  const started = Date.now();
+  const mappingPath = opts.mapping ?? `${opts.output}.mapping`;
+  checkOutputPaths(input, opts.output, mappingPath, opts.inPlace ?? false);
+
   const { bundle, diagnostics } = await readBundle(input);
   r.all(diagnostics);
-  const result = await splitBundle(bundle, {
-    maxSize: opts.maxSize,
-    link,
-    ...(opts.classpath ? { classpath: opts.classpath.split(delimiter).filter(Boolean) } : {}),
-    name: input,
-  });
-  r.all(result.diagnostics);
-  for (const rep of result.reports) {
-    if (rep.result.kind === "refused") {
-      r.diagnostic(warning(ErrorCodes.SPLIT_REFUSED, rep.result.reason, { bundle: input, entry: rep.entry, className: rep.className, method: rep.method, ...(rep.result.pc !== undefined ? { pc: rep.result.pc } : {}) }));
+  if (!bundle.entries.some((e) => !isDirectoryEntry(e))) {
+    if (r.errors > 0) return r.finish({ what: `nothing could be read from ${input}; nothing was written` });
+    fail(ErrorCodes.INPUT_FORMAT, "the input holds no files; nothing was written", { bundle: input });
+  }
+
+  const classpath = opts.classpath ? opts.classpath.split(delimiter).filter(Boolean) : [];
+  if (bundle.kind === "jar") {
+    for (const p of manifestClassPath(bundle, input)) {
+      if (existsSync(p)) {
+        classpath.push(p);
+        r.note(`classpath: ${p} (from the manifest's Class-Path)`);
+      } else r.note(`classpath: ${p} named by the manifest's Class-Path does not exist; not used`);
     }
   }
-  const kind = /\.(jar|zip)$/i.test(opts.output) ? "jar" : bundle.kind === "class" && !/\/$/.test(opts.output) ? "class" : bundle.kind === "jar" ? "jar" : "directory";
-  await writeBundle(result.bundle, opts.output, { kind });
-  const mappingPath = opts.mapping ?? `${opts.output}.mapping`;
-  await writeFileAtomic(mappingPath, new TextEncoder().encode(result.mapping.toString()));
-  const split = result.reports.filter((x) => x.result.kind === "split");
-  const refused = result.reports.length - split.length;
-  if (opts.json) {
-    process.stdout.write(
-      JSON.stringify(
-        {
-          input,
-          output: opts.output,
-          mapping: mappingPath,
-          maxSize: opts.maxSize,
-          link: opts.link,
-          methods: result.reports.map((x) =>
-            x.result.kind === "split"
-              ? {
-                  entry: x.entry,
-                  className: x.className,
-                  method: x.method,
-                  status: "split",
-                  originalLength: x.originalLength,
-                  driverLength: x.result.driverLength,
-                  pieces: x.result.pieces.map((p) => ({ name: p.name, descriptor: p.descriptor, length: p.codeLength })),
-                  crossEdges: x.result.crossEdges,
-                  handover: x.result.handover,
-                  ...(x.pieceClass ? { pieceClass: x.pieceClass } : {}),
-                  overhead: x.result.overhead,
-                }
-              : { entry: x.entry, className: x.className, method: x.method, status: "refused", originalLength: x.originalLength, reason: x.result.reason },
-          ),
-          split: split.length,
-          refused,
-        },
-        null,
-        2,
-      ) + "\n",
-    );
-  } else {
-    for (const rep of result.reports) process.stdout.write(describe(rep) + "\n");
-    process.stdout.write(`${split.length} methods split, ${refused} left unchanged; wrote ${opts.output} and ${mappingPath}\n`);
+
+  const progress = Progress.forStderr({ quiet: r.options.quiet ?? false, json: opts.json ?? false });
+  let result;
+  try {
+    result = await splitBundle(bundle, {
+      maxSize: opts.maxSize,
+      link: opts.link,
+      ...(classpath.length > 0 ? { classpath } : {}),
+      name: input,
+      onEntry: (done, total, split) => progress.update({ done, total, split }),
+    });
+  } finally {
+    progress.done();
   }
-  return r.finish("input");
+  r.all(result.diagnostics);
+  if (result.unreadable.length > 0) {
+    r.note(`${plural(result.unreadable.length, "class")} that could not be read ${result.unreadable.length === 1 ? "is" : "are"} left out of the output`);
+  }
+  const refusals = result.reports.filter((x) => x.result.kind === "refused");
+  for (const rep of refusals) r.diagnostic(refusalDiagnostic(rep, input));
+  if (!result.bundle.entries.some((e) => !isDirectoryEntry(e))) {
+    return r.finish({ what: `nothing usable was read from ${input}; nothing was written` });
+  }
+
+  // Write: mapping staged, bundle written atomically, then the mapping committed.
+  const keepOld = opts.inPlace && result.mapping.isEmpty && existsSync(mappingPath);
+  const mapping = keepOld ? undefined : await stageOrFail(mappingPath, new TextEncoder().encode(result.mapping.toString()));
+  let previous: string | undefined;
+  try {
+    await writeBundle(result.bundle, opts.output, { kind: outputKind(opts.output, bundle) });
+    if (mapping) {
+      if (opts.inPlace) previous = await keepPreviousMapping(mappingPath);
+      await mapping.commit();
+    }
+  } catch (e) {
+    await mapping?.abort();
+    if (e instanceof MegasplitError) throw e;
+    fail(ErrorCodes.IO, `cannot write: ${e instanceof Error ? e.message : String(e)}`, { bundle: opts.output });
+  }
+  if (previous) r.note(`the previous mapping was kept as ${previous}; retrace older traces with it`);
+
+  const split = result.reports.filter((x) => x.result.kind === "split");
+  const pieces = split.reduce((n, x) => n + (x.result.kind === "split" ? x.result.pieces.length : 0), 0);
+  const before = classBytes(bundle);
+  const after = classBytes(result.bundle);
+  const byCode = new Map<string, number>();
+  for (const rep of refusals) {
+    const code = refusalOf(rep).code;
+    byCode.set(code, (byCode.get(code) ?? 0) + 1);
+  }
+  const elapsed = Date.now() - started;
+  if (opts.json) {
+    const report = {
+      input,
+      output: opts.output,
+      mapping: keepOld ? null : mappingPath,
+      ...(previous ? { previousMapping: previous } : {}),
+      maxSize: opts.maxSize,
+      link: opts.link,
+      methods: result.reports.map((x) =>
+        x.result.kind === "split"
+          ? {
+              entry: x.entry,
+              className: x.className,
+              method: x.method,
+              status: "split",
+              originalLength: x.originalLength,
+              driverLength: x.result.driverLength,
+              pieces: x.result.pieces.map((p) => ({ name: p.name, descriptor: p.descriptor, length: p.codeLength })),
+              crossEdges: x.result.crossEdges,
+              handover: x.result.handover,
+              ...(x.pieceClass ? { pieceClass: x.pieceClass } : {}),
+              overhead: x.result.overhead,
+            }
+          : { entry: x.entry, className: x.className, method: x.method, status: "refused", originalLength: x.originalLength, ...refusalOf(x) },
+      ),
+      unreadable: result.unreadable,
+      summary: { split: split.length, pieces, refused: refusals.length, refusedByCode: Object.fromEntries(byCode), classBytesBefore: before, classBytesAfter: after, milliseconds: elapsed },
+      diagnostics: r.diagnostics,
+    };
+    process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+  } else {
+    if (r.options.verbose) for (const rep of result.reports) process.stdout.write(describe(rep) + "\n");
+    if (!r.options.quiet) {
+      const c = r.out;
+      const refusedText = refusals.length === 0 ? "none refused" : `${plural(refusals.length, "refusal")} (${[...byCode].map(([code, n]) => `${n} ${code}`).join(", ")})`;
+      const growth = before > 0 ? ` (${after >= before ? "+" : ""}${(((after - before) / before) * 100).toFixed(1)}%)` : "";
+      process.stdout.write(
+        `${c.bold(plural(split.length, "method"))} split into ${plural(pieces, "piece")}, ${refusals.length ? c.yellow(refusedText) : refusedText}; ` +
+          `class bytes ${formatBytes(before)} -> ${formatBytes(after)}${growth}; ${formatDuration(elapsed)}\n` +
+          `wrote ${opts.output}${keepOld ? ` (the mapping ${mappingPath} was kept: nothing new to map)` : ` and ${mappingPath}`}\n`,
+      );
+    }
+  }
+  return r.finish({ what: "see the errors above", refused: refusals.length, strict: opts.strict ?? false });
+}
+
+async function stageOrFail(path: string, data: Uint8Array) {
+  try {
+    return await stage(path, data);
+  } catch (e) {
+    fail(ErrorCodes.IO, `cannot write the mapping: ${e instanceof Error ? e.message : String(e)}`, { bundle: path });
+  }
 }

@@ -241,16 +241,24 @@ export function describePinned(cfg: ControlFlowGraph, ctx: PassContext, finals: 
   return parts.length > 0 ? parts.join(" and ") : "the code that must stay in the original method";
 }
 
-/** Monitors held at each block's entry (max over paths; javac's code is balanced). */
+/**
+ * Monitors held at each block's entry (max over paths; javac's code is balanced).
+ * The depth is capped at the number of monitorenter instructions: no path without
+ * a cycle holds more, and a loop that enters a monitor on every turn without
+ * leaving it (the verifier accepts it; only structured locking at run time
+ * objects) would otherwise climb for ever and the solver never settle.
+ */
 export function monitorDepth(cfg: ControlFlowGraph): Int32Array {
   const nodes = cfg.body.nodes;
+  let enters = 0;
+  for (const n of nodes) if (isInstruction(n) && opcodeOf(n) === Op.MONITORENTER) enters++;
   const walk = (b: number, depth: number, visit?: (d: number) => void): number => {
     for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
       const n = nodes[i]!;
       if (!isInstruction(n)) continue;
       visit?.(depth);
       const op = opcodeOf(n);
-      if (op === Op.MONITORENTER) depth++;
+      if (op === Op.MONITORENTER) depth = Math.min(enters, depth + 1);
       else if (op === Op.MONITOREXIT) depth = Math.max(0, depth - 1);
     }
     return depth;

@@ -40,7 +40,7 @@ export interface BodySplit {
   callSites: CallSite[];
 }
 
-export type Refusal = { kind: "refused"; reason: string; pc?: number };
+export type { Refusal } from "./refusal.js";
 
 /** What encoding needs of the split options. */
 export interface EncodeOptions {

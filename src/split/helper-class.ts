@@ -32,7 +32,8 @@ import type { CodeNode, FrameNode, FrameType, LocalVariable, MethodBody } from "
 import { decodeBody } from "../bytecode/decode.js";
 import { encodeBody } from "../bytecode/encode.js";
 import { Op } from "../bytecode/opcodes.js";
-import { MegasplitError } from "../diagnostics.js";
+import { ErrorCodes, MegasplitError } from "../diagnostics.js";
+import { refusal, refusalFromError, type RefusalCode } from "./refusal.js";
 import { type ControlFlowGraph, isInstruction } from "../../passes/cfg.js";
 import type { PassContext } from "../../passes/pass.js";
 import { splitMethod, type MethodSplit, type SplitMethodOptions } from "./split-method.js";
@@ -226,7 +227,7 @@ export class HelperClass {
     const method = cf.methods[index]!;
     const methodName = cp.utf8(method.nameIndex) + cp.utf8(method.descriptorIndex);
     const where = { className, method: methodName };
-    const refused = (reason: string): { result: MethodSplit; commit(): void } => ({ result: { kind: "refused", reason }, commit: () => {} });
+    const refused = (reason: string, code: RefusalCode = ErrorCodes.REFUSED_NO_FIT): { result: MethodSplit; commit(): void } => ({ result: refusal(code, reason), commit: () => {} });
     const { finals, declared } = ownMembers(this.host);
 
     // The shadow: the class's name and this one method, over a pool of its own.
@@ -242,7 +243,7 @@ export class HelperClass {
         attributes: [toShadow.code(codeOf(method)!, where)],
       };
     } catch (e) {
-      if (e instanceof MegasplitError) return refused(`${e.code}: ${e.diagnostic.message}`);
+      if (e instanceof MegasplitError) return { result: refusalFromError(e), commit: () => {} };
       throw e;
     }
     const shadow: ClassFile = {
@@ -271,7 +272,7 @@ export class HelperClass {
     const result = splitMethod(shadow, 0, { ...rest, helper: { finals, mustStay } }, taken);
     if (result.kind !== "split") {
       if (result.reason.startsWith("E_CP_OVERFLOW")) {
-        return refused(`the constant pool would overflow: the pieces of ${methodName} need more than 65,535 constant-pool entries in the helper class ${this.name}`);
+        return refused(`the constant pool would overflow: the pieces of ${methodName} need more than 65,535 constant-pool entries in the helper class ${this.name}`, ErrorCodes.REFUSED_CONSTANT_POOL);
       }
       return result.kind === "refused" ? { result, commit: () => {} } : refused("not split");
     }
@@ -309,7 +310,7 @@ export class HelperClass {
         const body = decodeBody(code, shadowPool, where);
         // A region outlined whole (it fit the limit) was never partitioned: check it here.
         const bad = body.nodes.find((n) => isInstruction(n) && needsOwnClass(n, { ...shadowCtx, ...(opts.hierarchy ? { hierarchy: opts.hierarchy } : {}) } as PassContext, finals, declared, (name) => moved.has(name)));
-        if (bad) return refused(`${p.name} of ${methodName} would run code only ${className} may run (a region that cannot be cut holds it)`);
+        if (bad) return refused(`${p.name} of ${methodName} would run code only ${className} may run (a region that cannot be cut holds it)`, ErrorCodes.REFUSED_REGION);
         const encoded = encodeBody(toHelper.body(body), helperPool, { where });
         if (encoded.code.length > opts.maxSize) return refused(`${p.name} grew to ${encoded.code.length} bytes in the helper's constant pool (limit ${opts.maxSize})`);
         pieceLengths.push(encoded.code.length);
@@ -327,9 +328,10 @@ export class HelperClass {
           stage === "driver"
             ? `the constant pool would overflow even with the pieces in ${this.name}: ${className} reached ${cp.count - 1} entries (limit 65,535) with the driver's calls into the helper`
             : `the constant pool would overflow: the pieces of ${methodName} need more than 65,535 constant-pool entries in the helper class ${this.name}`,
+          ErrorCodes.REFUSED_CONSTANT_POOL,
         );
       }
-      return refused(`${e.code}: ${e.diagnostic.message}`);
+      return { result: refusalFromError(e), commit: () => {} };
     }
     const split: MethodSplit = {
       ...result,

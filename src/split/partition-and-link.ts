@@ -33,7 +33,10 @@ import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
 import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
 import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
+import { DriverFill } from "./driver-fill.js";
 import { freshName, nextSyntheticLine } from "./names.js";
+import { partitionRefusalCode, refusal } from "./refusal.js";
+import { ErrorCodes } from "../diagnostics.js";
 import { verifyAfter } from "../../passes/verify-transform.js";
 import type { SplitMethodOptions } from "./split-method.js";
 
@@ -50,7 +53,7 @@ interface Search {
   /** Stubs priced by what each piece's code touches (partition's `stubs`) rather than every live value. */
   exact: boolean;
   /** The first reason a partition failed, reported if no attempt succeeds. */
-  refusal?: string;
+  refusal?: Refusal;
 }
 
 /** One method, the same in every attempt. */
@@ -92,16 +95,24 @@ export function partitionAndLink(
   const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf) };
   const mode = linkModeByName(opts.link);
   const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false };
+  const fill = new DriverFill(opts.maxSize);
+  const accept = (r: BodySplit): BodySplit => {
+    for (const p of r.pieces) taken.add(p.name);
+    return r;
+  };
   for (let attempt = 0; attempt < 8; attempt++) {
     const cut = cutAndAnalyse(m, search);
     if ("kind" in cut) return cut;
     const chosen = choosePartition(m, cut, mode, search);
+    // Filling only enlarges the driver's allowance: a failure then keeps what fitted.
+    const filled = fill.best();
+    if (filled && (!chosen.part.ok || chosen.part.pieceBlocks.length === 1)) return accept(filled);
     if (!chosen.part.ok) {
       if (refineAfter(chosen.part, search)) continue;
-      return { kind: "refused", reason: search.refusal ?? chosen.part.reason };
+      return search.refusal ?? refusal(partitionRefusalCode(chosen.part.what), chosen.part.reason);
     }
     const part = chosen.part;
-    if (part.pieceBlocks.length === 1) return { kind: "refused", reason: search.refusal ?? "the method fits its limit only after removing unreachable code; nothing to split" };
+    if (part.pieceBlocks.length === 1) return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, "the method fits its limit only after removing unreachable code; nothing to split");
     const localTaken = new Set(taken);
     const pieceNames = [""];
     for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(freshName(base, "split", localTaken));
@@ -112,11 +123,13 @@ export function partitionAndLink(
     const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
     if (longest > opts.maxSize) {
-      search.budget = Math.floor(search.budget * 0.88); // estimates were short: partition again with a smaller budget
+      const slack = fill.afterOvershoot(search.slack);
+      if (slack !== undefined) search.slack = slack;
+      else if (filled) return accept(filled);
+      else search.budget = Math.floor(search.budget * 0.88); // estimates were short: partition again with a smaller budget
       continue;
     }
-    for (const p of pieces) taken.add(p.name);
-    return {
+    const result: BodySplit = {
       driver: withCode(method, driverCode),
       driverLength: driverCode.code.length,
       driverLines: linesOf(linked.driver),
@@ -126,8 +139,34 @@ export function partitionAndLink(
       blocksPerPiece: part.pieceBlocks.map((x) => x.length),
       callSites: linked.callSites,
     };
+    const slack = fill.afterFit(result, part.spinedLoops > 0 && !chosen.layouts, search.slack);
+    if (slack !== undefined) {
+      search.slack = slack;
+      continue;
+    }
+    return accept(fill.best() ?? result);
   }
-  return { kind: "refused", reason: search.refusal ?? `no partition under ${opts.maxSize} bytes was found after 8 attempts` };
+  const filled = fill.best();
+  if (filled) return accept(filled);
+  return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, `no partition under ${opts.maxSize} bytes was found after 8 attempts`);
+}
+
+/** What the first attempt's partition sees and decides, without linking: for the partition filetests. */
+export interface PartitionView {
+  cfg: ControlFlowGraph;
+  costs: LinkCostTables;
+  cuttable: Uint8Array;
+  pinned: Uint8Array;
+  part: Partition;
+}
+
+/** The first attempt's cut and partition of a body, priced for one handover. */
+export function partitionOnce(cf: ClassFile, method: MethodInfo, body: MethodBody, ctx: PassContext, opts: SplitMethodOptions, handover: "parameters" | "heap frame"): PartitionView | Refusal {
+  const m: Method = { cf, method, decoded: body, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf) };
+  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false };
+  const cut = cutAndAnalyse(m, search);
+  if ("kind" in cut) return cut;
+  return { cfg: cut.cfg, costs: cut.costs, cuttable: cut.cuttable, pinned: cut.pinned, part: partition(partitionInput(m, cut, search, handover)) };
 }
 
 /**
@@ -142,7 +181,7 @@ function refineAfter(part: FailedPartition, search: Search): boolean {
   }
   if (part.what === "block" && !search.exact) {
     search.exact = true;
-    search.refusal ??= part.reason;
+    search.refusal ??= refusal(partitionRefusalCode(part.what), part.reason);
     return true;
   }
   // Pinned code (final-field writes) that does not fit by the estimates: try
@@ -150,7 +189,7 @@ function refineAfter(part: FailedPartition, search: Search): boolean {
   if (part.what === "pinned" && search.slack < 1.4) {
     search.fine = Math.min(8, search.fine * 2);
     search.slack += 0.15;
-    search.refusal ??= part.reason;
+    search.refusal ??= refusal(partitionRefusalCode(part.what), part.reason);
     return true;
   }
   return false;
@@ -163,7 +202,7 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
   const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), m.cf.constantPool);
   const before = inferFrames(body, ctx);
-  if (before.errors.length > 0) return { kind: "refused", reason: `frame analysis failed: ${before.errors[0]!.message}` };
+  if (before.errors.length > 0) return refusal(ErrorCodes.REFUSED_FRAMES, `frame analysis failed: ${before.errors[0]!.message}`);
   const at = cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), m.finals);
   const cut = withCutLabels(body, at);
   const b0 = cut.body;
@@ -193,7 +232,7 @@ function blockConstraints(m: Method, body: MethodBody, cfg: ControlFlowGraph, fr
   for (let b = 0; b < n; b++) {
     if (!cfg.reachable[b]) continue;
     const f = frames.frameBefore(firstInstruction(cfg, b));
-    if (!f) return { kind: "refused", reason: `no frame for block ${b}` };
+    if (!f) return refusal(ErrorCodes.REFUSED_FRAMES, `no frame for block ${b}`);
     entryFrame[b] = f;
     cuttable[b] = hasUninitialized(f, frames) || depth[b]! > 0 ? 0 : 1;
     if (ctx.methodName === "<init>" && f.locals[0] === UNINITIALIZED_THIS) pinned[b] = 1;

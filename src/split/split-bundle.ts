@@ -3,7 +3,10 @@
  * directory or a jar): builds the class hierarchy the frame computations need (the
  * bundle itself, the classpath, the JDK), splits class by class, and returns the
  * new bundle, one report per method considered, the diagnostics, and the mapping.
- * A class that cannot be read is reported and copied unchanged; changed classes of
+ * A class that cannot be read is reported once and left out of the output (listed
+ * in `unreadable`): copying it would pass off bytes no JVM accepts as a class
+ * written by the splitter, and dropping it loses nothing usable; every other
+ * entry is still split or copied. Changed classes of
  * a signed jar drop its signature files (with a warning). A helper class holding
  * pieces of a class (`helper-class.ts`) is a new entry right after the class's,
  * in the same directory (so a multi-release version directory too), named so that
@@ -33,6 +36,8 @@ export interface SplitBundleOptions {
   name?: string;
   /** Check every written body with the internal verifier between passes (tests). */
   verify?: boolean;
+  /** Called after each entry (for a progress display): entries done, entries in all, methods split so far. */
+  onEntry?: (done: number, total: number, methodsSplit: number) => void;
 }
 
 export interface BundleMethodReport extends MethodReport {
@@ -44,13 +49,16 @@ export interface BundleSplit {
   reports: BundleMethodReport[];
   diagnostics: Diagnostic[];
   mapping: MappingBuilder;
+  /** Class entries that could not be read: reported in `diagnostics`, not in `bundle`. */
+  unreadable: string[];
 }
 
 export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {}): Promise<BundleSplit> {
   const maxSize = opts.maxSize ?? 8000;
   const diagnostics: Diagnostic[] = [];
   const hierarchy = await createClassHierarchy({
-    bundleClasses: bundleClassMap(bundle, diagnostics),
+    // A class bundle's header is read again below, where a failure is reported (once).
+    bundleClasses: bundleClassMap(bundle, bundle.kind === "class" ? [] : diagnostics),
     ...(opts.classpath ? { classpath: opts.classpath } : {}),
     ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
   });
@@ -59,12 +67,17 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
   const reports: BundleMethodReport[] = [];
   const where = { bundle: opts.name ?? bundle.source ?? "" };
   const takenClassNames = new Set(bundle.entries.filter(isClassEntry).map((e) => entryClassName(e.name)));
+  const unreadable: string[] = [];
+  let done = 0;
+  let methodsSplit = 0;
   const entries: BundleEntry[] = bundle.entries.flatMap((entry): BundleEntry[] => {
+    opts.onEntry?.(done++, bundle.entries.length, methodsSplit);
     if (!isClassEntry(entry)) return [entry];
     try {
       const cf = readClass(entry.data, { where: { ...where, entry: entry.name }, diagnostics });
       const result = splitClass(cf, { maxSize, link: opts.link ?? "auto", hierarchy, takenClassNames, ...(opts.verify ? { verify: true } : {}) });
       for (const r of result.reports) reports.push({ ...r, entry: entry.name });
+      methodsSplit += result.reports.filter((r) => r.result.kind === "split").length;
       if (!result.changed) return [entry];
       const out = result.classFile;
       addClassSplitToMapping(mapping, result);
@@ -79,9 +92,11 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
       return [written, newEntry(helperEntry, writeClass(result.helper, { where: { ...where, entry: helperEntry } }))];
     } catch (e) {
       diagnostics.push(asDiagnostic(e, { ...where, entry: entry.name }));
-      return [entry];
+      unreadable.push(entry.name);
+      return [];
     }
   });
+  opts.onEntry?.(done, bundle.entries.length, methodsSplit);
   diagnostics.push(...hierarchy.missingDiagnostics());
   let out: Bundle = { ...bundle, entries };
   if (bundle.kind === "jar") {
@@ -89,5 +104,5 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     out = dropped.bundle;
     diagnostics.push(...dropped.diagnostics);
   }
-  return { bundle: out, reports, diagnostics, mapping };
+  return { bundle: out, reports, diagnostics, mapping, unreadable };
 }

@@ -23,6 +23,8 @@ import { IndyCallSites } from "../../passes/link/indy.js";
 import { usesIndy } from "../../passes/link/modes.js";
 import { splitMethod, type MethodSplit } from "./split-method.js";
 import { HelperClass } from "./helper-class.js";
+import { ErrorCodes } from "../diagnostics.js";
+import { refusal } from "./refusal.js";
 
 export interface SplitOptions {
   maxSize: number;
@@ -113,20 +115,20 @@ export function splitClass(cf: ClassFile, opts: SplitOptions): ClassSplit {
       pieceClass = h.name;
     } else {
       result = splitMethod(work, i, { ...methodOpts, ...(indy ? { indy } : {}) }, taken);
-      if (result.kind === "refused" && result.reason.startsWith(OVERFLOW)) {
+      if (result.kind === "refused" && result.code === ErrorCodes.REFUSED_CONSTANT_POOL && result.reason.startsWith(OVERFLOW)) {
         undoIndy?.();
         const room = `${className} has ${pool.count - 1} constant-pool entries and the split needs more than the ${65535 - pool.count} left (limit 65,535)`;
         if (cf.majorVersion < 55) {
-          result = { kind: "refused", reason: `the constant pool would overflow: ${room}; a nest-mate helper class needs class version 55 (this is ${cf.majorVersion})` };
+          result = refusal(ErrorCodes.REFUSED_CONSTANT_POOL, `the constant pool would overflow: ${room}; a nest-mate helper class needs class version 55 (this is ${cf.majorVersion})`);
         } else if (nestHost) {
           const host = original.className(nestHost.hostClassIndex);
-          result = { kind: "refused", reason: `the constant pool would overflow: ${room}; ${className} is a nest member of ${host}, so a helper class cannot join its nest` };
+          result = refusal(ErrorCodes.REFUSED_CONSTANT_POOL, `the constant pool would overflow: ${room}; ${className} is a nest member of ${host}, so a helper class cannot join its nest`);
         } else {
           adopt = pool.clone();
           const h = helperFor(true);
           ({ result, commit } = h.split({ ...cf, constantPool: adopt }, i, methodOpts, taken));
           pieceClass = h.name;
-          if (result.kind === "refused") result = { ...result, reason: `the constant pool would overflow (${room}), and a nest-mate helper class did not help: ${result.reason}` };
+          if (result.kind === "refused") result = { ...result, code: ErrorCodes.REFUSED_CONSTANT_POOL, reason: `the constant pool would overflow (${room}), and a nest-mate helper class did not help: ${result.reason}` };
         }
       }
     }

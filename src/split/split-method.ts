@@ -33,6 +33,7 @@ import { type ClassHierarchy, methodContext, type PassContext } from "../../pass
 import { verifyAfter } from "../../passes/verify-transform.js";
 import type { SplitPiece } from "./encode-split.js";
 import { pieceBaseName } from "./names.js";
+import { refusalFromError, type Refusal } from "./refusal.js";
 import { runSplitPasses, splitState } from "./split-passes.js";
 
 export type { Handover, SplitPiece };
@@ -85,7 +86,7 @@ export type MethodSplit =
       /** Source lines of the driver's own code. */
       driverLines: number[];
     }
-  | { kind: "refused"; reason: string; pc?: number };
+  | Refusal;
 
 /** Splits method `index` of `cf`. The constant pool of `cf` may grow. */
 export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptions, takenNames: Set<string>): MethodSplit {
@@ -116,7 +117,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
       driverLines: done.driverLines,
     };
   } catch (e) {
-    if (e instanceof MegasplitError) return { kind: "refused", reason: `${e.code}: ${e.diagnostic.message}`, ...(e.diagnostic.location.pc !== undefined ? { pc: e.diagnostic.location.pc } : {}) };
+    if (e instanceof MegasplitError) return refusalFromError(e);
     throw e;
   }
 }

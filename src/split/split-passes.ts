@@ -14,12 +14,21 @@
  *   partition-and-link  cut, price, partition and link, with decreasing budgets
  *   final-stores        after partition-and-link refused a <clinit>: its final
  *                       fields' values returned by pieces
+ *   init-stores         after partition-and-link refused an <init>: the same with
+ *                       `this` and the live values passed to each piece
+ *
+ * A refusal of pinned code in `<init>`/`<clinit>` carries the computed lower bound
+ * of its final-field writes (`withFinalWriteBound`).
  */
 import type { MethodBody } from "../bytecode/model.js";
 import { Access, type ClassFile, type CodeAttribute, type MethodInfo } from "../classfile/model.js";
-import { InternalError } from "../diagnostics.js";
+import { ErrorCodes, InternalError } from "../diagnostics.js";
+import { refusal } from "./refusal.js";
 import type { CallSite, LinkedMethod } from "../../passes/link/heap-frame.js";
 import { linkFinalStores } from "../../passes/link/final-stores.js";
+import { linkInitStores } from "../../passes/link/init-stores.js";
+import { describeBound, finalWriteBound } from "../../passes/final-write-bound.js";
+import { CONFLICT, NULL, TOP, UNINITIALIZED_THIS } from "../../passes/frame-types.js";
 import { MethodAnalyses } from "../../passes/method-analyses.js";
 import { methodContext, type PassContext } from "../../passes/pass.js";
 import { verifyAfter } from "../../passes/verify-transform.js";
@@ -106,8 +115,28 @@ const outlinePass: SplitPass = {
 const partitionAndLinkPass: SplitPass = {
   name: "partition-and-link",
   description: "cut, price, partition and link the body in the chosen link mode, with decreasing budgets until every method fits",
-  run: (s) => partitionAndLink(s.cf, s.method, s.analyses.body, s.ctx, s.opts, s.taken, s.codeNameIndex, s.base),
+  run: (s) => withFinalWriteBound(s, partitionAndLink(s.cf, s.method, s.analyses.body, s.ctx, s.opts, s.taken, s.codeNameIndex, s.base)),
 };
+
+/**
+ * A refusal of pinned code in `<init>`/`<clinit>` states the computed lower bound
+ * on its final-field writes (passes/final-write-bound.ts): over the limit, no
+ * split can fit (W_REFUSED_FINAL_FIELDS, the proof in the message); under it, the
+ * refusal stays W_REFUSED_PINNED and says the bound did not prove it (the
+ * final-stores and init-stores passes still try).
+ */
+function withFinalWriteBound(s: SplitState, result: BodySplit | Refusal): BodySplit | Refusal {
+  if (!("kind" in result) || result.code !== ErrorCodes.REFUSED_PINNED) return result;
+  const name = s.ctx.methodName;
+  if (name !== "<init>" && name !== "<clinit>") return result;
+  const finals = s.opts.helper?.finals ?? finalFieldsGuarded(s.cf);
+  const bound = finals.size > 0 ? finalWriteBound(s.analyses.body, s.cf.constantPool, s.ctx.className, finals) : undefined;
+  if (!bound) return result;
+  const limit = s.opts.maxSize;
+  const detail = { writes: bound.writes, fields: bound.fields, fewestBytesPerWrite: bound.fewestPerWrite, bound: bound.bound, limit };
+  if (bound.bound > limit) return refusal(ErrorCodes.REFUSED_FINAL_FIELDS, describeBound(bound, limit, name), { detail });
+  return { ...result, reason: `${result.reason} (${describeBound(bound, limit, name)}: not proven impossible)`, detail };
+}
 
 /**
  * A `<clinit>` whose final-field writes do not fit the driver of a partition: the
@@ -156,6 +185,55 @@ const finalStoresPass: SplitPass = {
   },
 };
 
+/**
+ * An `<init>` whose final-field writes do not fit the driver of a partition: the
+ * code computing each value moves into a static piece that takes `this` and the
+ * live values it reads, the writes stay (passes/link/init-stores.ts). Pieces stay
+ * in the class (a helper class may not see what the constructor's code touches).
+ */
+const initStoresPass: SplitPass = {
+  name: "init-stores",
+  description: "a constructor's final-field values computed in static pieces taking this and the live values; the writes stay",
+  after: "partition-and-link",
+  run(s) {
+    if (s.ctx.methodName !== "<init>" || s.opts.helper) return undefined;
+    const { cf, ctx, opts, method } = s;
+    const finals = finalFieldsGuarded(cf);
+    if (finals.size === 0) return undefined;
+    const frames = s.analyses.frames;
+    if (frames.errors.length > 0) return undefined;
+    const types = frames.types;
+    const localTaken = new Set(s.taken);
+    const lines = opts.lines ? { ...opts.lines } : undefined;
+    const linked = linkInitStores({
+      body: s.analyses.body,
+      cp: cf.constantPool,
+      className: ctx.className,
+      finals,
+      pieceName: () => freshName(s.base, "split", localTaken),
+      driverName: ctx.methodName,
+      ...(lines ? { syntheticLine: () => nextSyntheticLine(lines) } : {}),
+      stackHeightBefore: (i) => frames.frameBefore(i)?.stack.length ?? -1,
+      thisInitialized: (i) => {
+        const f = frames.frameBefore(i);
+        return f !== undefined && f.locals[0] !== UNINITIALIZED_THIS;
+      },
+      localDescriptor: (i, slot) => {
+        const t = frames.frameBefore(i)?.locals[slot];
+        if (t === undefined || t === TOP || t === UNINITIALIZED_THIS || t === CONFLICT || types.isUninitialized(t)) return undefined;
+        return t === NULL ? "Ljava/lang/Object;" : types.format(t);
+      },
+    });
+    if (!linked) return undefined;
+    const pieces = encodePieces(cf, linked, opts, s.codeNameIndex);
+    const driverCode = encodeFinal(cf, method, linked.driver, opts, s.codeNameIndex);
+    if (Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength)) > opts.maxSize) return undefined;
+    if (lines) opts.lines!.next = lines.next;
+    for (const p of pieces) s.taken.add(p.name);
+    return finalStoresSplit(method, driverCode, linked, pieces);
+  },
+};
+
 function finalStoresSplit(method: MethodInfo, driverCode: CodeAttribute, linked: LinkedMethod, pieces: SplitPiece[]): BodySplit {
   return {
     driver: withCode(method, driverCode),
@@ -170,12 +248,17 @@ function finalStoresSplit(method: MethodInfo, driverCode: CodeAttribute, linked:
 }
 
 /** The splitter's passes in the order they are tried. */
-export const SPLIT_PASSES: readonly SplitPass[] = [fitsPass, outlinePass, partitionAndLinkPass, finalStoresPass];
+export const SPLIT_PASSES: readonly SplitPass[] = [fitsPass, outlinePass, partitionAndLinkPass, finalStoresPass, initStoresPass];
 
 {
   const names = new Set(SPLIT_PASSES.map((p) => p.name));
   if (names.size !== SPLIT_PASSES.length) throw new InternalError("two splitter passes share a name");
   for (const p of SPLIT_PASSES) if (p.after !== undefined && !names.has(p.after)) throw new InternalError(`splitter pass ${p.name} follows an unknown pass ${p.after}`);
+}
+
+/** The registered splitter pass of this name. */
+export function splitPassByName(name: string): SplitPass | undefined {
+  return SPLIT_PASSES.find((p) => p.name === name);
 }
 
 /** Runs the registered passes on one body (see the top of the file for the order). */

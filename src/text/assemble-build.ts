@@ -109,9 +109,9 @@ function codeAttribute(m: MemberPlan, code: CodePlan, r: Resolver, className: st
   };
   if (code.locals) body.localVariables = code.locals;
   if (code.localTypes) body.localVariableTypes = code.localTypes;
-  body.maxStack = code.maxStack ?? computeMaxStack(body, r.cp);
-  body.maxLocals = code.maxLocals ?? computeMaxLocals(body, m.descText, (m.flags & Access.STATIC) !== 0);
   const where = { className, method: (m.name.t === "Utf8" ? m.name.value : "") + m.descText };
+  body.maxStack = code.maxStack ?? computeMaxStack(body, r.cp, { ...where, line: code.line });
+  body.maxLocals = code.maxLocals ?? computeMaxLocals(body, m.descText, (m.flags & Access.STATIC) !== 0);
   try {
     return encodeBody(body, r.cp, { where });
   } catch (e) {

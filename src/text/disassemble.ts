@@ -32,7 +32,10 @@ import { formatFlags } from "./flags.js";
 import { quoteBytes, quoteName, quoteString } from "./lexer.js";
 
 export interface DisassembleOptions {
-  /** Only the method(s) with this name, or this name + descriptor. */
+  /**
+   * Only the method(s) with this name, or this name + descriptor; the class's
+   * fields and attributes are then left out too (a view, not a class to reassemble).
+   */
   method?: string;
   /** Print the constant pool (`.const` lines) and index references, for exact round trips. */
   constantPool?: boolean;
@@ -68,22 +71,27 @@ export function disassemble(cf: ClassFile, opts: DisassembleOptions = {}): strin
   if (cf.superClass !== 0) out.push(`.super ${view.className(cf.superClass)}`);
   else if (!superMayDefaultToNone(className, cf.accessFlags)) out.push(".nosuper");
   for (const i of cf.interfaces) out.push(`.implements ${view.className(i)}`);
-  for (const a of cf.attributes) p.attribute(a, "class", out, "");
+  const onlyMethods = opts.method !== undefined;
+  if (!onlyMethods) for (const a of cf.attributes) p.attribute(a, "class", out, "");
 
-  for (const f of cf.fields) {
+  if (!onlyMethods) for (const f of cf.fields) {
     out.push("");
     p.field(f, out);
   }
   cf.methods.forEach((m, mi) => {
-    if (opts.method !== undefined) {
-      const name = cp.utf8(m.nameIndex);
-      if (opts.method !== name && opts.method !== name + cp.utf8(m.descriptorIndex)) return;
-    }
+    if (opts.method !== undefined && !methodMatches(cf, mi, opts.method)) return;
     out.push("");
     p.method(m, mi, className, out, opts.annotate);
   });
   out.push(".end class");
   return `${out.join("\n")}\n`;
+}
+
+/** Whether method `index` of `cf` is named `wanted` (a name, or name + descriptor). */
+export function methodMatches(cf: ClassFile, index: number, wanted: string): boolean {
+  const m = cf.methods[index]!;
+  const name = cf.constantPool.utf8(m.nameIndex);
+  return wanted === name || wanted === name + cf.constantPool.utf8(m.descriptorIndex);
 }
 
 /** When `.super` is absent the assembler uses none only for java/lang/Object and modules. */

@@ -9,9 +9,15 @@
  * opcode table and, for field, invoke and multianewarray instructions, from the
  * descriptors (JVMS 4.10.1.9). Unreachable code does not count. jsr pushes its
  * return address at the target; control after jsr resumes at the depth before it.
- * Cost: O(instructions + edges).
+ * Where heights differ at a join the larger one counts; no path without a cycle
+ * can be deeper than one slot per push in the method, so a depth past that bound
+ * is a loop that grows the stack on every turn (unverifiable code, which the walk
+ * would otherwise follow for ever): E_FRAME. Cost: O(instructions + edges) when
+ * heights agree at every join (all verifiable code); at most O(instructions x
+ * bound) otherwise.
  */
 import type { ConstantPool } from "../classfile/constant-pool.js";
+import { ErrorCodes, MegasplitError, type Location } from "../diagnostics.js";
 import type { Instruction, Label, MethodBody } from "../bytecode/model.js";
 import { OPCODES, OpFlag, Op, VARIABLE_STACK } from "../bytecode/opcodes.js";
 
@@ -52,7 +58,7 @@ export function computeMaxLocals(body: MethodBody, descriptor: string, isStatic:
   return max;
 }
 
-export function computeMaxStack(body: MethodBody, cp: ConstantPool): number {
+export function computeMaxStack(body: MethodBody, cp: ConstantPool, where: Location = {}): number {
   const insns: Instruction[] = [];
   const labelAt = new Int32Array(body.labelCount).fill(-1);
   for (const n of body.nodes) {
@@ -62,8 +68,14 @@ export function computeMaxStack(body: MethodBody, cp: ConstantPool): number {
   const depth = new Int32Array(insns.length + 1).fill(-1);
   const work: number[] = [];
   let max = 0;
+  // The deepest an acyclic path can go: a handler's one slot plus every push.
+  let bound = 1;
+  for (const insn of insns) bound += Math.max(0, effect(insn, cp));
   const reach = (at: number, d: number): void => {
     if (at < 0 || at >= insns.length || depth[at]! >= d) return;
+    if (d > bound) {
+      throw new MegasplitError(ErrorCodes.FRAME, `the operand stack grows on every turn of a loop (stack heights differ where control flow joins, past ${bound} slots); no max_stack fits, give .limit stack`, where);
+    }
     depth[at] = d;
     if (d > max) max = d;
     work.push(at);

@@ -2,7 +2,7 @@
  * Runs the megasplit command line from source (through tsx), as a user would run
  * the built `megasplit` binary: a separate process, its exit code, stdout, stderr.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,4 +22,20 @@ export function runCli(args: string[], opts: { cwd?: string } = {}): CliRun {
     maxBuffer: 1 << 28,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `runCli` without blocking the test runner, so that independent runs overlap. */
+export function runCliAsync(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
+      cwd: opts.cwd ?? root,
+      env: { ...process.env, FORCE_COLOR: "0", ...opts.env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    child.on("error", reject);
+    child.on("close", (status) => resolvePromise({ status: status ?? -1, stdout, stderr }));
+  });
 }

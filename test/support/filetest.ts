@@ -3,7 +3,10 @@
  * assembler's syntax whose expected output sits in the file itself.
  *
  * Format of `test/filetests/<pass>/<name>.j`:
- *   line 1        `; pass: <pass>`  (must equal the folder name and a registered pass)
+ *   line 1        `; pass: <pass>`  (must equal the folder name and a registered pass,
+ *                 or a splitter view of src/split/pass-views.ts)
+ *   line 2        optionally `; options: key=value ...`, handed to the pass as
+ *                 `ctx.options` (the splitter views read max-size, link, handover)
  *   then          any Jasmin text: one or more classes, comments welcome
  *   last part     a line `; expect:` followed only by comment lines, the expected
  *                 output with `; ` in front of each line (`;` alone for an empty one).
@@ -38,12 +41,15 @@ import { CachedClassHierarchy } from "../../src/hierarchy/hierarchy.js";
 import { mapSource } from "../../src/hierarchy/sources.js";
 import { methodContext, type ClassHierarchy } from "../../passes/pass.js";
 import { passByName } from "../../passes/registry.js";
+import { splitViewByName } from "../../src/split/pass-views.js";
 
 export const UPDATE_ENV = "MEGASPLIT_UPDATE_FILETESTS";
 
 export interface Filetest {
   /** The pass named on the first line. */
   pass: string;
+  /** Settings from an optional second line `; options: key=value ...` (e.g. `max-size=64 link=switch`). */
+  options: Record<string, string>;
   /** The Jasmin text: everything before the `; expect:` line. */
   input: string;
   /** The expectation lines without their `; ` prefix; undefined when the file has no `; expect:` line. */
@@ -56,8 +62,17 @@ export function parseFiletest(text: string, path = "<filetest>"): Filetest {
   const lines = text.replace(/\r\n/g, "\n").split("\n");
   const m = /^;\s*pass:\s*(\S+)\s*$/.exec(lines[0] ?? "");
   if (!m) throw new Error(`${path}: the first line must be "; pass: <name>"`);
+  const options: Record<string, string> = {};
+  const o = /^;\s*options:(.*)$/.exec(lines[1] ?? "");
+  if (o) {
+    for (const word of o[1]!.trim().split(/\s+/).filter(Boolean)) {
+      const eq = word.indexOf("=");
+      if (eq <= 0) throw new Error(`${path}: option "${word}" is not key=value`);
+      options[word.slice(0, eq)] = word.slice(eq + 1);
+    }
+  }
   const at = lines.lastIndexOf(EXPECT_LINE);
-  if (at < 0) return { pass: m[1]!, input: text, expected: undefined };
+  if (at < 0) return { pass: m[1]!, options, input: text, expected: undefined };
   const rest = lines.slice(at + 1);
   while (rest.length > 0 && rest[rest.length - 1] === "") rest.pop();
   const expected = rest.map((l, i) => {
@@ -65,7 +80,7 @@ export function parseFiletest(text: string, path = "<filetest>"): Filetest {
     if (!l.startsWith("; ")) throw new Error(`${path}: line ${at + 2 + i} after "${EXPECT_LINE}" is not a "; " comment`);
     return l.slice(2);
   });
-  return { pass: m[1]!, input: lines.slice(0, at).join("\n"), expected };
+  return { pass: m[1]!, options, input: lines.slice(0, at).join("\n"), expected };
 }
 
 /** The file with its expectation block replaced by `actual`. */
@@ -121,8 +136,8 @@ function diagnosticLine(d: Diagnostic): string {
 
 /** Runs the pass of a filetest over every method with code; the output lines. */
 export function runFiletest(test: Filetest, path = "<filetest>"): string[] {
-  const pass = passByName(test.pass);
-  if (!pass) throw new Error(`${path}: no pass named "${test.pass}" in passes/registry.ts`);
+  const pass = passByName(test.pass) ?? splitViewByName(test.pass);
+  if (!pass) throw new Error(`${path}: no pass named "${test.pass}" in passes/registry.ts or src/split/pass-views.ts`);
   const classes = assemble(test.input, { fileName: path });
   const hierarchy = filetestHierarchy(classes);
   const out: string[] = [];
@@ -130,7 +145,7 @@ export function runFiletest(test: Filetest, path = "<filetest>"): string[] {
     for (const m of cf.methods) {
       const code = codeOf(m);
       if (!code) continue;
-      const ctx = methodContext(cf, m, { hierarchy });
+      const ctx = methodContext(cf, m, { hierarchy, options: test.options });
       out.push(`method ${ctx.className}.${ctx.methodName}${ctx.descriptor}`);
       try {
         const body = decodeBody(code, cf.constantPool, ctx.where);

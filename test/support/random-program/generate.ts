@@ -1,0 +1,150 @@
+/**
+ * Draws a random program (model.ts) from a seed: the class version (45.3 and 49
+ * with jsr/ret and no frames, 50 with or without a StackMapTable, 51 to 61 with
+ * one), whether the class extends ArrayList (a super(int) call with a computed
+ * argument), the wide state (a fifth of run() methods go past slot 255), and the
+ * block trees of each method, whose sizes vary from a few hundred bytes to about
+ * ten kilobytes of bytecode for run(). The same seed always gives the same program.
+ *
+ * What may nest where follows emit-blocks.ts's invariants: no handler-carrying
+ * structure inside a `stack` block or before super(); `jsr` only below version
+ * 50; `call` only in run(), and never deeper than one loop (calls re-run whole
+ * methods, so they multiply the running time). Loops nest at most three deep
+ * (each runs at most four turns), so every program runs in milliseconds.
+ */
+import { prng } from "../prng.js";
+import { int, pick, type Rand } from "./emit-leaves.js";
+import { MAX_DEPTH } from "./layout.js";
+import { blocksOf, type Block, type CatchClause, type MethodPart, type Program } from "./model.js";
+
+interface Env {
+  depth: number;
+  loops: number;
+  /** No exception handlers allowed (inside a `stack` block or before super()). */
+  noHandlers: boolean;
+  calls: boolean;
+  jsr: boolean;
+}
+
+const CAUGHT = ["java/lang/RuntimeException", "java/lang/ArithmeticException", "java/lang/IllegalStateException", "java/lang/Exception", "java/lang/Throwable", "java/lang/ArrayIndexOutOfBoundsException", "java/lang/Error"];
+
+type Kind = Block["kind"];
+
+function kindsFor(env: Env): [Kind, number][] {
+  const leafOnly = env.depth >= MAX_DEPTH - 1;
+  const k: [Kind, number][] = [
+    ["arith", 10],
+    ["throw", 3],
+    ["scratch", 2],
+  ];
+  if (env.calls && env.loops <= 1) k.push(["call", 2]);
+  if (leafOnly) return k;
+  if (env.loops < 3) k.push(["loop", 3], ["stack", 1.5]);
+  k.push(["if", 3], ["switch", 2]);
+  if (!env.noHandlers) {
+    k.push(["try", 3], ["sync", 1.5]);
+    if (env.loops < 3) k.push(["retry", 1.5]);
+    if (env.jsr) k.push(["jsr", 2]);
+  }
+  return k;
+}
+
+function weighted<T>(r: Rand, xs: [T, number][]): T {
+  let total = 0;
+  for (const [, w] of xs) total += w;
+  let x = r() * total;
+  for (const [v, w] of xs) {
+    x -= w;
+    if (x < 0) return v;
+  }
+  return xs[xs.length - 1]![0];
+}
+
+/** Blocks worth about `budget` leaves. */
+function blocks(r: Rand, budget: number, env: Env): Block[] {
+  const out: Block[] = [];
+  while (budget > 0) {
+    const kind = weighted(r, kindsFor(env));
+    const seed = Math.floor(r() * 0x7fffffff);
+    const inner = { ...env, depth: env.depth + 1 };
+    const share = () => Math.max(1, Math.floor(r() * Math.min(budget, 12)));
+    const sub = (n: number, e: Env = inner) => blocks(r, n, e);
+    switch (kind) {
+      case "arith":
+      case "throw":
+      case "scratch":
+      case "call":
+        out.push({ kind, seed });
+        break;
+      case "loop":
+        out.push({ kind, seed, body: sub(share(), { ...inner, loops: env.loops + 1 }) });
+        break;
+      case "if":
+        out.push({ kind, seed, then: sub(share()), else: r() < 0.7 ? sub(share()) : [] });
+        break;
+      case "switch": {
+        const n = int(r, 1, 5);
+        const cases = Array.from({ length: n }, () => sub(Math.ceil(share() / 2)));
+        out.push({ kind, seed, lookup: r() < 0.5, cases, default: r() < 0.6 ? sub(1) : [] });
+        break;
+      }
+      case "try": {
+        const body = sub(share());
+        const catches: CatchClause[] = Array.from({ length: int(r, r() < 0.2 ? 0 : 1, 3) }, () => ({ type: pick(r, CAUGHT), body: sub(int(r, 0, 2)), rethrow: r() < 0.25 }));
+        const fin = catches.length === 0 || r() < 0.4 ? sub(int(r, 1, 2)) : undefined;
+        out.push(fin ? { kind, seed, body, catches, finally: fin } : { kind, seed, body, catches });
+        break;
+      }
+      case "retry":
+        out.push({ kind, seed, body: sub(share(), { ...inner, loops: env.loops + 1 }) });
+        break;
+      case "sync":
+        out.push({ kind, seed, body: sub(share()) });
+        break;
+      case "stack":
+        out.push({ kind, seed, body: sub(Math.min(share(), 3), { ...inner, loops: env.loops + 1, noHandlers: true, calls: false }) });
+        break;
+      case "jsr":
+        out.push({ kind, seed, body: sub(share()), fin: sub(int(r, 1, 2), { ...inner, noHandlers: true }) });
+        break;
+    }
+    // The budget counts the blocks actually drawn, nested ones included.
+    for (const _ of blocksOf([out[out.length - 1]!])) budget--;
+  }
+  return out;
+}
+
+const VERSIONS: [[number, number], number][] = [
+  [[45, 3], 1],
+  [[49, 0], 2],
+  [[50, 0], 1],
+  [[51, 0], 1],
+  [[52, 0], 2],
+  [[55, 0], 1],
+  [[61, 0], 2],
+];
+
+export function generateProgram(seed: number): Program {
+  const r = prng(seed);
+  const [major, minor] = weighted(r, VERSIONS);
+  const jsr = major < 50;
+  const env = (part: MethodPart): Env => ({ depth: 0, loops: 0, noHandlers: part === "initBeforeSuper", calls: part === "run", jsr });
+  const wide = r() < 0.2;
+  const size = r() < 0.3 ? int(r, 3, 10) : int(r, 10, 30);
+  return {
+    seed,
+    major,
+    minor,
+    frames: major >= 51 || (major === 50 && r() < 0.5),
+    extendsList: r() < 0.3,
+    wideInts: wide ? int(r, 120, 200) : int(r, 0, 4),
+    wideLongs: wide ? int(r, 30, 60) : int(r, 0, 2),
+    parts: {
+      clinit: blocks(r, int(r, 1, 8), env("clinit")),
+      initBeforeSuper: blocks(r, int(r, 1, 6), env("initBeforeSuper")),
+      initAfterSuper: blocks(r, int(r, 1, 8), env("initAfterSuper")),
+      syncMethod: blocks(r, int(r, 2, 10), env("syncMethod")),
+      run: blocks(r, size, env("run")),
+    },
+  };
+}

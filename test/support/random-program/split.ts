@@ -1,0 +1,36 @@
+/**
+ * Splits a built random program in-process with the library, as `megasplit
+ * split` does (`splitBundle` over a bundle of its class files, with the internal
+ * checker between passes on), at one limit and link mode. Sorts the outcome into
+ * what the differential check needs: the classes to run, the methods split, and
+ * the refusals with their reasons. An exception out of the splitter is not an
+ * outcome: it is the caller's failure to report (an internal error).
+ */
+import { type Bundle, newEntry } from "../../../src/bundle/bundle.js";
+import { splitBundle } from "../../../src/split/split-bundle.js";
+import type { SplitLinkMode } from "../../../src/split/split-method.js";
+
+export const LINK_MODES: readonly SplitLinkMode[] = ["switch", "direct", "indy", "auto"];
+
+export interface SplitOutcome {
+  classes: Map<string, Uint8Array>;
+  /** Methods cut into pieces. */
+  split: number;
+  /** `<method>: <reason>` per method the splitter refused. */
+  refusals: string[];
+  /** Error diagnostics of the split (a class it could not read or write). */
+  errors: string[];
+}
+
+export async function splitProgram(classes: ReadonlyMap<string, Uint8Array>, maxSize: number, link: SplitLinkMode): Promise<SplitOutcome> {
+  const bundle: Bundle = { kind: "directory", source: "random-program", entries: [...classes].map(([name, data]) => newEntry(`${name}.class`, data)) };
+  const result = await splitBundle(bundle, { maxSize, link, name: "random-program", verify: true });
+  const out = new Map<string, Uint8Array>();
+  for (const e of result.bundle.entries) if (e.name.endsWith(".class")) out.set(e.name.slice(0, -".class".length), e.data);
+  return {
+    classes: out,
+    split: result.reports.filter((r) => r.result.kind === "split").length,
+    refusals: result.reports.flatMap((r) => (r.result.kind === "refused" ? [`${r.method}: ${r.result.reason}`] : [])),
+    errors: result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`),
+  };
+}
