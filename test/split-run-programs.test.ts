@@ -1,6 +1,6 @@
 /**
  * Real programs behave the same after splitting (issue #11 point 4, "run, not only
- * link"): two more Debian corpora are split and then run, with the split jar on the
+ * link"): three more Debian corpora are split and then run, with the split jar on the
  * classpath in place of the original, and their output compared byte for byte with
  * the unsplit program's (the oracle; both runs must succeed).
  *
@@ -15,12 +15,18 @@
  *   (with visitors and listeners) and the Python 3 parsers of two grammars written
  *   here (test/antlr: an expression language and JSON); every generated file is
  *   compared with the unsplit tool's.
+ * - Jython (jython.jar: the interpreter, its ANTLR 3 generated Python parser and
+ *   the precompiled standard library, whose module bodies are its largest methods)
+ *   split at 1,024 and at 8,000 runs test/python/features.py: classes, generators,
+ *   closures, a small search, decimal, datetime, argparse, minidom, pickle, json,
+ *   and source compiled at run time with compile()/exec.
  *
  * Each jar is split once per limit (with the internal verifier on), and the
  * class-load log of every split run proves that classes holding split methods are
  * the ones that ran. The JVM runs are asynchronous, so the unsplit runs overlap the
- * splitting. Cost on 2 loaded cores (load average 10+), measured: 44 s for the
- * file (Groovy 1,024: 18 s, 4,096: 4 s; ANTLR 1,024: 13 s, 8,000: 6 s).
+ * splitting. Cost on 2 loaded cores (load average 10+), measured: 105 s for the
+ * file (Groovy 1,024: 18 s, 4,096: 4 s; ANTLR 1,024: 15 s, 8,000: 5 s; Jython
+ * 1,024: 45 s, 8,000: 15 s), mostly splitting with the verifier on.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
@@ -49,9 +55,9 @@ interface Run {
 }
 
 /** Runs `main` with `jar` first on the classpath; logs the classes loaded from it. */
-async function runJava(jar: string, deps: string[], main: string, args: string[], tag: string): Promise<Run> {
+async function runJava(jar: string, deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = []): Promise<Run> {
   const log = join(work, `${tag}.classes.log`);
-  const { stdout, stderr } = await exec(jdkTool("java"), [`-Xlog:class+load=info:file=${log}`, "-cp", [jar, ...deps].join(delimiter), main, ...args], {
+  const { stdout, stderr } = await exec(jdkTool("java"), [...jvmArgs, `-Xlog:class+load=info:file=${log}`, "-cp", [jar, ...deps].join(delimiter), main, ...args], {
     cwd: work,
     encoding: "utf8",
     maxBuffer: 1 << 26,
@@ -151,6 +157,35 @@ describe("ANTLR 4 tool split, generating parsers", () => {
       const ran = [...classes].filter((c) => actual.runs.some((r) => r.loaded.has(c)));
       console.log(`antlr4 at ${maxSize}: ${ran.length} of ${classes.size} classes holding split methods loaded`);
       expect(ran.length).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe("Jython split, running a Python script", () => {
+  const SCRIPT = join(__dirname, "python", "features.py");
+  // No package cache written under the user's home: both runs start from the same state.
+  const runJython = (jar: string, tag: string) => runJava(jar, corpusClasspath("jython"), "org.python.util.jython", [SCRIPT], tag, ["-Dpython.cachedir.skip=true"]);
+  let expected: Promise<Run>;
+  beforeAll(() => {
+    expected = runJython(corpusJar("jython"), "jython-stock");
+    expected.catch(() => undefined);
+  });
+
+  for (const maxSize of [1024, 8000]) {
+    it(`at ${maxSize} bytes prints the same output as the unsplit Jython`, async () => {
+      const split = await splitJar(corpusJar("jython"), work, `jython-${maxSize}.jar`, { maxSize, link: "auto", classpath: corpusClasspath("jython") });
+      console.log(`jython at ${maxSize}: ${split.split} methods split into ${split.pieces} pieces, ${split.refused} refused`, refusalLines(split));
+      expect(refusalLines(split)).toEqual([]);
+      expect(split.split).toBeGreaterThan(0);
+      const actual = await runJython(split.path, `jython-${maxSize}`);
+      const stock = await expected;
+      expect(stock.stdout).toContain("exec: [0, 75025, 12586269025L");
+      expectSameRun(actual, stock);
+      const classes = splitClasses(split);
+      const ran = [...classes].filter((c) => actual.loaded.has(c));
+      console.log(`jython at ${maxSize}: ${ran.length} of ${classes.size} classes holding split methods loaded`);
+      // The module bodies of the standard library the script imports are among the largest methods.
+      for (const module of ["decimal$py", "datetime$py", "argparse$py"]) expect(ran).toContain(module);
     });
   }
 });
