@@ -75,7 +75,7 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     if (!isClassEntry(entry)) return [entry];
     try {
       const cf = readClass(entry.data, { where: { ...where, entry: entry.name }, diagnostics });
-      const result = splitClass(cf, { maxSize, link: opts.link ?? "auto", hierarchy, takenClassNames, ...(opts.verify ? { verify: true } : {}) });
+      const result = splitClass(cf, { maxSize, link: opts.link ?? "auto", hierarchy, takenClassNames, diagnostics, ...(opts.verify ? { verify: true } : {}) });
       for (const r of result.reports) reports.push({ ...r, entry: entry.name });
       methodsSplit += result.reports.filter((r) => r.result.kind === "split").length;
       if (!result.changed) return [entry];

@@ -23,7 +23,7 @@
  */
 import { decodeBody } from "../bytecode/decode.js";
 import { type ClassFile, type MethodInfo, codeOf } from "../classfile/model.js";
-import { MegasplitError } from "../diagnostics.js";
+import { type Diagnostic, MegasplitError } from "../diagnostics.js";
 import type { ControlFlowGraph } from "../../passes/cfg.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import type { CallSite } from "../../passes/link/heap-frame.js";
@@ -46,6 +46,8 @@ export interface SplitMethodOptions {
   maxSize: number;
   link: SplitLinkMode;
   hierarchy?: ClassHierarchy;
+  /** Where warnings about the bodies written go. */
+  diagnostics?: Diagnostic[];
   /** Bound call sites for `indy` and `auto` (class version 51 and up). */
   indy?: IndyCallSites;
   /** Allocator of synthetic call-site lines (above every real line of the class). */
