@@ -12,7 +12,12 @@
  *   would add (the few bytes computing a final field's value between two writes);
  * - every loop (an SCC of the CFG) whose atoms fit in one piece is merged whole,
  *   outermost first; a loop too big for a piece is opened at its header and its
- *   inner loops are tried in turn, so hot inner loops stay inside one piece.
+ *   inner loops are tried in turn, so hot inner loops stay inside one piece;
+ * - of a loop too big for a piece, the spine (the blocks every iteration runs:
+ *   loop-spine.ts) is one atom when it fits half a piece, and the loop's other
+ *   atoms are packed right after it, its regions hottest per byte first, so the
+ *   piece holding the loop's header keeps the steps that run most (an
+ *   interpreter's dispatch, increment and smallest cases; docs/design/jit-speed.md).
  *
  * Atoms are then packed in reverse postorder, first piece 0 and then fresh pieces,
  * a piece being closed when the next atom does not fit. Fit is decided on an exact
@@ -32,6 +37,7 @@
  */
 import type { BlockGraph } from "./block-graph.js";
 import { InternalError } from "../../src/diagnostics.js";
+import { loopLayout, RegionOrder } from "./loop-spine.js";
 import { allSuccessors, isLoop, stronglyConnectedComponents } from "./loops.js";
 import { OpenPiece } from "./open-piece.js";
 
@@ -105,6 +111,8 @@ export type Partition =
       pieceCost: number[];
       /** Edges (normal and exceptional) between blocks of different pieces. */
       crossEdges: number;
+      /** Loops too big for one piece whose spine was kept whole (loop-spine.ts). */
+      spinedLoops: number;
     }
   | {
       ok: false;
@@ -148,6 +156,7 @@ interface Atoms {
   uf: UnionFind;
   atoms: number[][];
   pinnedAtom: Set<number>;
+  spinedLoops: number;
 }
 
 type Failure = Extract<Partition, { ok: false }>;
@@ -170,7 +179,7 @@ export function partition(input: PartitionInput): Partition {
   let crossEdges = 0;
   for (let b = 0; b < input.cfg.blockCount; b++) for (const s of edges.succ[b]!) if (pieceOf[b] !== pieceOf[s]) crossEdges++;
   for (const list of pieceBlocks) list.sort((a, b) => edges.rank[a]! - edges.rank[b]!);
-  return { ok: true, pieceOf, pieceBlocks, pieceCost, crossEdges };
+  return { ok: true, pieceOf, pieceBlocks, pieceCost, crossEdges, spinedLoops: atoms.spinedLoops };
 }
 
 function edgesOf(cfg: BlockGraph): Edges {
@@ -190,8 +199,10 @@ function edgesOf(cfg: BlockGraph): Edges {
 /**
  * The atoms: an uncuttable block joins its predecessors, loops that fit in three
  * quarters of a piece are merged whole (outermost first, opening a loop too big
- * at its header), and atoms are ordered: the entry's, the pinned ones, then by
- * the reverse postorder rank of their first block.
+ * at its header, whose spine is then kept whole when it fits half a piece), and
+ * atoms are ordered: the entry's, the pinned ones, then by the reverse postorder
+ * rank of their first block, except that the regions of a loop whose spine was
+ * kept come right after its header, hottest per byte first (loop-spine.ts).
  */
 function atomsOf(input: PartitionInput, edges: Edges): Atoms {
   const { cfg, blockSize, entryCost, cuttable, pinned, limit } = input;
@@ -226,8 +237,15 @@ function atomsOf(input: PartitionInput, edges: Edges): Atoms {
       const inner = new Uint8Array(n);
       for (const b of comp) if (b !== header) inner[b] = 1;
       absorbLoops(inner);
+      // What every iteration runs stays in one piece when it fits (loop-spine.ts).
+      const layout = loopLayout(cfg, comp, header, rank);
+      if (layout.spine.length > 1 && atomSize(layout.spine) <= pieceBudget * 0.5) {
+        for (const b of layout.spine) uf.union(header, b);
+        regions.add(header, layout);
+      }
     }
   };
+  const regions = new RegionOrder(cfg, rank, blockSize);
   absorbLoops(reachable);
 
   // Atoms in reverse postorder of their first block.
@@ -244,14 +262,23 @@ function atomsOf(input: PartitionInput, edges: Edges): Atoms {
   // Atoms holding a pinned block go to piece 0 (each stays its own atom).
   const pinnedAtom = new Set<number>();
   for (let b = 0; b < n; b++) if (reachable[b] && pinned[b]) pinnedAtom.add(uf.find(b));
-  const priority = (atom: number[]): number => {
-    const r = uf.find(atom[0]!);
-    if (r === entryRoot) return -2;
-    if (pinnedAtom.has(r)) return -1;
-    return rank[atom[0]!]!;
+  const priority = (atom: number[]): [number, number, number, number] => {
+    const first = atom[0]!;
+    const r = uf.find(first);
+    if (r === entryRoot) return [-2, 0, 0, 0];
+    if (pinnedAtom.has(r)) return [-1, 0, 0, 0];
+    const h = regions.headerOfBlock(first);
+    if (h >= 0 && r !== uf.find(h)) return regions.key(first);
+    return [rank[first]!, 0, 0, 0];
   };
-  atoms.sort((a, b) => priority(a) - priority(b));
-  return { uf, atoms, pinnedAtom };
+  const keys = new Map(atoms.map((a) => [a, priority(a)]));
+  atoms.sort((a, b) => {
+    const x = keys.get(a)!;
+    const y = keys.get(b)!;
+    for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return 0;
+  });
+  return { uf, atoms, pinnedAtom, spinedLoops: regions.loops };
 }
 
 /**

@@ -33,6 +33,7 @@ import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
 import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
 import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
+import { DriverFill } from "./driver-fill.js";
 import { freshName, nextSyntheticLine } from "./names.js";
 import { partitionRefusalCode, refusal } from "./refusal.js";
 import { ErrorCodes } from "../diagnostics.js";
@@ -94,10 +95,18 @@ export function partitionAndLink(
   const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf) };
   const mode = linkModeByName(opts.link);
   const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false };
+  const fill = new DriverFill(opts.maxSize);
+  const accept = (r: BodySplit): BodySplit => {
+    for (const p of r.pieces) taken.add(p.name);
+    return r;
+  };
   for (let attempt = 0; attempt < 8; attempt++) {
     const cut = cutAndAnalyse(m, search);
     if ("kind" in cut) return cut;
     const chosen = choosePartition(m, cut, mode, search);
+    // Filling only enlarges the driver's allowance: a failure then keeps what fitted.
+    const filled = fill.best();
+    if (filled && (!chosen.part.ok || chosen.part.pieceBlocks.length === 1)) return accept(filled);
     if (!chosen.part.ok) {
       if (refineAfter(chosen.part, search)) continue;
       return search.refusal ?? refusal(partitionRefusalCode(chosen.part.what), chosen.part.reason);
@@ -114,11 +123,13 @@ export function partitionAndLink(
     const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
     if (longest > opts.maxSize) {
-      search.budget = Math.floor(search.budget * 0.88); // estimates were short: partition again with a smaller budget
+      const slack = fill.afterOvershoot(search.slack);
+      if (slack !== undefined) search.slack = slack;
+      else if (filled) return accept(filled);
+      else search.budget = Math.floor(search.budget * 0.88); // estimates were short: partition again with a smaller budget
       continue;
     }
-    for (const p of pieces) taken.add(p.name);
-    return {
+    const result: BodySplit = {
       driver: withCode(method, driverCode),
       driverLength: driverCode.code.length,
       driverLines: linesOf(linked.driver),
@@ -128,7 +139,15 @@ export function partitionAndLink(
       blocksPerPiece: part.pieceBlocks.map((x) => x.length),
       callSites: linked.callSites,
     };
+    const slack = fill.afterFit(result, part.spinedLoops > 0 && !chosen.layouts, search.slack);
+    if (slack !== undefined) {
+      search.slack = slack;
+      continue;
+    }
+    return accept(fill.best() ?? result);
   }
+  const filled = fill.best();
+  if (filled) return accept(filled);
   return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, `no partition under ${opts.maxSize} bytes was found after 8 attempts`);
 }
 

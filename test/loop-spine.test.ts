@@ -1,0 +1,135 @@
+/**
+ * A loop too big for one piece (an interpreter's dispatch loop): the blocks every
+ * iteration runs (header, dispatch switch, shared increment) stay in one piece, and
+ * the cases packed next to them are the ones that run most per byte; a loop that
+ * fits is unaffected. Oracle: the dominators of the loop worked out by hand on a
+ * five-case `for`/`switch` loop.
+ */
+import { describe, expect, it } from "vitest";
+import { decodeBody } from "../src/bytecode/decode.js";
+import { codeOf } from "../src/classfile/model.js";
+import { assemble } from "../src/text/assemble.js";
+import { buildCfg, type ControlFlowGraph } from "../passes/cfg.js";
+import { loopLayout, loopSpine } from "../passes/core/loop-spine.js";
+import { isLoop, stronglyConnectedComponents } from "../passes/core/loops.js";
+import { partition } from "../passes/core/partition.js";
+
+/** for (i = 0; i < n; i++) switch (op) { five cases, C4 the biggest }; every case breaks to the increment. */
+const dispatch = `.class public T
+.super java/lang/Object
+.method public static f(II)I
+  .limit stack 2
+  .limit locals 3
+  iconst_0
+  istore_2
+Head:
+  iload_2
+  iload_1
+  if_icmpge Done
+  iload_0
+  tableswitch 0
+    C0
+    C1
+    C2
+    C3
+    C4
+    default : Inc
+C0:
+  iinc 0 1
+  goto Inc
+C1:
+  iinc 0 2
+  goto Inc
+C2:
+  iinc 0 3
+  goto Inc
+C3:
+  iinc 0 4
+  goto Inc
+C4:
+  iinc 0 5
+  goto Inc
+Inc:
+  iinc 2 1
+  goto Head
+Done:
+  iload_0
+  ireturn
+.end method
+`;
+
+function cfgOf(text: string): ControlFlowGraph {
+  const [cf] = assemble(text);
+  return buildCfg(decodeBody(codeOf(cf!.methods[0]!)!, cf!.constantPool)).cfg;
+}
+
+/** Block starting at the instruction that follows label-like landmarks, found by successor shape. */
+function shape(cfg: ControlFlowGraph) {
+  const loop = stronglyConnectedComponents(cfg).find((c) => isLoop(cfg, c))!;
+  const sw = loop.find((b) => cfg.successors[b]!.length >= 5)!;
+  const head = loop.find((b) => cfg.successors[b]!.includes(cfg.blockCount - 1) || cfg.successors[b]!.some((s) => !loop.includes(s)))!;
+  const inc = loop.find((b) => cfg.successors[b]!.includes(head) && b !== head)!;
+  const cases = cfg.successors[sw]!.filter((s) => s !== inc);
+  return { loop, head, sw, inc, cases };
+}
+
+describe("loop spine", () => {
+  it("is the header, the dispatch and the shared increment", () => {
+    const cfg = cfgOf(dispatch);
+    const { loop, head, sw, inc, cases } = shape(cfg);
+    expect(cases.length).toBe(5);
+    expect(loopSpine(cfg, loop, head)).toEqual([head, sw, inc]);
+    const rank = new Int32Array(cfg.blockCount);
+    cfg.reversePostorder.forEach((b, i) => (rank[b] = i));
+    const layout = loopLayout(cfg, loop, head, rank);
+    expect(layout.spine).toEqual([head, sw, inc]);
+    // Each case is its own region, entered once in six iterations (five cases and the default).
+    expect([...layout.regionOf.entries()].sort()).toEqual(cases.map((c) => [c, c]).sort());
+    for (const c of cases) expect(layout.heat.get(c)).toBeCloseTo(1 / 6, 9);
+  });
+
+  it("keeps the spine in one piece and moves the biggest case out first", () => {
+    const cfg = cfgOf(dispatch);
+    const { head, sw, inc, cases } = shape(cfg);
+    const n = cfg.blockCount;
+    const blockSize = new Int32Array(n).fill(10);
+    const big = cases[4]!;
+    blockSize[big] = 40;
+    const p = partition({
+      cfg,
+      blockSize,
+      entryCost: new Int32Array(n).fill(2),
+      exitCost: new Int32Array(n).fill(3),
+      cuttable: new Uint8Array(n).fill(1),
+      pinned: new Uint8Array(n),
+      limit: 110,
+      pieceOverhead: 5,
+      driverOverhead: 20,
+    });
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    expect(p.spinedLoops).toBe(1);
+    expect(new Set([head, sw, inc].map((b) => p.pieceOf[b])).size).toBe(1);
+    const home = p.pieceOf[head]!;
+    // The four small cases fit beside the spine; the big one does not.
+    for (const c of cases.slice(0, 4)) expect(p.pieceOf[c]).toBe(home);
+    expect(p.pieceOf[big]).not.toBe(home);
+  });
+
+  it("leaves a loop that fits one piece alone", () => {
+    const cfg = cfgOf(dispatch);
+    const n = cfg.blockCount;
+    const p = partition({
+      cfg,
+      blockSize: new Int32Array(n).fill(10),
+      entryCost: new Int32Array(n).fill(2),
+      exitCost: new Int32Array(n).fill(3),
+      cuttable: new Uint8Array(n).fill(1),
+      pinned: new Uint8Array(n),
+      limit: 1000,
+      pieceOverhead: 5,
+      driverOverhead: 20,
+    });
+    expect(p.ok && p.spinedLoops === 0 && p.pieceBlocks.length === 1).toBe(true);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * An interpreter's dispatch loop too big for one piece (docs/design/jit-speed.md):
+ * split at HotSpot's limit (8,000 bytes, 335 light cases, 8.7 KB) and at a stress
+ * limit (2,000 bytes: every piece holds a slice of the cases), in every link mode.
+ * The split classes link under -Xverify:all and print what the unsplit ones print
+ * (a checksum per call over a pseudo-random program that reaches every case, the
+ * default included). At 8,000 the partition's rules show in the report: the driver
+ * keeps the loop and is filled close to the limit, so one piece holds the few
+ * cases that did not fit (before these rules: a 6.7 KB driver, two pieces, and the
+ * loop's increment in the last piece, so that every iteration left the driver).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { linkAll } from "./support/jvm.js";
+import { compileJava, expectSameRun, runJava, type RunResult } from "./support/hard-case.js";
+import { dispatchLoopSource } from "./support/dispatch-loop.js";
+import { splitJar } from "./support/split-jar.js";
+
+const work = mkdtempSync(join(tmpdir(), "megasplit-dispatch-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("an interpreter dispatch loop over the limit", () => {
+  const classes = join(work, "classes");
+  let expected: RunResult;
+  beforeAll(() => {
+    const src = join(work, "src", "interp", "Main.java");
+    mkdirSync(join(work, "src", "interp"), { recursive: true });
+    writeFileSync(src, dispatchLoopSource("interp", 335, 20000, 3));
+    compileJava([src], classes);
+    expected = runJava(classes, "interp.Main", { jvm: ["-Xverify:all"] });
+    expect(expected.status).toBe(0);
+    expect(expected.stdout.split("\n").filter((l) => l.includes("checksum")).length).toBe(3);
+  });
+
+  for (const [maxSize, link] of [[8000, "auto"], [8000, "switch"], [8000, "direct"], [2000, "auto"], [2000, "switch"]] as const) {
+    it(`at ${maxSize} bytes, link ${link}: links and prints the same checksums${maxSize === 8000 ? "; the driver keeps the loop, filled to the limit" : ""}`, async () => {
+      const split = await splitJar(classes, work, `interp-${maxSize}-${link}.jar`, { maxSize, link });
+      expect(split.result.diagnostics).toEqual([]);
+      const report = split.result.reports.find((r) => r.className === "interp/Main" && r.method === "run([II)I");
+      if (report?.result.kind !== "split") throw new Error(`interp/Main.run was not split: ${report?.result.kind === "refused" ? report.result.reason : "not considered"}`);
+      const r = report.result;
+      expect(r.originalLength).toBeGreaterThan(8000);
+      expect(r.driverLength).toBeLessThanOrEqual(maxSize);
+      for (const p of r.pieces) expect(p.codeLength).toBeLessThanOrEqual(maxSize);
+      if (maxSize === 8000) {
+        expect(r.pieces.length).toBe(1);
+        expect(r.driverLength).toBeGreaterThanOrEqual(0.9 * maxSize);
+      } else {
+        expect(r.pieces.length).toBeGreaterThanOrEqual(4);
+      }
+      const linked = await linkAll(split.path);
+      expect(linked.failures).toEqual([]);
+      expectSameRun(runJava(split.path, "interp.Main", { jvm: ["-Xverify:all"] }), expected);
+    });
+  }
+});
