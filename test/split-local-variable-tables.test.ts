@@ -7,7 +7,9 @@
  * and the JVM refused the class ("LocalVariableTable has wrong length", JVMS
  * 4.7.13). The program here has method-wide variables (one of them generic, for
  * the type table) live across a loop around a switch whose cases declare their
- * own block-scoped variables, so each row spans many blocks and pieces.
+ * own block-scoped variables, so each row spans many blocks and pieces. And the
+ * last guard: a body handed to the final encoder with more rows than a u2 counts
+ * is written without the table (a W_LOCALS_TABLE_DROPPED warning) and still runs.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +18,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClassFile, codeOf } from "../src/classfile/model.js";
 import { readClass } from "../src/classfile/read.js";
+import { writeClass } from "../src/classfile/write.js";
+import { decodeBody } from "../src/bytecode/decode.js";
+import { encodeFinal, withCode } from "../src/split/encode-split.js";
+import type { Diagnostic } from "../src/diagnostics.js";
 import { jdkTool } from "./support/corpus.js";
 import { expectSameRun, runJava, type RunResult } from "./support/hard-case.js";
 import { classIn, splitJar } from "./support/split-jar.js";
@@ -119,4 +125,32 @@ describe("split of a method with local variable tables", () => {
       expectSameRun(runJava(split.path, "lvt.Main", { jvm: ["-Xverify:all"] }), expected);
     });
   }
+});
+
+describe("a body whose local variable table would pass 65,535 rows", () => {
+  it("is written without that table, with W_LOCALS_TABLE_DROPPED, and the class runs under -Xverify:all", () => {
+    const dir = join(work, "drop");
+    const src = join(work, "drop-src");
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, "Drop.java"), "public final class Drop { public static void main(String[] a) { int s = 0; for (int i = 0; i < 10; i++) s += i; System.out.println(s); } }\n");
+    execFileSync(jdkTool("javac"), ["--release", "17", "-g", "-d", dir, join(src, "Drop.java")], { stdio: ["ignore", "ignore", "pipe"] });
+    const cf = readClass(readFileSync(join(dir, "Drop.class")));
+    const index = cf.methods.findIndex((m) => cf.constantPool.utf8(m.nameIndex) === "main");
+    const m = cf.methods[index]!;
+    const code = codeOf(m)!;
+    const body = decodeBody(code, cf.constantPool);
+    const rows = body.localVariables!;
+    // 70,000 rows restating the method's own: more than a u2 length can count.
+    const many = Array.from({ length: 70_000 }, (_, k) => rows[k % rows.length]!);
+    const diagnostics: Diagnostic[] = [];
+    const written = encodeFinal(cf, m, { ...body, localVariables: many }, { diagnostics }, code.nameIndex);
+    expect(diagnostics.map((d) => d.code)).toEqual(["W_LOCALS_TABLE_DROPPED"]);
+    expect(diagnostics[0]!.location.method).toBe("main([Ljava/lang/String;)V");
+    expect(written.attributes.some((a) => a.kind === "LocalVariableTable")).toBe(false);
+    expect(written.attributes.some((a) => a.kind === "LocalVariableTypeTable")).toBe(false);
+    cf.methods[index] = withCode(m, written);
+    writeFileSync(join(dir, "Drop.class"), writeClass(cf));
+    const run = runJava(dir, "Drop", { jvm: ["-Xverify:all"] });
+    expect(run).toEqual({ status: 0, stdout: "45\n", stderr: "" });
+  });
 });
