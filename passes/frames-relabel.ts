@@ -43,6 +43,24 @@ export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBef
     return out;
   };
   const mapFrame = (f: Frame): Frame => ({ locals: mapSlots(f.locals), stack: mapSlots(f.stack) });
+  // The new blocks that cuts start inside an old block are asked for one by one: one
+  // replay of the old block keeps the frames before every instruction a cut label
+  // precedes (a replay per question was quadratic in a long block).
+  const byBlock = new Map<number, Map<number, Frame>>();
+  const cutFrames = (b: number): Map<number, Frame> => {
+    let m = byBlock.get(b);
+    if (m) return m;
+    m = new Map();
+    const kept = m;
+    let shiftBefore = -1;
+    a.replay(b, (node, locals, stack, height) => {
+      const shiftHere = newIndex[node]! - node;
+      if (shiftHere !== shiftBefore) kept.set(node, { locals: locals.slice(), stack: Int32Array.from(stack.slice(0, height)) });
+      shiftBefore = shiftHere;
+    });
+    byBlock.set(b, m);
+    return m;
+  };
   return {
     ...a,
     cfg,
@@ -52,7 +70,8 @@ export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBef
     },
     frameBefore(node) {
       const o = oldIndex[node] ?? -1;
-      const f = o < 0 ? undefined : a.frameBefore(o);
+      if (o < 0) return undefined;
+      const f = cutFrames(old.blockOfNode[o]!).get(o) ?? a.frameBefore(o);
       return f && mapFrame(f);
     },
   };

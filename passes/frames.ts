@@ -176,8 +176,13 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
     rejectedFrames: rejected.map((message) => ({ code: ErrorCodes.FRAME, severity: "error", message, location: { ...where } })),
     replay,
     frameBefore(node) {
+      const b = cfg.blockOfNode[node]!;
+      // Before a block's first instruction the state is its entry: no replay needed
+      // (the splitter asks this for every block).
+      const f = entry[b];
+      if (f && node === firstInstruction(cfg, b)) return { locals: f.locals.slice(), stack: f.stack.slice() };
       let out: Frame | undefined;
-      replay(cfg.blockOfNode[node]!, (i, l, s, h) => {
+      replay(b, (i, l, s, h) => {
         if (i === node) out = { locals: l.slice(), stack: Int32Array.from(s.slice(0, h)) };
       });
       return out;

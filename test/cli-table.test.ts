@@ -241,6 +241,15 @@ describe("good runs", () => {
     expect(r.stderr).toContain(`note: classpath: ${join(sub, "lib", "missing.jar")} named by the manifest's Class-Path does not exist; not used`);
   });
 
+  it("inspect reports an unreadable input and still inspects the others", () => {
+    const r = runCli(["inspect", join(dir, "text.jar"), join(dir, "good.jar"), "--limit", "100"]);
+    expect(r.status).toBe(1);
+    expect(diagnosticLines(r.stderr)).toEqual([expect.stringMatching(/^error E_INPUT_FORMAT: .*text\.jar\]$/)]);
+    expect(r.stdout).toMatch(/good\.jar: 1 class, 2 methods with code,/);
+    const json = JSON.parse(runCli(["inspect", join(dir, "text.jar"), join(dir, "good.jar"), "--json"]).stdout) as { diagnostics: { code: string }[] };
+    expect(json.diagnostics.map((d) => d.code)).toEqual(["E_INPUT_FORMAT"]);
+  });
+
   it("inspect has a header line and singular words; disasm --method prints only matching classes and methods", () => {
     const r = runCli(["inspect", join(dir, "good.jar"), "--limit", "100"]);
     expect(r.stdout.split("\n").slice(0, 3)).toEqual(["1 method over 100 bytes", "size  version  method", expect.stringMatching(/^\d+  v61      Big\.f\(I\)I$/)]);

@@ -18,8 +18,10 @@
  * `--baseline DIR` also times the CLI of another checkout (DIR/dist/src/cli/main.js,
  * e.g. a worktree of main) in the same alternation and checks that it writes the
  * same bytes: before/after figures for a change, from one invocation.
+ * `--threads N` passes `--threads N` to this checkout's CLI only (with `--baseline .`
+ * that compares N threads against the default in one invocation).
  *
- *   npm run bench -- throughput [--runs 5] [--jar PATH] [--baseline DIR] [--chart FILE]
+ *   npm run bench -- throughput [--runs 5] [--jar PATH] [--baseline DIR] [--threads N] [--chart FILE]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -37,6 +39,7 @@ const { values: opts } = parseArgs({
     jar: { type: "string", default: "/usr/share/java/jython.jar" },
     baseline: { type: "string" },
     chart: { type: "string", default: join(here, "chart.svg") },
+    threads: { type: "string" },
   },
 });
 const runs = Number(opts.runs);
@@ -61,19 +64,19 @@ execFileSync("javac", ["-d", classes, "-cp", asmJar, join(here, "AsmFramesRoundT
 
 const cliOf = (dir) => join(dir, "dist/src/cli/main.js");
 const sides = [{ name: "ASM COMPUTE_FRAMES", cmd: "java", args: (out) => ["-cp", `${asmJar}:${classes}:${opts.jar}`, "AsmFramesRoundTrip", opts.jar, out] }];
-const builds = [{ tag: "", cli: cliOf(root) }];
+const builds = [{ tag: opts.threads ? ` --threads ${opts.threads}` : "", cli: cliOf(root), extra: opts.threads ? ["--threads", opts.threads] : [] }];
 if (opts.baseline) {
   const cli = cliOf(resolve(opts.baseline));
   if (!existsSync(cli)) {
     console.error(`bench/throughput: ${cli} is missing: build the baseline first`);
     process.exit(2);
   }
-  builds.push({ tag: " (baseline)", cli });
+  builds.push({ tag: " (baseline)", cli, extra: [] });
 }
 for (const limit of [8000, 1024]) {
   for (const b of builds) {
     const extra = limit === 8000 ? [] : ["--max-size", String(limit)];
-    sides.push({ name: `split ${limit === 8000 ? "default" : `--max-size ${limit}`}${b.tag}`, limit, cmd: process.execPath, args: (out) => [b.cli, "split", opts.jar, "-o", out, ...extra] });
+    sides.push({ name: `split ${limit === 8000 ? "default" : `--max-size ${limit}`}${b.tag}`, limit, cmd: process.execPath, args: (out) => [b.cli, "split", opts.jar, "-o", out, ...extra, ...b.extra] });
   }
 }
 

@@ -122,7 +122,7 @@ export async function splitClasses(inputs: readonly (ClassFile | Uint8Array)[], 
         methods.push(...split.reports);
         for (const r of split.reports) {
           if (r.result.kind === "refused") {
-            diagnostics.push(warning(ErrorCodes.SPLIT_REFUSED, r.result.reason, { className: name, method: r.method, ...(r.result.pc !== undefined ? { pc: r.result.pc } : {}) }));
+            diagnostics.push(warning(r.result.code, r.result.reason, { className: name, method: r.method, ...(r.result.pc !== undefined ? { pc: r.result.pc } : {}) }));
           }
         }
         if (split.changed) addClassSplitToMapping(mapping, split);
@@ -193,7 +193,7 @@ export async function splitBundle(bundle: Bundle, opts: Omit<SplitOptions, "hier
   const diagnostics = [...r.diagnostics];
   for (const m of r.reports) {
     if (m.result.kind === "refused") {
-      diagnostics.push(warning(ErrorCodes.SPLIT_REFUSED, m.result.reason, { entry: m.entry, className: m.className, method: m.method, ...(m.result.pc !== undefined ? { pc: m.result.pc } : {}) }));
+      diagnostics.push(warning(m.result.code, m.result.reason, { entry: m.entry, className: m.className, method: m.method, ...(m.result.pc !== undefined ? { pc: m.result.pc } : {}) }));
     }
   }
   return { bundle: r.bundle, mapping: r.mapping.toString(), methods: r.reports, diagnostics };

@@ -53,6 +53,11 @@ export interface RunJobsOptions<In> {
   batchWeight?: number;
 }
 
+/** Besides {@link RunJobsOptions}: told of each output as it is placed (in no particular order; for progress). */
+export interface RunJobsCallbacks<Out> {
+  onOutput?: (index: number, output: Out) => void;
+}
+
 const WORKER_TAG = "megasplit.job-pool.v1";
 /** At most this many jobs in one message, however light. */
 const BATCH_MAX_JOBS = 64;
@@ -79,13 +84,17 @@ async function buildJob<I, In, Out>(ref: { module: string; export: string }, ini
 }
 
 /** Runs the job over `inputs`; outputs in input order. */
-export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[], options: RunJobsOptions<In> = {}): Promise<Out[]> {
+export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[], options: RunJobsOptions<In> & RunJobsCallbacks<Out> = {}): Promise<Out[]> {
   const n = inputs.length;
   const outputs: Out[] = new Array(n);
+  const place = (i: number, out: Out): void => {
+    outputs[i] = out;
+    options.onOutput?.(i, out);
+  };
   const wanted = Math.max(0, options.workers ?? availableParallelism() - 1);
   const local = await buildJob<I, In, Out>(ref, ref.init);
   if (wanted === 0 || n < (options.minJobs ?? 16)) {
-    for (let i = 0; i < n; i++) outputs[i] = local(inputs[i]!);
+    for (let i = 0; i < n; i++) place(i, local(inputs[i]!));
     return outputs;
   }
   const weight = options.weight ?? (() => 1);
@@ -126,7 +135,11 @@ export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[],
           if ("fatal" in m) return fail(new Error(`job ${ref.export} from ${ref.module} failed in a worker: ${m.fatal}`));
           const [from] = inFlight.get(m.id)!;
           inFlight.delete(m.id);
-          for (let k = 0; k < m.outputs.length; k++) outputs[from + k] = m.outputs[k]!;
+          try {
+            for (let k = 0; k < m.outputs.length; k++) place(from + k, m.outputs[k]!);
+          } catch (e) {
+            return fail(e);
+          }
           dispatch(w);
         });
         w.on("error", fail);
@@ -142,7 +155,7 @@ export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[],
     // This thread takes one job at a time and lets the workers' messages in between.
     while (next < n && !failure) {
       const i = next++;
-      outputs[i] = local(inputs[i]!);
+      place(i, local(inputs[i]!));
       await new Promise<void>((r) => setImmediate(r));
     }
     settle?.();

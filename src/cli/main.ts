@@ -14,12 +14,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { asmCommand, type AsmCommandOptions } from "./asm.js";
+import { toleratePipeClosedEarly } from "./broken-pipe.js";
 import { disasmCommand } from "./disasm.js";
 import { ExitCode } from "./exit-codes.js";
 import { inspectCommand } from "./inspect.js";
 import { Reporter, runAction, type ReporterOptions, usageError } from "./report.js";
 import { retraceCommand, type RetraceCommandOptions } from "./retrace.js";
 import { splitCommand, type SplitCommandOptions } from "./split.js";
+
+toleratePipeClosedEarly();
 
 function intOption(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -98,6 +101,7 @@ program
   .option("--in-place", "allow -o to name the input; the previous mapping is kept beside the new one")
   .option("--strict", "exit with status 4 when a method over the limit is refused")
   .option("--json", "print the report, diagnostics included, as JSON on stdout")
+  .option("--threads <n>", "threads that split classes, this one included (default: one per core; the output is the same for any number)", intOption("--threads", 1, 64))
   .action((input: string, opts: SplitCommandOptions) => runAction(reporting(), (r) => splitCommand(input, opts, r)));
 
 program

@@ -1,6 +1,6 @@
 /**
  * `megasplit split <input> -o <output> [--max-size N] [--link MODE] [--classpath
- * PATHS] [--mapping FILE] [--in-place] [--strict] [--json]`: rewrites every method
+ * PATHS] [--mapping FILE] [--in-place] [--strict] [--json] [--threads N]`: rewrites every method
  * over the limit in a class file, directory or jar and writes the result and its
  * mapping (`<output>.mapping` unless --mapping says otherwise).
  *
@@ -16,6 +16,7 @@
  * the whole report, diagnostics and refusal payloads included, on stdout.
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { delimiter } from "node:path";
 import { type Bundle, isClassEntry, isDirectoryEntry } from "../bundle/bundle.js";
 import { manifestClassPath } from "../bundle/manifest.js";
@@ -40,6 +41,8 @@ export interface SplitCommandOptions {
   inPlace?: boolean;
   strict?: boolean;
   json?: boolean;
+  /** Threads splitting classes, this one included (default: one per core). */
+  threads?: number;
 }
 
 function describe(r: BundleMethodReport): string {
@@ -95,6 +98,8 @@ export async function splitCommand(input: string, opts: SplitCommandOptions, r: 
       ...(classpath.length > 0 ? { classpath } : {}),
       name: input,
       onEntry: (done, total, split) => progress.update({ done, total, split }),
+      // Every core splits: this thread and one worker per other core (the output does not depend on it).
+      workers: (opts.threads ?? availableParallelism()) - 1,
     });
   } finally {
     progress.done();

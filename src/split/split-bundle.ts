@@ -12,17 +12,21 @@
  * in the same directory (so a multi-release version directory too), named so that
  * no class of the bundle has its name. Deterministic: entries keep their order,
  * and the same input gives the same output and mapping.
+ *
+ * Classes are split as jobs (`split-job.ts`) that `runJobs` (src/bundle/job-pool.ts)
+ * spreads over this thread and `workers` worker threads; the results are put
+ * together here in entry order, so the output is the same for any number of
+ * workers (a helper class whose name an earlier class took is made again here).
  */
 import { type Bundle, type BundleEntry, entryClassName, isClassEntry, newEntry, withData } from "../bundle/bundle.js";
 import { dropSignaturesIfClassesChanged } from "../bundle/jar.js";
-import { findAttribute } from "../classfile/model.js";
-import { readClass } from "../classfile/read.js";
-import { writeClass } from "../classfile/write.js";
-import { asDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { compactBytes, runJobs } from "../bundle/job-pool.js";
+import type { Diagnostic } from "../diagnostics.js";
 import { bundleClassMap, createClassHierarchy } from "../hierarchy/hierarchy.js";
 import type { SplitLinkMode } from "./split-method.js";
 import { MappingBuilder } from "../../runtime/mapping.js";
-import { splitClass, type MethodReport } from "./split-class.js";
+import type { MethodReport } from "./split-class.js";
+import { registerHierarchy, SPLIT_JOB_MODULE, splitJob, type SplitJobInit, type SplitJobInput, type SplitJobOutput } from "./split-job.js";
 
 export interface SplitBundleOptions {
   /** Largest code length of any method written; default 8000 (HotSpot's JIT limit), at most 65535. */
@@ -38,6 +42,11 @@ export interface SplitBundleOptions {
   verify?: boolean;
   /** Called after each entry (for a progress display): entries done, entries in all, methods split so far. */
   onEntry?: (done: number, total: number, methodsSplit: number) => void;
+  /**
+   * Worker threads that split classes besides this thread (`runJobs`,
+   * src/bundle/job-pool.ts); default 0. The output is the same for any number.
+   */
+  workers?: number;
 }
 
 export interface BundleMethodReport extends MethodReport {
@@ -55,62 +64,86 @@ export interface BundleSplit {
 
 export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {}): Promise<BundleSplit> {
   const maxSize = opts.maxSize ?? 8000;
+  const workers = opts.workers ?? 0;
   const diagnostics: Diagnostic[] = [];
+  // A class bundle's header is read again below, where a failure is reported (once).
+  const classes = bundleClassMap(bundle, bundle.kind === "class" ? [] : diagnostics);
   const hierarchy = await createClassHierarchy({
-    // A class bundle's header is read again below, where a failure is reported (once).
-    bundleClasses: bundleClassMap(bundle, bundle.kind === "class" ? [] : diagnostics),
+    bundleClasses: classes,
     ...(opts.classpath ? { classpath: opts.classpath } : {}),
     ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
   });
   diagnostics.push(...hierarchy.diagnostics);
+  const bundleNames = new Set(bundle.entries.filter(isClassEntry).map((e) => entryClassName(e.name)));
+  // Bytes that cross to a worker are copied whole: a view would take its backing buffer along.
+  const own = (b: Uint8Array) => (workers > 0 ? compactBytes(b) : b);
+  const lent = registerHierarchy(hierarchy);
+  const init: SplitJobInit = {
+    classes: [...classes].map(([name, bytes]) => [name, own(bytes)]),
+    ...(opts.classpath ? { classpath: opts.classpath } : {}),
+    ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
+    maxSize,
+    link: opts.link ?? "auto",
+    ...(opts.verify ? { verify: true } : {}),
+    bundle: opts.name ?? bundle.source ?? "",
+    takenClassNames: [...bundleNames],
+    hierarchyKey: lent.key,
+  };
   const mapping = new MappingBuilder();
   const reports: BundleMethodReport[] = [];
-  const where = { bundle: opts.name ?? bundle.source ?? "" };
-  const takenClassNames = new Set(bundle.entries.filter(isClassEntry).map((e) => entryClassName(e.name)));
   const unreadable: string[] = [];
-  let done = 0;
+  const entries: BundleEntry[] = [];
+  const total = bundle.entries.length;
   let methodsSplit = 0;
-  const entries: BundleEntry[] = bundle.entries.flatMap((entry): BundleEntry[] => {
-    opts.onEntry?.(done++, bundle.entries.length, methodsSplit);
-    if (!isClassEntry(entry)) return [entry];
-    try {
-      const cf = readClass(entry.data, { where: { ...where, entry: entry.name }, diagnostics });
-      const result = splitClass(cf, { maxSize, link: opts.link ?? "auto", hierarchy, takenClassNames, diagnostics, ...(opts.verify ? { verify: true } : {}) });
-      for (const r of result.reports) reports.push({ ...r, entry: entry.name });
-      methodsSplit += result.reports.filter((r) => r.result.kind === "split").length;
-      if (!result.changed) return [entry];
-      const out = result.classFile;
-      const sf = findAttribute(out.attributes, "SourceFile");
-      const sourceFile = sf ? out.constantPool.utf8(sf.sourceFileIndex) : undefined;
-      for (const r of result.reports) {
-        if (r.result.kind !== "split") continue;
-        const [name, descriptor] = [r.method.slice(0, r.method.indexOf("(")), r.method.slice(r.method.indexOf("("))];
-        mapping.addSplit(out.constantPool.className(out.thisClass), sourceFile, {
-          name,
-          descriptor,
-          driverLines: r.result.driverLines,
-          pieces: r.result.pieces.map((p) => ({ name: p.name, descriptor: p.descriptor, lines: p.lines })),
-          callSites: r.result.callSites,
-          syntheticBase: result.syntheticBase,
-          ...(r.pieceClass !== undefined ? { pieceClass: r.pieceClass } : {}),
-        });
+  try {
+    const classIndices = bundle.entries.flatMap((e, i) => (isClassEntry(e) ? [i] : []));
+    const inputs: SplitJobInput[] = classIndices.map((i) => ({ entry: bundle.entries[i]!.name, data: own(bundle.entries[i]!.data) }));
+    // Progress counts entries as their jobs finish, in whatever order the threads finish them.
+    let done = total - classIndices.length;
+    opts.onEntry?.(0, total, 0);
+    const outputs = await runJobs<SplitJobInit, SplitJobInput, SplitJobOutput>({ module: SPLIT_JOB_MODULE, export: "splitJob", init }, inputs, {
+      workers,
+      weight: (x) => x.data.length,
+      batchWeight: 64 * 1024,
+      onOutput: (_, out) => {
+        methodsSplit += out.reports.filter((r) => r.result.kind === "split").length;
+        opts.onEntry?.(++done, total, methodsSplit);
+      },
+    });
+    // Helper classes named by earlier classes: a class whose helper took one of
+    // them runs again here knowing them, as in a one-by-one pass.
+    const helpers = new Set<string>();
+    let again: ((input: SplitJobInput) => SplitJobOutput) | undefined;
+    let k = 0;
+    for (const entry of bundle.entries) {
+      if (!isClassEntry(entry)) {
+        entries.push(entry);
+        continue;
       }
-      const written = withData(entry, writeClass(out, { where: { ...where, entry: entry.name } }));
-      if (!result.helper) return [written];
-      const helperName = result.helper.constantPool.className(result.helper.thisClass);
-      takenClassNames.add(helperName);
-      const thisName = out.constantPool.className(out.thisClass);
-      // The helper's entry sits beside the class's: same directory prefix (e.g. META-INF/versions/N/).
-      const prefix = entry.name.endsWith(`${thisName}.class`) ? entry.name.slice(0, entry.name.length - thisName.length - 6) : "";
-      const helperEntry = `${prefix}${helperName}.class`;
-      return [written, newEntry(helperEntry, writeClass(result.helper, { where: { ...where, entry: helperEntry } }))];
-    } catch (e) {
-      diagnostics.push(asDiagnostic(e, { ...where, entry: entry.name }));
-      unreadable.push(entry.name);
-      return [];
+      let out = outputs[k]!;
+      if (out.helper && helpers.has(out.helper.className)) {
+        again ??= await splitJob(init);
+        out = again({ ...inputs[k]!, alsoTaken: [...helpers] });
+      }
+      k++;
+      reports.push(...out.reports);
+      diagnostics.push(...out.diagnostics);
+      hierarchy.addMissing(out.missing);
+      for (const [className, sourceFile, method] of out.mapping) mapping.addSplit(className, sourceFile, method);
+      if (out.failed) {
+        unreadable.push(entry.name);
+        continue;
+      }
+      entries.push(out.data ? withData(entry, out.data) : entry);
+      if (out.helper) {
+        helpers.add(out.helper.className);
+        entries.push(newEntry(out.helper.entry, out.helper.data));
+      }
     }
-  });
-  opts.onEntry?.(done, bundle.entries.length, methodsSplit);
+  } finally {
+    lent.release();
+  }
+  opts.onEntry?.(total, total, methodsSplit);
   diagnostics.push(...hierarchy.missingDiagnostics());
   let out: Bundle = { ...bundle, entries };
   if (bundle.kind === "jar") {

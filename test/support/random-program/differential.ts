@@ -7,10 +7,11 @@
  * link and print exactly what the unsplit program printed.
  *
  * What counts: a program x limit x mode is one variant. A refusal is allowed and
- * counted under its reason (numbers blanked, so the same reason groups); a
- * refusal that is a broken invariant in disguise (frame analysis failing on code
- * the JVM verified) is a failure, and so is an exception out of the splitter or
- * an error diagnostic. The limits of a program depend only on its seed, so a
+ * counted under its code and reason (numbers blanked, so the same reason
+ * groups); a refusal without a code, or one that is a broken invariant in
+ * disguise (frames or code the splitter could not handle, on code the JVM
+ * verified) is a failure, and so is an exception out of the splitter (an
+ * InternalError included) or an error diagnostic. The limits of a program depend only on its seed, so a
  * failure replays from (seed, mode).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -28,6 +29,7 @@ export const MIN_LIMIT = 64;
 
 export interface Failure {
   seed: number;
+  tag?: string;
   mode?: SplitLinkMode;
   limit?: number;
   kind: "original" | "build" | "crash" | "hang" | "internal refusal" | "mismatch";
@@ -77,15 +79,20 @@ function longestMethod(classes: ReadonlyMap<string, Uint8Array>): number {
   return max;
 }
 
-/** A refusal's group: an `E_` code when it has one, else its text with numbers blanked. */
-export function refusalKey(reason: string): string {
-  const code = /^(E_[A-Z0-9_]+):/.exec(reason);
-  const text = reason.replace(/^[^:]*\)[^:]*: /, "");
-  return code ? code[1]! : text.replace(/-?\d+(\.\d+)?/g, "N").replace(/Infinity/g, "N").slice(0, 120);
+/** A refusal's group: its code and its reason with the numbers blanked. */
+export function refusalKey(code: string | undefined, reason: string): string {
+  return `${code ?? "(no code)"} ${reason.replace(/-?\d+(\.\d+)?/g, "N").replace(/Infinity/g, "N").slice(0, 100)}`;
 }
 
-/** Refusals that only a bug produces on code the JVM verified. */
-const INTERNAL = /frame analysis failed|no frame for block|internal|assert|unreachable/i;
+/**
+ * Refusals that only a bug gives on code the JVM verified: none without a code,
+ * frames the splitter could not compute, code it could not decode or encode.
+ */
+const INTERNAL_CODES = new Set([undefined, "W_REFUSED_FRAMES", "W_REFUSED_BAD_CODE"]);
+
+function tagOf(x: { tag?: string }): { tag?: string } {
+  return x.tag !== undefined ? { tag: x.tag } : {};
+}
 
 function writeClasses(dir: string, classes: ReadonlyMap<string, Uint8Array>): void {
   for (const [name, bytes] of classes) {
@@ -97,12 +104,14 @@ function writeClasses(dir: string, classes: ReadonlyMap<string, Uint8Array>): vo
 
 interface Pending {
   seed: number;
+  tag?: string;
   original: string;
   variants: { name: string; mode: SplitLinkMode; limit: number }[];
 }
 
 /** Splits and runs `programs` (one JVM batch), adding what happened to the stats. */
-export async function checkPrograms(programs: readonly Program[], modes: readonly SplitLinkMode[] | ((index: number) => readonly SplitLinkMode[]), workDir: string, onSplit?: (seed: number, mode: SplitLinkMode, limit: number) => void): Promise<CheckStats> {
+/** `onSplit` hears of each split before it starts, and of the JVM run (limit -1). */
+export async function checkPrograms(programs: readonly Program[], modes: readonly SplitLinkMode[] | ((index: number) => readonly SplitLinkMode[]), workDir: string, onSplit?: (p: Program, mode: SplitLinkMode, limit: number) => void): Promise<CheckStats> {
   const stats = emptyStats();
   const cases: Case[] = [];
   const pending: Pending[] = [];
@@ -114,54 +123,56 @@ export async function checkPrograms(programs: readonly Program[], modes: readonl
     try {
       built = await buildProgram(p);
     } catch (e) {
-      stats.failures.push({ seed: p.seed, kind: "build", detail: String(e) });
+      stats.failures.push({ seed: p.seed, ...tagOf(p), kind: "build", detail: String(e) });
       continue;
     }
     for (const b of built.classes.values()) stats.bytes += b.length;
     const longest = longestMethod(built.classes);
-    const item: Pending = { seed: p.seed, original: `${p.seed}-original`, variants: [] };
+    const id = `${p.seed}${p.tag ?? ""}`;
+    const item: Pending = { seed: p.seed, ...tagOf(p), original: `${id}-original`, variants: [] };
     writeClasses(join(workDir, item.original), built.classes);
     cases.push({ name: item.original, dir: join(workDir, item.original) });
     for (const mode of typeof modes === "function" ? modes(index) : modes) {
-      const limit = limitFor(p.seed, mode, longest);
+      const limit = p.limit ?? limitFor(p.seed, mode, longest);
       stats.variants++;
-      onSplit?.(p.seed, mode, limit);
+      onSplit?.(p, mode, limit);
       let outcome;
       try {
         outcome = await splitProgram(built.classes, limit, mode);
       } catch (e) {
-        stats.failures.push({ seed: p.seed, mode, limit, kind: "crash", detail: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+        stats.failures.push({ seed: p.seed, ...tagOf(p), mode, limit, kind: "crash", detail: e instanceof Error ? (e.stack ?? e.message) : String(e) });
         continue;
       }
       if (outcome.errors.length) {
-        stats.failures.push({ seed: p.seed, mode, limit, kind: "crash", detail: outcome.errors.join("\n") });
+        stats.failures.push({ seed: p.seed, ...tagOf(p), mode, limit, kind: "crash", detail: outcome.errors.join("\n") });
         continue;
       }
       stats.splitMethods += outcome.split;
       if (outcome.split > 0) stats.variantsSplit++;
-      for (const reason of outcome.refusals) {
-        if (INTERNAL.test(reason)) stats.failures.push({ seed: p.seed, mode, limit, kind: "internal refusal", detail: reason });
-        const key = refusalKey(reason);
+      for (const { method, code, reason } of outcome.refusals) {
+        if (INTERNAL_CODES.has(code)) stats.failures.push({ seed: p.seed, ...tagOf(p), mode, limit, kind: "internal refusal", detail: `${method}: ${code ?? "(no code)"}: ${reason}` });
+        const key = refusalKey(code, reason);
         stats.refusals[key] = (stats.refusals[key] ?? 0) + 1;
       }
       if (outcome.split === 0) continue;
-      const name = `${p.seed}-${mode}-${limit}`;
+      const name = `${id}-${mode}-${limit}`;
       writeClasses(join(workDir, name), outcome.classes);
       cases.push({ name, dir: join(workDir, name) });
       item.variants.push({ name, mode, limit });
     }
     pending.push(item);
   }
+  if (programs.length) onSplit?.(programs[0]!, "auto", -1);
   const results = await runCases(workDir, cases);
   for (const item of pending) {
     const expected = results.get(item.original) ?? "(no result)";
     if (/^(LINK|TIMEOUT|JVM ENDED|RUNNER)/.test(expected)) {
-      stats.failures.push({ seed: item.seed, kind: "original", detail: expected });
+      stats.failures.push({ seed: item.seed, ...tagOf(item), kind: "original", detail: expected });
       continue;
     }
     for (const v of item.variants) {
       const actual = results.get(v.name) ?? "(no result)";
-      if (actual !== expected) stats.failures.push({ seed: item.seed, mode: v.mode, limit: v.limit, kind: "mismatch", detail: `expected ${expected}\n  actual ${actual}` });
+      if (actual !== expected) stats.failures.push({ seed: item.seed, ...tagOf(item), mode: v.mode, limit: v.limit, kind: "mismatch", detail: `expected ${expected}\n  actual ${actual}` });
     }
   }
   rmSync(workDir, { recursive: true, force: true });

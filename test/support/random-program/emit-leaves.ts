@@ -48,7 +48,7 @@ const INT_OPS = ["iadd", "isub", "imul", "ixor", "iand", "ior", "ishl", "ishr", 
 const LONG_OPS = ["ladd", "lsub", "lmul", "lxor", "land", "lor"];
 const DOUBLE_OPS = ["dadd", "dsub", "dmul", "ddiv"];
 
-/** 3 to 10 operations over the state, some of which throw (division by zero, array bounds). */
+/** 3 to 10 operations over the state, some of which throw now and then (division by zero, array bounds). */
 export function emitArith(c: EmitContext, seed: number): void {
   const r = prng(seed);
   const { ints, longs, doubles } = c.layout;
@@ -91,7 +91,7 @@ export function emitArith(c: EmitContext, seed: number): void {
         c.emit(`lload ${L()}`, `lload ${L()}`, `ldc2_w ${int(r, 11, 37)}L`, "lrem", "ldiv", `lstore ${L()}`);
         break;
       case 11: {
-        // An index past the end (or negative) throws ArrayIndexOutOfBoundsException.
+        // Index 0..15 into 14 to 16 elements: past the end now and then (ArrayIndexOutOfBoundsException).
         const len = int(r, 14, 16);
         c.emit(pushInt(len), "newarray int", `iload ${I()}`, "bipush 15", "iand", "iaload", `iload ${I()}`, "iadd", `istore ${I()}`);
         break;

@@ -64,6 +64,10 @@ export interface Program {
   wideInts: number;
   wideLongs: number;
   parts: Record<MethodPart, Block[]>;
+  /** Set by the minimiser: tells its candidates apart (case names, failures) ... */
+  tag?: string;
+  /** ... and splits each at the limit the failure had, not the one drawn from the seed. */
+  limit?: number;
 }
 
 export const PARTS: readonly MethodPart[] = ["clinit", "initBeforeSuper", "initAfterSuper", "syncMethod", "run"];

@@ -17,6 +17,7 @@ import { emptyStats, mergeStats, type CheckStats } from "./differential.js";
 import type { Program } from "./model.js";
 import type { BatchRequest, ShardMessage } from "./shard-main.js";
 
+const STARTUP_MS = 60_000;
 const shardMain = join(dirname(fileURLToPath(import.meta.url)), "shard-main.ts");
 
 export interface PoolOptions {
@@ -54,26 +55,30 @@ export async function runPool(programs: Iterable<Program>, opts: PoolOptions): P
     let child: ChildProcess | undefined;
     try {
       for (let batch = nextBatch(); batch; batch = nextBatch()) {
+        const fresh = !child;
         child ??= fork(shardMain, [work], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
         const c = child;
         const id = ids++;
-        const outcome = await new Promise<{ stats: CheckStats } | { hang: { seed: number; mode: SplitLinkMode; limit: number } | undefined }>((resolve) => {
-          let current: { seed: number; mode: SplitLinkMode; limit: number } | undefined;
-          let timer = setTimeout(() => resolve({ hang: current }), opts.hangMs);
+        const outcome = await new Promise<{ stats: CheckStats } | { hang: { seed: number; tag?: string; mode: SplitLinkMode; limit: number } | undefined; exited?: boolean }>((resolve) => {
+          let current: { seed: number; tag?: string; mode: SplitLinkMode; limit: number } | undefined;
+          // A fresh child first compiles its modules (seconds on a loaded machine): not a hang.
+          let timer = setTimeout(() => resolve({ hang: current }), opts.hangMs + (fresh ? STARTUP_MS : 0));
           const onMessage = (m: ShardMessage) => {
             clearTimeout(timer);
             if (m.kind === "done") {
               c.off("message", onMessage);
               c.off("exit", onExit);
               resolve({ stats: m.stats });
+            } else if (m.kind === "jvm") {
+              // DiffRunner times out its own cases: no watchdog while the JVM runs.
             } else {
-              current = { seed: m.seed, mode: m.mode, limit: m.limit };
+              current = { seed: m.seed, ...(m.tag !== undefined ? { tag: m.tag } : {}), mode: m.mode, limit: m.limit };
               timer = setTimeout(() => resolve({ hang: current }), opts.hangMs);
             }
           };
           const onExit = () => {
             clearTimeout(timer);
-            resolve({ hang: current });
+            resolve({ hang: current, exited: true });
           };
           c.on("message", onMessage);
           c.once("exit", onExit);
@@ -85,11 +90,12 @@ export async function runPool(programs: Iterable<Program>, opts: PoolOptions): P
         } else {
           c.kill("SIGKILL");
           child = undefined;
-          const at = outcome.hang ? batch.findIndex((p) => p.seed === outcome.hang!.seed) : 0;
+          const at = outcome.hang ? batch.findIndex((p) => p.seed === outcome.hang!.seed && (p.tag ?? "") === (outcome.hang!.tag ?? "")) : 0;
           const stuck = batch[Math.max(at, 0)]!;
           total.programs++;
-          total.failures.push({ seed: stuck.seed, ...(outcome.hang ? { mode: outcome.hang.mode, limit: outcome.hang.limit } : {}), kind: "hang", detail: `no progress for ${opts.hangMs} ms${outcome.hang ? "" : " (the child ended)"}` });
-          const rest = batch.slice(Math.max(at, 0) + 1);
+          total.failures.push({ seed: stuck.seed, ...(stuck.tag !== undefined ? { tag: stuck.tag } : {}), ...(outcome.hang ? { mode: outcome.hang.mode, limit: outcome.hang.limit } : {}), ...(outcome.exited ? { kind: "crash", detail: "the splitting child process ended (see its stderr)" } : { kind: "hang", detail: `no progress for ${opts.hangMs} ms` }) });
+          // The child's work on the rest of the batch is lost with it: all but the stuck program go again.
+          const rest = batch.filter((p) => p !== stuck);
           if (rest.length) queue.push(rest);
         }
         opts.onBatch?.(total);

@@ -17,13 +17,20 @@ export interface BatchRequest {
   modes: SplitLinkMode[][];
 }
 
-export type ShardMessage = { kind: "split"; seed: number; mode: SplitLinkMode; limit: number } | { kind: "done"; id: number; stats: Awaited<ReturnType<typeof checkPrograms>> };
+export type ShardMessage =
+  | { kind: "split"; seed: number; tag?: string; mode: SplitLinkMode; limit: number }
+  /** The batch's JVM runs now (it times out cases itself). */
+  | { kind: "jvm" }
+  | { kind: "done"; id: number; stats: Awaited<ReturnType<typeof checkPrograms>> };
 
 const workDir = process.argv[2]!;
 const send = (m: ShardMessage) => process.send!(m);
 
+// The parent went away (killed, or its test timed out): stop rather than split for nobody.
+process.on("disconnect", () => process.exit(0));
+
 process.on("message", (req: BatchRequest) => {
-  checkPrograms(req.programs, (i) => req.modes[i]!, join(workDir, `batch-${req.id}`), (seed, mode, limit) => send({ kind: "split", seed, mode, limit })).then(
+  checkPrograms(req.programs, (i) => req.modes[i]!, join(workDir, `batch-${req.id}`), (p, mode, limit) => send(limit < 0 ? { kind: "jvm" } : { kind: "split", seed: p.seed, ...(p.tag !== undefined ? { tag: p.tag } : {}), mode, limit })).then(
     (stats) => send({ kind: "done", id: req.id, stats }),
     (e) => {
       process.stderr.write(`shard failed: ${e instanceof Error ? e.stack : String(e)}\n`);

@@ -9,15 +9,17 @@
 import { type Bundle, newEntry } from "../../../src/bundle/bundle.js";
 import { splitBundle } from "../../../src/split/split-bundle.js";
 import type { SplitLinkMode } from "../../../src/split/split-method.js";
+import { LINK_MODE_NAMES } from "../../../passes/link/modes.js";
 
-export const LINK_MODES: readonly SplitLinkMode[] = ["switch", "direct", "indy", "auto"];
+/** Every link mode, from the registry (passes/link/modes.ts): a new mode is checked without a change here. */
+export const LINK_MODES: readonly SplitLinkMode[] = LINK_MODE_NAMES;
 
 export interface SplitOutcome {
   classes: Map<string, Uint8Array>;
   /** Methods cut into pieces. */
   split: number;
-  /** `<method>: <reason>` per method the splitter refused. */
-  refusals: string[];
+  /** Per method the splitter refused: its code (`W_REFUSED_…`, undefined if it had none) and reason. */
+  refusals: { method: string; code: string | undefined; reason: string }[];
   /** Error diagnostics of the split (a class it could not read or write). */
   errors: string[];
 }
@@ -30,7 +32,7 @@ export async function splitProgram(classes: ReadonlyMap<string, Uint8Array>, max
   return {
     classes: out,
     split: result.reports.filter((r) => r.result.kind === "split").length,
-    refusals: result.reports.flatMap((r) => (r.result.kind === "refused" ? [`${r.method}: ${r.result.reason}`] : [])),
+    refusals: result.reports.flatMap((r) => (r.result.kind === "refused" ? [{ method: r.method, code: (r.result as { code?: string }).code, reason: r.result.reason }] : [])),
     errors: result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code}: ${d.message}`),
   };
 }
