@@ -131,6 +131,52 @@ export interface CfgOptions {
 }
 
 export function buildCfg(body: MethodBody, where: Location = {}, opts: CfgOptions = {}): CfgResult {
+  const blocks = carveBlocks(body, where, opts);
+  const { blockCount, blockOfLabel } = blocks;
+  const blockOfTarget = (label: number): number => {
+    const b = blockOfLabel[label]!;
+    if (b >= blockCount) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, `label ${label} is a jump or handler target after the last instruction`, where);
+    return b;
+  };
+
+  const { successors, predecessors, fallsOffEnd } = normalEdges(body, blocks, blockOfTarget);
+  const { handlerBlock, handlersOf, exceptionPredecessors } = exceptionEdges(body, blockCount, blockOfLabel, blockOfTarget);
+  const { reachable, reversePostorder } = reachability(blockCount, successors, handlersOf, handlerBlock);
+  return {
+    cfg: {
+      body,
+      blockCount,
+      blockStart: blocks.blockStart,
+      blockEnd: blocks.blockEnd,
+      blockLastInstruction: blocks.blockLastInstruction,
+      blockOfNode: blocks.blockOfNode,
+      labelNode: blocks.labelNode,
+      blockOfLabel,
+      successors,
+      predecessors,
+      handlersOf,
+      handlerBlock,
+      exceptionPredecessors,
+      reachable,
+      reversePostorder,
+      fallsOffEnd,
+    },
+    diagnostics: cfgDiagnostics(blockCount, reachable, fallsOffEnd, where),
+  };
+}
+
+/** Where blocks start and end: labels branched to (or extra leaders) and instructions that end a block. */
+interface Blocks {
+  blockCount: number;
+  labelNode: Int32Array;
+  blockStart: Int32Array;
+  blockEnd: Int32Array;
+  blockLastInstruction: Int32Array;
+  blockOfNode: Int32Array;
+  blockOfLabel: Int32Array;
+}
+
+function carveBlocks(body: MethodBody, where: Location, opts: CfgOptions): Blocks {
   const nodes = body.nodes;
   const n = nodes.length;
   const labelNode = new Int32Array(body.labelCount).fill(-1);
@@ -201,12 +247,13 @@ export function buildCfg(body: MethodBody, where: Location = {}, opts: CfgOption
     const p = labelNode[l]!;
     if (p >= 0 && p <= lastInstructionNode) blockOfLabel[l] = blockOfNode[p]!;
   }
-  const blockOfTarget = (label: number): number => {
-    const b = blockOfLabel[label]!;
-    if (b >= blockCount) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, `label ${label} is a jump or handler target after the last instruction`, where);
-    return b;
-  };
+  return { blockCount, labelNode, blockStart, blockEnd, blockLastInstruction, blockOfNode, blockOfLabel };
+}
 
+/** Successors and predecessors by normal edges, and whether control can run past the last instruction. */
+function normalEdges(body: MethodBody, blocks: Blocks, blockOfTarget: (label: number) => number) {
+  const nodes = body.nodes;
+  const { blockCount, blockLastInstruction } = blocks;
   // Normal edges. Lists are built at their exact size (a pushed-to array reserves
   // room for 17), and the empty ones share NONE.
   let fallsOffEnd = false;
@@ -255,6 +302,11 @@ export function buildCfg(body: MethodBody, where: Location = {}, opts: CfgOption
     }
   }
 
+  return { successors, predecessors, fallsOffEnd };
+}
+
+/** Exception edges: the handlers covering each block and the blocks with an edge into each handler block. */
+function exceptionEdges(body: MethodBody, blockCount: number, blockOfLabel: Int32Array, blockOfTarget: (label: number) => number) {
   // Exception edges: handlersOf in table order; exceptionPredecessors per handler
   // block in table order, then block order, each block once.
   const handlerCount = body.handlers.length;
@@ -295,6 +347,10 @@ export function buildCfg(body: MethodBody, where: Location = {}, opts: CfgOption
     if (preds.length > 0) exceptionPredecessors[hb] = preds;
   }
 
+  return { handlerBlock, handlersOf, exceptionPredecessors };
+}
+
+function reachability(blockCount: number, successors: readonly (readonly number[])[], handlersOf: readonly (readonly number[])[], handlerBlock: Int32Array) {
   // Reachability and reverse postorder (iterative DFS over both kinds of edge).
   const reachable = new Uint8Array(blockCount);
   const post: number[] = [];
@@ -329,6 +385,11 @@ export function buildCfg(body: MethodBody, where: Location = {}, opts: CfgOption
   }
   const reversePostorder = Int32Array.from(post.reverse());
 
+  return { reachable, reversePostorder };
+}
+
+/** W_UNREACHABLE per run of unreachable blocks, W_FALLS_OFF_END when control can run past the end. */
+function cfgDiagnostics(blockCount: number, reachable: Uint8Array, fallsOffEnd: boolean, where: Location): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (let b = 0; b < blockCount; b++) {
     if (!reachable[b]) {
@@ -342,27 +403,7 @@ export function buildCfg(body: MethodBody, where: Location = {}, opts: CfgOption
     diagnostics.push(warning(ErrorCodes.FALLS_OFF_END, "control can run past the last instruction", where));
   }
 
-  return {
-    cfg: {
-      body,
-      blockCount,
-      blockStart,
-      blockEnd,
-      blockLastInstruction,
-      blockOfNode,
-      labelNode,
-      blockOfLabel,
-      successors,
-      predecessors,
-      handlersOf,
-      handlerBlock,
-      exceptionPredecessors,
-      reachable,
-      reversePostorder,
-      fallsOffEnd,
-    },
-    diagnostics,
-  };
+  return diagnostics;
 }
 
 /** The instruction nodes of a block, in order. */

@@ -28,7 +28,7 @@ import type { CodeNode, MethodBody } from "../src/bytecode/model.js";
 import { FLAGS, OPCODES, Op, OpFlag } from "../src/bytecode/opcodes.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { type ControlFlowGraph, blockHeaders, buildCfg } from "./cfg.js";
-import { solve } from "./core/dataflow.js";
+import { solve, type DataflowResult } from "./core/dataflow.js";
 import type { Pass, PassContext } from "./pass.js";
 
 export const name = "liveness";
@@ -161,8 +161,38 @@ export function computeLiveness(body: MethodBody, from: PassContext | ControlFlo
     if (localAccessOf(nodes[i]!)) slotCount = Math.max(slotCount, access.slot + access.width);
   }
   const words = Math.max(1, (slotCount + 31) >>> 5);
+  const { gen, kill } = genKill(nodes, cfg, words);
+  const sets = new SetPool(words, n);
+  const result = solveLiveness(nodes, cfg, sets, gen, kill);
 
-  // gen (upward-exposed reads) and kill (writes) per block, one scan backward per block.
+  // One view per distinct set (blocks share sets as the solver shared them); a
+  // fresh empty set for each unreachable block.
+  const final = sets.pool;
+  const views: (SlotSet | undefined)[] = new Array(sets.top / words);
+  const view = (o: number | undefined): SlotSet => {
+    if (o === undefined) return new Uint32Array(words);
+    return (views[o / words] ??= final.subarray(o, o + words));
+  };
+  const liveIn: SlotSet[] = new Array(n);
+  const liveOut: SlotSet[] = new Array(n);
+  for (let b = 0; b < n; b++) {
+    liveIn[b] = view(result.input[b]);
+    liveOut[b] = view(result.output[b]);
+  }
+  return {
+    cfg,
+    slotCount,
+    words,
+    liveIn,
+    liveOut,
+    steps: result.steps,
+    liveBefore: (nodeIndex: number) => liveBeforeNode(nodes, cfg, liveIn, liveOut, words, nodeIndex),
+  };
+}
+
+/** gen (upward-exposed reads) and kill (writes) per block, one scan backward per block, `words` words a block. */
+function genKill(nodes: readonly CodeNode[], cfg: ControlFlowGraph, words: number): { gen: Uint32Array; kill: Uint32Array } {
+  const n = cfg.blockCount;
   const gen = new Uint32Array(n * words);
   const kill = new Uint32Array(n * words);
   // Indexed in place: a subarray view per block would cost an object per block.
@@ -181,8 +211,83 @@ export function computeLiveness(body: MethodBody, from: PassContext | ControlFlo
       if (reads) for (let j = 0; j < width; j++) gen[o + ((slot + j) >>> 5)]! |= 1 << ((slot + j) & 31);
     }
   }
+  return { gen, kill };
+}
 
-  // `ret` blocks flow into every jsr return point (not CFG edges): iterate around the solver.
+/**
+ * The solver's facts are offsets of sets in one growing pool, not objects: a
+ * method of 70,000 blocks otherwise made hundreds of thousands of small typed
+ * arrays, and their garbage collection grew faster than the method. Sets in the
+ * pool are never written once made; the result's sets are views made at the end.
+ */
+class SetPool {
+  pool: Uint32Array;
+  top = 0;
+  /** The empty set. */
+  readonly empty: number;
+
+  constructor(
+    readonly words: number,
+    blocks: number,
+  ) {
+    this.pool = new Uint32Array(Math.max(64, 4 * blocks * words));
+    this.empty = this.alloc();
+  }
+
+  alloc(): number {
+    const words = this.words;
+    if (this.top + words > this.pool.length) {
+      const grown = new Uint32Array(this.pool.length * 2);
+      grown.set(this.pool);
+      this.pool = grown;
+    }
+    const o = this.top;
+    this.top += words;
+    return o;
+  }
+
+  /** a | c; `a` itself when `c` adds nothing. */
+  join(a: number, c: number): number {
+    const words = this.words;
+    let pool = this.pool;
+    let w = 0;
+    while (w < words && (pool[c + w]! & ~pool[a + w]!) === 0) w++;
+    if (w === words) return a;
+    const r = this.alloc();
+    pool = this.pool;
+    for (let k = 0; k < words; k++) pool[r + k] = pool[a + k]! | pool[c + k]!;
+    return r;
+  }
+
+  equal(a: number, c: number): boolean {
+    if (a === c) return true;
+    const pool = this.pool;
+    for (let w = 0; w < this.words; w++) if (pool[a + w] !== pool[c + w]) return false;
+    return true;
+  }
+
+  /** gen | (out & ~kill) | handlerIn for the block at offset `o` of gen and kill; `out` itself when equal. */
+  transfer(o: number, gen: Uint32Array, kill: Uint32Array, out: number, handlerIn: number | undefined): number {
+    const words = this.words;
+    let pool = this.pool;
+    let w = 0;
+    while (w < words && (gen[o + w]! | (pool[out + w]! & ~kill[o + w]!) | (handlerIn !== undefined ? pool[handlerIn + w]! : 0)) === pool[out + w]) w++;
+    if (w === words) return out;
+    const r = this.alloc();
+    pool = this.pool;
+    for (let k = 0; k < words; k++) pool[r + k] = gen[o + k]! | (pool[out + k]! & ~kill[o + k]!) | (handlerIn !== undefined ? pool[handlerIn + k]! : 0);
+    return r;
+  }
+}
+
+/**
+ * The backward problem on the one solver. `ret` blocks flow into every jsr return
+ * point (not CFG edges): the solver runs again with the live set after a `ret`
+ * grown to the join of the return points' inputs, until it stops growing.
+ */
+function solveLiveness(nodes: readonly CodeNode[], cfg: ControlFlowGraph, sets: SetPool, gen: Uint32Array, kill: Uint32Array): DataflowResult<number> {
+  const n = cfg.blockCount;
+  const words = sets.words;
   const retBlocks: number[] = [];
   const returnPoints: number[] = [];
   for (let b = 0; b < n; b++) {
@@ -192,120 +297,58 @@ export function computeLiveness(body: MethodBody, from: PassContext | ControlFlo
   }
   const isRet = new Uint8Array(n);
   for (const b of retBlocks) isRet[b] = 1;
-  // The solver's facts are offsets of sets in one growing pool, not objects: a
-  // method of 70,000 blocks otherwise made hundreds of thousands of small typed
-  // arrays, and their garbage collection grew faster than the method. Sets in the
-  // pool are never written once made; the result's sets are views made at the end.
-  let pool = new Uint32Array(Math.max(64, 4 * n * words));
-  let top = 0;
-  const alloc = (): number => {
-    if (top + words > pool.length) {
-      const grown = new Uint32Array(pool.length * 2);
-      grown.set(pool);
-      pool = grown;
-    }
-    const o = top;
-    top += words;
-    return o;
-  };
-  const EMPTY = alloc();
+  const EMPTY = sets.empty;
   let afterRet = EMPTY;
-
-  const join = (a: number, c: number): number => {
-    let w = 0;
-    while (w < words && (pool[c + w]! & ~pool[a + w]!) === 0) w++;
-    if (w === words) return a;
-    const r = alloc();
-    for (let k = 0; k < words; k++) pool[r + k] = pool[a + k]! | pool[c + k]!;
-    return r;
-  };
-
   let result;
   for (;;) {
     const boundaryRet = afterRet;
     result = solve<number>(cfg, {
       direction: "backward",
       boundary: (b) => (isRet[b] ? boundaryRet : EMPTY),
-      join,
-      equal: (a, c) => {
-        if (a === c) return true;
-        for (let w = 0; w < words; w++) if (pool[a + w] !== pool[c + w]) return false;
-        return true;
-      },
-      transfer: (b, out, handlerIn) => {
-        // A result equal to `out` is `out` itself.
-        const o = b * words;
-        let w = 0;
-        while (w < words && (gen[o + w]! | (pool[out + w]! & ~kill[o + w]!) | (handlerIn !== undefined ? pool[handlerIn + w]! : 0)) === pool[out + w]) w++;
-        if (w === words) return out;
-        const r = alloc();
-        for (let k = 0; k < words; k++) pool[r + k] = gen[o + k]! | (pool[out + k]! & ~kill[o + k]!) | (handlerIn !== undefined ? pool[handlerIn + k]! : 0);
-        return r;
-      },
+      join: (a, c) => sets.join(a, c),
+      equal: (a, c) => sets.equal(a, c),
+      // A result equal to `out` is `out` itself.
+      transfer: (b, out, handlerIn) => sets.transfer(b * words, gen, kill, out, handlerIn),
     });
     if (retBlocks.length === 0) break;
     let next = afterRet;
     for (const p of returnPoints) {
       const f = result.input[p];
-      if (f !== undefined) next = join(next, f);
+      if (f !== undefined) next = sets.join(next, f);
     }
     if (next === afterRet) break;
     afterRet = next;
   }
+  return result;
+}
 
-  // One view per distinct set (blocks share sets as the solver shared them); a
-  // fresh empty set for each unreachable block.
-  const final = pool;
-  const views: (SlotSet | undefined)[] = new Array(top / words);
-  const view = (o: number | undefined): SlotSet => {
-    if (o === undefined) return new Uint32Array(words);
-    return (views[o / words] ??= final.subarray(o, o + words));
-  };
-  const liveIn: SlotSet[] = new Array(n);
-  const liveOut: SlotSet[] = new Array(n);
-  for (let b = 0; b < n; b++) {
-    liveIn[b] = view(result.input[b]);
-    liveOut[b] = view(result.output[b]);
+/** The live set before one node: the block's live-out stepped back to it, handlers' inputs joined at each instruction. */
+function liveBeforeNode(nodes: readonly CodeNode[], cfg: ControlFlowGraph, liveIn: readonly SlotSet[], liveOut: readonly SlotSet[], words: number, nodeIndex: number): SlotSet {
+  const b = cfg.blockOfNode[nodeIndex]!;
+  const live = liveOut[b]!.slice();
+  if (!cfg.reachable[b]) return live;
+  let handlerIn: SlotSet | undefined;
+  for (const hi of cfg.handlersOf[b]!) {
+    const f = liveIn[cfg.handlerBlock[hi]!]!;
+    handlerIn = handlerIn === undefined ? f : joinSets(handlerIn, f, words);
   }
-  const joinSets = (a: SlotSet, c: SlotSet): SlotSet => {
-    let w = 0;
-    while (w < words && (c[w]! & ~a[w]!) === 0) w++;
-    if (w === words) return a;
-    const r = a.slice();
-    for (; w < words; w++) r[w]! |= c[w]!;
-    return r;
-  };
-  const handlerInputOf = (b: number): SlotSet | undefined => {
-    let h: SlotSet | undefined;
-    for (const hi of cfg.handlersOf[b]!) {
-      const f = liveIn[cfg.handlerBlock[hi]!]!;
-      h = h === undefined ? f : joinSets(h, f);
+  for (let i = cfg.blockEnd[b]! - 1; i >= nodeIndex; i--) {
+    const node = nodes[i]!;
+    stepBack(live, node);
+    if (handlerIn && node.kind !== "label" && node.kind !== "line" && node.kind !== "frame") {
+      for (let w = 0; w < words; w++) live[w]! |= handlerIn[w]!;
     }
-    return h;
-  };
+  }
+  return live;
+}
 
-  return {
-    cfg,
-    slotCount,
-    words,
-    liveIn,
-    liveOut,
-    steps: result.steps,
-    liveBefore(nodeIndex: number): SlotSet {
-      const b = cfg.blockOfNode[nodeIndex]!;
-      const live = liveOut[b]!.slice();
-      if (!cfg.reachable[b]) return live;
-      const handlerIn = handlerInputOf(b);
-      for (let i = cfg.blockEnd[b]! - 1; i >= nodeIndex; i--) {
-        const node = nodes[i]!;
-        stepBack(live, node);
-        if (handlerIn && node.kind !== "label" && node.kind !== "line" && node.kind !== "frame") {
-          for (let w = 0; w < words; w++) live[w]! |= handlerIn[w]!;
-        }
-      }
-      return live;
-    },
-  };
+function joinSets(a: SlotSet, c: SlotSet, words: number): SlotSet {
+  let w = 0;
+  while (w < words && (c[w]! & ~a[w]!) === 0) w++;
+  if (w === words) return a;
+  const r = a.slice();
+  for (; w < words; w++) r[w]! |= c[w]!;
+  return r;
 }
 
 /** Per block: its header (see `blockHeaders` in cfg.ts), then `live in {..} out {..}` or `unreachable`. */

@@ -30,7 +30,7 @@ import { stackEffect, parseMethodDescriptor } from "../src/bytecode/descriptors.
 import { FLAGS, Op, OPCODES, OpFlag } from "../src/bytecode/opcodes.js";
 import { Access } from "../src/classfile/model.js";
 import { AssertionError, formatLocation, MegasplitError } from "../src/diagnostics.js";
-import { blockInstructions, branchTargets, buildCfg, isInstruction, opcodeOf } from "./cfg.js";
+import { blockInstructions, branchTargets, buildCfg, type ControlFlowGraph, isInstruction, opcodeOf } from "./cfg.js";
 import { solve } from "./core/dataflow.js";
 import type { Pass, PassContext } from "./pass.js";
 
@@ -70,13 +70,34 @@ const CONFLICT = -1;
 export function verifyBody(body: MethodBody, ctx: VerifyContext): Violation[] {
   const out: Violation[] = [];
   const nodes = body.nodes;
-  const n = nodes.length;
   const describe = (i: number): string => {
     const node = nodes[i]!;
     return isInstruction(node) ? `node ${i} (${OPCODES[opcodeOf(node)]?.mnemonic ?? "?"})` : `node ${i}`;
   };
+  const c: Checked = { body, ctx, out, describe };
+  const { labelNode, owner, labelsBroken } = checkLabels(c);
+  checkLocals(c);
+  if (labelsBroken || !nodes.some(isInstruction)) return out;
+  const cfg = checkStackHeights(c, owner);
+  if (!cfg) return out;
+  if (body.hasStackMapTable) checkFrames(c, labelNode, owner);
+  checkEnd(c, cfg);
+  return out;
+}
 
-  // ---- labels ----
+/** What every check reads, and where it reports. */
+interface Checked {
+  body: MethodBody;
+  ctx: VerifyContext;
+  out: Violation[];
+  describe: (node: number) => string;
+}
+
+/** Every label placed once, every reference to a placed label, handler ranges holding an instruction. */
+function checkLabels(c: Checked): { labelNode: Int32Array; owner: Int32Array; labelsBroken: boolean } {
+  const { body, out, describe } = c;
+  const nodes = body.nodes;
+  const n = nodes.length;
   const labelNode = new Int32Array(body.labelCount).fill(-1);
   let labelsBroken = false;
   nodes.forEach((node, i) => {
@@ -135,7 +156,14 @@ export function verifyBody(body: MethodBody, ctx: VerifyContext): Violation[] {
     });
   }
 
-  // ---- locals ----
+  return { labelNode, owner, labelsBroken };
+}
+
+/** The parameters fit in max_locals, and every local index (both slots of a long or double) is below it. */
+function checkLocals(c: Checked): void {
+  const { body, ctx, out, describe } = c;
+  const nodes = body.nodes;
+  const n = nodes.length;
   let paramSlots = 0;
   try {
     paramSlots = parseMethodDescriptor(ctx.descriptor).paramSlots + (ctx.method.accessFlags & Access.STATIC ? 0 : 1);
@@ -155,16 +183,19 @@ export function verifyBody(body: MethodBody, ctx: VerifyContext): Violation[] {
     }
   }
 
-  if (labelsBroken || !nodes.some(isInstruction)) return out;
+}
 
-  // ---- stack heights ----
+/** Stack heights by forward dataflow: equal at joins, never negative, never above max_stack. Undefined when no CFG can be built. */
+function checkStackHeights(c: Checked, owner: Int32Array): ControlFlowGraph | undefined {
+  const { body, ctx, out, describe } = c;
+  const nodes = body.nodes;
   let cfgResult;
   try {
     cfgResult = buildCfg(body);
   } catch (e) {
     if (!(e instanceof MegasplitError)) throw e;
     out.push({ kind: "label", message: e.diagnostic.message });
-    return out;
+    return undefined;
   }
   const cfg = cfgResult.cfg;
   const jsrTarget = new Uint8Array(cfg.blockCount);
@@ -233,7 +264,14 @@ export function verifyBody(body: MethodBody, ctx: VerifyContext): Violation[] {
     walk(b, input, true);
   }
 
-  // ---- frames ----
+  return cfg;
+}
+
+/** With a StackMapTable: a frame at every branch target, handler entry and instruction after an unconditional transfer. */
+function checkFrames(c: Checked, labelNode: Int32Array, owner: Int32Array): void {
+  const { body, out, describe } = c;
+  const nodes = body.nodes;
+  const n = nodes.length;
   if (body.hasStackMapTable) {
     const hasFrame = new Uint8Array(n + 1);
     let pending = false;
@@ -262,13 +300,16 @@ export function verifyBody(body: MethodBody, ctx: VerifyContext): Violation[] {
     body.handlers.forEach((h) => need(owner[labelNode[h.handler]!]!, "a handler entry", h.handler));
   }
 
-  // ---- the end ----
+}
+
+/** Control must not run past the last instruction (reachable, or any with frames). */
+function checkEnd(c: Checked, cfg: ControlFlowGraph): void {
+  const { body, out, describe } = c;
   const lastBlock = cfg.blockCount - 1;
   if (cfg.fallsOffEnd && (cfg.reachable[lastBlock] || body.hasStackMapTable)) {
     const last = cfg.blockLastInstruction[lastBlock]!;
     out.push({ kind: "falls-off-end", message: `${describe(last)}: control runs past the last instruction`, node: last });
   }
-  return out;
 }
 
 /** Throws an AssertionError listing every violation; `when` names the pass that just ran. */

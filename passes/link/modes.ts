@@ -12,8 +12,10 @@
  *   final stores `final-stores.ts` a `<clinit>`'s final-field values returned by
  *                                 pieces (tried by every mode when the others fail)
  *
- * A new mode is one row of LINK_MODES (and, for a new handover, one file beside
- * these and one row of HANDOVERS). docs/design/splitter.md, "Link modes".
+ * A new mode is one row of LINK_MODES. A new handover is one file beside these
+ * (its linker), its prices in `costs.ts` (`handoverCosts`), one row of HANDOVERS,
+ * and its case where src/split/partition-and-link.ts tries handovers
+ * (`choosePartition`). docs/design/splitter.md, "Link modes".
  */
 import { InternalError } from "../../src/diagnostics.js";
 

@@ -8,11 +8,11 @@
  * not, so a link loop cannot make the walk endless. Empty directories are not
  * entries.
  *
- * Writing puts each entry under the output root, each file written
- * atomically (temporary file + rename). The tree as a whole is not replaced
- * atomically: that keeps unrelated files already in the output directory, allows
- * writing over the input directory in place, and means an interrupted run leaves
- * every file either old or new, never truncated. Cost: one read or one atomic
+ * Writing puts each entry under the output root: every file is staged as a
+ * temporary sibling first, then all are renamed into place (`atomic.ts`), so a
+ * failure while writing leaves every file as it was. The directory itself is not
+ * replaced: that keeps unrelated files already in it and allows writing over the
+ * input directory in place. Cost: one read or one atomic
  * write per file.
  */
 import { mkdir, readdir, readFile, stat } from "node:fs/promises";
@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { ErrorCodes, fail } from "../diagnostics.js";
 import { zipPathProblem } from "./jar.js";
 import type { Bundle, BundleEntry } from "./bundle.js";
-import { writeFileAtomic } from "./atomic.js";
+import { AtomicBatch } from "./atomic.js";
 
 async function walk(root: string, rel: string, out: string[]): Promise<void> {
   const dirents = await readdir(rel ? join(root, rel) : root, { withFileTypes: true });
@@ -47,13 +47,28 @@ export async function readDirectory(root: string): Promise<Bundle> {
   return { kind: "directory", source: root, entries };
 }
 
-/** Writes every entry under `root`; a name that would land outside it is E_ZIP_PATH. */
-export async function writeDirectory(bundle: Bundle, root: string): Promise<void> {
+/**
+ * Writes every entry under `root`; a name that would land outside it is E_ZIP_PATH.
+ * With a batch the files are only staged in it (the caller commits); without, all
+ * are staged and then committed together.
+ */
+export async function writeDirectory(bundle: Bundle, root: string, batch?: AtomicBatch): Promise<void> {
+  const own = batch ?? new AtomicBatch();
+  try {
+    await stageDirectory(bundle, root, own);
+  } catch (e) {
+    await own.abort();
+    throw e;
+  }
+  if (!batch) await own.commit();
+}
+
+async function stageDirectory(bundle: Bundle, root: string, batch: AtomicBatch): Promise<void> {
   for (const e of bundle.entries) {
     const problem = zipPathProblem(e.name);
     if (problem !== undefined) fail(ErrorCodes.ZIP_PATH, `refusing to write ${JSON.stringify(e.name)} (${problem})`, { bundle: root, entry: e.name });
     const path = join(root, ...e.name.split("/"));
     if (e.name.endsWith("/")) await mkdir(path, { recursive: true });
-    else await writeFileAtomic(path, e.data);
+    else await batch.stage(path, e.data);
   }
 }

@@ -5,8 +5,7 @@
  * happens before anything else is written), `commit` renames it into place
  * (POSIX rename(2), atomic on one file system), `abort` removes it.
  */
-import { mkdir, open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { AtomicBatch } from "../bundle/atomic.js";
 
 export interface StagedFile {
   commit(): Promise<void>;
@@ -14,22 +13,13 @@ export interface StagedFile {
 }
 
 export async function stage(path: string, data: Uint8Array): Promise<StagedFile> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.staged.megasplit-tmp`);
+  // One file of an AtomicBatch: removed on a signal, rolled back if the rename fails.
+  const batch = new AtomicBatch();
   try {
-    const handle = await open(tmp, "w", 0o644);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await batch.stage(path, data);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await batch.abort();
     throw e;
   }
-  return {
-    commit: () => rename(tmp, path),
-    abort: () => rm(tmp, { force: true }),
-  };
+  return { commit: () => batch.commit(), abort: () => batch.abort() };
 }

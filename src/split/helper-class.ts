@@ -32,7 +32,7 @@ import type { CodeNode, FrameNode, FrameType, LocalVariable, MethodBody } from "
 import { decodeBody } from "../bytecode/decode.js";
 import { encodeBody } from "../bytecode/encode.js";
 import { Op } from "../bytecode/opcodes.js";
-import { ErrorCodes, MegasplitError } from "../diagnostics.js";
+import { ErrorCodes, InternalError, MegasplitError } from "../diagnostics.js";
 import { refusal, refusalFromError, type RefusalCode } from "./refusal.js";
 import { type ControlFlowGraph, isInstruction } from "../../passes/cfg.js";
 import type { PassContext } from "../../passes/pass.js";
@@ -331,7 +331,8 @@ export class HelperClass {
           ErrorCodes.REFUSED_CONSTANT_POOL,
         );
       }
-      return { result: refusalFromError(e), commit: () => {} };
+      // The bodies are ours and were encoded once already: anything else is a bug.
+      throw new InternalError(`moving the pieces of ${className}.${methodName} into ${this.name}: ${e.code}: ${e.diagnostic.message}`, { cause: e });
     }
     const split: MethodSplit = {
       ...result,

@@ -27,7 +27,7 @@ import type { BlockGraph } from "../../passes/core/block-graph.js";
 import { partition, type Partition, type PartitionInput } from "../../passes/core/partition.js";
 import type { PassContext } from "../../passes/pass.js";
 import { localsOfBlocks } from "../../passes/link/blocks.js";
-import { dispatchGroupFor, flatDispatchFor, heapFrameDriverOverhead, linkCostTables, maxSpill, PIECE_OVERHEAD, TAIL_DRIVER, type LinkCostTables } from "../../passes/link/costs.js";
+import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSpill, PIECE_OVERHEAD, type LinkCostTables } from "../../passes/link/costs.js";
 import { type LinkedMethod, linkMethod } from "../../passes/link/heap-frame.js";
 import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
@@ -253,24 +253,25 @@ function hasUninitialized(f: Frame, a: FrameAnalysis): boolean {
 function partitionInput(m: Method, cut: Cut, search: Search, handover: "parameters" | "heap frame"): PartitionInput {
   const { ctx } = m;
   const { cfg, costs } = cut;
-  const tail = handover === "parameters";
   const { budget } = search;
   const beforeSuper = ctx.methodName === "<init>" ? costs.blockSize.reduce((s, x, b) => (cut.entryFrame[b]?.locals[0] === UNINITIALIZED_THIS ? s + x : s), 0) : 0;
   const heap = costs.heapFrame;
+  const priced = handoverCosts(costs, handover, budget);
   return {
     cfg,
     blockSize: costs.blockSize,
-    entryCost: tail ? costs.parameters.entryCost : heap.entryCost,
+    entryCost: priced.entryCost,
     exitCost: costs.exitCost,
     exitGroup: costs.exitGroup,
-    groupCost: tail ? costs.parameters.groupCost : heap.groupCost,
+    groupCost: priced.groupCost,
     cuttable: cut.cuttable,
     pinned: cut.pinned,
     pinnedCode: describePinned(cfg, ctx, m.finals, beforeSuper),
     limit: budget,
     driverLimit: Math.floor(budget * search.slack),
     pieceOverhead: PIECE_OVERHEAD,
-    ...(search.exact && !tail
+    // Exact stub prices (what each piece's code touches) exist for the heap frame's loads and stores.
+    ...(search.exact && handover === "heap frame"
       ? {
           stubs: {
             ...localsOfBlocks(cut.body, cfg),
@@ -283,7 +284,7 @@ function partitionInput(m: Method, cut: Cut, search: Search, handover: "paramete
           },
         }
       : {}),
-    driverOverhead: tail ? TAIL_DRIVER : heapFrameDriverOverhead(costs.blockSize, budget),
+    driverOverhead: priced.driverOverhead,
   };
 }
 

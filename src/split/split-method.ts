@@ -22,8 +22,10 @@
  * and left unchanged. Cost: a few linear passes per attempt.
  */
 import { decodeBody } from "../bytecode/decode.js";
+import type { MethodBody } from "../bytecode/model.js";
 import { type ClassFile, type MethodInfo, codeOf } from "../classfile/model.js";
-import { type Diagnostic, MegasplitError } from "../diagnostics.js";
+import { type Diagnostic, ErrorCodes, InternalError, MegasplitError, thrownMessage } from "../diagnostics.js";
+import { inferFrames } from "../../passes/frames.js";
 import type { ControlFlowGraph } from "../../passes/cfg.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import type { CallSite } from "../../passes/link/heap-frame.js";
@@ -95,31 +97,58 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
   const method = cf.methods[index]!;
   const code = codeOf(method)!;
   const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
+  // The input: code megasplit cannot decode, jsr/ret the inliner cannot untangle,
+  // or code whose stack heights differ at a join, is refused as bad code.
+  let decoded: MethodBody;
   try {
-    let decoded = decodeBody(code, cf.constantPool, ctx.where);
+    decoded = decodeBody(code, cf.constantPool, ctx.where);
     if (hasSubroutines(decoded)) {
       decoded = inlineSubroutines(decoded, ctx);
       verifyAfter(decoded, ctx, "inline-subroutines");
     }
-    const done = runSplitPasses(splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0));
-    if ("kind" in done) return done;
-    for (const p of done.pieces) takenNames.add(p.name);
-    const totalLength = done.driverLength + done.pieces.reduce((s, p) => s + p.codeLength, 0);
-    return {
-      kind: "split",
-      driver: done.driver,
-      pieces: done.pieces,
-      driverLength: done.driverLength,
-      originalLength: code.code.length,
-      crossEdges: done.crossEdges,
-      handover: done.handover,
-      overhead: totalLength / code.code.length - 1,
-      blocksPerPiece: done.blocksPerPiece,
-      callSites: done.callSites,
-      driverLines: done.driverLines,
-    };
+    checkInputFrames(decoded, ctx);
   } catch (e) {
     if (e instanceof MegasplitError) return refusalFromError(e);
     throw e;
   }
+  // From here on every body is ours: a failure is a bug (E_INTERNAL), never a
+  // refusal, except a constant pool that cannot hold the pieces (a reasoned limit,
+  // which split-class answers with a helper class).
+  let done: ReturnType<typeof runSplitPasses>;
+  try {
+    done = runSplitPasses(splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0));
+  } catch (e) {
+    if (e instanceof MegasplitError && e.code === ErrorCodes.CP_OVERFLOW) return refusalFromError(e);
+    if (e instanceof InternalError) throw e;
+    throw new InternalError(`splitting ${ctx.className}.${ctx.where.method ?? ctx.methodName}: ${e instanceof MegasplitError ? `${e.code}: ${e.diagnostic.message}` : thrownMessage(e)}`, { cause: e });
+  }
+  if ("kind" in done) return done;
+  for (const p of done.pieces) takenNames.add(p.name);
+  const totalLength = done.driverLength + done.pieces.reduce((s, p) => s + p.codeLength, 0);
+  return {
+    kind: "split",
+    driver: done.driver,
+    pieces: done.pieces,
+    driverLength: done.driverLength,
+    originalLength: code.code.length,
+    crossEdges: done.crossEdges,
+    handover: done.handover,
+    overhead: totalLength / code.code.length - 1,
+    blocksPerPiece: done.blocksPerPiece,
+    callSites: done.callSites,
+    driverLines: done.driverLines,
+  };
+}
+
+/**
+ * The input's code must be consistent without its declared stack map frames: the
+ * splitter infers frames from the code alone for every body it writes, and a
+ * mismatch the declared frames hid (a stack height that differs at a join; the
+ * JVM's verifier rejects such code too) would otherwise surface only when a piece
+ * is encoded (and be taken for a bug of ours). E_FRAME: bad code in the input.
+ */
+function checkInputFrames(body: MethodBody, ctx: PassContext): void {
+  const a = inferFrames({ ...body, nodes: body.nodes.filter((x) => x.kind !== "frame") }, ctx);
+  const e = a.errors[0];
+  if (e) throw new MegasplitError(e.code, `the method's code is inconsistent, so it cannot be split: ${e.message}`, e.location);
 }

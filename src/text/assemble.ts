@@ -37,7 +37,6 @@
  * The Code attribute goes where the method's first code line stands among its
  * attributes; attributes otherwise keep text order. Errors are E_ASM_SYNTAX with
  * the line. Cost: linear in the text, plus one deep-key pass over a pre-filled pool.
- *
  * This file parses; a `.stack` line is `assemble-frame.ts`, what parsing records
  * is `assemble-plan.ts`, and turning a plan into a ClassFile is `assemble-build.ts`.
  */

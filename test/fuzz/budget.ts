@@ -11,13 +11,13 @@
  */
 export const FUZZ_BUDGET = {
   "class bytes: read, measure, decode, disassemble, write": 52_000,
-  "class bytes: split at small limits": 1_000,
+  "class bytes: split at small limits": 600,
   "jar bytes: read": 16_000,
   "directories with symlinks: read": 300,
   "jasmin text: assemble and write": 14_000,
   "mapping text: read": 12_000,
   "stack traces: retrace": 6_000,
-  "whole CLI runs": 24,
+  "whole CLI runs": 12,
 } as const;
 
 export type FuzzTarget = keyof typeof FUZZ_BUDGET;
