@@ -7,8 +7,9 @@
  * template units, interpreter cases, decision tree and parser actions it emits).
  *
  * Each class is generated and split once (beforeAll); the two sizes are linked in
- * two JVM runs. Cost: about 2 to 3 minutes on a loaded 2-core machine, nearly all
- * of it the five 1 MB splits (bench/scaling times them).
+ * two JVM runs. Cost: the five 1 MB splits take about 31 s of CPU (bench/scaling),
+ * the 100 KB ones a few seconds, plus twelve JVM starts; with the pass verifier
+ * the test setup turns on, a few minutes on an idle 2-core machine.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -140,7 +141,7 @@ beforeAll(async () => {
       outcomes.set(`${gen.name} ${size.label}`, { units, report, errors: r.diagnostics.filter((d) => d.severity === "error").map((d) => d.message) });
     }
   }
-});
+}, 1_800_000); // ~40 s of CPU (bench/scaling), but a loaded 2-core machine stretches it tenfold
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });

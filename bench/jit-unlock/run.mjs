@@ -16,7 +16,8 @@
  * threads included, which the ratios use because a shared machine distorts wall
  * time most, and wall time since the JVM started) and the steady state (median
  * over slices of thread CPU time per op after a warm-up that lasts until the
- * compiler threads are idle). All runs of a workload
+ * compiler threads are idle and at least twice the whole run's ops, so callers
+ * of the method reach their last tier too). All runs of a workload
  * must print the same checksum. It prints every run, the medians, the split
  * version's speed relative to the other two (above 1 = split faster; targets:
  * >= 0.9x of -XX:-DontCompileHugeMethods, >= 1.0x of the original), and what the
@@ -197,7 +198,7 @@ function inliningEvidence(w, c, text) {
 const table = [];
 console.log(
   `bench/jit-unlock: ${selected.length} workloads, ${runs} alternating runs each; whole run = fixed ops from a cold JVM, ` +
-    `then warm-up >= ${opt.warm} s (until the JIT is quiet, at most ${20 * Number(opt.warm)} s) and steady state over ${opt.time} s; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`,
+    `then warm-up >= ${opt.warm} s and >= 2 x whole ops (until the JIT is quiet, at most ${20 * Number(opt.warm)} s) and steady state over ${opt.time} s; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`,
 );
 for (const w of selected) {
   console.log(`\n== ${w.name}: ${w.about}; whole run = ${w.whole} ops`);

@@ -40,6 +40,17 @@ function localCost(slot: number): number {
   return slot <= 3 ? 1 : slot <= 255 ? 2 : 4;
 }
 
+/** Bytes of an entry's load of a live local from the frame arrays (a reference also casts). */
+function loadCost(slot: number, ref: boolean): number {
+  return 2 + indexCost(slot) + 1 + (ref ? 3 : 0) + localCost(slot + 6);
+}
+/** Bytes of an exit's store of a live local into the frame arrays. */
+function storeCost(slot: number): number {
+  return 2 + indexCost(slot) + localCost(slot + 6) + 1;
+}
+/** The load list of every block with no live local (shared, never written). */
+const NO_LOADS: SlotCost[] = [];
+
 /** What the cost model reads of a cut body. */
 export interface LinkAnalyses {
   readonly body: MethodBody;
@@ -104,43 +115,53 @@ export function linkCostTables(a: LinkAnalyses): LinkCostTables {
   const groups = new Map<string, number>();
   const groupCosts: number[] = [];
   const tailGroupCosts: number[] = [];
-  const entryLoads: SlotCost[][] = Array.from({ length: n }, () => []);
+  // Blocks with the same live values share one list of loads (read-only): a method
+  // with hundreds of live locals over a million blocks would otherwise hold a
+  // load object per live local per block.
+  const entryLoads: SlotCost[][] = new Array(n).fill(NO_LOADS);
+  const loadLists = new Map<string, SlotCost[]>();
   const entryBase = new Int32Array(n);
   const groupStores: SlotCost[][] = [];
   const groupBase: number[] = [];
   for (let b = 0; b < n; b++) {
     if (!cfg.reachable[b]) continue;
     const f = a.entryFrame[b]!;
-    const liveList = liveSlots(liveness.liveIn[b]!).filter((slot) => slot < f.locals.length && f.locals[slot] !== TOP);
+    const live = liveSlots(liveness.liveIn[b]!);
+    const liveList = live.filter((slot) => slot < f.locals.length && f.locals[slot] !== TOP);
     const stackValues = f.stack.length;
     let loads = 0;
-    let stores = 0;
-    const storeList: SlotCost[] = [];
+    let loadKey = "";
     for (const slot of liveList) {
       const ref = frames.types.isObject(f.locals[slot]!);
-      const load = 2 + indexCost(slot) + 1 + (ref ? 3 : 0) + localCost(slot + 6);
-      const store = 2 + indexCost(slot) + localCost(slot + 6) + 1;
-      loads += load;
-      stores += store;
-      entryLoads[b]!.push({ slot, cost: load });
-      storeList.push({ slot, cost: store });
+      loads += loadCost(slot, ref);
+      loadKey += ref ? `${slot}r,` : `${slot},`;
     }
+    let loadList = loadLists.get(loadKey);
+    if (loadList === undefined) {
+      loadList = liveList.map((slot) => ({ slot, cost: loadCost(slot, frames.types.isObject(f.locals[slot]!)) }));
+      loadLists.set(loadKey, loadList);
+    }
+    if (loadList.length > 0) entryLoads[b] = loadList;
     entryBase[b] = ENTRY_TAIL + stackValues * PER_STACK_LOAD;
     entryCost[b] = entryBase[b]! + loads;
     const nulls = liveList.filter((slot) => f.locals[slot] === NULL).length;
     tailEntryCost[b] = ENTRY_TAIL + stackValues * TAIL_PER_STACK + nulls * 3;
     // Per target a code and a jump; the stores are shared by targets that save the same values.
     exitCost[b] = EXIT_TAIL;
-    const signature = `${liveSlots(liveness.liveIn[b]!).join(",")}|${stackValues}`;
+    const signature = `${live.join(",")}|${stackValues}`;
     let g = groups.get(signature);
     if (g === undefined) {
+      // The group's stores are those of the first block that has its signature.
+      const storeList = liveList.map((slot) => ({ slot, cost: storeCost(slot) }));
+      const stores = storeList.reduce((sum, x) => sum + x.cost, 0);
       groups.set(signature, (g = groupCosts.length));
       groupCosts.push(GROUP_TAIL + stores + stackValues * PER_STACK_STORE);
       groupBase.push(GROUP_TAIL + stackValues * PER_STACK_STORE);
       groupStores.push(storeList);
       let pushes = 0;
       const width = liveList.length > 0 ? liveList[liveList.length - 1]! + 2 : 0;
-      for (let slot = 0; slot < width; slot++) pushes += liveList.includes(slot) ? localCost(slot) : 1;
+      const isLive = new Set(liveList);
+      for (let slot = 0; slot < width; slot++) pushes += isLive.has(slot) ? localCost(slot) : 1;
       tailGroupCosts.push(TAIL_GROUP + pushes + stackValues * TAIL_PER_STACK);
     }
     exitGroup[b] = g;

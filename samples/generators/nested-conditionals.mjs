@@ -4,7 +4,7 @@
  * code before each test and after each join; leaves mix y with a constant. The
  * tree is lopsided (a quarter of the leaves on one side, three quarters on the
  * other), so its depth grows like 2.4 log2 of its size (about 45 at 16 MB). A unit
- * is one leaf (about 27 bytes with its share of the tests). `main` prints the sum
+ * is one leaf (about 35 bytes with its share of the tests; thresholds past a short are pushed as (hi << 15) + lo, not from the constant pool). `main` prints the sum
  * of decide(x, i) over a thousand inputs.
  */
 import { Access, Op, addMethod, newClass } from "megasplit";
@@ -31,6 +31,15 @@ export function tree(leaves, lo = 0, hi = 1 << 30, id = { next: 0 }) {
 /** The x main passes for input i: spread over [0, 2^30). */
 export const inputX = (i) => (i * 1_073_741) % (1 << 30);
 
+/**
+ * Pushes a threshold below 2^30: a short as it is, a larger one as (hi << 15) + lo,
+ * so that hundreds of thousands of distinct thresholds (16 MB) need no constants.
+ */
+function threshold(pool, t) {
+  if (t <= 32767) return [int(pool, t)];
+  return [int(pool, t >> 15), { kind: "int", op: Op.BIPUSH, value: 15 }, op(Op.ISHL), int(pool, t & 0x7fff), op(Op.IADD)];
+}
+
 function emit(node, pool, code, labels) {
   if (node.leaf) {
     code.push(iload(1), int(pool, node.c), op(Op.IXOR), istore(1));
@@ -38,7 +47,7 @@ function emit(node, pool, code, labels) {
   }
   const [right, join] = [labels.next++, labels.next++];
   code.push(line(1 + (labels.next % 60000)), iload(1), int(pool, node.pre), op(Op.IADD), istore(1));
-  code.push(iload(0), int(pool, node.t), jump(Op.IF_ICMPGE, right));
+  code.push(iload(0), ...threshold(pool, node.t), jump(Op.IF_ICMPGE, right));
   emit(node.left, pool, code, labels);
   code.push(jump(Op.GOTO, join), label(right));
   emit(node.right, pool, code, labels);

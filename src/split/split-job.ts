@@ -17,12 +17,12 @@
  * clashes. Classes a thread's hierarchy could not find are returned per job
  * (`missing`), so that the warnings cover every thread.
  */
-import { findAttribute } from "../classfile/model.js";
 import { readClass } from "../classfile/read.js";
 import { writeClass } from "../classfile/write.js";
 import { asDiagnostic, type Diagnostic } from "../diagnostics.js";
 import { createClassHierarchy, type LoadedClassHierarchy } from "../hierarchy/hierarchy.js";
 import type { SplitMethodMapping } from "../../runtime/mapping.js";
+import { mappingRowsOf } from "./split-mapping.js";
 import { splitClass, type MethodReport } from "./split-class.js";
 import type { SplitLinkMode } from "./split-method.js";
 
@@ -97,30 +97,12 @@ function splitEntry(input: SplitJobInput, init: SplitJobInit, hierarchy: LoadedC
   const takenClassNames = input.alsoTaken ? new Set([...bundleNames, ...input.alsoTaken]) : bundleNames;
   try {
     const cf = readClass(input.data, { where, diagnostics: out.diagnostics });
-    const result = splitClass(cf, { maxSize: init.maxSize, link: init.link, hierarchy, takenClassNames, ...(init.verify ? { verify: true } : {}) });
+    const result = splitClass(cf, { maxSize: init.maxSize, link: init.link, hierarchy, takenClassNames, diagnostics: out.diagnostics, ...(init.verify ? { verify: true } : {}) });
     for (const r of result.reports) out.reports.push({ ...r, entry: input.entry });
     if (result.changed) {
       const cls = result.classFile;
-      const sf = findAttribute(cls.attributes, "SourceFile");
-      const sourceFile = sf ? cls.constantPool.utf8(sf.sourceFileIndex) : undefined;
       const thisName = cls.constantPool.className(cls.thisClass);
-      for (const r of result.reports) {
-        if (r.result.kind !== "split") continue;
-        const cut = r.method.indexOf("(");
-        out.mapping.push([
-          thisName,
-          sourceFile,
-          {
-            name: r.method.slice(0, cut),
-            descriptor: r.method.slice(cut),
-            driverLines: r.result.driverLines,
-            pieces: r.result.pieces.map((p) => ({ name: p.name, descriptor: p.descriptor, lines: p.lines })),
-            callSites: r.result.callSites,
-            syntheticBase: result.syntheticBase,
-            ...(r.pieceClass !== undefined ? { pieceClass: r.pieceClass } : {}),
-          },
-        ]);
-      }
+      out.mapping.push(...mappingRowsOf(result));
       out.data = writeClass(cls, { where });
       if (result.helper) {
         const helperName = result.helper.constantPool.className(result.helper.thisClass);
