@@ -25,7 +25,7 @@
  * Each jar is split once per limit (with the internal verifier on), and the
  * class-load log of every split run proves that classes holding split methods are
  * the ones that ran. The JVM runs are asynchronous, so the unsplit runs overlap the
- * splitting. Cost on 2 loaded cores (load average 10+), measured: 105 s for the
+ * splitting. Cost on 2 loaded cores (load average 10+), measured: 80-105 s for the
  * file (Groovy 1,024: 18 s, 4,096: 4 s; ANTLR 1,024: 15 s, 8,000: 5 s; Jython
  * 1,024: 45 s, 8,000: 15 s), mostly splitting with the verifier on.
  */
