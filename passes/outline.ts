@@ -121,8 +121,9 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
   const caller = writeCaller(input, plan, labels);
   if (typeof caller === "string") return { ok: false, reason: caller };
   const inR = plan.inR;
-  const pLocals = varsIn(input, labels, body.localVariables, (b) => !inR[b], 0);
-  const pTypes = varsIn(input, labels, body.localVariableTypes, (b) => !inR[b], 0);
+  const order = callerOrder(input.cfg, inR, input.entry);
+  const pLocals = varsIn(input, labels, body.localVariables, order, 0);
+  const pTypes = varsIn(input, labels, body.localVariableTypes, order, 0);
   const parent: MethodBody = {
     ...body,
     nodes: caller.nodes,
@@ -439,8 +440,9 @@ function writeRegion(input: OutlineInput, plan: RegionPlan, labels: Labels) {
     for (const b of covered) rHandlers.push({ start: labelOf(b), end: endLabel.get(b)!, handler, catchType: h.catchType });
   });
   // Computed now: the caller reuses the entry block's end label for its call site.
-  const locals = varsIn(input, labels, body.localVariables, (b) => inR[b] === 1, shift);
-  const localTypes = varsIn(input, labels, body.localVariableTypes, (b) => inR[b] === 1, shift);
+  const regionOrder = blocks.filter((b) => cfg.reachable[b]);
+  const locals = varsIn(input, labels, body.localVariables, regionOrder, shift);
+  const localTypes = varsIn(input, labels, body.localVariableTypes, regionOrder, shift);
   return { nodes: rOut, handlers: rHandlers, locals, localTypes };
 }
 
@@ -537,8 +539,13 @@ function writeExitStubs(input: OutlineInput, plan: RegionPlan, labels: Labels, p
   });
 }
 
-/** The variable rows of the kept blocks, split at block boundaries and shifted. */
-function varsIn(input: OutlineInput, labels: Labels, vars: LocalVariable[] | undefined, keep: (b: number) => boolean, shiftBy: number): LocalVariable[] | undefined {
+/**
+ * The variable rows of the blocks in `order` (the blocks of one body in output
+ * order, -1 where that body writes code of its own between two of them), shifted,
+ * one row per run of covered blocks adjacent in the output: never one per block (a
+ * table restated per block grows as rows x blocks and wraps its u2 count, JVMS 4.7.13).
+ */
+function varsIn(input: OutlineInput, labels: Labels, vars: LocalVariable[] | undefined, order: readonly number[], shiftBy: number): LocalVariable[] | undefined {
   if (!vars) return undefined;
   const { cfg } = input;
   const n = cfg.blockCount;
@@ -547,12 +554,34 @@ function varsIn(input: OutlineInput, labels: Labels, vars: LocalVariable[] | und
     const from = cfg.blockOfLabel[v.start]!;
     const to = cfg.blockOfLabel[v.end]!;
     const endInside = to < n && cfg.labelNode[v.end]! > cfg.blockStart[to]!;
-    for (let b = Math.max(0, from); b <= Math.min(to, n - 1); b++) {
-      if (!keep(b) || !cfg.reachable[b] || (b === to && !endInside)) continue;
-      out.push({ ...v, start: b === from ? v.start : labels.labelOf(b), end: b === to ? v.end : labels.endLabel.get(b)!, index: v.index + shiftBy });
+    let first = -1;
+    let last = -1;
+    const flush = () => {
+      if (first >= 0) out.push({ ...v, start: first === from ? v.start : labels.labelOf(first), end: last === to ? v.end : labels.endLabel.get(last)!, index: v.index + shiftBy });
+      first = -1;
+    };
+    for (const b of order) {
+      if (b < 0 || b < from || b > to || (b === to && !endInside)) {
+        flush();
+        continue;
+      }
+      if (first < 0) first = b;
+      last = b;
     }
+    flush();
   }
   return out;
+}
+
+/** The caller's own blocks in output order, -1 at the region's entry, where the call and its exit stubs go. */
+function callerOrder(cfg: ControlFlowGraph, inR: ArrayLike<number>, entry: number): number[] {
+  const order: number[] = [];
+  for (let b = 0; b < cfg.blockCount; b++) {
+    if (!cfg.reachable[b]) continue;
+    if (b === entry) order.push(-1);
+    else if (!inR[b]) order.push(b);
+  }
+  return order;
 }
 
 /** The frame analysis has its own CFG: the block there that holds our block's first instruction. */

@@ -95,6 +95,8 @@ export const ErrorCodes = {
   ATTR_MALFORMED: "W_ATTR_MALFORMED",
   /** A mapping file declares a format version this reader does not know: a later number reads as 2.2, a word as unversioned. */
   MAPPING_VERSION: "W_MAPPING_VERSION",
+  /** A split body's LocalVariable(Type)Table would have more than 65,535 entries; that optional debug table was left out of it (JVMS 4.7.13). */
+  LOCALS_TABLE_DROPPED: "W_LOCALS_TABLE_DROPPED",
   /** A signed jar had classes changed; its signature files were removed. */
   SIGNATURE_REMOVED: "W_SIGNATURE_REMOVED",
 } as const;

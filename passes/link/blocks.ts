@@ -220,6 +220,9 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
     // Local variable ranges of this body's blocks, cut to the blocks here. The
     // original start and end labels are kept where they fall inside a block (the
     // frame writer trusts a range to mean "assigned here"), block bounds elsewhere.
+    // The blocks of one row copied here are consecutive in `blocks`, and so adjacent
+    // in the output: one row each, never one per block (a table restated per block
+    // grows as rows x blocks and wraps its u2 count, JVMS 4.7.13).
     const shiftVars = (vars: LocalVariable[] | undefined): LocalVariable[] | undefined => {
       if (!vars) return undefined;
       const rows: LocalVariable[] = [];
@@ -227,12 +230,11 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
         const from = cfg.blockOfLabel[v.start]!;
         const to = cfg.blockOfLabel[v.end]!;
         const endInside = to < cfg.blockCount && cfg.labelNode[v.end]! > cfg.blockStart[to]!;
-        for (const b of blocks) {
-          if (b < from || b > to || (b === to && !endInside)) continue;
-          const start = b === from ? v.start : blockLabel(b);
-          const end = b === to ? v.end : endLabel.get(b)!;
-          rows.push({ ...v, start, end, index: v.index + shift });
-        }
+        const covered = blocks.filter((b) => b >= from && b <= to && (b !== to || endInside));
+        if (covered.length === 0) continue;
+        const first = covered[0]!;
+        const last = covered[covered.length - 1]!;
+        rows.push({ ...v, start: first === from ? v.start : blockLabel(first), end: last === to ? v.end : endLabel.get(last)!, index: v.index + shift });
       }
       return rows;
     };

@@ -118,7 +118,7 @@ export async function splitClasses(inputs: readonly (ClassFile | Uint8Array)[], 
       const name = model.constantPool.className(model.thisClass);
       try {
         const cf = hierarchy ? frameBuiltMethods(model, hierarchy, maxSize) : model;
-        const split = splitOneClass(cf, { maxSize, link: opts.link ?? "auto", ...(hierarchy ? { hierarchy } : {}), takenClassNames: taken, ...(opts.verify ? { verify: true } : {}) });
+        const split = splitOneClass(cf, { maxSize, link: opts.link ?? "auto", ...(hierarchy ? { hierarchy } : {}), takenClassNames: taken, diagnostics, ...(opts.verify ? { verify: true } : {}) });
         methods.push(...split.reports);
         for (const r of split.reports) {
           if (r.result.kind === "refused") {

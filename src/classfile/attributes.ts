@@ -302,7 +302,7 @@ function writeAttributeInfo(w: ByteWriter, a: Attribute, ctx: WriteContext): voi
       return;
     }
     case "LineNumberTable":
-      w.u2(a.entries.length);
+      u2Checked(w, a.entries.length, "line_number_table_length", ctx);
       for (const e of a.entries) {
         u2Checked(w, e.startPc, "line number start_pc", ctx);
         w.u2(e.line);
@@ -310,7 +310,7 @@ function writeAttributeInfo(w: ByteWriter, a: Attribute, ctx: WriteContext): voi
       return;
     case "LocalVariableTable":
     case "LocalVariableTypeTable":
-      w.u2(a.entries.length);
+      u2Checked(w, a.entries.length, `${a.kind} length`, ctx);
       for (const e of a.entries) {
         u2Checked(w, e.startPc, "local variable start_pc", ctx);
         u2Checked(w, e.length, "local variable length", ctx);

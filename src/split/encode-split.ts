@@ -10,6 +10,7 @@
  * computation and one encoding per body.
  */
 import type { MethodBody } from "../bytecode/model.js";
+import { type Diagnostic, ErrorCodes, type Location, warning } from "../diagnostics.js";
 import { encodeBody } from "../bytecode/encode.js";
 import { Access, type ClassFile, type CodeAttribute, type MethodInfo } from "../classfile/model.js";
 import type { CallSite, LinkedMethod } from "../../passes/link/heap-frame.js";
@@ -46,12 +47,36 @@ export type { Refusal } from "./refusal.js";
 export interface EncodeOptions {
   hierarchy?: ClassHierarchy;
   verify?: boolean;
+  /** Where warnings about the bodies written go (a LocalVariable(Type)Table dropped). */
+  diagnostics?: Diagnostic[];
+}
+
+/** Entries a LocalVariable(Type)Table can hold: its length is a u2 (JVMS 4.7.13, 4.7.14). */
+const MAX_TABLE_ROWS = 0xffff;
+
+/**
+ * `body` without a LocalVariable(Type)Table too long for its u2 length, with a
+ * warning: the tables are optional debug information (JVMS 4.7.13), a class with
+ * a wrapped length is refused by the JVM (ClassFormatError). The copiers keep a
+ * body at one row per original row, so this is a last guard.
+ */
+function withinTableLimits(body: MethodBody, where: Location, diagnostics: Diagnostic[] | undefined): MethodBody {
+  const tooLong = (rows: readonly unknown[] | undefined) => rows !== undefined && rows.length > MAX_TABLE_ROWS;
+  if (!tooLong(body.localVariables) && !tooLong(body.localVariableTypes)) return body;
+  const out = { ...body };
+  for (const [key, table] of [["localVariables", "LocalVariableTable"], ["localVariableTypes", "LocalVariableTypeTable"]] as const) {
+    if (!tooLong(body[key])) continue;
+    diagnostics?.push(warning(ErrorCodes.LOCALS_TABLE_DROPPED, `the ${table} of a split body would have ${body[key]!.length} entries (at most ${MAX_TABLE_ROWS}); it is left out`, where));
+    delete out[key];
+  }
+  return out;
 }
 
 /** Frames, limits and encoding of a finished body (JVMS 4.7.3, 4.7.4). */
 export function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, opts: EncodeOptions, codeNameIndex: number): CodeAttribute {
   const cp = cf.constantPool;
   const pctx = methodContext(cf, m, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
+  bodyIn = withinTableLimits(bodyIn, pctx.where, opts.diagnostics);
   // Frames list every inferred local: trimming dead ones by liveness is only
   // safe when it is monotone along edges, which exception ranges can break.
   let out = computeStackMapFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx, { asInferred: true });

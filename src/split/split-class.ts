@@ -23,7 +23,7 @@ import { IndyCallSites } from "../../passes/link/indy.js";
 import { usesIndy } from "../../passes/link/modes.js";
 import { splitMethod, type MethodSplit } from "./split-method.js";
 import { HelperClass } from "./helper-class.js";
-import { ErrorCodes } from "../diagnostics.js";
+import { type Diagnostic, ErrorCodes } from "../diagnostics.js";
 import { refusal } from "./refusal.js";
 
 export interface SplitOptions {
@@ -34,6 +34,8 @@ export interface SplitOptions {
   verify?: boolean;
   /** Internal names of the classes a helper class must not take (the bundle's). */
   takenClassNames?: ReadonlySet<string>;
+  /** Where warnings about the bodies written go. */
+  diagnostics?: Diagnostic[];
 }
 
 export interface MethodReport {

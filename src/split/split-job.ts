@@ -97,7 +97,7 @@ function splitEntry(input: SplitJobInput, init: SplitJobInit, hierarchy: LoadedC
   const takenClassNames = input.alsoTaken ? new Set([...bundleNames, ...input.alsoTaken]) : bundleNames;
   try {
     const cf = readClass(input.data, { where, diagnostics: out.diagnostics });
-    const result = splitClass(cf, { maxSize: init.maxSize, link: init.link, hierarchy, takenClassNames, ...(init.verify ? { verify: true } : {}) });
+    const result = splitClass(cf, { maxSize: init.maxSize, link: init.link, hierarchy, takenClassNames, diagnostics: out.diagnostics, ...(init.verify ? { verify: true } : {}) });
     for (const r of result.reports) out.reports.push({ ...r, entry: input.entry });
     if (result.changed) {
       const cls = result.classFile;

@@ -24,7 +24,7 @@
 import { decodeBody } from "../bytecode/decode.js";
 import type { MethodBody } from "../bytecode/model.js";
 import { type ClassFile, type MethodInfo, codeOf } from "../classfile/model.js";
-import { ErrorCodes, InternalError, MegasplitError, thrownMessage } from "../diagnostics.js";
+import { type Diagnostic, ErrorCodes, InternalError, MegasplitError, thrownMessage } from "../diagnostics.js";
 import { inferFrames } from "../../passes/frames.js";
 import type { ControlFlowGraph } from "../../passes/cfg.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
@@ -48,6 +48,8 @@ export interface SplitMethodOptions {
   maxSize: number;
   link: SplitLinkMode;
   hierarchy?: ClassHierarchy;
+  /** Where warnings about the bodies written go. */
+  diagnostics?: Diagnostic[];
   /** Bound call sites for `indy` and `auto` (class version 51 and up). */
   indy?: IndyCallSites;
   /** Allocator of synthetic call-site lines (above every real line of the class). */
