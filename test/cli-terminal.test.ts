@@ -50,6 +50,9 @@ function underTerminal(env: Record<string, string>, redirectStderr?: string): st
   const quoted = cli.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ") + (redirectStderr ? ` 2>'${redirectStderr}'` : "");
   const cleanEnv: Record<string, string | undefined> = { ...process.env, TERM: "xterm-256color", ...env };
   delete cleanEnv.FORCE_COLOR;
+  // A user at a terminal, not a CI job: chalk's colour detection turns colour off
+  // whenever CI is set (CI runs this suite with CI=true).
+  delete cleanEnv.CI;
   if (!("NO_COLOR" in env)) delete cleanEnv.NO_COLOR;
   const r = spawnSync("script", ["-q", "-e", "-c", quoted, "/dev/null"], { cwd: root, env: cleanEnv, encoding: "utf8" });
   expect(r.status, r.stderr).toBe(1); // the truncated class: exit status 1
