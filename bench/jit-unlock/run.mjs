@@ -30,8 +30,15 @@
  * nothing about time, and exits non-zero only when it could not run (a missing
  * tool, a build or split failure, a crash, differing checksums).
  *
+ * `--baseline DIR` (a checkout whose dist/ is built, e.g. a worktree of an older
+ * commit) also splits each workload with DIR's CLI (same --link; the same checks)
+ * and runs it as one more configuration, "split --link L (baseline)", in the same
+ * alternation and under the same checksum; the tables then print this checkout's
+ * split against the baseline's, steady state and whole run (above 1 = this
+ * checkout's split is faster): correct but slower is a regression.
+ *
  *   npm run bench -- jit-unlock [--only rhino,interp-light] [--runs 3] [--warm 3] [--time 2]
- *                               [--links auto,direct,switch] [--no-evidence] [--no-chart]
+ *                               [--links auto,direct,switch] [--baseline DIR] [--no-evidence] [--no-chart]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -39,13 +46,14 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { baselineOf, cliOf, verboseFlag } from "../lib/baseline.mjs";
 import { writeBarChart } from "../lib/chart.mjs";
 import { compilationSummary, inliningExcerpt } from "./jit-log.mjs";
 import { WORKLOADS } from "./workloads.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
-const cli = join(root, "dist/src/cli/main.js");
+const cli = cliOf(root);
 const { values: opt } = parseArgs({
   options: {
     only: { type: "string" },
@@ -53,6 +61,7 @@ const { values: opt } = parseArgs({
     warm: { type: "string", default: "3" },
     time: { type: "string", default: "2" },
     links: { type: "string", default: "auto" },
+    baseline: { type: "string" },
     "no-evidence": { type: "boolean", default: false },
     "no-chart": { type: "boolean", default: false },
   },
@@ -67,6 +76,7 @@ const selected = opt.only ? WORKLOADS.filter((w) => opt.only.split(",").some((o)
 if (selected.length === 0) fail(`--only ${opt.only} matches none of ${WORKLOADS.map((w) => w.name).join(", ")}`);
 if (!existsSync(cli)) fail("dist/src/cli/main.js is missing: run `npm run setup` (or `npm run build`) first");
 for (const w of selected) for (const jar of w.jars) if (!existsSync(jar)) fail(`${w.name} needs ${jar}: run \`npm run setup\``);
+const baseline = opt.baseline ? baselineOf(opt.baseline, "bench/jit-unlock") : undefined;
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-jit-unlock-"));
 const sh = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -79,9 +89,27 @@ try {
   fail(`javac could not compile Harness.java (is a JDK installed? run \`npm run setup\`): ${e.message}`);
 }
 
-// The CLI prints one line per split method only with --verbose (older builds
-// printed it always and have no such option).
-const verbose = sh(process.execPath, [cli, "--help"]).includes("--verbose") ? ["--verbose"] : [];
+// The CLI prints one line per split method only with --verbose (older builds,
+// a baseline's perhaps, printed it always and have no such option).
+const verbose = verboseFlag(cli);
+const baseVerbose = baseline ? verboseFlag(baseline.cli) : [];
+
+/**
+ * Splits `orig` into `out` with a CLI at --link `link`, prints its report's first
+ * line, fails unless some class changed and no method is left over 8,000 bytes
+ * (this checkout's inspect judges both splits), and returns the class bytes.
+ */
+function splitWith(w, tool, flags, orig, out, link, tag) {
+  const report = sh(process.execPath, [tool, "split", orig, "-o", `${out}/`, "--link", link, ...flags]);
+  const first = report.split("\n").find((l) => l.startsWith("split ")) ?? report.split("\n")[0];
+  console.log(`--link ${link}${tag}: ${first.replace(/^split \S+: /, "")}`);
+  const bytes = Buffer.concat(bytesOf(out));
+  if (Buffer.compare(bytes, Buffer.concat(bytesOf(orig))) === 0) fail(`${w.name}: --link ${link}${tag} left every class unchanged`);
+  const over = sh(process.execPath, [cli, "inspect", out, "--limit", "8000"]);
+  if (!/ 0 over 8000/.test(over)) fail(`${w.name}: --link ${link}${tag} left a method over 8,000 bytes:\n${over}`);
+  return bytes;
+}
+const bytesOf = (dir) => classFiles(dir).map((f) => readFileSync(join(dir, f)));
 
 /** Builds, inspects and splits one workload; returns its configurations. */
 function prepare(w) {
@@ -98,17 +126,10 @@ function prepare(w) {
     { name: "original", flags: [], cp: cp(orig) },
     { name: "original -XX:-DontCompileHugeMethods", flags: ["-XX:-DontCompileHugeMethods"], cp: cp(orig) },
   ];
-  const bytesOf = (dir) => classFiles(dir).map((f) => readFileSync(join(dir, f)));
   const seen = [];
   for (const link of links) {
     const out = join(work, w.name, `split-${link}`);
-    const report = sh(process.execPath, [cli, "split", orig, "-o", `${out}/`, "--link", link, ...verbose]);
-    const first = report.split("\n").find((l) => l.startsWith("split ")) ?? report.split("\n")[0];
-    console.log(`--link ${link}: ${first.replace(/^split \S+: /, "")}`);
-    const bytes = Buffer.concat(bytesOf(out));
-    if (Buffer.compare(bytes, Buffer.concat(bytesOf(orig))) === 0) fail(`${w.name}: --link ${link} left every class unchanged`);
-    const over = sh(process.execPath, [cli, "inspect", out, "--limit", "8000"]);
-    if (!/ 0 over 8000/.test(over)) fail(`${w.name}: --link ${link} left a method over 8,000 bytes:\n${over}`);
+    const bytes = splitWith(w, cli, verbose, orig, out, link, "");
     const same = seen.find((s) => Buffer.compare(s.bytes, bytes) === 0);
     if (same) {
       console.log(`--link ${link}: identical class bytes to --link ${same.link}, measured once`);
@@ -116,6 +137,13 @@ function prepare(w) {
     }
     seen.push({ link, bytes });
     configs.push({ name: `split --link ${link}`, flags: [], cp: cp(out), split: true });
+    if (!baseline) continue;
+    // The baseline's split of the same link mode, paired with this one for the ratios.
+    const baseOut = join(work, w.name, `baseline-${link}`);
+    const baseBytes = splitWith(w, baseline.cli, baseVerbose, orig, baseOut, link, ` (baseline ${baseline.label})`);
+    if (Buffer.compare(baseBytes, bytes) === 0) console.log(`--link ${link} (baseline ${baseline.label}): identical class bytes to this checkout's (measured anyway: the ratio shows the noise)`);
+    configs[configs.length - 1].pair = configs.length;
+    configs.push({ name: `split --link ${link} (baseline)`, flags: [], cp: cp(baseOut), split: true, baseline: true });
   }
   return configs;
 }
@@ -209,7 +237,7 @@ for (const w of selected) {
   );
   compilations(w, configs, med[0].checksum);
   configs.forEach((c, k) => {
-    if (!c.split) return;
+    if (!c.split || c.baseline) return;
     const vsHuge = med[1].steady / med[k].steady;
     const vsOrig = med[0].steady / med[k].steady;
     const wholeVsHuge = med[1].wholeCpu / med[k].wholeCpu;
@@ -219,7 +247,15 @@ for (const w of selected) {
       `  ${c.name}: steady ${vsHuge.toFixed(2)}x of -XX:-DontCompileHugeMethods (target >= 0.9), ${vsOrig.toFixed(2)}x of original (>= 1.0); ` +
         `whole run (process CPU) ${wholeVsHuge.toFixed(2)}x and ${wholeVsOrig.toFixed(2)}x   ${meets ? "MEETS" : "MISSES"}`,
     );
-    table.push({ workload: w.name, config: c.name, med: [med[0], med[1], med[k]], vsHuge, vsOrig, wholeVsHuge, wholeVsOrig, meets });
+    const row = { workload: w.name, config: c.name, med: [med[0], med[1], med[k]], vsHuge, vsOrig, wholeVsHuge, wholeVsOrig, meets };
+    if (c.pair !== undefined) {
+      const b = med[c.pair];
+      Object.assign(row, { base: b, vsBase: b.steady / med[k].steady, wholeVsBase: b.wholeCpu / med[k].wholeCpu });
+      console.log(
+        `  ${c.name} vs the baseline's (${baseline.label}): steady ${row.vsBase.toFixed(2)}x, whole run (process CPU) ${row.wholeVsBase.toFixed(2)}x (above 1 = this checkout's split is faster)`,
+      );
+    }
+    table.push(row);
     const evidence = join(here, "evidence", `${w.name}.txt`);
     if (opt["no-evidence"] || c.name !== `split --link ${links[0]}`) return;
     if (!meets) inliningEvidence(w, c, `steady ${vsHuge.toFixed(2)}x of -XX:-DontCompileHugeMethods, ${vsOrig.toFixed(2)}x of original`);
@@ -236,30 +272,43 @@ for (const t of table) {
     `| ${t.workload} | ${t.config.replace("split ", "")} | ${f(o.steady)} | ${f(h.steady)} | ${f(s.steady)} | ${f(t.vsHuge, 2)}x${t.vsHuge < 0.9 ? " (miss)" : ""} | ${f(t.vsOrig, 2)}x${t.vsOrig < 1 ? " (miss)" : ""} | ${o.wholeCpu} (${o.wholeWall}) | ${h.wholeCpu} (${h.wholeWall}) | ${s.wholeCpu} (${s.wholeWall}) | ${f(t.wholeVsHuge, 2)}x | ${f(t.wholeVsOrig, 2)}x |`,
   );
 }
+if (baseline) {
+  console.log(`\nThis checkout's split against the baseline's (${baseline.label}), same runs (ratio = baseline time / this time: above 1 = faster now, below 1 = a regression):`);
+  console.log(`| workload | split | split us/op | baseline split us/op | steady vs baseline | whole cpu (wall) ms: split | baseline split | whole vs baseline |`);
+  console.log(`|---|---|--:|--:|--:|--:|--:|--:|`);
+  for (const t of table) {
+    const s = t.med[2];
+    console.log(
+      `| ${t.workload} | ${t.config.replace("split ", "")} | ${f(s.steady)} | ${f(t.base.steady)} | ${f(t.vsBase, 2)}x | ${s.wholeCpu} (${s.wholeWall}) | ${t.base.wholeCpu} (${t.base.wholeWall}) | ${f(t.wholeVsBase, 2)}x |`,
+    );
+  }
+}
 const java = spawnSync("java", ["-version"], { encoding: "utf8" }).stderr.split("\n")[1];
 const note = `${java}; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} at the end; medians of ${runs} alternating runs`;
 console.log(`${note}; ${table.filter((t) => t.meets).length} of ${table.length} meet both targets`);
 
 if (!opt["no-chart"] && table.length > 0) {
-  const series = ["original", "-XX:-DontCompileHugeMethods", "split at 8000"];
+  const series = ["original", "-XX:-DontCompileHugeMethods", "split at 8000", ...(baseline ? [`split at 8000, baseline ${baseline.label}`] : [])];
+  const withBase = (now, base) => (baseline ? [...now, base] : now);
+  const baseNote = baseline ? `; the baseline bar's label: this checkout's split's speed vs the baseline's` : "";
   const groups = table.map((t) => (links.length > 1 ? `${t.workload} (${t.config.replace("split --link ", "")})` : t.workload));
   const steady = writeBarChart(join(here, "chart.svg"), {
     title: "bench/jit-unlock: steady state, median CPU us per op (lower is better)",
     unit: "us/op",
     groups,
     series,
-    values: table.map((t) => t.med.map((m) => m.steady)),
-    labels: table.map((t) => [null, null, `${t.vsHuge.toFixed(2)}x`]),
-    note: `label: split's speed vs -XX:-DontCompileHugeMethods (target >= 0.9x). ${note}`,
+    values: table.map((t) => withBase(t.med.map((m) => m.steady), t.base?.steady)),
+    labels: table.map((t) => withBase([null, null, `${t.vsHuge.toFixed(2)}x`], `${t.vsBase?.toFixed(2)}x`)),
+    note: `label: split's speed vs -XX:-DontCompileHugeMethods (target >= 0.9x)${baseNote}. ${note}`,
   });
   const whole = writeBarChart(join(here, "chart-whole.svg"), {
     title: "bench/jit-unlock: whole run from a cold JVM, median process CPU ms (lower is better)",
     unit: "ms",
     groups,
     series,
-    values: table.map((t) => t.med.map((m) => m.wholeCpu)),
-    labels: table.map((t) => [null, null, `${t.wholeVsHuge.toFixed(2)}x`]),
-    note: `label: split's speed vs -XX:-DontCompileHugeMethods. ${note}`,
+    values: table.map((t) => withBase(t.med.map((m) => m.wholeCpu), t.base?.wholeCpu)),
+    labels: table.map((t) => withBase([null, null, `${t.wholeVsHuge.toFixed(2)}x`], `${t.wholeVsBase?.toFixed(2)}x`)),
+    note: `label: split's speed vs -XX:-DontCompileHugeMethods${baseNote}. ${note}`,
   });
   console.log(`charts: ${relative(root, steady)}, ${relative(root, whole)}`);
 }

@@ -26,9 +26,10 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { baselineOf, cliOf } from "../lib/baseline.mjs";
 import { writeBarChart } from "../lib/chart.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,7 +47,7 @@ const runs = Number(opts.runs);
 const asmJar = "/usr/share/java/asm.jar";
 const timeBin = "/usr/bin/time";
 for (const [path, why] of [
-  [join(root, "dist/src/cli/main.js"), "run `npm run build` first"],
+  [cliOf(root), "run `npm run build` first"],
   [asmJar, "install libasm-java (`npm run setup`)"],
   [timeBin, "install Debian's `time` (`npm run setup`)"],
   [opts.jar, "install jython (`npm run setup`) or pass --jar"],
@@ -57,22 +58,16 @@ for (const [path, why] of [
   }
 }
 
+const baseline = opts.baseline ? baselineOf(opts.baseline, "bench/throughput") : undefined;
+
 const work = mkdtempSync(join(tmpdir(), "megasplit-throughput-"));
 const classes = join(work, "classes");
 mkdirSync(classes);
 execFileSync("javac", ["-d", classes, "-cp", asmJar, join(here, "AsmFramesRoundTrip.java")]);
 
-const cliOf = (dir) => join(dir, "dist/src/cli/main.js");
 const sides = [{ name: "ASM COMPUTE_FRAMES", cmd: "java", args: (out) => ["-cp", `${asmJar}:${classes}:${opts.jar}`, "AsmFramesRoundTrip", opts.jar, out] }];
 const builds = [{ tag: opts.threads ? ` --threads ${opts.threads}` : "", cli: cliOf(root), extra: opts.threads ? ["--threads", opts.threads] : [] }];
-if (opts.baseline) {
-  const cli = cliOf(resolve(opts.baseline));
-  if (!existsSync(cli)) {
-    console.error(`bench/throughput: ${cli} is missing: build the baseline first`);
-    process.exit(2);
-  }
-  builds.push({ tag: " (baseline)", cli, extra: [] });
-}
+if (baseline) builds.push({ tag: " (baseline)", cli: baseline.cli, extra: [] });
 for (const limit of [8000, 1024]) {
   for (const b of builds) {
     const extra = limit === 8000 ? [] : ["--max-size", String(limit)];

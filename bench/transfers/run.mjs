@@ -19,9 +19,19 @@
  * (interpretation and compilation included). The checksum of every run must equal the
  * unsplit one's (a difference stops the benchmark). Prints medians and speed relative
  * to the unsplit loop (unsplit time / split time: 1.00 = as fast, the target for
- * --link auto is 0.80 or more) and writes a chart. Asserts nothing about time.
+ * --link auto is 0.80 or more) and writes a chart. Asserts nothing about time;
+ * exits non-zero only when it could not run (a missing tool, a failed build, split
+ * or run, a differing checksum).
  *
- *   npm run bench -- transfers [--runs 5] [--rounds 60] [--n 300000] [--max-size 650] [--statements 36] [--chart FILE]
+ * `--baseline DIR` (a checkout whose dist/ is built, e.g. a worktree of an older
+ * commit) also splits both workloads with DIR's CLI in every link mode and runs
+ * those splits as more configurations ("link L (baseline)") in the same
+ * alternation, under the same checksum; a last table prints this checkout's split
+ * against the baseline's of the same link mode, steady and whole (above 1 = this
+ * checkout's is faster): correct but slower is a regression.
+ *
+ *   npm run bench -- transfers [--runs 5] [--rounds 60] [--n 300000] [--max-size 650] [--statements 36]
+ *                              [--baseline DIR] [--chart FILE]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -29,10 +39,11 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { baselineOf, cliOf } from "../lib/baseline.mjs";
 import { writeBarChart } from "../lib/chart.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, "../../dist/src/cli/main.js");
+const cli = cliOf(join(here, "../.."));
 const { values: opts } = parseArgs({
   options: {
     runs: { type: "string", default: "5" },
@@ -40,6 +51,7 @@ const { values: opts } = parseArgs({
     n: { type: "string", default: "300000" },
     "max-size": { type: "string", default: "650" },
     statements: { type: "string", default: "36" },
+    baseline: { type: "string" },
     chart: { type: "string", default: join(here, "chart.svg") },
   },
 });
@@ -47,6 +59,7 @@ if (!existsSync(cli)) {
   console.error("bench/transfers: dist/src/cli/main.js is missing: run `npm run build` first");
   process.exit(2);
 }
+const baseline = opts.baseline ? baselineOf(opts.baseline, "bench/transfers") : undefined;
 const runs = Number(opts.runs);
 const work = mkdtempSync(join(tmpdir(), "megasplit-transfers-"));
 const sh = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28 });
@@ -61,46 +74,58 @@ const WORKLOADS = [
 ];
 const LINKS = ["auto", "direct", "switch", "indy"];
 
-/** Split reports per link mode: the workload's method as --json describes it. */
+/**
+ * The builds split: this checkout's and, with --baseline, the baseline's (its
+ * --json report has the same fields). Split reports per build and link mode: the
+ * workload's method as --json describes it.
+ */
+const builds = [{ tag: "", cli, prefix: "split" }, ...(baseline ? [{ tag: " (baseline)", cli: baseline.cli, prefix: "baseline" }] : [])];
 const reports = {};
-for (const link of LINKS) {
-  const out = JSON.parse(sh(process.execPath, [cli, "split", dir("orig"), "-o", `${dir(`split-${link}`)}/`, "--max-size", opts["max-size"], "--link", link, "--json", "--mapping", dir(`${link}.mapping`)]));
-  reports[link] = out.methods;
+for (const b of builds) {
+  for (const link of LINKS) {
+    const out = dir(`${b.prefix}-${link}`);
+    reports[`${b.prefix}-${link}`] = JSON.parse(sh(process.execPath, [b.cli, "split", dir("orig"), "-o", `${out}/`, "--max-size", opts["max-size"], "--link", link, "--json", "--mapping", `${out}.mapping`])).methods;
+  }
 }
-const shape = (w, link) => {
-  const m = reports[link].find((x) => x.className === w.cls && x.method === w.method);
+const shape = (w, b, link) => {
+  const m = reports[`${b.prefix}-${link}`].find((x) => x.className === w.cls && x.method === w.method);
   if (!m || m.status !== "split") return undefined;
   return { pieces: m.pieces.length, driver: m.driverLength, lengths: m.pieces.map((p) => p.length), edges: m.crossEdges, handover: [...new Set(m.handover)].join("+") };
 };
 
-/** One configuration per workload and distinct split: unsplit first. */
+/** One configuration per workload, build and distinct split: unsplit first. */
 const configs = [];
 for (const w of WORKLOADS) {
   configs.push({ w, name: "unsplit", cp: dir("orig") });
-  const seen = new Map();
-  for (const link of LINKS) {
-    const s = shape(w, link);
-    if (!s) {
-      console.log(`${w.cls} --link ${link}: not split at --max-size ${opts["max-size"]}`);
-      continue;
+  for (const b of builds) {
+    const seen = new Map();
+    for (const link of LINKS) {
+      const s = shape(w, b, link);
+      if (!s) {
+        console.log(`${w.cls} --link ${link}${b.tag}: not split at --max-size ${opts["max-size"]}`);
+        continue;
+      }
+      const bytes = readFileSync(join(dir(`${b.prefix}-${link}`), `${w.cls}.class`)).toString("base64");
+      const same = seen.get(bytes);
+      if (same) {
+        same.links.push(link);
+        continue;
+      }
+      const c = { w, name: `link ${link}${b.tag}`, tag: b.tag, links: [link], cp: dir(`${b.prefix}-${link}`), shape: s, bytes };
+      seen.set(bytes, c);
+      configs.push(c);
     }
-    const bytes = readFileSync(join(dir(`split-${link}`), `${w.cls}.class`)).toString("base64");
-    const same = seen.get(bytes);
-    if (same) {
-      same.links.push(link);
-      continue;
-    }
-    const c = { w, name: `link ${link}`, links: [link], cp: dir(`split-${link}`), shape: s };
-    seen.set(bytes, c);
-    configs.push(c);
   }
 }
+const label = (c) => (c.links ? `link ${c.links.join("/")}${c.tag}` : c.name);
 for (const c of configs) {
   if (c.shape) {
     const s = c.shape;
-    console.log(`${c.w.cls} --link ${c.links.join("/")}: driver ${s.driver} + ${s.pieces} piece(s) [${s.lengths.join(", ")}], ${s.edges} cross-piece edge(s), values as ${s.handover}`);
+    console.log(`${c.w.cls} --${label(c)}: driver ${s.driver} + ${s.pieces} piece(s) [${s.lengths.join(", ")}], ${s.edges} cross-piece edge(s), values as ${s.handover}`);
   }
 }
+// This checkout's split of a link mode against the baseline's split of the same mode.
+const pairOf = (c) => configs.find((x) => x.w === c.w && x.tag && x.links.includes(c.links[0]));
 
 const java = (c, extra, rounds, n) => {
   const r = spawnSync("java", [...extra, "-cp", c.cp, c.w.cls, String(rounds), String(n)], { encoding: "utf8", maxBuffer: 1 << 28 });
@@ -171,21 +196,36 @@ const base = (c) => configs.find((x) => x.w === c.w);
 
 console.log(`\nnode ${process.version}, ${spawnSync("java", ["-version"], { encoding: "utf8" }).stderr.split("\n")[0]}; ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
 console.log(`--max-size ${opts["max-size"]}, ${opts.statements} statements a body, ${opts.rounds} rounds of ${opts.n} iterations a run, medians of ${runs} alternating runs; speed = unsplit time / split time (target for auto: >= 0.80)`);
-const head = `${"workload".padEnd(12)} ${"config".padEnd(28)} ${"shape".padEnd(48)} ${"steady ns".padStart(9)} ${"speed".padStart(6)} ${"+ns/iter".padStart(8)} ${"whole ns".padStart(9)} ${"speed".padStart(6)}`;
+const head = `${"workload".padEnd(12)} ${"config".padEnd(40)} ${"shape".padEnd(48)} ${"steady ns".padStart(9)} ${"speed".padStart(6)} ${"+ns/iter".padStart(8)} ${"whole ns".padStart(9)} ${"speed".padStart(6)}`;
 console.log(head);
 for (const c of configs) {
   const s = c.shape;
   const shapeText = s ? `${s.pieces + 1} methods (${s.driver}+${s.lengths.join("+")} B), ${s.edges} edge(s), ${s.handover}` : "one method";
-  const name = c.links ? `link ${c.links.join("/")}` : c.name;
+  const name = label(c);
   console.log(
-    `${c.w.cls.padEnd(12)} ${name.padEnd(28)} ${shapeText.padEnd(48)} ${c.steady.toFixed(2).padStart(9)} ${(base(c).steady / c.steady).toFixed(2).padStart(6)} ${(c.steady - base(c).steady).toFixed(2).padStart(8)} ${c.whole.toFixed(2).padStart(9)} ${(base(c).whole / c.whole).toFixed(2).padStart(6)}`,
+    `${c.w.cls.padEnd(12)} ${name.padEnd(40)} ${shapeText.padEnd(48)} ${c.steady.toFixed(2).padStart(9)} ${(base(c).steady / c.steady).toFixed(2).padStart(6)} ${(c.steady - base(c).steady).toFixed(2).padStart(8)} ${c.whole.toFixed(2).padStart(9)} ${(base(c).whole / c.whole).toFixed(2).padStart(6)}`,
   );
 }
 console.log("+ns/iter: steady ns per iteration above the unsplit loop's, i.e. the cost of the iteration's transfers");
 console.log("\nJIT (one run with -XX:+PrintCompilation -XX:+PrintInlining, 20 rounds; t4 = C2; at call sites \"callee is too large\" is C1 (MaxInlineSize 35), \"hot method too big\" C2 (FreqInlineSize 325), \"inline (hot)\" C2 inlined it):");
-for (const c of configs) console.log(`${c.w.cls} ${c.links ? `link ${c.links.join("/")}` : c.name}: tiers ${c.jit.tiers}\n    inlining: ${c.jit.inlining}`);
+for (const c of configs) console.log(`${c.w.cls} ${label(c)}: tiers ${c.jit.tiers}\n    inlining: ${c.jit.inlining}`);
+if (baseline) {
+  console.log(`\nThis checkout's split against the baseline's (${baseline.label}) of the same link mode, same runs (ratio = baseline time / this time: above 1 = faster now, below 1 = a regression):`);
+  console.log(`${"workload".padEnd(12)} ${"config".padEnd(40)} ${"steady ns".padStart(9)} ${"baseline".padStart(9)} ${"ratio".padStart(6)} ${"whole ns".padStart(9)} ${"baseline".padStart(9)} ${"ratio".padStart(6)}  bytes`);
+  for (const c of configs) {
+    if (!c.links || c.tag) continue;
+    const p = pairOf(c);
+    if (!p) {
+      console.log(`${c.w.cls.padEnd(12)} ${label(c).padEnd(40)} the baseline did not split it`);
+      continue;
+    }
+    console.log(
+      `${c.w.cls.padEnd(12)} ${label(c).padEnd(40)} ${c.steady.toFixed(2).padStart(9)} ${p.steady.toFixed(2).padStart(9)} ${(p.steady / c.steady).toFixed(2).padStart(6)} ${c.whole.toFixed(2).padStart(9)} ${p.whole.toFixed(2).padStart(9)} ${(p.whole / c.whole).toFixed(2).padStart(6)}  ${p.bytes === c.bytes ? "identical" : "differ"}`,
+    );
+  }
+}
 
-const seriesNames = ["unsplit", ...LINKS.map((l) => `link ${l}`)];
+const seriesNames = ["unsplit", ...builds.flatMap((b) => LINKS.map((l) => `link ${l}${b.tag}`))];
 const groups = [];
 const values = [];
 const labels = [];
@@ -193,7 +233,7 @@ for (const w of WORKLOADS) {
   for (const metric of ["steady", "whole"]) {
     groups.push(`${w.cls} ${metric}`);
     const row = seriesNames.map((name) => {
-      const c = configs.find((x) => x.w === w && (name === "unsplit" ? x.name === "unsplit" : x.links?.includes(name.slice(5))));
+      const c = configs.find((x) => x.w === w && (name === "unsplit" ? x.name === "unsplit" : x.links?.some((l) => `link ${l}${x.tag}` === name)));
       return c ? c[metric] : null;
     });
     values.push(row);
@@ -207,7 +247,7 @@ writeBarChart(opts.chart, {
   series: seriesNames,
   values,
   labels,
-  note: `--max-size ${opts["max-size"]}; labels: speed vs unsplit; medians of ${runs} alternating runs; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`,
+  note: `--max-size ${opts["max-size"]}; labels: speed vs unsplit${baseline ? `; baseline = ${baseline.label}` : ""}; medians of ${runs} alternating runs; ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`,
 });
 console.log(`chart: ${opts.chart}`);
 rmSync(work, { recursive: true, force: true });
