@@ -34,7 +34,7 @@ for (const need of [jar, asmJar, join(here, "../../dist/src/index.js")]) {
 const work = mkdtempSync(join(tmpdir(), "megasplit-bench-"));
 const classes = join(work, "classes");
 mkdirSync(classes);
-execFileSync("javac", ["-d", classes, "-cp", asmJar, join(here, "AsmRoundTrip.java")]);
+execFileSync("javac", ["-d", classes, "-cp", asmJar, join(here, "../lib/AsmRoundTrip.java")]);
 
 function timed(cmd, args) {
   const t0 = process.hrtime.bigint();

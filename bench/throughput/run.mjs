@@ -3,8 +3,8 @@
  * bench/throughput: how long `megasplit split` takes on a real jar (default
  * Debian's jython.jar), as a whole process, at the default limit and at
  * `--max-size 1024` (every method over 1 KB split: 1,159 methods of jython), against
- * ASM rewriting the same jar with COMPUTE_FRAMES (AsmFramesRoundTrip.java: every
- * method re-encoded and its frames recomputed, the jar re-zipped). The three run
+ * ASM rewriting the same jar with COMPUTE_FRAMES (bench/lib/AsmRoundTrip.java
+ * --frames: every method re-encoded and its frames recomputed, the jar re-zipped). The three run
  * alternating in one invocation; each is timed as a whole process (start-up, JIT
  * warm-up and writing the jar included) and its peak resident memory read by
  * /usr/bin/time (Debian's `time`, installed by `npm run setup`), with its CPU time
@@ -63,9 +63,9 @@ const baseline = opts.baseline ? baselineOf(opts.baseline, "bench/throughput") :
 const work = mkdtempSync(join(tmpdir(), "megasplit-throughput-"));
 const classes = join(work, "classes");
 mkdirSync(classes);
-execFileSync("javac", ["-d", classes, "-cp", asmJar, join(here, "AsmFramesRoundTrip.java")]);
+execFileSync("javac", ["-d", classes, "-cp", asmJar, join(here, "../lib/AsmRoundTrip.java")]);
 
-const sides = [{ name: "ASM COMPUTE_FRAMES", cmd: "java", args: (out) => ["-cp", `${asmJar}:${classes}:${opts.jar}`, "AsmFramesRoundTrip", opts.jar, out] }];
+const sides = [{ name: "ASM COMPUTE_FRAMES", cmd: "java", args: (out) => ["-cp", `${asmJar}:${classes}:${opts.jar}`, "AsmRoundTrip", "--frames", opts.jar, out] }];
 const builds = [{ tag: opts.threads ? ` --threads ${opts.threads}` : "", cli: cliOf(root), extra: opts.threads ? ["--threads", opts.threads] : [] }];
 if (baseline) builds.push({ tag: " (baseline)", cli: baseline.cli, extra: [] });
 for (const limit of [8000, 1024]) {
@@ -112,7 +112,7 @@ const median = (xs) => {
 const ms = results.map((rs) => median(rs.map((r) => r.ms)));
 const mb = results.map((rs) => median(rs.map((r) => r.mb)));
 const cpu = results.map((rs) => median(rs.map((r) => r.cpu)));
-const asmInfo = results[0][0].stdout.trim();
+const asmInfo = results[0][0].stdout.split("\n")[0].replace(/^iteration 1: \d+ ms /, "");
 const splitInfo = (s) => results[s][0].stdout.trim().split("\n").at(-1).replace(/; wrote .*/, "");
 console.log(`input: ${opts.jar}; node ${process.version}, ${cpus().length} CPUs, ${runs} alternating runs`);
 console.log(`ASM: ${asmInfo}`);
