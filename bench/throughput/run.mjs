@@ -16,8 +16,11 @@
  * (the same input gives the same bytes); a difference stops the benchmark.
  *
  * `--baseline DIR` also times the CLI of another checkout (DIR/dist/src/cli/main.js,
- * e.g. a worktree of main) in the same alternation and checks that it writes the
- * same bytes: before/after figures for a change, from one invocation.
+ * e.g. a worktree of main) in the same alternation (its runs, too, must each write
+ * what its first did) and says whether it writes the same bytes as this checkout:
+ * before/after figures for a change, from one invocation. Different bytes are
+ * reported, not fatal: a baseline from before a partition change (e.g. e50d5e2)
+ * rightly splits differently.
  * `--threads N` passes `--threads N` to this checkout's CLI only (with `--baseline .`
  * that compares N threads against the default in one invocation).
  *
@@ -71,7 +74,7 @@ if (baseline) builds.push({ tag: " (baseline)", cli: baseline.cli, extra: [] });
 for (const limit of [8000, 1024]) {
   for (const b of builds) {
     const extra = limit === 8000 ? [] : ["--max-size", String(limit)];
-    sides.push({ name: `split ${limit === 8000 ? "default" : `--max-size ${limit}`}${b.tag}`, limit, cmd: process.execPath, args: (out) => [b.cli, "split", opts.jar, "-o", out, ...extra, ...b.extra] });
+    sides.push({ name: `split ${limit === 8000 ? "default" : `--max-size ${limit}`}${b.tag}`, limit, baseline: b !== builds[0], cmd: process.execPath, args: (out) => [b.cli, "split", opts.jar, "-o", out, ...extra, ...b.extra] });
   }
 }
 
@@ -87,7 +90,7 @@ function timed(side, out) {
 }
 
 const results = sides.map(() => []);
-const firstOutput = new Map();
+const firstOutput = new Map(); // side index -> the bytes of its first run
 for (let i = 0; i < runs; i++) {
   const line = [];
   sides.forEach((side, s) => {
@@ -95,11 +98,11 @@ for (let i = 0; i < runs; i++) {
     const r = timed(side, out);
     results[s].push(r);
     if (side.limit) {
-      // Deterministic output: every run (and the baseline's) writes what the first did.
+      // Deterministic output: every run of a side writes what its first did.
       const bytes = readFileSync(out);
-      const first = firstOutput.get(side.limit);
-      if (!first) firstOutput.set(side.limit, { bytes, by: side.name });
-      else if (Buffer.compare(first.bytes, bytes) !== 0) throw new Error(`${side.name} (run ${i + 1}) wrote different bytes from ${first.by} (run 1)`);
+      const first = firstOutput.get(s);
+      if (!first) firstOutput.set(s, bytes);
+      else if (Buffer.compare(first, bytes) !== 0) throw new Error(`${side.name} (run ${i + 1}) wrote different bytes from its run 1`);
     }
     line.push(`${side.name} ${r.ms.toFixed(0)} ms (cpu ${r.cpu.toFixed(0)}) ${r.mb.toFixed(0)} MB`);
   });
@@ -113,7 +116,8 @@ const ms = results.map((rs) => median(rs.map((r) => r.ms)));
 const mb = results.map((rs) => median(rs.map((r) => r.mb)));
 const cpu = results.map((rs) => median(rs.map((r) => r.cpu)));
 const asmInfo = results[0][0].stdout.split("\n")[0].replace(/^iteration 1: \d+ ms /, "");
-const splitInfo = (s) => results[s][0].stdout.trim().split("\n").at(-1).replace(/; wrote .*/, "");
+// The CLI's summary: its last line (older CLIs: "...; wrote X"), or the line before "wrote X and X.mapping".
+const splitInfo = (s) => results[s][0].stdout.trim().split("\n").filter((l) => !l.startsWith("wrote ")).at(-1).replace(/; wrote .*/, "");
 console.log(`input: ${opts.jar}; node ${process.version}, ${cpus().length} CPUs, ${runs} alternating runs`);
 console.log(`ASM: ${asmInfo}`);
 sides.forEach((side, s) => side.limit && console.log(`${side.name}: ${splitInfo(s)}`));
@@ -122,7 +126,12 @@ sides.forEach((side, s) =>
   console.log(`${side.name.padEnd(34)} ${ms[s].toFixed(0).padStart(10)} ${(ms[s] / ms[0]).toFixed(2).padStart(7)} ${cpu[s].toFixed(0).padStart(8)} ${(cpu[s] / cpu[0]).toFixed(2).padStart(7)} ${mb[s].toFixed(0).padStart(8)} ${(mb[s] / mb[0]).toFixed(2).padStart(7)}`),
 );
 console.log("medians; targets (wall time): split default <= 0.50x ASM's, split --max-size 1024 <= 1.00x; cpu = user + system time of all the process's threads");
-console.log("outputs: every megasplit run wrote byte-identical jars per limit" + (opts.baseline ? " (the baseline's too)" : ""));
+const sameAsBaseline = sides.flatMap((side, s) => {
+  if (!side.baseline) return [];
+  const mine = sides.findIndex((x) => x.limit === side.limit && !x.baseline);
+  return [`${Buffer.compare(firstOutput.get(s), firstOutput.get(mine)) === 0 ? "identical" : "DIFFERENT"} at ${side.limit}`];
+});
+console.log(`outputs: every megasplit run wrote the same jar as its side's first run${baseline ? `; the baseline's against this checkout's: ${sameAsBaseline.join(", ")}` : ""}`);
 
 writeBarChart(opts.chart, {
   title: "bench/throughput: megasplit split vs ASM COMPUTE_FRAMES on jython.jar",
