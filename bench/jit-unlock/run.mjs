@@ -205,9 +205,10 @@ function compilations(w, configs, expect) {
 }
 
 /** -XX:+PrintInlining of a configuration that missed, saved as evidence. */
-function inliningEvidence(w, c, text) {
+function inliningEvidence(w, c, text, expect) {
   const flags = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintCompilation", "-XX:+PrintInlining"];
   const r = runJava(w, c, flags, w.whole, "1", "0.5");
+  if (r.checksum !== expect) fail(`${w.name} / ${c.name} with ${flags.join(" ")}: checksum ${r.checksum} != ${expect}`);
   const file = join(here, "evidence", `${w.name}.txt`);
   mkdirSync(dirname(file), { recursive: true });
   const body = [
@@ -258,7 +259,7 @@ for (const w of selected) {
     table.push(row);
     const evidence = join(here, "evidence", `${w.name}.txt`);
     if (opt["no-evidence"] || c.name !== `split --link ${links[0]}`) return;
-    if (!meets) inliningEvidence(w, c, `steady ${vsHuge.toFixed(2)}x of -XX:-DontCompileHugeMethods, ${vsOrig.toFixed(2)}x of original`);
+    if (!meets) inliningEvidence(w, c, `steady ${vsHuge.toFixed(2)}x of -XX:-DontCompileHugeMethods, ${vsOrig.toFixed(2)}x of original`, med[0].checksum);
     else if (existsSync(evidence) && statSync(evidence).isFile()) rmSync(evidence); // from an earlier run that missed
   });
 }

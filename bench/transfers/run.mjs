@@ -130,7 +130,7 @@ const pairOf = (c) => configs.find((x) => x.w === c.w && x.tag && x.links.includ
 const java = (c, extra, rounds, n) => {
   const r = spawnSync("java", [...extra, "-cp", c.cp, c.w.cls, String(rounds), String(n)], { encoding: "utf8", maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`${c.w.cls} ${c.name} failed:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
-  return r.stdout;
+  return r;
 };
 
 /**
@@ -141,7 +141,9 @@ const java = (c, extra, rounds, n) => {
  * C2's FreqInlineSize rule, "inline (hot)" C2 inlining it).
  */
 function jitSummary(c) {
-  const out = java(c, ["-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintCompilation", "-XX:+PrintInlining"], 20, 200000);
+  // HotSpot's diagnostics go to stderr, so they cannot interleave with the checksum line on stdout.
+  const r = java(c, ["-XX:+UnlockDiagnosticVMOptions", "-XX:+DisplayVMOutputToStderr", "-XX:+PrintCompilation", "-XX:+PrintInlining"], 20, 200000);
+  const out = r.stderr;
   const tiers = new Map();
   const inlining = new Map();
   const compileLine = new RegExp(`^\\s*\\d+\\s+\\d+\\s+([%sbn! ]*)\\s+(\\d)\\s+${c.w.cls}::(\\S+)`);
@@ -163,9 +165,15 @@ function jitSummary(c) {
   }
   const t = [...tiers].map(([k, v]) => `${k} t${v}`).join(", ");
   const inl = [...inlining].map(([callee, per]) => `${callee}: ${[...per].map(([msg, k]) => `${msg} x${k}`).join("; ")}`).join(" | ");
-  return { tiers: t, inlining: inl || "no call sites into the class's methods compiled" };
+  const checksum = /^checksum (\S+)/.exec(r.stdout)?.[1];
+  return { tiers: t, inlining: inl || "no call sites into the class's methods compiled", checksum };
 }
-for (const c of configs) c.jit = jitSummary(c);
+for (const c of configs) {
+  c.jit = jitSummary(c);
+  // Same rounds and n for every configuration of a workload: the split must compute what the unsplit did.
+  const ref = configs.find((x) => x.w === c.w).jit.checksum;
+  if (!c.jit.checksum || c.jit.checksum !== ref) throw new Error(`${c.w.cls} ${c.name} under -XX:+PrintInlining: checksum ${c.jit.checksum} differs from the unsplit ${ref}`);
+}
 
 const parse = (out) => {
   const m = /checksum (\S+) steady-ns (\S+) whole-ns (\S+)/.exec(out);
@@ -176,7 +184,7 @@ for (const c of configs) c.results = [];
 for (let r = 0; r < runs; r++) {
   const line = [];
   for (const c of configs) {
-    const res = parse(java(c, [], opts.rounds, opts.n));
+    const res = parse(java(c, [], opts.rounds, opts.n).stdout);
     const ref = configs.find((x) => x.w === c.w).results[0] ?? res;
     if (res.checksum !== ref.checksum) throw new Error(`${c.w.cls} ${c.name}: checksum ${res.checksum} differs from the unsplit ${ref.checksum}`);
     c.results.push(res);
