@@ -4,7 +4,7 @@
  * of bench/transfers into DIR. Both are the same arithmetic, `statements` long
  * statements on four longs (a few hundred bytes of bytecode, no calls), executed
  * once per iteration of a hot loop; they differ in where the loop is, which decides
- * how a split hands values over (passes/link-tail.ts, src/split/split-method.ts):
+ * how a split hands values over (passes/link/parameters.ts, src/split/split-method.ts):
  *
  * - `LoopAcross.run(n, seed)` holds the loop and its body: split with a limit below
  *   the body, the loop runs across pieces (a transfer out of the driver's loop head
