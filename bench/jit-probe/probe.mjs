@@ -24,6 +24,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "../lib/median.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const classes = join(here, "classes");
@@ -33,10 +34,6 @@ function ensureHarness() {
   const r = spawnSync("javac", ["-d", classes, join(here, "Repeat.java")], { stdio: "inherit" });
   if (r.status !== 0) throw new Error("javac Repeat.java failed");
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 function runOnce(cp, flags, main, reps) {
   // `Class:arg1:arg2` passes arguments to main.

@@ -21,6 +21,7 @@ import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeBarChart } from "../lib/chart.mjs";
+import { median as medianOf } from "../lib/median.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -59,10 +60,7 @@ function measure(generator, bytes) {
   });
 }
 
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const median = (xs) => medianOf(xs.filter((x) => Number.isFinite(x))); // a failed run has no figure
 
 const parallel = Number(opt("parallel", "1"));
 const results = new Map(); // `${generator} ${label}` -> runs

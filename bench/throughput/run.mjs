@@ -34,6 +34,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { baselineOf, cliOf } from "../lib/baseline.mjs";
 import { writeBarChart } from "../lib/chart.mjs";
+import { median } from "../lib/median.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../..");
@@ -108,10 +109,6 @@ for (let i = 0; i < runs; i++) {
   });
   console.log(`run ${i + 1}: ${line.join(", ")}   (load average ${loadavg()[0].toFixed(1)})`);
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ms = results.map((rs) => median(rs.map((r) => r.ms)));
 const mb = results.map((rs) => median(rs.map((r) => r.mb)));
 const cpu = results.map((rs) => median(rs.map((r) => r.cpu)));

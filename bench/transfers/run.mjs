@@ -41,6 +41,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { baselineOf, cliOf } from "../lib/baseline.mjs";
 import { writeBarChart } from "../lib/chart.mjs";
+import { median } from "../lib/median.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = cliOf(join(here, "../.."));
@@ -192,10 +193,6 @@ for (let r = 0; r < runs; r++) {
   }
   console.log(`run ${r + 1} (steady/whole ns per iteration): ${line.join(", ")}   (load average ${loadavg()[0].toFixed(1)})`);
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 for (const c of configs) {
   c.steady = median(c.results.map((x) => x.steady));
   c.whole = median(c.results.map((x) => x.whole));
