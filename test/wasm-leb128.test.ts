@@ -61,6 +61,13 @@ describe("LEB128", () => {
     expect([...c.view()]).toEqual([0x00, 0x05, 0x7f]);
   });
 
+  it("keeps every value written while its buffer grows", () => {
+    const w = new WasmWriter(false, 1);
+    for (let i = 0; i < 3000; i++) w.u8(i & 0xff).u32(i * 977).s32(0 - i).s64(BigInt(i) << 40n);
+    const r = new WasmReader(w.view());
+    for (let i = 0; i < 3000; i++) expect([r.u8(), r.u32(), r.s32(), r.s64()]).toEqual([i & 0xff, i * 977, 0 - i, BigInt(i) << 40n]);
+  });
+
   it("round-trips any value at any legal width", () => {
     fc.assert(
       fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 5 }), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (v, pad, big) => {

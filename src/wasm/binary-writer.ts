@@ -52,7 +52,8 @@ export class WasmWriter {
   }
 
   u8(v: number): this {
-    this.buf[this.ensure(1)] = v;
+    const at = this.ensure(1);
+    this.buf[at] = v;
     return this;
   }
 
@@ -65,7 +66,8 @@ export class WasmWriter {
   /** Unsigned LEB128 (u32, or u64 below 2^53). */
   u32(v: number): this {
     const w = this.width(unsignedWidth(v));
-    putUnsigned(this.buf, this.ensure(w), v, w);
+    const at = this.ensure(w); // may reallocate `buf`: read it afterwards
+    putUnsigned(this.buf, at, v, w);
     return this;
   }
 
@@ -87,13 +89,15 @@ export class WasmWriter {
   /** Signed LEB128 (s32, s33). */
   s32(v: number): this {
     const w = this.width(signedWidth(v));
-    putSigned(this.buf, this.ensure(w), v, w);
+    const at = this.ensure(w);
+    putSigned(this.buf, at, v, w);
     return this;
   }
 
   s64(v: bigint): this {
     const w = this.width(signedWidth64(v));
-    putSigned64(this.buf, this.ensure(w), v, w);
+    const at = this.ensure(w);
+    putSigned64(this.buf, at, v, w);
     return this;
   }
 
