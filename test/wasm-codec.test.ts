@@ -15,7 +15,7 @@ import { writeModule } from "../src/wasm/write-module.js";
 import { section } from "../src/wasm/module.js";
 import { functionNames } from "../src/wasm/name-section.js";
 import { errorOf } from "./support/expect-error.js";
-import { validationErrors, wat2wasm } from "./support/wasm-oracles.js";
+import { firstDifference, validationErrors, wat2wasm } from "./support/wasm-oracles.js";
 import { runExports } from "./support/wasm-run.js";
 
 const wat = readFileSync(new URL("./wasm/kitchen-sink.wat", import.meta.url), "utf8");
@@ -31,8 +31,8 @@ describe.each([
   });
 
   it("reads and writes back byte-identical, with and without decoding every body", () => {
-    expect(writeModule(readModule(original))).toEqual(original);
-    expect(writeModule(readModule(original), { decodeAll: true })).toEqual(original);
+    expect(firstDifference(writeModule(readModule(original)), original)).toBe(-1);
+    expect(firstDifference(writeModule(readModule(original), { decodeAll: true }), original)).toBe(-1);
   });
 
   it("re-encodes every body byte-identical from its instructions", () => {

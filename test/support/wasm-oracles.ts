@@ -77,3 +77,10 @@ export function wat2wasm(text: string, canonicalLebs = true): Uint8Array {
     m.destroy();
   }
 }
+
+/** The first offset where `a` and `b` differ (or where the shorter ends), -1 when equal: cheaper than a deep equality of large arrays. */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
