@@ -26,8 +26,15 @@ describe.each([
 ])("kitchen-sink module with %s", (_label, canonicalLebs) => {
   const original = wat2wasm(wat, canonicalLebs);
 
-  it("is valid to begin with (the oracles accept it)", () => {
+  it("is valid to begin with (the oracles accept it), and each oracle rejects it made ill-typed", () => {
     expect(validationErrors(original)).toEqual([]);
+    const m = readModule(original);
+    const sq = section(m, "code")!.entries[0]!;
+    const bad = original.slice();
+    const at = sq.raw.byteOffset - original.byteOffset + sq.raw.length - 2;
+    expect(bad[at]).toBe(0x6c); // i32.mul, the last instruction of $sq
+    bad[at] = 0x7e; // i64.mul on two i32 operands
+    expect(validationErrors(bad).map((e) => e.split(":")[0])).toEqual(["V8", "wabt", "binaryen"]);
   });
 
   it("reads and writes back byte-identical, with and without decoding every body", () => {

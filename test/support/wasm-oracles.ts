@@ -25,6 +25,7 @@ export const WABT_FEATURES = {
   extended_const: true,
   relaxed_simd: true,
   multi_memory: true,
+  gc: true,
 };
 
 /** wabt's verdict: undefined when valid, else its message. */
