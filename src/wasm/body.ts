@@ -74,6 +74,7 @@ export function decodeBody(raw: Uint8Array, offset = 0): FuncBody {
   r.startLog();
   const locals = r.vec("local declarations", () => ({ count: r.u32("local count"), type: readValType(r) }));
   const lebs = r.takeLog();
+  if (locals.reduce((n, l) => n + l.count, 0) > 0xffffffff) r.malformed("more than 2^32 - 1 locals", 0);
   const code = readExpr(r, true);
   if (!r.atEnd) r.malformed("bytes after the end of the function body");
   return lebs ? { locals, code, lebs } : { locals, code };

@@ -6,7 +6,7 @@
  * ASCII; custom sections are listed as comments. The output reads back with
  * wabt's wat2wasm; `disasm` prints it.
  */
-import { decodeBody } from "./body.js";
+import { decodeBody, type LocalDecl } from "./body.js";
 import type { Instr } from "./instructions.js";
 import { section, type ConstExpr, type ElemSegment, type Import, type WasmModule } from "./module.js";
 import { functionNames } from "./name-section.js";
@@ -68,6 +68,16 @@ function globalTypeText(g: GlobalType): string {
 /** A constant expression without its final `end`, folded into parentheses for each instruction. */
 function exprText(e: ConstExpr): string {
   return e.slice(0, -1).map((i) => `(${instrText(i)})`).join(" ");
+}
+
+/** Engines refuse a function with more locals (V8, SpiderMonkey, JSC share the limit). */
+const ENGINE_LOCALS_LIMIT = 50_000;
+
+/** The local declarations; beyond what any engine accepts, a comment with the counts instead. */
+function localsText(locals: readonly LocalDecl[]): string {
+  const total = locals.reduce((n, l) => n + l.count, 0);
+  if (total > ENGINE_LOCALS_LIMIT) return `    (;${locals.map((l) => ` ${l.count} ${valTypeText(l.type)}`).join(",")}: ${total} locals, more than engines accept ;)`;
+  return `    (local${locals.map((l) => ` ${valTypeText(l.type)}`.repeat(l.count)).join("")})`;
 }
 
 /** Instructions one per line, indented by depth (the final `end` of a body left out). */
@@ -156,7 +166,7 @@ export function moduleText(m: WasmModule): string {
           const index = counts.func + i;
           const body = e.body ?? decodeBody(e.raw, e.offset);
           out.push(`  (func ${label(index, funcNames)} (type ${funcTypes[i]})`);
-          if (body.locals.length) out.push(`    (local${body.locals.map((l) => ` ${valTypeText(l.type)}`.repeat(l.count)).join("")})`);
+          if (body.locals.length) out.push(localsText(body.locals));
           out.push(...codeLines(body.code, "    "));
           out.push("  )");
         });
