@@ -14,6 +14,7 @@ import { readModule } from "../src/wasm/read-module.js";
 import { writeModule } from "../src/wasm/write-module.js";
 import { section } from "../src/wasm/module.js";
 import { functionNames } from "../src/wasm/name-section.js";
+import { opInfo } from "../src/wasm/opcodes.js";
 import { errorOf } from "./support/expect-error.js";
 import { firstDifference, validationErrors, wat2wasm } from "./support/wasm-oracles.js";
 import { runExports } from "./support/wasm-run.js";
@@ -58,6 +59,28 @@ describe.each([
     const names = functionNames(section(m, "name")!.names);
     const plain = [...names.entries()].map(([i, n]) => `${i} ${n.replace(/^\$/, "")}`);
     expect(plain).toEqual(expect.arrayContaining(["0 log", "1 sq", "2 twice", "3 pair"]));
+  });
+});
+
+describe("edited modules (padded LEB128s, so the recorded widths must not get in the way)", () => {
+  const original = wat2wasm(wat, false);
+
+  it("a changed body and a renamed function are written, validate, and behave as edited", async () => {
+    const m = readModule(original);
+    const sq = section(m, "code")!.entries[0]!;
+    const body = decodeBody(sq.raw, sq.offset);
+    const mul = body.code.findIndex((i) => i.op.name === "i32.mul");
+    sq.body = { ...body, code: body.code.map((ins, k) => (k === mul ? { op: opInfo(0, 0x6a)!, imm: undefined } : ins)) }; // i32.add
+    const names = section(m, "name")!;
+    for (const sub of names.names.subsections) if ("functions" in sub) sub.functions = sub.functions.map(([i, n]) => [i, i === 1 ? "a much longer name for sq" : n] as const);
+    delete names.lebs;
+    const edited = writeModule(m);
+    expect(validationErrors(edited)).toEqual([]);
+    expect(functionNames(section(readModule(edited), "name")!.names).get(1)).toBe("a much longer name for sq");
+    const before = await runExports(original, 9);
+    const after = await runExports(edited, 9);
+    expect([before["tail"], after["tail"]]).toEqual(["81", "18"]); // tail is return_call $sq
+    expect({ ...after, tail: before["tail"], tail_indirect: before["tail_indirect"], tables: before["tables"] }).toEqual(before);
   });
 });
 
