@@ -49,6 +49,12 @@ export const ErrorCodes = {
   IO: "E_IO",
   /** An input file that is neither a class file nor a zip/jar (the message says what it looks like). */
   INPUT_FORMAT: "E_INPUT_FORMAT",
+  /** A file given as WebAssembly that does not start with the magic `\0asm`. */
+  WASM_MAGIC: "E_WASM_MAGIC",
+  /** A WebAssembly module that breaks the binary format: a bad section id, type, flag or integer, a size that disagrees with its content. */
+  WASM_MALFORMED: "E_WASM_MALFORMED",
+  /** A WebAssembly opcode (or prefixed sub-opcode) that no opcode table row defines. */
+  WASM_OPCODE: "E_WASM_OPCODE",
   /** Text given to the assembler that it cannot parse. */
   ASM_SYNTAX: "E_ASM_SYNTAX",
   /** A mapping file (R8 format) that cannot be read: a malformed class, member or metadata line. */

@@ -28,6 +28,8 @@ import { compressSlots, inferFrames } from "../../passes/frames.js";
 import { computeLiveness, formatSlots } from "../../passes/liveness.js";
 import { methodContext } from "../../passes/pass.js";
 import type { Reporter } from "./report.js";
+import { isWasmFile, readWasmFile } from "./wasm-input.js";
+import { moduleText } from "../wasm/print-module.js";
 
 export interface DisasmOptions {
   method?: string;
@@ -37,6 +39,18 @@ export interface DisasmOptions {
 }
 
 export async function disasmCommand(input: string, opts: DisasmOptions, r: Reporter): Promise<number> {
+  if (await isWasmFile(input)) {
+    if (opts.method !== undefined || opts.class !== undefined || opts.pool || opts.frames) {
+      throw new MegasplitError(ErrorCodes.USAGE, "--method, --class, --pool and --frames apply to class files, not to a WebAssembly module", { bundle: input });
+    }
+    const m = await readWasmFile(input);
+    try {
+      process.stdout.write(moduleText(m));
+    } catch (e) {
+      throw e instanceof MegasplitError ? e.within({ bundle: input }) : e;
+    }
+    return r.finish();
+  }
   const { bundle, diagnostics } = await readBundle(input);
   r.all(diagnostics);
   const wanted = opts.class?.replace(/\./g, "/");

@@ -10,11 +10,17 @@ import { readBundle } from "../bundle/read.js";
 import { asDiagnostic } from "../diagnostics.js";
 import { formatInspectReport, inspectBundles } from "../inspect.js";
 import type { Reporter } from "./report.js";
+import { formatWasmInspection, inspectWasm, isWasmFile, readWasmFile, type WasmInspection } from "./wasm-input.js";
 
 export async function inspectCommand(inputs: string[], opts: { limit: number; json?: boolean }, r: Reporter): Promise<number> {
   const bundles: { name: string; bundle: Bundle }[] = [];
+  const modules: WasmInspection[] = [];
   for (const input of inputs) {
     try {
+      if (await isWasmFile(input)) {
+        modules.push(inspectWasm(input, await readWasmFile(input), opts.limit));
+        continue;
+      }
       const { bundle, diagnostics } = await readBundle(input);
       r.all(diagnostics);
       bundles.push({ name: input, bundle });
@@ -22,9 +28,15 @@ export async function inspectCommand(inputs: string[], opts: { limit: number; js
       r.diagnostic(asDiagnostic(e, { bundle: input }));
     }
   }
-  if (bundles.length === 0) return r.finish();
-  const report = inspectBundles(bundles, opts.limit);
-  r.all(report.diagnostics);
-  process.stdout.write((opts.json ? JSON.stringify({ ...report, diagnostics: r.diagnostics }, null, 2) : formatInspectReport(report)) + "\n");
+  if (bundles.length === 0 && modules.length === 0) return r.finish();
+  const report = bundles.length > 0 ? inspectBundles(bundles, opts.limit) : undefined;
+  if (report) r.all(report.diagnostics);
+  if (opts.json) {
+    const wasm = modules.length > 0 ? { wasm: modules } : {};
+    process.stdout.write(JSON.stringify({ ...report, ...wasm, diagnostics: r.diagnostics }, null, 2) + "\n");
+  } else {
+    const parts = [...(report ? [formatInspectReport(report)] : []), ...modules.map(formatWasmInspection)];
+    process.stdout.write(parts.join("\n\n") + "\n");
+  }
   return r.finish();
 }

@@ -65,15 +65,15 @@ function reporting(): ReporterOptions {
 program
   .command("inspect")
   .description("list every method above a size, largest first, with totals per bundle")
-  .argument("<inputs...>", ".class files, directories or jars")
+  .argument("<inputs...>", ".class files, directories, jars or WebAssembly modules (function bodies above the limit)")
   .option("--limit <bytes>", "list methods whose bytecode is longer than this", intOption("--limit", 0, 0xffffffff), 8000)
   .option("--json", "print the report as JSON")
   .action((inputs: string[], opts: { limit: number; json?: boolean }) => runAction(reporting(), (r) => inspectCommand(inputs, opts, r)));
 
 program
   .command("disasm")
-  .description("print classes as text (Jasmin syntax, extended): constants resolved, labels, handlers, lines, locals, frames")
-  .argument("<input>", "a .class file, directory or jar")
+  .description("print classes as text (Jasmin syntax, extended): constants resolved, labels, handlers, lines, locals, frames; a WebAssembly module in the text format (flat form)")
+  .argument("<input>", "a .class file, directory, jar or .wasm module (recognised by its magic)")
   .option("--method <name>", "only methods with this name (or name+descriptor), and only the classes that have one")
   .option("--class <name>", "only this class (internal or dotted name)")
   .option("--pool", "also print the constant pool with its indices (exact round trips through asm)")
