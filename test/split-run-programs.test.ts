@@ -35,7 +35,8 @@
  * splitting. Cost on 2 loaded cores, measured: 80-105 s for the file without ASM
  * at a load average of 10+ (Groovy 1,024: 18 s, 4,096: 4 s; ANTLR 1,024: 15 s,
  * 8,000: 5 s; Jython 1,024: 45 s, 8,000: 15 s), mostly splitting with the verifier
- * on; ASM adds 37 s (1,024: 24 s, 2,048: 14 s, each mostly the program's run).
+ * on; ASM adds 37-40 s (1,024: 24-26 s, 2,048: 14 s, each mostly the program's
+ * run). With ASM, two runs of the file at a load average near 10 took 249 s and 244 s.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
