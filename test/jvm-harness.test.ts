@@ -3,7 +3,8 @@
  * class whose method returns an int as an Object, passes the same class with a
  * correct method even though its static initialiser would throw (so linking does
  * not initialise), does not need libraries named only in unused signatures, uses
- * the given classpath for real dependencies, and links a whole JDK module patched
+ * the given classpath for real dependencies, links just the classes named with
+ * --only (among all of the jar's), and links a whole JDK module patched
  * in from the jimage extraction. Also checks the corpus locator, and that every
  * Debian corpus jar links cleanly against its dependencies (the baseline split
  * jars are compared with).
@@ -74,6 +75,29 @@ function classDir(name: string, classes: Record<string, Uint8Array>): string {
   return dir;
 }
 
+/** A jar of a good class, a bad one, one naming an absent library in a signature, and a subclass of the good one. */
+async function mixedJar(): Promise<string> {
+  const jar = join(work, "mixed.jar");
+  if (existsSync(jar)) return jar;
+  await writeBundle(
+    {
+      kind: "jar",
+      entries: [
+        newEntry("META-INF/MANIFEST.MF", Buffer.from("Manifest-Version: 1.0\r\n\r\n")),
+        newEntry("a/Good.class", classFile("a/Good", [ACONST_NULL, ARETURN])),
+        newEntry("a/Bad.class", classFile("a/Bad", [ICONST_0, ARETURN])),
+        // Names an absent library only in a signature it never uses.
+        newEntry("a/Loose.class", classFile("a/Loose", [RETURN], { desc: "(Lmissing/Lib;)V", locals: 1 })),
+        // A subclass of another class of the same jar.
+        newEntry("a/Sub.class", classFile("a/Sub", [ACONST_NULL, ARETURN], { superName: "a/Good" })),
+      ],
+    },
+    jar,
+    { kind: "jar" },
+  );
+  return jar;
+}
+
 describe("LinkAll", () => {
   it("links a good class without running its static initialiser", async () => {
     const dir = classDir("good", { "p/Good.class": classFile("p/Good", [ACONST_NULL, ARETURN]) });
@@ -89,26 +113,19 @@ describe("LinkAll", () => {
   });
 
   it("links a jar of good, bad and loosely-typed classes, reporting only the bad one", async () => {
-    const jar = join(work, "mixed.jar");
-    await writeBundle(
-      {
-        kind: "jar",
-        entries: [
-          newEntry("META-INF/MANIFEST.MF", Buffer.from("Manifest-Version: 1.0\r\n\r\n")),
-          newEntry("a/Good.class", classFile("a/Good", [ACONST_NULL, ARETURN])),
-          newEntry("a/Bad.class", classFile("a/Bad", [ICONST_0, ARETURN])),
-          // Names an absent library only in a signature it never uses.
-          newEntry("a/Loose.class", classFile("a/Loose", [RETURN], { desc: "(Lmissing/Lib;)V", locals: 1 })),
-          // A subclass of another class of the same jar.
-          newEntry("a/Sub.class", classFile("a/Sub", [ACONST_NULL, ARETURN], { superName: "a/Good" })),
-        ],
-      },
-      jar,
-      { kind: "jar" },
-    );
-    const r = await linkAll(jar);
+    const r = await linkAll(await mixedJar());
     expect(r.linked).toBe(3);
     expect(r.failures.map((f) => f.split(" ").slice(0, 2).join(" "))).toEqual(["a.Bad java.lang.VerifyError:"]);
+  });
+
+  it("with --only links just the named classes, among all of the jar's", async () => {
+    const jar = await mixedJar();
+    // a.Sub's superclass a.Good is found in the jar, though only a.Sub is linked.
+    expect(await linkAll(jar, { only: ["a.Sub"] })).toEqual({ linked: 1, failures: [] });
+    const r = await linkAll(jar, { only: ["a.Bad", "a.Sub"] });
+    expect(r.linked).toBe(1);
+    expect(r.failures.map((f) => f.split(" ").slice(0, 2).join(" "))).toEqual(["a.Bad java.lang.VerifyError:"]);
+    await expect(linkAll(jar, { only: ["a.Absent"] })).rejects.toThrow(/--only names a class that is not in/);
   });
 
   it("finds dependencies on the given classpath", async () => {

@@ -1,6 +1,6 @@
 /**
  * Real programs behave the same after splitting (issue #11 point 4, "run, not only
- * link"): three more Debian corpora are split and then run, with the split jar on the
+ * link"): four more Debian corpora are split and then run, with the split jar on the
  * classpath in place of the original, and their output compared byte for byte with
  * the unsplit program's (the oracle; both runs must succeed).
  *
@@ -21,13 +21,22 @@
  *   split at 1,024 and at 8,000 runs test/python/features.py: classes, generators,
  *   closures, a small search, decimal, datetime, argparse, minidom, pickle, json,
  *   and source compiled at run time with compile()/exec.
+ * - ASM (asm.jar, the core library) split at 1,024 and at 2,048 (it has no method
+ *   over 8,000; see ASM_LIMITS) runs test/asm/AsmRewrite.java over every class of
+ *   Rhino's jar: ClassReader into ClassWriter(COMPUTE_FRAMES), the result printed
+ *   by Textifier and analysed by asm-analysis' SimpleVerifier (the tree, analysis
+ *   and util jars stay unsplit); the digests it prints per class are compared.
  *
  * Each jar is split once per limit (with the internal verifier on), and the
- * class-load log of every split run proves that classes holding split methods are
- * the ones that ran. The JVM runs are asynchronous, so the unsplit runs overlap the
- * splitting. Cost on 2 loaded cores (load average 10+), measured: 80-105 s for the
- * file (Groovy 1,024: 18 s, 4,096: 4 s; ANTLR 1,024: 15 s, 8,000: 5 s; Jython
- * 1,024: 45 s, 8,000: 15 s), mostly splitting with the verifier on.
+ * class-load log of every split run proves that classes holding split methods ran:
+ * each program must load the classes pinned for it (*_LOADS: all of those it loaded
+ * when measured, or for Jython at 1,024 the ones that matter with the measured
+ * count as a floor). The JVM runs are asynchronous, so the unsplit runs overlap the
+ * splitting. Cost on 2 loaded cores, measured: 80-105 s for the file without ASM
+ * at a load average of 10+ (Groovy 1,024: 18 s, 4,096: 4 s; ANTLR 1,024: 15 s,
+ * 8,000: 5 s; Jython 1,024: 45 s, 8,000: 15 s), mostly splitting with the verifier
+ * on; ASM adds 37-40 s (1,024: 24-26 s, 2,048: 14 s, each mostly the program's
+ * run). With ASM, two runs of the file at a load average near 10 took 249 s and 244 s.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
@@ -36,6 +45,7 @@ import { delimiter, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusClasspath, corpusJar, jdkTool } from "./support/corpus.js";
+import { compileJava } from "./support/hard-case.js";
 import { refusalLines, splitJar, type SplitJarResult } from "./support/split-jar.js";
 
 const exec = promisify(execFile);
@@ -76,6 +86,24 @@ function splitClasses(split: SplitJarResult): Set<string> {
   return new Set(split.result.reports.filter((r) => r.result.kind === "split").map((r) => r.className.replace(/\//g, ".")));
 }
 
+/** Classes holding split methods that a program must load: these by name, and at least this many in all. */
+interface MustLoad {
+  atLeast: number;
+  classes: string[];
+}
+
+/**
+ * The class-load logs of `runs` show that classes holding split methods ran: every
+ * class of `must` loaded from the split jar, and at least `must.atLeast` of them.
+ */
+function expectSplitClassesLoaded(label: string, split: SplitJarResult, runs: Run[], must: MustLoad): void {
+  const holding = splitClasses(split);
+  const loaded = [...holding].filter((c) => runs.some((r) => r.loaded.has(c))).sort();
+  console.log(`${label}: ${loaded.length} of ${holding.size} classes holding split methods loaded`);
+  for (const c of must.classes) expect(loaded, `${c} holds split methods and must load`).toContain(c);
+  expect(loaded.length).toBeGreaterThanOrEqual(must.atLeast);
+}
+
 /** Every file under `root`, by relative path, with its contents. */
 function filesUnder(root: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
@@ -94,6 +122,42 @@ function expectSameRun(actual: Run, expected: Run): void {
   expect(actual.stdout === expected.stdout, "stdout differs").toBe(true);
   expect(actual.stderr === expected.stderr, `stderr differs:\n${actual.stderr}`).toBe(true);
 }
+
+/**
+ * Groovy's classes holding split methods that the script's run loads: at 1,024 all 19
+ * measured (the parser and lexer, the static compiler, the meta-class runtime, the
+ * shaded ASM writer); at 4,096 only groovy.xml.Entity (whose <clinit> fills the
+ * markup builder's entity table) of the 5 holding split methods: the others are the
+ * Swing console's and AST browser's and the shaded ASM ClassReader, which compiling
+ * and running a script does not use.
+ */
+const GROOVY_LOADS: Record<number, MustLoad> = {
+  1024: {
+    atLeast: 19,
+    classes: [
+      "groovy.grape.GrabAnnotationTransformation",
+      "groovy.lang.MetaClassImpl",
+      "groovy.xml.Entity",
+      "groovy.xml.StreamingMarkupBuilder$_closure6",
+      "groovyjarjarasm.asm.ClassWriter",
+      "groovyjarjarasm.asm.Frame",
+      "groovyjarjarasm.asm.MethodWriter",
+      "org.codehaus.groovy.antlr.AntlrParserPlugin",
+      "org.codehaus.groovy.antlr.parser.GroovyLexer",
+      "org.codehaus.groovy.antlr.parser.GroovyRecognizer",
+      "org.codehaus.groovy.classgen.asm.sc.StaticInvocationWriter",
+      "org.codehaus.groovy.classgen.asm.sc.StaticTypesCallSiteWriter",
+      "org.codehaus.groovy.runtime.ArrayUtil",
+      "org.codehaus.groovy.runtime.MetaClassHelper",
+      "org.codehaus.groovy.runtime.typehandling.NumberMathModificationInfo",
+      "org.codehaus.groovy.syntax.Types",
+      "org.codehaus.groovy.transform.sc.transformers.BinaryExpressionTransformer",
+      "org.codehaus.groovy.transform.stc.StaticTypeCheckingVisitor",
+      "org.codehaus.groovy.transform.trait.TraitComposer",
+    ],
+  },
+  4096: { atLeast: 1, classes: ["groovy.xml.Entity"] },
+};
 
 describe("Groovy split, compiling and running a script", () => {
   const SCRIPT = join(__dirname, "groovy", "features.groovy");
@@ -114,12 +178,37 @@ describe("Groovy split, compiling and running a script", () => {
       const stock = await expected;
       expect(stock.stdout).toContain("shell: tree size=63 depth=6");
       expectSameRun(actual, stock);
-      const ran = [...splitClasses(split)].filter((c) => actual.loaded.has(c));
-      console.log(`groovy-all at ${maxSize}: ${ran.length} classes holding split methods loaded`);
-      expect(ran.length).toBeGreaterThan(0);
+      expectSplitClassesLoaded(`groovy-all at ${maxSize}`, split, [actual], GROOVY_LOADS[maxSize]!);
     });
   }
 });
+
+/**
+ * The tool's classes holding split methods that generating the parsers loads: 12 of
+ * 15 at 1,024 (its ANTLR 3 generated grammar lexer, parser and tree walkers, the
+ * code generator's triggers, the error table and the Unicode data), and at 8,000 the
+ * only one, UnicodeData.
+ */
+const ANTLR_LOADS: Record<number, MustLoad> = {
+  1024: {
+    atLeast: 12,
+    classes: [
+      "org.antlr.v4.codegen.SourceGenTriggers",
+      "org.antlr.v4.parse.ANTLRLexer",
+      "org.antlr.v4.parse.ANTLRLexer$DFA2",
+      "org.antlr.v4.parse.ANTLRLexer$DFA35",
+      "org.antlr.v4.parse.ANTLRParser",
+      "org.antlr.v4.parse.ATNBuilder",
+      "org.antlr.v4.parse.BlockSetTransformer",
+      "org.antlr.v4.parse.GrammarTreeVisitor",
+      "org.antlr.v4.parse.LeftRecursiveRuleWalker",
+      "org.antlr.v4.tool.ErrorType",
+      "org.antlr.v4.tool.GrammarTransformPipeline",
+      "org.antlr.v4.unicode.UnicodeData",
+    ],
+  },
+  8000: { atLeast: 1, classes: ["org.antlr.v4.unicode.UnicodeData"] },
+};
 
 describe("ANTLR 4 tool split, generating parsers", () => {
   const GRAMMARS = ["Expr.g4", "Json.g4"].map((g) => join(__dirname, "antlr", g));
@@ -154,13 +243,46 @@ describe("ANTLR 4 tool split, generating parsers", () => {
       expect([...actual.files.keys()]).toEqual([...stock.files.keys()]);
       for (const [name, data] of stock.files) expect(Buffer.compare(actual.files.get(name)!, data), name).toBe(0);
       actual.runs.forEach((r, i) => expectSameRun(r, stock.runs[i]!));
-      const classes = splitClasses(split);
-      const ran = [...classes].filter((c) => actual.runs.some((r) => r.loaded.has(c)));
-      console.log(`antlr4 at ${maxSize}: ${ran.length} of ${classes.size} classes holding split methods loaded`);
-      expect(ran.length).toBeGreaterThan(0);
+      expectSplitClassesLoaded(`antlr4 at ${maxSize}`, split, actual.runs, ANTLR_LOADS[maxSize]!);
     });
   }
 });
+
+/**
+ * Jython's classes holding split methods that the script's run loads. At 1,024, 85
+ * of 349 (measured): the parser, lexer and compiler of Python source, builtins, and
+ * the module bodies of the standard library the script imports, named here, with
+ * the modules those import. At 8,000, all 8 measured of the 19: the Python parser's
+ * tables and the module bodies of decimal, datetime, argparse, locale, pickletools,
+ * minidom, and _socket, loaded on the way.
+ */
+const JYTHON_LOADS: Record<number, MustLoad> = {
+  1024: {
+    atLeast: 85,
+    classes: [
+      "org.python.antlr.PythonLexer",
+      "org.python.antlr.PythonParser",
+      "org.python.compiler.CodeCompiler",
+      "org.python.core.__builtin__",
+      "org.python.core.StringFormatter",
+      "StringIO$py",
+      "argparse$py",
+      "collections$py",
+      "datetime$py",
+      "decimal$py",
+      "json$py",
+      "locale$py",
+      "pickle$py",
+      "pickletools$py",
+      "re$py",
+      "xml.dom.minidom$py",
+    ],
+  },
+  8000: {
+    atLeast: 8,
+    classes: ["_socket$py", "argparse$py", "datetime$py", "decimal$py", "locale$py", "org.python.antlr.PythonParser", "pickletools$py", "xml.dom.minidom$py"],
+  },
+};
 
 describe("Jython split, running a Python script", () => {
   const SCRIPT = join(__dirname, "python", "features.py");
@@ -182,11 +304,48 @@ describe("Jython split, running a Python script", () => {
       const stock = await expected;
       expect(stock.stdout).toContain("exec: [0, 75025, 12586269025L");
       expectSameRun(actual, stock);
-      const classes = splitClasses(split);
-      const ran = [...classes].filter((c) => actual.loaded.has(c));
-      console.log(`jython at ${maxSize}: ${ran.length} of ${classes.size} classes holding split methods loaded`);
-      // The module bodies of the standard library the script imports are among the largest methods.
-      for (const module of ["decimal$py", "datetime$py", "argparse$py"]) expect(ran).toContain(module);
+      expectSplitClassesLoaded(`jython at ${maxSize}`, split, [actual], JYTHON_LOADS[maxSize]!);
+    });
+  }
+});
+
+/**
+ * ASM has no method over 8,000 bytes (the largest, ClassReader.readCode, is 5,109);
+ * 2,048 splits the two over 2 KB (readCode and Frame.execute, 2,305), both run for
+ * every method the program reads and every instruction whose frame it computes.
+ */
+const ASM_LIMITS = [1024, 2048];
+/** The classes holding split methods at each limit; the program runs every one of those methods. */
+const ASM_LOADS: Record<number, MustLoad> = {
+  1024: { atLeast: 4, classes: ["org.objectweb.asm.ClassReader", "org.objectweb.asm.ClassWriter", "org.objectweb.asm.Frame", "org.objectweb.asm.MethodWriter"] },
+  2048: { atLeast: 2, classes: ["org.objectweb.asm.ClassReader", "org.objectweb.asm.Frame"] },
+};
+/** The unsplit run's summary: every class of Rhino rewritten and analysed without an objection. */
+const ASM_SUMMARY = /^549 classes, 2800522 bytes read, \d+ bytes written, 0 failed, 0 methods the analysis objected to$/m;
+
+describe("ASM split, rewriting and analysing Rhino's classes", () => {
+  const PROGRAM = join(__dirname, "asm", "AsmRewrite.java");
+  /** The rest of ASM (tree, analysis, util), unsplit: the program's other libraries. */
+  const tools = () => ["asm-tree.jar", "asm-analysis.jar", "asm-util.jar"].map((j) => realpathSync(join(corpusJar("asm"), "..", j)));
+  const classes = join(work, "asm-program");
+  const runAsm = (jar: string, tag: string) => runJava(jar, [...tools(), classes], "AsmRewrite", [corpusJar("rhino")], tag);
+  let expected: Promise<Run>;
+  beforeAll(() => {
+    compileJava([PROGRAM], classes, [corpusJar("asm"), ...tools()]);
+    expected = runAsm(corpusJar("asm"), "asm-stock");
+    expected.catch(() => undefined);
+  });
+
+  for (const maxSize of ASM_LIMITS) {
+    it(`at ${maxSize} bytes prints the same classes, text and frames as the unsplit ASM`, async () => {
+      const split = await splitJar(corpusJar("asm"), work, `asm-${maxSize}.jar`, { maxSize, link: "auto", classpath: corpusClasspath("asm") });
+      console.log(`asm at ${maxSize}: ${split.split} methods split into ${split.pieces} pieces, ${split.refused} refused`, refusalLines(split));
+      expect(refusalLines(split)).toEqual([]);
+      const actual = await runAsm(split.path, `asm-${maxSize}`);
+      const stock = await expected;
+      expect(stock.stdout).toMatch(ASM_SUMMARY);
+      expectSameRun(actual, stock);
+      expectSplitClassesLoaded(`asm at ${maxSize}`, split, [actual], ASM_LOADS[maxSize]!);
     });
   }
 });

@@ -9,8 +9,12 @@
  * Exit status 1 when F > 0. Run it with -Xverify:all so that every loader's
  * classes are verified (the default skips classes of the boot loader).
  *
- *   java -Xverify:all LinkAll [--cp <path>] <jar-or-dir>
+ *   java -Xverify:all LinkAll [--cp <path>] [--only <names>] <jar-or-dir>
  *   java -Xverify:all -Xshare:off --patch-module M=<dir> --add-modules M LinkAll --module M <dir>
+ *
+ * --only <names> (binary names, comma-separated) links just those classes of the
+ * jar or directory; all its classes are still defined by the same loader, so each
+ * is linked among exactly the classes it will run with.
  *
  * Linking without initialising: Class.forName(name, false, loader) only loads.
  * Resolving a member through a Lookup links the class first (the verifier runs,
@@ -55,24 +59,34 @@ public final class LinkAll {
     String module = null;
     String classpath = "";
     String input = null;
+    java.util.Set<String> only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--module" -> module = args[++i];
         case "--cp" -> classpath = args[++i];
+        case "--only" -> only = new java.util.HashSet<>(List.of(args[++i].split(",")));
         default -> input = args[i];
       }
     }
     if (input == null) {
-      System.err.println("usage: LinkAll [--cp <path>] [--module <name>] <jar-or-dir>");
+      System.err.println("usage: LinkAll [--cp <path>] [--only <names>] [--module <name>] <jar-or-dir>");
       System.exit(2);
     }
     Path path = Path.of(input);
     List<String> names = classNames(path);
+    List<String> toLink = names;
+    if (only != null) {
+      toLink = names.stream().filter(only::contains).toList();
+      if (toLink.size() != only.size()) {
+        System.err.println("--only names a class that is not in " + path);
+        System.exit(2);
+      }
+    }
     int failures = 0;
     int linked = 0;
     if (module != null) {
       Module m = ModuleLayer.boot().findModule(module).orElseThrow(() -> new IllegalArgumentException("module not in the boot layer"));
-      for (String name : names) {
+      for (String name : toLink) {
         if (name.equals("module-info")) continue;
         String error = link(() -> {
           Class<?> c = Class.forName(m, name);
@@ -85,7 +99,7 @@ public final class LinkAll {
     } else {
       ClassLoader deps = new URLClassLoader(urls(classpath), ClassLoader.getPlatformClassLoader());
       try (BundleLoader loader = new BundleLoader(path, names, deps)) {
-        for (String name : names) {
+        for (String name : toLink) {
           if (name.equals("module-info") || name.endsWith(".module-info")) continue;
           String error = link(() -> Class.forName(name, false, loader));
           // A class stored under a path that is not its name (Jython keeps compiled

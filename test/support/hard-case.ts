@@ -8,16 +8,17 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { assemble } from "../../src/text/assemble.js";
 import { writeClass } from "../../src/classfile/write.js";
 import { expect } from "vitest";
 import { jdkTool } from "./corpus.js";
 
-/** Compiles Java sources into `outDir` (created) with `javac --release 17`. */
-export function compileJava(sources: string[], outDir: string): string {
+/** Compiles Java sources into `outDir` (created) with `javac --release 17`, against `classpath` if given. */
+export function compileJava(sources: string[], outDir: string, classpath: string[] = []): string {
   mkdirSync(outDir, { recursive: true });
-  execFileSync(jdkTool("javac"), ["--release", "17", "-encoding", "UTF-8", "-d", outDir, ...sources], { stdio: ["ignore", "ignore", "pipe"] });
+  const cp = classpath.length > 0 ? ["-cp", classpath.join(delimiter)] : [];
+  execFileSync(jdkTool("javac"), ["--release", "17", "-encoding", "UTF-8", ...cp, "-d", outDir, ...sources], { stdio: ["ignore", "ignore", "pipe"] });
   return outDir;
 }
 

@@ -43,6 +43,12 @@ export interface LinkOptions {
   classpath?: string[];
   /** Link `path` as the classes of this JDK module (boot layer, via --patch-module). */
   module?: string;
+  /**
+   * Link only these classes of `path` (binary names as its paths give them), still
+   * among all of its classes (ignored for modules: a patch directory holds only
+   * the classes that replace the module's).
+   */
+  only?: string[];
 }
 
 export interface LinkResult {
@@ -64,6 +70,7 @@ export function linkAll(path: string, options: LinkOptions = {}): Promise<LinkRe
   } else {
     args.push("LinkAll");
     if (options.classpath?.length) args.push("--cp", options.classpath.join(delimiter));
+    if (options.only) args.push("--only", options.only.join(","));
     args.push(path);
   }
   return new Promise((resolvePromise, reject) => {
