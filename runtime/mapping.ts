@@ -8,22 +8,32 @@
  *   # {"id":"sourceFile","fileName":"Big.java"}
  *       120:180:int run(int):120:180 -> run
  *       9001:9001:int run(int):0:0 -> run
- *       # {"id":"com.android.tools.r8.outlineCallsite","positions":{"120":120,...},"outline":"Lorg/example/Big;run$split$1(I[I)I"}
- *       120:150:int run(int):120:150 -> run$split$1
+ *       # {"id":"com.android.tools.r8.outlineCallsite","positions":{},"outline":"Lorg/example/Big;run$split$1(I[I)I"}
+ *       120:180:int run(int):120:180 -> run$split$1
  *       # {"id":"com.android.tools.r8.outline"}
  *
- * Every method the split wrote (the driver under the original name, pieces,
- * dispatchers, outlined regions) maps the original method's lines it can show to
- * the same lines of the original method: its own code's lines and, since a
- * retrace carries a removed callee's line to its caller, those of everything it
- * calls. Pieces, dispatchers and regions are outlines: a retrace removes their
- * frames. Each call into one sits at a synthetic line above every real line of
- * the class, marked as an outline call site whose positions map the callee's
- * lines to the caller's (the same numbers). Pieces that live in a helper class
- * are listed under that class, as methods moved there from the original one
- * (R8 names the original method with its class, `void org.example.Big.run(int)`),
- * and the outline call sites name them in the helper. Classes and members are
- * listed in a fixed order, so the same split gives the same file.
+ * Every line keeps its number in the split code, so every method the split wrote
+ * (the driver under the original name, pieces, dispatchers, outlined regions) maps
+ * the original method's span, its first to its last line, to the same lines of the
+ * original method. Pieces, dispatchers and regions are outlines: a retrace removes
+ * their frames. Each call into one sits at a synthetic line above every real line
+ * of the class, marked as an outline call site with empty positions: a retracer
+ * carries the outline's position to the caller through `positions`, and one the
+ * map does not list stays as it is (R8: `OutlineCallsiteMappingInformation.
+ * rewritePosition`; `megasplit retrace` the same; ProGuard's ReTrace skips comment
+ * lines), so the caller is asked for a line of the method, which its span maps.
+ * A span also holds lines of the source the method does not have: a frame can
+ * only show those if another method has the same name, and piece names are fresh
+ * in the class; a driver whose name another split method of the class has (two
+ * overloads, two constructors) lists each line it has instead, as consecutive
+ * runs, so that the two never overlap. The file is linear in pieces and call
+ * sites (listing each callee's lines at every call site, and each method's and
+ * its callees' lines on each method, made it grow with pieces times lines: 83 MB
+ * for a 1 MB generated method). Pieces that live in a helper class are listed
+ * under that class, as methods moved there from the original one (R8 names the
+ * original method with its class, `void org.example.Big.run(int)`), and the
+ * outline call sites name them in the helper. Classes and members are listed in a
+ * fixed order, so the same split gives the same file.
  */
 import { javaClassName, javaMethodParts } from "./java-names.js";
 
@@ -94,80 +104,73 @@ export class MappingBuilder {
       const java = javaClassName(name);
       out.push(`${java} -> ${java}:`);
       if (c.sourceFile !== undefined) out.push(`# ${JSON.stringify({ id: "sourceFile", fileName: c.sourceFile })}`);
-      for (const m of c.methods) for (const l of methodLines(m.owner, m.method, m.part)) out.push(l); // not push(...): a split of thousands of pieces has more lines than call arguments may be
+      // Drivers keep the original names: overloads split in the same class share one.
+      const drivers = new Map<string, number>();
+      for (const m of c.methods) if (m.part !== "pieces") drivers.set(m.method.name, (drivers.get(m.method.name) ?? 0) + 1);
+      for (const m of c.methods) {
+        const shared = m.part !== "pieces" && drivers.get(m.method.name)! > 1;
+        for (const l of methodLines(m.owner, m.method, m.part, shared)) out.push(l); // not push(...): a split of thousands of pieces has more lines than call arguments may be
+      }
     }
     return out.join("\n") + "\n";
   }
 }
 
-function methodLines(className: string, m: SplitMethodMapping, part: "all" | "driver" | "pieces"): string[] {
+/**
+ * The lines of one split method: its driver (unless `part` is "pieces") with each
+ * line of the method when `sharedName` (another split method of the class has its
+ * name), else with the method's span; its outlines (unless `part` is "driver") with
+ * the span; every call site with no positions.
+ */
+function methodLines(className: string, m: SplitMethodMapping, part: "all" | "driver" | "pieces", sharedName: boolean): string[] {
   const { returnType, args } = javaMethodParts(m.descriptor);
   // Members listed under a helper class name their original class (a moved method).
   const original = part === "pieces" ? `${returnType} ${javaClassName(className)}.${m.name}(${args})` : `${returnType} ${m.name}(${args})`;
   const calleeClass = m.pieceClass ?? className;
-  const real = (lines: number[]) => lines.filter((l) => l > 0 && l < m.syntheticBase);
-  const own = new Map<string, number[]>([[m.name, real(m.driverLines)]]);
-  for (const p of m.pieces) own.set(p.name, real(p.lines));
-  // Lines a method can show after a retrace: its own and, through calls, its callees'.
-  const reach = new Map<string, Set<number>>();
-  const calls = new Map<string, string[]>();
+  // The lines of the original method the split kept: the driver's and the pieces' (every piece is reached from the driver).
+  const lines: number[] = [];
+  let first = Infinity;
+  let last = -Infinity;
+  for (const own of [m.driverLines, ...m.pieces.map((p) => p.lines)]) {
+    for (const l of own) {
+      if (l <= 0 || l >= m.syntheticBase) continue;
+      lines.push(l);
+      if (l < first) first = l;
+      if (l > last) last = l;
+    }
+  }
+  const span = lines.length > 0 ? [{ from: first, to: last }] : [];
   // Call sites by caller, in line order (one pass: a method with thousands of pieces has thousands of callers).
   const sitesBy = new Map<string, MappedCallSite[]>();
   for (const c of m.callSites) {
-    let callees = calls.get(c.caller);
-    if (!callees) calls.set(c.caller, (callees = []));
-    callees.push(c.callee);
     let sites = sitesBy.get(c.caller);
     if (!sites) sitesBy.set(c.caller, (sites = []));
     sites.push(c);
   }
   for (const sites of sitesBy.values()) sites.sort((a, b) => a.line - b.line);
-  // A callee's positions as JSON text, once per callee (the same callee may have many call sites).
-  const positionsText = new Map<string, string>();
-  const positionsOf = (callee: string): string => {
-    let text = positionsText.get(callee);
-    if (text === undefined) {
-      const lines = [...reachOf(callee)].sort((a, b) => a - b);
-      text = `{${lines.map((l) => `"${l}":${l}`).join(",")}}`;
-      positionsText.set(callee, text);
-    }
-    return text;
-  };
-  const reachOf = (name: string, visiting = new Set<string>()): Set<number> => {
-    const known = reach.get(name);
-    if (known) return known;
-    const set = new Set(own.get(name) ?? []);
-    visiting.add(name);
-    for (const callee of calls.get(name) ?? []) if (!visiting.has(callee)) for (const l of reachOf(callee, visiting)) set.add(l);
-    visiting.delete(name);
-    reach.set(name, set);
-    return set;
-  };
   const out: string[] = [];
-  const emit = (name: string, outline: boolean) => {
-    const ranges = lineRanges(reachOf(name));
+  const emit = (name: string, ranges: { from: number; to: number }[], outline: boolean) => {
     if (ranges.length === 0) out.push(`    ${original} -> ${name}`);
     for (const r of ranges) out.push(`    ${r.from}:${r.to}:${original}:${r.from}:${r.to} -> ${name}`);
     if (outline) out.push(`    # ${JSON.stringify({ id: "com.android.tools.r8.outline" })}`);
     for (const c of sitesBy.get(name) ?? []) {
       out.push(`    ${c.line}:${c.line}:${original}:0:0 -> ${name}`);
-      // What JSON.stringify gives for { id, positions, outline }: integer keys in ascending order.
-      const outline = JSON.stringify(`L${calleeClass};${c.callee}${c.calleeDescriptor}`);
-      out.push(`    # {"id":"com.android.tools.r8.outlineCallsite","positions":${positionsOf(c.callee)},"outline":${outline}}`);
+      // Empty positions: an outline's position is the caller's (see the file's comment).
+      out.push(`    # {"id":"com.android.tools.r8.outlineCallsite","positions":{},"outline":${JSON.stringify(`L${calleeClass};${c.callee}${c.calleeDescriptor}`)}}`);
     }
   };
-  if (part !== "pieces") emit(m.name, false);
-  if (part !== "driver") for (const p of m.pieces) emit(p.name, true);
+  if (part !== "pieces") emit(m.name, sharedName ? lineRanges(lines) : span, false);
+  if (part !== "driver") for (const p of m.pieces) emit(p.name, span, true);
   return out;
 }
 
-/** Sorted distinct lines folded into inclusive ranges of consecutive numbers. */
+/** Sorted distinct lines folded into inclusive ranges of consecutive numbers (O(n log n), a typed-array sort). */
 export function lineRanges(lines: Iterable<number>): { from: number; to: number }[] {
-  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const sorted = Float64Array.from(lines).sort();
   const out: { from: number; to: number }[] = [];
   for (const l of sorted) {
     const last = out[out.length - 1];
-    if (last && l === last.to + 1) last.to = l;
+    if (last && l <= last.to + 1) last.to = l; // sorted: l >= last.to (equal: a repeated line)
     else out.push({ from: l, to: l });
   }
   return out;

@@ -10,6 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { readBundle } from "../src/bundle/read.js";
+import { codeOf } from "../src/classfile/model.js";
+import { readClass } from "../src/classfile/read.js";
 import { MegasplitError } from "../src/diagnostics.js";
 import { MappingIndex, parseJson, readMapping, retraceLines, retraceStream, retraceText, Retracer } from "../runtime/retrace/index.js";
 import { runCli } from "./support/cli.js";
@@ -49,7 +52,7 @@ const indexOf = (mapping: string) => new MappingIndex([readMapping(mapping).mapp
 
 describe("retrace cases (test/retrace-cases)", () => {
   it("has the R8 documentation examples and megasplit mappings", () => {
-    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(["r8-outline.txt", "r8-rewrite-frame.txt", "r8-synthesized-inline.txt", "r8-source-file.txt", "r8-catch-all-range.txt", "megasplit-today.txt", "megasplit-outline.txt", "megasplit-more-outline-chain.txt", "megasplit-more-suppressed.txt", "megasplit-more-cause-of-cause.txt"]));
+    expect(cases.map((c) => c.name)).toEqual(expect.arrayContaining(["r8-outline.txt", "r8-rewrite-frame.txt", "r8-synthesized-inline.txt", "r8-source-file.txt", "r8-catch-all-range.txt", "megasplit-today.txt", "megasplit-outline.txt", "megasplit-spans.txt", "megasplit-more-outline-chain.txt", "megasplit-more-suppressed.txt", "megasplit-more-cause-of-cause.txt"]));
   });
   for (const c of cases) {
     it(c.name, () => {
@@ -242,20 +245,30 @@ const retraceJar = "/usr/share/java/retrace.jar";
 const rhino = "/usr/share/java/rhino.jar";
 
 describe("ProGuard ReTrace reads the mapping megasplit split writes", () => {
-  it("names the original method and line of a piece frame of split Rhino (it cannot remove frames)", () => {
+  it("names the original method and line of a piece frame of split Rhino (it cannot remove frames)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "retrace-proguard-"));
     const split = runCli(["split", rhino, "-o", join(dir, "out.jar"), "--max-size", "1024"]);
     expect(split.status, split.stderr).toBe(0);
     const mappingText = readFileSync(join(dir, "out.jar.mapping"), "utf8");
     // A call site into a first piece, e.g.
     //   4522:4522:int stackChange(int):0:0 -> stackChange
-    //   # {"id":"com.android.tools.r8.outlineCallsite","positions":{"3408":3408,...},"outline":"L...;stackChange$split$1(I[I)I"}
+    //   # {"id":"com.android.tools.r8.outlineCallsite","positions":{},"outline":"L...;stackChange$split$1(I[I)I"}
     const m = /^(\S+) -> \S+:\n(?:#.*\n)?(?: {4}.*\n)*? {4}(\d+):\d+:(\S+) (\w+)\([^)]*\):0:0 -> \4\n {4}# (\{"id":"com\.android\.tools\.r8\.outlineCallsite".*\})$/m.exec(mappingText);
     expect(m).not.toBeNull();
     const [, cls, callLine, , method, json] = m!;
     const info = JSON.parse(json!) as { positions: Record<string, number>; outline: string };
-    const piece = /;(\S+?)\(/.exec(info.outline)![1]!;
-    const line = Object.keys(info.positions)[0]!;
+    expect(info.positions).toEqual({});
+    const [, pieceClass, piece] = /^L(\S+?);(\S+?)\(/.exec(info.outline)!;
+    expect(pieceClass!.replace(/\//g, ".")).toBe(cls);
+    // A line the piece's own code carries (its LineNumberTable in the split jar) in the
+    // range the mapping gives it (the method's lines; its call sites' lines are above).
+    const range = new RegExp(`^ {4}(\\d+):(\\d+):\\S+ \\S+\\(.*\\):\\d+:\\d+ -> ${piece!.replace(/\$/g, "\\$")}$`, "m").exec(mappingText)!;
+    const { bundle } = await readBundle(join(dir, "out.jar"));
+    const cf = readClass(bundle.entries.find((e) => e.name === `${pieceClass}.class`)!.data);
+    const pieceMethod = cf.methods.find((x) => cf.constantPool.utf8(x.nameIndex) === piece)!;
+    const lines = codeOf(pieceMethod)!.attributes.flatMap((a) => (a.kind === "LineNumberTable" ? a.entries.map((e) => e.line) : []));
+    const line = lines.find((l) => l >= Number(range[1]) && l <= Number(range[2]))!;
+    expect(line).toBeGreaterThan(0);
     const file = /([^.$]+)(?:\$.*)?$/.exec(cls!)![1] + ".java";
     // What the JVM prints when the piece throws: the piece, then the driver at the call site.
     const trace = [`java.lang.IllegalStateException: boom`, `\tat ${cls}.${piece}(${file}:${line})`, `\tat ${cls}.${method}(${file}:${callLine})`, `\tat Main.main(Main.java:5)`, ""].join("\n");

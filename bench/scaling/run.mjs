@@ -14,7 +14,8 @@
  *   npm run bench -- scaling [--runs N] [--sizes 64K,1M] [--generators template,interpreter] [--timeout SECONDS]
  *
  * Sizes are measured in the order given and reported by size; a child that runs
- * past --timeout (default 600 s) is killed and reported as such.
+ * past --timeout (default 600 s) is killed and reported as such. Exits 1 when any
+ * child failed (crashed, killed, or its split did not succeed), after the table.
  */
 import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
@@ -69,13 +70,11 @@ for (let run = 0; run < runs; run++) for (const size of sizes) for (const g of g
 async function worker() {
   for (let job = jobs.shift(); job; job = jobs.shift()) {
     const { run, size, g } = job;
-    {
-      const r = await measure(g, size.bytes);
-      const key = `${g} ${size.label}`;
-      results.set(key, [...(results.get(key) ?? []), r]);
-      const desc = r.failure ? `FAILED: ${r.failure}` : `${(r.bytes / 1024).toFixed(0)} KB, split ${(r.splitMs / 1000).toFixed(2)} s wall ${(r.splitCpuMs / 1000).toFixed(2)} s CPU (peak ${r.peakSplitRssMb} MB), mapping ${(r.mappingMs / 1000).toFixed(2)} s, whole ${(r.wallMs / 1000).toFixed(2)} s, peak ${r.peakRssMb} MB, ${r.pieces} pieces${r.ok ? "" : ` (${r.result}: ${r.reason ?? ""})`}`;
-      process.stderr.write(`run ${run + 1}/${runs} ${key}: ${desc}\n`);
-    }
+    const r = await measure(g, size.bytes);
+    const key = `${g} ${size.label}`;
+    results.set(key, [...(results.get(key) ?? []), r]);
+    const desc = r.failure ? `FAILED: ${r.failure}` : `${(r.bytes / 1024).toFixed(0)} KB, split ${(r.splitMs / 1000).toFixed(2)} s wall ${(r.splitCpuMs / 1000).toFixed(2)} s CPU (peak ${r.peakSplitRssMb} MB), mapping ${(r.mappingMs / 1000).toFixed(2)} s, whole ${(r.wallMs / 1000).toFixed(2)} s, peak ${r.peakRssMb} MB, ${r.pieces} pieces${r.ok ? "" : ` (${r.result}: ${r.reason ?? ""})`}`;
+    process.stderr.write(`run ${run + 1}/${runs} ${key}: ${desc}\n`);
   }
 }
 await Promise.all(Array.from({ length: parallel }, worker));
@@ -127,3 +126,9 @@ writeBarChart(join(here, "chart.svg"), {
   note: `${runs === 1 ? "one run" : `medians of ${runs} runs`} per cell; ${cpus().length} CPUs shared, load average ${loadavg()[0].toFixed(1)}; labels: 16 MB time / 1 MB time`,
 });
 console.log(`chart: ${join("bench/scaling", "chart.svg")}`);
+// A child that failed (crashed, killed, or its split did not succeed) is a measurement that could not run.
+const failed = [...results].flatMap(([key, rs]) => rs.filter((r) => !r.ok).map(() => key));
+if (failed.length > 0) {
+  process.stderr.write(`bench/scaling: ${failed.length} of ${runs * sizes.length * generators.length} runs failed: ${[...new Set(failed)].join(", ")}\n`);
+  process.exitCode = 1;
+}

@@ -11,6 +11,7 @@
  */
 import type { MethodBody } from "../bytecode/model.js";
 import { type Diagnostic, ErrorCodes, type Location, warning } from "../diagnostics.js";
+import { withDenseLabels } from "../bytecode/dense-labels.js";
 import { encodeBody } from "../bytecode/encode.js";
 import { Access, type ClassFile, type CodeAttribute, type MethodInfo } from "../classfile/model.js";
 import type { CallSite, LinkedMethod } from "../../passes/link/heap-frame.js";
@@ -76,7 +77,8 @@ function withinTableLimits(body: MethodBody, where: Location, diagnostics: Diagn
 export function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, opts: EncodeOptions, codeNameIndex: number): CodeAttribute {
   const cp = cf.constantPool;
   const pctx = methodContext(cf, m, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
-  bodyIn = withinTableLimits(bodyIn, pctx.where, opts.diagnostics);
+  // Dense labels: a piece keeps the whole method's label ids, and every analysis below sizes its tables by them.
+  bodyIn = withDenseLabels(withinTableLimits(bodyIn, pctx.where, opts.diagnostics));
   // Frames list every inferred local: trimming dead ones by liveness is only
   // safe when it is monotone along edges, which exception ranges can break.
   let out = computeStackMapFrames({ ...bodyIn, nodes: bodyIn.nodes.filter((x) => x.kind !== "frame") }, pctx, { asInferred: true });

@@ -41,7 +41,7 @@ export function refusalLines(r: SplitJarResult): string[] {
 /**
  * Names of the methods of `className` in the split bundle whose own code carries
  * `line` (from their LineNumberTables): where that source line's code went. (The
- * mapping cannot tell: every method there also lists the lines of its callees.)
+ * mapping cannot tell: every piece there maps the method's whole span of lines.)
  */
 export function methodsAtLine(split: SplitJarResult, className: string, line: number): string[] {
   const cf = classIn(split, className);
