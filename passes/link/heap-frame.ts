@@ -243,11 +243,6 @@ class HeapFrameWriter {
     for (const l of this.savedLocals(b, p)) emitStoreToFrame(out, L.arraySlot, l.kind, l.slot, l.slot + L.shift, this.input.cp);
   }
 
-  /** What an exit of body `p` to block `b` stores: the live locals it saves and the stack it spills. */
-  private savesKey(b: number, p: number): string {
-    return `${this.savedLocals(b, p).map((l) => `${l.slot}:${l.kind}`).join(",")}|${this.plan.shapeOf(b).stack.map((v) => v.kind).join(",")}`;
-  }
-
   /**
    * Exit stubs: per target, push its code (or entry) and jump to a stub shared by
    * every target that stores the same values and leaves the same way, which saves
@@ -259,7 +254,7 @@ class HeapFrameWriter {
     for (const [b, label] of exitLabels) {
       const h = how(b);
       const s = this.plan.shapeOf(b);
-      const key = `${h.key}|${this.savesKey(b, p)}`;
+      const key = `${h.key}|${this.savedLocals(b, p).map((l) => `${l.slot}:${l.kind}`).join(",")}|${s.stack.map((v) => v.kind).join(",")}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { label: this.newLabel(), block: b, carries: h.push !== undefined, tail: h.tail }));
       out.push({ kind: "label", label });
@@ -422,8 +417,7 @@ class HeapFrameWriter {
     const emitted = this.emitBlocks(0, L, out, exitLabel, (o, insn) => o.push(insn));
     this.writeThroughStores(out, L, blocksFrom);
     const slots = this.dispatchSlots();
-    const direct = this.directDriverExits(exitLabels, slots);
-    this.emitExits(out, L, 0, exitLabels, (b) => this.driverExit(b, codeSlot, direct.has(b) ? slots.labels[slots.slotOf(this.input.partition.pieceOf[b]!)]! : loop));
+    this.emitExits(out, L, 0, exitLabels, (b) => this.driverExit(b, codeSlot, loop, slots));
     const ret = this.newLabel();
     this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted, slots }, pieces);
     this.driverReturn(out, arraySlot, ret);
@@ -446,35 +440,20 @@ class HeapFrameWriter {
   }
 
   /**
-   * The driver's exit targets that leave straight for their piece's call site
-   * (`direct` mode; a call that returns to the driver cannot grow the stack), which
-   * skips the dispatch loop's test and switch on the way out: those whose exit
-   * group (the targets storing the same values, which share one stub) leaves for
-   * one call site only. A group whose targets lie in several pieces goes back to
-   * the loop, so that no group's stores are written twice.
+   * How the driver leaves for block `b` of a piece: with its code stored, back to
+   * the dispatch loop (`switch` mode), or straight to the call site of the
+   * piece (or its dispatcher), which skips the loop's test and switch on the way
+   * out (`direct` mode; a call that returns to the driver cannot grow the stack).
    */
-  private directDriverExits(exitLabels: Map<number, Label>, slots: DispatchSlots): Set<number> {
-    const direct = new Set<number>();
-    if (this.input.mode !== "direct") return direct;
-    const slotsOfGroup = new Map<string, Set<number>>();
-    for (const b of exitLabels.keys()) {
-      const key = this.savesKey(b, 0);
-      let set = slotsOfGroup.get(key);
-      if (!set) slotsOfGroup.set(key, (set = new Set()));
-      set.add(slots.slotOf(this.input.partition.pieceOf[b]!));
-    }
-    for (const b of exitLabels.keys()) if (slotsOfGroup.get(this.savesKey(b, 0))!.size === 1) direct.add(b);
-    return direct;
-  }
-
-  /** How the driver leaves for block `b` of a piece: its code stored, then to `next` (the loop, or the piece's call site). */
-  private driverExit(b: number, codeSlot: number, next: Label): ExitWay {
+  private driverExit(b: number, codeSlot: number, loop: Label, slots: DispatchSlots): ExitWay {
+    const direct = this.input.mode === "direct";
+    const slot = slots.slotOf(this.input.partition.pieceOf[b]!);
     return {
       push: this.codeOf(b),
-      key: "loop",
+      key: direct ? `slot${slot}` : "loop",
       tail: (t) => {
         t.push(local(Op.ISTORE, codeSlot));
-        t.push({ kind: "jump", op: Op.GOTO, target: next });
+        t.push({ kind: "jump", op: Op.GOTO, target: direct ? slots.labels[slot]! : loop });
       },
     };
   }
