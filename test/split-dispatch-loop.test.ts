@@ -16,8 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { linkAll } from "./support/jvm.js";
 import { compileJava, expectSameRun, runJava, type RunResult } from "./support/hard-case.js";
 import { dispatchLoopSource } from "./support/dispatch-loop.js";
-import { classIn, splitJar } from "./support/split-jar.js";
-import { disassemble } from "../src/text/disassemble.js";
+import { splitJar } from "./support/split-jar.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-dispatch-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -48,15 +47,6 @@ describe("an interpreter dispatch loop over the limit", () => {
       if (maxSize === 8000) {
         expect(r.pieces.length).toBe(1);
         expect(r.driverLength).toBeGreaterThanOrEqual(0.9 * maxSize);
-        // The driver's call of the piece: with direct transfers, the returned code is
-        // tested against the loop head's entry code right after the call (the piece
-        // only ever branches back there); through the switch, it goes back to the loop.
-        const driver = disassemble(classIn(split, "interp/Main"), { method: "run([II)I" }).split("\n").map((l) => l.trim());
-        const call = driver.findIndex((l) => l.startsWith("invokestatic interp/Main/run$split$1"));
-        expect(call).toBeGreaterThan(0);
-        const after = driver.slice(call + 1, call + 5);
-        if (link === "switch") expect(after.some((l) => l.startsWith("if_icmpeq"))).toBe(false);
-        else expect(after).toEqual([expect.stringMatching(/^istore /), expect.stringMatching(/^iload /), expect.stringMatching(/^(iconst_|bipush |sipush )/), expect.stringMatching(/^if_icmpeq L\d+$/)]);
       } else {
         expect(r.pieces.length).toBeGreaterThanOrEqual(4);
       }

@@ -130,17 +130,6 @@ interface Layout {
   temp: number;
 }
 
-/** The driver's call sites: labels by slot, and the slot that calls piece q. */
-interface DispatchSlots {
-  labels: Label[];
-  grouped: boolean;
-  group: number;
-  slotOf(q: number): number;
-}
-
-/** Most driver blocks a piece may return to for the driver to test them one by one after calling it. */
-const FAST_RETURNS = 2;
-
 /** How an exit group leaves: what each target pushes, the key of its group, and the group's tail. */
 type ExitWay = { push?: number; key: string; tail: (out: CodeNode[]) => void };
 
@@ -416,68 +405,18 @@ class HeapFrameWriter {
     const blocksFrom = out.length;
     const emitted = this.emitBlocks(0, L, out, exitLabel, (o, insn) => o.push(insn));
     this.writeThroughStores(out, L, blocksFrom);
-    const slots = this.dispatchSlots();
-    this.emitExits(out, L, 0, exitLabels, (b) => this.driverExit(b, codeSlot, loop, slots));
-    const ret = this.newLabel();
-    this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted, slots }, pieces);
-    this.driverReturn(out, arraySlot, ret);
-    return this.newBody(out, emitted);
-  }
-
-  /**
-   * The driver's call sites: one per piece, or, when that would crowd the driver,
-   * one per group of pieces calling a dispatcher method; slot 0 is the driver's
-   * own entries. Their labels exist before the exits that jump to them.
-   */
-  private dispatchSlots(): DispatchSlots {
-    const { input } = this;
-    const pieceCount = input.partition.pieceBlocks.length;
-    const group = input.dispatchGroup ?? pieceCount;
-    const grouped = pieceCount - 1 > (input.flatDispatch ?? pieceCount);
-    const count = grouped ? 1 + Math.ceil((pieceCount - 1) / group) : pieceCount;
-    const labels = Array.from({ length: count }, () => this.newLabel());
-    return { labels, grouped, group, slotOf: (q) => (grouped ? 1 + Math.floor((q - 1) / group) : q) };
-  }
-
-  /**
-   * How the driver leaves for block `b` of a piece: with its code stored, back to
-   * the dispatch loop (`switch` mode), or straight to the call site of the
-   * piece (or its dispatcher), which skips the loop's test and switch on the way
-   * out (`direct` mode; a call that returns to the driver cannot grow the stack).
-   */
-  private driverExit(b: number, codeSlot: number, loop: Label, slots: DispatchSlots): ExitWay {
-    const direct = this.input.mode === "direct";
-    const slot = slots.slotOf(this.input.partition.pieceOf[b]!);
-    return {
+    this.emitExits(out, L, 0, exitLabels, (b) => ({
       push: this.codeOf(b),
-      key: direct ? `slot${slot}` : "loop",
+      key: "loop",
       tail: (t) => {
         t.push(local(Op.ISTORE, codeSlot));
-        t.push({ kind: "jump", op: Op.GOTO, target: direct ? slots.labels[slot]! : loop });
+        t.push({ kind: "jump", op: Op.GOTO, target: loop });
       },
-    };
-  }
-
-  /**
-   * In `direct` mode, after piece `q` returns a code: a test for each of the
-   * (at most `FAST_RETURNS`) driver blocks the piece's own blocks branch to,
-   * going straight to that block's entry instead of through the loop's two
-   * switches. An interpreter's case piece returns to the loop head on every step.
-   */
-  private emitFastReturns(out: CodeNode[], q: number, codeSlot: number, driverEntryStubs: Label[]): void {
-    if (this.input.mode !== "direct") return;
-    const { cfg, partition } = this.input;
-    const targets = new Set<number>();
-    for (const b of partition.pieceBlocks[q]!) {
-      for (const s of cfg.successors[b]!) if (partition.pieceOf[s] === 0) targets.add(s);
-      for (const h of cfg.handlersOf[b]!) if (partition.pieceOf[cfg.handlerBlock[h]!] === 0) targets.add(cfg.handlerBlock[h]!);
-      if (targets.size > FAST_RETURNS) return;
-    }
-    for (const s of [...targets].sort((x, y) => x - y)) {
-      out.push(local(Op.ILOAD, codeSlot));
-      this.pushInt(out, this.codeOf(s));
-      out.push({ kind: "jump", op: Op.IF_ICMPEQ, target: driverEntryStubs[this.plan.entryIndex[s]!]! });
-    }
+    }));
+    const ret = this.newLabel();
+    this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted }, pieces);
+    this.driverReturn(out, arraySlot, ret);
+    return this.newBody(out, emitted);
   }
 
   /** The frame arrays, `frameLength` long, one per kind in use. */
@@ -520,14 +459,16 @@ class HeapFrameWriter {
   private driverLoop(
     out: CodeNode[],
     L: Layout,
-    at: { loop: Label; ret: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks; slots: DispatchSlots },
+    at: { loop: Label; ret: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks },
     pieces: LinkedMethod["pieces"],
   ): void {
     const { input, plan } = this;
     const { loop, ret, codeSlot, driverEntryStubs, emitted } = at;
     const pieceCount = input.partition.pieceBlocks.length;
-    const { grouped, group, labels: calls } = at.slots;
-    const slots = calls.length;
+    const group = input.dispatchGroup ?? pieceCount;
+    const grouped = pieceCount - 1 > (input.flatDispatch ?? pieceCount);
+    const slots = grouped ? 1 + Math.ceil((pieceCount - 1) / group) : pieceCount;
+    const calls = Array.from({ length: slots }, () => this.newLabel());
     out.push({ kind: "label", label: loop });
     out.push(local(Op.ILOAD, codeSlot));
     out.push({ kind: "jump", op: Op.IFLT, target: ret });
@@ -576,7 +517,6 @@ class HeapFrameWriter {
         out.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(slot) });
       }
       out.push(local(Op.ISTORE, codeSlot));
-      if (!grouped) this.emitFastReturns(out, slot, codeSlot, driverEntryStubs);
       out.push({ kind: "jump", op: Op.GOTO, target: loop });
     }
   }
