@@ -6,11 +6,12 @@
  *     most of the compilation happens at the first call) + instantiate + the first
  *     round, wall time and process CPU time (CPU includes V8's background compiler
  *     threads);
- *   - the later rounds, wall time each (the steady state is their median).
+ *   - the later rounds, wall and process CPU time each (the steady state is
+ *     their median).
  * A round is one call `run(arg)` for the interpreter (arg = steps) or `calls`
  * calls `run(0..calls-1)` for the straight-line shape, whose results are folded
  * with xor; every round must give the same checksum. Prints one JSON line:
- *   {"compileMs","firstMs","firstCpuMs","laterMs":[...],"checksum"}
+ *   {"compileMs","firstMs","firstCpuMs","laterMs":[...],"laterCpuMs":[...],"checksum"}
  *
  *   node [v8 flags] bench/wasm/child.mjs FILE.wasm interpreter|straight-line ARG CALLS ROUNDS
  */
@@ -45,13 +46,16 @@ const checksum = round();
 const t2 = performance.now();
 const firstCpuMs = cpuMs() - cpu0;
 const laterMs = [];
+const laterCpuMs = [];
 for (let r = 1; r < rounds; r++) {
   const s = performance.now();
+  const cpu = cpuMs();
   const c = round();
   laterMs.push(performance.now() - s);
+  laterCpuMs.push(cpuMs() - cpu);
   if (c !== checksum) {
     console.error(`round ${r + 1} returned ${c}, the first ${checksum}`);
     process.exit(3);
   }
 }
-console.log(JSON.stringify({ compileMs: t1 - t0, firstMs: t2 - t0, firstCpuMs, laterMs, checksum }));
+console.log(JSON.stringify({ compileMs: t1 - t0, firstMs: t2 - t0, firstCpuMs, laterMs, laterCpuMs, checksum }));

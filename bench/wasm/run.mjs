@@ -12,18 +12,20 @@
  * only). Each child reports
  *   - first call: compile + instantiate + the first round, wall ms (and process
  *     CPU ms, V8's background compiler threads included);
- *   - steady state: the median wall ms of the later rounds.
+ *   - steady state: the median of the later rounds, wall and process CPU ms.
  * A round is one call of `--steps` interpreter steps (default 3,000,000, the
  * issue's reference) or `--calls` straight-line calls. Configurations alternate
  * (the order rotates each run); medians over `--runs`. Every round of every
  * configuration must return the checksum the generator's JS reference computes
  * (so split and unsplit compute the same). Ratios are unsplit time / split time
- * (above 1 = the split is faster). Charts (bench/lib/chart.mjs): chart.svg (first
- * call) and chart-steady.svg.
+ * (above 1 = the split is faster) in process CPU time, which a shared machine
+ * distorts least (wall times are printed beside them). Charts (bench/lib/chart.mjs,
+ * CPU time): chart.svg (first call) and chart-steady.svg.
  *
  * When dist/src/wasm/split/split-module.js does not exist (not built, or the
  * splitter not merged yet) it measures the unsplit side and prints "split: not
- * available". A script, not a test: it asserts nothing about time; exits non-zero
+ * available". `--splitter FILE` takes `splitWasmModule` from another built module
+ * instead (another checkout's dist/src/wasm/split/split-module.js, to compare). A script, not a test: it asserts nothing about time; exits non-zero
  * only when it could not run (a generator or split failure, an invalid split
  * module, a configuration that crashed or timed out, a checksum that differs).
  * It imports the TypeScript generators, so it re-runs itself under tsx (a dev
@@ -31,13 +33,13 @@
  *
  *   npm run bench -- wasm [--shapes interpreter,straight-line] [--sizes 64k,256k,1m,4m,6.6m]
  *                         [--flags default,liftoff-only,no-liftoff] [--max-size 65536[,16384...]]
- *                         [--runs 3] [--rounds 5] [--steps 3000000] [--calls 100] [--no-split]
+ *                         [--runs 3] [--rounds 5] [--steps 3000000] [--calls 100] [--no-split] [--splitter FILE]
  *                         [--timeout 600] [--chart FILE] [--no-chart]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { writeBarChart } from "../lib/chart.mjs";
@@ -61,6 +63,7 @@ const { values: opt } = parseArgs({
     steps: { type: "string", default: "3000000" },
     calls: { type: "string", default: "100" },
     "no-split": { type: "boolean", default: false },
+    splitter: { type: "string" },
     timeout: { type: "string", default: "600" },
     chart: { type: "string", default: join(here, "chart.svg") },
     "no-chart": { type: "boolean", default: false },
@@ -95,7 +98,7 @@ const argOf = (shape) => (shape === "interpreter" ? steps : 0);
 /** splitWasmModule from the build, or undefined (and why). */
 async function loadSplitter() {
   if (opt["no-split"]) return { why: "--no-split" };
-  const path = join(root, "dist/src/wasm/split/split-module.js");
+  const path = opt.splitter ? resolve(opt.splitter) : join(root, "dist/src/wasm/split/split-module.js");
   if (!existsSync(path)) return { why: `${path} does not exist` };
   const mod = await import(pathToFileURL(path).href);
   if (typeof mod.splitWasmModule !== "function") return { why: `${path} exports no splitWasmModule` };
@@ -187,6 +190,7 @@ for (const c of configs) {
   c.firstCpu = c.results.length ? median(c.results.map((x) => x.firstCpuMs)) : NaN;
   c.compile = c.results.length ? median(c.results.map((x) => x.compileMs)) : NaN;
   c.steady = c.results.length ? median(c.results.map((x) => median(x.laterMs))) : NaN;
+  c.steadyCpu = c.results.length ? median(c.results.map((x) => median(x.laterCpuMs))) : NaN;
 }
 
 // ---- report ----
@@ -196,16 +200,16 @@ const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${
 console.log(`\nnode ${process.version}; ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
 console.log(`interpreter: ${steps} steps a round; straight-line: ${calls} calls a round; ${opt.rounds} rounds a child (first + ${Number(opt.rounds) - 1} steady); medians of ${runs} alternating runs; ratio = unsplit / split (above 1 = split faster)`);
 if (!splitter.split) console.log("split: not available");
-console.log(`${"shape".padEnd(14)} ${"size".padStart(6)} ${"body B".padStart(8)} ${"flags".padEnd(13)} ${"config".padEnd(12)} ${"compile".padStart(8)} ${"first ms".padStart(9)} ${"cpu ms".padStart(8)} ${"ratio".padStart(7)} ${"steady ms".padStart(10)} ${"ratio".padStart(7)}`);
+console.log(`${"shape".padEnd(14)} ${"size".padStart(6)} ${"body B".padStart(8)} ${"flags".padEnd(13)} ${"config".padEnd(12)} ${"compile".padStart(8)} ${"first".padStart(7)} ${"cpu".padStart(7)} ${"ratio".padStart(6)} ${"steady".padStart(8)} ${"cpu".padStart(8)} ${"ratio".padStart(6)}`);
 for (const c of configs) {
   const u = unsplitOf(c);
   const isSplit = c.variant !== "unsplit";
   const cells = c.failures.length
     ? `FAILED: ${c.failures[0]}`
-    : `${fmt(c.compile).padStart(8)} ${fmt(c.first, 0).padStart(9)} ${fmt(c.firstCpu, 0).padStart(8)} ${(isSplit ? ratio(u.first, c.first) : "").padStart(7)} ${fmt(c.steady).padStart(10)} ${(isSplit ? ratio(u.steady, c.steady) : "").padStart(7)}`;
+    : `${fmt(c.compile).padStart(8)} ${fmt(c.first, 0).padStart(7)} ${fmt(c.firstCpu, 0).padStart(7)} ${(isSplit ? ratio(u.firstCpu, c.firstCpu) : "").padStart(6)} ${fmt(c.steady).padStart(8)} ${fmt(c.steadyCpu).padStart(8)} ${(isSplit ? ratio(u.steadyCpu, c.steadyCpu) : "").padStart(6)}`;
   console.log(`${c.w.shape.padEnd(14)} ${c.w.size.label.padStart(6)} ${String(c.w.bodySize).padStart(8)} ${c.flags.padEnd(13)} ${c.variant.padEnd(12)} ${cells}`);
 }
-console.log("compile: new WebAssembly.Module + Instance (V8 compiles lazily: most compilation happens in the first call); first: compile + instantiate + first round, wall; cpu: the same in process CPU time (background compiler threads included)");
+console.log("ms; compile: new WebAssembly.Module + Instance, wall (V8 compiles lazily: most compilation happens in the first call); first: compile + instantiate + first round, wall, and cpu: the same in process CPU time (V8's background compiler threads included); steady: median of the later rounds, wall and process CPU; the ratios (unsplit / split) use CPU time, which a shared machine distorts least");
 
 if (!opt["no-chart"]) {
   const series = ["unsplit", ...maxSizes.map((m) => `split ${m}`)];
@@ -224,9 +228,9 @@ if (!opt["no-chart"]) {
     return { groups, values, labels };
   };
   const note = `${splitter.split ? "" : "split: not available; "}interpreter ${steps} steps, straight-line ${calls} calls a round; medians of ${runs} alternating runs; node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}`;
-  writeBarChart(opt.chart, { title: "bench/wasm: first call (compile + instantiate + first round), ms (lower is better)", unit: "ms", series, ...chartOf("first"), note });
+  writeBarChart(opt.chart, { title: "bench/wasm: first call (compile + instantiate + first round), CPU ms (lower is better)", unit: "CPU ms", series, ...chartOf("firstCpu"), note });
   const steadyChart = opt.chart.replace(/\.svg$/, "") + "-steady.svg";
-  writeBarChart(steadyChart, { title: "bench/wasm: steady state (median of later rounds), ms (lower is better)", unit: "ms", series, ...chartOf("steady"), note });
+  writeBarChart(steadyChart, { title: "bench/wasm: steady state (median of later rounds), CPU ms (lower is better)", unit: "CPU ms", series, ...chartOf("steadyCpu"), note });
   console.log(`charts: ${opt.chart}, ${steadyChart}`);
 }
 if (configs.some((c) => c.failures.length)) {
