@@ -2,7 +2,8 @@
  * bench/wasm/interpreter.ts: the interpreter-shaped huge function of issue 14,
  * `(func $run (param $steps i32) (result i32))`: a loop that fetches a 16-bit
  * opcode from a program in linear memory (65,536 opcodes at address 0, drawn by a
- * seeded PRNG), advances the pc, and dispatches with one `br_table` over N cases;
+ * seeded PRNG with the skew of real opcode frequencies: see logUniformRank, the
+ * handlers in random order), advances the pc, and dispatches with one `br_table` over N cases;
  * each case is a few i32 statements on seven register locals (sometimes an if/else,
  * sometimes a jump that moves the pc by a register's low byte) and branches back to
  * the loop. After `steps` steps it returns a checksum of the registers and the pc.
@@ -30,12 +31,34 @@ const BYTES_PER_CASE = 112;
 const MAX_CASES = 32768;
 const INITIAL = [0x12345678, -0x3c6ef372, 0x2545f491, 0x6a09e667, -0x4498517b, 0x3c6ef372, 0x510e527f];
 
+/**
+ * A rank in [0, n) drawn with probability about proportional to 1 / (rank + 1), as
+ * opcode frequencies of real bytecode are: a few handlers run most of the steps.
+ * At 6.6 MB (32,768 handlers) the top 64 take 40% of the program, the top 1,024
+ * 67%, and 13,634 handlers appear in it at all (the rest are compiled, never run).
+ */
+function logUniformRank(n: number, random: () => number): number {
+  const u = random() / 4294967296;
+  return Math.min(n - 1, Math.floor(Math.exp(u * Math.log(n + 1))) - 1);
+}
+
+/** 0..n-1 in a random order (Fisher-Yates), so the hot handlers are spread over the whole body. */
+function shuffled(n: number, random: () => number): Int32Array {
+  const out = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = random() % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 export function interpreterWorkload(bodySize: number, seed = 14): Workload {
   const random = prng(seed);
   const cases = Math.max(8, Math.min(MAX_CASES, Math.round(bodySize / BYTES_PER_CASE)));
   const opcodes = new Uint8Array(PROGRAM_LENGTH * 2);
   const view = new DataView(opcodes.buffer);
-  for (let i = 0; i < PROGRAM_LENGTH; i++) view.setUint16(i * 2, random() % cases, true);
+  const handlerOfRank = shuffled(cases, random);
+  for (let i = 0; i < PROGRAM_LENGTH; i++) view.setUint16(i * 2, handlerOfRank[logUniformRank(cases, random)]!, true);
 
   const body = new BodyEmitter(LOCALS);
   INITIAL.forEach((v, r) => body.const(v).set(r + 1));
