@@ -10,30 +10,34 @@
  * under three V8 flag sets: default tiering (Liftoff, then TurboFan for hot
  * functions from their next call), `--liftoff-only`, `--no-liftoff` (TurboFan
  * only). Each child reports
- *   - first call: compile + instantiate + the first round, wall ms (and process
- *     CPU ms, V8's background compiler threads included);
- *   - steady state: the median of the later rounds, wall and process CPU ms.
+ *   - first call: compile + instantiate + the first round, wall, main-thread CPU
+ *     and process CPU ms (the last with V8's background compiler threads);
+ *   - steady state: the median of the last half of the later rounds, wall and
+ *     main-thread CPU ms (with default tiering, TurboFan code is used from the call
+ *     after V8 finishes compiling it in the background, which takes a few rounds).
  * A round is one call of `--steps` interpreter steps (default 3,000,000, the
  * issue's reference) or `--calls` straight-line calls. Configurations alternate
  * (the order rotates each run); medians over `--runs`. Every round of every
  * configuration must return the checksum the generator's JS reference computes
  * (so split and unsplit compute the same). Ratios are unsplit time / split time
- * (above 1 = the split is faster) in process CPU time, which a shared machine
- * distorts least (wall times are printed beside them). Charts (bench/lib/chart.mjs,
- * CPU time): chart.svg (first call) and chart-steady.svg.
+ * (above 1 = the split is faster) in main-thread CPU time (what the caller waits
+ * for on a quiet machine, and what a shared one distorts least; wall times are
+ * printed beside them). Charts (bench/lib/chart.mjs, main-thread CPU): chart.svg
+ * (first call) and chart-steady.svg.
  *
  * When dist/src/wasm/split/split-module.js does not exist (not built, or the
  * splitter not merged yet) it measures the unsplit side and prints "split: not
  * available". `--splitter FILE` takes `splitWasmModule` from another built module
- * instead (another checkout's dist/src/wasm/split/split-module.js, to compare). A script, not a test: it asserts nothing about time; exits non-zero
- * only when it could not run (a generator or split failure, an invalid split
+ * instead (another checkout's dist/src/wasm/split/split-module.js, to compare).
+ * A script, not a test: it asserts nothing about time; exits non-zero only when
+ * it could not run (a generator or split failure, an invalid split
  * module, a configuration that crashed or timed out, a checksum that differs).
  * It imports the TypeScript generators, so it re-runs itself under tsx (a dev
  * dependency) when started without; the timed children are plain `node`.
  *
  *   npm run bench -- wasm [--shapes interpreter,straight-line] [--sizes 64k,256k,1m,4m,6.6m]
  *                         [--flags default,liftoff-only,no-liftoff] [--max-size 65536[,16384...]]
- *                         [--runs 3] [--rounds 5] [--steps 3000000] [--calls 100] [--no-split] [--splitter FILE]
+ *                         [--runs 3] [--rounds 10] [--steps 3000000] [--calls 100] [--no-split] [--splitter FILE]
  *                         [--timeout 600] [--chart FILE] [--no-chart]
  */
 import { spawnSync } from "node:child_process";
@@ -59,7 +63,7 @@ const { values: opt } = parseArgs({
     flags: { type: "string", default: "default,liftoff-only,no-liftoff" },
     "max-size": { type: "string", default: "65536" },
     runs: { type: "string", default: "3" },
-    rounds: { type: "string", default: "5" },
+    rounds: { type: "string", default: "10" },
     steps: { type: "string", default: "3000000" },
     calls: { type: "string", default: "100" },
     "no-split": { type: "boolean", default: false },
@@ -160,10 +164,14 @@ for (const w of workloads) for (const flags of flagNames) for (const v of w.vari
 function runChild(c) {
   const args = [...FLAG_SETS[c.flags], join(here, "child.mjs"), c.file, c.w.shape, String(argOf(c.w.shape)), String(calls), opt.rounds];
   const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: timeoutMs, maxBuffer: 1 << 24 });
-  if (r.error || r.status !== 0) return { error: r.error?.code === "ETIMEDOUT" ? `timed out after ${opt.timeout} s` : `exit ${r.status ?? r.signal}: ${(r.stderr || "").trim().split("\n").slice(-3).join(" | ")}` };
+  // The child ends itself with SIGKILL once it printed its line (see child.mjs).
+  const printed = r.signal === "SIGKILL" && r.stdout.trim().startsWith("{");
+  if (r.error || (r.status !== 0 && !printed)) return { error: r.error?.code === "ETIMEDOUT" ? `timed out after ${opt.timeout} s` : `exit ${r.status ?? r.signal}: ${(r.stderr || "").trim().split("\n").slice(-3).join(" | ")}` };
   return JSON.parse(r.stdout.trim().split("\n").pop());
 }
 
+/** The later half of a child's rounds: by then V8 has had time to install optimised code. */
+const lastHalf = (xs) => xs.slice(Math.floor(xs.length / 2));
 const describeConfig = (c) => `${c.w.shape} ${c.w.size.label} ${c.flags} ${c.variant}`;
 for (let run = 0; run < runs; run++) {
   const order = configs.map((_, i) => configs[(i + run) % configs.length]);
@@ -181,16 +189,17 @@ for (let run = 0; run < runs; run++) {
       process.exit(1);
     }
     c.results.push(res);
-    line.push(`${describeConfig(c)} ${res.firstMs.toFixed(0)}/${median(res.laterMs).toFixed(1)}`);
+    line.push(`${describeConfig(c)} ${res.first.thread.toFixed(0)}/${median(lastHalf(res.later).map((x) => x.thread)).toFixed(1)}`);
   }
   console.log(`run ${run + 1} (first call / steady ms): ${line.join(", ")}   (load average ${loadavg()[0].toFixed(1)})`);
 }
 for (const c of configs) {
-  c.first = c.results.length ? median(c.results.map((x) => x.firstMs)) : NaN;
-  c.firstCpu = c.results.length ? median(c.results.map((x) => x.firstCpuMs)) : NaN;
-  c.compile = c.results.length ? median(c.results.map((x) => x.compileMs)) : NaN;
-  c.steady = c.results.length ? median(c.results.map((x) => median(x.laterMs))) : NaN;
-  c.steadyCpu = c.results.length ? median(c.results.map((x) => median(x.laterCpuMs))) : NaN;
+  const of = (pick) => (c.results.length ? median(c.results.map(pick)) : NaN);
+  c.compile = of((x) => x.compileMs);
+  for (const clock of ["wall", "thread", "process"]) {
+    c[`first_${clock}`] = of((x) => x.first[clock]);
+    c[`steady_${clock}`] = of((x) => median(lastHalf(x.later).map((r) => r[clock])));
+  }
 }
 
 // ---- report ----
@@ -198,18 +207,20 @@ const unsplitOf = (c) => configs.find((x) => x.w === c.w && x.flags === c.flags 
 const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : "");
 console.log(`\nnode ${process.version}; ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-console.log(`interpreter: ${steps} steps a round; straight-line: ${calls} calls a round; ${opt.rounds} rounds a child (first + ${Number(opt.rounds) - 1} steady); medians of ${runs} alternating runs; ratio = unsplit / split (above 1 = split faster)`);
+console.log(`interpreter: ${steps} steps a round; straight-line: ${calls} calls a round; ${opt.rounds} rounds a child (the first, then ${Number(opt.rounds) - 1} of which the last half is the steady state); medians of ${runs} alternating runs; ratio = unsplit / split (above 1 = split faster)`);
 if (!splitter.split) console.log("split: not available");
-console.log(`${"shape".padEnd(14)} ${"size".padStart(6)} ${"body B".padStart(8)} ${"flags".padEnd(13)} ${"config".padEnd(12)} ${"compile".padStart(8)} ${"first".padStart(7)} ${"cpu".padStart(7)} ${"ratio".padStart(6)} ${"steady".padStart(8)} ${"cpu".padStart(8)} ${"ratio".padStart(6)}`);
+const clocks = [...new Set(configs.flatMap((c) => c.results.map((r) => r.threadClock)))];
+if (clocks.some((k) => k !== "schedstat")) console.log("main-thread CPU: no /proc schedstat here, so the thread columns are process CPU time");
+console.log(`${"shape".padEnd(14)} ${"size".padStart(6)} ${"body B".padStart(8)} ${"flags".padEnd(13)} ${"config".padEnd(12)} ${"compile".padStart(8)} ${"first".padStart(7)} ${"thread".padStart(7)} ${"process".padStart(7)} ${"ratio".padStart(6)} ${"steady".padStart(8)} ${"thread".padStart(8)} ${"ratio".padStart(6)}`);
 for (const c of configs) {
   const u = unsplitOf(c);
   const isSplit = c.variant !== "unsplit";
   const cells = c.failures.length
     ? `FAILED: ${c.failures[0]}`
-    : `${fmt(c.compile).padStart(8)} ${fmt(c.first, 0).padStart(7)} ${fmt(c.firstCpu, 0).padStart(7)} ${(isSplit ? ratio(u.firstCpu, c.firstCpu) : "").padStart(6)} ${fmt(c.steady).padStart(8)} ${fmt(c.steadyCpu).padStart(8)} ${(isSplit ? ratio(u.steadyCpu, c.steadyCpu) : "").padStart(6)}`;
+    : `${fmt(c.compile).padStart(8)} ${fmt(c.first_wall, 0).padStart(7)} ${fmt(c.first_thread, 0).padStart(7)} ${fmt(c.first_process, 0).padStart(7)} ${(isSplit ? ratio(u.first_thread, c.first_thread) : "").padStart(6)} ${fmt(c.steady_wall).padStart(8)} ${fmt(c.steady_thread).padStart(8)} ${(isSplit ? ratio(u.steady_thread, c.steady_thread) : "").padStart(6)}`;
   console.log(`${c.w.shape.padEnd(14)} ${c.w.size.label.padStart(6)} ${String(c.w.bodySize).padStart(8)} ${c.flags.padEnd(13)} ${c.variant.padEnd(12)} ${cells}`);
 }
-console.log("ms; compile: new WebAssembly.Module + Instance, wall (V8 compiles lazily: most compilation happens in the first call); first: compile + instantiate + first round, wall, and cpu: the same in process CPU time (V8's background compiler threads included); steady: median of the later rounds, wall and process CPU; the ratios (unsplit / split) use CPU time, which a shared machine distorts least");
+console.log("ms; compile: new WebAssembly.Module + Instance, wall (V8 compiles lazily: most compilation happens in the first call); first: compile + instantiate + first round, wall, main-thread CPU and process CPU (V8's background compiler threads included); steady: a round, median of the last half of the later rounds, wall and main-thread CPU; ratios (unsplit / split) on main-thread CPU, which a shared machine distorts least");
 
 if (!opt["no-chart"]) {
   const series = ["unsplit", ...maxSizes.map((m) => `split ${m}`)];
@@ -228,9 +239,9 @@ if (!opt["no-chart"]) {
     return { groups, values, labels };
   };
   const note = `${splitter.split ? "" : "split: not available; "}interpreter ${steps} steps, straight-line ${calls} calls a round; medians of ${runs} alternating runs; node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}`;
-  writeBarChart(opt.chart, { title: "bench/wasm: first call (compile + instantiate + first round), CPU ms (lower is better)", unit: "CPU ms", series, ...chartOf("firstCpu"), note });
+  writeBarChart(opt.chart, { title: "bench/wasm: first call (compile + instantiate + first round), main-thread CPU ms (lower is better)", unit: "ms", series, ...chartOf("first_thread"), note });
   const steadyChart = opt.chart.replace(/\.svg$/, "") + "-steady.svg";
-  writeBarChart(steadyChart, { title: "bench/wasm: steady state (median of later rounds), CPU ms (lower is better)", unit: "CPU ms", series, ...chartOf("steadyCpu"), note });
+  writeBarChart(steadyChart, { title: "bench/wasm: steady state (median of the last rounds), main-thread CPU ms a round (lower is better)", unit: "ms", series, ...chartOf("steady_thread"), note });
   console.log(`charts: ${opt.chart}, ${steadyChart}`);
 }
 if (configs.some((c) => c.failures.length)) {
