@@ -16,7 +16,11 @@
  *     main-thread CPU ms (with default tiering, TurboFan code is used from the call
  *     after V8 finishes compiling it in the background, which takes a few rounds).
  * A round is one call of `--steps` interpreter steps (default 3,000,000, the
- * issue's reference) or `--calls` straight-line calls. Configurations alternate
+ * issue's reference) or straight-line calls: `--calls` (default 100) at 6.6 MB,
+ * more for smaller bodies so that every size runs the same body bytes a round
+ * (64 KB: 10,560 calls); a round then lasts tens of milliseconds at least, which
+ * the main-thread clock needs (Linux updates it at scheduler ticks, so it can lag
+ * by a tick, 1 to 4 ms, when read by the running thread). Configurations alternate
  * (the order rotates each run); medians over `--runs`. Every round of every
  * configuration must return the checksum the generator's JS reference computes
  * (so split and unsplit compute the same). Ratios are unsplit time / split time
@@ -24,6 +28,11 @@
  * for on a quiet machine, and what a shared one distorts least; wall times are
  * printed beside them). Charts (bench/lib/chart.mjs, main-thread CPU): chart.svg
  * (first call) and chart-steady.svg.
+ *
+ * `--max-size` defaults to 65536 (a comma list measures several): from the unsplit
+ * measurements (bench/wasm/README.md), TurboFan compiles a body of 64 KB in tens of
+ * milliseconds and its compile time turns superlinear past 256 KB (1.8 s at 1 MB,
+ * 70 s at 6.6 MB), so pieces up to 64 KB can tier up one by one during a call.
  *
  * When dist/src/wasm/split/split-module.js does not exist (not built, or the
  * splitter not merged yet) it measures the unsplit side and prints "split: not
@@ -96,6 +105,9 @@ const maxSizes = opt["max-size"].split(",").map(Number);
 const runs = Number(opt.runs);
 const steps = Number(opt.steps);
 const calls = Number(opt.calls);
+const CALLS_SIZE = 6.6 * (1 << 20);
+/** Straight-line calls a round for a body of `bodySize` bytes: `--calls` at 6.6 MB, scaled to the same bytes run. */
+const callsFor = (bodySize) => Math.max(1, Math.round((calls * CALLS_SIZE) / bodySize));
 const timeoutMs = Number(opt.timeout) * 1000;
 const argOf = (shape) => (shape === "interpreter" ? steps : 0);
 
@@ -118,7 +130,7 @@ process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 const expectedChecksum = (m, shape) => {
   if (shape === "interpreter") return m.reference(steps);
   let folded = 0;
-  for (let i = 0; i < calls; i++) folded ^= m.reference(i);
+  for (let i = 0; i < callsFor(m.bodySize); i++) folded ^= m.reference(i);
   return folded;
 };
 
@@ -162,7 +174,7 @@ const configs = [];
 for (const w of workloads) for (const flags of flagNames) for (const v of w.variants) configs.push({ w, flags, variant: v.name, file: v.file, results: [], failures: [] });
 
 function runChild(c) {
-  const args = [...FLAG_SETS[c.flags], join(here, "child.mjs"), c.file, c.w.shape, String(argOf(c.w.shape)), String(calls), opt.rounds];
+  const args = [...FLAG_SETS[c.flags], join(here, "child.mjs"), c.file, c.w.shape, String(argOf(c.w.shape)), String(callsFor(c.w.bodySize)), opt.rounds];
   const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: timeoutMs, maxBuffer: 1 << 24 });
   // The child ends itself with SIGKILL once it printed its line (see child.mjs).
   const printed = r.signal === "SIGKILL" && r.stdout.trim().startsWith("{");
@@ -207,7 +219,7 @@ const unsplitOf = (c) => configs.find((x) => x.w === c.w && x.flags === c.flags 
 const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : "");
 console.log(`\nnode ${process.version}; ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-console.log(`interpreter: ${steps} steps a round; straight-line: ${calls} calls a round; ${opt.rounds} rounds a child (the first, then ${Number(opt.rounds) - 1} of which the last half is the steady state); medians of ${runs} alternating runs; ratio = unsplit / split (above 1 = split faster)`);
+console.log(`interpreter: ${steps} steps a round; straight-line: ${calls} calls a round at 6.6 MB, as many body bytes at each size (${workloads.filter((w) => w.shape === "straight-line").map((w) => `${w.size.label}: ${callsFor(w.bodySize)}`).join(", ") || "none"}); ${opt.rounds} rounds a child (the first, then ${Number(opt.rounds) - 1} of which the last half is the steady state); medians of ${runs} alternating runs; ratio = unsplit / split (above 1 = split faster)`);
 if (!splitter.split) console.log("split: not available");
 const clocks = [...new Set(configs.flatMap((c) => c.results.map((r) => r.threadClock)))];
 if (clocks.some((k) => k !== "schedstat")) console.log("main-thread CPU: no /proc schedstat here, so the thread columns are process CPU time");
@@ -238,7 +250,7 @@ if (!opt["no-chart"]) {
     }
     return { groups, values, labels };
   };
-  const note = `${splitter.split ? "" : "split: not available; "}interpreter ${steps} steps, straight-line ${calls} calls a round; medians of ${runs} alternating runs; node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}`;
+  const note = `${splitter.split ? "" : "split: not available; "}interpreter ${steps} steps, straight-line ${calls} calls a round at 6.6 MB (as many bytes at each size); medians of ${runs} alternating runs; node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}`;
   writeBarChart(opt.chart, { title: "bench/wasm: first call (compile + instantiate + first round), main-thread CPU ms (lower is better)", unit: "ms", series, ...chartOf("first_thread"), note });
   const steadyChart = opt.chart.replace(/\.svg$/, "") + "-steady.svg";
   writeBarChart(steadyChart, { title: "bench/wasm: steady state (median of the last rounds), main-thread CPU ms a round (lower is better)", unit: "ms", series, ...chartOf("steady_thread"), note });
