@@ -149,7 +149,13 @@ for (const shape of shapes) {
     const w = { shape, size, bodySize: m.bodySize, expected, variants: [{ name: "unsplit", file }] };
     if (splitter.split) {
       for (const maxSize of maxSizes) {
-        const r = splitter.split(m.bytes, { maxSize });
+        let r;
+        try {
+          r = splitter.split(m.bytes, { maxSize });
+        } catch (e) {
+          console.error(`bench/wasm: splitWasmModule failed on ${shape} ${size.label} at --max-size ${maxSize}: ${e?.code ? `${e.code} ` : ""}${e?.stack ?? e}`);
+          process.exit(1);
+        }
         const f = r.functions.map((x) => `#${x.index}${x.name ? ` ${x.name}` : ""} ${x.size} B -> ${x.pieces} piece(s)${x.refused ? ` refused: ${x.refused}` : ""}`).join("; ");
         console.log(`  split --max-size ${maxSize}: ${r.bytes.length} bytes; ${f || "no function reported"}`);
         if (!WebAssembly.validate(r.bytes)) {
