@@ -430,7 +430,7 @@ export function buildCfgOfBody(mt: ModuleTypes, typeIndex: number, body: FuncBod
   const ft = typing0.funcType(typeIndex);
   if (typeof ft === "string") invalid(ft);
   const locals = expandLocals(ft.params, body);
-  const builder = new CfgBuilder(new FunctionTyping(mt, locals), ft.results);
+  const builder = new CfgBuilder(new FunctionTyping(mt, locals, body.code), ft.results);
   try {
     builder.build(body.code);
   } catch (e) {
