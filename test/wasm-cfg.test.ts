@@ -28,6 +28,7 @@ import { terminatorTargets, type WasmCfg } from "../passes/wasm/wasm-cfg.js";
 import { validationErrors, wat2wasm } from "./support/wasm-oracles.js";
 import { packageFile } from "./support/wasm-packages.js";
 import { bigFunctionBody } from "./support/wasm-big-function.js";
+import { randomFunctionsModule } from "./support/wasm-random-function.js";
 import { quickjsOutputs, sqlOutputs } from "./support/wasm-workloads.js";
 
 const CONTROL = new Set(["block", "loop", "if", "else", "end", "br", "br_if", "br_table", "return", "try", "try_table", "return_call", "return_call_indirect", "return_call_ref"]);
@@ -612,5 +613,17 @@ describe("typed function references (shape only: no validator here reads typed-r
       ...["local.get 0", "ref.func 0", "call_ref 0", "ref.func 0", "local.get 0"],
       ...["local.set 1", "local.set 2", "local.set 3", "local.get 1", "local.get 2", "local.set 4"],
     ]);
+  });
+});
+
+describe("random functions (values below blocks, branches with values, loops with parameters, early returns)", () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])("seed %i: 12 functions, dispatch form validates and gives the same results", async (seed) => {
+    const original = wat2wasm(randomFunctionsModule(seed, 12, 6));
+    const rewritten = rewriteAll(original, true);
+    expect(rewritten.emitted).toBe(12);
+    expect(validationErrors(rewritten.bytes)).toEqual([]);
+    const expected = await results(original);
+    expect(new Set(expected).size).toBeGreaterThan(12); // the inputs lead to different results
+    expect(await results(rewritten.bytes)).toEqual(expected);
   });
 });
