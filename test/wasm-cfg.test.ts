@@ -20,7 +20,7 @@ import type { Instr } from "../src/wasm/instructions.js";
 import type { BlockType, ValType } from "../src/wasm/types.js";
 import { FunctionTyping } from "../passes/wasm/stack-types.js";
 import { buildCfgOfBody, buildWasmCfg } from "../passes/wasm/cfg-build.js";
-import { emitWholeDispatch, MAX_BR_TABLE } from "../passes/wasm/dispatch-emit.js";
+import { emitDispatch, emitWholeDispatch, MAX_BR_TABLE } from "../passes/wasm/dispatch-emit.js";
 import { moduleTypes } from "../passes/wasm/module-types.js";
 import { wasmBlockSizes } from "../passes/wasm/block-size.js";
 import { liveInLocals, wasmLiveness } from "../passes/wasm/liveness.js";
@@ -625,5 +625,44 @@ describe("random functions (values below blocks, branches with values, loops wit
     const expected = await results(original);
     expect(new Set(expected).size).toBeGreaterThan(12); // the inputs lead to different results
     expect(await results(rewritten.bytes)).toEqual(expected);
+  });
+});
+
+describe("emitDispatch over a subset of blocks", () => {
+  it("calls the leave hook for exactly the edges that cross out of the subset, and the body validates", async () => {
+    const original = wat2wasm(`(module ${CASES["if/else with a parameter and a result"]})`);
+    const m = readModule(original);
+    const r = buildWasmCfg(m, 0);
+    if (!r.ok) throw new Error(r.reason);
+    const cfg = r.cfg;
+    const entryTerm = cfg.blocks[0]!.term;
+    if (entryTerm.kind !== "if") throw new Error(`entry ends with ${entryTerm.kind}`);
+    // everything but the else arm: odd inputs run as before, even ones leave for it
+    const subset = Array.from(cfg.reversePostorder).filter((b) => b !== entryTerm.else);
+    const inSubset = new Set(subset);
+    const expected = new Set<string>();
+    for (const b of subset) for (const s of cfg.successors[b]!) if (!inSubset.has(s)) expected.add(`${b}->${s}`);
+    expect(expected.size).toBeGreaterThan(0);
+    const seen = new Set<string>();
+    const body = emitDispatch(cfg, subset, 0, {
+      leave: (from, target) => {
+        seen.add(`${from}->${target}`);
+        return [
+          { op: opInfo(0, 0x41)!, imm: 1_000_000 + target },
+          { op: opInfo(0, 0x0f)!, imm: undefined },
+        ];
+      },
+    });
+    expect(seen).toEqual(expected);
+    section(m, "code")!.entries[0]!.body = body;
+    const bytes = writeModule(m, { canonical: true });
+    expect(validationErrors(bytes)).toEqual([]);
+    // Every result is the original's or the marker of the block it left for.
+    const before = await results(original);
+    const after = await results(bytes);
+    const markers = after.filter((line, k) => line !== before[k]);
+    expect(markers.length).toBeGreaterThan(0);
+    expect(markers.length).toBeLessThan(after.length);
+    for (const line of markers) expect(line).toMatch(/= 100000\d$/);
   });
 });
