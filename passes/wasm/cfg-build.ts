@@ -181,8 +181,6 @@ class CfgBuilder {
   }
 
   private straight(ins: Instr, name: string): void {
-    if (REFUSED_EH.has(name)) throw new Refusal(`exception handling (${name})`);
-    if (REFUSED_REF_BRANCH.has(name)) throw new Refusal(`typed-reference branch (${name})`);
     const s = this.stack;
     if (name === "drop" && s.base === s.height && s.height > this.frames[this.frames.length - 1]!.height) {
       s.types.length--; // the value waits in a local: nothing to emit
@@ -190,7 +188,11 @@ class CfgBuilder {
       return;
     }
     const e = this.typing.effectOf(ins, s.types);
-    if (typeof e === "string") throw new Refusal(e);
+    if (typeof e === "string") {
+      if (REFUSED_EH.has(name)) throw new Refusal(`exception handling (${name})`);
+      if (REFUSED_REF_BRANCH.has(name)) throw new Refusal(`typed-reference branch (${name})`);
+      throw new Refusal(e);
+    }
     const pops = e.pops.length;
     this.need(pops);
     s.materializeTop(pops);
