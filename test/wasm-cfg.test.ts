@@ -231,6 +231,22 @@ const CASES: Record<string, string> = {
       end
       local.get 0
       return_call $sub)`,
+  "return_call_indirect from inside a loop with a value below": `
+    (type $t (func (param i32) (result i32)))
+    (table funcref (elem $twice $neg))
+    (func $twice (param i32) (result i32) local.get 0 i32.const 2 i32.mul)
+    (func $neg (param i32) (result i32) i32.const 0 local.get 0 i32.sub)
+    (func (export "f") (param i32) (result i32) (local i32)
+      i32.const 3
+      local.set 1
+      f64.const 2.5
+      loop $l
+        local.get 1  i32.const 1  i32.sub  local.tee 1
+        br_if $l
+      end
+      local.get 0
+      local.get 0  i32.const 1  i32.and
+      return_call_indirect (type $t))`,
   "br_if and br_table to the function's label, nested loops": `
     (func (export "f") (param i32) (result i32) (local i32 i32)
       i32.const -1
