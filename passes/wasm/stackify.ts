@@ -60,6 +60,11 @@ export function stackify(g: StackifyGraph, newI32Local: () => number, form?: "di
   return { code: new DispatchEmitter(g, order, newI32Local).run(), form: "dispatch" };
 }
 
+/** Whether the blocks reachable from the entry form a reducible graph (so `stackify` gives the structured form). */
+export function isReducible(g: StackifyGraph): boolean {
+  return orderOf(g).reducible;
+}
+
 /** Reverse postorder, dominators and the edge classes of the blocks reachable from the entry. */
 interface Order {
   /** Reachable blocks in reverse postorder, entry first. */

@@ -8,6 +8,7 @@
  */
 import { writeModule } from "../../src/wasm/write-module.js";
 import type { Instr } from "../../src/wasm/instructions.js";
+import type { FuncBody } from "../../src/wasm/body.js";
 import type { Section } from "../../src/wasm/module.js";
 import { I32, type ValType } from "../../src/wasm/types.js";
 import { instr } from "../../passes/wasm/instr.js";
@@ -197,4 +198,22 @@ export function randomCfg(seed: number, n: number): WasmCfg {
   }
   blocks.push(block("local.get 2", ret));
   return cfgOf(blocks, 2, 4);
+}
+
+export interface TestBody {
+  params: readonly ValType[];
+  results: readonly ValType[];
+  body: FuncBody;
+  export?: string;
+}
+
+/** A module of whole bodies (each function its own type), function i at index i. */
+export function moduleOfBodies(funcs: TestBody[]): Uint8Array {
+  const sections: Section[] = [
+    { id: 1, kind: "type", groups: funcs.map((f) => ({ explicit: false, types: [{ supers: [], comp: { kind: "func", params: f.params, results: f.results } }] })), sizeWidth: 0 },
+    { id: 3, kind: "function", types: funcs.map((_, i) => i), sizeWidth: 0 },
+    { id: 7, kind: "export", exports: funcs.flatMap((f, i) => (f.export ? [{ name: f.export, kind: 0, index: i }] : [])), sizeWidth: 0 },
+    { id: 10, kind: "code", entries: funcs.map((f) => ({ raw: new Uint8Array(0), offset: 0, sizeWidth: 0, body: f.body })), sizeWidth: 0 },
+  ];
+  return writeModule({ version: 1, sections });
 }

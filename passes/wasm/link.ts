@@ -1,0 +1,208 @@
+/**
+ * The WebAssembly linker: writes a partitioned WasmCfg (passes/core/partition.ts
+ * over wasm-cfg.ts) as functions that call each other by real tail calls (core
+ * spec 3.0, `return_call`), so a loop whose body spans functions runs without
+ * growing the call stack.
+ *
+ * Each single-entry region of a piece (regions.ts: a piece entered at several
+ * blocks becomes one function per entry) is a function. Its parameters are the
+ * locals live at its entry, ascending by original index, typed from `localTypes`;
+ * the other locals its blocks touch are declared after them in original order,
+ * then the stackifier's scratch i32s; the results are the original function's.
+ * Every edge leaving the region goes to a stub block, one per target, holding
+ * `local.get` of the target function's parameters and `return_call` of it; the
+ * stackifier (stackify.ts) places a stub shared by several edges once. The
+ * original function keeps its index and type and is the driver: its body is the
+ * region of the CFG's entry, whose parameters stay the original ones (a local
+ * live there that is no parameter holds its default zero, as in the original).
+ * When another region branches back to the entry block, that region is a function
+ * of its own too and the driver's body only tail-calls it.
+ *
+ * Refused, with a reason: a transfer that would hand over more than 255 values
+ * (the JVM's rule, kept here; handing values over in linear memory is not done).
+ * Output depends only on the inputs (functions in reverse postorder of entries).
+ */
+import type { FuncBody, LocalDecl } from "../../src/wasm/body.js";
+import { assert } from "../../src/diagnostics.js";
+import type { Instr } from "../../src/wasm/instructions.js";
+import type { ValType } from "../../src/wasm/types.js";
+import { instr } from "./instr.js";
+import { singleEntryRegions } from "./regions.js";
+import { stackify } from "./stackify.js";
+import type { Terminator, WasmBlock, WasmCfg } from "./wasm-cfg.js";
+
+/** Most values one transfer may hand over as parameters. */
+export const MAX_TRANSFER_PARAMS = 255;
+
+export interface WasmLinkInput {
+  readonly cfg: WasmCfg;
+  /** The locals live at each block's entry, ascending. */
+  readonly liveIn: readonly (readonly number[])[];
+  /** Piece of each block (-1 unreachable), piece 0 the driver's. */
+  readonly pieceOf: Int32Array;
+  /** The function index the first new function gets. */
+  readonly firstFunction: number;
+}
+
+export interface LinkedFunction {
+  /** The block this function starts at. */
+  readonly entry: number;
+  readonly params: readonly ValType[];
+  readonly body: FuncBody;
+  readonly form: "structured" | "dispatch" | "stub";
+}
+
+export type WasmLinkResult =
+  | { readonly ok: true; readonly driver: LinkedFunction; readonly functions: LinkedFunction[] }
+  | { readonly ok: false; readonly reason: string };
+
+/** A function to be: its entry block, its parameters as original local indices. */
+interface Plan {
+  readonly entry: number;
+  readonly params: readonly number[];
+  readonly index: number;
+}
+
+export function linkWasm(input: WasmLinkInput): WasmLinkResult {
+  const { cfg, liveIn, pieceOf } = input;
+  const regions = singleEntryRegions(cfg, pieceOf);
+  const entry = regions.entries[0]!;
+  const entryReentered = cfg.predecessors[entry]!.some((p) => cfg.reachable[p] && regions.regionOf[p] !== entry);
+  const originalParams = Array.from({ length: cfg.paramCount }, (_, i) => i);
+  const plans = new Map<number, Plan>();
+  let next = input.firstFunction;
+  for (const e of regions.entries) {
+    if (e === entry && !entryReentered) continue;
+    const params = liveIn[e]!;
+    if (params.length > MAX_TRANSFER_PARAMS) {
+      return { ok: false, reason: `a transfer into block ${e} would hand over ${params.length} live locals, more than ${MAX_TRANSFER_PARAMS} parameters` };
+    }
+    plans.set(e, { entry: e, params, index: next++ });
+  }
+  const functions: LinkedFunction[] = [];
+  for (const plan of plans.values()) functions.push(regionFunction(cfg, liveIn, regions.members.get(plan.entry)!, plan.params, plans));
+  const driver = entryReentered
+    ? driverStub(cfg, liveIn[entry]!, plans.get(entry)!)
+    : regionFunction(cfg, liveIn, regions.members.get(entry)!, originalParams, plans);
+  return { ok: true, driver, functions };
+}
+
+/** Original local indices -> the new function's, in the order they are declared. */
+class LocalMap {
+  private readonly index: Int32Array;
+  readonly declared: number[] = [];
+  constructor(
+    private readonly cfg: WasmCfg,
+    readonly params: readonly number[],
+  ) {
+    this.index = new Int32Array(cfg.localTypes.length).fill(-1);
+    params.forEach((l, i) => (this.index[l] = i));
+  }
+  /** Declares the non-parameter locals of `used` (ascending), after the parameters. */
+  declare(used: Iterable<number>): void {
+    for (const l of [...used].sort((a, b) => a - b)) {
+      if (this.index[l] !== -1) continue;
+      this.index[l] = this.params.length + this.declared.length;
+      this.declared.push(l);
+    }
+  }
+  of(l: number): number {
+    const i = this.index[l]!;
+    assert(i >= 0, `link: local ${l} used but not declared`);
+    return i;
+  }
+  get count(): number {
+    return this.params.length + this.declared.length;
+  }
+  declaredTypes(): ValType[] {
+    return this.declared.map((l) => this.cfg.localTypes[l]!);
+  }
+}
+
+const LOCAL_OPS = new Set(["local.get", "local.set", "local.tee"]);
+
+function localsOf(code: readonly Instr[], into: Set<number>): void {
+  for (const i of code) if (LOCAL_OPS.has(i.op.name)) into.add(i.imm as number);
+}
+
+function renumbered(code: readonly Instr[], map: LocalMap): Instr[] {
+  return code.map((i) => (LOCAL_OPS.has(i.op.name) ? { op: i.op, imm: map.of(i.imm as number) } : i));
+}
+
+/** The function of one region: its blocks, a stub per target outside it, stackified. */
+function regionFunction(cfg: WasmCfg, liveIn: readonly (readonly number[])[], members: readonly number[], params: readonly number[], plans: ReadonlyMap<number, Plan>): LinkedFunction {
+  const nodeOf = new Map<number, number>();
+  members.forEach((b, i) => nodeOf.set(b, i));
+  // Targets outside the region, each a stub node after the region's blocks, in first-use order.
+  const exits: number[] = [];
+  const used = new Set<number>();
+  const nodeFor = (target: number): number => {
+    const inside = nodeOf.get(target);
+    if (inside !== undefined) return inside;
+    const plan = plans.get(target);
+    assert(plan !== undefined, `link: edge into block ${target}, which starts no function`);
+    nodeOf.set(target, members.length + exits.length);
+    exits.push(target);
+    for (const l of plan.params) used.add(l);
+    return nodeOf.get(target)!;
+  };
+  const terms = members.map((b) => {
+    localsOf(cfg.blocks[b]!.code, used);
+    return remapTerminator(cfg.blocks[b]!.term, nodeFor);
+  });
+  const map = new LocalMap(cfg, params);
+  map.declare(used);
+  const nodes: WasmBlock[] = members.map((b, i) => ({ code: renumbered(cfg.blocks[b]!.code, map), term: terms[i]! }));
+  for (const t of exits) nodes.push(transferStub(plans.get(t)!, map));
+  const scratch: ValType[] = [];
+  const first = map.count;
+  const s = stackify({ blocks: nodes, entry: 0 }, () => {
+    scratch.push(0x7f);
+    return first + scratch.length - 1;
+  });
+  const body: FuncBody = { locals: localDecls([...map.declaredTypes(), ...scratch]), code: [...s.code, instr("end")] };
+  return { entry: members[0]!, params: params.map((l) => cfg.localTypes[l]!), body, form: s.form };
+}
+
+function remapTerminator(t: Terminator, nodeFor: (b: number) => number): Terminator {
+  switch (t.kind) {
+    case "goto":
+      return { kind: "goto", target: nodeFor(t.target) };
+    case "if":
+      return { kind: "if", then: nodeFor(t.then), else: nodeFor(t.else) };
+    case "table":
+      return { kind: "table", targets: t.targets.map(nodeFor), default: nodeFor(t.default) };
+    default:
+      return t;
+  }
+}
+
+/** `local.get` of each value `plan`'s function takes, then `return_call` of it. */
+function transferStub(plan: Plan, map: LocalMap): WasmBlock {
+  return { code: plan.params.map((l) => instr("local.get", map.of(l))), term: { kind: "tail", instr: instr("return_call", plan.index) } };
+}
+
+/** The driver when the entry block is re-entered from another function: hands its values to that function. */
+function driverStub(cfg: WasmCfg, live: readonly number[], plan: Plan): LinkedFunction {
+  const map = new LocalMap(cfg, Array.from({ length: cfg.paramCount }, (_, i) => i));
+  map.declare(live);
+  const stub = transferStub(plan, map);
+  const code = [...stub.code, (stub.term as { instr: Instr }).instr, instr("end")];
+  return { entry: plan.entry, params: cfg.localTypes.slice(0, cfg.paramCount), body: { locals: localDecls(map.declaredTypes()), code }, form: "stub" };
+}
+
+function sameType(a: ValType, b: ValType): boolean {
+  if (typeof a === "number" || typeof b === "number") return a === b;
+  return a.nullable === b.nullable && a.heap === b.heap;
+}
+
+/** Local declarations: runs of one type. */
+export function localDecls(types: readonly ValType[]): LocalDecl[] {
+  const out: { count: number; type: ValType }[] = [];
+  for (const t of types) {
+    const last = out[out.length - 1];
+    if (last && sameType(last.type, t)) last.count++;
+    else out.push({ count: 1, type: t });
+  }
+  return out;
+}
