@@ -10,7 +10,16 @@ import { describe, expect, it } from "vitest";
 import { splitWasmFunction } from "../src/wasm/split/split-function.js";
 import type { WasmBlock, WasmCfg } from "../passes/wasm/wasm-cfg.js";
 import { validationErrors } from "./support/wasm-oracles.js";
-import { block, cfgOf, goto, iff, interpretCfg, liveInOf, moduleOfBodies, randomCfg, ret } from "./support/wasm-blocks.js";
+import { block, cfgOf, code, goto, iff, interpretCfg, liveInOf, moduleOfBodies, randomCfg, ret } from "./support/wasm-blocks.js";
+import { splitWasmModuleWith } from "../src/wasm/split/split-module.js";
+import { stackify } from "../passes/wasm/stackify.js";
+import { instr } from "../passes/wasm/instr.js";
+import { internalError } from "../src/diagnostics.js";
+import { section, type Section, type WasmModule } from "../src/wasm/module.js";
+import { functionNames } from "../src/wasm/name-section.js";
+import { readModule } from "../src/wasm/read-module.js";
+import { writeModule } from "../src/wasm/write-module.js";
+import { I32 } from "../src/wasm/types.js";
 
 /** Splits `cfg` at `maxSize`; the module with the driver (export "f") and the pieces, and how many pieces. */
 function splitModule(cfg: WasmCfg, maxSize: number): { bytes: Uint8Array; pieces: number; sizes: number[] };
@@ -94,5 +103,76 @@ describe("splitWasmFunction", () => {
     // At these limits a refusal may only be the partition's: a block or loop too big with its stubs.
     for (const r of refusals) expect(r).toMatch(/^a (single block|loop) /);
     expect(refusals.length).toBeLessThan(10);
+  });
+});
+
+describe("splitWasmModuleWith (the module rewrite, with the CFG handed in)", () => {
+  // func 0: imported env.log; func 1: small, exported "small"; func 2: the long loop, exported "f", called by func 1.
+  const { cfg, mirror } = longLoop(12);
+  const loop = stackify({ blocks: cfg.blocks, entry: 0 }, () => internalError("no scratch expected"));
+  const smallCode = code("local.get 0; local.get 1; call 2; i32.const 1; i32.add");
+  function original(): Uint8Array {
+    const sig = { explicit: false, types: [{ supers: [], comp: { kind: "func" as const, params: [I32, I32], results: [I32] } }] };
+    const logSig = { explicit: false, types: [{ supers: [], comp: { kind: "func" as const, params: [I32], results: [] } }] };
+    const sections: Section[] = [
+      { id: 1, kind: "type", groups: [sig, logSig], sizeWidth: 0 },
+      { id: 2, kind: "import", imports: [{ module: "env", name: "log", desc: { kind: 0, type: 1 } }], sizeWidth: 0 },
+      { id: 3, kind: "function", types: [0, 0], sizeWidth: 0 },
+      { id: 7, kind: "export", exports: [{ name: "small", kind: 0, index: 1 }, { name: "f", kind: 0, index: 2 }], sizeWidth: 0 },
+      {
+        id: 10,
+        kind: "code",
+        entries: [
+          { raw: new Uint8Array(0), offset: 0, sizeWidth: 0, body: { locals: [], code: [...smallCode, instr("end")] } },
+          { raw: new Uint8Array(0), offset: 0, sizeWidth: 0, body: { locals: [{ count: 2, type: I32 }], code: [...loop.code, instr("end")] } },
+        ],
+        sizeWidth: 0,
+      },
+      { id: 0, kind: "name", names: { subsections: [{ id: 1, functions: [[0, "log"], [1, "small"], [2, "loop"]], sizeWidth: 0 }, { id: 2, locals: [[2, [[0, "n"], [1, "p"], [2, "acc"]]]], sizeWidth: 0 }] }, sizeWidth: 0 },
+    ];
+    return writeModule({ version: 1, sections });
+  }
+  const analyse = (_m: WasmModule, index: number) => {
+    expect(index).toBe(2);
+    return { ok: true as const, cfg, liveIn: liveInOf(cfg) };
+  };
+
+  it("splits the function over the limit, keeps the others byte for byte, names the pieces, and runs the same", async () => {
+    const input = original();
+    const before = readModule(input);
+    const bigSize = section(before, "code")!.entries[1]!.raw.length;
+    const r = splitWasmModuleWith(input, { maxSize: 120 }, analyse);
+    expect(r.functions).toEqual([{ index: 2, name: "loop", size: bigSize, pieces: r.functions[0]!.pieces }]);
+    expect(r.functions[0]!.pieces).toBeGreaterThanOrEqual(2);
+    expect(validationErrors(r.bytes)).toEqual([]);
+    const after = readModule(r.bytes);
+    const entries = section(after, "code")!.entries;
+    expect(Buffer.from(entries[0]!.raw).equals(Buffer.from(section(before, "code")!.entries[0]!.raw))).toBe(true);
+    for (const e of entries) expect(e.raw.length).toBeLessThanOrEqual(120);
+    expect(section(after, "export")!.exports).toEqual(section(before, "export")!.exports);
+    const names = functionNames(section(after, "name")!.names);
+    expect(names.get(2)).toBe("loop");
+    for (let n = 1; n <= r.functions[0]!.pieces; n++) expect(names.get(2 + n)).toBe(`loop$split$${n}`);
+    const { instance } = await WebAssembly.instantiate(r.bytes, { env: { log: () => {} } });
+    const f = instance.exports.f as (a: number, b: number) => number;
+    const small = instance.exports.small as (a: number, b: number) => number;
+    expect(f(1000, 7)).toBe(mirror(1000, 7));
+    expect(small(55, -3)).toBe((mirror(55, -3) + 1) | 0);
+    // Deterministic.
+    expect(Buffer.from(splitWasmModuleWith(input, { maxSize: 120 }, analyse).bytes).equals(Buffer.from(r.bytes))).toBe(true);
+  });
+
+  it("leaves a module with nothing over the limit byte-identical", () => {
+    const input = original();
+    const r = splitWasmModuleWith(input, { maxSize: 100_000 }, analyse);
+    expect(r.functions).toEqual([]);
+    expect(Buffer.from(r.bytes).equals(Buffer.from(input))).toBe(true);
+  });
+
+  it("reports a refusal and keeps the function as it was", () => {
+    const input = original();
+    const r = splitWasmModuleWith(input, { maxSize: 120 }, () => ({ ok: false, reason: "no CFG (test)" }));
+    expect(r.functions).toEqual([{ index: 2, name: "loop", size: section(readModule(input), "code")!.entries[1]!.raw.length, pieces: 0, refused: "no CFG (test)" }]);
+    expect(Buffer.from(r.bytes).equals(Buffer.from(input))).toBe(true);
   });
 });

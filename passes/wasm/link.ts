@@ -19,7 +19,10 @@
  * of its own too and the driver's body only tail-calls it.
  *
  * Refused, with a reason: a transfer that would hand over more than 255 values
- * (the JVM's rule, kept here; handing values over in linear memory is not done).
+ * (the JVM's rule, kept here; handing values over in linear memory is not done),
+ * and a function that would have to declare a local of a non-nullable reference
+ * type (no default value; the validator's local initialization does not follow
+ * sets across the stackifier's block structure).
  * Output depends only on the inputs (functions in reverse postorder of entries).
  */
 import type { FuncBody, LocalDecl } from "../../src/wasm/body.js";
@@ -80,10 +83,15 @@ export function linkWasm(input: WasmLinkInput): WasmLinkResult {
     plans.set(e, { entry: e, params, index: next++ });
   }
   const functions: LinkedFunction[] = [];
-  for (const plan of plans.values()) functions.push(regionFunction(cfg, liveIn, regions.members.get(plan.entry)!, plan.params, plans));
+  for (const plan of plans.values()) {
+    const f = regionFunction(cfg, liveIn, regions.members.get(plan.entry)!, plan.params, plans);
+    if (typeof f === "string") return { ok: false, reason: f };
+    functions.push(f);
+  }
   const driver = entryReentered
     ? driverStub(cfg, liveIn[entry]!, plans.get(entry)!)
     : regionFunction(cfg, liveIn, regions.members.get(entry)!, originalParams, plans);
+  if (typeof driver === "string") return { ok: false, reason: driver };
   return { ok: true, driver, functions };
 }
 
@@ -129,8 +137,14 @@ function renumbered(code: readonly Instr[], map: LocalMap): Instr[] {
   return code.map((i) => (LOCAL_OPS.has(i.op.name) ? { op: i.op, imm: map.of(i.imm as number) } : i));
 }
 
-/** The function of one region: its blocks, a stub per target outside it, stackified. */
-function regionFunction(cfg: WasmCfg, liveIn: readonly (readonly number[])[], members: readonly number[], params: readonly number[], plans: ReadonlyMap<number, Plan>): LinkedFunction {
+/** A reason when a local the function must declare has no default value (a non-nullable reference). */
+function undeclarable(cfg: WasmCfg, map: LocalMap, entry: number): string | undefined {
+  const l = map.declared.find((x) => typeof cfg.localTypes[x] !== "number" && !(cfg.localTypes[x] as { nullable: boolean }).nullable);
+  return l === undefined ? undefined : `local ${l} is a non-nullable reference that the function starting at block ${entry} would have to declare (it has no default value)`;
+}
+
+/** The function of one region: its blocks, a stub per target outside it, stackified; or why it cannot be written. */
+function regionFunction(cfg: WasmCfg, liveIn: readonly (readonly number[])[], members: readonly number[], params: readonly number[], plans: ReadonlyMap<number, Plan>): LinkedFunction | string {
   const nodeOf = new Map<number, number>();
   members.forEach((b, i) => nodeOf.set(b, i));
   // Targets outside the region, each a stub node after the region's blocks, in first-use order.
@@ -152,6 +166,8 @@ function regionFunction(cfg: WasmCfg, liveIn: readonly (readonly number[])[], me
   });
   const map = new LocalMap(cfg, params);
   map.declare(used);
+  const refusal = undeclarable(cfg, map, members[0]!);
+  if (refusal) return refusal;
   const nodes: WasmBlock[] = members.map((b, i) => ({ code: renumbered(cfg.blocks[b]!.code, map), term: terms[i]! }));
   for (const t of exits) nodes.push(transferStub(plans.get(t)!, map));
   const scratch: ValType[] = [];
@@ -183,9 +199,11 @@ function transferStub(plan: Plan, map: LocalMap): WasmBlock {
 }
 
 /** The driver when the entry block is re-entered from another function: hands its values to that function. */
-function driverStub(cfg: WasmCfg, live: readonly number[], plan: Plan): LinkedFunction {
+function driverStub(cfg: WasmCfg, live: readonly number[], plan: Plan): LinkedFunction | string {
   const map = new LocalMap(cfg, Array.from({ length: cfg.paramCount }, (_, i) => i));
   map.declare(live);
+  const refusal = undeclarable(cfg, map, plan.entry);
+  if (refusal) return refusal;
   const stub = transferStub(plan, map);
   const code = [...stub.code, (stub.term as { instr: Instr }).instr, instr("end")];
   return { entry: plan.entry, params: cfg.localTypes.slice(0, cfg.paramCount), body: { locals: localDecls(map.declaredTypes()), code }, form: "stub" };
