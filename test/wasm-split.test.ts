@@ -5,12 +5,15 @@
  * wabt and Binaryen, every body is within the limit, and the driver returns what
  * a JavaScript interpreter of the CFG returns. A loop whose body spans pieces runs
  * 10^7 iterations (tail calls: no stack growth) and matches a JavaScript mirror.
+ * The module rewrite (splitWasmModuleWith, CFG handed in) keeps other bodies byte
+ * for byte, names the pieces and runs the same; 300 live values across cuts go
+ * 255 as parameters and the rest through globals, and the result matches a mirror.
  */
 import { describe, expect, it } from "vitest";
 import { splitWasmFunction } from "../src/wasm/split/split-function.js";
 import type { WasmBlock, WasmCfg } from "../passes/wasm/wasm-cfg.js";
 import { validationErrors } from "./support/wasm-oracles.js";
-import { block, cfgOf, code, goto, iff, interpretCfg, liveInOf, moduleOfBodies, randomCfg, ret } from "./support/wasm-blocks.js";
+import { block, cfgOf, code, goto, iff, interpretCfg, liveInOf, moduleOf, moduleOfBodies, randomCfg, ret } from "./support/wasm-blocks.js";
 import { splitWasmModuleWith } from "../src/wasm/split/split-module.js";
 import { stackify } from "../passes/wasm/stackify.js";
 import { instr } from "../passes/wasm/instr.js";
@@ -174,5 +177,50 @@ describe("splitWasmModuleWith (the module rewrite, with the CFG handed in)", () 
     const r = splitWasmModuleWith(input, { maxSize: 120 }, () => ({ ok: false, reason: "no CFG (test)" }));
     expect(r.functions).toEqual([{ index: 2, name: "loop", size: section(readModule(input), "code")!.entries[1]!.raw.length, pieces: 0, refused: "no CFG (test)" }]);
     expect(Buffer.from(r.bytes).equals(Buffer.from(input))).toBe(true);
+  });
+});
+
+describe("more than 255 live values across a cut", () => {
+  // local 0 = n; locals 1..300 = v_k; 301 = sum; 302 = loop counter. v_k = n*k; 5 times: each group j updates v_k = v_k*3 + j; return the sum.
+  const V = 300;
+  const groups = 4;
+  const per = V / groups;
+  const ks = (j: number) => Array.from({ length: per }, (_, i) => 1 + j * per + i);
+  const blocks: WasmBlock[] = [];
+  // 0..3 init, 4 loop header, 5..8 update groups, 9..11 partial sums, 12 return.
+  for (let j = 0; j < groups; j++) blocks.push(block(ks(j).map((k) => `local.get 0; i32.const ${k}; i32.mul; local.set ${k}`).join("; "), goto(j + 1)));
+  blocks.push(block("local.get 302; i32.const 5; i32.lt_s", iff(5, 9)));
+  for (let j = 0; j < groups; j++) {
+    const update = ks(j).map((k) => `local.get ${k}; i32.const 3; i32.mul; i32.const ${j + 1}; i32.add; local.set ${k}`).join("; ");
+    blocks.push(block(j === groups - 1 ? `${update}; local.get 302; i32.const 1; i32.add; local.set 302` : update, goto(j === groups - 1 ? 4 : 6 + j)));
+  }
+  for (let j = 0; j < 3; j++) blocks.push(block(Array.from({ length: V / 3 }, (_, i) => `local.get 301; local.get ${1 + j * (V / 3) + i}; i32.add; local.set 301`).join("; "), goto(10 + j)));
+  blocks.push(block("local.get 301", ret));
+  const cfg = cfgOf(blocks, 1, V + 2);
+  const mirror = (n: number): number => {
+    const v = Array.from({ length: V + 1 }, (_, k) => Math.imul(n, k));
+    for (let r = 0; r < 5; r++) for (let j = 0; j < groups; j++) for (const k of ks(j)) v[k] = (Math.imul(v[k]!, 3) + j + 1) | 0;
+    let sum = 0;
+    for (let k = 1; k <= V; k++) sum = (sum + v[k]!) | 0;
+    return sum;
+  };
+
+  it("hands the values beyond 255 over in globals, and the split module computes the same", async () => {
+    const whole = stackify({ blocks: cfg.blocks, entry: 0 }, () => internalError("no scratch expected"));
+    const input = moduleOf([{ params: [I32], results: [I32], locals: new Array(V + 2).fill(I32), code: whole.code, export: "f" }]);
+    const r = splitWasmModuleWith(input, { maxSize: 4000 }, () => ({ ok: true, cfg, liveIn: liveInOf(cfg) }));
+    expect(r.functions[0]!.refused).toBeUndefined();
+    expect(r.functions[0]!.pieces).toBeGreaterThanOrEqual(3);
+    expect(validationErrors(r.bytes)).toEqual([]);
+    const after = readModule(r.bytes);
+    expect(section(after, "global")!.globals.length).toBeGreaterThanOrEqual(V + 2 - 255 - 1);
+    for (const e of section(after, "code")!.entries) expect(e.raw.length).toBeLessThanOrEqual(4000);
+    const f = (await WebAssembly.instantiate(r.bytes)).instance.exports.f as (n: number) => number;
+    for (const n of [0, 1, 7, -123456]) expect(f(n)).toBe(mirror(n));
+  });
+
+  it("without globals, refuses rather than cut where more than 255 values are live", () => {
+    const s = splitWasmFunction({ cfg, liveIn: liveInOf(cfg), maxSize: 4000, firstFunction: 1 });
+    expect(s.ok ? "split" : s.reason).toMatch(/more than 255 live values/);
   });
 });

@@ -11,8 +11,10 @@
  *   there, `return_call` with a five-byte function index, its `block`/`end`.
  * - Entering a piece at a block starts a function: its local declarations and
  *   body size field.
- * A block whose entry has more than 255 live values may not be entered from
- * another piece (`cuttable` 0), so no transfer hands over more.
+ * Values beyond 255 at an entry go through globals (link.ts): a `global.set` per
+ * value in the stub and a `global.get` in the callee's prologue. Without globals,
+ * or with more than 255 live references, such a block may not be entered from
+ * another piece (`cuttable` 0).
  * Upper bounds, so a partition that fits gives functions that fit, except when a
  * piece's region split (regions.ts) adds stubs; the caller checks the encoded
  * sizes and retries.
@@ -68,8 +70,8 @@ function terminatorSize(t: Terminator, access: number, w: WasmWriter, dispatch: 
   }
 }
 
-/** The partition's input for `cfg` at `limit` bytes per function. */
-export function wasmPartitionInput(cfg: WasmCfg, liveIn: readonly (readonly number[])[], limit: number): PartitionInput {
+/** The partition's input for `cfg` at `limit` bytes per function; `globals` when values beyond 255 may be handed over in globals. */
+export function wasmPartitionInput(cfg: WasmCfg, liveIn: readonly (readonly number[])[], limit: number, globals: boolean): PartitionInput {
   const n = cfg.blockCount;
   const access = localAccess(cfg.localTypes.length + 8);
   const w = new WasmWriter(true);
@@ -84,9 +86,12 @@ export function wasmPartitionInput(cfg: WasmCfg, liveIn: readonly (readonly numb
     // The block's code, its terminator, the `block`/`loop` ... `end` (+ `unreachable`) around it.
     blockSize[b] = codeSize(blk.code, access, w) + terminatorSize(blk.term, access, w, dispatch) + 6;
     const live = liveIn[b]!.length;
-    entryCost[b] = 16;
-    exitCost[b] = live * access + 6 + 3;
-    cuttable[b] = live <= MAX_TRANSFER_PARAMS ? 1 : 0;
+    const viaGlobals = Math.max(0, live - MAX_TRANSFER_PARAMS);
+    const references = liveIn[b]!.filter((l) => typeof cfg.localTypes[l] !== "number").length;
+    // A global.get/set with a three-byte index next to each local access.
+    entryCost[b] = 16 + (viaGlobals > 0 ? 6 + viaGlobals * (access + 4) : 0);
+    exitCost[b] = live * access + viaGlobals * 4 + 6 + 3;
+    cuttable[b] = live <= MAX_TRANSFER_PARAMS || (globals && references <= MAX_TRANSFER_PARAMS) ? 1 : 0;
   }
   return {
     cfg,

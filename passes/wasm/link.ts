@@ -18,8 +18,20 @@
  * When another region branches back to the entry block, that region is a function
  * of its own too and the driver's body only tail-calls it.
  *
+ * Many live values: a transfer hands over at most 255 values as parameters (the
+ * JVM's rule, kept here). The rest, numeric or v128 locals only, go through
+ * module globals (`handoverGlobal`: one mutable global per value type and
+ * ordinal, shared by every transfer of the module): the stub stores them with
+ * `global.set` just before its `return_call`, and the callee's prologue (a block
+ * of its own before the entry, so a loop back to the entry does not rerun it)
+ * loads them with `global.get` into declared locals. A tail call runs nothing in
+ * between, so the globals hold the values exactly from the store to the load.
+ * Globals rather than a frame in linear memory: a splitter cannot know which
+ * bytes of a module's memory are free (an allocator owns everything up to
+ * `memory.size`), and globals need no memory at all.
+ *
  * Refused, with a reason: a transfer that would hand over more than 255 values
- * (the JVM's rule, kept here; handing values over in linear memory is not done),
+ * without `handoverGlobal`, or more than 255 references (globals hold numbers only),
  * and a function that would have to declare a local of a non-nullable reference
  * type (no default value; the validator's local initialization does not follow
  * sets across the stackifier's block structure).
@@ -45,6 +57,8 @@ export interface WasmLinkInput {
   readonly pieceOf: Int32Array;
   /** The function index the first new function gets. */
   readonly firstFunction: number;
+  /** The global that carries the `ordinal`-th handed-over value of type `type` of a transfer (absent: no globals, over 255 values is refused). */
+  readonly handoverGlobal?: (type: ValType, ordinal: number) => number;
 }
 
 export interface LinkedFunction {
@@ -59,11 +73,34 @@ export type WasmLinkResult =
   | { readonly ok: true; readonly driver: LinkedFunction; readonly functions: LinkedFunction[] }
   | { readonly ok: false; readonly reason: string };
 
-/** A function to be: its entry block, its parameters as original local indices. */
+/** A function to be: its entry block, its parameters as original local indices, the values it receives in globals. */
 interface Plan {
   readonly entry: number;
   readonly params: readonly number[];
+  /** Original local and the global carrying it. */
+  readonly viaGlobals: readonly (readonly [local: number, global: number])[];
   readonly index: number;
+}
+
+/** The values live at `entry` split into parameters and globals, or why they cannot be handed over. */
+function handover(cfg: WasmCfg, live: readonly number[], entry: number, input: WasmLinkInput): Pick<Plan, "params" | "viaGlobals"> | string {
+  if (live.length <= MAX_TRANSFER_PARAMS) return { params: live, viaGlobals: [] };
+  const tooMany = `a transfer into block ${entry} would hand over ${live.length} live locals, more than ${MAX_TRANSFER_PARAMS} parameters`;
+  if (!input.handoverGlobal) return tooMany;
+  // The last numeric locals beyond 255 go through globals.
+  const overflow = new Set<number>();
+  for (let i = live.length - 1; i >= 0 && live.length - overflow.size > MAX_TRANSFER_PARAMS; i--) {
+    if (typeof cfg.localTypes[live[i]!] === "number") overflow.add(live[i]!);
+  }
+  if (live.length - overflow.size > MAX_TRANSFER_PARAMS) return `${tooMany}, and over ${MAX_TRANSFER_PARAMS} of them are references (globals carry numbers only)`;
+  const ordinal = new Map<ValType, number>();
+  const viaGlobals = [...overflow].reverse().map((l) => {
+    const type = cfg.localTypes[l]!;
+    const k = ordinal.get(type) ?? 0;
+    ordinal.set(type, k + 1);
+    return [l, input.handoverGlobal!(type, k)] as const;
+  });
+  return { params: live.filter((l) => !overflow.has(l)), viaGlobals };
 }
 
 export function linkWasm(input: WasmLinkInput): WasmLinkResult {
@@ -76,21 +113,19 @@ export function linkWasm(input: WasmLinkInput): WasmLinkResult {
   let next = input.firstFunction;
   for (const e of regions.entries) {
     if (e === entry && !entryReentered) continue;
-    const params = liveIn[e]!;
-    if (params.length > MAX_TRANSFER_PARAMS) {
-      return { ok: false, reason: `a transfer into block ${e} would hand over ${params.length} live locals, more than ${MAX_TRANSFER_PARAMS} parameters` };
-    }
-    plans.set(e, { entry: e, params, index: next++ });
+    const values = handover(cfg, liveIn[e]!, e, input);
+    if (typeof values === "string") return { ok: false, reason: values };
+    plans.set(e, { entry: e, ...values, index: next++ });
   }
   const functions: LinkedFunction[] = [];
   for (const plan of plans.values()) {
-    const f = regionFunction(cfg, liveIn, regions.members.get(plan.entry)!, plan.params, plans);
+    const f = regionFunction(cfg, regions.members.get(plan.entry)!, plan, plans);
     if (typeof f === "string") return { ok: false, reason: f };
     functions.push(f);
   }
   const driver = entryReentered
     ? driverStub(cfg, liveIn[entry]!, plans.get(entry)!)
-    : regionFunction(cfg, liveIn, regions.members.get(entry)!, originalParams, plans);
+    : regionFunction(cfg, regions.members.get(entry)!, { params: originalParams, viaGlobals: [] }, plans);
   if (typeof driver === "string") return { ok: false, reason: driver };
   return { ok: true, driver, functions };
 }
@@ -144,7 +179,8 @@ function undeclarable(cfg: WasmCfg, map: LocalMap, entry: number): string | unde
 }
 
 /** The function of one region: its blocks, a stub per target outside it, stackified; or why it cannot be written. */
-function regionFunction(cfg: WasmCfg, liveIn: readonly (readonly number[])[], members: readonly number[], params: readonly number[], plans: ReadonlyMap<number, Plan>): LinkedFunction | string {
+function regionFunction(cfg: WasmCfg, members: readonly number[], values: Pick<Plan, "params" | "viaGlobals">, plans: ReadonlyMap<number, Plan>): LinkedFunction | string {
+  const params = values.params;
   const nodeOf = new Map<number, number>();
   members.forEach((b, i) => nodeOf.set(b, i));
   // Targets outside the region, each a stub node after the region's blocks, in first-use order.
@@ -158,8 +194,10 @@ function regionFunction(cfg: WasmCfg, liveIn: readonly (readonly number[])[], me
     nodeOf.set(target, members.length + exits.length);
     exits.push(target);
     for (const l of plan.params) used.add(l);
+    for (const [l] of plan.viaGlobals) used.add(l);
     return nodeOf.get(target)!;
   };
+  for (const [l] of values.viaGlobals) used.add(l);
   const terms = members.map((b) => {
     localsOf(cfg.blocks[b]!.code, used);
     return remapTerminator(cfg.blocks[b]!.term, nodeFor);
@@ -170,9 +208,15 @@ function regionFunction(cfg: WasmCfg, liveIn: readonly (readonly number[])[], me
   if (refusal) return refusal;
   const nodes: WasmBlock[] = members.map((b, i) => ({ code: renumbered(cfg.blocks[b]!.code, map), term: terms[i]! }));
   for (const t of exits) nodes.push(transferStub(plans.get(t)!, map));
+  let entry = 0;
+  if (values.viaGlobals.length > 0) {
+    // The prologue: the values handed over in globals, loaded once before the entry block.
+    entry = nodes.length;
+    nodes.push({ code: values.viaGlobals.flatMap(([l, g]) => [instr("global.get", g), instr("local.set", map.of(l))]), term: { kind: "goto", target: 0 } });
+  }
   const scratch: ValType[] = [];
   const first = map.count;
-  const s = stackify({ blocks: nodes, entry: 0 }, () => {
+  const s = stackify({ blocks: nodes, entry }, () => {
     scratch.push(0x7f);
     return first + scratch.length - 1;
   });
@@ -193,9 +237,10 @@ function remapTerminator(t: Terminator, nodeFor: (b: number) => number): Termina
   }
 }
 
-/** `local.get` of each value `plan`'s function takes, then `return_call` of it. */
+/** The values `plan`'s function receives in globals stored, `local.get` of each of its parameters, then `return_call` of it. */
 function transferStub(plan: Plan, map: LocalMap): WasmBlock {
-  return { code: plan.params.map((l) => instr("local.get", map.of(l))), term: { kind: "tail", instr: instr("return_call", plan.index) } };
+  const stores = plan.viaGlobals.flatMap(([l, g]) => [instr("local.get", map.of(l)), instr("global.set", g)]);
+  return { code: [...stores, ...plan.params.map((l) => instr("local.get", map.of(l)))], term: { kind: "tail", instr: instr("return_call", plan.index) } };
 }
 
 /** The driver when the entry block is re-entered from another function: hands its values to that function. */

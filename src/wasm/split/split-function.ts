@@ -15,8 +15,9 @@
 import { encodeBody } from "../body.js";
 import { partition } from "../../../passes/core/partition.js";
 import { wasmPartitionInput } from "../../../passes/wasm/link-costs.js";
-import { linkWasm, type LinkedFunction } from "../../../passes/wasm/link.js";
+import { linkWasm, MAX_TRANSFER_PARAMS, type LinkedFunction } from "../../../passes/wasm/link.js";
 import type { WasmCfg } from "../../../passes/wasm/wasm-cfg.js";
+import type { ValType } from "../types.js";
 
 export interface FunctionSplitInput {
   readonly cfg: WasmCfg;
@@ -26,6 +27,8 @@ export interface FunctionSplitInput {
   readonly maxSize: number;
   /** Index of the first function this split adds. */
   readonly firstFunction: number;
+  /** Globals that carry values beyond 255 in a transfer (passes/wasm/link.ts); absent: such transfers are avoided or refused. */
+  readonly handoverGlobal?: (type: ValType, ordinal: number) => number;
 }
 
 export interface EncodedFunction extends LinkedFunction {
@@ -47,14 +50,24 @@ export function splitWasmFunction(input: FunctionSplitInput): FunctionSplit {
   let budget = input.maxSize;
   let largest = 0;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const p = partition(wasmPartitionInput(input.cfg, input.liveIn, budget));
+    const p = partition(wasmPartitionInput(input.cfg, input.liveIn, budget, input.handoverGlobal !== undefined));
     // A loop kept whole that outgrew a piece with its stubs: a smaller budget opens it.
     if (!p.ok && p.what === "loop" && attempt < ATTEMPTS) {
       budget = Math.floor(budget * 0.8);
       continue;
     }
-    if (!p.ok) return { ok: false, reason: attempt === 1 ? p.reason : `${p.reason} (at a budget of ${budget} bytes, after ${attempt - 1} functions came out over ${input.maxSize})` };
-    const linked = linkWasm({ cfg: input.cfg, liveIn: input.liveIn, pieceOf: p.pieceOf, firstFunction: input.firstFunction });
+    if (!p.ok) {
+      // In Wasm the only blocks that may not be entered from another piece are those with too many live values.
+      const why = p.what === "region" ? `a region whose blocks have more than ${MAX_TRANSFER_PARAMS} live values to hand over (so it is entered only from its predecessors) needs over ${budget} bytes` : p.reason;
+      return { ok: false, reason: attempt === 1 ? why : `${why} (at a budget of ${budget} bytes, after functions came out over ${input.maxSize})` };
+    }
+    const linked = linkWasm({
+      cfg: input.cfg,
+      liveIn: input.liveIn,
+      pieceOf: p.pieceOf,
+      firstFunction: input.firstFunction,
+      ...(input.handoverGlobal ? { handoverGlobal: input.handoverGlobal } : {}),
+    });
     if (!linked.ok) return linked;
     const driver = encoded(linked.driver);
     const functions = linked.functions.map(encoded);

@@ -12,8 +12,10 @@
  * existing lone function type of the same numeric signature is reused); the
  * function and code sections gain the new functions; the name section names each
  * `<orig>$split$<n>` (`<orig>` the function's name, or `func<index>`; a name
- * section is added when there is none) and drops the local names of split
- * functions (their locals were renumbered). A function that cannot be split is
+ * section is added when there is none, unless one is there that did not parse) and drops the local names of split
+ * functions (their locals were renumbered); the global section gains the globals
+ * that carry values beyond 255 through a transfer (handover-globals.ts), when a
+ * split needs them. A function that cannot be split is
  * left as it was and reported with the reason. Output depends only on the input.
  */
 import { importedFunctionCount, section, type CodeEntry, type Section, type WasmModule } from "../module.js";
@@ -24,6 +26,7 @@ import { writeModule } from "../write-module.js";
 import type { RecGroup, ValType } from "../types.js";
 import type { WasmCfg } from "../../../passes/wasm/wasm-cfg.js";
 import { splitWasmFunction } from "./split-function.js";
+import { HandoverGlobals } from "./handover-globals.js";
 
 export interface WasmFunctionReport {
   /** Function index (imports counted first). */
@@ -104,6 +107,7 @@ export function splitWasmModuleWith(bytes: Uint8Array, options: WasmSplitOptions
   const reports: WasmFunctionReport[] = [];
   if (!code || !funcs || !types) return { bytes: bytes.slice(), functions: reports };
   const table = new TypeTable(types.groups);
+  const globals = new HandoverGlobals(m);
   const newEntries: CodeEntry[] = [];
   const newTypes: number[] = [];
   const done: SplitDone[] = [];
@@ -116,7 +120,7 @@ export function splitWasmModuleWith(bytes: Uint8Array, options: WasmSplitOptions
     const report = (pieces: number, refused?: string): WasmFunctionReport => ({ index, ...(name === undefined ? {} : { name }), size, pieces, ...(refused === undefined ? {} : { refused }) });
     const analysis = analyse(m, index);
     if (!analysis.ok) return void reports.push(report(0, analysis.reason));
-    const split = splitWasmFunction({ cfg: analysis.cfg, liveIn: analysis.liveIn, maxSize: options.maxSize, firstFunction: next });
+    const split = splitWasmFunction({ cfg: analysis.cfg, liveIn: analysis.liveIn, maxSize: options.maxSize, firstFunction: next, handoverGlobal: globals.get });
     if (!split.ok) return void reports.push(report(0, split.reason));
     code.entries[defined] = bodyEntry(encodeBody(split.driver.body, true));
     for (const f of split.functions) {
@@ -129,6 +133,7 @@ export function splitWasmModuleWith(bytes: Uint8Array, options: WasmSplitOptions
   });
   if (done.length === 0) return { bytes: bytes.slice(), functions: reports };
   types.groups.push(...table.added);
+  globals.commit();
   funcs.types.push(...newTypes);
   code.entries.push(...newEntries);
   for (const s of [types, funcs, code] as Section[]) {
@@ -146,6 +151,8 @@ function bodyEntry(raw: Uint8Array): CodeEntry {
 /** Names the new functions (numbered from `first`, in the order of `done`) and drops the local names of split functions. */
 function nameNewFunctions(m: WasmModule, done: readonly SplitDone[], first: number): void {
   let names = section(m, "name");
+  // A name section that did not parse stays raw; a second one would not be read either.
+  if (!names && m.sections.some((s) => s.kind === "custom" && s.name === "name")) return;
   if (!names) {
     names = { id: 0, kind: "name", names: { subsections: [] }, sizeWidth: 0 };
     m.sections.push(names);
