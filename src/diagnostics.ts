@@ -55,6 +55,8 @@ export const ErrorCodes = {
   WASM_MALFORMED: "E_WASM_MALFORMED",
   /** A WebAssembly opcode (or prefixed sub-opcode) that no opcode table row defines. */
   WASM_OPCODE: "E_WASM_OPCODE",
+  /** A WebAssembly function body that does not validate (stack underflow, a label out of range, a wrong result count). */
+  WASM_INVALID: "E_WASM_INVALID",
   /** Text given to the assembler that it cannot parse. */
   ASM_SYNTAX: "E_ASM_SYNTAX",
   /** A mapping file (R8 format) that cannot be read: a malformed class, member or metadata line. */
