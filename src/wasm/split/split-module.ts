@@ -27,6 +27,7 @@ import type { RecGroup, ValType } from "../types.js";
 import type { WasmCfg } from "../../../passes/wasm/wasm-cfg.js";
 import { splitWasmFunction } from "./split-function.js";
 import { HandoverGlobals } from "./handover-globals.js";
+import { cfgAnalyser } from "./analyse.js";
 
 export interface WasmFunctionReport {
   /** Function index (imports counted first). */
@@ -96,6 +97,17 @@ interface SplitDone {
   readonly pieces: number;
 }
 
+/**
+ * Splits every function body of the module `bytes` over `options.maxSize` bytes
+ * into a driver (same index, type, exports) and new functions linked by
+ * `return_call`; the others are copied byte for byte. Malformed input throws a
+ * MegasplitError; a function that cannot be split is reported with the reason.
+ */
+export function splitWasmModule(bytes: Uint8Array, options: WasmSplitOptions): WasmSplitResult {
+  return splitWasmModuleWith(bytes, options, cfgAnalyser());
+}
+
+/** {@link splitWasmModule} with the CFG and liveness of each function given by `analyse` (tests hand CFGs in). */
 export function splitWasmModuleWith(bytes: Uint8Array, options: WasmSplitOptions, analyse: FunctionAnalyser): WasmSplitResult {
   const m = readModule(bytes);
   const code = section(m, "code");
