@@ -8,13 +8,16 @@
  * The module rewrite (splitWasmModuleWith, CFG handed in) keeps other bodies byte
  * for byte, names the pieces and runs the same; 300 live values across cuts go
  * 255 as parameters and the rest through globals, and the result matches a mirror.
+ * A generated loop around a br_table, written as WAT, goes through the whole
+ * pipeline (CFG builder, liveness, partition, linker): split into several pieces,
+ * it returns what the unsplit module and a mirror return, for 10^7 iterations too.
  */
 import { describe, expect, it } from "vitest";
 import { splitWasmFunction } from "../src/wasm/split/split-function.js";
 import type { WasmBlock, WasmCfg } from "../passes/wasm/wasm-cfg.js";
-import { validationErrors } from "./support/wasm-oracles.js";
+import { validationErrors, wat2wasm } from "./support/wasm-oracles.js";
 import { block, cfgOf, code, goto, iff, interpretCfg, liveInOf, moduleOf, moduleOfBodies, randomCfg, ret } from "./support/wasm-blocks.js";
-import { splitWasmModuleWith } from "../src/wasm/split/split-module.js";
+import { splitWasmModule, splitWasmModuleWith } from "../src/wasm/split/split-module.js";
 import { stackify } from "../passes/wasm/stackify.js";
 import { instr } from "../passes/wasm/instr.js";
 import { internalError } from "../src/diagnostics.js";
@@ -222,5 +225,73 @@ describe("more than 255 live values across a cut", () => {
   it("without globals, refuses rather than cut where more than 255 values are live", () => {
     const s = splitWasmFunction({ cfg, liveIn: liveInOf(cfg), maxSize: 4000, firstFunction: 1 });
     expect(s.ok ? "split" : s.reason).toMatch(/more than 255 live values/);
+  });
+});
+
+/**
+ * A generated interpreter-like function: a loop around a br_table over `cases`
+ * cases, each a run of straight-line i32 arithmetic on locals a, b, c; its WAT
+ * and a JavaScript mirror computing the same.
+ */
+function generatedSwitch(cases: number, opsPerCase: number, seed: number): { wat: string; mirror: (n: number, s: number) => number } {
+  let x = seed;
+  const rnd = (k: number) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0), (x >>> 8) % k);
+  const vars = ["a", "b", "c"] as const;
+  const ops = ["i32.add", "i32.sub", "i32.mul", "i32.xor"] as const;
+  type Op = { dst: number; src: number; op: number; k: number };
+  const body: Op[][] = Array.from({ length: cases }, () => Array.from({ length: opsPerCase }, () => ({ dst: rnd(3), src: rnd(3), op: rnd(4), k: rnd(1000) })));
+  const caseWat = (c: Op[]) => c.map((o) => `local.get $${vars[o.src]} i32.const ${o.k} ${ops[o.op]} local.get $${vars[o.dst]} i32.add local.set $${vars[o.dst]}`).join("\n");
+  let inner = `(block $c0 local.get $a local.get $i i32.xor i32.const ${cases} i32.rem_u br_table ${Array.from({ length: cases }, (_, k) => `$c${k}`).join(" ")} $c0)`;
+  for (let k = 0; k < cases; k++) inner = `(block $c${k + 1} ${inner}\n${caseWat(body[k]!)}\nbr $next)`.replace(`(block $c${cases} `, "(block $next ");
+  const wat = `(module (func (export "run") (param $n i32) (param $s i32) (result i32) (local $i i32) (local $a i32) (local $b i32) (local $c i32)
+    local.get $s local.set $a  local.get $s i32.const 7 i32.mul local.set $b  i32.const 3 local.set $c
+    (block $done (loop $top
+      local.get $i local.get $n i32.ge_s br_if $done
+      ${inner}
+      local.get $i i32.const 1 i32.add local.set $i
+      br $top))
+    local.get $a local.get $b i32.xor local.get $c i32.add))`;
+  const mirror = (n: number, s: number): number => {
+    const v = [s, Math.imul(s, 7), 3];
+    for (let i = 0; i < n; i++) {
+      const k = ((v[0]! ^ i) >>> 0) % cases;
+      for (const o of body[k]!) {
+        const y = v[o.src]!;
+        const r = o.op === 0 ? (y + o.k) | 0 : o.op === 1 ? (y - o.k) | 0 : o.op === 2 ? Math.imul(y, o.k) : y ^ o.k;
+        v[o.dst] = (r + v[o.dst]!) | 0;
+      }
+    }
+    return ((v[0]! ^ v[1]!) + v[2]!) | 0;
+  };
+  return { wat, mirror };
+}
+
+describe("splitWasmModule on a generated loop around a br_table (the CFG builder, liveness, partition, linker together)", () => {
+  const { wat, mirror } = generatedSwitch(24, 12, 17);
+  const original = wat2wasm(wat);
+  const r = splitWasmModule(original, { maxSize: 700 });
+
+  it("splits into several pieces that validate, each within the limit", () => {
+    expect(section(readModule(original), "code")!.entries[0]!.raw.length).toBeGreaterThan(2000);
+    expect(r.functions).toHaveLength(1);
+    expect(r.functions[0]!.refused).toBeUndefined();
+    expect(r.functions[0]!.pieces).toBeGreaterThanOrEqual(4);
+    expect(validationErrors(r.bytes)).toEqual([]);
+    for (const e of section(readModule(r.bytes), "code")!.entries) expect(e.raw.length).toBeLessThanOrEqual(700);
+  });
+
+  it("returns what the unsplit function and a JavaScript mirror return", async () => {
+    const run = async (bytes: Uint8Array) => (await WebAssembly.instantiate(bytes)).instance.exports.run as (n: number, s: number) => number;
+    const [before, after] = [await run(original), await run(r.bytes)];
+    for (const [n, s] of [[0, 1], [1, 2], [100, 12345], [5000, -7]]) {
+      expect(after(n!, s!)).toBe(before(n!, s!));
+      expect(after(n!, s!)).toBe(mirror(n!, s!));
+    }
+  });
+
+  it("runs 10^7 iterations of the loop across pieces without stack overflow", async () => {
+    const run = (await WebAssembly.instantiate(r.bytes)).instance.exports.run as (n: number, s: number) => number;
+    const unsplit = (await WebAssembly.instantiate(original)).instance.exports.run as (n: number, s: number) => number;
+    expect(run(10_000_000, 99)).toBe(unsplit(10_000_000, 99));
   });
 });

@@ -59,8 +59,9 @@ function terminatorSize(t: Terminator, access: number, w: WasmWriter, dispatch: 
       return dispatch ? 4 + 2 * (3 + access + 3) : 8;
     case "table": {
       const n = t.targets.length + 1;
-      // Selector to a scratch local and back, the table with 3-byte depths, per target a stub's block, end and br.
-      return 2 * access + 6 + 3 * n + 6 * n;
+      // Selector to a scratch local and back, the table with 2-byte depths, per target a stub's block and end
+      // (what follows a stub is the branch: a target's code, counted with it, or an exit, counted as one).
+      return 2 * access + 6 + 4 * n;
     }
     case "return":
     case "unreachable":
