@@ -11,8 +11,14 @@
  * A generated loop around a br_table, written as WAT, goes through the whole
  * pipeline (CFG builder, liveness, partition, linker): split into several pieces,
  * it returns what the unsplit module and a mirror return, for 10^7 iterations too.
+ * `megasplit split module.wasm` writes such a module, reports as for class files
+ * (summary, --verbose lines, --json, refusals as warnings, --strict).
  */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli } from "./support/cli.js";
 import { splitWasmFunction } from "../src/wasm/split/split-function.js";
 import type { WasmBlock, WasmCfg } from "../passes/wasm/wasm-cfg.js";
 import { validationErrors, wat2wasm } from "./support/wasm-oracles.js";
@@ -293,5 +299,46 @@ describe("splitWasmModule on a generated loop around a br_table (the CFG builder
     const run = (await WebAssembly.instantiate(r.bytes)).instance.exports.run as (n: number, s: number) => number;
     const unsplit = (await WebAssembly.instantiate(original)).instance.exports.run as (n: number, s: number) => number;
     expect(run(10_000_000, 99)).toBe(unsplit(10_000_000, 99));
+  });
+});
+
+describe("megasplit split module.wasm", () => {
+  const { wat, mirror } = generatedSwitch(24, 12, 5);
+  const dir = mkdtempSync(join(tmpdir(), "megasplit-wasm-split-"));
+  const input = join(dir, "gen.wasm");
+  writeFileSync(input, wat2wasm(wat));
+
+  it("writes a split module that runs the same, with a summary line and a line per function in --verbose", async () => {
+    const out = join(dir, "out.wasm");
+    const r = runCli(["split", input, "-o", out, "--max-size", "700", "--verbose"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^split func 0: \d+ bytes -> driver \+ \d+ pieces$/m);
+    expect(r.stdout).toMatch(/^1 function split into \d+ pieces, none refused; module bytes/m);
+    const bytes = new Uint8Array(readFileSync(out));
+    expect(validationErrors(bytes)).toEqual([]);
+    const run = (await WebAssembly.instantiate(bytes)).instance.exports.run as (n: number, s: number) => number;
+    expect(run(1000, 3)).toBe(mirror(1000, 3));
+  });
+
+  it("prints the report as JSON, and a refusal as a warning (--strict: exit status 4)", () => {
+    const out = join(dir, "json.wasm");
+    const j = runCli(["split", input, "-o", out, "--max-size", "700", "--json"]);
+    expect(j.status).toBe(0);
+    const report = JSON.parse(j.stdout) as { maxSize: number; functions: Array<{ index: number; status: string; pieces: number }>; summary: { split: number } };
+    expect(report.maxSize).toBe(700);
+    expect(report.functions).toEqual([expect.objectContaining({ index: 0, status: "split" })]);
+    expect(report.summary.split).toBe(1);
+    // At 64 bytes the dispatch block cannot fit with its exits.
+    const refused = runCli(["split", input, "-o", join(dir, "tiny.wasm"), "--max-size", "64", "--strict"]);
+    expect(refused.stderr).toMatch(/warning W_SPLIT_REFUSED/);
+    expect(refused.status).toBe(4);
+  });
+
+  it("defaults to a 100000-byte limit for a module (nothing to split here: the output is the input)", () => {
+    const out = join(dir, "same.wasm");
+    const r = runCli(["split", input, "-o", out]);
+    expect(r.status).toBe(0);
+    expect(Buffer.from(readFileSync(out)).equals(readFileSync(input))).toBe(true);
   });
 });
