@@ -94,6 +94,23 @@ describe("splitWasmFunction", () => {
     expect(f(10_000_000, 3)).toBe(mirror(10_000_000, 3));
   });
 
+  it("an entry block that a later piece branches back to: the driver hands over to it, a local read before any write starts at zero", async () => {
+    // b0 is the loop header: local 2 counts (from its default 0), local 3 accumulates; the body spans pieces.
+    const steps = 10;
+    const blocks: WasmBlock[] = [block("local.get 2; i32.const 1; i32.add; local.set 2", goto(1))];
+    for (let k = 0; k < steps; k++) blocks.push(block(`local.get 3; local.get 2; i32.const ${k * 37 + 1}; i32.mul; i32.xor; local.get 1; i32.add; local.set 3`, goto(k + 2)));
+    blocks.push(block("local.get 2; local.get 0; i32.lt_s", iff(0, steps + 2)));
+    blocks.push(block("local.get 3", ret));
+    const cfg = cfgOf(blocks, 2, 2);
+    const direct = splitWasmFunction({ cfg, liveIn: liveInOf(cfg), maxSize: 90, firstFunction: 1 });
+    expect(direct.ok && direct.driver.form).toBe("stub");
+    const s = splitModule(cfg, 90);
+    expect(s.pieces).toBeGreaterThanOrEqual(2);
+    expect(validationErrors(s.bytes)).toEqual([]);
+    const f = (await WebAssembly.instantiate(s.bytes)).instance.exports.f as (a: number, b: number) => number;
+    for (const [a, b] of [[0, 0], [1, 5], [10, 3], [1000, -7]]) expect(f(a!, b!)).toBe(interpretCfg(cfg, [a!, b!], 1e7));
+  });
+
   it("300 random graphs (irreducible ones included) split at small limits agree with the interpreter", async () => {
     let split = 0;
     const refusals: string[] = [];
