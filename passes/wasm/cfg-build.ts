@@ -353,13 +353,13 @@ class CfgBuilder {
   private edgeBlock(from: number, fromTypes: readonly ValType[] | undefined, f: Frame, target: number): number {
     const s = this.stack;
     const lt = this.labelTypes(f);
-    const moves: Instr[] = [];
+    let moves: Instr[] | undefined;
     for (let j = 0; j < lt.length; j++) {
       const a = s.localFor(from + j, fromTypes ? fromTypes[j]! : s.types[from + j]!);
       const b = s.localFor(f.height + j, lt[j]!);
-      if (a !== b) s.copy(moves, a, b);
+      if (a !== b) s.copy((moves ??= []), a, b);
     }
-    if (moves.length === 0) return target;
+    if (moves === undefined) return target;
     const e = this.newBlock();
     this.blockCode[e] = moves;
     this.terms[e] = { kind: "goto", target };
@@ -408,7 +408,7 @@ class CfgBuilder {
     for (let b = 0; b < out.length; b++) {
       const term = this.terms[b];
       assert(term !== undefined && !(term.kind === "if" && term.else < 0), `block ${b} has no terminator`);
-      out[b] = { code: this.blockCode[b]!, term };
+      out[b] = { code: this.blockCode[b]!.slice(), term }; // exact length: push left spare capacity
     }
     return out;
   }
@@ -430,7 +430,7 @@ export function buildCfgOfBody(mt: ModuleTypes, typeIndex: number, body: FuncBod
   const ft = typing0.funcType(typeIndex);
   if (typeof ft === "string") invalid(ft);
   const locals = expandLocals(ft.params, body);
-  const builder = new CfgBuilder(new FunctionTyping(mt, locals), ft.results);
+  const builder = new CfgBuilder(new FunctionTyping(mt, locals, body.code), ft.results);
   try {
     builder.build(body.code);
   } catch (e) {

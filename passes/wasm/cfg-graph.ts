@@ -15,21 +15,35 @@ const NO_HANDLERS: readonly number[] = [];
 
 export function blockGraphOf(terms: readonly Terminator[]): BlockGraph {
   const n = terms.length;
-  const successors: number[][] = new Array(n);
-  const predecessors: number[][] = new Array(n);
-  for (let b = 0; b < n; b++) predecessors[b] = [];
+  // Arrays of exact length: at a million blocks, arrays grown by push (16 slots
+  // reserved each) took several times the memory of the whole CFG.
+  const successors: (readonly number[])[] = new Array(n);
+  const predCount = new Int32Array(n);
   const seenBy = new Int32Array(n);
   for (let b = 0; b < n; b++) {
     const targets = terminatorTargets(terms[b]!);
-    const succ: number[] = [];
+    let distinct = 0;
     for (const t of targets) {
       if (seenBy[t] === b + 1) continue;
       seenBy[t] = b + 1;
-      succ.push(t);
+      distinct++;
+      predCount[t]!++;
     }
-    successors[b] = succ;
-    for (const s of succ) predecessors[s]!.push(b);
+    if (distinct === targets.length) successors[b] = targets;
+    else {
+      const succ: number[] = new Array(distinct);
+      let k = 0;
+      for (const t of targets) if (seenBy[t] === b + 1) {
+        seenBy[t] = -1;
+        succ[k++] = t;
+      }
+      successors[b] = succ;
+    }
   }
+  const predecessors: number[][] = new Array(n);
+  for (let b = 0; b < n; b++) predecessors[b] = new Array(predCount[b]!);
+  predCount.fill(0);
+  for (let b = 0; b < n; b++) for (const s of successors[b]!) predecessors[s]![predCount[s]!++] = b;
   const reachable = new Uint8Array(n);
   const postorder = new Int32Array(n);
   let count = 0;

@@ -55,6 +55,11 @@ const RETURN: Instr = { op: op(0x0f), imm: undefined };
 const BR = op(0x0c);
 const BR_TABLE = op(0x0e);
 const I32_CONST = op(0x41);
+const I32_LT_U: Instr = { op: op(0x49), imm: undefined };
+const I32_SUB: Instr = { op: op(0x6b), imm: undefined };
+
+/** The most labels V8 takes in one br_table (kV8MaxWasmFunctionBrTableSize). */
+export const MAX_BR_TABLE = 65520;
 const LOCAL_GET = op(0x20);
 const LOCAL_SET = op(0x21);
 
@@ -153,13 +158,31 @@ class DispatchEmitter {
     }
   }
 
+  /**
+   * The jump from the label to block `label`'s position: one br_table, or for
+   * more than {@link MAX_BR_TABLE} blocks one per chunk, each but the last behind
+   * an `if` on the label's range (so one label deeper).
+   */
+  private dispatchTables(m: number): void {
+    for (let lo = 0; lo < m; lo += MAX_BR_TABLE) {
+      const hi = Math.min(m, lo + MAX_BR_TABLE);
+      const last = hi === m;
+      const deeper = last ? 0 : 1;
+      if (!last) this.code.push(this.getLabel, { op: I32_CONST, imm: hi }, I32_LT_U, IF);
+      this.code.push(this.getLabel);
+      if (lo > 0) this.code.push({ op: I32_CONST, imm: lo }, I32_SUB);
+      const labels: number[] = new Array(hi - lo);
+      for (let i = lo; i < hi; i++) labels[i - lo] = i + deeper;
+      this.code.push({ op: BR_TABLE, imm: { labels, default: hi - 1 + deeper } });
+      if (!last) this.code.push(END);
+    }
+  }
+
   emit(): void {
     const m = this.order.length;
     this.code.push(LOOP);
     for (let i = 0; i < m; i++) this.code.push(BLOCK);
-    const all: number[] = new Array(m);
-    for (let i = 0; i < m; i++) all[i] = i;
-    this.code.push(this.getLabel, { op: BR_TABLE, imm: { labels: all, default: m - 1 } });
+    this.dispatchTables(m);
     for (let i = 0; i < m; i++) {
       this.code.push(END);
       const b = this.cfg.blocks[this.order[i]!]!;

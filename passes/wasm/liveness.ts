@@ -23,10 +23,12 @@ export interface WasmLiveness {
   readonly tracked: Int32Array;
   /** Dense bit of each local, -1 for a local never live at a block boundary. */
   readonly bitOf: Int32Array;
-  /** Live locals at each block's entry, a bitset over dense bits (undefined for an unreachable block). */
-  readonly liveIn: readonly (Uint32Array | undefined)[];
-  /** Live locals at each block's exit. */
-  readonly liveOut: readonly (Uint32Array | undefined)[];
+  /** Words per set. */
+  readonly words: number;
+  /** Live locals at each block's entry: block b's set is words [b * words, (b + 1) * words) (zero for an unreachable block). */
+  readonly liveInBits: Uint32Array;
+  /** Live locals at each block's exit, laid out alike. */
+  readonly liveOutBits: Uint32Array;
   /** Declared (non-parameter) locals live at the function's entry: read before any write on some path. */
   readonly zeroInitReads: readonly number[];
 }
@@ -35,26 +37,40 @@ const GET = 0x20;
 const SET = 0x21;
 const TEE = 0x22;
 
-/** The local indices in a dense bitset of `lv`. */
-export function localsIn(lv: WasmLiveness, set: Uint32Array | undefined): number[] {
+function localsOfBits(lv: WasmLiveness, bits: Uint32Array, block: number): number[] {
   const out: number[] = [];
-  if (!set) return out;
-  for (let w = 0; w < set.length; w++) {
-    let x = set[w]!;
+  for (let w = block * lv.words, end = w + lv.words; w < end; w++) {
+    let x = bits[w]!;
     while (x !== 0) {
       const low = x & -x;
-      out.push(lv.tracked[(w << 5) + 31 - Math.clz32(low)]!);
+      out.push(lv.tracked[((w - block * lv.words) << 5) + 31 - Math.clz32(low)]!);
       x ^= low;
     }
   }
   return out.sort((a, b) => a - b);
 }
 
+/** The locals live at the entry of block `b`, ascending. */
+export function liveInLocals(lv: WasmLiveness, b: number): number[] {
+  return localsOfBits(lv, lv.liveInBits, b);
+}
+
+/** The locals live at the exit of block `b`, ascending. */
+export function liveOutLocals(lv: WasmLiveness, b: number): number[] {
+  return localsOfBits(lv, lv.liveOutBits, b);
+}
+
+/** The live-in locals of every block, as lists (the shape the Wasm linker takes). */
+export function liveInLists(lv: WasmLiveness, blockCount: number): number[][] {
+  const out: number[][] = new Array(blockCount);
+  for (let b = 0; b < blockCount; b++) out[b] = liveInLocals(lv, b);
+  return out;
+}
+
 /** Whether local `local` is live at the entry of block `b`. */
 export function isLiveIn(lv: WasmLiveness, b: number, local: number): boolean {
   const bit = lv.bitOf[local]!;
-  const set = lv.liveIn[b];
-  return bit >= 0 && set !== undefined && (set[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  return bit >= 0 && (lv.liveInBits[b * lv.words + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
 }
 
 function isLocalAccess(code: number, prefix: number): boolean {
@@ -89,7 +105,40 @@ function scanBlocks(cfg: WasmCfg, localCount: number): { gen: number[][]; kill: 
   return { gen, kill };
 }
 
+/**
+ * Sets of `words` words kept in one growing buffer, named by their offset: the
+ * solver's facts are these numbers, so a step allocates no object (a typed array
+ * per block and step cost more in allocation and collection than the solving).
+ * A set is never changed once made; only sets that differ from the block's
+ * previous one are added, so the pool grows with the changes, not the steps.
+ */
+class SetPool {
+  buf: Uint32Array;
+  used = 0;
+  constructor(private readonly words: number, blocks: number) {
+    this.buf = new Uint32Array(Math.max(words, 1) * (blocks + 2));
+  }
+  /** A new set, zeroed (its offset). */
+  add(): number {
+    const at = this.used;
+    if (at + this.words > this.buf.length) {
+      const nb = new Uint32Array(this.buf.length * 2 + this.words);
+      nb.set(this.buf);
+      this.buf = nb;
+    }
+    this.used = at + this.words;
+    return at;
+  }
+  equal(a: number, b: number): boolean {
+    if (a === b) return true;
+    const buf = this.buf;
+    for (let w = 0; w < this.words; w++) if (buf[a + w] !== buf[b + w]) return false;
+    return true;
+  }
+}
+
 export function wasmLiveness(cfg: WasmCfg): WasmLiveness {
+  const n = cfg.blockCount;
   const localCount = cfg.localTypes.length;
   const { gen, kill } = scanBlocks(cfg, localCount);
   const bitOf = new Int32Array(localCount).fill(-1);
@@ -97,43 +146,54 @@ export function wasmLiveness(cfg: WasmCfg): WasmLiveness {
   for (const g of gen) for (const x of g) if (bitOf[x] === -1) bitOf[x] = trackedList.push(x) - 1;
   const tracked = Int32Array.from(trackedList);
   const words = (tracked.length + 31) >>> 5;
-  const toSet = (locals: readonly number[]): Uint32Array => {
-    const s = new Uint32Array(words);
-    for (const x of locals) {
-      const bit = bitOf[x]!;
-      if (bit >= 0) s[bit >>> 5]! |= 1 << (bit & 31);
-    }
-    return s;
-  };
-  const genSet = gen.map(toSet);
-  const killSet = kill.map(toSet);
-  const empty = new Uint32Array(words);
-  const problem: DataflowProblem<Uint32Array> = {
+  const genBits = new Uint32Array(n * words);
+  const killBits = new Uint32Array(n * words);
+  for (let b = 0; b < n; b++) {
+    for (const x of gen[b]!) genBits[b * words + (bitOf[x]! >>> 5)]! |= 1 << (bitOf[x]! & 31);
+    for (const x of kill[b]!) if (bitOf[x]! >= 0) killBits[b * words + (bitOf[x]! >>> 5)]! |= 1 << (bitOf[x]! & 31);
+  }
+  const pool = new SetPool(words, n);
+  const empty = pool.add();
+  const lastIn = new Int32Array(n).fill(-1);
+  const problem: DataflowProblem<number> = {
     direction: "backward",
     boundary: () => empty,
     join(a, b) {
+      let buf = pool.buf;
       let grows = false;
-      for (let w = 0; w < words && !grows; w++) if ((b[w]! & ~a[w]!) !== 0) grows = true;
+      for (let w = 0; w < words && !grows; w++) if ((buf[b + w]! & ~buf[a + w]!) !== 0) grows = true;
       if (!grows) return a;
-      const s = new Uint32Array(words);
-      for (let w = 0; w < words; w++) s[w] = a[w]! | b[w]!;
+      const s = pool.add();
+      buf = pool.buf;
+      for (let w = 0; w < words; w++) buf[s + w] = buf[a + w]! | buf[b + w]!;
       return s;
     },
-    equal(a, b) {
-      if (a === b) return true;
-      for (let w = 0; w < words; w++) if (a[w] !== b[w]) return false;
-      return true;
-    },
+    equal: (a, b) => pool.equal(a, b),
     transfer(b, out) {
-      const g = genSet[b]!;
-      const k = killSet[b]!;
-      const s = new Uint32Array(words);
-      for (let w = 0; w < words; w++) s[w] = g[w]! | (out[w]! & ~k[w]!);
+      const s = pool.add();
+      const buf = pool.buf;
+      for (let w = 0, o = b * words; w < words; w++, o++) buf[s + w] = genBits[o]! | (buf[out + w]! & ~killBits[o]!);
+      const prev = lastIn[b]!;
+      if (prev >= 0 && pool.equal(prev, s)) {
+        pool.used = s; // unchanged: give the set back
+        return prev;
+      }
+      lastIn[b] = s;
       return s;
     },
   };
   const r = solve(cfg, problem);
-  const lv = { tracked, bitOf, liveIn: r.input, liveOut: r.output, zeroInitReads: [] as number[] };
-  lv.zeroInitReads = localsIn(lv, r.input[0]).filter((x) => x >= cfg.paramCount);
+  const liveInBits = new Uint32Array(n * words);
+  const liveOutBits = new Uint32Array(n * words);
+  for (let b = 0; b < n; b++) {
+    const i = r.input[b];
+    const o = r.output[b];
+    for (let w = 0; w < words; w++) {
+      if (i !== undefined) liveInBits[b * words + w] = pool.buf[i + w]!;
+      if (o !== undefined) liveOutBits[b * words + w] = pool.buf[o + w]!;
+    }
+  }
+  const lv = { tracked, bitOf, words, liveInBits, liveOutBits, zeroInitReads: [] as number[] };
+  lv.zeroInitReads = liveInLocals(lv, 0).filter((x) => x >= cfg.paramCount);
   return lv;
 }

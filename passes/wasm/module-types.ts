@@ -27,9 +27,10 @@ export interface ModuleTypes {
   readonly memoryAddr: readonly ValType[];
   /**
    * Whether the module writes a typed reference type anywhere in its types,
-   * imports, tables or globals (function references, 3.0). When it does not, a
-   * `ref.func` is typed `funcref` as in 2.0, so a spill local never needs a type
-   * an engine without typed references would reject.
+   * imports, tables or globals (function references, 3.0). When neither it nor
+   * the function's locals and code use one, a `ref.func` is typed `funcref` as in
+   * 2.0, so a spill local never needs a type an engine without typed references
+   * (Node 20's V8) would reject.
    */
   readonly typedRefs: boolean;
 }

@@ -59,6 +59,17 @@ function heapOf(t: ValType): number {
   return typeof t === "number" ? t - 0x80 : t.heap;
 }
 
+/** Opcodes that exist only with typed function references (3.0): call_ref, return_call_ref, ref.as_non_null, br_on_null, br_on_non_null. */
+const TYPED_REF_OPCODES = new Set([0x14, 0x15, 0xd4, 0xd5, 0xd6]);
+
+function usesTypedRefs(code: readonly Instr[]): boolean {
+  for (let i = 0; i < code.length; i++) {
+    const op = code[i]!.op;
+    if (op.prefix === 0 && TYPED_REF_OPCODES.has(op.code)) return true;
+  }
+  return false;
+}
+
 /** Typing context of one function body: its locals and the module's index spaces, with caches. */
 export class FunctionTyping {
   private readonly localGet: Effect[] = [];
@@ -71,8 +82,10 @@ export class FunctionTyping {
     readonly module: ModuleTypes,
     /** Parameters then declared locals. */
     readonly locals: readonly ValType[],
+    /** The body, to see whether it uses typed references (`call_ref`, `ref.as_non_null`, ...). */
+    code: readonly Instr[] = [],
   ) {
-    this.typedRefs = module.typedRefs || locals.some((t) => typeof t !== "number");
+    this.typedRefs = module.typedRefs || locals.some((t) => typeof t !== "number") || usesTypedRefs(code);
   }
 
   funcType(typeIndex: number): FuncType | string {
