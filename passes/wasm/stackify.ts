@@ -20,7 +20,8 @@
  * and after each stub's `end` comes the branch to its target. Every terminator
  * leaves the validator in unreachable state (a `br`, `return`, tail call, or an
  * `unreachable` added after an `if ... end` and a `loop ... end`), so code after a
- * construct never needs a value.
+ * construct never needs a value; the one exception, a branch to the merge node
+ * whose `block` ends right there, is left out and falls through that `end`.
  *
  * Irreducible graphs (a retreating edge whose target does not dominate its source)
  * fall back to the label-loop dispatch form: an i32 label local, a `loop` around
@@ -214,8 +215,12 @@ abstract class Emitter {
 
   protected branch(from: number, to: number): void {
     const d = this.labelOf(from, to);
-    if (d >= 0) this.emit(instr("br", d));
-    else this.branchCode(from, to);
+    if (d < 0) return this.branchCode(from, to);
+    // A branch to the block this code is the end of falls through its `end` instead
+    // (a branch is always the last code of the innermost label's content).
+    const top = this.frames[this.frames.length - 1];
+    if (d === 0 && top?.kind === "follow" && top.block === to) return;
+    this.emit(instr("br", d));
   }
 
   /** Schedules the block's code and its terminator. */

@@ -7,7 +7,7 @@
  * module and shared by all its functions.
  */
 import { buildCfgOfBody } from "../../../passes/wasm/cfg-build.js";
-import { localsIn, wasmLiveness } from "../../../passes/wasm/liveness.js";
+import { liveInLists, wasmLiveness } from "../../../passes/wasm/liveness.js";
 import { moduleTypes, type ModuleTypes } from "../../../passes/wasm/module-types.js";
 import { decodeBody } from "../body.js";
 import { section, type WasmModule } from "../module.js";
@@ -23,7 +23,7 @@ export function cfgAnalyser(): FunctionAnalyser {
     const built = buildCfgOfBody(mt, mt.funcTypeIndex[funcIndex]!, entry.body ?? decodeBody(entry.raw, entry.offset));
     if (!built.ok) return built;
     const lv = wasmLiveness(built.cfg);
-    const liveIn = built.cfg.blocks.map((_, b) => localsIn(lv, lv.liveIn[b]));
+    const liveIn = liveInLists(lv, built.cfg.blockCount);
     return { ok: true, cfg: built.cfg, liveIn };
   };
 }
