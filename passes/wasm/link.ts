@@ -32,9 +32,10 @@
  *
  * Refused, with a reason: a transfer that would hand over more than 255 values
  * without `handoverGlobal`, or more than 255 references (globals hold numbers only),
- * and a function that would have to declare a local of a non-nullable reference
+ * a function that would have to declare a local of a non-nullable reference
  * type (no default value; the validator's local initialization does not follow
- * sets across the stackifier's block structure).
+ * sets across the stackifier's block structure), and a function over the engines'
+ * limits (50,000 locals; an irreducible region over a br_table's 65,520 targets).
  * Output depends only on the inputs (functions in reverse postorder of entries).
  */
 import type { FuncBody, LocalDecl } from "../../src/wasm/body.js";
@@ -48,6 +49,9 @@ import type { Terminator, WasmBlock, WasmCfg } from "./wasm-cfg.js";
 
 /** Most values one transfer may hand over as parameters. */
 export const MAX_TRANSFER_PARAMS = 255;
+/** What every engine accepts at most: locals of a function, targets of a br_table. */
+const ENGINE_MAX_LOCALS = 50_000;
+const ENGINE_MAX_TABLE = 65_520;
 
 export interface WasmLinkInput {
   readonly cfg: WasmCfg;
@@ -220,6 +224,8 @@ function regionFunction(cfg: WasmCfg, members: readonly number[], values: Pick<P
     scratch.push(0x7f);
     return first + scratch.length - 1;
   });
+  if (map.count + scratch.length > ENGINE_MAX_LOCALS) return `the function starting at block ${members[0]} would have ${map.count + scratch.length} locals, over the engines' ${ENGINE_MAX_LOCALS}`;
+  if (s.form === "dispatch" && nodes.length > ENGINE_MAX_TABLE) return `the irreducible region starting at block ${members[0]} has ${nodes.length} blocks, over the ${ENGINE_MAX_TABLE} targets of the dispatch form's br_table`;
   const body: FuncBody = { locals: localDecls([...map.declaredTypes(), ...scratch]), code: [...s.code, instr("end")] };
   return { entry: members[0]!, params: params.map((l) => cfg.localTypes[l]!), body, form: s.form };
 }
