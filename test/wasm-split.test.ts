@@ -359,3 +359,46 @@ describe("megasplit split module.wasm", () => {
     expect(Buffer.from(readFileSync(out)).equals(readFileSync(input))).toBe(true);
   });
 });
+
+describe("splitWasmModule on a function of every value kind (multi-value results, i64/f32/f64/v128, externref, memory, tables, an existing tail call)", () => {
+  const steps = Array.from({ length: 14 }, (_, k) => `
+      local.get $x i64.const ${k * 977 + 3} i64.mul local.get $i i64.extend_i32_u i64.add local.set $x
+      local.get $d f64.const ${k}.25 f64.add f64.sqrt local.get $f f64.promote_f32 f64.add local.set $d
+      local.get $f f32.const 1.5 f32.mul f32.const ${k + 1} f32.div local.set $f
+      local.get $v local.get $v i32x4.add v128.const i32x4 ${k} 1 2 3 i32x4.sub local.set $v
+      i32.const ${k * 4} local.get $i i32.store offset=64
+      local.get $i i32.const ${k} i32.const 1 call_indirect (type $bin) local.set $i`).join("\n");
+  const wat = `(module
+    (type $bin (func (param i32 i32) (result i32)))
+    (memory 1)
+    (table 2 funcref) (elem (i32.const 0) $add $xor)
+    (func $add (type $bin) local.get 0 local.get 1 i32.add)
+    (func $xor (type $bin) local.get 0 local.get 1 i32.xor)
+    (func $finish (param i64 f64 i32 externref) (result i64 f64)
+      local.get 0 local.get 2 i64.extend_i32_s i64.add
+      local.get 1 local.get 3 ref.is_null f64.convert_i32_u f64.add)
+    (func (export "run") (param $n i32) (param $r externref) (result i64 f64)
+      (local $i i32) (local $x i64) (local $d f64) (local $f f32) (local $v v128)
+      f32.const 2 local.set $f
+      (block $done (loop $top
+        local.get $i local.get $n i32.ge_u br_if $done
+        ${steps}
+        local.get $i i32.const 1 i32.add local.set $i
+        br $top))
+      local.get $x local.get $v i64x2.extract_lane 0 i64.add
+      local.get $d
+      i32.const 64 i32.load
+      local.get $r
+      return_call $finish))`;
+  const original = wat2wasm(wat);
+
+  it("splits, validates, and returns what the unsplit module returns", async () => {
+    const r = splitWasmModule(original, { maxSize: 600 });
+    expect(r.functions.map((f) => f.refused)).toEqual([undefined]);
+    expect(r.functions[0]!.pieces).toBeGreaterThanOrEqual(3);
+    expect(validationErrors(r.bytes)).toEqual([]);
+    const run = async (bytes: Uint8Array) => (await WebAssembly.instantiate(bytes)).instance.exports.run as (n: number, r: unknown) => [bigint, number];
+    const [before, after] = [await run(original), await run(r.bytes)];
+    for (const [n, ref] of [[0, null], [1, {}], [7, null], [300, "x"]] as const) expect(after(n, ref)).toEqual(before(n, ref));
+  });
+});

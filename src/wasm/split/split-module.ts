@@ -57,8 +57,8 @@ export type FunctionAnalysis =
   | { readonly ok: true; readonly cfg: WasmCfg; readonly liveIn: readonly (readonly number[])[] }
   | { readonly ok: false; readonly reason: string };
 
-/** Builds the analysis of function `funcIndex` of `m` (the CFG builder and liveness). */
-export type FunctionAnalyser = (m: WasmModule, funcIndex: number) => FunctionAnalysis;
+/** Builds the analysis of function `funcIndex` of `m` (the CFG builder and liveness), for a split at `maxSize` bytes. */
+export type FunctionAnalyser = (m: WasmModule, funcIndex: number, maxSize: number) => FunctionAnalysis;
 
 /** Function types by signature: the module's lone function types, then the ones added. */
 class TypeTable {
@@ -130,7 +130,7 @@ export function splitWasmModuleWith(bytes: Uint8Array, options: WasmSplitOptions
     if (size <= options.maxSize) return;
     const name = byIndex.get(index);
     const report = (pieces: number, refused?: string): WasmFunctionReport => ({ index, ...(name === undefined ? {} : { name }), size, pieces, ...(refused === undefined ? {} : { refused }) });
-    const analysis = analyse(m, index);
+    const analysis = analyse(m, index, options.maxSize);
     if (!analysis.ok) return void reports.push(report(0, analysis.reason));
     const split = splitWasmFunction({ cfg: analysis.cfg, liveIn: analysis.liveIn, maxSize: options.maxSize, firstFunction: next, handoverGlobal: globals.get });
     if (!split.ok) return void reports.push(report(0, split.reason));
