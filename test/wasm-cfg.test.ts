@@ -20,7 +20,7 @@ import type { Instr } from "../src/wasm/instructions.js";
 import type { BlockType, ValType } from "../src/wasm/types.js";
 import { FunctionTyping } from "../passes/wasm/stack-types.js";
 import { buildCfgOfBody, buildWasmCfg } from "../passes/wasm/cfg-build.js";
-import { emitWholeDispatch, MAX_BR_TABLE } from "../passes/wasm/dispatch-emit.js";
+import { emitDispatch, emitWholeDispatch, MAX_BR_TABLE } from "../passes/wasm/dispatch-emit.js";
 import { moduleTypes } from "../passes/wasm/module-types.js";
 import { wasmBlockSizes } from "../passes/wasm/block-size.js";
 import { liveInLocals, wasmLiveness } from "../passes/wasm/liveness.js";
@@ -28,6 +28,7 @@ import { terminatorTargets, type WasmCfg } from "../passes/wasm/wasm-cfg.js";
 import { validationErrors, wat2wasm } from "./support/wasm-oracles.js";
 import { packageFile } from "./support/wasm-packages.js";
 import { bigFunctionBody } from "./support/wasm-big-function.js";
+import { randomFunctionsModule } from "./support/wasm-random-function.js";
 import { quickjsOutputs, sqlOutputs } from "./support/wasm-workloads.js";
 
 const CONTROL = new Set(["block", "loop", "if", "else", "end", "br", "br_if", "br_table", "return", "try", "try_table", "return_call", "return_call_indirect", "return_call_ref"]);
@@ -158,6 +159,18 @@ const CASES: Record<string, string> = {
         br_if 0
       end
       drop)`,
+  "br_if to a loop moving its parameter down past values the fallthrough keeps": `
+    (func (export "f") (param i32) (result i32) (local i32)
+      local.get 0
+      loop (param i32) (result i32)
+        local.tee 1
+        i32.const 3
+        local.get 1  i32.const 2  i32.shr_s
+        local.get 1  i32.const 4  i32.gt_s
+        br_if 0
+        i32.add
+        i32.add
+      end)`,
   "block with a parameter, branch carrying two values": `
     (func (export "f") (param i32) (result i32)
       local.get 0
@@ -218,6 +231,22 @@ const CASES: Record<string, string> = {
       end
       local.get 0
       return_call $sub)`,
+  "return_call_indirect from inside a loop with a value below": `
+    (type $t (func (param i32) (result i32)))
+    (table funcref (elem $twice $neg))
+    (func $twice (param i32) (result i32) local.get 0 i32.const 2 i32.mul)
+    (func $neg (param i32) (result i32) i32.const 0 local.get 0 i32.sub)
+    (func (export "f") (param i32) (result i32) (local i32)
+      i32.const 3
+      local.set 1
+      f64.const 2.5
+      loop $l
+        local.get 1  i32.const 1  i32.sub  local.tee 1
+        br_if $l
+      end
+      local.get 0
+      local.get 0  i32.const 1  i32.and
+      return_call_indirect (type $t))`,
   "br_if and br_table to the function's label, nested loops": `
     (func (export "f") (param i32) (result i32) (local i32 i32)
       i32.const -1
@@ -455,16 +484,16 @@ describe("block sizes", () => {
   });
 });
 
-describe("scale: a generated function of 140,000 blocks", () => {
+describe("scale: a generated function of 70,000 blocks", () => {
   it("builds, and its dispatch form (br_table split in chunks V8 accepts) validates and gives the same results", async () => {
     const m = readModule(wat2wasm(`(module (func (export "f") (param i32) (result i32) local.get 0))`));
-    section(m, "code")!.entries[0]!.body = bigFunctionBody(20_000);
+    section(m, "code")!.entries[0]!.body = bigFunctionBody(10_000);
     const original = writeModule(m, { canonical: true });
     const t0 = performance.now();
     const r = buildWasmCfg(readModule(original), 0);
     const ms = Math.round(performance.now() - t0);
     if (!r.ok) throw new Error(r.reason);
-    console.log(`20,000 segments: ${r.cfg.blockCount} blocks built in ${ms} ms`);
+    console.log(`10,000 segments: ${r.cfg.blockCount} blocks built in ${ms} ms`);
     expect(r.cfg.blockCount).toBeGreaterThan(MAX_BR_TABLE);
     checkCfgShape(r.cfg);
     const rewritten = rewriteAll(original);
@@ -600,5 +629,56 @@ describe("typed function references (shape only: no validator here reads typed-r
       ...["local.get 0", "ref.func 0", "call_ref 0", "ref.func 0", "local.get 0"],
       ...["local.set 1", "local.set 2", "local.set 3", "local.get 1", "local.get 2", "local.set 4"],
     ]);
+  });
+});
+
+describe("random functions (values below blocks, branches with values, loops with parameters, early returns)", () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])("seed %i: 12 functions, dispatch form validates and gives the same results", async (seed) => {
+    const original = wat2wasm(randomFunctionsModule(seed, 12, 6));
+    const rewritten = rewriteAll(original, true);
+    expect(rewritten.emitted).toBe(12);
+    expect(validationErrors(rewritten.bytes)).toEqual([]);
+    const expected = await results(original);
+    expect(new Set(expected).size).toBeGreaterThan(12); // the inputs lead to different results
+    expect(await results(rewritten.bytes)).toEqual(expected);
+  });
+});
+
+describe("emitDispatch over a subset of blocks", () => {
+  it("calls the leave hook for exactly the edges that cross out of the subset, and the body validates", async () => {
+    const original = wat2wasm(`(module ${CASES["if/else with a parameter and a result"]})`);
+    const m = readModule(original);
+    const r = buildWasmCfg(m, 0);
+    if (!r.ok) throw new Error(r.reason);
+    const cfg = r.cfg;
+    const entryTerm = cfg.blocks[0]!.term;
+    if (entryTerm.kind !== "if") throw new Error(`entry ends with ${entryTerm.kind}`);
+    // everything but the else arm: odd inputs run as before, even ones leave for it
+    const subset = Array.from(cfg.reversePostorder).filter((b) => b !== entryTerm.else);
+    const inSubset = new Set(subset);
+    const expected = new Set<string>();
+    for (const b of subset) for (const s of cfg.successors[b]!) if (!inSubset.has(s)) expected.add(`${b}->${s}`);
+    expect(expected.size).toBeGreaterThan(0);
+    const seen = new Set<string>();
+    const body = emitDispatch(cfg, subset, 0, {
+      leave: (from, target) => {
+        seen.add(`${from}->${target}`);
+        return [
+          { op: opInfo(0, 0x41)!, imm: 1_000_000 + target },
+          { op: opInfo(0, 0x0f)!, imm: undefined },
+        ];
+      },
+    });
+    expect(seen).toEqual(expected);
+    section(m, "code")!.entries[0]!.body = body;
+    const bytes = writeModule(m, { canonical: true });
+    expect(validationErrors(bytes)).toEqual([]);
+    // Every result is the original's or the marker of the block it left for.
+    const before = await results(original);
+    const after = await results(bytes);
+    const markers = after.filter((line, k) => line !== before[k]);
+    expect(markers.length).toBeGreaterThan(0);
+    expect(markers.length).toBeLessThan(after.length);
+    for (const line of markers) expect(line).toMatch(/= 100000\d$/);
   });
 });

@@ -33,7 +33,7 @@ import type { BlockType, ValType } from "../../src/wasm/types.js";
 import { blockGraphOf } from "./cfg-graph.js";
 import { moduleTypes, type ModuleTypes } from "./module-types.js";
 import { LocalInstrs, OperandStack } from "./operand-stack.js";
-import { FunctionTyping } from "./stack-types.js";
+import { FunctionTyping, invalid } from "./stack-types.js";
 import type { Terminator, WasmBlock, WasmCfg } from "./wasm-cfg.js";
 
 export type CfgResult = { readonly ok: true; readonly cfg: WasmCfg } | { readonly ok: false; readonly reason: string };
@@ -60,10 +60,6 @@ class Refusal {
 const REFUSED_EH = new Set(["try", "catch", "catch_all", "throw", "rethrow", "delegate", "try_table", "throw_ref"]);
 const REFUSED_REF_BRANCH = new Set(["br_on_null", "br_on_non_null", "br_on_cast", "br_on_cast_fail"]);
 const OPENS = new Set(["block", "loop", "if", "try", "try_table"]);
-
-function invalid(message: string): never {
-  throw new MegasplitError(ErrorCodes.WASM_INVALID, message);
-}
 
 class CfgBuilder {
   private readonly blockCode: Instr[][] = [];
@@ -100,9 +96,7 @@ class CfgBuilder {
   private blockType(bt: BlockType): { params: readonly ValType[]; results: readonly ValType[] } {
     if (bt.kind === "empty") return { params: [], results: [] };
     if (bt.kind === "value") return { params: [], results: [bt.type] };
-    const ft = this.typing.funcType(bt.index);
-    if (typeof ft === "string") invalid(`block type: ${ft}`);
-    return ft;
+    return this.typing.funcType(bt.index);
   }
 
   private labelTypes(f: Frame): readonly ValType[] {
@@ -187,8 +181,6 @@ class CfgBuilder {
   }
 
   private straight(ins: Instr, name: string): void {
-    if (REFUSED_EH.has(name)) throw new Refusal(`exception handling (${name})`);
-    if (REFUSED_REF_BRANCH.has(name)) throw new Refusal(`typed-reference branch (${name})`);
     const s = this.stack;
     if (name === "drop" && s.base === s.height && s.height > this.frames[this.frames.length - 1]!.height) {
       s.types.length--; // the value waits in a local: nothing to emit
@@ -196,7 +188,11 @@ class CfgBuilder {
       return;
     }
     const e = this.typing.effectOf(ins, s.types);
-    if (typeof e === "string") throw new Refusal(e);
+    if (typeof e === "string") {
+      if (REFUSED_EH.has(name)) throw new Refusal(`exception handling (${name})`);
+      if (REFUSED_REF_BRANCH.has(name)) throw new Refusal(`typed-reference branch (${name})`);
+      throw new Refusal(e);
+    }
     const pops = e.pops.length;
     this.need(pops);
     s.materializeTop(pops);
@@ -426,9 +422,7 @@ function expandLocals(params: readonly ValType[], body: FuncBody): ValType[] {
 
 /** The CFG of a body with the given module facts and function type (for callers that decoded it). */
 export function buildCfgOfBody(mt: ModuleTypes, typeIndex: number, body: FuncBody): CfgResult {
-  const typing0 = new FunctionTyping(mt, []);
-  const ft = typing0.funcType(typeIndex);
-  if (typeof ft === "string") invalid(ft);
+  const ft = new FunctionTyping(mt, []).funcType(typeIndex);
   const locals = expandLocals(ft.params, body);
   const builder = new CfgBuilder(new FunctionTyping(mt, locals, body.code), ft.results);
   try {

@@ -57,6 +57,7 @@ const BR_TABLE = op(0x0e);
 const I32_CONST = op(0x41);
 const I32_LT_U: Instr = { op: op(0x49), imm: undefined };
 const I32_SUB: Instr = { op: op(0x6b), imm: undefined };
+const I32_EQZ: Instr = { op: op(0x45), imm: undefined };
 
 /** The most labels V8 takes in one br_table (kV8MaxWasmFunctionBrTableSize). */
 export const MAX_BR_TABLE = 65520;
@@ -113,11 +114,22 @@ class DispatchEmitter {
       case "goto":
         return this.edge(i, t.target, depth, true);
       case "if":
-        this.code.push(IF);
-        this.edge(i, t.then, depth + 1, false);
-        this.code.push(ELSE);
-        this.edge(i, t.else, depth + 1, false);
-        this.code.push(END);
+        if (this.slot[t.else] === i + 1) {
+          // the false arm falls through to the next block
+          this.code.push(IF);
+          this.edge(i, t.then, depth + 1, false);
+          this.code.push(END);
+        } else if (this.slot[t.then] === i + 1) {
+          this.code.push(I32_EQZ, IF);
+          this.edge(i, t.else, depth + 1, false);
+          this.code.push(END);
+        } else {
+          this.code.push(IF);
+          this.edge(i, t.then, depth + 1, false);
+          this.code.push(ELSE);
+          this.edge(i, t.else, depth + 1, false);
+          this.code.push(END);
+        }
         return;
       case "table":
         return this.table(i, t.targets, t.default, depth);

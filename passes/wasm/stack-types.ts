@@ -11,12 +11,15 @@
  *
  * What it cannot type is a refusal, a reason string, not an exception: GC
  * aggregates (0xFB), atomics (0xFE), exception handling and typed-reference
- * branches. Input is trusted to be valid (the module validates): popped types are
- * not checked, only counted.
+ * branches. An index out of range or a block type that is not a function type is
+ * invalid input (`E_WASM_INVALID`). Otherwise input is trusted to be valid (the
+ * module validates): popped types are not checked, only counted, so a body that
+ * mixes types gives a CFG that does not validate either.
  *
  * Cost: one table lookup per instruction; effects that depend on an index are
  * cached per index, so no object is allocated per instruction.
  */
+import { ErrorCodes, MegasplitError } from "../../src/diagnostics.js";
 import type { Instr, MemArg } from "../../src/wasm/instructions.js";
 import { allOpcodes, type OpInfo } from "../../src/wasm/opcodes.js";
 import { I32, I64, type RefType, type ValType } from "../../src/wasm/types.js";
@@ -33,6 +36,11 @@ for (const info of allOpcodes()) {
 
 const NONE: readonly ValType[] = [];
 const EMPTY: Effect = { pops: NONE, pushes: NONE };
+
+/** Input that does not validate: an index out of range, a short stack. */
+export function invalid(message: string): never {
+  throw new MegasplitError(ErrorCodes.WASM_INVALID, message);
+}
 
 /** A reference type in canonical form: a nullable abstract heap type as its one-byte shorthand. */
 export function canonicalRef(t: RefType): ValType {
@@ -88,8 +96,8 @@ export class FunctionTyping {
     this.typedRefs = module.typedRefs || locals.some((t) => typeof t !== "number") || usesTypedRefs(code);
   }
 
-  funcType(typeIndex: number): FuncType | string {
-    return funcTypeAt(this.module, typeIndex) ?? `type ${typeIndex} is not a function type`;
+  funcType(typeIndex: number): FuncType {
+    return funcTypeAt(this.module, typeIndex) ?? invalid(`type ${typeIndex} is not a function type`);
   }
 
   private memAddr(m: MemArg): ValType {
@@ -98,7 +106,7 @@ export class FunctionTyping {
 
   private local(kind: "get" | "set" | "tee", i: number): Effect | string {
     const t = this.locals[i];
-    if (t === undefined) return `local ${i} out of range`;
+    if (t === undefined) invalid(`local ${i} out of range`);
     const cache = kind === "get" ? this.localGet : kind === "set" ? this.localSet : this.localTee;
     let e = cache[i];
     if (!e) {
@@ -120,15 +128,13 @@ export class FunctionTyping {
   /** The effect of calling function `f` (also the operands of `return_call f`). */
   callEffect(f: number): Effect | string {
     const ti = this.module.funcTypeIndex[f];
-    if (ti === undefined) return `function ${f} out of range`;
-    const ft = this.funcType(ti);
-    return typeof ft === "string" ? ft : this.call(f, NONE, ft);
+    if (ti === undefined) invalid(`function ${f} out of range`);
+    return this.call(f, NONE, this.funcType(ti));
   }
 
   /** The effect of `call_indirect` / `return_call_indirect` with type `ti` through table `table`. */
   callIndirectEffect(ti: number, table: number): Effect | string {
     const ft = this.funcType(ti);
-    if (typeof ft === "string") return ft;
     const addr = this.module.tables[table]?.addr ?? I32;
     return this.call(-1 - (ti * 2 + (addr === I64 ? 1 : 0)), [addr], ft);
   }
@@ -136,7 +142,6 @@ export class FunctionTyping {
   /** The effect of `call_ref` / `return_call_ref` with type `ti`. */
   callRefEffect(ti: number): Effect | string {
     const ft = this.funcType(ti);
-    if (typeof ft === "string") return ft;
     return { pops: [...ft.params, { nullable: true, heap: ti }], pushes: ft.results };
   }
 
@@ -172,7 +177,7 @@ export class FunctionTyping {
           return { pops: [ts[0]!, ts[0]!, I32], pushes: [ts[0]!] };
         }
         const t = stack[stack.length - 2];
-        if (t === undefined) return "select on a short stack";
+        if (t === undefined) invalid("select on a short stack");
         return { pops: [t, t, I32], pushes: [t] };
       }
       case "local.get":
@@ -184,7 +189,7 @@ export class FunctionTyping {
       case "global.get":
       case "global.set": {
         const t = this.module.globals[imm];
-        if (t === undefined) return `global ${imm as number} out of range`;
+        if (t === undefined) invalid(`global ${imm as number} out of range`);
         return name === "global.get" ? { pops: NONE, pushes: [t] } : { pops: [t], pushes: NONE };
       }
       case "call":
@@ -248,11 +253,11 @@ export class FunctionTyping {
         return { pops: [top ?? 0x70], pushes: [I32] };
       case "ref.func": {
         const ti = this.module.funcTypeIndex[imm];
-        if (ti === undefined) return `function ${imm as number} out of range`;
+        if (ti === undefined) invalid(`function ${imm as number} out of range`);
         return { pops: NONE, pushes: [this.typedRefs ? { nullable: false, heap: ti } : 0x70] };
       }
       case "ref.as_non_null":
-        if (top === undefined) return "ref.as_non_null on an empty stack";
+        if (top === undefined) invalid("ref.as_non_null on an empty stack");
         return { pops: [top], pushes: [{ nullable: false, heap: heapOf(top) }] };
       case "ref.eq":
         return { pops: [0x6d, 0x6d], pushes: [I32] };
