@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./support/cli.js";
+import { randomFunctionsModule } from "./support/wasm-random-function.js";
 import { splitWasmFunction } from "../src/wasm/split/split-function.js";
 import type { WasmBlock, WasmCfg } from "../passes/wasm/wasm-cfg.js";
 import { validationErrors, wat2wasm } from "./support/wasm-oracles.js";
@@ -400,5 +401,36 @@ describe("splitWasmModule on a function of every value kind (multi-value results
     const run = async (bytes: Uint8Array) => (await WebAssembly.instantiate(bytes)).instance.exports.run as (n: number, r: unknown) => [bigint, number];
     const [before, after] = [await run(original), await run(r.bytes)];
     for (const [n, ref] of [[0, null], [1, {}], [7, null], [300, "x"]] as const) expect(after(n, ref)).toEqual(before(n, ref));
+  });
+});
+
+describe("splitWasmModule on random functions (values below blocks, branches with values, loops with parameters, early returns)", () => {
+  /** Every export's result (or trap) for a range of inputs. */
+  async function results(bytes: Uint8Array): Promise<string[]> {
+    const { instance } = await WebAssembly.instantiate(bytes);
+    const out: string[] = [];
+    for (const [name, f] of Object.entries(instance.exports)) {
+      for (const x of [-7, -1, 0, 1, 2, 3, 5, 17, 100, 12345]) {
+        try {
+          out.push(`${name}(${x}) = ${(f as (x: number) => number)(x)}`);
+        } catch (e) {
+          out.push(`${name}(${x}) threw ${String(e)}`);
+        }
+      }
+    }
+    return out;
+  }
+
+  it.each([1, 2, 3, 4, 5, 6])("seed %i: 12 functions split at 250 and 600 bytes give the original's results", async (seed) => {
+    const original = wat2wasm(randomFunctionsModule(seed, 12, 6));
+    const expected = await results(original);
+    for (const maxSize of [250, 600]) {
+      const r = splitWasmModule(original, { maxSize });
+      // Every function over the limit splits (at 600 a few are under it and stay as they are).
+      expect(r.functions.length).toBeGreaterThanOrEqual(10);
+      expect(r.functions.filter((f) => f.refused !== undefined)).toEqual([]);
+      expect(validationErrors(r.bytes)).toEqual([]);
+      expect(await results(r.bytes)).toEqual(expected);
+    }
   });
 });
