@@ -10,11 +10,12 @@
  * The default limit for a module, {@link WASM_DEFAULT_MAX_SIZE}, is a placeholder
  * until the WebAssembly benchmarks measure where V8's tiers start to suffer.
  */
+import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { ErrorCodes, fail, MegasplitError, warning } from "../diagnostics.js";
 import { splitWasmModule, type WasmFunctionReport } from "../wasm/split/split-module.js";
 import { checkOutputPaths } from "./paths.js";
-import type { Reporter } from "./report.js";
+import { type Reporter, usageError } from "./report.js";
 import { stage } from "./staged.js";
 import { formatBytes, formatDuration, plural } from "./style.js";
 
@@ -40,6 +41,9 @@ function describe(f: WasmFunctionReport): string {
 export async function splitWasmCommand(input: string, opts: WasmSplitCommandOptions, r: Reporter): Promise<number> {
   const started = Date.now();
   const maxSize = opts.maxSize ?? WASM_DEFAULT_MAX_SIZE;
+  if (/\.(jar|zip|class)$|[/\\]$/i.test(opts.output) || (existsSync(opts.output) && statSync(opts.output).isDirectory())) {
+    throw usageError(`-o ${opts.output}: the input is a WebAssembly module, written back as one module file (not a jar, class or directory); name the output .wasm`);
+  }
   checkOutputPaths(input, opts.output, `${opts.output}.mapping`, opts.inPlace ?? false);
   let bytes: Uint8Array;
   try {
