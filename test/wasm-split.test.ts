@@ -35,10 +35,11 @@ import { writeModule } from "../src/wasm/write-module.js";
 import { I32 } from "../src/wasm/types.js";
 
 /** Splits `cfg` at `maxSize`; the module with the driver (export "f") and the pieces, and how many pieces. */
+type EntryForm = "auto" | "functions" | "selector";
 function splitModule(cfg: WasmCfg, maxSize: number): { bytes: Uint8Array; pieces: number; sizes: number[] };
-function splitModule(cfg: WasmCfg, maxSize: number, allowRefusal: true): { bytes: Uint8Array; pieces: number; sizes: number[] } | { refused: string };
-function splitModule(cfg: WasmCfg, maxSize: number, allowRefusal = false): { bytes: Uint8Array; pieces: number; sizes: number[] } | { refused: string } {
-  const r = splitWasmFunction({ cfg, liveIn: liveInOf(cfg), maxSize, firstFunction: 1 });
+function splitModule(cfg: WasmCfg, maxSize: number, allowRefusal: true, entryForm?: EntryForm): { bytes: Uint8Array; pieces: number; sizes: number[] } | { refused: string };
+function splitModule(cfg: WasmCfg, maxSize: number, allowRefusal = false, entryForm: EntryForm = "auto"): { bytes: Uint8Array; pieces: number; sizes: number[] } | { refused: string } {
+  const r = splitWasmFunction({ cfg, liveIn: liveInOf(cfg), maxSize, firstFunction: 1, entryForm });
   if (!r.ok && allowRefusal) return { refused: r.reason };
   if (!r.ok) throw new Error(`refused: ${r.reason}`);
   const results = [...cfg.results];
@@ -112,13 +113,13 @@ describe("splitWasmFunction", () => {
     for (const [a, b] of [[0, 0], [1, 5], [10, 3], [1000, -7]]) expect(f(a!, b!)).toBe(interpretCfg(cfg, [a!, b!], 1e7));
   });
 
-  it("300 random graphs (irreducible ones included) split at small limits agree with the interpreter", async () => {
+  it.each(["functions", "selector"] as const)("300 random graphs (irreducible ones included) split at small limits agree with the interpreter (pieces with several entries as %s)", async (entryForm) => {
     let split = 0;
     const refusals: string[] = [];
     for (let seed = 1; seed <= 300; seed++) {
       const cfg = randomCfg(seed, 16 + (seed % 13));
       const limit = 220 + (seed % 5) * 40;
-      const s = splitModule(cfg, limit, true);
+      const s = splitModule(cfg, limit, true, entryForm);
       if ("refused" in s) {
         refusals.push(s.refused);
         continue;
@@ -311,6 +312,14 @@ describe("splitWasmModule on a generated loop around a br_table (the CFG builder
       expect(after(n!, s!)).toBe(before(n!, s!));
       expect(after(n!, s!)).toBe(mirror(n!, s!));
     }
+  });
+
+  it("writes pieces entered at many cases as one function with a selector (form A) by default, one function per entry on request (form B): same results", async () => {
+    const perEntry = splitWasmModule(original, { maxSize: 700, entryForm: "functions" });
+    expect(perEntry.functions[0]!.pieces).toBeGreaterThan(r.functions[0]!.pieces);
+    expect(validationErrors(perEntry.bytes)).toEqual([]);
+    const run = (await WebAssembly.instantiate(perEntry.bytes)).instance.exports.run as (n: number, s: number) => number;
+    for (const [n, s] of [[0, 1], [100, 12345], [5000, -7]]) expect(run(n!, s!)).toBe(mirror(n!, s!));
   });
 
   it("runs 10^7 iterations of the loop across pieces without stack overflow", async () => {

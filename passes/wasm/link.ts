@@ -4,10 +4,20 @@
  * spec 3.0, `return_call`), so a loop whose body spans functions runs without
  * growing the call stack.
  *
- * Each single-entry region of a piece (regions.ts: a piece entered at several
- * blocks becomes one function per entry) is a function. Its parameters are the
- * locals live at its entry, ascending by original index, typed from `localTypes`;
- * the other locals its blocks touch are declared after them in original order,
+ * A piece entered from other pieces at several blocks is written in one of the
+ * two forms of the design: one function per entry (form B: each single-entry
+ * region of the piece, regions.ts, is a function), or one function for the whole
+ * piece with an i32 selector parameter after the others and a `br_table` on it at
+ * its start (form A: its parameters are the union of the values live at its
+ * entries; a transfer passes zero for those not live at its target, then the
+ * target's selector). `entryForm` chooses; `auto` takes form A from
+ * SELECTOR_MIN_ENTRIES entries (QuickJS's interpreter loop at 20,000 bytes: 4
+ * functions instead of 162), when the union fits 254 parameters and every value
+ * has a zero (form A pieces take no values through globals).
+ *
+ * A function's parameters are the locals live at its entry, ascending by original
+ * index, typed from `localTypes`; the other locals its blocks touch are declared
+ * after them in original order,
  * then the stackifier's scratch i32s; the results are the original function's.
  * Every edge leaving the region goes to a stub block, one per target, holding
  * `local.get` of the target function's parameters and `return_call` of it; the
@@ -42,7 +52,7 @@ import type { FuncBody, LocalDecl } from "../../src/wasm/body.js";
 import { assert } from "../../src/diagnostics.js";
 import type { Instr } from "../../src/wasm/instructions.js";
 import type { ValType } from "../../src/wasm/types.js";
-import { instr } from "./instr.js";
+import { instr, zeroOf } from "./instr.js";
 import { singleEntryRegions } from "./regions.js";
 import { stackify } from "./stackify.js";
 import type { Terminator, WasmBlock, WasmCfg } from "./wasm-cfg.js";
@@ -63,7 +73,16 @@ export interface WasmLinkInput {
   readonly firstFunction: number;
   /** The global that carries the `ordinal`-th handed-over value of type `type` of a transfer (absent: no globals, over 255 values is refused). */
   readonly handoverGlobal?: (type: ValType, ordinal: number) => number;
+  /**
+   * How a piece entered at several blocks is written: `functions`, one function per
+   * entry (form B); `selector`, one function taking a selector (form A) whenever it
+   * can; `auto` (default), the selector from {@link SELECTOR_MIN_ENTRIES} entries.
+   */
+  readonly entryForm?: "auto" | "functions" | "selector";
 }
+
+/** Entries from which `auto` writes a piece as one function with a selector (a placeholder until measured). */
+export const SELECTOR_MIN_ENTRIES = 4;
 
 export interface LinkedFunction {
   /** The block this function starts at. */
@@ -84,6 +103,9 @@ interface Plan {
   /** Original local and the global carrying it. */
   readonly viaGlobals: readonly (readonly [local: number, global: number])[];
   readonly index: number;
+  /** Form A: the entry's selector value, and the parameters live at this entry (the others are passed as zero). */
+  readonly selector?: number;
+  readonly live?: ReadonlySet<number>;
 }
 
 /** The values live at `entry` split into parameters and globals, or why they cannot be handed over. */
@@ -112,26 +134,77 @@ export function linkWasm(input: WasmLinkInput): WasmLinkResult {
   const regions = singleEntryRegions(cfg, pieceOf);
   const entry = regions.entries[0]!;
   const entryReentered = cfg.predecessors[entry]!.some((p) => cfg.reachable[p] && regions.regionOf[p] !== entry);
-  const originalParams = Array.from({ length: cfg.paramCount }, (_, i) => i);
+  const selectorPieces = piecesWithSelector(input, entry);
   const plans = new Map<number, Plan>();
+  // The functions in index order: a region's (form B) or a whole piece's (form A).
+  const order: ({ kind: "region"; entry: number } | { kind: "piece"; piece: number; entries: number[] })[] = [];
   let next = input.firstFunction;
   for (const e of regions.entries) {
     if (e === entry && !entryReentered) continue;
+    const piece = selectorPieces.get(pieceOf[e]!);
+    if (piece) {
+      const selector = piece.entries.indexOf(e);
+      // A region the piece's own blocks lead to (not an entry of the piece) is code inside its function.
+      if (selector < 0) continue;
+      if (selector === 0) order.push({ kind: "piece", piece: pieceOf[e]!, entries: piece.entries });
+      const index = selector === 0 ? next++ : plans.get(piece.entries[0]!)!.index;
+      plans.set(e, { entry: e, params: piece.params, viaGlobals: [], index, selector, live: new Set(liveIn[e]) });
+      continue;
+    }
     const values = handover(cfg, liveIn[e]!, e, input);
     if (typeof values === "string") return { ok: false, reason: values };
     plans.set(e, { entry: e, ...values, index: next++ });
+    order.push({ kind: "region", entry: e });
   }
   const functions: LinkedFunction[] = [];
-  for (const plan of plans.values()) {
-    const f = regionFunction(cfg, regions.members.get(plan.entry)!, plan, plans);
-    if (typeof f === "string") return { ok: false, reason: f };
-    functions.push(f);
+  for (const f of order) {
+    const written =
+      f.kind === "region"
+        ? regionFunction(cfg, regions.members.get(f.entry)!, plans.get(f.entry)!, plans)
+        : regionFunction(cfg, blocksOfPiece(cfg, pieceOf, f.piece), plans.get(f.entries[0]!)!, plans, f.entries);
+    if (typeof written === "string") return { ok: false, reason: written };
+    functions.push(written);
   }
+  const originalParams = Array.from({ length: cfg.paramCount }, (_, i) => i);
   const driver = entryReentered
     ? driverStub(cfg, liveIn[entry]!, plans.get(entry)!)
     : regionFunction(cfg, regions.members.get(entry)!, { params: originalParams, viaGlobals: [] }, plans);
   if (typeof driver === "string") return { ok: false, reason: driver };
   return { ok: true, driver, functions };
+}
+
+/**
+ * The pieces written as one function with a selector (form A): entered from other
+ * pieces at enough blocks, not the driver's, the union of the values live at their
+ * entries at most 254 (the selector is one more parameter), each with a zero value
+ * to pass where it is not live. Their entries in reverse postorder, the union ascending.
+ */
+function piecesWithSelector(input: WasmLinkInput, entry: number): Map<number, { entries: number[]; params: number[] }> {
+  const { cfg, liveIn, pieceOf } = input;
+  const form = input.entryForm ?? "auto";
+  const out = new Map<number, { entries: number[]; params: number[] }>();
+  if (form === "functions") return out;
+  const entries = new Map<number, number[]>();
+  for (const b of cfg.reversePostorder) {
+    if (!cfg.predecessors[b]!.some((p) => cfg.reachable[p] && pieceOf[p] !== pieceOf[b])) continue;
+    const list = entries.get(pieceOf[b]!) ?? [];
+    list.push(b);
+    entries.set(pieceOf[b]!, list);
+  }
+  for (const [piece, list] of entries) {
+    if (piece === pieceOf[entry] || list.length < (form === "selector" ? 2 : SELECTOR_MIN_ENTRIES)) continue;
+    const union = new Set<number>();
+    for (const b of list) for (const l of liveIn[b]!) union.add(l);
+    if (union.size >= MAX_TRANSFER_PARAMS) continue;
+    const params = [...union].sort((a, b) => a - b);
+    if (params.some((l) => zeroOf(cfg.localTypes[l]!) === undefined)) continue;
+    out.set(piece, { entries: list, params });
+  }
+  return out;
+}
+
+function blocksOfPiece(cfg: WasmCfg, pieceOf: Int32Array, piece: number): number[] {
+  return Array.from(cfg.reversePostorder).filter((b) => pieceOf[b] === piece);
 }
 
 /** Original local indices -> the new function's, in the order they are declared. */
@@ -141,6 +214,8 @@ class LocalMap {
   constructor(
     private readonly cfg: WasmCfg,
     readonly params: readonly number[],
+    /** Parameters after `params` that are no original local (form A's selector). */
+    readonly extraParams = 0,
   ) {
     this.index = new Int32Array(cfg.localTypes.length).fill(-1);
     params.forEach((l, i) => (this.index[l] = i));
@@ -149,7 +224,7 @@ class LocalMap {
   declare(used: Iterable<number>): void {
     for (const l of [...used].sort((a, b) => a - b)) {
       if (this.index[l] !== -1) continue;
-      this.index[l] = this.params.length + this.declared.length;
+      this.index[l] = this.params.length + this.extraParams + this.declared.length;
       this.declared.push(l);
     }
   }
@@ -159,7 +234,7 @@ class LocalMap {
     return i;
   }
   get count(): number {
-    return this.params.length + this.declared.length;
+    return this.params.length + this.extraParams + this.declared.length;
   }
   declaredTypes(): ValType[] {
     return this.declared.map((l) => this.cfg.localTypes[l]!);
@@ -182,8 +257,18 @@ function undeclarable(cfg: WasmCfg, map: LocalMap, entry: number): string | unde
   return l === undefined ? undefined : `local ${l} is a non-nullable reference that the function starting at block ${entry} would have to declare (it has no default value)`;
 }
 
-/** The function of one region: its blocks, a stub per target outside it, stackified; or why it cannot be written. */
-function regionFunction(cfg: WasmCfg, members: readonly number[], values: Pick<Plan, "params" | "viaGlobals">, plans: ReadonlyMap<number, Plan>): LinkedFunction | string {
+/**
+ * The function of one region (or, with `selectorEntries`, of a whole piece entered
+ * at those blocks, chosen by an i32 parameter after the others): its blocks, a stub
+ * per target outside it, stackified; or why it cannot be written.
+ */
+function regionFunction(
+  cfg: WasmCfg,
+  members: readonly number[],
+  values: Pick<Plan, "params" | "viaGlobals">,
+  plans: ReadonlyMap<number, Plan>,
+  selectorEntries?: readonly number[],
+): LinkedFunction | string {
   const params = values.params;
   const nodeOf = new Map<number, number>();
   members.forEach((b, i) => nodeOf.set(b, i));
@@ -197,7 +282,7 @@ function regionFunction(cfg: WasmCfg, members: readonly number[], values: Pick<P
     assert(plan !== undefined, `link: edge into block ${target}, which starts no function`);
     nodeOf.set(target, members.length + exits.length);
     exits.push(target);
-    for (const l of plan.params) used.add(l);
+    for (const l of plan.params) if (!plan.live || plan.live.has(l)) used.add(l);
     for (const [l] of plan.viaGlobals) used.add(l);
     return nodeOf.get(target)!;
   };
@@ -206,13 +291,19 @@ function regionFunction(cfg: WasmCfg, members: readonly number[], values: Pick<P
     localsOf(cfg.blocks[b]!.code, used);
     return remapTerminator(cfg.blocks[b]!.term, nodeFor);
   });
-  const map = new LocalMap(cfg, params);
+  const map = new LocalMap(cfg, params, selectorEntries ? 1 : 0);
   map.declare(used);
   const refusal = undeclarable(cfg, map, members[0]!);
   if (refusal) return refusal;
   const nodes: WasmBlock[] = members.map((b, i) => ({ code: renumbered(cfg.blocks[b]!.code, map), term: terms[i]! }));
-  for (const t of exits) nodes.push(transferStub(plans.get(t)!, map));
+  for (const t of exits) nodes.push(transferStub(cfg, plans.get(t)!, map));
   let entry = 0;
+  if (selectorEntries) {
+    // The entry: a br_table on the selector (parameter `params.length`) to the block it names.
+    entry = nodes.length;
+    const targets = selectorEntries.map((b) => nodeOf.get(b)!);
+    nodes.push({ code: [instr("local.get", params.length)], term: { kind: "table", targets, default: targets[0]! } });
+  }
   if (values.viaGlobals.length > 0) {
     // The prologue: the values handed over in globals, loaded once before the entry block.
     entry = nodes.length;
@@ -227,7 +318,9 @@ function regionFunction(cfg: WasmCfg, members: readonly number[], values: Pick<P
   if (map.count + scratch.length > ENGINE_MAX_LOCALS) return `the function starting at block ${members[0]} would have ${map.count + scratch.length} locals, over the engines' ${ENGINE_MAX_LOCALS}`;
   if (s.form === "dispatch" && nodes.length > ENGINE_MAX_TABLE) return `the irreducible region starting at block ${members[0]} has ${nodes.length} blocks, over the ${ENGINE_MAX_TABLE} targets of the dispatch form's br_table`;
   const body: FuncBody = { locals: localDecls([...map.declaredTypes(), ...scratch]), code: [...s.code, instr("end")] };
-  return { entry: members[0]!, params: params.map((l) => cfg.localTypes[l]!), body, form: s.form };
+  const types = params.map((l) => cfg.localTypes[l]!);
+  if (selectorEntries) types.push(0x7f);
+  return { entry: members[0]!, params: types, body, form: s.form };
 }
 
 function remapTerminator(t: Terminator, nodeFor: (b: number) => number): Terminator {
@@ -243,10 +336,16 @@ function remapTerminator(t: Terminator, nodeFor: (b: number) => number): Termina
   }
 }
 
-/** The values `plan`'s function receives in globals stored, `local.get` of each of its parameters, then `return_call` of it. */
-function transferStub(plan: Plan, map: LocalMap): WasmBlock {
+/**
+ * The values `plan`'s function receives in globals stored, each of its parameters
+ * (`local.get`, or zero where a form A entry does not read it), the selector of a
+ * form A entry, then `return_call` of it.
+ */
+function transferStub(cfg: WasmCfg, plan: Plan, map: LocalMap): WasmBlock {
   const stores = plan.viaGlobals.flatMap(([l, g]) => [instr("local.get", map.of(l)), instr("global.set", g)]);
-  return { code: [...stores, ...plan.params.map((l) => instr("local.get", map.of(l)))], term: { kind: "tail", instr: instr("return_call", plan.index) } };
+  const args = plan.params.map((l) => (!plan.live || plan.live.has(l) ? instr("local.get", map.of(l)) : zeroOf(cfg.localTypes[l]!)!));
+  if (plan.selector !== undefined) args.push(instr("i32.const", plan.selector));
+  return { code: [...stores, ...args], term: { kind: "tail", instr: instr("return_call", plan.index) } };
 }
 
 /** The driver when the entry block is re-entered from another function: hands its values to that function. */
@@ -255,7 +354,7 @@ function driverStub(cfg: WasmCfg, live: readonly number[], plan: Plan): LinkedFu
   map.declare(live);
   const refusal = undeclarable(cfg, map, plan.entry);
   if (refusal) return refusal;
-  const stub = transferStub(plan, map);
+  const stub = transferStub(cfg, plan, map);
   const code = [...stub.code, (stub.term as { instr: Instr }).instr, instr("end")];
   return { entry: plan.entry, params: cfg.localTypes.slice(0, cfg.paramCount), body: { locals: localDecls(map.declaredTypes()), code }, form: "stub" };
 }

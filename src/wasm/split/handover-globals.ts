@@ -7,28 +7,10 @@
  * expressions). Indices follow the imported and defined globals, in the order
  * they were first asked for, so the module stays deterministic.
  */
-import { instr } from "../../../passes/wasm/instr.js";
+import { instr, zeroOf } from "../../../passes/wasm/instr.js";
 import { internalError } from "../../diagnostics.js";
-import type { Instr } from "../instructions.js";
 import { section, type Global, type Section, type WasmModule } from "../module.js";
-import { F32, F64, I32, I64, V128, type ValType } from "../types.js";
-
-function zeroOf(type: ValType): Instr {
-  switch (type) {
-    case I32:
-      return instr("i32.const", 0);
-    case I64:
-      return instr("i64.const", 0n);
-    case F32:
-      return instr("f32.const", new Uint8Array(4));
-    case F64:
-      return instr("f64.const", new Uint8Array(8));
-    case V128:
-      return instr("v128.const", new Uint8Array(16));
-    default:
-      return internalError(`handover globals: no zero for type ${JSON.stringify(type)}`);
-  }
-}
+import type { ValType } from "../types.js";
 
 /** Sections that follow the global section (core spec, "Modules": export, start, element, data count, code, data). */
 const AFTER_GLOBALS = new Set([7, 8, 9, 12, 10, 11]);
@@ -49,7 +31,8 @@ export class HandoverGlobals {
     let index = this.byKey.get(key);
     if (index === undefined) {
       index = this.first + this.added.length;
-      this.added.push({ type, mutable: 1, init: [zeroOf(type), instr("end")] });
+      const zero = zeroOf(type) ?? internalError(`handover globals: no zero for type ${JSON.stringify(type)}`);
+      this.added.push({ type, mutable: 1, init: [zero, instr("end")] });
       this.byKey.set(key, index);
     }
     return index;

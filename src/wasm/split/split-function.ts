@@ -29,6 +29,8 @@ export interface FunctionSplitInput {
   readonly firstFunction: number;
   /** Globals that carry values beyond 255 in a transfer (passes/wasm/link.ts); absent: such transfers are avoided or refused. */
   readonly handoverGlobal?: (type: ValType, ordinal: number) => number;
+  /** How a piece entered at several blocks is written (passes/wasm/link.ts; default `auto`). */
+  readonly entryForm?: "auto" | "functions" | "selector";
 }
 
 export interface EncodedFunction extends LinkedFunction {
@@ -67,6 +69,7 @@ export function splitWasmFunction(input: FunctionSplitInput): FunctionSplit {
       pieceOf: p.pieceOf,
       firstFunction: input.firstFunction,
       ...(input.handoverGlobal ? { handoverGlobal: input.handoverGlobal } : {}),
+      ...(input.entryForm ? { entryForm: input.entryForm } : {}),
     });
     if (!linked.ok) return linked;
     const driver = encoded(linked.driver);

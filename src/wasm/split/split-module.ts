@@ -44,6 +44,12 @@ export interface WasmFunctionReport {
 export interface WasmSplitOptions {
   /** Largest function body written, in bytes. */
   readonly maxSize: number;
+  /**
+   * How a piece entered at several blocks is written: `functions`, a function per
+   * entry; `selector`, one function with an i32 selector parameter and an entry
+   * `br_table`; `auto` (default), the selector from 4 entries on (not measured yet).
+   */
+  readonly entryForm?: "auto" | "functions" | "selector";
 }
 
 export interface WasmSplitResult {
@@ -132,7 +138,7 @@ export function splitWasmModuleWith(bytes: Uint8Array, options: WasmSplitOptions
     const report = (pieces: number, refused?: string): WasmFunctionReport => ({ index, ...(name === undefined ? {} : { name }), size, pieces, ...(refused === undefined ? {} : { refused }) });
     const analysis = analyse(m, index, options.maxSize);
     if (!analysis.ok) return void reports.push(report(0, analysis.reason));
-    const split = splitWasmFunction({ cfg: analysis.cfg, liveIn: analysis.liveIn, maxSize: options.maxSize, firstFunction: next, handoverGlobal: globals.get });
+    const split = splitWasmFunction({ cfg: analysis.cfg, liveIn: analysis.liveIn, maxSize: options.maxSize, firstFunction: next, handoverGlobal: globals.get, ...(options.entryForm ? { entryForm: options.entryForm } : {}) });
     if (!split.ok) return void reports.push(report(0, split.reason));
     code.entries[defined] = bodyEntry(encodeBody(split.driver.body, true));
     for (const f of split.functions) {
