@@ -30,7 +30,7 @@ describe("package entry", () => {
   });
 
   it("exports the facade: split, build, read/write, text, bundles, retrace", () => {
-    for (const name of ["splitClass", "splitClasses", "splitMethod", "splitBundle", "newClass", "addMethod", "readClass", "writeClass", "assemble", "disassemble", "readBundle", "writeBundle", "mappingIndex", "loadMappings", "retraceText", "retraceStream", "retraceLines", "Op", "Access", "ErrorCodes", "MegasplitError"]) {
+    for (const name of ["splitClass", "splitClasses", "splitMethod", "splitBundle", "newClass", "addMethod", "readClass", "writeClass", "assemble", "disassemble", "readBundle", "writeBundle", "mappingIndex", "loadMappings", "retraceText", "retraceStream", "retraceLines", "Op", "Access", "ErrorCodes", "MegasplitError", "splitWasmModule"]) {
       expect(typeof (api as Record<string, unknown>)[name], name).not.toBe("undefined");
     }
   });

@@ -100,7 +100,7 @@ interface Case {
 
 const bad: Case[] = [
   { name: "a text file named .jar", args: () => ["split", join(dir, "text.jar"), "-o", join(dir, "out.jar")], status: 1, code: "E_INPUT_FORMAT", message: /neither a class file nor a jar\/zip archive: it is text \(starts "hello, this is not a jar"\)/ },
-  { name: "a WebAssembly module", args: () => ["split", join(dir, "module.wasm"), "-o", join(dir, "out.jar")], status: 1, code: "E_INPUT_FORMAT", message: /it is a WebAssembly module/ },
+  { name: "a WebAssembly module split into a jar", args: () => ["split", join(dir, "module.wasm"), "-o", join(dir, "out.jar")], status: 2, code: "E_USAGE", message: /the input is a WebAssembly module, written back as one module file/ },
   { name: "an empty file", args: () => ["split", join(dir, "empty.jar"), "-o", join(dir, "out.jar")], status: 1, code: "E_INPUT_FORMAT", message: /the file is empty/ },
   { name: "a corrupt jar", args: () => ["split", join(dir, "corrupt.jar"), "-o", join(dir, "out.jar")], status: 1, code: "E_ZIP_CORRUPT", message: /not a readable zip archive/ },
   { name: "a truncated class file", args: () => ["split", join(dir, "Short.class"), "-o", join(dir, "out.class")], status: 1, code: "E_TRUNCATED", message: /ends|truncated|past the end/i },

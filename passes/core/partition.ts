@@ -125,9 +125,12 @@ export type Partition =
 
 class UnionFind {
   readonly parent: Int32Array;
-  constructor(n: number) {
+  /** Per root: the summed weight of its set (what `atomSize` adds up), kept through unions. */
+  readonly weight: Float64Array;
+  constructor(n: number, weight?: Float64Array) {
     this.parent = new Int32Array(n);
     for (let i = 0; i < n; i++) this.parent[i] = i;
+    this.weight = weight ?? new Float64Array(n);
   }
   find(x: number): number {
     const p = this.parent;
@@ -140,7 +143,10 @@ class UnionFind {
   union(a: number, b: number): void {
     const ra = this.find(a);
     const rb = this.find(b);
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    if (ra === rb) return;
+    const [root, child] = ra < rb ? [ra, rb] : [rb, ra];
+    this.parent[child] = root;
+    this.weight[root] = this.weight[root]! + this.weight[child]!;
   }
 }
 
@@ -209,7 +215,10 @@ function atomsOf(input: PartitionInput, edges: Edges): Atoms {
   const { pred, rank } = edges;
   const n = cfg.blockCount;
   const reachable = cfg.reachable;
-  const uf = new UnionFind(n);
+  // A set's weight is what a loop's atom costs: its reachable blocks with their entries.
+  const weight = new Float64Array(n);
+  for (let b = 0; b < n; b++) if (reachable[b]) weight[b] = blockSize[b]! + entryCost[b]!;
+  const uf = new UnionFind(n, weight);
   for (let b = 0; b < n; b++) {
     if (!reachable[b]) continue;
     if (!cuttable[b]) for (const q of pred[b]!) uf.union(b, q);
@@ -221,7 +230,7 @@ function atomsOf(input: PartitionInput, edges: Edges): Atoms {
     const roots = new Set<number>();
     for (const b of blocks) roots.add(uf.find(b));
     let size = 0;
-    for (let b = 0; b < n; b++) if (reachable[b] && roots.has(uf.find(b))) size += blockSize[b]! + entryCost[b]!;
+    for (const r of roots) size += uf.weight[r]!;
     return size;
   };
   const absorbLoops = (members: Uint8Array) => {

@@ -10,6 +10,7 @@
  *   split    splitMethod, splitClass, splitClasses, splitBundle
  *   bundles  readBundle, writeBundle
  *   retrace  mappingIndex, loadMappings, retraceText, retraceStream, retraceLines
+ *   wasm     splitWasmModule
  */
 import * as bundleModel from "../bundle/bundle.js";
 import * as bundleRead from "../bundle/read.js";
@@ -28,6 +29,7 @@ import type * as splitMethodModule from "../split/split-method.js";
 import * as asm from "../text/assemble.js";
 import * as disasm from "../text/disassemble.js";
 import * as retraceIndex from "../../runtime/retrace/index.js";
+import * as wasmSplit from "../wasm/split/split-module.js";
 
 export { newClass, addMethod, type ClassSpec, type MethodSpec } from "./build.js";
 export { splitClass, splitClasses, splitMethod, splitBundle, type SplitOptions, type SplitResult, type OutputClass, type BundleSplitResult, type LinkMode } from "./split.js";
@@ -119,6 +121,25 @@ export type MethodSize = inspectModule.MethodSize;
 export const JIT_LIMIT = inspectModule.JIT_LIMIT;
 /** The JVM's limit: a method's code is at most 65,535 bytes. */
 export const JVM_LIMIT = inspectModule.JVM_LIMIT;
+
+// ---- WebAssembly ----
+
+/**
+ * Splits every function body of a WebAssembly module over `options.maxSize`
+ * bytes: the function keeps its index, type, exports and name and becomes a
+ * driver; its pieces are new functions (named `<name>$split$<n>`) that it and
+ * each other reach by `return_call` (tail calls: no stack growth, on by default
+ * in Node 20+, browsers, Wasmtime 22+). Other bodies are copied byte for byte.
+ * Returns the new module and a report per function over the limit (`refused`
+ * says why one was left as it was); malformed input throws a MegasplitError.
+ */
+export const splitWasmModule = wasmSplit.splitWasmModule;
+/** Options of {@link splitWasmModule}: `maxSize`, the largest function body written, in bytes. */
+export type WasmSplitOptions = wasmSplit.WasmSplitOptions;
+/** What {@link splitWasmModule} returns: the module's bytes and a report per function over the limit. */
+export type WasmSplitResult = wasmSplit.WasmSplitResult;
+/** One function over the limit: its index (imports first), name, body size, new functions written, or why it was refused. */
+export type WasmFunctionReport = wasmSplit.WasmFunctionReport;
 
 // ---- class hierarchy (for frame computation) ----
 

@@ -14,6 +14,7 @@
  * People get a progress line on a terminal, each refusal as a warning with a code
  * per reason, and one summary; `--verbose` adds a line per method; `--json` prints
  * the whole report, diagnostics and refusal payloads included, on stdout.
+ * A WebAssembly module (recognised by its magic) goes to split-wasm.ts.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -28,13 +29,16 @@ import type { SplitLinkMode } from "../split/split-method.js";
 import { checkOutputPaths, keepPreviousMapping } from "./paths.js";
 import { Progress } from "./progress.js";
 import { refusalDiagnostic, refusalOf } from "./refusals.js";
-import type { Reporter } from "./report.js";
+import { type Reporter, usageError } from "./report.js";
+import { splitWasmCommand, WASM_DEFAULT_MAX_SIZE } from "./split-wasm.js";
+import { isWasmFile } from "./wasm-input.js";
 import { stage } from "./staged.js";
 import { formatBytes, formatDuration, plural } from "./style.js";
 
 export interface SplitCommandOptions {
   output: string;
-  maxSize: number;
+  /** Default: 8000 for class files, {@link WASM_DEFAULT_MAX_SIZE} for a WebAssembly module. */
+  maxSize?: number;
   link: SplitLinkMode;
   classpath?: string;
   mapping?: string;
@@ -68,6 +72,9 @@ function outputKind(output: string, bundle: Bundle): Bundle["kind"] {
 }
 
 export async function splitCommand(input: string, opts: SplitCommandOptions, r: Reporter): Promise<number> {
+  if (await isWasmFile(input)) return splitWasmCommand(input, opts, r);
+  if (opts.maxSize !== undefined && opts.maxSize > 65535) throw usageError("--max-size must be an integer from 64 to 65535 for class files (a .wasm module allows more)");
+  const maxSize = opts.maxSize ?? 8000;
   const started = Date.now();
   const mappingPath = opts.mapping ?? `${opts.output}.mapping`;
   checkOutputPaths(input, opts.output, mappingPath, opts.inPlace ?? false);
@@ -93,7 +100,7 @@ export async function splitCommand(input: string, opts: SplitCommandOptions, r: 
   let result;
   try {
     result = await splitBundle(bundle, {
-      maxSize: opts.maxSize,
+      maxSize,
       link: opts.link,
       ...(classpath.length > 0 ? { classpath } : {}),
       name: input,
@@ -147,7 +154,7 @@ export async function splitCommand(input: string, opts: SplitCommandOptions, r: 
       output: opts.output,
       mapping: keepOld ? null : mappingPath,
       ...(previous ? { previousMapping: previous } : {}),
-      maxSize: opts.maxSize,
+      maxSize,
       link: opts.link,
       methods: result.reports.map((x) =>
         x.result.kind === "split"

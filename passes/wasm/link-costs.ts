@@ -1,0 +1,108 @@
+/**
+ * The cost model the WebAssembly partition is priced with (the arrays of
+ * passes/core/partition.ts's PartitionInput), in bytes of the function bodies
+ * link.ts writes (core spec, Binary Format: instructions, LEB128 immediates).
+ *
+ * - A block costs its instructions as encoded, a local access at the width of the
+ *   largest local index any function can have (link.ts renumbers locals), its
+ *   terminator (a `br`/`br_if` with a two-byte depth, an `if ... else ... end`, a
+ *   `br_table` with a stub per target) and the `block`/`loop` ... `end` around it.
+ * - Leaving a piece for a block costs a stub: `local.get` of each value live
+ *   there, `return_call` with a five-byte function index, its `block`/`end`.
+ * - Entering a piece at a block starts a function: its local declarations and
+ *   body size field.
+ * Values beyond 255 at an entry go through globals (link.ts): a `global.set` per
+ * value in the stub and a `global.get` in the callee's prologue. Without globals,
+ * or with more than 255 live references, such a block may not be entered from
+ * another piece (`cuttable` 0).
+ * Upper bounds, so a partition that fits gives functions that fit, except when a
+ * piece's region split (regions.ts) adds stubs; the caller checks the encoded
+ * sizes and retries.
+ */
+import { WasmWriter } from "../../src/wasm/binary-writer.js";
+import { writeInstr, type Instr } from "../../src/wasm/instructions.js";
+import type { PartitionInput } from "../core/partition.js";
+import { MAX_TRANSFER_PARAMS } from "./link.js";
+import { isReducible } from "./stackify.js";
+import type { Terminator, WasmCfg } from "./wasm-cfg.js";
+
+/** Bytes of `local.get`/`set`/`tee` of any local in a function with up to `locals` locals. */
+function localAccess(locals: number): number {
+  let width = 1;
+  for (let v = locals; v >= 0x80; v = Math.floor(v / 0x80)) width++;
+  return 1 + width;
+}
+
+const LOCAL_OPS = new Set(["local.get", "local.set", "local.tee"]);
+
+export function codeSize(code: readonly Instr[], access: number, w = new WasmWriter(true)): number {
+  let size = 0;
+  for (const i of code) {
+    if (LOCAL_OPS.has(i.op.name)) {
+      size += access;
+      continue;
+    }
+    w.length = 0;
+    writeInstr(w, i);
+    size += w.length;
+  }
+  return size;
+}
+
+function terminatorSize(t: Terminator, access: number, w: WasmWriter, dispatch: boolean): number {
+  switch (t.kind) {
+    case "goto":
+      // A br, or in the dispatch form an i32.const, local.set and br.
+      return dispatch ? 3 + access + 3 : 3;
+    case "if":
+      // br_if + br, or if/else/end/unreachable around two branches.
+      return dispatch ? 4 + 2 * (3 + access + 3) : 8;
+    case "table": {
+      const n = t.targets.length + 1;
+      // Selector to a scratch local and back, the table with 2-byte depths, per target a stub's block and end
+      // (what follows a stub is the branch: a target's code, counted with it, or an exit, counted as one).
+      return 2 * access + 6 + 4 * n;
+    }
+    case "return":
+    case "unreachable":
+      return 1;
+    case "tail":
+      return codeSize([t.instr], access, w);
+  }
+}
+
+/** The partition's input for `cfg` at `limit` bytes per function; `globals` when values beyond 255 may be handed over in globals. */
+export function wasmPartitionInput(cfg: WasmCfg, liveIn: readonly (readonly number[])[], limit: number, globals: boolean): PartitionInput {
+  const n = cfg.blockCount;
+  const access = localAccess(cfg.localTypes.length + 8);
+  const w = new WasmWriter(true);
+  // An irreducible graph may give irreducible pieces, written in the larger dispatch form.
+  const dispatch = !isReducible({ blocks: cfg.blocks, entry: cfg.reversePostorder[0]! });
+  const blockSize = new Int32Array(n);
+  const entryCost = new Int32Array(n);
+  const exitCost = new Int32Array(n);
+  const cuttable = new Uint8Array(n);
+  for (let b = 0; b < n; b++) {
+    const blk = cfg.blocks[b]!;
+    // The block's code, its terminator, the `block`/`loop` ... `end` (+ `unreachable`) around it.
+    blockSize[b] = codeSize(blk.code, access, w) + terminatorSize(blk.term, access, w, dispatch) + 6;
+    const live = liveIn[b]!.length;
+    const viaGlobals = Math.max(0, live - MAX_TRANSFER_PARAMS);
+    const references = liveIn[b]!.filter((l) => typeof cfg.localTypes[l] !== "number").length;
+    // A global.get/set with a three-byte index next to each local access.
+    entryCost[b] = 16 + (viaGlobals > 0 ? 6 + viaGlobals * (access + 4) : 0);
+    exitCost[b] = live * access + viaGlobals * 4 + 6 + 3;
+    cuttable[b] = live <= MAX_TRANSFER_PARAMS || (globals && references <= MAX_TRANSFER_PARAMS) ? 1 : 0;
+  }
+  return {
+    cfg,
+    blockSize,
+    entryCost,
+    exitCost,
+    cuttable,
+    pinned: new Uint8Array(n),
+    limit,
+    pieceOverhead: 16,
+    driverOverhead: 16,
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The analysis split-module.ts needs of each function over the limit: its CFG
+ * (passes/wasm/cfg-build.ts: structured control flattened into blocks, values
+ * crossing a block boundary in spill locals) and the locals live at each block's
+ * entry (passes/wasm/liveness.ts), or the builder's reason for refusing the body
+ * (GC, atomics, exception handling...). Blocks longer than a quarter of the limit
+ * are cut where the operand stack is empty (passes/wasm/cut-blocks.ts), so long
+ * straight-line code can be spread over pieces. The module's types are read once
+ * per module and shared by all its functions.
+ */
+import { buildCfgOfBody } from "../../../passes/wasm/cfg-build.js";
+import { liveInLists, wasmLiveness } from "../../../passes/wasm/liveness.js";
+import { moduleTypes, type ModuleTypes } from "../../../passes/wasm/module-types.js";
+import { cutLongBlocks } from "../../../passes/wasm/cut-blocks.js";
+import { decodeBody } from "../body.js";
+import { section, type WasmModule } from "../module.js";
+import type { FunctionAnalyser } from "./split-module.js";
+
+/** A fresh analyser for one module (it caches the module's types). */
+export function cfgAnalyser(): FunctionAnalyser {
+  let types: { m: WasmModule; mt: ModuleTypes } | undefined;
+  return (m, funcIndex, maxSize) => {
+    if (types?.m !== m) types = { m, mt: moduleTypes(m) };
+    const mt = types.mt;
+    const entry = section(m, "code")!.entries[funcIndex - mt.importedFuncs]!;
+    const built = buildCfgOfBody(mt, mt.funcTypeIndex[funcIndex]!, entry.body ?? decodeBody(entry.raw, entry.offset));
+    if (!built.ok) return built;
+    // Straight-line runs longer than a quarter of a piece are cut where the stack is empty.
+    const cfg = cutLongBlocks(built.cfg, mt, Math.max(32, Math.floor(maxSize / 4)));
+    const lv = wasmLiveness(cfg);
+    return { ok: true, cfg, liveIn: liveInLists(lv, cfg.blockCount) };
+  };
+}

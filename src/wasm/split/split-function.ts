@@ -1,0 +1,82 @@
+/**
+ * Splits one WebAssembly function given its CFG (passes/wasm/wasm-cfg.ts) and
+ * liveness: prices the blocks (passes/wasm/link-costs.ts), partitions them
+ * (passes/core/partition.ts), links the pieces as functions calling each other by
+ * `return_call` (passes/wasm/link.ts), encodes every body and checks it against
+ * the limit. The cost model bounds most pieces, but a piece entered at several
+ * blocks becomes several functions with stubs between them, and shared stubs and
+ * the stackifier's wrappers vary: when an encoded body is over the limit, the
+ * partition is redone at four fifths of the budget, a few times, before refusing;
+ * so is a partition that failed on a loop it kept whole (a smaller budget opens it).
+ *
+ * A refusal is a reason (the partition's, the linker's, or the sizes reached),
+ * never an exception; bugs of our own are InternalErrors.
+ */
+import { encodeBody } from "../body.js";
+import { partition } from "../../../passes/core/partition.js";
+import { wasmPartitionInput } from "../../../passes/wasm/link-costs.js";
+import { linkWasm, MAX_TRANSFER_PARAMS, type LinkedFunction } from "../../../passes/wasm/link.js";
+import type { WasmCfg } from "../../../passes/wasm/wasm-cfg.js";
+import type { ValType } from "../types.js";
+
+export interface FunctionSplitInput {
+  readonly cfg: WasmCfg;
+  /** The locals live at each block's entry, ascending. */
+  readonly liveIn: readonly (readonly number[])[];
+  /** Largest body size written (the body's size field: local declarations and code). */
+  readonly maxSize: number;
+  /** Index of the first function this split adds. */
+  readonly firstFunction: number;
+  /** Globals that carry values beyond 255 in a transfer (passes/wasm/link.ts); absent: such transfers are avoided or refused. */
+  readonly handoverGlobal?: (type: ValType, ordinal: number) => number;
+  /** How a piece entered at several blocks is written (passes/wasm/link.ts; default `auto`). */
+  readonly entryForm?: "auto" | "functions" | "selector";
+}
+
+export interface EncodedFunction extends LinkedFunction {
+  /** The body's encoded size. */
+  readonly size: number;
+}
+
+export type FunctionSplit =
+  | { readonly ok: true; readonly driver: EncodedFunction; readonly functions: EncodedFunction[]; readonly attempts: number }
+  | { readonly ok: false; readonly reason: string };
+
+const ATTEMPTS = 6;
+
+function encoded(f: LinkedFunction): EncodedFunction {
+  return { ...f, size: encodeBody(f.body, true).length };
+}
+
+export function splitWasmFunction(input: FunctionSplitInput): FunctionSplit {
+  let budget = input.maxSize;
+  let largest = 0;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const p = partition(wasmPartitionInput(input.cfg, input.liveIn, budget, input.handoverGlobal !== undefined));
+    // A loop kept whole that outgrew a piece with its stubs: a smaller budget opens it.
+    if (!p.ok && p.what === "loop" && attempt < ATTEMPTS) {
+      budget = Math.floor(budget * 0.8);
+      continue;
+    }
+    if (!p.ok) {
+      // In Wasm the only blocks that may not be entered from another piece are those with too many live values.
+      const why = p.what === "region" ? `a region whose blocks have more than ${MAX_TRANSFER_PARAMS} live values to hand over (so it is entered only from its predecessors) needs over ${budget} bytes` : p.reason;
+      return { ok: false, reason: attempt === 1 ? why : `${why} (at a budget of ${budget} bytes, after functions came out over ${input.maxSize})` };
+    }
+    const linked = linkWasm({
+      cfg: input.cfg,
+      liveIn: input.liveIn,
+      pieceOf: p.pieceOf,
+      firstFunction: input.firstFunction,
+      ...(input.handoverGlobal ? { handoverGlobal: input.handoverGlobal } : {}),
+      ...(input.entryForm ? { entryForm: input.entryForm } : {}),
+    });
+    if (!linked.ok) return linked;
+    const driver = encoded(linked.driver);
+    const functions = linked.functions.map(encoded);
+    largest = Math.max(driver.size, ...functions.map((f) => f.size));
+    if (largest <= input.maxSize) return { ok: true, driver, functions, attempts: attempt };
+    budget = Math.floor(budget * 0.8);
+  }
+  return { ok: false, reason: `after ${ATTEMPTS} partitions the largest function is still ${largest} bytes, over ${input.maxSize}` };
+}
