@@ -14,7 +14,7 @@
  *   transformed one validate (V8, Binaryen: wabt's recursive validator overflows
  *   its stack on the unsplit module's thousands of nested blocks) and return what
  *   the unsplit module and the generator's JS reference return.
- * Cost: about 20 s of CPU.
+ * Cost: about 10 s of CPU.
  */
 import { describe, expect, it } from "vitest";
 import { generateModule } from "../bench/wasm/generate.js";
@@ -32,7 +32,8 @@ import { writeModule } from "../src/wasm/write-module.js";
 import type { Instr } from "../src/wasm/instructions.js";
 import { I32 } from "../src/wasm/types.js";
 import { splitWasmModule, splitWasmModuleWith, type FunctionAnalyser } from "../src/wasm/split/split-module.js";
-import { moduleOf } from "./support/wasm-blocks.js";
+import { block, cfgOf, goto, iff, moduleOf, ret, table } from "./support/wasm-blocks.js";
+import { exclusiveRegions } from "../passes/wasm/exclusive-regions.js";
 import { binaryenError, validationErrors } from "./support/wasm-oracles.js";
 
 const N = 3000;
@@ -95,6 +96,26 @@ function transformedAlone(bytes: Uint8Array, limit: number): { bytes: Uint8Array
 function largestTable(cfg: WasmCfg): number {
   return Math.max(0, ...cfg.blocks.map((b) => (b.term.kind === "table" ? b.term.targets.length : 0)));
 }
+
+describe("exclusive regions (what the partition keeps with a lowest table)", () => {
+  it("take a case's if/else arms and their join, leave out a loop header entered from behind and a block shared with another case", () => {
+    const cfg = cfgOf(
+      [
+        block("local.get 0", table([1, 4], 7)),
+        block("local.get 0", iff(2, 3)),
+        block("", goto(3)),
+        block("", goto(7)),
+        block("", goto(5)),
+        block("local.get 0", iff(6, 7)),
+        block("", goto(5)),
+        block("i32.const 1", ret),
+      ],
+      1,
+      0,
+    );
+    expect(exclusiveRegions(cfg, [1, 4, 1])).toEqual([[1, 2, 3], [4], []]);
+  });
+});
 
 describe("a hand-made br_table of 3,000 entries over 60 cases", () => {
   const bytes = handMadeModule();

@@ -9,17 +9,20 @@
  * branches to `l*[i]` when `i` (unsigned) is below the table's length, else to
  * `l_N`. A table whose entries and exit stubs (priced as link-costs.ts prices
  * them, with the live values of each target) exceed a quarter of the function
- * limit becomes a tree of fan-out F, the largest power of two whose table and F
- * exit stubs fit that quarter, and whose every run of F consecutive cases (the
- * code only the case's target leads to: exclusive-regions.ts) fits it too, so a
- * table of the lowest level goes into a piece with its cases (the caller lists
- * those tables, `leaves`, for the partition to keep each with its cases):
+ * limit becomes a tree of tables. Its upper levels have fan-out F, the largest
+ * power of two whose table with F exit stubs fits that quarter; its lowest level
+ * has fan-out L <= F, the largest power of two whose every run of L consecutive
+ * cases (the code only the case's target leads to: exclusive-regions.ts) fits it
+ * too, so a table of the lowest level goes into a piece with its cases (the
+ * caller gets those tables, `leaves`, for the partition to keep each with its
+ * cases). Fan-outs are powers of two so that a level's index is a shift and a
+ * mask of the original one:
  * - the original block keeps its code, then `local.tee $k; i32.const s;
  *   i32.shr_u` and a table over its subtrees, each covering 2^s consecutive
- *   indices;
- * - each new block does `local.get $k; [i32.const s'; i32.shr_u;] i32.const F-1;
- *   i32.and` and a table over its own subtrees (2^s' indices each), and the lowest
- *   level's tables branch to the original targets.
+ *   indices (s = log2 L + j log2 F, the smallest giving at most F subtrees);
+ * - each new block does `local.get $k; [i32.const s'; i32.shr_u;] i32.const
+ *   2^(s-s')-1; i32.and` and a table over its own subtrees (2^s' indices each),
+ *   and the lowest level's tables (s' = 0) branch to the original targets.
  * Every table of the tree has the original default as its own default, and a
  * subtree past the last index is that default, so every index at or past N (a
  * negative i32 is a huge unsigned one) still reaches the default; a subtree whose
@@ -27,8 +30,9 @@
  * after the others, shared by all trees of the function (each tree writes it
  * before reading it). New blocks are appended in depth-first order; the block
  * graph is recomputed (cfg-graph.ts); liveness must be computed on the result.
- * Deterministic. Cost: O(targets x tree depth) per table split, plus one liveness
- * pass (liveness.ts) when some table might be over its budget.
+ * Deterministic. Cost: per table split, O(targets x (tree depth + log F)) and
+ * one exclusive-regions pass O(blocks + edges); one liveness pass (liveness.ts)
+ * when some table might be over its budget.
  */
 import { assert } from "../../src/diagnostics.js";
 import { WasmWriter } from "../../src/wasm/binary-writer.js";
