@@ -178,14 +178,15 @@ describe("the generated interpreter at 256 KB", () => {
     expect(await runAll(t.bytes, STEPS, "run")).toEqual(STEPS.map((s) => g.reference(s)));
   });
 
-  it("splits at 16 KB into functions that fit, validate, and compute what the unsplit module and the JS reference compute", async () => {
-    const r = splitWasmModule(g.bytes, { maxSize: MAX });
+  it.each([MAX, 8192])("splits at %i bytes into functions that fit, validate, and compute what the unsplit module and the JS reference compute", async (maxSize) => {
+    const r = splitWasmModule(g.bytes, { maxSize });
     const report = r.functions[0]!;
     expect(report.refused).toBeUndefined();
-    // Each table of the lowest level goes with its cases: a few functions per piece, not one per case.
+    // Each table of the lowest level goes with its cases: a few functions per piece, not one per case (2,341 cases).
     expect(report.pieces).toBeGreaterThan(10);
-    expect(report.pieces).toBeLessThan(200);
-    for (const e of section(readModule(r.bytes), "code")!.entries) expect(e.raw.length).toBeLessThanOrEqual(MAX);
+    expect(report.pieces).toBeLessThan(400);
+    for (const e of section(readModule(r.bytes), "code")!.entries) expect(e.raw.length).toBeLessThanOrEqual(maxSize);
+    expect(Buffer.from(splitWasmModule(g.bytes, { maxSize }).bytes).equals(Buffer.from(r.bytes))).toBe(true);
     expect(WebAssembly.validate(r.bytes)).toBe(true);
     expect(binaryenError(r.bytes)).toBeUndefined();
     expect(binaryenError(g.bytes)).toBeUndefined();
