@@ -27,7 +27,7 @@ import { isReducible } from "./stackify.js";
 import type { Terminator, WasmCfg } from "./wasm-cfg.js";
 
 /** Bytes of `local.get`/`set`/`tee` of any local in a function with up to `locals` locals. */
-export function localAccess(locals: number): number {
+function localAccess(locals: number): number {
   let width = 1;
   for (let v = locals; v >= 0x80; v = Math.floor(v / 0x80)) width++;
   return 1 + width;
