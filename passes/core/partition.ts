@@ -6,6 +6,7 @@
  * - a block that may not be entered from another piece (its entry holds an
  *   uninitialized object or a monitor: `cuttable` is 0) stays with every block that
  *   leads to it, normal or exceptional;
+ * - each set of `together` that fits half a piece is one atom;
  * - the blocks `pinned` to the driver (a constructor's code before super(), the
  *   writes of final fields) are placed in piece 0, and with them every atom next
  *   to them that costs piece 0 less than the exit and entry that moving it out
@@ -60,6 +61,11 @@ export interface PartitionInput {
   groupCost?: Int32Array;
   /** 0 for blocks that may not be entered from another piece. */
   cuttable: Uint8Array;
+  /**
+   * Sets of blocks to keep in one atom, each when it fits half a piece (a table of
+   * a split Wasm `br_table` with its cases: passes/wasm/split-tables.ts).
+   */
+  together?: readonly (readonly number[])[];
   /** 1 for blocks that must stay in the original method. */
   pinned: Uint8Array;
   /** What the pinned blocks are, for the reason given when they do not fit. */
@@ -224,8 +230,6 @@ function atomsOf(input: PartitionInput, edges: Edges): Atoms {
     if (!cuttable[b]) for (const q of pred[b]!) uf.union(b, q);
   }
   const pieceBudget = limit - input.pieceOverhead;
-
-  // Keep loops whole where they fit.
   const atomSize = (blocks: Iterable<number>): number => {
     const roots = new Set<number>();
     for (const b of blocks) roots.add(uf.find(b));
@@ -233,6 +237,12 @@ function atomsOf(input: PartitionInput, edges: Edges): Atoms {
     for (const r of roots) size += uf.weight[r]!;
     return size;
   };
+  for (const group of input.together ?? []) {
+    const members = group.filter((b) => reachable[b]);
+    if (members.length > 1 && atomSize(members) <= pieceBudget * 0.5) for (const b of members) uf.union(members[0]!, b);
+  }
+
+  // Keep loops whole where they fit.
   const absorbLoops = (members: Uint8Array) => {
     for (const comp of stronglyConnectedComponents(cfg, members)) {
       if (!isLoop(cfg, comp)) continue;

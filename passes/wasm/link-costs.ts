@@ -61,7 +61,7 @@ function terminatorSize(t: Terminator, access: number, w: WasmWriter, dispatch: 
       const n = t.targets.length + 1;
       // Selector to a scratch local and back, the table with 2-byte depths, per target a stub's block and end
       // (what follows a stub is the branch: a target's code, counted with it, or an exit, counted as one).
-      return 2 * access + 6 + 4 * n;
+      return 2 * access + 6 + TABLE_BYTES_PER_TARGET * n;
     }
     case "return":
     case "unreachable":
@@ -71,10 +71,23 @@ function terminatorSize(t: Terminator, access: number, w: WasmWriter, dispatch: 
   }
 }
 
+/** Bytes of the stub that leaves a piece for a block with `live` values live at its entry. */
+export function exitStubBytes(live: number, access: number): number {
+  return live * access + Math.max(0, live - MAX_TRANSFER_PARAMS) * 4 + 6 + 3;
+}
+
+/** Bytes a `br_table` spends per target (its depth, the stub's `block` and `end`), as the terminator cost below counts them. */
+export const TABLE_BYTES_PER_TARGET = 4;
+
+/** Access width of a function with `localCount` locals, as the partition input prices it (a few scratch locals added). */
+export function partitionLocalAccess(localCount: number): number {
+  return localAccess(localCount + 8);
+}
+
 /** The partition's input for `cfg` at `limit` bytes per function; `globals` when values beyond 255 may be handed over in globals. */
 export function wasmPartitionInput(cfg: WasmCfg, liveIn: readonly (readonly number[])[], limit: number, globals: boolean): PartitionInput {
   const n = cfg.blockCount;
-  const access = localAccess(cfg.localTypes.length + 8);
+  const access = partitionLocalAccess(cfg.localTypes.length);
   const w = new WasmWriter(true);
   // An irreducible graph may give irreducible pieces, written in the larger dispatch form.
   const dispatch = !isReducible({ blocks: cfg.blocks, entry: cfg.reversePostorder[0]! });
@@ -91,7 +104,7 @@ export function wasmPartitionInput(cfg: WasmCfg, liveIn: readonly (readonly numb
     const references = liveIn[b]!.filter((l) => typeof cfg.localTypes[l] !== "number").length;
     // A global.get/set with a three-byte index next to each local access.
     entryCost[b] = 16 + (viaGlobals > 0 ? 6 + viaGlobals * (access + 4) : 0);
-    exitCost[b] = live * access + viaGlobals * 4 + 6 + 3;
+    exitCost[b] = exitStubBytes(live, access);
     cuttable[b] = live <= MAX_TRANSFER_PARAMS || (globals && references <= MAX_TRANSFER_PARAMS) ? 1 : 0;
   }
   return {
@@ -100,6 +113,7 @@ export function wasmPartitionInput(cfg: WasmCfg, liveIn: readonly (readonly numb
     entryCost,
     exitCost,
     cuttable,
+    ...(cfg.together ? { together: cfg.together } : {}),
     pinned: new Uint8Array(n),
     limit,
     pieceOverhead: 16,

@@ -47,6 +47,12 @@ export interface WasmCfg extends BlockGraph {
   readonly paramCount: number;
   /** The function's result types. */
   readonly results: readonly ValType[];
+  /**
+   * Sets of blocks the partition should keep in one piece when they fit (each
+   * table of the lowest level of a split `br_table` with its cases:
+   * split-tables.ts), first block first. A hint for the cost, not for correctness.
+   */
+  readonly together?: readonly (readonly number[])[];
 }
 
 /** The blocks a terminator continues at, in order (duplicates kept). */

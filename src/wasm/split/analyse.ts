@@ -3,7 +3,10 @@
  * (passes/wasm/cfg-build.ts: structured control flattened into blocks, values
  * crossing a block boundary in spill locals) and the locals live at each block's
  * entry (passes/wasm/liveness.ts), or the builder's reason for refusing the body
- * (GC, atomics, exception handling...). Blocks longer than a quarter of the limit
+ * (GC, atomics, exception handling...). A `br_table` whose entries and exit stubs
+ * need more than a quarter of the limit becomes a tree of smaller tables
+ * (passes/wasm/split-tables.ts), so an interpreter's dispatch can be spread over
+ * pieces with its cases. Blocks longer than a quarter of the limit
  * are cut where the operand stack is empty (passes/wasm/cut-blocks.ts), so long
  * straight-line code can be spread over pieces. The module's types are read once
  * per module and shared by all its functions.
@@ -12,6 +15,8 @@ import { buildCfgOfBody } from "../../../passes/wasm/cfg-build.js";
 import { liveInLists, wasmLiveness } from "../../../passes/wasm/liveness.js";
 import { moduleTypes, type ModuleTypes } from "../../../passes/wasm/module-types.js";
 import { cutLongBlocks } from "../../../passes/wasm/cut-blocks.js";
+import { splitLargeTables } from "../../../passes/wasm/split-tables.js";
+import { exclusiveRegions } from "../../../passes/wasm/exclusive-regions.js";
 import { decodeBody } from "../body.js";
 import { section, type WasmModule } from "../module.js";
 import type { FunctionAnalyser } from "./split-module.js";
@@ -25,8 +30,11 @@ export function cfgAnalyser(): FunctionAnalyser {
     const entry = section(m, "code")!.entries[funcIndex - mt.importedFuncs]!;
     const built = buildCfgOfBody(mt, mt.funcTypeIndex[funcIndex]!, entry.body ?? decodeBody(entry.raw, entry.offset));
     if (!built.ok) return built;
-    // Straight-line runs longer than a quarter of a piece are cut where the stack is empty.
-    const cfg = cutLongBlocks(built.cfg, mt, Math.max(32, Math.floor(maxSize / 4)));
+    // Huge tables become trees of small ones; straight-line runs longer than a quarter of a piece are cut where the stack is empty.
+    const tables = splitLargeTables(built.cfg, maxSize);
+    const cut = cutLongBlocks(tables.cfg, mt, Math.max(32, Math.floor(maxSize / 4)));
+    // Each table of a tree's lowest level with its cases, for the partition to keep in one piece.
+    const cfg = tables.leaves.length === 0 ? cut : { ...cut, together: exclusiveRegions(cut, tables.leaves).filter((r) => r.length > 1) };
     const lv = wasmLiveness(cfg);
     return { ok: true, cfg, liveIn: liveInLists(lv, cfg.blockCount) };
   };
