@@ -15,22 +15,12 @@
 import { encodeBody } from "../body.js";
 import { partition } from "../../../passes/core/partition.js";
 import { wasmPartitionInput } from "../../../passes/wasm/link-costs.js";
-import { linkWasm, MAX_TRANSFER_PARAMS, type LinkedFunction } from "../../../passes/wasm/link.js";
-import type { WasmCfg } from "../../../passes/wasm/wasm-cfg.js";
-import type { ValType } from "../types.js";
+import { linkWasm, MAX_TRANSFER_PARAMS, type LinkedFunction, type WasmLinkInput } from "../../../passes/wasm/link.js";
 
-export interface FunctionSplitInput {
-  readonly cfg: WasmCfg;
-  /** The locals live at each block's entry, ascending. */
-  readonly liveIn: readonly (readonly number[])[];
+/** What one function's split takes: the linker's input without the partition, plus the size limit. */
+export interface FunctionSplitInput extends Pick<WasmLinkInput, "cfg" | "liveIn" | "firstFunction" | "handoverGlobal" | "entryForm"> {
   /** Largest body size written (the body's size field: local declarations and code). */
   readonly maxSize: number;
-  /** Index of the first function this split adds. */
-  readonly firstFunction: number;
-  /** Globals that carry values beyond 255 in a transfer (passes/wasm/link.ts); absent: such transfers are avoided or refused. */
-  readonly handoverGlobal?: (type: ValType, ordinal: number) => number;
-  /** How a piece entered at several blocks is written (passes/wasm/link.ts; default `auto`). */
-  readonly entryForm?: "auto" | "functions" | "selector";
 }
 
 export interface EncodedFunction extends LinkedFunction {
