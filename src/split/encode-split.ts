@@ -122,5 +122,8 @@ export function encodePieces(cf: ClassFile, linked: LinkedMethod, opts: EncodeOp
 
 /** Source lines a body carries, in order. */
 export function linesOf(body: MethodBody): number[] {
-  return body.nodes.flatMap((x) => (x.kind === "line" ? [x.line] : []));
+  // A loop, not flatMap: one array per node was a visible share of encoding a 16 MB method's pieces.
+  const lines: number[] = [];
+  for (const x of body.nodes) if (x.kind === "line") lines.push(x.line);
+  return lines;
 }
