@@ -63,7 +63,9 @@ export function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassC
     emit(out, keys.slice(half), targets.slice(half), dflt, dense);
   };
   const nodes: CodeNode[] = [];
-  for (const n of body.nodes) {
+  // An index loop: for-of over a whole method's nodes allocated an iterator result per node (gigabytes of garbage at 16 MB).
+  for (let ni = 0, allNodes = body.nodes; ni < allNodes.length; ni++) {
+    const n = allNodes[ni]!;
     if (n.kind === "tableswitch" && n.targets.length > maxCases) {
       emit(nodes, n.targets.map((_, i) => n.low + i), n.targets, n.defaultTarget, true);
     } else if (n.kind === "lookupswitch" && n.keys.length > maxCases) {
@@ -127,7 +129,8 @@ export function cutPoints(body: MethodBody, ctx: PassContext, chunk: number, whe
   const nodes = body.nodes;
   // Labels that start blocks anyway: branch and switch targets, handler bounds.
   const leaders = new Set<number>();
-  for (const n of nodes) {
+  for (let ni = 0; ni < nodes.length; ni++) {
+    const n = nodes[ni]!;
     if (n.kind === "jump") leaders.add(n.target);
     else if (n.kind === "tableswitch" || n.kind === "lookupswitch") for (const t of [n.defaultTarget, ...n.targets]) leaders.add(t);
   }
@@ -251,7 +254,12 @@ export function describePinned(cfg: ControlFlowGraph, ctx: PassContext, finals: 
 export function monitorDepth(cfg: ControlFlowGraph): Int32Array {
   const nodes = cfg.body.nodes;
   let enters = 0;
-  for (const n of nodes) if (isInstruction(n) && opcodeOf(n) === Op.MONITORENTER) enters++;
+  for (let ni = 0; ni < nodes.length; ni++) {
+    const n = nodes[ni]!;
+    if (isInstruction(n) && opcodeOf(n) === Op.MONITORENTER) enters++;
+  }
+  // No monitorenter: every depth is 0 (a monitorexit cannot go below it), without the solver.
+  if (enters === 0) return new Int32Array(cfg.blockCount);
   const walk = (b: number, depth: number, visit?: (d: number) => void): number => {
     for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
       const n = nodes[i]!;
