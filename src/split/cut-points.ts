@@ -102,13 +102,14 @@ export function cutQuality(body: MethodBody, frames: FrameAnalysis): CutQuality 
   const cfg = frames.cfg;
   const depthIn = monitorDepth(cfg);
   const types = frames.types;
+  const scan = mayHoldUninitialized(body, frames);
   for (let b = 0; b < cfg.blockCount; b++) {
     if (!cfg.reachable[b]) continue;
     let depth = depthIn[b]!;
     frames.replay(b, (node, locals, stack, height) => {
       let ok = depth === 0;
-      for (let i = 0; ok && i < locals.length; i++) if (locals[i] === UNINITIALIZED_THIS || types.isUninitialized(locals[i]!)) ok = false;
-      for (let i = 0; ok && i < height; i++) if (stack[i] === UNINITIALIZED_THIS || types.isUninitialized(stack[i]!)) ok = false;
+      if (scan) for (let i = 0; ok && i < locals.length; i++) if (locals[i] === UNINITIALIZED_THIS || types.isUninitialized(locals[i]!)) ok = false;
+      if (scan) for (let i = 0; ok && i < height; i++) if (stack[i] === UNINITIALIZED_THIS || types.isUninitialized(stack[i]!)) ok = false;
       enterable[node] = ok ? 1 : 0;
       stackHeight[node] = height;
       const insn = body.nodes[node]!;
@@ -120,6 +121,22 @@ export function cutQuality(body: MethodBody, frames: FrameAnalysis): CutQuality 
     });
   }
   return { enterable, stackHeight };
+}
+
+/**
+ * Whether any slot may hold uninitializedThis or uninitialized(new): only a `new`,
+ * a declared frame, or the initial frame of a constructor brings one in (JVMS
+ * 4.10.1.2). Otherwise cutQuality skips scanning every slot before every
+ * instruction (parser-actions keeps 300 locals live: most of its cut time).
+ */
+function mayHoldUninitialized(body: MethodBody, frames: FrameAnalysis): boolean {
+  if (frames.initial.locals.includes(UNINITIALIZED_THIS)) return true;
+  const nodes = body.nodes;
+  for (let ni = 0; ni < nodes.length; ni++) {
+    const n = nodes[ni]!;
+    if (n.kind === "frame" || (isInstruction(n) && opcodeOf(n) === Op.NEW)) return true;
+  }
+  return false;
 }
 
 /** Node indices where the splitter wants a block to start. */
