@@ -199,7 +199,9 @@ export function constantType(cp: ConstantPool, index: number, types: TypeTable):
 /** Exact max_locals: parameters (and `this`) plus every slot an instruction names. */
 export function localsUsed(body: MethodBody, ctx: Pick<PassContext, "descriptor" | "method">): number {
   let max = parseMethodDescriptor(ctx.descriptor).paramSlots + (ctx.method.accessFlags & Access.STATIC ? 0 : 1);
-  for (const n of body.nodes) {
+  // An index loop: for-of over a whole method's nodes allocated an iterator result per node (gigabytes of garbage at 16 MB).
+  for (let ni = 0, allNodes = body.nodes; ni < allNodes.length; ni++) {
+    const n = allNodes[ni]!;
     let end = 0;
     if (n.kind === "local") end = n.index + (LOCAL_SIZE[n.op] ?? 1);
     else if (n.kind === "iinc") end = n.index + 1;

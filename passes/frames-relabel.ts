@@ -61,18 +61,30 @@ export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBef
     byBlock.set(b, m);
     return m;
   };
+  // The entry frames, remapped when first asked: the splitter asks frameBefore, and a
+  // copy of every block's entry frame (300 live locals in parser-actions) was held for nothing.
+  let entry: (Frame | undefined)[] | undefined;
   return {
     ...a,
     cfg,
-    entry: a.entry.map((f) => (f ? mapFrame(f) : undefined)),
+    get entry() {
+      return (entry ??= a.entry.map((f) => (f ? mapFrame(f) : undefined)));
+    },
     replay(block, visit) {
       a.replay(block, (node, locals, stack, height) => visit(newIndex[node]!, mapSlots(locals), [...mapSlots(stack, height)], height));
     },
     frameBefore(node) {
       const o = oldIndex[node] ?? -1;
       if (o < 0) return undefined;
-      const f = cutFrames(old.blockOfNode[o]!).get(o) ?? a.frameBefore(o);
-      return f && mapFrame(f);
+      const kept = cutFrames(old.blockOfNode[o]!).get(o);
+      if (kept) return mapFrame(kept);
+      // a.frameBefore answers a fresh copy: remapped in place, not copied again.
+      const f = a.frameBefore(o);
+      if (f) {
+        for (let i = 0; i < f.locals.length; i++) f.locals[i] = map(f.locals[i]!);
+        for (let i = 0; i < f.stack.length; i++) f.stack[i] = map(f.stack[i]!);
+      }
+      return f;
     },
   };
 }

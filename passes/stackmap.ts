@@ -184,7 +184,9 @@ function framedBlocks(a: FrameAnalysis): Uint8Array {
   const { cfg } = a;
   const body = cfg.body;
   const need = new Uint8Array(cfg.blockCount);
-  for (const node of body.nodes) {
+  // An index loop: for-of over a whole method's nodes allocated an iterator result per node (gigabytes of garbage at 16 MB).
+  for (let ni = 0, allNodes = body.nodes; ni < allNodes.length; ni++) {
+    const node = allNodes[ni]!;
     if (node.kind === "jump" || node.kind === "tableswitch" || node.kind === "lookupswitch") {
       for (const t of branchTargets(node)) need[cfg.blockOfLabel[t]!] = 1;
     }
@@ -400,7 +402,8 @@ export function formatFramedBody(body: MethodBody, ctx: PassContext): string {
   };
   let index = 0;
   let here: string | undefined;
-  for (const node of body.nodes) {
+  for (let ni = 0, allNodes = body.nodes; ni < allNodes.length; ni++) {
+    const node = allNodes[ni]!;
     if (node.kind === "label") here ??= names.get(node.label);
     if (isInstruction(node)) {
       index++;

@@ -148,26 +148,27 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
       const tb = cfg.blockOfLabel[label]!;
       return pieceOf[tb] === p ? label : exitLabel(tb);
     };
-    const rewrite = (insn: Instruction, isLast: boolean): CodeNode[] => {
+    // Appends `insn` as this piece has it; straight to `out`, without an array per node (16 MB of code is millions of them).
+    const rewrite = (insn: Instruction, isLast: boolean): void => {
       switch (insn.kind) {
         case "local":
         case "iinc":
-          return [shift ? { ...insn, index: insn.index + shift } : insn];
+          out.push(shift ? { ...insn, index: insn.index + shift } : insn);
+          return;
         case "jump":
           assert(isLast, "a jump in the middle of a block");
-          return [{ ...insn, target: targetOf(insn.target) }];
+          out.push({ ...insn, target: targetOf(insn.target) });
+          return;
         case "tableswitch":
         case "lookupswitch":
-          return [{ ...insn, defaultTarget: targetOf(insn.defaultTarget), targets: insn.targets.map(targetOf) }];
+          out.push({ ...insn, defaultTarget: targetOf(insn.defaultTarget), targets: insn.targets.map(targetOf) });
+          return;
         case "simple":
-          if (FLAGS[insn.op]! & OpFlag.RETURN) {
-            const o: CodeNode[] = [];
-            emitReturn(o, insn);
-            return o;
-          }
-          return [insn];
+          if (FLAGS[insn.op]! & OpFlag.RETURN) emitReturn(out, insn);
+          else out.push(insn);
+          return;
         default:
-          return [insn];
+          out.push(insn);
       }
     };
     blocks.forEach((b, i) => {
@@ -181,7 +182,7 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
           out.push(node);
           continue;
         }
-        out.push(...rewrite(node, n === last));
+        rewrite(node, n === last);
       }
       const lastInsn = nodes[last] as Instruction;
       const op = opcodeOf(lastInsn);

@@ -16,6 +16,7 @@ import { maxEncodedSize } from "../../src/bytecode/size-bound.js";
 import { isInstruction, type ControlFlowGraph } from "../cfg.js";
 import { NULL, TOP, type Frame, type FrameAnalysis } from "../frames.js";
 import { liveSlots, type Liveness } from "../liveness.js";
+import { SequenceIds } from "../core/sequence-ids.js";
 
 /** A piece method's fixed cost: its entry switch and return. */
 export const PIECE_OVERHEAD = 24;
@@ -112,14 +113,17 @@ export function linkCostTables(a: LinkAnalyses): LinkCostTables {
   const tailEntryCost = new Int32Array(n);
   const exitCost = new Int32Array(n);
   const exitGroup = new Int32Array(n);
-  const groups = new Map<string, number>();
-  const groupCosts: number[] = [];
-  const tailGroupCosts: number[] = [];
   // Blocks with the same live values share one list of loads (read-only): a method
   // with hundreds of live locals over a million blocks would otherwise hold a
-  // load object per live local per block.
+  // load object per live local per block. Both groupings key on integer
+  // sequences (slot * 2 + is-reference; stack height then live slots), not strings.
+  const groups = new SequenceIds();
+  const groupCosts: number[] = [];
+  const tailGroupCosts: number[] = [];
   const entryLoads: SlotCost[][] = new Array(n).fill(NO_LOADS);
-  const loadLists = new Map<string, SlotCost[]>();
+  const loadListIds = new SequenceIds();
+  const loadLists: SlotCost[][] = [];
+  const key: number[] = [];
   const entryBase = new Int32Array(n);
   const groupStores: SlotCost[][] = [];
   const groupBase: number[] = [];
@@ -130,17 +134,15 @@ export function linkCostTables(a: LinkAnalyses): LinkCostTables {
     const liveList = live.filter((slot) => slot < f.locals.length && f.locals[slot] !== TOP);
     const stackValues = f.stack.length;
     let loads = 0;
-    let loadKey = "";
-    for (const slot of liveList) {
+    for (let k = 0; k < liveList.length; k++) {
+      const slot = liveList[k]!;
       const ref = frames.types.isObject(f.locals[slot]!);
       loads += loadCost(slot, ref);
-      loadKey += ref ? `${slot}r,` : `${slot},`;
+      key[k] = slot * 2 + (ref ? 1 : 0);
     }
-    let loadList = loadLists.get(loadKey);
-    if (loadList === undefined) {
-      loadList = liveList.map((slot) => ({ slot, cost: loadCost(slot, frames.types.isObject(f.locals[slot]!)) }));
-      loadLists.set(loadKey, loadList);
-    }
+    const loadId = loadListIds.idOf(key, liveList.length);
+    if (loadId === loadLists.length) loadLists.push(liveList.map((slot) => ({ slot, cost: loadCost(slot, frames.types.isObject(f.locals[slot]!)) })));
+    const loadList = loadLists[loadId]!;
     if (loadList.length > 0) entryLoads[b] = loadList;
     entryBase[b] = ENTRY_TAIL + stackValues * PER_STACK_LOAD;
     entryCost[b] = entryBase[b]! + loads;
@@ -148,13 +150,13 @@ export function linkCostTables(a: LinkAnalyses): LinkCostTables {
     tailEntryCost[b] = ENTRY_TAIL + stackValues * TAIL_PER_STACK + nulls * 3;
     // Per target a code and a jump; the stores are shared by targets that save the same values.
     exitCost[b] = EXIT_TAIL;
-    const signature = `${live.join(",")}|${stackValues}`;
-    let g = groups.get(signature);
-    if (g === undefined) {
+    key[0] = stackValues;
+    for (let k = 0; k < live.length; k++) key[k + 1] = live[k]!;
+    const g = groups.idOf(key, live.length + 1);
+    if (g === groupCosts.length) {
       // The group's stores are those of the first block that has its signature.
       const storeList = liveList.map((slot) => ({ slot, cost: storeCost(slot) }));
       const stores = storeList.reduce((sum, x) => sum + x.cost, 0);
-      groups.set(signature, (g = groupCosts.length));
       groupCosts.push(GROUP_TAIL + stores + stackValues * PER_STACK_STORE);
       groupBase.push(GROUP_TAIL + stackValues * PER_STACK_STORE);
       groupStores.push(storeList);

@@ -303,7 +303,8 @@ function writeAttributeInfo(w: ByteWriter, a: Attribute, ctx: WriteContext): voi
     }
     case "LineNumberTable":
       u2Checked(w, a.entries.length, "line_number_table_length", ctx);
-      for (const e of a.entries) {
+      for (let k = 0; k < a.entries.length; k++) {
+        const e = a.entries[k]!;
         u2Checked(w, e.startPc, "line number start_pc", ctx);
         w.u2(e.line);
       }

@@ -63,7 +63,9 @@ export function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassC
     emit(out, keys.slice(half), targets.slice(half), dflt, dense);
   };
   const nodes: CodeNode[] = [];
-  for (const n of body.nodes) {
+  // An index loop: for-of over a whole method's nodes allocated an iterator result per node (gigabytes of garbage at 16 MB).
+  for (let ni = 0, allNodes = body.nodes; ni < allNodes.length; ni++) {
+    const n = allNodes[ni]!;
     if (n.kind === "tableswitch" && n.targets.length > maxCases) {
       emit(nodes, n.targets.map((_, i) => n.low + i), n.targets, n.defaultTarget, true);
     } else if (n.kind === "lookupswitch" && n.keys.length > maxCases) {
@@ -100,13 +102,14 @@ export function cutQuality(body: MethodBody, frames: FrameAnalysis): CutQuality 
   const cfg = frames.cfg;
   const depthIn = monitorDepth(cfg);
   const types = frames.types;
+  const scan = mayHoldUninitialized(body, frames);
   for (let b = 0; b < cfg.blockCount; b++) {
     if (!cfg.reachable[b]) continue;
     let depth = depthIn[b]!;
     frames.replay(b, (node, locals, stack, height) => {
       let ok = depth === 0;
-      for (let i = 0; ok && i < locals.length; i++) if (locals[i] === UNINITIALIZED_THIS || types.isUninitialized(locals[i]!)) ok = false;
-      for (let i = 0; ok && i < height; i++) if (stack[i] === UNINITIALIZED_THIS || types.isUninitialized(stack[i]!)) ok = false;
+      if (scan) for (let i = 0; ok && i < locals.length; i++) if (locals[i] === UNINITIALIZED_THIS || types.isUninitialized(locals[i]!)) ok = false;
+      if (scan) for (let i = 0; ok && i < height; i++) if (stack[i] === UNINITIALIZED_THIS || types.isUninitialized(stack[i]!)) ok = false;
       enterable[node] = ok ? 1 : 0;
       stackHeight[node] = height;
       const insn = body.nodes[node]!;
@@ -120,6 +123,22 @@ export function cutQuality(body: MethodBody, frames: FrameAnalysis): CutQuality 
   return { enterable, stackHeight };
 }
 
+/**
+ * Whether any slot may hold uninitializedThis or uninitialized(new): only a `new`,
+ * a declared frame, or the initial frame of a constructor brings one in (JVMS
+ * 4.10.1.2). Otherwise cutQuality skips scanning every slot before every
+ * instruction (parser-actions keeps 300 locals live: most of its cut time).
+ */
+function mayHoldUninitialized(body: MethodBody, frames: FrameAnalysis): boolean {
+  if (frames.initial.locals.includes(UNINITIALIZED_THIS)) return true;
+  const nodes = body.nodes;
+  for (let ni = 0; ni < nodes.length; ni++) {
+    const n = nodes[ni]!;
+    if (n.kind === "frame" || (isInstruction(n) && opcodeOf(n) === Op.NEW)) return true;
+  }
+  return false;
+}
+
 /** Node indices where the splitter wants a block to start. */
 export function cutPoints(body: MethodBody, ctx: PassContext, chunk: number, where: CutQuality, finals: Set<string> = finalFieldsGuarded(ctx.classFile)): Set<number> {
   const cp = ctx.cp;
@@ -127,7 +146,8 @@ export function cutPoints(body: MethodBody, ctx: PassContext, chunk: number, whe
   const nodes = body.nodes;
   // Labels that start blocks anyway: branch and switch targets, handler bounds.
   const leaders = new Set<number>();
-  for (const n of nodes) {
+  for (let ni = 0; ni < nodes.length; ni++) {
+    const n = nodes[ni]!;
     if (n.kind === "jump") leaders.add(n.target);
     else if (n.kind === "tableswitch" || n.kind === "lookupswitch") for (const t of [n.defaultTarget, ...n.targets]) leaders.add(t);
   }
@@ -251,7 +271,12 @@ export function describePinned(cfg: ControlFlowGraph, ctx: PassContext, finals: 
 export function monitorDepth(cfg: ControlFlowGraph): Int32Array {
   const nodes = cfg.body.nodes;
   let enters = 0;
-  for (const n of nodes) if (isInstruction(n) && opcodeOf(n) === Op.MONITORENTER) enters++;
+  for (let ni = 0; ni < nodes.length; ni++) {
+    const n = nodes[ni]!;
+    if (isInstruction(n) && opcodeOf(n) === Op.MONITORENTER) enters++;
+  }
+  // No monitorenter: every depth is 0 (a monitorexit cannot go below it), without the solver.
+  if (enters === 0) return new Int32Array(cfg.blockCount);
   const walk = (b: number, depth: number, visit?: (d: number) => void): number => {
     for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
       const n = nodes[i]!;

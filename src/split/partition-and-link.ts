@@ -65,6 +65,8 @@ interface Method {
   opts: SplitMethodOptions;
   isStatic: boolean;
   finals: Set<string>;
+  /** The frames of `decoded` when the caller has them (inferred once per body, not once per attempt). */
+  decodedFrames?: () => FrameAnalysis;
 }
 
 /** A cut body and what every later step reads of it. */
@@ -91,8 +93,9 @@ export function partitionAndLink(
   taken: Set<string>,
   codeNameIndex: number,
   base: string,
+  decodedFrames?: () => FrameAnalysis,
 ): BodySplit | Refusal {
-  const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf) };
+  const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf), decodedFrames };
   const mode = linkModeByName(opts.link);
   const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false };
   const fill = new DriverFill(opts.maxSize);
@@ -201,7 +204,8 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   const { budget, fine } = search;
   // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
   const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), m.cf.constantPool);
-  const before = inferFrames(body, ctx);
+  // Large switches split or not, the frames are those of `body`: the caller's when it is `decoded`.
+  const before = body === decoded && m.decodedFrames ? m.decodedFrames() : inferFrames(body, ctx);
   if (before.errors.length > 0) return refusal(ErrorCodes.REFUSED_FRAMES, `frame analysis failed: ${before.errors[0]!.message}`);
   const at = cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), m.finals);
   const cut = withCutLabels(body, at);

@@ -64,7 +64,10 @@ function maxLine(cf: ClassFile): number {
   for (const m of cf.methods) {
     const code = codeOf(m);
     if (!code) continue;
-    for (const a of code.attributes) if (a.kind === "LineNumberTable") for (const e of a.entries) if (e.line > max) max = e.line;
+    for (const a of code.attributes) {
+      if (a.kind !== "LineNumberTable") continue;
+      for (let k = 0; k < a.entries.length; k++) if (a.entries[k]!.line > max) max = a.entries[k]!.line;
+    }
   }
   return max;
 }

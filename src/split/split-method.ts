@@ -25,7 +25,7 @@ import { decodeBody } from "../bytecode/decode.js";
 import type { MethodBody } from "../bytecode/model.js";
 import { type ClassFile, type MethodInfo, codeOf } from "../classfile/model.js";
 import { type Diagnostic, ErrorCodes, InternalError, MegasplitError, thrownMessage } from "../diagnostics.js";
-import { inferFrames } from "../../passes/frames.js";
+import { type FrameAnalysis, inferFrames } from "../../passes/frames.js";
 import type { ControlFlowGraph } from "../../passes/cfg.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import type { CallSite } from "../../passes/link/heap-frame.js";
@@ -100,13 +100,14 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
   // The input: code megasplit cannot decode, jsr/ret the inliner cannot untangle,
   // or code whose stack heights differ at a join, is refused as bad code.
   let decoded: MethodBody;
+  let ownFrames: FrameAnalysis | undefined;
   try {
     decoded = decodeBody(code, cf.constantPool, ctx.where);
     if (hasSubroutines(decoded)) {
       decoded = inlineSubroutines(decoded, ctx);
       verifyAfter(decoded, ctx, "inline-subroutines");
     }
-    checkInputFrames(decoded, ctx);
+    ownFrames = checkInputFrames(decoded, ctx);
   } catch (e) {
     if (e instanceof MegasplitError) return refusalFromError(e);
     throw e;
@@ -116,7 +117,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
   // which split-class answers with a helper class).
   let done: ReturnType<typeof runSplitPasses>;
   try {
-    done = runSplitPasses(splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0));
+    done = runSplitPasses(splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0, ownFrames));
   } catch (e) {
     if (e instanceof MegasplitError && e.code === ErrorCodes.CP_OVERFLOW) return refusalFromError(e);
     if (e instanceof InternalError) throw e;
@@ -146,9 +147,14 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
  * mismatch the declared frames hid (a stack height that differs at a join; the
  * JVM's verifier rejects such code too) would otherwise surface only when a piece
  * is encoded (and be taken for a bug of ours). E_FRAME: bad code in the input.
+ * A body without frame nodes (a method built in memory, or below class version
+ * 50) is inferred exactly as the splitter's passes infer it, so that analysis is
+ * returned for them to reuse (at 16 MB one inference is seconds).
  */
-function checkInputFrames(body: MethodBody, ctx: PassContext): void {
-  const a = inferFrames({ ...body, nodes: body.nodes.filter((x) => x.kind !== "frame") }, ctx);
+function checkInputFrames(body: MethodBody, ctx: PassContext): FrameAnalysis | undefined {
+  const framed = body.nodes.some((x) => x.kind === "frame");
+  const a = inferFrames(framed ? { ...body, nodes: body.nodes.filter((x) => x.kind !== "frame") } : body, ctx);
   const e = a.errors[0];
   if (e) throw new MegasplitError(e.code, `the method's code is inconsistent, so it cannot be split: ${e.message}`, e.location);
+  return framed ? undefined : a;
 }

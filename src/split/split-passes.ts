@@ -29,6 +29,7 @@ import { linkFinalStores } from "../../passes/link/final-stores.js";
 import { linkInitStores } from "../../passes/link/init-stores.js";
 import { describeBound, finalWriteBound } from "../../passes/final-write-bound.js";
 import { CONFLICT, NULL, TOP, UNINITIALIZED_THIS } from "../../passes/frame-types.js";
+import type { FrameAnalysis } from "../../passes/frames.js";
 import { MethodAnalyses } from "../../passes/method-analyses.js";
 import { methodContext, type PassContext } from "../../passes/pass.js";
 import { verifyAfter } from "../../passes/verify-transform.js";
@@ -115,7 +116,7 @@ const outlinePass: SplitPass = {
 const partitionAndLinkPass: SplitPass = {
   name: "partition-and-link",
   description: "cut, price, partition and link the body in the chosen link mode, with decreasing budgets until every method fits",
-  run: (s) => withFinalWriteBound(s, partitionAndLink(s.cf, s.method, s.analyses.body, s.ctx, s.opts, s.taken, s.codeNameIndex, s.base)),
+  run: (s) => withFinalWriteBound(s, partitionAndLink(s.cf, s.method, s.analyses.body, s.ctx, s.opts, s.taken, s.codeNameIndex, s.base, () => s.analyses.frames)),
 };
 
 /**
@@ -285,13 +286,15 @@ export function splitState(
   codeNameIndex: number,
   base: string,
   depth: number,
+  /** The frames of `body` when the caller has inferred them. */
+  frames?: FrameAnalysis,
 ): SplitState {
   const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
   return {
     cf,
     method,
     ctx,
-    analyses: new MethodAnalyses(ctx, body),
+    analyses: new MethodAnalyses(ctx, body, frames ? { frames } : {}),
     opts,
     taken,
     codeNameIndex,
