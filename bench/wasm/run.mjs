@@ -30,7 +30,7 @@
  * (first call) and chart-steady.svg.
  *
  * `--max-size` defaults to 65536 (a comma list measures several): from the unsplit
- * measurements (bench/wasm/README.md), TurboFan compiles a body of 64 KB in tens of
+ * measurements (BENCHMARKS.md, "bench/wasm"), TurboFan compiles a body of 64 KB in tens of
  * milliseconds and its compile time turns superlinear past 256 KB (1.8 s at 1 MB,
  * 70 s at 6.6 MB), so pieces up to 64 KB can tier up one by one during a call.
  *
