@@ -103,7 +103,7 @@ async function checkBigFunction(segments: number): Promise<{ originalCompiles: b
 }
 
 describe("a generated function of 1.1 MB (20,000 segments of blocks, branches with values, if/else, loops)", () => {
-  it("splits at the default 100,000 bytes into pieces that validate and compute what a JavaScript mirror does", async () => {
+  it("splits at 100,000 bytes into pieces that validate and compute what a JavaScript mirror does", async () => {
     expect((await checkBigFunction(20_000)).pieces).toBeGreaterThanOrEqual(10);
   });
 });

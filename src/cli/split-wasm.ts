@@ -7,8 +7,8 @@
  * No mapping is written: a split function keeps its index and name, and its pieces
  * are named `<name>$split$<n>` in the name section.
  *
- * The default limit for a module, {@link WASM_DEFAULT_MAX_SIZE}, is a placeholder
- * until the WebAssembly benchmarks measure where V8's tiers start to suffer.
+ * The default limit for a module is {@link WASM_DEFAULT_MAX_SIZE} (64 KB, chosen with
+ * bench/wasm).
  */
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -19,8 +19,14 @@ import { type Reporter, usageError } from "./report.js";
 import { stage } from "./staged.js";
 import { formatBytes, formatDuration, plural } from "./style.js";
 
-/** Bytes of function body (placeholder, not measured yet). */
-export const WASM_DEFAULT_MAX_SIZE = 100_000;
+/**
+ * Bytes of function body. Chosen with bench/wasm (BENCHMARKS.md, "bench/wasm"): pieces
+ * of up to 64 KB are each compiled by TurboFan in tens of milliseconds (its compile
+ * time turns superlinear past about 256 KB), and among 16, 64 and 256 KB it gave the
+ * interpreter-shaped function its best steady state with a first call still 1.8-3x
+ * faster than unsplit.
+ */
+export const WASM_DEFAULT_MAX_SIZE = 65_536;
 
 export interface WasmSplitCommandOptions {
   output: string;
