@@ -10,7 +10,7 @@
  * table, then the map's size and hashCode.
  */
 import { Access, Op, addMethod, newClass } from "megasplit";
-import { cp, int, op, printInt, unitsForBytes, withMain } from "./emit.mjs";
+import { cp, int, op, printInt, unitsForBytes, buildForBytes, withMain } from "./emit.mjs";
 
 export const name = "clinit-tables";
 export const description = "<clinit> filling static final int[]/String[] tables and a HashMap";
@@ -78,3 +78,5 @@ export function build(units) {
 }
 
 export const unitsFor = (bytes) => unitsForBytes(build, METHOD, bytes);
+/** The class with its method about `bytes` long, and the units it took (built once). */
+export const buildFor = (bytes) => buildForBytes(build, METHOD, bytes);

@@ -3,7 +3,7 @@
  * model of `megasplit`, labels as numbers), a println of an int, and the sizing
  * rule that turns a byte count into a unit count. Every generator exports
  * `name`, `description`, `build(units)` (a class model whose `main` prints what
- * the mega-method computes) and `unitsFor(bytes)`.
+ * the mega-method computes), `unitsFor(bytes)` and `buildFor(bytes)`.
  */
 import { Access, Op, addMethod, codeOf } from "megasplit";
 
@@ -52,14 +52,26 @@ export function codeLength(cf, name) {
  * estimate.
  */
 export function unitsForBytes(build, name, bytes, probe = 400) {
+  return buildForBytes(build, name, bytes, probe).units;
+}
+
+/**
+ * The class `build(units)` with `units` from {@link unitsForBytes}, reusing the build
+ * made at the estimate when it is within 2% (`cf` is then that build, not a second
+ * one: at 16 MB a build's garbage is over a gigabyte, which a benchmark of the split's
+ * memory must not pay twice).
+ */
+export function buildForBytes(build, name, bytes, probe = 400) {
   const a = codeLength(build(probe), name);
   const b = codeLength(build(2 * probe), name);
   const perUnit = (b - a) / probe;
   const fixed = a - perUnit * probe;
   let units = Math.max(1, Math.round((bytes - fixed) / perUnit));
   if (units > 2 * probe) {
-    const got = codeLength(build(units), name);
-    if (Math.abs(got - bytes) > bytes * 0.02) units = Math.max(1, Math.round(units * ((bytes - fixed) / (got - fixed))));
+    const cf = build(units);
+    const got = codeLength(cf, name);
+    if (Math.abs(got - bytes) <= bytes * 0.02) return { units, cf };
+    units = Math.max(1, Math.round(units * ((bytes - fixed) / (got - fixed))));
   }
-  return units;
+  return { units, cf: build(units) };
 }

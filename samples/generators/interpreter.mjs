@@ -7,7 +7,7 @@
  * split must go through the trampoline. `main` prints run(STEPS).
  */
 import { Access, Op, addMethod, newClass } from "megasplit";
-import { cp, iload, int, istore, jump, label, line, op, printInt, unitsForBytes, withMain } from "./emit.mjs";
+import { cp, iload, int, istore, jump, label, line, op, printInt, unitsForBytes, buildForBytes, withMain } from "./emit.mjs";
 
 export const name = "interpreter";
 export const description = "a loop around a large tableswitch (state machine)";
@@ -41,3 +41,5 @@ export function build(units) {
 }
 
 export const unitsFor = (bytes) => unitsForBytes(build, METHOD, bytes);
+/** The class with its method about `bytes` long, and the units it took (built once). */
+export const buildFor = (bytes) => buildForBytes(build, METHOD, bytes);

@@ -8,7 +8,7 @@
  * of decide(x, i) over a thousand inputs.
  */
 import { Access, Op, addMethod, newClass } from "megasplit";
-import { cp, iload, int, istore, jump, label, line, op, printInt, unitsForBytes, withMain } from "./emit.mjs";
+import { cp, iload, int, istore, jump, label, line, op, printInt, unitsForBytes, buildForBytes, withMain } from "./emit.mjs";
 
 export const name = "nested-conditionals";
 export const description = "a lopsided tree of nested if/else (decision tree, rules)";
@@ -74,3 +74,5 @@ export function build(units) {
 }
 
 export const unitsFor = (bytes) => unitsForBytes(build, METHOD, bytes);
+/** The class with its method about `bytes` long, and the units it took (built once). */
+export const buildFor = (bytes) => buildForBytes(build, METHOD, bytes);

@@ -8,7 +8,7 @@
  * productions spread over all of them.
  */
 import { Access, Op, addMethod, newClass } from "megasplit";
-import { cp, iload, int, istore, jump, label, line, op, printInt, unitsForBytes, withMain } from "./emit.mjs";
+import { cp, iload, int, istore, jump, label, line, op, printInt, unitsForBytes, buildForBytes, withMain } from "./emit.mjs";
 
 export const name = "parser-actions";
 export const description = "a switch over productions with 300 int locals live (over 255 slots)";
@@ -52,3 +52,5 @@ export function build(units) {
 }
 
 export const unitsFor = (bytes) => unitsForBytes(build, METHOD, bytes);
+/** The class with its method about `bytes` long, and the units it took (built once). */
+export const buildFor = (bytes) => buildForBytes(build, METHOD, bytes);

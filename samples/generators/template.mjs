@@ -7,7 +7,7 @@
  * stays small at any size. `main` prints the rendered text's length and hashCode.
  */
 import { Access, Op, addMethod, newClass } from "megasplit";
-import { aload, astore, cp, iload, int, jump, label, line, op, printInt, unitsForBytes, withMain } from "./emit.mjs";
+import { aload, astore, cp, iload, int, jump, label, line, op, printInt, unitsForBytes, buildForBytes, withMain } from "./emit.mjs";
 
 export const name = "template";
 export const description = "straight-line StringBuilder appends of a template engine";
@@ -53,3 +53,5 @@ export function build(units) {
 }
 
 export const unitsFor = (bytes) => unitsForBytes(build, METHOD, bytes);
+/** The class with its method about `bytes` long, and the units it took (built once). */
+export const buildFor = (bytes) => buildForBytes(build, METHOD, bytes);
