@@ -477,7 +477,10 @@ function writeCaller(input: OutlineInput, plan: RegionPlan, labels: Labels): { n
       callLine = input.syntheticLine?.();
       if (callLine !== undefined) pOut.push({ kind: "line", line: callLine });
       pOut.push({ kind: "cp", op: Op.INVOKESTATIC, index: regionRef });
-      if (exits.length === 1) pOut.push(simple(Op.POP), { kind: "jump", op: Op.GOTO, target: callerStubs[0]! });
+      // A region with no exit only ever throws: nothing follows its call (the
+      // verifier still needs the code to end, hence a throw that is never reached).
+      if (exits.length === 0) pOut.push(simple(Op.POP), simple(Op.ACONST_NULL), simple(Op.ATHROW));
+      else if (exits.length === 1) pOut.push(simple(Op.POP), { kind: "jump", op: Op.GOTO, target: callerStubs[0]! });
       else pOut.push({ kind: "tableswitch", low: 0, high: exits.length - 1, defaultTarget: callerStubs[0]!, targets: callerStubs });
       pOut.push({ kind: "label", label: newLabel() });
       writeExitStubs(input, plan, labels, pOut, pArray, callerStubs);

@@ -26,6 +26,14 @@ interface Env {
   noHandlers: boolean;
   calls: boolean;
   jsr: boolean;
+  /**
+   * How many `finally` bodies enclose this one. A finally body is copied once per
+   * way out of its try (javac's form), so nested ones multiply: four deep, with a
+   * switch between, made a constructor of 87 KB, over the JVM's 65,535-byte limit
+   * (soak seeds 143276 and 144563). From the second level, a finally body has no
+   * handlers of its own.
+   */
+  finallyDepth?: number;
 }
 
 const CAUGHT = ["java/lang/RuntimeException", "java/lang/ArithmeticException", "java/lang/IllegalStateException", "java/lang/Exception", "java/lang/Throwable", "java/lang/ArrayIndexOutOfBoundsException", "java/lang/Error"];
@@ -93,7 +101,9 @@ function blocks(r: Rand, budget: number, env: Env): Block[] {
       case "try": {
         const body = sub(share());
         const catches: CatchClause[] = Array.from({ length: int(r, r() < 0.2 ? 0 : 1, 3) }, () => ({ type: pick(r, CAUGHT), body: sub(int(r, 0, 2)), rethrow: r() < 0.25 }));
-        const fin = catches.length === 0 || r() < 0.4 ? sub(int(r, 1, 2)) : undefined;
+        const finallyDepth = (env.finallyDepth ?? 0) + 1;
+        const finEnv = { ...inner, finallyDepth, ...(finallyDepth >= 2 ? { noHandlers: true } : {}) };
+        const fin = catches.length === 0 || r() < 0.4 ? sub(int(r, 1, 2), finEnv) : undefined;
         out.push(fin ? { kind, seed, body, catches, finally: fin } : { kind, seed, body, catches });
         break;
       }
