@@ -108,7 +108,10 @@ export interface FrameAnalysis {
    * uninitializedThis flag kept); the type checker would reject these.
    */
   readonly rejectedFrames: Diagnostic[];
-  /** The frame before an instruction node of a reachable block (replays its block). */
+  /**
+   * The frame before an instruction node of a reachable block (replays its block).
+   * Always a fresh copy the caller may change (frames-relabel.ts remaps it in place).
+   */
   frameBefore(node: number): Frame | undefined;
   /** Replays a reachable block, calling `visit` before each instruction with the current state. */
   replay(block: number, visit: (node: number, locals: Int32Array, stack: readonly number[], height: number) => void): void;

@@ -27,8 +27,6 @@ export interface WasmLiveness {
   readonly words: number;
   /** Live locals at each block's entry: block b's set is words [b * words, (b + 1) * words) (zero for an unreachable block). */
   readonly liveInBits: Uint32Array;
-  /** Live locals at each block's exit, laid out alike. */
-  readonly liveOutBits: Uint32Array;
   /** Declared (non-parameter) locals live at the function's entry: read before any write on some path. */
   readonly zeroInitReads: readonly number[];
 }
@@ -55,11 +53,6 @@ export function liveInLocals(lv: WasmLiveness, b: number): number[] {
   return localsOfBits(lv, lv.liveInBits, b);
 }
 
-/** The locals live at the exit of block `b`, ascending. */
-export function liveOutLocals(lv: WasmLiveness, b: number): number[] {
-  return localsOfBits(lv, lv.liveOutBits, b);
-}
-
 /** The live-in locals of every block, as lists (the shape the Wasm linker takes). */
 export function liveInLists(lv: WasmLiveness, blockCount: number): number[][] {
   const out: number[][] = new Array(blockCount);
@@ -67,11 +60,6 @@ export function liveInLists(lv: WasmLiveness, blockCount: number): number[][] {
   return out;
 }
 
-/** Whether local `local` is live at the entry of block `b`. */
-export function isLiveIn(lv: WasmLiveness, b: number, local: number): boolean {
-  const bit = lv.bitOf[local]!;
-  return bit >= 0 && (lv.liveInBits[b * lv.words + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
-}
 
 function isLocalAccess(code: number, prefix: number): boolean {
   return prefix === 0 && (code === GET || code === SET || code === TEE);
@@ -184,16 +172,11 @@ export function wasmLiveness(cfg: WasmCfg): WasmLiveness {
   };
   const r = solve(cfg, problem);
   const liveInBits = new Uint32Array(n * words);
-  const liveOutBits = new Uint32Array(n * words);
   for (let b = 0; b < n; b++) {
     const i = r.input[b];
-    const o = r.output[b];
-    for (let w = 0; w < words; w++) {
-      if (i !== undefined) liveInBits[b * words + w] = pool.buf[i + w]!;
-      if (o !== undefined) liveOutBits[b * words + w] = pool.buf[o + w]!;
-    }
+    if (i !== undefined) for (let w = 0; w < words; w++) liveInBits[b * words + w] = pool.buf[i + w]!;
   }
-  const lv = { tracked, bitOf, words, liveInBits, liveOutBits, zeroInitReads: [] as number[] };
+  const lv = { tracked, bitOf, words, liveInBits, zeroInitReads: [] as number[] };
   lv.zeroInitReads = liveInLocals(lv, 0).filter((x) => x >= cfg.paramCount);
   return lv;
 }
