@@ -317,9 +317,14 @@ function writeFrames(body: MethodBody, ctx: PassContext, keepDeadLocals: boolean
   return { ...body, nodes: out, labelCount, maxStack: a.maxStack, maxLocals: a.maxLocals, hasStackMapTable: frameAt.size > 0 };
 }
 
-/** The body without its `frame` nodes (what the frames were computed from is then only the code). */
+/**
+ * The body without its `frame` nodes (what the frames were computed from is then only
+ * the code). A body with none keeps its node array: at 16 MB a copy per call is
+ * millions of entries, and pieces, drivers and built methods carry no frames.
+ */
 export function withoutFrames(body: MethodBody): MethodBody {
-  return { ...body, nodes: body.nodes.filter((n) => n.kind !== "frame"), hasStackMapTable: false };
+  const framed = body.nodes.some((n) => n.kind === "frame");
+  return { ...body, nodes: framed ? body.nodes.filter((n) => n.kind !== "frame") : body.nodes, hasStackMapTable: false };
 }
 
 export interface RecomputeOptions {

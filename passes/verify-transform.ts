@@ -11,7 +11,7 @@
 import type { MethodBody } from "../src/bytecode/model.js";
 import { InternalError, MegasplitError } from "../src/diagnostics.js";
 import type { PassContext } from "./pass.js";
-import { computeStackMapFrames } from "./stackmap.js";
+import { computeStackMapFrames, withoutFrames } from "./stackmap.js";
 import { assertVerified } from "./verify.js";
 
 export const VERIFY_PASSES_ENV = "MEGASPLIT_VERIFY_PASSES";
@@ -28,7 +28,7 @@ export function verifyAfter(body: MethodBody, ctx: PassContext, when: string, fo
   // On a copy of the pool: the frames' class constants must not change what is written.
   const scratch: PassContext = { ...ctx, cp: ctx.cp.clone() };
   try {
-    framed = computeStackMapFrames({ ...body, nodes: body.nodes.filter((x) => x.kind !== "frame") }, scratch, { asInferred: true });
+    framed = computeStackMapFrames(withoutFrames(body), scratch, { asInferred: true });
   } catch (e) {
     if (e instanceof MegasplitError) throw new InternalError(`body fails frame inference after ${when}: ${e.code}: ${e.diagnostic.message}`);
     throw e;

@@ -17,7 +17,7 @@ import { Access, type ClassFile, type CodeAttribute, type MethodInfo } from "../
 import type { CallSite, LinkedMethod } from "../../passes/link/heap-frame.js";
 import type { Handover } from "../../passes/link/modes.js";
 import { methodContext, type ClassHierarchy } from "../../passes/pass.js";
-import { computeStackMapFrames } from "../../passes/stackmap.js";
+import { computeStackMapFrames, withoutFrames } from "../../passes/stackmap.js";
 import { assertVerified } from "../../passes/verify.js";
 import { verifyPassesRequested } from "../../passes/verify-transform.js";
 
@@ -81,9 +81,7 @@ export function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, op
   bodyIn = withDenseLabels(withinTableLimits(bodyIn, pctx.where, opts.diagnostics));
   // Frames list every inferred local: trimming dead ones by liveness is only
   // safe when it is monotone along edges, which exception ranges can break.
-  // (Pieces and drivers carry no frame nodes: the copy only when there are some.)
-  const framed = bodyIn.nodes.some((x) => x.kind === "frame");
-  let out = computeStackMapFrames({ ...bodyIn, nodes: framed ? bodyIn.nodes.filter((x) => x.kind !== "frame") : bodyIn.nodes }, pctx, { asInferred: true });
+  let out = computeStackMapFrames(withoutFrames(bodyIn), pctx, { asInferred: true });
   if (opts.verify || verifyPassesRequested()) assertVerified(out, pctx, "after split");
   if (cf.majorVersion < 50) out = { ...out, nodes: out.nodes.filter((x) => x.kind !== "frame"), hasStackMapTable: false };
   // A local-variable row may name a slot this body never touches (JVMS 4.7.13: index + size <= max_locals).

@@ -28,6 +28,7 @@ import { type Diagnostic, ErrorCodes, InternalError, MegasplitError, thrownMessa
 import { type FrameAnalysis, inferFrames } from "../../passes/frames.js";
 import type { ControlFlowGraph } from "../../passes/cfg.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
+import { withoutFrames } from "../../passes/stackmap.js";
 import type { CallSite } from "../../passes/link/heap-frame.js";
 import type { IndyCallSites } from "../../passes/link/indy.js";
 import type { Handover, LinkModeName } from "../../passes/link/modes.js";
@@ -153,7 +154,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
  */
 function checkInputFrames(body: MethodBody, ctx: PassContext): FrameAnalysis | undefined {
   const framed = body.nodes.some((x) => x.kind === "frame");
-  const a = inferFrames(framed ? { ...body, nodes: body.nodes.filter((x) => x.kind !== "frame") } : body, ctx);
+  const a = inferFrames(withoutFrames(body), ctx);
   const e = a.errors[0];
   if (e) throw new MegasplitError(e.code, `the method's code is inconsistent, so it cannot be split: ${e.message}`, e.location);
   return framed ? undefined : a;
