@@ -5,10 +5,16 @@
  * not only the final bodies: its frames and limits are recomputed as the encoder
  * would (`stackmap.ts`, from inference) and `assertVerified` runs on the result.
  * A failure, including a frame inference error on a body we wrote, is an
- * InternalError naming the transform, never a refusal. The check works on a copy
- * of the constant pool, so it never changes the output. Off, it costs nothing.
+ * InternalError naming the transform, never a refusal. It also checks structured
+ * locking (JVMS 2.11.10), which the verifier does not: no `monitorexit` that every
+ * path reaches without a monitor of its own frame (`monitors.ts`; a region or
+ * piece that releases its caller's monitor loops in javac's self-covering
+ * handler at run time). The check works on a copy of the constant pool, so it
+ * never changes the output. Off, it costs nothing.
  */
 import type { MethodBody } from "../src/bytecode/model.js";
+import { buildCfg } from "./cfg.js";
+import { unheldMonitorExit } from "./monitors.js";
 import { InternalError, MegasplitError } from "../src/diagnostics.js";
 import type { PassContext } from "./pass.js";
 import { computeStackMapFrames, withoutFrames } from "./stackmap.js";
@@ -34,4 +40,6 @@ export function verifyAfter(body: MethodBody, ctx: PassContext, when: string, fo
     throw e;
   }
   assertVerified(framed, scratch, when);
+  const unheld = unheldMonitorExit(buildCfg(framed, ctx.where).cfg);
+  if (unheld >= 0) throw new InternalError(`body releases a monitor it does not hold after ${when} (monitorexit at node ${unheld})`);
 }

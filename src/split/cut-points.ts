@@ -15,7 +15,7 @@ import { FLAGS, Op, OpFlag } from "../bytecode/opcodes.js";
 import { maxEncodedSize } from "../bytecode/size-bound.js";
 import { Access, type ClassFile } from "../classfile/model.js";
 import { type ControlFlowGraph, isInstruction, opcodeOf } from "../../passes/cfg.js";
-import { solve } from "../../passes/core/dataflow.js";
+import { monitorDepth } from "../../passes/monitors.js";
 import { UNINITIALIZED_THIS, type FrameAnalysis } from "../../passes/frames.js";
 import { pushInt as pushConstant } from "../../passes/link/frame-arrays.js";
 import type { PassContext } from "../../passes/pass.js";
@@ -259,49 +259,4 @@ export function describePinned(cfg: ControlFlowGraph, ctx: PassContext, finals: 
     parts.push(`the ${writes} write${writes === 1 ? "" : "s"} (${writes * 3} bytes) of ${fields.size} final field${fields.size === 1 ? "" : "s"} (only ${where} may write them since class version 53)`);
   }
   return parts.length > 0 ? parts.join(" and ") : "the code that must stay in the original method";
-}
-
-/**
- * Monitors held at each block's entry (max over paths; javac's code is balanced).
- * The depth is capped at the number of monitorenter instructions: no path without
- * a cycle holds more, and a loop that enters a monitor on every turn without
- * leaving it (the verifier accepts it; only structured locking at run time
- * objects) would otherwise climb for ever and the solver never settle.
- */
-export function monitorDepth(cfg: ControlFlowGraph): Int32Array {
-  const nodes = cfg.body.nodes;
-  let enters = 0;
-  for (let ni = 0; ni < nodes.length; ni++) {
-    const n = nodes[ni]!;
-    if (isInstruction(n) && opcodeOf(n) === Op.MONITORENTER) enters++;
-  }
-  // No monitorenter: every depth is 0 (a monitorexit cannot go below it), without the solver.
-  if (enters === 0) return new Int32Array(cfg.blockCount);
-  const walk = (b: number, depth: number, visit?: (d: number) => void): number => {
-    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
-      const n = nodes[i]!;
-      if (!isInstruction(n)) continue;
-      visit?.(depth);
-      const op = opcodeOf(n);
-      if (op === Op.MONITORENTER) depth = Math.min(enters, depth + 1);
-      else if (op === Op.MONITOREXIT) depth = Math.max(0, depth - 1);
-    }
-    return depth;
-  };
-  const result = solve<number>(cfg, {
-    direction: "forward",
-    boundary: () => 0,
-    join: (a, b) => Math.max(a, b),
-    equal: (a, b) => a === b,
-    transfer: (b, d) => walk(b, d),
-    // An exception may leave the block before any of its instructions.
-    exceptional: (b, _hi, d) => {
-      let max = d;
-      walk(b, d, (x) => (max = Math.max(max, x)));
-      return max;
-    },
-  });
-  const out = new Int32Array(cfg.blockCount);
-  for (let b = 0; b < cfg.blockCount; b++) out[b] = result.input[b] ?? 0;
-  return out;
 }

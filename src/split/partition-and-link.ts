@@ -31,7 +31,8 @@ import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSp
 import { type LinkedMethod, linkMethod } from "../../passes/link/heap-frame.js";
 import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
-import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, monitorDepth, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
+import { monitorDepth } from "../../passes/monitors.js";
+import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
 import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
 import { DriverFill } from "./driver-fill.js";
 import { freshName, nextSyntheticLine } from "./names.js";

@@ -18,7 +18,8 @@ import { type FrameAnalysis, inferFrames, UNINITIALIZED_THIS } from "../../passe
 import { computeLiveness } from "../../passes/liveness.js";
 import { outlineRegion } from "../../passes/outline.js";
 import type { PassContext } from "../../passes/pass.js";
-import { monitorDepth, withCutLabels } from "./cut-points.js";
+import { monitorDepth } from "../../passes/monitors.js";
+import { withCutLabels } from "./cut-points.js";
 import { freshName, nextSyntheticLine } from "./names.js";
 
 /**
