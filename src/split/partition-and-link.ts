@@ -243,7 +243,8 @@ function blockConstraints(m: Method, body: MethodBody, cfg: ControlFlowGraph, fr
   const entryFrame: Frame[] = new Array(n);
   for (let b = 0; b < n; b++) {
     if (!cfg.reachable[b]) continue;
-    const f = frames.frameBefore(firstInstruction(cfg, b));
+    // Read only from here on: shared with the frame analysis, not copied per block.
+    const f = frames.sharedFrameBefore(firstInstruction(cfg, b));
     if (!f) return refusal(ErrorCodes.REFUSED_FRAMES, `no frame for block ${b}`);
     entryFrame[b] = f;
     cuttable[b] = hasUninitialized(f, frames) || depth[b]! > 0 ? 0 : 1;
