@@ -43,6 +43,12 @@ export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBef
     return out;
   };
   const mapFrame = (f: Frame): Frame => ({ locals: mapSlots(f.locals), stack: mapSlots(f.stack) });
+  const hasUninitialized = (slots: ArrayLike<number>): boolean => {
+    for (let i = 0; i < slots.length; i++) if (types.isUninitialized(slots[i]!)) return true;
+    return false;
+  };
+  /** `f` itself when no type in it names a site (most frames), else its remapped copy. */
+  const mapShared = (f: Frame): Frame => (hasUninitialized(f.locals) || hasUninitialized(f.stack) ? mapFrame(f) : f);
   // The new blocks that cuts start inside an old block are asked for one by one: one
   // replay of the old block keeps the frames before every instruction a cut label
   // precedes (a replay per question was quadratic in a long block).
@@ -85,6 +91,14 @@ export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBef
         for (let i = 0; i < f.stack.length; i++) f.stack[i] = map(f.stack[i]!);
       }
       return f;
+    },
+    sharedFrameBefore(node) {
+      const o = oldIndex[node] ?? -1;
+      if (o < 0) return undefined;
+      const kept = cutFrames(old.blockOfNode[o]!).get(o);
+      if (kept) return mapShared(kept);
+      const f = a.sharedFrameBefore(o);
+      return f && mapShared(f);
     },
   };
 }

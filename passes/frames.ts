@@ -113,6 +113,12 @@ export interface FrameAnalysis {
    * Always a fresh copy the caller may change (frames-relabel.ts remaps it in place).
    */
   frameBefore(node: number): Frame | undefined;
+  /**
+   * The same frame, but possibly the analysis's own (a block's entry is not
+   * copied): read only. For callers that keep a frame per block (the splitter's
+   * entry frames: over a million blocks at 16 MB, each copy two typed arrays).
+   */
+  sharedFrameBefore(node: number): Frame | undefined;
   /** Replays a reachable block, calling `visit` before each instruction with the current state. */
   replay(block: number, visit: (node: number, locals: Int32Array, stack: readonly number[], height: number) => void): void;
 }
@@ -167,6 +173,18 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
     if (!f) return;
     interp.run(block, f, false, (node) => visit(node, interp.locals, interp.stack, interp.sp));
   };
+  const frameBefore = (node: number): Frame | undefined => {
+    const b = cfg.blockOfNode[node]!;
+    // Before a block's first instruction the state is its entry: no replay needed
+    // (the splitter asks this for every block).
+    const f = entry[b];
+    if (f && node === firstInstruction(cfg, b)) return { locals: f.locals.slice(), stack: f.stack.slice() };
+    let out: Frame | undefined;
+    replay(b, (i, l, s, h) => {
+      if (i === node) out = { locals: l.slice(), stack: Int32Array.from(s.slice(0, h)) };
+    });
+    return out;
+  };
   return {
     cfg,
     types,
@@ -178,17 +196,11 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
     errors: diagnostics,
     rejectedFrames: rejected.map((message) => ({ code: ErrorCodes.FRAME, severity: "error", message, location: { ...where } })),
     replay,
-    frameBefore(node) {
+    frameBefore,
+    sharedFrameBefore(node) {
       const b = cfg.blockOfNode[node]!;
-      // Before a block's first instruction the state is its entry: no replay needed
-      // (the splitter asks this for every block).
       const f = entry[b];
-      if (f && node === firstInstruction(cfg, b)) return { locals: f.locals.slice(), stack: f.stack.slice() };
-      let out: Frame | undefined;
-      replay(b, (i, l, s, h) => {
-        if (i === node) out = { locals: l.slice(), stack: Int32Array.from(s.slice(0, h)) };
-      });
-      return out;
+      return f && node === firstInstruction(cfg, b) ? f : frameBefore(node);
     },
   };
 }

@@ -18,6 +18,7 @@ import { dirname, join } from "node:path";
 import { splitClass, type MethodReport } from "megasplit";
 import { linkAll } from "./support/jvm.js";
 import { runJava } from "./support/hard-case.js";
+import { interpreterReference } from "./support/interpreter-reference.js";
 import * as clinit from "../samples/generators/clinit-tables.mjs";
 import * as template from "../samples/generators/template.mjs";
 import * as interpreter from "../samples/generators/interpreter.mjs";
@@ -61,17 +62,6 @@ function templateReference(units: number): string {
     else if (u.kind === 0 || n > u.threshold) text += u.text;
   }
   return `${text.length}\n${stringHash(text)}\n`;
-}
-
-function interpreterReference(units: number): string {
-  let state = 0;
-  let acc = 12345;
-  for (let steps = interpreter.STEPS; steps > 0; steps--) {
-    const c = interpreter.caseOf(state);
-    acc = (Math.imul(acc, c.mul) + c.add) | 0;
-    state = (((state + c.jump) | 0) + (acc >>> 28)) % units;
-  }
-  return `${acc}\n`;
 }
 
 type Tree = { leaf: true; c: number } | { leaf: false; pre: number; t: number; post: number; left: Tree; right: Tree };

@@ -23,6 +23,13 @@ export const PIECE_OVERHEAD = 24;
 const ENTRY_TAIL = 9; // tableswitch case + goto
 const EXIT_TAIL = 8; // code push + goto to the group's stub
 const GROUP_TAIL = 20; // istore/iload of the code, and the return or the call
+/**
+ * With exit codes pushed without the constant pool (`heap-frame.ts`, `wideCodes`):
+ * per target the piece and the entry (sipush each) and a goto; per group the
+ * swap, bipush 16, ishl, ior that make them one code.
+ */
+const EXIT_TAIL_WIDE = 3 + 3 + 5;
+const GROUP_COMBINE = 1 + 2 + 1 + 1;
 const PER_STACK_LOAD = 10;
 const PER_STACK_STORE = 14;
 const TAIL_PER_STACK = 5; // a temporary's store and load, a checkcast
@@ -174,6 +181,19 @@ export function linkCostTables(a: LinkAnalyses): LinkCostTables {
     exitGroup,
     heapFrame: { entryCost, groupCost: Int32Array.from(groupCosts), entryBase, entryLoads, groupBase: Int32Array.from(groupBase), groupStores },
     parameters: { entryCost: tailEntryCost, groupCost: Int32Array.from(tailGroupCosts) },
+  };
+}
+
+/**
+ * The heap frame's exit costs when codes are pushed without the constant pool (a
+ * method whose distinct codes would overflow it): a dearer exit per target and a
+ * few bytes more per group; the entry costs are unchanged.
+ */
+export function wideCodeCosts(tables: LinkCostTables): Pick<LinkCostTables, "exitCost"> & { groupCost: Int32Array; groupBase: Int32Array } {
+  return {
+    exitCost: new Int32Array(tables.exitCost.length).fill(EXIT_TAIL_WIDE),
+    groupCost: tables.heapFrame.groupCost.map((c) => c + GROUP_COMBINE),
+    groupBase: tables.heapFrame.groupBase.map((c) => c + GROUP_COMBINE),
   };
 }
 

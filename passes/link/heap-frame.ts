@@ -30,6 +30,7 @@
 import type { CodeNode, Instruction, Label, MethodBody } from "../../src/bytecode/model.js";
 import { Op } from "../../src/bytecode/opcodes.js";
 import type { ConstantPool } from "../../src/classfile/constant-pool.js";
+import { assert } from "../../src/diagnostics.js";
 import type { ControlFlowGraph } from "../cfg.js";
 import { opcodeOf } from "../cfg.js";
 import { NULL, type Frame, type TypeTable } from "../frames.js";
@@ -72,6 +73,12 @@ export interface LinkInput {
   /** Name of the method whose body becomes the driver. */
   driverName: string;
   mode: LinkMode;
+  /**
+   * Push exit codes without the constant pool: for a method whose distinct codes
+   * over 32,767 (one `ldc` constant each) would overflow it. Priced by
+   * `wideCodeCosts` (costs.ts).
+   */
+  wideCodes?: boolean;
   /** In `direct` mode: whether piece `from` may call piece `to` (the transfer cannot repeat). */
   directOk?: (from: number, to: number) => boolean;
   /** Most pieces the driver calls itself; beyond, it calls dispatcher methods. */
@@ -130,8 +137,11 @@ interface Layout {
   temp: number;
 }
 
-/** How an exit group leaves: what each target pushes, the key of its group, and the group's tail. */
-type ExitWay = { push?: number; key: string; tail: (out: CodeNode[]) => void };
+/**
+ * How an exit group leaves: what each target pushes (`isCode`: a code
+ * `(piece << 16) | entry`), the key of its group, and the group's tail.
+ */
+type ExitWay = { push?: number; isCode?: true; key: string; tail: (out: CodeNode[]) => void };
 
 /**
  * Writes the pieces, dispatchers and driver of a planned heap-frame link. Labels,
@@ -236,22 +246,35 @@ class HeapFrameWriter {
    * Exit stubs: per target, push its code (or entry) and jump to a stub shared by
    * every target that stores the same values and leaves the same way, which saves
    * them, takes the code back and leaves. A switch whose cases lie in other pieces
-   * then costs a few bytes per case, not a store sequence per case.
+   * then costs a few bytes per case, not a store sequence per case. With
+   * `wideCodes`, a target pushes a code as its piece and its entry (`sipush`
+   * each, no constant) and the group's stub joins them: `swap; bipush 16; ishl; ior`.
    */
   private emitExits(out: CodeNode[], L: Layout, p: number, exitLabels: Map<number, Label>, how: (b: number) => ExitWay): void {
-    const groups = new Map<string, { label: Label; block: number; carries: boolean; tail: (out: CodeNode[]) => void }>();
+    const groups = new Map<string, { label: Label; block: number; carries: boolean; joins: boolean; tail: (out: CodeNode[]) => void }>();
     for (const [b, label] of exitLabels) {
       const h = how(b);
       const s = this.plan.shapeOf(b);
       const key = `${h.key}|${this.savedLocals(b, p).map((l) => `${l.slot}:${l.kind}`).join(",")}|${s.stack.map((v) => v.kind).join(",")}`;
+      const joins = this.input.wideCodes === true && h.isCode === true;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { label: this.newLabel(), block: b, carries: h.push !== undefined, tail: h.tail }));
+      if (!g) groups.set(key, (g = { label: this.newLabel(), block: b, carries: h.push !== undefined, joins, tail: h.tail }));
+      assert(g.joins === joins, "an exit group mixes codes with other pushes");
       out.push({ kind: "label", label });
-      if (h.push !== undefined) this.pushInt(out, h.push);
+      if (joins) {
+        this.pushInt(out, h.push! >>> 16);
+        this.pushInt(out, h.push! & 0xffff);
+      } else if (h.push !== undefined) this.pushInt(out, h.push);
       out.push({ kind: "jump", op: Op.GOTO, target: g.label });
     }
     for (const g of groups.values()) {
       out.push({ kind: "label", label: g.label });
+      if (g.joins) {
+        out.push(simple(Op.SWAP));
+        out.push({ kind: "int", op: Op.BIPUSH, value: 16 });
+        out.push(simple(Op.ISHL));
+        out.push(simple(Op.IOR));
+      }
       if (g.carries) out.push(local(Op.ISTORE, L.temp + 2));
       this.emitSaves(out, L, g.block, p);
       if (g.carries) out.push(local(Op.ILOAD, L.temp + 2));
@@ -353,7 +376,7 @@ class HeapFrameWriter {
         },
       };
     }
-    return { push: this.codeOf(b), key: "return", tail: (t) => t.push(simple(Op.IRETURN)) };
+    return { push: this.codeOf(b), isCode: true, key: "return", tail: (t) => t.push(simple(Op.IRETURN)) };
   }
 
   /** `static int dispatch(int code, arrays)`: calls the piece the code names, among first..last. */
@@ -407,6 +430,7 @@ class HeapFrameWriter {
     this.writeThroughStores(out, L, blocksFrom);
     this.emitExits(out, L, 0, exitLabels, (b) => ({
       push: this.codeOf(b),
+      isCode: true,
       key: "loop",
       tail: (t) => {
         t.push(local(Op.ISTORE, codeSlot));

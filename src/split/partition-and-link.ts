@@ -27,7 +27,8 @@ import type { BlockGraph } from "../../passes/core/block-graph.js";
 import { partition, type Partition, type PartitionInput } from "../../passes/core/partition.js";
 import type { PassContext } from "../../passes/pass.js";
 import { localsOfBlocks } from "../../passes/link/blocks.js";
-import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSpill, PIECE_OVERHEAD, type LinkCostTables } from "../../passes/link/costs.js";
+import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSpill, PIECE_OVERHEAD, wideCodeCosts, type LinkCostTables } from "../../passes/link/costs.js";
+import { exitCodesOverflow } from "../../passes/link/exit-codes.js";
 import { type LinkedMethod, linkMethod } from "../../passes/link/heap-frame.js";
 import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
@@ -53,6 +54,8 @@ interface Search {
   slack: number;
   /** Stubs priced by what each piece's code touches (partition's `stubs`) rather than every live value. */
   exact: boolean;
+  /** Heap-frame exit codes pushed without the constant pool (`exit-codes.ts`): set once they would overflow it, kept after. */
+  wideCodes: boolean;
   /** The first reason a partition failed, reported if no attempt succeeds. */
   refusal?: Refusal;
 }
@@ -98,7 +101,7 @@ export function partitionAndLink(
 ): BodySplit | Refusal {
   const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf), decodedFrames };
   const mode = linkModeByName(opts.link);
-  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false };
+  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false, wideCodes: false };
   const fill = new DriverFill(opts.maxSize);
   const accept = (r: BodySplit): BodySplit => {
     for (const p of r.pieces) taken.add(p.name);
@@ -107,7 +110,12 @@ export function partitionAndLink(
   for (let attempt = 0; attempt < 8; attempt++) {
     const cut = cutAndAnalyse(m, search);
     if ("kind" in cut) return cut;
-    const chosen = choosePartition(m, cut, mode, search);
+    let chosen = choosePartition(m, cut, mode, search);
+    if (!search.wideCodes && !chosen.layouts && chosen.part.ok && exitCodesOverflow(cut.cfg, chosen.part, cf.constantPool)) {
+      // One ldc constant per code would overflow the pool: price the pushes without it and partition again.
+      search.wideCodes = true;
+      chosen = { part: partition(partitionInput(m, cut, search, "heap frame")) };
+    }
     // Filling only enlarges the driver's allowance: a failure then keeps what fitted.
     const filled = fill.best();
     if (filled && (!chosen.part.ok || chosen.part.pieceBlocks.length === 1)) return accept(filled);
@@ -167,7 +175,7 @@ export interface PartitionView {
 /** The first attempt's cut and partition of a body, priced for one handover. */
 export function partitionOnce(cf: ClassFile, method: MethodInfo, body: MethodBody, ctx: PassContext, opts: SplitMethodOptions, handover: "parameters" | "heap frame"): PartitionView | Refusal {
   const m: Method = { cf, method, decoded: body, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf) };
-  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false };
+  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false, wideCodes: false };
   const cut = cutAndAnalyse(m, search);
   if ("kind" in cut) return cut;
   return { cfg: cut.cfg, costs: cut.costs, cuttable: cut.cuttable, pinned: cut.pinned, part: partition(partitionInput(m, cut, search, handover)) };
@@ -236,7 +244,8 @@ function blockConstraints(m: Method, body: MethodBody, cfg: ControlFlowGraph, fr
   const entryFrame: Frame[] = new Array(n);
   for (let b = 0; b < n; b++) {
     if (!cfg.reachable[b]) continue;
-    const f = frames.frameBefore(firstInstruction(cfg, b));
+    // Read only from here on: shared with the frame analysis, not copied per block.
+    const f = frames.sharedFrameBefore(firstInstruction(cfg, b));
     if (!f) return refusal(ErrorCodes.REFUSED_FRAMES, `no frame for block ${b}`);
     entryFrame[b] = f;
     cuttable[b] = hasUninitialized(f, frames) || depth[b]! > 0 ? 0 : 1;
@@ -260,15 +269,16 @@ function partitionInput(m: Method, cut: Cut, search: Search, handover: "paramete
   const { cfg, costs } = cut;
   const { budget } = search;
   const beforeSuper = ctx.methodName === "<init>" ? costs.blockSize.reduce((s, x, b) => (cut.entryFrame[b]?.locals[0] === UNINITIALIZED_THIS ? s + x : s), 0) : 0;
-  const heap = costs.heapFrame;
   const priced = handoverCosts(costs, handover, budget);
+  const wide = search.wideCodes && handover === "heap frame" ? wideCodeCosts(costs) : undefined;
+  const heap = { ...costs.heapFrame, ...(wide ? { groupBase: wide.groupBase } : {}) };
   return {
     cfg,
     blockSize: costs.blockSize,
     entryCost: priced.entryCost,
-    exitCost: costs.exitCost,
+    exitCost: wide?.exitCost ?? costs.exitCost,
     exitGroup: costs.exitGroup,
-    groupCost: priced.groupCost,
+    groupCost: wide?.groupCost ?? priced.groupCost,
     cuttable: cut.cuttable,
     pinned: cut.pinned,
     pinnedCode: describePinned(cfg, ctx, m.finals, beforeSuper),
@@ -353,6 +363,7 @@ function linkHeapFrame(m: Method, cut: Cut, mode: LinkMode, search: Search, part
     pieceNames,
     maxSpill: maxSpill(cut.entryFrame, cut.cuttable),
     mode: mode.transfers,
+    wideCodes: search.wideCodes,
     directOk: acyclicTransfers(cut.cfg, part.pieceOf, part.pieceBlocks.length),
     // Into a helper class the driver calls one dispatcher: a few constants in the class, not a few per piece.
     flatDispatch: opts.helper ? 0 : flatDispatchFor(search.budget),
