@@ -39,6 +39,7 @@ import { emitLoadFromFrame, emitNewFrameArrays, emitReturnFromFrame, emitStoreTo
 import { type HeapFramePlan, planHeapFrame } from "./heap-frame-plan.js";
 import { isLive, type Liveness } from "../liveness.js";
 import type { Partition } from "../core/partition.js";
+import { loopingBlocks, residentLocals, rewriteResidentAccesses, withoutResidentRows, type ResidentKinds } from "./resident-locals.js";
 
 export const name = "link";
 export const description = "write the driver and the pieces of a partitioned method, re-coding transfers between pieces";
@@ -135,6 +136,8 @@ interface Layout {
   shift: number;
   /** Two slots for a value being spilled, then one for the exit code. */
   temp: number;
+  /** Locals a piece keeps in the frame arrays (resident-locals.ts): its stubs do not move them. */
+  resident?: ResidentKinds;
 }
 
 /**
@@ -154,6 +157,7 @@ class HeapFrameWriter {
   private readonly objectClassIndex = new Map<number, number>();
   private readonly copyBlocks: ReturnType<typeof blockCopier>;
   private readonly owner: { className: string; isInterface: boolean };
+  private looping: Uint8Array | undefined;
 
   constructor(
     private readonly input: LinkInput,
@@ -209,7 +213,7 @@ class HeapFrameWriter {
         out.push(local(Op.ASTORE, l.slot));
         continue;
       }
-      if (!loadedAt.get(b)?.[l.slot]) continue;
+      if (!loadedAt.get(b)?.[l.slot] || this.isResident(L, l.slot)) continue;
       if (l.type === NULL) out.push(simple(Op.ACONST_NULL));
       else this.emitLoadValue(out, L, l.kind, l.type, l.slot);
       out.push(local(Op.ISTORE + l.kind, l.slot + L.shift));
@@ -223,9 +227,13 @@ class HeapFrameWriter {
     out.push({ kind: "jump", op: Op.GOTO, target });
   }
 
-  /** The live locals of block `b` that body `p` stores when it leaves for `b`. */
-  private savedLocals(b: number, p: number) {
-    return this.plan.shapeOf(b).locals.filter((l) => this.plan.savedAt[p]!.get(b)?.[l.slot]);
+  private isResident(L: Layout, slot: number): boolean {
+    return L.resident !== undefined && L.resident[slot]! >= 0;
+  }
+
+  /** The live locals of block `b` that body `p` stores when it leaves for `b` (not those resident in the frame). */
+  private savedLocals(b: number, p: number, L: Layout) {
+    return this.plan.shapeOf(b).locals.filter((l) => this.plan.savedAt[p]!.get(b)?.[l.slot] && !this.isResident(L, l.slot));
   }
 
   /** Exit stub body of body `p`: spills the stack and stores the live locals of block `b` it wrote. */
@@ -239,7 +247,7 @@ class HeapFrameWriter {
       out.push(local(Op.ISTORE + v.kind, L.temp));
       emitStoreToFrame(out, L.arraySlot, v.kind, this.plan.spillBase + depth, L.temp, this.input.cp);
     }
-    for (const l of this.savedLocals(b, p)) emitStoreToFrame(out, L.arraySlot, l.kind, l.slot, l.slot + L.shift, this.input.cp);
+    for (const l of this.savedLocals(b, p, L)) emitStoreToFrame(out, L.arraySlot, l.kind, l.slot, l.slot + L.shift, this.input.cp);
   }
 
   /**
@@ -255,7 +263,7 @@ class HeapFrameWriter {
     for (const [b, label] of exitLabels) {
       const h = how(b);
       const s = this.plan.shapeOf(b);
-      const key = `${h.key}|${this.savedLocals(b, p).map((l) => `${l.slot}:${l.kind}`).join(",")}|${s.stack.map((v) => v.kind).join(",")}`;
+      const key = `${h.key}|${this.savedLocals(b, p, L).map((l) => `${l.slot}:${l.kind}`).join(",")}|${s.stack.map((v) => v.kind).join(",")}`;
       const joins = this.input.wideCodes === true && h.isCode === true;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { label: this.newLabel(), block: b, carries: h.push !== undefined, joins, tail: h.tail }));
@@ -318,6 +326,19 @@ class HeapFrameWriter {
     kinds.forEach((k, i) => (arraySlot[k] = 1 + i));
     const shift = 1 + kinds.length;
     const L: Layout = { arraySlot, shift, temp: shift + input.maxLocals };
+    this.looping ??= loopingBlocks(input.cfg, input.partition.pieceOf);
+    L.resident = residentLocals({
+      cfg: input.cfg,
+      nodes: input.body.nodes,
+      plan,
+      p,
+      blocks: input.partition.pieceBlocks[p]!,
+      looping: this.looping,
+      pieceOf: input.partition.pieceOf,
+      maxLocals: input.maxLocals,
+      arraySlot,
+      shift,
+    });
     const out: CodeNode[] = [];
     const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(this.newLabel);
     const entryStubs = entries[p]!.map(() => this.newLabel());
@@ -325,7 +346,7 @@ class HeapFrameWriter {
       out.push(local(Op.ILOAD, 0));
       out.push({ kind: "tableswitch", low: 0, high: entryStubs.length - 1, defaultTarget: entryStubs[0]!, targets: entryStubs });
     }
-    const blocksOut: CodeNode[] = [];
+    let blocksOut: CodeNode[] = [];
     // A `return` stores its value in the frame and returns -1.
     const emitted = this.emitBlocks(p, L, blocksOut, exitLabel, (o, insn) => {
       if (opcodeOf(insn) !== Op.RETURN) {
@@ -335,13 +356,15 @@ class HeapFrameWriter {
       o.push(simple(Op.ICONST_M1));
       o.push(simple(Op.IRETURN));
     });
+    blocksOut = rewriteResidentAccesses(blocksOut, L.resident, arraySlot, shift, input.cp);
     entries[p]!.forEach((b, i) => {
       out.push({ kind: "label", label: entryStubs[i]! });
       this.emitEntry(out, L, b, emitted.blockLabel(b), p);
     });
-    out.push(...blocksOut);
+    for (const n of blocksOut) out.push(n);
     this.emitExits(out, L, p, exitLabels, (b) => this.pieceExit(L, p, b));
-    return { name: input.pieceNames[p]!, descriptor: plan.pieceDescriptor, body: this.newBody(out, emitted) };
+    const rows = { handlers: emitted.handlers, localVariables: withoutResidentRows(emitted.localVariables, L.resident, shift), localVariableTypes: withoutResidentRows(emitted.localVariableTypes, L.resident, shift) };
+    return { name: input.pieceNames[p]!, descriptor: plan.pieceDescriptor, body: this.newBody(out, rows) };
   }
 
   /**
