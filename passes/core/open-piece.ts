@@ -95,8 +95,9 @@ export class OpenPiece {
     const inPiece = (q: number): boolean => pieceOf[q] === p || atomStamp[q] === stamp;
     let delta = 0;
     const changed: number[] = [];
+    const extra = p !== 0 ? input.pieceExtra : undefined;
     for (const b of atom) {
-      delta += input.blockSize[b]!;
+      delta += input.blockSize[b]! + (extra ? extra[b]! : 0);
       let out = 0;
       for (const q of pred[b]!) if (!inPiece(q)) out++;
       if (commit) outside[b] = out;

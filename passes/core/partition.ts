@@ -47,8 +47,13 @@ export const description = "assign blocks to size-limited pieces, keeping uncutt
 
 export interface PartitionInput {
   cfg: BlockGraph;
-  /** Upper bound of the encoded size of each block. */
+  /** Upper bound of the encoded size of each block (in piece 0, the driver). */
   blockSize: Int32Array;
+  /**
+   * What a block's code grows by in any other piece, when the link renumbers a
+   * piece's locals (the heap frame shifts them past its parameters); none if absent.
+   */
+  pieceExtra?: Int32Array;
   /** Bytes a piece spends to be entered at the block from another piece. */
   entryCost: Int32Array;
   /** Bytes a piece spends per block it transfers into when that block lies in another piece. */
@@ -223,7 +228,8 @@ function atomsOf(input: PartitionInput, edges: Edges): Atoms {
   const reachable = cfg.reachable;
   // A set's weight is what a loop's atom costs: its reachable blocks with their entries.
   const weight = new Float64Array(n);
-  for (let b = 0; b < n; b++) if (reachable[b]) weight[b] = blockSize[b]! + entryCost[b]!;
+  const extra = input.pieceExtra;
+  for (let b = 0; b < n; b++) if (reachable[b]) weight[b] = blockSize[b]! + (extra ? extra[b]! : 0) + entryCost[b]!;
   const uf = new UnionFind(n, weight);
   for (let b = 0; b < n; b++) {
     if (!reachable[b]) continue;
@@ -368,11 +374,12 @@ class PieceCosting {
     const { pieceOf } = this;
     const { pred, succ } = this.edges;
     const blockSize = this.input.blockSize;
+    const extra = p !== 0 ? this.input.pieceExtra : undefined;
     this.markSlots(p, [blocks]);
     let cost = overhead;
     const targets = new Set<number>();
     for (const b of blocks) {
-      cost += blockSize[b]!;
+      cost += blockSize[b]! + (extra ? extra[b]! : 0);
       let entry = b === 0 && p !== 0;
       for (const q of pred[b]!) if (pieceOf[q] !== p) entry = true;
       if (entry) cost += this.entryCostOf(b);
@@ -390,9 +397,10 @@ class PieceCosting {
     this.markSlots(p, [blocks, atom]);
     let cost = overhead;
     const targets = new Set<number>();
+    const extra = p !== 0 ? this.input.pieceExtra : undefined;
     for (const list of [blocks, atom]) {
       for (const b of list) {
-        cost += blockSize[b]!;
+        cost += blockSize[b]! + (extra ? extra[b]! : 0);
         let entry = b === 0 && p !== 0;
         for (const q of pred[b]!) if (pieceOf[q] !== p) entry = true;
         if (entry) cost += this.entryCostOf(b);
@@ -537,7 +545,8 @@ function bridgePinned(
 /** Why a piece could not be closed under the limit: the pinned code, or one atom too big. */
 function overLimit(input: PartitionInput, p: number, hasPinned: boolean, blocks: number[], atom: number[], cost: number): Failure {
   const { blockSize, cuttable, pinned, limit } = input;
-  const size = atom.reduce((s, b) => s + blockSize[b]!, 0);
+  const extra = p !== 0 ? input.pieceExtra : undefined;
+  const size = atom.reduce((s, b) => s + blockSize[b]! + (extra ? extra[b]! : 0), 0);
   if (p === 0 && hasPinned) {
     // What piece 0 holds now is the pinned code and what is cheaper next to it than elsewhere.
     const pinnedCode = input.pinnedCode ?? "the code that must stay in the original method (before super(), or final-field writes)";

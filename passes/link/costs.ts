@@ -79,6 +79,8 @@ export interface SlotCost {
 export interface LinkCostTables {
   /** Upper bound of each block's encoded size. */
   blockSize: Int32Array;
+  /** Per block: what its code grows by in a heap-frame piece other than the driver (`shiftedLocalsExtra`). */
+  heapFramePieceExtra: Int32Array;
   /** Per block: the exit stub's cost for one target. */
   exitCost: Int32Array;
   /** Per block: its exit group (targets saving the same values share the stores). */
@@ -93,6 +95,33 @@ export interface LinkCostTables {
     groupStores: SlotCost[][];
   };
   parameters: { entryCost: Int32Array; groupCost: Int32Array };
+}
+
+/**
+ * The most slots a heap-frame piece puts before the original locals: the entry
+ * index and one frame array per kind (`heap-frame.ts`, its layout's `shift`).
+ * The stubs' loads and stores above are priced at this shift too.
+ */
+const HEAP_FRAME_SHIFT = 6;
+
+/**
+ * Per block: the bytes its code grows by when every local is renumbered `shift`
+ * slots up, as a heap-frame piece does (the driver keeps the numbering): a
+ * short form becomes two bytes (`iload_1` -> `iload 7`) and an index pushed past
+ * 255 takes `wide` (JVMS 6.5 wide), for loads, stores and `iinc`. Without it a
+ * piece of an interpreter, whose cases work on low-numbered registers, came out
+ * about one byte per block over its estimate (8,252 bytes priced at 7,999), and
+ * every such split took one more attempt at a smaller budget.
+ */
+export function shiftedLocalsExtra(body: MethodBody, cfg: ControlFlowGraph, shift: number): Int32Array {
+  const extra = new Int32Array(cfg.blockCount);
+  for (let b = 0; b < cfg.blockCount; b++) {
+    for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) {
+      const node = body.nodes[i]!;
+      if (node.kind === "local" || node.kind === "iinc") extra[b]! += maxEncodedSize({ ...node, index: node.index + shift }) - maxEncodedSize(node);
+    }
+  }
+  return extra;
 }
 
 /** Upper bounds of every block's encoded size. */
@@ -177,6 +206,7 @@ export function linkCostTables(a: LinkAnalyses): LinkCostTables {
   }
   return {
     blockSize: blockSizes(a.body, cfg),
+    heapFramePieceExtra: shiftedLocalsExtra(a.body, cfg, HEAP_FRAME_SHIFT),
     exitCost,
     exitGroup,
     heapFrame: { entryCost, groupCost: Int32Array.from(groupCosts), entryBase, entryLoads, groupBase: Int32Array.from(groupBase), groupStores },

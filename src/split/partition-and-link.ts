@@ -275,6 +275,7 @@ function partitionInput(m: Method, cut: Cut, search: Search, handover: "paramete
   return {
     cfg,
     blockSize: costs.blockSize,
+    ...(handover === "heap frame" ? { pieceExtra: costs.heapFramePieceExtra } : {}),
     entryCost: priced.entryCost,
     exitCost: wide?.exitCost ?? costs.exitCost,
     exitGroup: costs.exitGroup,

@@ -127,8 +127,9 @@ Done:
 ; b5 L2: iinc 3 1 .. goto L0  size 8 entry 33 exit 8 group 1 (44)
 ; b6 L3: iload 2 .. ireturn  size 50 entry 21 exit 8 group 2 (32)
 ; piece 0 (estimated 152 bytes): 
-; piece 1 (estimated 184 bytes): b0 b1
-; piece 2 (estimated 95 bytes): b6
-; piece 3 (estimated 187 bytes): b2 b4 b3
-; piece 4 (estimated 117 bytes): b5
-; cross edges 5
+; piece 1 (estimated 188 bytes): b0 b1
+; piece 2 (estimated 114 bytes): b6
+; piece 3 (estimated 171 bytes): b2 b4
+; piece 4 (estimated 158 bytes): b3
+; piece 5 (estimated 117 bytes): b5
+; cross edges 6
