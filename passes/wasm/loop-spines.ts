@@ -14,29 +14,33 @@
  * Q, one `return_call` when it is elsewhere.
  *
  * So that each piece is entered once per loop (one function, a reducible loop:
- * stackify.ts, regions.ts), every dispatch table T of the spine is split in two
- * blocks: T's code storing the index in a selector local added after the others,
- * then a block that only reads the selector and branches on it (core spec,
- * "Control Instructions", `br_table`). A target of such a table (original or copy)
- * that lies in another piece holding a copy is re-pointed to that piece's copy of
- * the same table block: it branches on the same index to the same target, now a
- * branch inside its own function. The original spine is left for the loop's entry
- * from outside it; its tables lead into the copies too.
+ * stackify.ts, regions.ts), each piece Q holding a copy gets an entry block that
+ * branches on a selector local (added after the others) to Q's dispatch targets,
+ * the `br_table` targets of the spine that lie in Q (core spec, "Control
+ * Instructions", `br_table`). Every spine table, original or copy, reaches a target
+ * in such a piece through a block of its own piece that sets the selector to the
+ * target's number and branches to Q's entry block: a branch inside Q's function, or
+ * the one `return_call` into it. The original spine is left for the loop's entry
+ * from outside it; its tables lead into the entry blocks too.
  *
  * Every re-pointed edge goes to an exact copy of its old target whose own edges go
- * to the same blocks or their copies, so the program is unchanged. The copies are
- * priced before the partition (`spineReserve`: the spine's blocks and an exit stub
- * for each of their targets, taken from every piece's budget); the caller still
+ * to the same blocks or their copies, or to an entry block that branches, on the
+ * number just set, to the old target; so the program is unchanged. The copies are
+ * priced before the partition (`spineLoops`: the spine's blocks, a naming block and
+ * an entry-table slot per dispatch target, exit stubs; taken from every piece's
+ * budget; the spine is given to the partition as a `together` set); the caller still
  * checks the encoded sizes. Liveness must be recomputed on the result (the
  * selector local is new). Deterministic: loops in the order of their headers,
  * pieces ascending, spine blocks in walk order.
  *
  * Measured (bench/wasm, the generated 1 MB interpreter at 65,536 bytes, 22-25
  * pieces): function entries per step 1.94 -> 0.98, yet the steady state is slower
- * in V8 (main-thread CPU per 3M-step round, --no-liftoff ~95 -> ~120 ms, default
- * tiering 99 -> 138, --liftoff-only 285 -> 367). Not explained yet; one copy of the
+ * in V8 (main-thread CPU per 3M-step round, --no-liftoff 104 -> 127 ms, default
+ * tiering 99 -> 130, --liftoff-only 285 -> 367). Not explained yet; one copy of the
  * dispatch per piece spreads the one hot indirect branch over as many sites, which
- * may predict worse. So the option that enables it (`loopSpines`) is off by default.
+ * may predict worse. At 6.6 MB (a three-level dispatch tree, 1,024 targets) the
+ * copy is over a third of a 65,536-byte piece and none is made. So the option that
+ * enables it (`loopSpines`) is off by default.
  */
 import { assert } from "../../src/diagnostics.js";
 import { stronglyConnectedComponents, isLoop } from "../core/loops.js";
