@@ -50,6 +50,8 @@ export interface WasmSplitOptions {
    * `br_table`; `auto` (default), the selector from 4 entries on (not measured yet).
    */
   readonly entryForm?: "auto" | "functions" | "selector";
+  /** Copy a split dispatch loop's spine into every piece holding its cases (passes/wasm/loop-spines.ts); default false (measured slower). */
+  readonly loopSpines?: boolean;
 }
 
 export interface WasmSplitResult {
@@ -138,7 +140,7 @@ export function splitWasmModuleWith(bytes: Uint8Array, options: WasmSplitOptions
     const report = (pieces: number, refused?: string): WasmFunctionReport => ({ index, ...(name === undefined ? {} : { name }), size, pieces, ...(refused === undefined ? {} : { refused }) });
     const analysis = analyse(m, index, options.maxSize);
     if (!analysis.ok) return void reports.push(report(0, analysis.reason));
-    const split = splitWasmFunction({ cfg: analysis.cfg, liveIn: analysis.liveIn, maxSize: options.maxSize, firstFunction: next, handoverGlobal: globals.get, ...(options.entryForm ? { entryForm: options.entryForm } : {}) });
+    const split = splitWasmFunction({ cfg: analysis.cfg, liveIn: analysis.liveIn, maxSize: options.maxSize, firstFunction: next, handoverGlobal: globals.get, ...(options.entryForm ? { entryForm: options.entryForm } : {}), ...(options.loopSpines ? { loopSpines: true } : {}) });
     if (!split.ok) return void reports.push(report(0, split.reason));
     code.entries[defined] = bodyEntry(encodeBody(split.driver.body, true));
     for (const f of split.functions) {
