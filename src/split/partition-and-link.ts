@@ -128,6 +128,9 @@ export function partitionAndLink(
       return search.refusal ?? refusal(partitionRefusalCode(chosen.part.what), chosen.part.reason);
     }
     const part = chosen.part;
+    // A piece fill compares splits of one handover; linking another would only leave its call sites and constants behind.
+    const keptByFill = pieceFill.best();
+    if (keptByFill && keptByFill.handover[0] !== (chosen.layouts ? "parameters" : "heap frame")) return accept(keptByFill);
     if (part.pieceBlocks.length === 1) return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, "the method fits its limit only after removing unreachable code; nothing to split");
     const localTaken = new Set(taken);
     const pieceNames = [""];
