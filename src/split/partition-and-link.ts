@@ -107,7 +107,11 @@ export function partitionAndLink(
   const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, pieceSlack: 1, exact: false, wideCodes: false };
   const fill = new DriverFill(opts.maxSize);
   const pieceFill = new PieceFill(opts.maxSize);
+  // Synthetic call-site lines used up to each piece-fill candidate: attempts after the one kept give theirs back.
+  const linesAfter = new Map<BodySplit, number>();
   const accept = (r: BodySplit): BodySplit => {
+    const lines = linesAfter.get(r);
+    if (lines !== undefined && opts.lines) opts.lines.next = lines;
     for (const p of r.pieces) taken.add(p.name);
     return r;
   };
@@ -171,6 +175,7 @@ export function partitionAndLink(
       continue;
     }
     if (fill.best()) return accept(fill.best()!);
+    if (opts.lines) linesAfter.set(result, opts.lines.next);
     const pieceSlack = pieceFill.afterFit(result, part.pieceCost.slice(1), search.budget, search.pieceSlack);
     if (pieceSlack !== undefined) {
       search.pieceSlack = pieceSlack;
