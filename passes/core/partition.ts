@@ -30,11 +30,12 @@
  * With `stubs`, entries and exits are priced by the local slots the piece's own
  * blocks read and write instead of every live one (what the linker really moves).
  *
- * Piece 0 may get its own limit (`driverLimit`) for callers that check the encoded
- * driver. When an atom alone exceeds a piece, or piece 0 cannot hold its pinned
- * code, the partition fails saying what did not fit, which the caller reports (or
- * retries with finer cuts). Cost: O((blocks + edges) x loop depth), and for the
- * atoms next to pinned code O(those atoms x blocks of piece 0).
+ * Piece 0 may get its own limit (`driverLimit`), and pieces 1.. theirs
+ * (`pieceLimit`), for callers that check the encoded lengths. When an atom alone
+ * exceeds a piece, or piece 0 cannot hold its pinned code, the partition fails
+ * saying what did not fit, which the caller reports (or retries with finer cuts).
+ * Cost: O((blocks + edges) x loop depth), and for the atoms next to pinned code
+ * O(those atoms x blocks of piece 0).
  */
 import type { BlockGraph } from "./block-graph.js";
 import { InternalError } from "../../src/diagnostics.js";
@@ -83,6 +84,13 @@ export interface PartitionInput {
    * are what refuses the pinned code.
    */
   driverLimit?: number;
+  /**
+   * The byte limit of pieces 1.. when they are packed (default: `limit`). A caller
+   * that checks the encoded pieces afterwards may allow more when the estimates
+   * (upper bounds) packed into more pieces than their encoded lengths need. Atoms
+   * (loops kept whole, spines) are still sized against `limit`.
+   */
+  pieceLimit?: number;
   /**
    * Stub costs from what a piece's code touches, tighter than `entryCost` and
    * `groupCost` (which move every live value): the linker loads at an entry only
@@ -433,7 +441,7 @@ function packPieces(input: PartitionInput, edges: Edges, a: Atoms, costing: Piec
   while (state.qi < queue.length) {
     const p = pieceBlocks.length;
     const overhead = p === 0 ? input.driverOverhead : input.pieceOverhead;
-    const pieceLimit = p === 0 ? (input.driverLimit ?? limit) : limit;
+    const pieceLimit = p === 0 ? (input.driverLimit ?? limit) : (input.pieceLimit ?? limit);
     const blocks: number[] = [];
     const admitted: number[][] = [];
     openPiece?.open(p, blocks, overhead);

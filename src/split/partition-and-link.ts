@@ -36,6 +36,7 @@ import { monitorDepth } from "../../passes/monitors.js";
 import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
 import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
 import { DriverFill } from "./driver-fill.js";
+import { PieceFill } from "./piece-fill.js";
 import { freshName, nextSyntheticLine } from "./names.js";
 import { partitionRefusalCode, refusal } from "./refusal.js";
 import { ErrorCodes } from "../diagnostics.js";
@@ -52,6 +53,8 @@ interface Search {
   fine: number;
   /** Lets the driver's estimate (an upper bound) exceed the budget; its encoded length is checked. */
   slack: number;
+  /** The same for pieces 1.. (`piece-fill.ts`). */
+  pieceSlack: number;
   /** Stubs priced by what each piece's code touches (partition's `stubs`) rather than every live value. */
   exact: boolean;
   /** Heap-frame exit codes pushed without the constant pool (`exit-codes.ts`): set once they would overflow it, kept after. */
@@ -101,9 +104,14 @@ export function partitionAndLink(
 ): BodySplit | Refusal {
   const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf), decodedFrames };
   const mode = linkModeByName(opts.link);
-  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false, wideCodes: false };
+  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, pieceSlack: 1, exact: false, wideCodes: false };
   const fill = new DriverFill(opts.maxSize);
+  const pieceFill = new PieceFill(opts.maxSize);
+  // Synthetic call-site lines used up to each piece-fill candidate: attempts after the one kept give theirs back.
+  const linesAfter = new Map<BodySplit, number>();
   const accept = (r: BodySplit): BodySplit => {
+    const lines = linesAfter.get(r);
+    if (lines !== undefined && opts.lines) opts.lines.next = lines;
     for (const p of r.pieces) taken.add(p.name);
     return r;
   };
@@ -117,13 +125,16 @@ export function partitionAndLink(
       chosen = { part: partition(partitionInput(m, cut, search, "heap frame")) };
     }
     // Filling only enlarges the driver's allowance: a failure then keeps what fitted.
-    const filled = fill.best();
+    const filled = fill.best() ?? pieceFill.best();
     if (filled && (!chosen.part.ok || chosen.part.pieceBlocks.length === 1)) return accept(filled);
     if (!chosen.part.ok) {
       if (refineAfter(chosen.part, search)) continue;
       return search.refusal ?? refusal(partitionRefusalCode(chosen.part.what), chosen.part.reason);
     }
     const part = chosen.part;
+    // A piece fill compares splits of one handover; linking another would only leave its call sites and constants behind.
+    const keptByFill = pieceFill.best();
+    if (keptByFill && keptByFill.handover[0] !== (chosen.layouts ? "parameters" : "heap frame")) return accept(keptByFill);
     if (part.pieceBlocks.length === 1) return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, "the method fits its limit only after removing unreachable code; nothing to split");
     const localTaken = new Set(taken);
     const pieceNames = [""];
@@ -134,6 +145,12 @@ export function partitionAndLink(
     const pieces = encodePieces(cf, linked, opts, codeNameIndex);
     const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
+    if (longest > opts.maxSize && pieceFill.best()) {
+      const slack = pieceFill.afterOvershoot(search.pieceSlack);
+      if (slack === undefined) return accept(pieceFill.best()!);
+      search.pieceSlack = slack;
+      continue;
+    }
     if (longest > opts.maxSize) {
       const slack = fill.afterOvershoot(search.slack);
       if (slack !== undefined) search.slack = slack;
@@ -151,14 +168,22 @@ export function partitionAndLink(
       blocksPerPiece: part.pieceBlocks.map((x) => x.length),
       callSites: linked.callSites,
     };
-    const slack = fill.afterFit(result, part.spinedLoops > 0 && !chosen.layouts, search.slack);
+    // Driver fill (a spined loop) or piece fill: the first split that fits decides which one runs.
+    const slack = pieceFill.best() ? undefined : fill.afterFit(result, part.spinedLoops > 0 && !chosen.layouts, search.slack);
     if (slack !== undefined) {
       search.slack = slack;
       continue;
     }
-    return accept(fill.best() ?? result);
+    if (fill.best()) return accept(fill.best()!);
+    if (opts.lines) linesAfter.set(result, opts.lines.next);
+    const pieceSlack = pieceFill.afterFit(result, part.pieceCost.slice(1), search.budget, search.pieceSlack);
+    if (pieceSlack !== undefined) {
+      search.pieceSlack = pieceSlack;
+      continue;
+    }
+    return accept(pieceFill.best() ?? result);
   }
-  const filled = fill.best();
+  const filled = fill.best() ?? pieceFill.best();
   if (filled) return accept(filled);
   return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, `no partition under ${opts.maxSize} bytes was found after 8 attempts`);
 }
@@ -175,7 +200,7 @@ export interface PartitionView {
 /** The first attempt's cut and partition of a body, priced for one handover. */
 export function partitionOnce(cf: ClassFile, method: MethodInfo, body: MethodBody, ctx: PassContext, opts: SplitMethodOptions, handover: "parameters" | "heap frame"): PartitionView | Refusal {
   const m: Method = { cf, method, decoded: body, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf) };
-  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, exact: false, wideCodes: false };
+  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, pieceSlack: 1, exact: false, wideCodes: false };
   const cut = cutAndAnalyse(m, search);
   if ("kind" in cut) return cut;
   return { cfg: cut.cfg, costs: cut.costs, cuttable: cut.cuttable, pinned: cut.pinned, part: partition(partitionInput(m, cut, search, handover)) };
@@ -285,6 +310,7 @@ function partitionInput(m: Method, cut: Cut, search: Search, handover: "paramete
     pinnedCode: describePinned(cfg, ctx, m.finals, beforeSuper),
     limit: budget,
     driverLimit: Math.floor(budget * search.slack),
+    pieceLimit: Math.floor(budget * search.pieceSlack),
     pieceOverhead: PIECE_OVERHEAD,
     // Exact stub prices (what each piece's code touches) exist for the heap frame's loads and stores.
     ...(search.exact && handover === "heap frame"
