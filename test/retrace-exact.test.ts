@@ -39,7 +39,7 @@ type Link = "switch" | "direct" | "auto" | "indy";
 
 /** Per limit: where the "first" throw point goes (see retraceProgram) and the link modes split at it. */
 const LIMITS: { maxSize: number; firstAfter: number; links: Link[] }[] = [
-  { maxSize: 512, firstAfter: 30, links: ["switch", "direct", "auto", "indy"] },
+  { maxSize: 512, firstAfter: 20, links: ["switch", "direct", "auto", "indy"] },
   { maxSize: 1024, firstAfter: 75, links: ["switch", "direct"] },
 ];
 

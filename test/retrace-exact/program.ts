@@ -27,7 +27,8 @@ function filler(n: number, seed: number, indent = "    "): string {
  * `firstAfter` the number before the "first" throw point. The driver keeps as much
  * of the method's start as fits its limit (pieces are packed in reverse postorder,
  * the driver first), so `firstAfter` must put that point past the driver's share
- * and inside the first piece: about 30 lines at 512 bytes, 75 at 1024.
+ * and inside the first piece: about 20 lines at 512 bytes (18 to 22 do, 26 and
+ * 30 fall in the second piece since pieces are filled by encoded length), 75 at 1024.
  */
 export function retraceProgram(firstAfter: number, seg = 40): string {
   const f = (seed: number, indent?: string) => filler(seg, seed, indent);
