@@ -13,6 +13,7 @@ import { buildCfg, type ControlFlowGraph } from "../passes/cfg.js";
 import { loopLayout, loopSpine } from "../passes/core/loop-spine.js";
 import { isLoop, stronglyConnectedComponents } from "../passes/core/loops.js";
 import { partition } from "../passes/core/partition.js";
+import { uniformPartitionInput } from "./support/partition-input.js";
 
 /** for (i = 0; i < n; i++) switch (op) { five cases, C4 the biggest }; every case breaks to the increment. */
 const dispatch = `.class public T
@@ -118,18 +119,7 @@ describe("loop spine", () => {
 
   it("leaves a loop that fits one piece alone", () => {
     const cfg = cfgOf(dispatch);
-    const n = cfg.blockCount;
-    const p = partition({
-      cfg,
-      blockSize: new Int32Array(n).fill(10),
-      entryCost: new Int32Array(n).fill(2),
-      exitCost: new Int32Array(n).fill(3),
-      cuttable: new Uint8Array(n).fill(1),
-      pinned: new Uint8Array(n),
-      limit: 1000,
-      pieceOverhead: 5,
-      driverOverhead: 20,
-    });
+    const p = partition(uniformPartitionInput(cfg, { limit: 1000 }));
     expect(p.ok && p.spinedLoops === 0 && p.pieceBlocks.length === 1).toBe(true);
   });
 });

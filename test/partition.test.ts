@@ -13,7 +13,8 @@ import { codeOf } from "../src/classfile/model.js";
 import { assemble } from "../src/text/assemble.js";
 import { buildCfg, type ControlFlowGraph } from "../passes/cfg.js";
 import { isLoop, stronglyConnectedComponents } from "../passes/core/loops.js";
-import { partition, type PartitionInput } from "../passes/core/partition.js";
+import { partition } from "../passes/core/partition.js";
+import { uniformPartitionInput } from "./support/partition-input.js";
 
 function cfgOf(methodText: string): ControlFlowGraph {
   const [cf] = assemble(`.class public T\n.super java/lang/Object\n${methodText}\n`);
@@ -21,21 +22,7 @@ function cfgOf(methodText: string): ControlFlowGraph {
   return buildCfg(decodeBody(codeOf(m)!, cf!.constantPool)).cfg;
 }
 
-function input(cfg: ControlFlowGraph, overrides: Partial<PartitionInput> & { size?: number }): PartitionInput {
-  const n = cfg.blockCount;
-  return {
-    cfg,
-    blockSize: new Int32Array(n).fill(overrides.size ?? 10),
-    entryCost: new Int32Array(n).fill(2),
-    exitCost: new Int32Array(n).fill(3),
-    cuttable: new Uint8Array(n).fill(1),
-    pinned: new Uint8Array(n),
-    limit: 100,
-    pieceOverhead: 5,
-    driverOverhead: 20,
-    ...overrides,
-  };
-}
+const input = uniformPartitionInput;
 
 /** Ten blocks in a row: each ends in a goto to the next. */
 const chain = `.method public static f()V
@@ -93,6 +80,26 @@ describe("partition", () => {
       return blocks.length * 30 + entries * 2 + exits * 3 + (i === 0 ? 20 : 5);
     });
     expect(p.pieceCost).toEqual(sizes);
+  });
+
+  it("charges pieceExtra to blocks in pieces 1.., never in the driver, and keeps every piece under the limit", () => {
+    // A heap-frame piece renumbers its locals (passes/link/costs.ts shiftedLocalsExtra):
+    // the same block costs more there than in the driver.
+    const cfg = cfgOf(chain);
+    const pieceExtra = new Int32Array(cfg.blockCount).fill(7);
+    const p = partition(input(cfg, { size: 30, pieceExtra }));
+    const plain = partition(input(cfg, { size: 30 }));
+    if (!p.ok || !plain.ok) throw new Error("partition failed");
+    expect(p.pieceBlocks[0]).toEqual(plain.pieceBlocks[0]);
+    const sizes = p.pieceBlocks.map((blocks, i) => {
+      const entries = blocks.filter((b) => (b === 0 ? i !== 0 : cfg.predecessors[b]!.some((q) => p.pieceOf[q] !== i))).length;
+      const exits = new Set(blocks.flatMap((b) => cfg.successors[b]!.filter((s) => p.pieceOf[s] !== i))).size;
+      return blocks.length * (i === 0 ? 30 : 37) + entries * 2 + exits * 3 + (i === 0 ? 20 : 5);
+    });
+    expect(p.pieceCost).toEqual(sizes);
+    for (const cost of p.pieceCost) expect(cost).toBeLessThanOrEqual(100);
+    // 37-byte blocks fit two to a piece where 30-byte ones fit three (with their stubs).
+    expect(p.pieceBlocks.length).toBeGreaterThan(plain.pieceBlocks.length);
   });
 
   it("keeps a loop that fits inside one piece", () => {

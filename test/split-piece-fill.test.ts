@@ -26,6 +26,7 @@ import { linkAll } from "./support/jvm.js";
 import { compileJava, expectSameRun, runJava, type RunResult } from "./support/hard-case.js";
 import { splitJar } from "./support/split-jar.js";
 import { prng } from "./support/prng.js";
+import { uniformPartitionInput } from "./support/partition-input.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-piecefill-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -98,18 +99,7 @@ describe("piece fill", () => {
   it("pieceLimit lets pieces 1.. hold more without changing the driver", () => {
     const [cf] = assemble(`.class public T\n.super java/lang/Object\n.method public static f()V\n  .limit stack 1\n  .limit locals 1\n${Array.from({ length: 20 }, (_, i) => `B${i}:\n  nop\n  goto B${i + 1}`).join("\n")}\nB20:\n  return\n.end method\n`);
     const cfg = buildCfg(decodeBody(codeOf(cf!.methods[0]!)!, cf!.constantPool)).cfg;
-    const n = cfg.blockCount;
-    const base = {
-      cfg,
-      blockSize: new Int32Array(n).fill(10),
-      entryCost: new Int32Array(n).fill(2),
-      exitCost: new Int32Array(n).fill(3),
-      cuttable: new Uint8Array(n).fill(1),
-      pinned: new Uint8Array(n),
-      limit: 100,
-      pieceOverhead: 5,
-      driverOverhead: 20,
-    };
+    const base = uniformPartitionInput(cfg);
     const tight = partition(base);
     const loose = partition({ ...base, pieceLimit: 200 });
     if (!tight.ok || !loose.ok) throw new Error("partition failed");
