@@ -23,6 +23,15 @@ const BOOTSTRAP_DESCRIPTOR =
   "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;I)Ljava/lang/invoke/CallSite;";
 const REF_INVOKE_STATIC = 6;
 
+/** What `IndyCallSites.save` records. */
+export interface IndyState {
+  readonly pool: ConstantPool;
+  readonly added: readonly BootstrapMethod[];
+  readonly rows: ReadonlyMap<string, number>;
+  readonly sites: ReadonlyMap<string, number>;
+  readonly bootstrapRef: number | undefined;
+}
+
 export class IndyCallSites {
   private readonly added: BootstrapMethod[] = [];
   private readonly existing: number;
@@ -54,17 +63,30 @@ export class IndyCallSites {
    * site added since (the split of a method was refused, its pool dropped).
    */
   checkpoint(pool: ConstantPool): () => void {
-    const saved = { pool: this.pool, added: this.added.length, rows: new Map(this.rows), sites: new Map(this.sites), bootstrapRef: this.bootstrapRef };
+    const saved = this.save();
     this.pool = pool;
-    return () => {
-      this.pool = saved.pool;
-      this.added.length = saved.added;
-      this.rows.clear();
-      for (const [k, v] of saved.rows) this.rows.set(k, v);
-      this.sites.clear();
-      for (const [k, v] of saved.sites) this.sites.set(k, v);
-      this.bootstrapRef = saved.bootstrapRef;
-    };
+    return () => this.restore(saved);
+  }
+
+  /** The call sites added so far and the pool they went to, for `restore`. */
+  save(): IndyState {
+    return { pool: this.pool, added: this.added.slice(), rows: new Map(this.rows), sites: new Map(this.sites), bootstrapRef: this.bootstrapRef };
+  }
+
+  /**
+   * Returns to a saved state, adding to `pool` from now on (default: the saved
+   * one): a split attempt starts from the method's state with a pool of its own,
+   * and the attempt kept is restored with the pool that took its entries.
+   */
+  restore(state: IndyState, pool: ConstantPool = state.pool): void {
+    this.pool = pool;
+    this.added.length = 0;
+    this.added.push(...state.added);
+    this.rows.clear();
+    for (const [k, v] of state.rows) this.rows.set(k, v);
+    this.sites.clear();
+    for (const [k, v] of state.sites) this.sites.set(k, v);
+    this.bootstrapRef = state.bootstrapRef;
   }
 
   /** The InvokeDynamic constant for a call to `piece` (descriptor `(I<rest>)I`) at `entry`. */

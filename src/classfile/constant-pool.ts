@@ -8,7 +8,7 @@
  * `E_CP_OVERFLOW`. Lookup of an existing equal entry is O(1) through a key map built
  * lazily on the first `add`.
  */
-import { ErrorCodes, MegasplitError, type Location } from "../diagnostics.js";
+import { assert, ErrorCodes, MegasplitError, type Location } from "../diagnostics.js";
 import { type CpEntry, type CpKind } from "./model.js";
 import { decodeModifiedUtf8, encodeModifiedUtf8 } from "./mutf8.js";
 
@@ -202,6 +202,23 @@ export class ConstantPool {
       c.keys = new Map();
     }
     return c;
+  }
+
+  /**
+   * Takes the entries `derived` added: `derived` is a clone of this pool that grew
+   * while nothing else wrote here (a split attempt's own pool), and afterwards this
+   * pool equals it. An attempt that is not kept leaves nothing behind this way.
+   */
+  adopt(derived: ConstantPool): void {
+    const from = this.entries.length;
+    assert(derived.entries.length >= from && derived.entries[from - 1] === this.entries[from - 1], "adopt: the pool is not a clone grown from this one");
+    for (let i = from; i < derived.entries.length; i++) this.entries.push(derived.entries[i]);
+    const own = derived.keys ?? new Map<string, number>();
+    if (this.baseKeys) this.keys = own; // a clone's clone: its keys are ours plus what it added
+    else {
+      const keys = this.keyMap();
+      for (const [k, v] of own) if (v >= from && !keys.has(k)) keys.set(k, v);
+    }
   }
 
   private keyMap(): Map<string, number> {

@@ -11,11 +11,15 @@
  * A failed partition says what did not fit: one block (cut finer, then price stubs
  * exactly), or the driver's pinned code (cut finer, trust the encoded length more).
  * An encoded body over the limit means an estimate was short: the next attempt
- * partitions with a budget 12% smaller. At most 8 attempts. Cost per attempt: a
- * few linear passes over the method.
+ * partitions with a budget 12% smaller. At most 8 attempts, each writing its
+ * constants into a pool of its own (`attempt-pools.ts`): only the attempt kept
+ * leaves constants in the class. Cost per attempt: a few linear passes over the
+ * method.
  */
 import type { MethodBody } from "../bytecode/model.js";
 import { Access, type ClassFile, type MethodInfo } from "../classfile/model.js";
+import type { ConstantPool } from "../classfile/constant-pool.js";
+import { AttemptPools } from "./attempt-pools.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
 import { firstInstruction, type ControlFlowGraph } from "../../passes/cfg.js";
 import { inferFrames, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
@@ -102,6 +106,24 @@ export function partitionAndLink(
   base: string,
   decodedFrames?: () => FrameAnalysis,
 ): BodySplit | Refusal {
+  const pools = new AttemptPools<BodySplit>(cf.constantPool, opts.indy);
+  const r = attemptLoop(cf, method, decoded, ctx, opts, taken, codeNameIndex, base, pools, decodedFrames);
+  if ("kind" in r) pools.drop();
+  return r;
+}
+
+function attemptLoop(
+  cf: ClassFile,
+  method: MethodInfo,
+  decoded: MethodBody,
+  ctx: PassContext,
+  opts: SplitMethodOptions,
+  taken: Set<string>,
+  codeNameIndex: number,
+  base: string,
+  pools: AttemptPools<BodySplit>,
+  decodedFrames?: () => FrameAnalysis,
+): BodySplit | Refusal {
   const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf), decodedFrames };
   const mode = linkModeByName(opts.link);
   const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, pieceSlack: 1, exact: false, wideCodes: false };
@@ -113,16 +135,19 @@ export function partitionAndLink(
     const lines = linesAfter.get(r);
     if (lines !== undefined && opts.lines) opts.lines.next = lines;
     for (const p of r.pieces) taken.add(p.name);
+    pools.keep(r);
     return r;
   };
   for (let attempt = 0; attempt < 8; attempt++) {
-    const cut = cutAndAnalyse(m, search);
+    const pool = pools.next();
+    const am = withPool(m, pool);
+    const cut = cutAndAnalyse(am, search);
     if ("kind" in cut) return cut;
-    let chosen = choosePartition(m, cut, mode, search);
-    if (!search.wideCodes && !chosen.layouts && chosen.part.ok && exitCodesOverflow(cut.cfg, chosen.part, cf.constantPool)) {
+    let chosen = choosePartition(am, cut, mode, search);
+    if (!search.wideCodes && !chosen.layouts && chosen.part.ok && exitCodesOverflow(cut.cfg, chosen.part, pool)) {
       // One ldc constant per code would overflow the pool: price the pushes without it and partition again.
       search.wideCodes = true;
-      chosen = { part: partition(partitionInput(m, cut, search, "heap frame")) };
+      chosen = { part: partition(partitionInput(am, cut, search, "heap frame")) };
     }
     // Filling only enlarges the driver's allowance: a failure then keeps what fitted.
     const filled = fill.best() ?? pieceFill.best();
@@ -140,10 +165,10 @@ export function partitionAndLink(
     const pieceNames = [""];
     for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(freshName(base, "split", localTaken));
     const linked = chosen.layouts
-      ? linkTail({ ...linkBase(m, cut), partition: part, pieceNames }, chosen.layouts)
-      : linkHeapFrame(m, cut, mode, search, part, pieceNames, () => freshName(base, "dispatch", localTaken));
-    const pieces = encodePieces(cf, linked, opts, codeNameIndex);
-    const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
+      ? linkTail({ ...linkBase(am, cut), partition: part, pieceNames }, chosen.layouts)
+      : linkHeapFrame(am, cut, mode, search, part, pieceNames, () => freshName(base, "dispatch", localTaken));
+    const pieces = encodePieces(am.cf, linked, opts, codeNameIndex);
+    const driverCode = encodeFinal(am.cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
     if (longest > opts.maxSize && pieceFill.best()) {
       const slack = pieceFill.afterOvershoot(search.pieceSlack);
@@ -168,6 +193,7 @@ export function partitionAndLink(
       blocksPerPiece: part.pieceBlocks.map((x) => x.length),
       callSites: linked.callSites,
     };
+    pools.produced(result, pool);
     // Driver fill (a spined loop) or piece fill: the first split that fits decides which one runs.
     const slack = pieceFill.best() ? undefined : fill.afterFit(result, part.spinedLoops > 0 && !chosen.layouts, search.slack);
     if (slack !== undefined) {
@@ -186,6 +212,12 @@ export function partitionAndLink(
   const filled = fill.best() ?? pieceFill.best();
   if (filled) return accept(filled);
   return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, `no partition under ${opts.maxSize} bytes was found after 8 attempts`);
+}
+
+/** The method as one attempt sees it: its class and context with the attempt's own pool. */
+function withPool(m: Method, pool: ConstantPool): Method {
+  const cf = { ...m.cf, constantPool: pool };
+  return { ...m, cf, ctx: { ...m.ctx, classFile: cf, cp: pool } };
 }
 
 /** What the first attempt's partition sees and decides, without linking: for the partition filetests. */
