@@ -19,6 +19,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { corpusJar, jdkTool } from "./support/corpus.js";
 import { dispatchLoopSource } from "./support/dispatch-loop.js";
 import { compileJava } from "./support/hard-case.js";
+import { compileJavaHelper } from "./support/java-helper.js";
 import { linkAll } from "./support/jvm.js";
 import { splitJar } from "./support/split-jar.js";
 
@@ -30,9 +31,7 @@ const source = resolve(dirname(fileURLToPath(import.meta.url)), "java/PoolCount.
 
 /** Per class of `jar`: entries the pool holds that nothing refers to, by ASM's count. */
 function unusedEntries(jar: string): Map<string, number> {
-  const bin = join(work, "poolcount");
-  mkdirSync(bin, { recursive: true });
-  execFileSync(jdkTool("javac"), ["-cp", ASM, "-d", bin, source], { stdio: ["ignore", "ignore", "pipe"] });
+  const bin = compileJavaHelper(source, [ASM]);
   const out = execFileSync(jdkTool("java"), ["-cp", `${ASM}:${bin}`, "PoolCount", jar], { encoding: "utf8", maxBuffer: 1 << 26 });
   const unused = new Map<string, number>();
   for (const line of out.trim().split("\n")) {

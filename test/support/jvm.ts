@@ -4,38 +4,20 @@
  * many classes linked and one line per failure (`<class> <error>`), typically a
  * VerifyError from HotSpot's verifier.
  *
- * LinkAll is compiled once per source version (keyed by a hash of the source)
- * into the cache directory, staged in a temporary directory and renamed so that
- * concurrent workers never run a half-written class. Cost: one JVM start (about
+ * LinkAll is compiled once per source version (`java-helper.ts`). Cost: one JVM start (about
  * 0.3 s) plus verification, roughly 0.5 s per 5,000 classes.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { execFile } from "node:child_process";
+import { delimiter, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cacheDir, jdkTool } from "./corpus.js";
+import { jdkTool } from "./corpus.js";
+import { compileJavaHelper } from "./java-helper.js";
 
 const source = resolve(dirname(fileURLToPath(import.meta.url)), "../java/LinkAll.java");
 
 /** The directory holding the compiled LinkAll classes. */
 export function compileLinkAll(): string {
-  const text = readFileSync(source);
-  const hash = createHash("sha256").update(text).digest("hex").slice(0, 16);
-  const out = join(cacheDir(), `linkall-${hash}`);
-  if (existsSync(out)) return out;
-  const staging = mkdtempSync(join(cacheDir(), ".linkall-"));
-  try {
-    execFileSync(jdkTool("javac"), ["-d", staging, "--release", "17", source], { stdio: ["ignore", "ignore", "pipe"] });
-    try {
-      renameSync(staging, out);
-    } catch (e) {
-      if (!existsSync(out)) throw e;
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  return out;
+  return compileJavaHelper(source);
 }
 
 export interface LinkOptions {

@@ -4,39 +4,23 @@
  * -Xverify:all so every class is verified as it links. Helpful NullPointer
  * messages are off (they name local slots, which a split renumbers), and C1 only
  * keeps start-up and compile time small. DiffRunner is compiled once per source
- * version into the cache directory (staged and renamed, so concurrent workers
- * never run a half-written class). A case that times out ends its JVM; the cases
+ * version (`java-helper.ts`). A case that times out ends its JVM; the cases
  * after it run again in a fresh one. Cost: one JVM start (about 0.3 s) per batch,
  * plus a few milliseconds per case.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cacheDir, jdkTool } from "../corpus.js";
+import { jdkTool } from "../corpus.js";
+import { compileJavaHelper } from "../java-helper.js";
 import { SEEDS } from "./emit-class.js";
 
 const source = resolve(dirname(fileURLToPath(import.meta.url)), "../../java/DiffRunner.java");
 export const CASE_TIMEOUT_MS = 20_000;
 
 function compileRunner(): string {
-  const text = readFileSync(source);
-  const hash = createHash("sha256").update(text).digest("hex").slice(0, 16);
-  const out = join(cacheDir(), `diffrunner-${hash}`);
-  if (existsSync(out)) return out;
-  const staging = mkdtempSync(join(cacheDir(), ".diffrunner-"));
-  try {
-    execFileSync(jdkTool("javac"), ["-d", staging, "--release", "17", source], { stdio: ["ignore", "ignore", "pipe"] });
-    try {
-      renameSync(staging, out);
-    } catch (e) {
-      if (!existsSync(out)) throw e;
-    }
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  return out;
+  return compileJavaHelper(source);
 }
 
 export interface Case {
