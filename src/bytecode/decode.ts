@@ -40,7 +40,7 @@
  * scan of a typed array; the second builds one object per instruction and
  * pseudo-node (plus the arrays of a switch), already in final order; equal
  * operand-only instructions share one node (`shared-nodes.ts`). Scratch
- * typed arrays are reused across calls.
+ * typed arrays are reused across calls (up to 1 MB of code).
  */
 import type { Attribute, CodeAttribute, CpKind, LineNumberEntry, LocalVariableEntry, StackMapFrame, VerificationType } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
@@ -108,8 +108,16 @@ function checkCp(cp: ConstantPool, index: number, mask: number): void {
  * ranges used are cleared or fully written before they are read.
  */
 const scratch = { boundary: new Uint8Array(1024), wanted: new Uint8Array(1024), labelAt: new Int32Array(1024) };
+/**
+ * Code up to this many bytes uses the kept scratch; longer code gets arrays of its
+ * own, dropped with the call (6 bytes per code byte: 100 MB kept for the life of
+ * the process after one 16 MB method).
+ */
+const SCRATCH_KEPT = 1 << 20;
+
 /** Grows the scratch arrays to at least `size` entries (one array per role: views cost more than they save). */
 function scratchFor(size: number): typeof scratch {
+  if (size > SCRATCH_KEPT) return { boundary: new Uint8Array(size), wanted: new Uint8Array(size), labelAt: new Int32Array(size) };
   if (scratch.boundary.length < size) {
     const cap = Math.max(size, scratch.boundary.length * 2);
     scratch.boundary = new Uint8Array(cap);
