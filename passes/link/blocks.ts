@@ -9,6 +9,7 @@
  */
 import type { CodeNode, Handler, Instruction, Label, LocalVariable, MethodBody } from "../../src/bytecode/model.js";
 import { FLAGS, Op, OpFlag } from "../../src/bytecode/opcodes.js";
+import { SharedNodes } from "../../src/bytecode/shared-nodes.js";
 import { AssertionError, assert } from "../../src/diagnostics.js";
 import { type ControlFlowGraph, isInstruction, opcodeOf } from "../cfg.js";
 import type { Frame, TypeTable } from "../frames.js";
@@ -108,6 +109,8 @@ export interface CopiedBlocks {
 export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: Extract<Partition, { ok: true }>, newLabel: () => Label) {
   const nodes = body.nodes;
   const pieceOf = partition.pieceOf;
+  // A shifted load or store is one node per (opcode, new index) for all pieces, as the decoder shares them.
+  const shifted = new SharedNodes();
   // The source line in effect at each block's first instruction: a block copied
   // after stubs must say its line again, since line tables go by position.
   const lineAtStart = new Int32Array(cfg.blockCount).fill(-1);
@@ -152,6 +155,8 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
     const rewrite = (insn: Instruction, isLast: boolean): void => {
       switch (insn.kind) {
         case "local":
+          out.push(shift ? shifted.local(insn.op, insn.index + shift) : insn);
+          return;
         case "iinc":
           out.push(shift ? { ...insn, index: insn.index + shift } : insn);
           return;

@@ -7,13 +7,15 @@
  *
  * Nodes are values (model.ts): no pass mutates one or tells two equal nodes
  * apart by identity; a pass that changes an instruction writes a new node (the
- * block copier's `{ ...insn, index }`). Sharing them is therefore invisible to
+ * block copier renumbering a local). Sharing them is therefore invisible to
  * every pass and to the encoder, and it is what the decoded body of a method of
  * many megabytes spends most of its heap on (the 1 MB template generator: 560,000
  * of its 826,000 nodes are one of about 1,000 distinct instructions).
  *
  * Labels, lines, frames, jumps and switches are not shared: each is distinct by
- * its label or position. The table lives for one decode (no global cache).
+ * its label or position. A table lives for one decode (no global cache); the
+ * block copier of the linker (passes/link/blocks.ts) keeps one for the loads and
+ * stores it renumbers.
  */
 import type { Instruction } from "./model.js";
 
@@ -33,8 +35,9 @@ export class SharedNodes {
     return (this.simples[op] ??= { kind: "simple", op });
   }
 
-  /** `op` (0..255) with a local index (0..65535). */
+  /** `op` (0..255) with a local index (0..65535; a larger one, which the encoder refuses, is not shared). */
   local(op: number, index: number): Local {
+    if (index > 0xffff) return { kind: "local", op, index };
     const key = op * 65536 + index;
     let n = this.locals.get(key);
     if (n === undefined) this.locals.set(key, (n = { kind: "local", op, index }));
