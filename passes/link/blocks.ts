@@ -109,6 +109,9 @@ export interface CopiedBlocks {
 export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: Extract<Partition, { ok: true }>, newLabel: () => Label) {
   const nodes = body.nodes;
   const pieceOf = partition.pieceOf;
+  // A label after each block copied ends exception ranges and variable rows; a body
+  // with neither gets none (a million-block method: a node and a map entry each).
+  const needsEnds = body.handlers.length > 0 || body.localVariables !== undefined || body.localVariableTypes !== undefined;
   // A shifted load or store is one node per (opcode, new index) for all pieces, as the decoder shares them.
   const shifted = new SharedNodes();
   // The source line in effect at each block's first instruction: a block copied
@@ -197,6 +200,7 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
         if (pieceOf[next] !== p) out.push({ kind: "jump", op: Op.GOTO, target: exitLabel(next) });
         else if (blocks[i + 1] !== next) out.push({ kind: "jump", op: Op.GOTO, target: blockLabel(next) });
       }
+      if (!needsEnds) return;
       const end = newLabel();
       endLabel.set(b, end);
       out.push({ kind: "label", label: end });
