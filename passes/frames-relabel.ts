@@ -12,6 +12,7 @@
 import type { MethodBody } from "../src/bytecode/model.js";
 import type { ControlFlowGraph } from "./cfg.js";
 import type { Frame, FrameAnalysis } from "./frames.js";
+import { SharedFrames } from "./shared-frames.js";
 
 /**
  * `a` (of the body `newBody` was made from) as the analysis of `newBody`, which
@@ -52,7 +53,9 @@ export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBef
   // The new blocks that cuts start inside an old block are asked for one by one: one
   // replay of the old block keeps the frames before every instruction a cut label
   // precedes (a replay per question was quadratic in a long block).
+  // Kept read only, so equal ones are one object (`shared-frames.ts`).
   const byBlock = new Map<number, Map<number, Frame>>();
+  const cutShared = new SharedFrames();
   const cutFrames = (b: number): Map<number, Frame> => {
     let m = byBlock.get(b);
     if (m) return m;
@@ -61,7 +64,7 @@ export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBef
     let shiftBefore = -1;
     a.replay(b, (node, locals, stack, height) => {
       const shiftHere = newIndex[node]! - node;
-      if (shiftHere !== shiftBefore) kept.set(node, { locals: locals.slice(), stack: Int32Array.from(stack.slice(0, height)) });
+      if (shiftHere !== shiftBefore) kept.set(node, cutShared.of(locals, stack, height));
       shiftBefore = shiftHere;
     });
     byBlock.set(b, m);

@@ -11,6 +11,8 @@
  * 4.10.1.2); stack slots are modelled the same way, so dup2 and friends work on
  * slots. A frame is two Int32Arrays; a block that does not write locals shares its
  * input's locals array, so the cost of most transfers is the stack copy.
+ * Entry frames of equal content are one object (`shared-frames.ts`): they are
+ * read only once the solver is done.
  *
  * Lattice and merge: identical types stay; null merges with a reference into that
  * reference; two object types merge through `ClassHierarchy.commonSuperClass`
@@ -81,6 +83,7 @@ import {
   type VType,
 } from "./frame-types.js";
 import type { ClassHierarchy, Pass, PassContext } from "./pass.js";
+import { SharedFrames } from "./shared-frames.js";
 
 export { CONFLICT, compressSlots, DOUBLE, FLOAT, type Frame, initialFrame, INT, localsUsed, LONG, NULL, OBJECT, TOP, TypeTable, UNINITIALIZED_THIS, type VType } from "./frame-types.js";
 
@@ -387,16 +390,18 @@ function joinFacts(a: Fact, b: Fact, slab: Int32Slab, merge: Merge): Fact {
 /** Each reachable block's entry frame (its declared one, else the solver's), reporting bad joins. */
 function entryFrames(cfg: ControlFlowGraph, result: DataflowResult<Fact>, declaredEntry: readonly (Fact | undefined)[], error: (node: number, message: string) => void): (Frame | undefined)[] {
   const entry: (Frame | undefined)[] = new Array(cfg.blockCount);
+  // Equal entries share one frame (read only from here on): a million blocks hold a few distinct ones.
+  const shared = new SharedFrames();
   for (let b = 0; b < cfg.blockCount; b++) {
     if (!cfg.reachable[b]) continue;
     const d = declaredEntry[b];
     const f = result.input[b];
-    if (d) entry[b] = d;
+    if (d) entry[b] = shared.share(d);
     else if (f) {
-      entry[b] = f;
       const at = firstInstruction(cfg, b);
       if (f.mismatch) error(at, "stack heights differ where control flow joins");
       else if (f.stack.includes(CONFLICT)) error(at, "stack types of different kinds meet where control flow joins");
+      entry[b] = f.mismatch ? f : shared.share(f);
     }
   }
   return entry;

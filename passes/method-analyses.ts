@@ -9,7 +9,9 @@
  * frame analysis runs on its own block structure (declared StackMapTable frames
  * sit at the original block starts) and answers per node, so both views agree.
  * Frames may also be handed in for a body that differs from the analysed one only
- * by inserted labels (`relabelFrames`). Cost: nothing until asked.
+ * by inserted labels (`relabelFrames`), and with them their CFG when it is the
+ * body's with the extra leaders (no leader starts a new block: a million-block
+ * CFG is not built twice). Cost: nothing until asked.
  */
 import type { MethodBody } from "../src/bytecode/model.js";
 import { buildCfg, type ControlFlowGraph } from "./cfg.js";
@@ -27,11 +29,12 @@ export class MethodAnalyses {
   constructor(
     readonly ctx: PassContext,
     body: MethodBody,
-    opts: { extraLeaders?: ReadonlySet<number>; frames?: FrameAnalysis } = {},
+    opts: { extraLeaders?: ReadonlySet<number>; frames?: FrameAnalysis; cfg?: ControlFlowGraph } = {},
   ) {
     this.currentBody = body;
     this.leaders = opts.extraLeaders;
     this.framesCache = opts.frames;
+    this.cfgCache = opts.cfg;
   }
 
   get body(): MethodBody {

@@ -200,7 +200,7 @@ function planRegion(input: OutlineInput): RegionPlan | string {
 /** The region: closure from the entry, then drop blocks also entered from outside. */
 function regionBlocks(cfg: ControlFlowGraph, e: number, stop: ReadonlySet<number>): { inR: Uint8Array; blocks: number[] } | string {
   const n = cfg.blockCount;
-  const succsOf = (b: number): number[] => allSuccessors(cfg, b);
+  const succsOf = (b: number): readonly number[] => allSuccessors(cfg, b);
   const predsOf: number[][] = Array.from({ length: n }, () => []);
   for (let b = 0; b < n; b++) if (cfg.reachable[b]) for (const s of new Set(succsOf(b))) predsOf[s]!.push(b);
   const excluded = new Uint8Array(n);

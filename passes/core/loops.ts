@@ -11,8 +11,12 @@
  */
 import type { BlockGraph } from "./block-graph.js";
 
-/** Successors of a block through both kinds of edge. */
-export function allSuccessors(cfg: BlockGraph, b: number): number[] {
+/**
+ * Successors of a block through both kinds of edge: the CFG's own list (read only)
+ * when no handler covers the block, which is most blocks of a big method.
+ */
+export function allSuccessors(cfg: BlockGraph, b: number): readonly number[] {
+  if (cfg.handlersOf[b]!.length === 0) return cfg.successors[b]!;
   const out = cfg.successors[b]!.slice();
   for (const hi of cfg.handlersOf[b]!) {
     const h = cfg.handlerBlock[hi]!;
@@ -33,8 +37,10 @@ export function stronglyConnectedComponents(cfg: BlockGraph, members?: Uint8Arra
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
   const stack: number[] = [];
+  /** Where each block went on `stack`. */
+  const stackPos = new Int32Array(n);
   const result: number[][] = [];
-  const succ: number[][] = new Array(n);
+  const succ: (readonly number[])[] = new Array(n);
   let counter = 0;
   const callStack: number[] = [];
   const edgePos: number[] = [];
@@ -43,6 +49,7 @@ export function stronglyConnectedComponents(cfg: BlockGraph, members?: Uint8Arra
     callStack.push(root);
     edgePos.push(0);
     index[root] = low[root] = counter++;
+    stackPos[root] = stack.length;
     stack.push(root);
     onStack[root] = 1;
     while (callStack.length > 0) {
@@ -54,6 +61,7 @@ export function stronglyConnectedComponents(cfg: BlockGraph, members?: Uint8Arra
         const w = vs[i]!;
         if (index[w]! < 0) {
           index[w] = low[w] = counter++;
+          stackPos[w] = stack.length;
           stack.push(w);
           onStack[w] = 1;
           callStack.push(w);
@@ -70,13 +78,14 @@ export function stronglyConnectedComponents(cfg: BlockGraph, members?: Uint8Arra
         low[parent] = Math.min(low[parent]!, low[v]!);
       }
       if (low[v] === index[v]) {
-        const component: number[] = [];
-        let w: number;
-        do {
-          w = stack.pop()!;
+        // v and everything above it on the stack, in pop order; built at its size
+        // (a pushed-to list reserves room for 17: most components are one block).
+        const component = new Array<number>(stack.length - stackPos[v]!);
+        for (let k = 0; k < component.length; k++) {
+          const w = stack.pop()!;
           onStack[w] = 0;
-          component.push(w);
-        } while (w !== v);
+          component[k] = w;
+        }
         result.push(component);
       }
     }

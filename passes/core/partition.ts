@@ -171,8 +171,8 @@ class UnionFind {
 
 /** The block graph as the packing reads it: successors (normal and exception), predecessors, rank in reverse postorder. */
 interface Edges {
-  succ: number[][];
-  pred: number[][];
+  succ: readonly (readonly number[])[];
+  pred: readonly (readonly number[])[];
   rank: Int32Array;
 }
 
@@ -207,15 +207,22 @@ export function partition(input: PartitionInput): Partition {
   return { ok: true, pieceOf, pieceBlocks, pieceCost, crossEdges, spinedLoops: atoms.spinedLoops };
 }
 
+const NO_EDGES: readonly number[] = Object.freeze([]);
+
 function edgesOf(cfg: BlockGraph): Edges {
   const n = cfg.blockCount;
   const reachable = cfg.reachable;
-  const succ: number[][] = new Array(n);
-  const pred: number[][] = Array.from({ length: n }, () => []);
+  const succ: (readonly number[])[] = new Array(n);
+  // Predecessor lists at their exact size, in block order (a pushed-to list reserves room for 17).
+  const predCount = new Int32Array(n);
   for (let b = 0; b < n; b++) {
-    succ[b] = reachable[b] ? allSuccessors(cfg, b) : [];
-    for (const s of succ[b]!) pred[s]!.push(b);
+    succ[b] = reachable[b] ? allSuccessors(cfg, b) : NO_EDGES;
+    for (const s of succ[b]!) predCount[s]!++;
   }
+  const pred: number[][] = new Array(n);
+  for (let b = 0; b < n; b++) pred[b] = new Array<number>(predCount[b]!);
+  predCount.fill(0);
+  for (let b = 0; b < n; b++) for (const s of succ[b]!) pred[s]![predCount[s]!++] = b;
   const rank = new Int32Array(n).fill(0x7fffffff);
   cfg.reversePostorder.forEach((b, i) => (rank[b] = i));
   return { succ, pred, rank };
@@ -281,15 +288,7 @@ function atomsOf(input: PartitionInput, edges: Edges): Atoms {
   const regions = new RegionOrder(cfg, rank, blockSize);
   absorbLoops(reachable);
 
-  // Atoms in reverse postorder of their first block.
-  const atomsByRoot = new Map<number, number[]>();
-  for (const b of cfg.reversePostorder) {
-    const r = uf.find(b);
-    let list = atomsByRoot.get(r);
-    if (!list) atomsByRoot.set(r, (list = []));
-    list.push(b);
-  }
-  const atoms = [...atomsByRoot.values()];
+  const atoms = atomsInOrder(cfg, uf);
   // The pinned atom and the entry block's atom open piece 0.
   const entryRoot = uf.find(0);
   // Atoms holding a pinned block go to piece 0 (each stays its own atom).
@@ -304,14 +303,43 @@ function atomsOf(input: PartitionInput, edges: Edges): Atoms {
     if (h >= 0 && r !== uf.find(h)) return regions.key(first);
     return [rank[first]!, 0, 0, 0];
   };
-  const keys = new Map(atoms.map((a) => [a, priority(a)]));
-  atoms.sort((a, b) => {
-    const x = keys.get(a)!;
-    const y = keys.get(b)!;
-    for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-    return 0;
+  // Sorted by key, ties in their order so far; keys in one typed array, not a tuple per atom.
+  const keys = new Float64Array(atoms.length * 4);
+  atoms.forEach((a, i) => keys.set(priority(a), i * 4));
+  const order = Array.from({ length: atoms.length }, (_, i) => i);
+  order.sort((i, j) => {
+    for (let k = 0; k < 4; k++) if (keys[i * 4 + k] !== keys[j * 4 + k]) return keys[i * 4 + k]! - keys[j * 4 + k]!;
+    return i - j;
   });
-  return { uf, atoms, pinnedAtom, spinedLoops: regions.loops };
+  return { uf, atoms: order.map((i) => atoms[i]!), pinnedAtom, spinedLoops: regions.loops };
+}
+
+/**
+ * The sets of `uf` as lists of blocks in reverse postorder, the lists in the order
+ * of their first block; each list built at its size (most atoms are one block, and
+ * a pushed-to list reserves room for 17).
+ */
+function atomsInOrder(cfg: BlockGraph, uf: UnionFind): number[][] {
+  const rpo = cfg.reversePostorder;
+  const atomOfRoot = new Int32Array(cfg.blockCount).fill(-1);
+  const atomOf = new Int32Array(rpo.length);
+  const sizes: number[] = [];
+  for (let k = 0; k < rpo.length; k++) {
+    const r = uf.find(rpo[k]!);
+    if (atomOfRoot[r]! < 0) {
+      atomOfRoot[r] = sizes.length;
+      sizes.push(0);
+    }
+    const a = (atomOf[k] = atomOfRoot[r]!);
+    sizes[a]!++;
+  }
+  const atoms = sizes.map((size) => new Array<number>(size));
+  const filled = new Int32Array(sizes.length);
+  for (let k = 0; k < rpo.length; k++) {
+    const a = atomOf[k]!;
+    atoms[a]![filled[a]!++] = rpo[k]!;
+  }
+  return atoms;
 }
 
 /**

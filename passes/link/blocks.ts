@@ -9,6 +9,7 @@
  */
 import type { CodeNode, Handler, Instruction, Label, LocalVariable, MethodBody } from "../../src/bytecode/model.js";
 import { FLAGS, Op, OpFlag } from "../../src/bytecode/opcodes.js";
+import { SharedNodes } from "../../src/bytecode/shared-nodes.js";
 import { AssertionError, assert } from "../../src/diagnostics.js";
 import { type ControlFlowGraph, isInstruction, opcodeOf } from "../cfg.js";
 import type { Frame, TypeTable } from "../frames.js";
@@ -108,6 +109,11 @@ export interface CopiedBlocks {
 export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: Extract<Partition, { ok: true }>, newLabel: () => Label) {
   const nodes = body.nodes;
   const pieceOf = partition.pieceOf;
+  // A label after each block copied ends exception ranges and variable rows; a body
+  // with neither gets none (a million-block method: a node and a map entry each).
+  const needsEnds = body.handlers.length > 0 || body.localVariables !== undefined || body.localVariableTypes !== undefined;
+  // A shifted load or store is one node per (opcode, new index) for all pieces, as the decoder shares them.
+  const shifted = new SharedNodes();
   // The source line in effect at each block's first instruction: a block copied
   // after stubs must say its line again, since line tables go by position.
   const lineAtStart = new Int32Array(cfg.blockCount).fill(-1);
@@ -152,6 +158,8 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
     const rewrite = (insn: Instruction, isLast: boolean): void => {
       switch (insn.kind) {
         case "local":
+          out.push(shift ? shifted.local(insn.op, insn.index + shift) : insn);
+          return;
         case "iinc":
           out.push(shift ? { ...insn, index: insn.index + shift } : insn);
           return;
@@ -192,6 +200,7 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
         if (pieceOf[next] !== p) out.push({ kind: "jump", op: Op.GOTO, target: exitLabel(next) });
         else if (blocks[i + 1] !== next) out.push({ kind: "jump", op: Op.GOTO, target: blockLabel(next) });
       }
+      if (!needsEnds) return;
       const end = newLabel();
       endLabel.set(b, end);
       out.push({ kind: "label", label: end });

@@ -38,14 +38,16 @@
  * Cost: two passes over the bytes. The first validates and finds boundaries and
  * targets without allocating; labels are then numbered with an O(code length)
  * scan of a typed array; the second builds one object per instruction and
- * pseudo-node (plus the arrays of a switch), already in final order. Scratch
- * typed arrays are reused across calls.
+ * pseudo-node (plus the arrays of a switch), already in final order; equal
+ * operand-only instructions share one node (`shared-nodes.ts`). Scratch
+ * typed arrays are reused across calls (up to 1 MB of code).
  */
 import type { Attribute, CodeAttribute, CpKind, LineNumberEntry, LocalVariableEntry, StackMapFrame, VerificationType } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import { ErrorCodes, MegasplitError, type ErrorCode, type Location, InternalError } from "../diagnostics.js";
 import type { CodeNode, FrameNode, FrameType, Handler, Label, LocalVariable, MethodBody } from "./model.js";
 import { FORMAT_CODE, Fmt, IMPLIED_LOCAL, NORMAL_OP, OPCODES, Op, isWideable } from "./opcodes.js";
+import { SharedNodes } from "./shared-nodes.js";
 
 /** Bits per constant-pool kind, so an operand check is one lookup and one AND. */
 const KIND_BIT: Record<CpKind, number> = {
@@ -106,8 +108,16 @@ function checkCp(cp: ConstantPool, index: number, mask: number): void {
  * ranges used are cleared or fully written before they are read.
  */
 const scratch = { boundary: new Uint8Array(1024), wanted: new Uint8Array(1024), labelAt: new Int32Array(1024) };
+/**
+ * Code up to this many bytes uses the kept scratch; longer code gets arrays of its
+ * own, dropped with the call (6 bytes per code byte: 100 MB kept for the life of
+ * the process after one 16 MB method).
+ */
+const SCRATCH_KEPT = 1 << 20;
+
 /** Grows the scratch arrays to at least `size` entries (one array per role: views cost more than they save). */
 function scratchFor(size: number): typeof scratch {
+  if (size > SCRATCH_KEPT) return { boundary: new Uint8Array(size), wanted: new Uint8Array(size), labelAt: new Int32Array(size) };
   if (scratch.boundary.length < size) {
     const cap = Math.max(size, scratch.boundary.length * 2);
     scratch.boundary = new Uint8Array(cap);
@@ -299,6 +309,7 @@ function buildNodes(
 ): CodeNode[] {
   const len = b.length;
   const nodes: CodeNode[] = [];
+  const shared = new SharedNodes();
   let lineIdx = 0;
   const lineCount = lineEntries ? lineEntries.length : 0;
   let frameIdx = 0;
@@ -315,32 +326,32 @@ function buildNodes(
     switch (FORMAT_CODE[op]) {
       case Fmt.none: {
         const implied = IMPLIED_LOCAL[op]!;
-        nodes.push(implied >= 0 ? { kind: "local", op: NORMAL_OP[op]!, index: implied } : { kind: "simple", op });
+        nodes.push(implied >= 0 ? shared.local(NORMAL_OP[op]!, implied) : shared.simple(op));
         pc += 1;
         break;
       }
       case Fmt.local_u1:
-        nodes.push({ kind: "local", op, index: b[pc + 1]! });
+        nodes.push(shared.local(op, b[pc + 1]!));
         pc += 2;
         break;
       case Fmt.s1:
-        nodes.push({ kind: "int", op, value: (b[pc + 1]! << 24) >> 24 });
+        nodes.push(shared.int(op, (b[pc + 1]! << 24) >> 24));
         pc += 2;
         break;
       case Fmt.s2:
-        nodes.push({ kind: "int", op, value: ((b[pc + 1]! << 24) >> 16) | b[pc + 2]! });
+        nodes.push(shared.int(op, ((b[pc + 1]! << 24) >> 16) | b[pc + 2]!));
         pc += 3;
         break;
       case Fmt.atype:
-        nodes.push({ kind: "int", op, value: b[pc + 1]! });
+        nodes.push(shared.int(op, b[pc + 1]!));
         pc += 2;
         break;
       case Fmt.cp_u1:
-        nodes.push({ kind: "cp", op, index: b[pc + 1]! });
+        nodes.push(shared.cp(op, b[pc + 1]!));
         pc += 2;
         break;
       case Fmt.cp_u2:
-        nodes.push({ kind: "cp", op: NORMAL_OP[op]!, index: (b[pc + 1]! << 8) | b[pc + 2]! });
+        nodes.push(shared.cp(NORMAL_OP[op]!, (b[pc + 1]! << 8) | b[pc + 2]!));
         pc += 3;
         break;
       case Fmt.branch_s2:
@@ -398,7 +409,7 @@ function buildNodes(
           nodes.push({ kind: "iinc", index: (b[pc + 2]! << 8) | b[pc + 3]!, delta: ((b[pc + 4]! << 24) >> 16) | b[pc + 5]! });
           pc += 6;
         } else {
-          nodes.push({ kind: "local", op: b[pc + 1]!, index: (b[pc + 2]! << 8) | b[pc + 3]! });
+          nodes.push(shared.local(b[pc + 1]!, (b[pc + 2]! << 8) | b[pc + 3]!));
           pc += 4;
         }
         break;

@@ -8,6 +8,12 @@
  * body can be edited freely and re-encoded. Constant-pool references stay indices
  * into the class's pool.
  *
+ * Nodes are values: edit a body by writing new nodes, never by changing one in
+ * place, and never tell two equal nodes apart by identity. One node object may
+ * stand at many positions, of one body or of several (the decoder shares equal
+ * operand-only instructions, `shared-nodes.ts`; the linker copies nodes into
+ * pieces as they are).
+ *
  * Pseudo-nodes carry what the Code attribute says about positions: `label` marks a
  * position, `line` starts a LineNumberTable entry, `frame` is a StackMapTable entry
  * (kept in its original compressed form; frame computation is a later pass).

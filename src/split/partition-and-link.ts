@@ -277,13 +277,32 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   const cut = withCutLabels(body, at);
   const b0 = cut.body;
   verifyAfter(b0, ctx, "cut-points");
-  // The cut only inserts labels: the frames inferred before it serve, remapped.
-  const analyses = new MethodAnalyses(ctx, b0, { extraLeaders: cut.leaders, frames: relabelFrames(before, b0, at) });
+  // The cut only inserts labels: the frames inferred before it serve, remapped, and
+  // so does their CFG where no cut label starts a block of its own.
+  const relabelled = relabelFrames(before, b0, at);
+  const analyses = new MethodAnalyses(ctx, b0, { extraLeaders: cut.leaders, frames: relabelled, ...sameCfg(relabelled.cfg, b0, cut.leaders) });
   const { cfg, frames, liveness } = analyses;
   const constraints = blockConstraints(m, b0, cfg, frames);
   if ("kind" in constraints) return constraints;
   const costs = linkCostTables({ body: b0, cfg, frames, liveness, entryFrame: constraints.entryFrame });
   return { body: b0, cfg, frames, liveness, ...constraints, costs };
+}
+
+/**
+ * The frames' CFG as `body`'s CFG with `leaders` as extra leaders, when it is the
+ * one `buildCfg` would build: the same nodes and handlers (the frames may have
+ * been inferred on a copy of the body object without its frame flag), and every
+ * leader before the first instruction of its block or after the last instruction,
+ * so that it starts no block of its own.
+ */
+function sameCfg(cfg: ControlFlowGraph, body: MethodBody, leaders: ReadonlySet<number>): { cfg?: ControlFlowGraph } {
+  const old = cfg.body;
+  if (old.nodes !== body.nodes || old.handlers !== body.handlers || old.labelCount !== body.labelCount) return {};
+  for (const l of leaders) {
+    const b = cfg.blockOfLabel[l]!;
+    if (b < cfg.blockCount && firstInstruction(cfg, b) < cfg.labelNode[l]!) return {};
+  }
+  return { cfg: old === body ? cfg : { ...cfg, body } };
 }
 
 /**
