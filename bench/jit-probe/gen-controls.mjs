@@ -183,13 +183,17 @@ function directShape(plan, size, residence) {
   return { methods, stubs: { labelled, tail } };
 }
 
-/** Packs moved cases (in opcode order) into groups of at most GROUP_LIMIT bytes. */
+/**
+ * Packs moved cases (in opcode order) into groups whose case code plus the
+ * group's tableswitch (4 bytes for every opcode its keys span) is at most
+ * GROUP_LIMIT bytes.
+ */
 function groupsOf(cases, size) {
   const groups = [];
   let cur = [];
   let bytes = 0;
   for (const c of cases) {
-    if (cur.length > 0 && bytes + size[c.op] > GROUP_LIMIT) {
+    if (cur.length > 0 && bytes + size[c.op] + 4 * (c.op - cur[0].op + 1) > GROUP_LIMIT) {
       groups.push(cur);
       cur = [];
       bytes = 0;
@@ -267,16 +271,23 @@ function compile(javaText, dir) {
   return Object.fromEntries(report.methods.map((m) => [m.method.replace(/\(.*$/, ""), m.size]));
 }
 
-/** Bytes of each case inside a compiled `run`, from the offsets of its tableswitch. */
-function caseSizes(dir, n) {
+/**
+ * Bytes of each case, from the offsets of the tableswitch in each compiled method
+ * whose name matches `methods` (a case ends where the next one in the method
+ * starts, the last at the switch's default).
+ */
+function caseSizes(dir, n, methods) {
   const out = sh("javap", ["-c", "-cp", dir, "Interp"]);
-  const run = out.slice(out.indexOf("public static long run"));
-  const table = run.match(/tableswitch\s*\{[^\n]*\n([\s\S]*?)\n\s*default: (\d+)/);
-  const starts = [...table[1].matchAll(/^\s*(\d+): (\d+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
-  if (starts.length !== n) throw new Error(`expected ${n} cases in run's tableswitch, found ${starts.length}`);
-  starts.sort((p, q) => p[1] - q[1]);
   const size = [];
-  starts.forEach(([op, at], i) => (size[op] = (i + 1 < starts.length ? starts[i + 1][1] : Number(table[2])) - at));
+  for (const m of out.split(/\n(?=  \S)/).filter((part) => methods.test(part.match(/^\s*[\w\s]*?(\w+)\(/)?.[1] ?? ""))) {
+    const table = m.match(/tableswitch\s*\{[^\n]*\n([\s\S]*?)\n\s*default: (\d+)/);
+    const starts = [...table[1].matchAll(/^\s*(\d+): (\d+)$/gm)].map((x) => [Number(x[1]), Number(x[2])]);
+    const deflt = Number(table[2]);
+    const real = starts.filter(([, at]) => at !== deflt).sort((p, q) => p[1] - q[1]);
+    real.forEach(([op, at], i) => (size[op] = (i + 1 < real.length ? real[i + 1][1] : deflt) - at));
+  }
+  const found = size.filter((x) => x !== undefined).length;
+  if (found !== n) throw new Error(`expected ${n} cases in the tableswitches of ${methods}, found ${found}`);
   return size;
 }
 
@@ -324,20 +335,28 @@ const p = parseInterp(readFileSync(source, "utf8"));
 const n = p.cases.length;
 const scratch = mkdtempSync(join(tmpdir(), "gen-controls-"));
 sh("javac", ["-d", join(scratch, "orig"), source]);
-const plainSize = caseSizes(join(scratch, "orig"), n);
+const plainSize = caseSizes(join(scratch, "orig"), n, /^run$/);
 for (const shape of opt.shapes.split(",")) {
   if (!RESIDENCE[shape]) throw new Error(`unknown shape ${shape}: one of ${Object.keys(RESIDENCE).join(", ")}`);
   let size = plainSize;
-  if (RESIDENCE[shape] !== "locals") {
-    // Case sizes with the registers elsewhere: compile every case inline and measure.
+  if (WHOLE_SHAPES.has(shape)) {
     const all = { m: n, inline: p.cases, movedInTable: [], tail: [], exitText: () => exitText(p, shape) };
-    const dir = WHOLE_SHAPES.has(shape) ? join(outDir, shape) : join(scratch, `${shape}-all`);
-    const sizes = compile(classText(p, shape, all, plainSize), dir);
-    if (WHOLE_SHAPES.has(shape)) {
+    try {
+      const sizes = compile(classText(p, shape, all, plainSize), join(outDir, shape));
       console.log(`${shape}: unsplit, run ${sizes.run} B (registers in the ${RESIDENCE[shape]}; needs -XX:-DontCompileHugeMethods)`);
-      continue;
+    } catch (e) {
+      rmSync(join(outDir, shape), { recursive: true, force: true });
+      console.log(`${shape}: javac refuses the unsplit method (${/code too large/.test(String(e.stderr)) ? "over 65,535 bytes" : e.message})`);
     }
-    size = caseSizes(dir, n);
+    continue;
+  }
+  if (RESIDENCE[shape] !== "locals") {
+    // Case sizes with the registers elsewhere: every case in group methods (all
+    // reached through `default`), measured in their tableswitches.
+    const all = { m: 0, inline: [], movedInTable: [], tail: p.cases, exitText: () => exitText(p, shape) };
+    const dir = join(scratch, `${shape}-sizes`);
+    compile(classText(p, RESIDENCE[shape] === "object" ? "object" : "fgroups", all, plainSize), dir);
+    size = caseSizes(dir, n, /^t\d+$/);
   }
   // A direct shape whose per-case stubs do not fit the driver's table gets a
   // tail of opcodes past M reached through `default` and group methods.
