@@ -77,9 +77,12 @@ const typeOf = (v) => REGS[v] ?? "int[]";
  * for the arrays, in the driver too). `ofull` and `ffull` are not splits: the
  * unsplit method with the registers in the object or the frame (over 8,000 bytes:
  * run them with -XX:-DontCompileHugeMethods), controls for what the residence alone
- * does to C2's code.
+ * does to C2's code. `copy` (shape `fcopy`): the driver keeps the registers in
+ * locals and copies them into the frame arrays around each call of a group method
+ * that works on the frame (megasplit's heap-frame hand-over, minus its dispatch
+ * loop and trampoline).
  */
-const RESIDENCE = { direct: "locals", groups: "locals", odirect: "object", object: "object", fdirect: "frame", fgroups: "frame", ofull: "object", ffull: "frame" };
+const RESIDENCE = { direct: "locals", groups: "locals", odirect: "object", object: "object", fdirect: "frame", fgroups: "frame", fcopy: "copy", ofull: "object", ffull: "frame" };
 const DIRECT_SHAPES = new Set(["direct", "odirect", "fdirect"]);
 const WHOLE_SHAPES = new Set(["ofull", "ffull"]);
 const FRAME_SLOT = { pc: "f[0]", a: "f[1]", b: "f[2]", c: "f[3]", d: "f[4]", sp: "f[5]", x: "l[0]", y: "l[1]", program: "((int[]) o[0])", stack: "((int[]) o[1])", mem: "((int[]) o[2])" };
@@ -88,10 +91,12 @@ function renamer(residence) {
   const re = new RegExp(`\\b(${STATE.join("|")})\\b`, "g");
   if (residence === "object") return (l) => l.replace(re, "r.$1");
   if (residence === "frame") return (l) => l.replace(re, (v) => FRAME_SLOT[v]);
+  // `copy`: the driver's code stays on locals (its group methods use "frame").
   return (l) => l;
 }
 /** The parameters of a moved case's method, and the arguments of its call, for an object or frame residence. */
 const STATE_PARAMS = { object: ["R r", "r"], frame: ["int[] f, long[] l, Object[] o", "f, l, o"] };
+STATE_PARAMS.copy = STATE_PARAMS.frame;
 
 // ---- parsing generate.mjs's Interp.java (its layout is fixed by that script)
 
@@ -137,6 +142,7 @@ function driverText(plan, shape, stubs) {
     s += "    final int[] f = { 0, 1, 2, 3, 4, 0 };\n    final long[] l = { 5L, 6L };\n";
     s += "    final Object[] o = { program, new int[64], new int[256] };\n";
   } else s += INIT;
+  if (residence === "copy") s += "    final int[] f = new int[6];\n    final long[] l = new long[2];\n    final Object[] o = { program, stack, mem };\n";
   s += "    for (;;) {\n" + plan.exitText() + `      int op = ${rename("program[pc]")};\n      switch (op) {\n`;
   for (const c of plan.inline) s += caseText(c, "        ", rename);
   for (const st of stubs.labelled) s += `        ${st.labels.map((k) => `case ${k}:`).join(" ")} {\n${st.code("          ")}          break;\n        }\n`;
@@ -217,13 +223,21 @@ function groupShape(plan, size, residence) {
 function groupMethod(g, name, residence, methods) {
   const resident = residence !== "locals";
   const [formals, actuals] = STATE_PARAMS[residence] ?? [];
+  const bodyResidence = residence === "copy" ? "frame" : residence;
   const uses = ordered(new Set(["pc", ...g.flatMap((c) => c.uses)]));
   const writes = ordered(new Set(g.flatMap((c) => c.writes)));
   let m = resident ? `  static void ${name}(int op, ${formals}) {\n` : `  static int ${name}(int op, ${params(uses)}) {\n`;
-  m += `${counting("    ")}    switch (op) {\n${g.map((c) => caseText(c, "      ", renamer(residence))).join("")}`;
+  m += `${counting("    ")}    switch (op) {\n${g.map((c) => caseText(c, "      ", renamer(bodyResidence))).join("")}`;
   m += '      default:\n        throw new IllegalStateException("bad opcode " + op);\n    }\n';
   m += resident ? "  }\n" : `${writes.filter((r) => r !== "pc").map((r) => `    O_${r} = ${r};\n`).join("")}    return pc;\n  }\n`;
   methods.push(m);
+  if (residence === "copy") {
+    const regs = (set) => set.filter((v) => REGS[v]);
+    return (i) =>
+      regs(uses).map((v) => `${i}${FRAME_SLOT[v]} = ${v};\n`).join("") +
+      `${i}${name}(op, ${actuals});\n` +
+      regs(writes).map((v) => `${i}${v} = ${FRAME_SLOT[v]};\n`).join("");
+  }
   return resident ? (i) => `${i}${name}(op, ${actuals});\n` : (i) => `${i}pc = ${name}(op, ${uses.join(", ")});\n${readBack(writes, i)}`;
 }
 
@@ -353,10 +367,13 @@ for (const shape of opt.shapes.split(",")) {
   if (RESIDENCE[shape] !== "locals") {
     // Case sizes with the registers elsewhere: every case in group methods (all
     // reached through `default`), measured in their tableswitches.
-    const all = { m: 0, inline: [], movedInTable: [], tail: p.cases, exitText: () => exitText(p, shape) };
+    const sizing = RESIDENCE[shape] === "object" ? "object" : "fgroups";
+    const all = { m: 0, inline: [], movedInTable: [], tail: p.cases, exitText: () => exitText(p, sizing) };
     const dir = join(scratch, `${shape}-sizes`);
-    compile(classText(p, RESIDENCE[shape] === "object" ? "object" : "fgroups", all, plainSize), dir);
+    compile(classText(p, sizing, all, plainSize), dir);
     size = caseSizes(dir, n, /^t\d+$/);
+    // `copy`: inline cases stay on locals (their plain sizes), groups work on the frame.
+    if (RESIDENCE[shape] === "copy") size = size.map((s, op) => Math.max(s, plainSize[op]));
   }
   // A direct shape whose per-case stubs do not fit the driver's table gets a
   // tail of opcodes past M reached through `default` and group methods.
