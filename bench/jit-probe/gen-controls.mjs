@@ -27,6 +27,9 @@
  *            `Object[] o` for the arrays, with casts), in the driver too; each
  *            moved case its own `cN(f, l, o)`.
  *   fgroups  registers in the frame arrays, moved cases in group methods.
+ *   fcopy    as fgroups, but the driver keeps the registers in locals and copies
+ *            them into the frame before each call and back after (megasplit's
+ *            heap-frame hand-over without its dispatch loop and trampoline).
  *   ofull, ffull  not splits: the unsplit method (over 8,000 bytes, for
  *            -XX:-DontCompileHugeMethods) with the registers in `R` or in the
  *            frame arrays: what the residence alone does to C2's code.
@@ -55,7 +58,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, "../../dist/src/cli/main.js");
 const { values: opt, positionals } = parseArgs({
   allowPositionals: true,
-  options: { shapes: { type: "string", default: "direct,groups,odirect,object,fdirect,fgroups,ofull,ffull" }, count: { type: "boolean", default: false } },
+  options: { shapes: { type: "string", default: "direct,groups,odirect,object,fdirect,fgroups,fcopy,ofull,ffull" }, count: { type: "boolean", default: false } },
 });
 const [source, outDir] = positionals;
 if (!source || !outDir) {
