@@ -10,9 +10,16 @@
  * scales by what is left, later ones bisect between the largest allowance that
  * fitted and the smallest that did not. At most four more attempts; the fullest
  * body that fitted is kept, also when a later attempt fails in any way. Methods
- * without a spined loop are not affected.
+ * without a spined loop are not affected, nor splits of more than
+ * `MAX_FILLED_DRIVER_PIECES` pieces: there the driver holds a small share of the
+ * loop (a 16 MB interpreter makes 4,107 pieces), filling it moves a fraction of
+ * a percent of the steps into it, and each retry is a whole-method attempt of
+ * tens of seconds.
  */
 import type { BodySplit } from "./encode-split.js";
+
+/** Splits with more pieces than this (the driver not counted) do not fill the driver. */
+export const MAX_FILLED_DRIVER_PIECES = 64;
 
 export class DriverFill {
   private kept: BodySplit | undefined;
@@ -32,8 +39,9 @@ export class DriverFill {
    * undefined when this body (or a fuller one kept earlier) is final.
    */
   afterFit(result: BodySplit, spinedLoop: boolean, slack: number): number | undefined {
-    if (!this.kept || result.driverLength > this.kept.driverLength) this.kept = spinedLoop || this.kept ? result : undefined;
-    if (!spinedLoop || this.tries >= 4 || result.driverLength >= this.maxSize * 0.97) return undefined;
+    const fills = spinedLoop && result.blocksPerPiece.length - 1 <= MAX_FILLED_DRIVER_PIECES;
+    if (!this.kept || result.driverLength > this.kept.driverLength) this.kept = fills || this.kept ? result : undefined;
+    if (!fills || this.tries >= 4 || result.driverLength >= this.maxSize * 0.97) return undefined;
     this.tries++;
     this.fit = slack;
     return this.over ? (this.fit + this.over) / 2 : (slack * this.maxSize * 0.98) / result.driverLength;
