@@ -106,25 +106,16 @@ export function partitionAndLink(
   base: string,
   decodedFrames?: () => FrameAnalysis,
 ): BodySplit | Refusal {
+  const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf), decodedFrames };
   const pools = new AttemptPools<BodySplit>(cf.constantPool, opts.indy);
-  const r = attemptLoop(cf, method, decoded, ctx, opts, taken, codeNameIndex, base, pools, decodedFrames);
+  const r = attemptLoop(m, taken, codeNameIndex, base, pools);
   if ("kind" in r) pools.drop();
   return r;
 }
 
-function attemptLoop(
-  cf: ClassFile,
-  method: MethodInfo,
-  decoded: MethodBody,
-  ctx: PassContext,
-  opts: SplitMethodOptions,
-  taken: Set<string>,
-  codeNameIndex: number,
-  base: string,
-  pools: AttemptPools<BodySplit>,
-  decodedFrames?: () => FrameAnalysis,
-): BodySplit | Refusal {
-  const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf), decodedFrames };
+/** The attempts of `partitionAndLink`, each with a pool of `pools`; the split kept adopts its pool. */
+function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base: string, pools: AttemptPools<BodySplit>): BodySplit | Refusal {
+  const { method, opts } = m;
   const mode = linkModeByName(opts.link);
   const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, pieceSlack: 1, exact: false, wideCodes: false };
   const fill = new DriverFill(opts.maxSize);
