@@ -29,6 +29,15 @@ function repeatedCode(times: number): number[] {
 }
 
 describe("decoded nodes are shared by value", () => {
+  it("freezes a shared node: a write in place throws instead of changing every occurrence", () => {
+    const body = decodeBody(codeAttr(repeatedCode(2)), new ConstantPool());
+    const iload = body.nodes.find((n) => n.kind === "local")! as { index: number };
+    expect(() => {
+      iload.index = 5;
+    }).toThrow(TypeError);
+    expect(iload.index).toBe(1);
+  });
+
   it("gives equal operand-only instructions one node and keeps distinct ones apart", () => {
     const body = decodeBody(codeAttr(repeatedCode(3)), new ConstantPool());
     const insns = body.nodes.filter((n) => n.kind !== "label" && n.kind !== "line");

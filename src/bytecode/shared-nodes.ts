@@ -12,6 +12,10 @@
  * many megabytes spends most of its heap on (the 1 MB template generator: 560,000
  * of its 826,000 nodes are one of about 1,000 distinct instructions).
  *
+ * Shared nodes are frozen: a pass that wrote one in place would change every
+ * occurrence, so it throws instead (a TypeError in these strict modules, an
+ * internal error to the user), and freezing the few distinct nodes costs nothing.
+ *
  * Labels, lines, frames, jumps and switches are not shared: each is distinct by
  * its label or position. A table lives for one decode (no global cache); the
  * block copier of the linker (passes/link/blocks.ts) keeps one for the loads and
@@ -32,7 +36,7 @@ export class SharedNodes {
   private readonly cps = new Map<number, Cp>();
 
   simple(op: number): Simple {
-    return (this.simples[op] ??= { kind: "simple", op });
+    return (this.simples[op] ??= Object.freeze({ kind: "simple", op }) as Simple);
   }
 
   /** `op` (0..255) with a local index (0..65535; a larger one, which the encoder refuses, is not shared). */
@@ -40,7 +44,7 @@ export class SharedNodes {
     if (index > 0xffff) return { kind: "local", op, index };
     const key = op * 65536 + index;
     let n = this.locals.get(key);
-    if (n === undefined) this.locals.set(key, (n = { kind: "local", op, index }));
+    if (n === undefined) this.locals.set(key, (n = Object.freeze({ kind: "local", op, index }) as Local));
     return n;
   }
 
@@ -48,7 +52,7 @@ export class SharedNodes {
   int(op: number, value: number): Int {
     const key = op * 65536 + (value + 32768);
     let n = this.ints.get(key);
-    if (n === undefined) this.ints.set(key, (n = { kind: "int", op, value }));
+    if (n === undefined) this.ints.set(key, (n = Object.freeze({ kind: "int", op, value }) as Int));
     return n;
   }
 
@@ -56,7 +60,7 @@ export class SharedNodes {
   cp(op: number, index: number): Cp {
     const key = op * 65536 + index;
     let n = this.cps.get(key);
-    if (n === undefined) this.cps.set(key, (n = { kind: "cp", op, index }));
+    if (n === undefined) this.cps.set(key, (n = Object.freeze({ kind: "cp", op, index }) as Cp));
     return n;
   }
 }
