@@ -96,17 +96,7 @@ describe("loop spine", () => {
     const blockSize = new Int32Array(n).fill(10);
     const big = cases[4]!;
     blockSize[big] = 40;
-    const p = partition({
-      cfg,
-      blockSize,
-      entryCost: new Int32Array(n).fill(2),
-      exitCost: new Int32Array(n).fill(3),
-      cuttable: new Uint8Array(n).fill(1),
-      pinned: new Uint8Array(n),
-      limit: 110,
-      pieceOverhead: 5,
-      driverOverhead: 20,
-    });
+    const p = partition(uniformPartitionInput(cfg, { blockSize, limit: 110 }));
     expect(p.ok).toBe(true);
     if (!p.ok) return;
     expect(p.spinedLoops).toBe(1);
