@@ -10,6 +10,8 @@
  * structured clone, e.g. every class of the bundle for the hierarchy), and `init`.
  * Every thread builds its own job function once; this thread builds one too and
  * runs jobs between the workers' messages, so on two cores both cores split.
+ * Workers may be started ahead (`startJobWorkers`): they import the module while
+ * the caller still prepares `init` and get it by message.
  *
  * Invariants: the output does not depend on the number of threads or on
  * scheduling, provided the job function is a function of its input (its caches
@@ -51,6 +53,11 @@ export interface RunJobsOptions<In> {
   weight?: (input: In) => number;
   /** Weight of one batch sent to a worker (default 32). */
   batchWeight?: number;
+  /**
+   * Workers started ahead with {@link startJobWorkers} for the same module and
+   * export: they are used instead of `workers` (and ended by this call, used or not).
+   */
+  started?: StartedWorkers;
 }
 
 /** Besides {@link RunJobsOptions}: told of each output as it is placed (in no particular order; for progress). */
@@ -68,6 +75,36 @@ type Reply<Out> = { id: number; outputs: Out[] } | { fatal: string };
 export function compactBytes(bytes: Uint8Array): Uint8Array {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
+
+/** Worker threads that import a job module before `runJobs` has its init and inputs. */
+export interface StartedWorkers {
+  readonly module: string;
+  readonly export: string;
+  readonly workers: readonly Worker[];
+  /** Ends them (when `runJobs` will not: it was never called). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `count` workers for `runJobs` now, so that their start and the import of
+ * the job module (hundreds of ms for the splitter) overlap what the caller does
+ * before it can build `init` (say, reading the input). The job is built once
+ * `runJobs` sends `init`.
+ */
+export function startJobWorkers(ref: { module: string; export: string }, count: number): StartedWorkers {
+  const workers: Worker[] = [];
+  for (let k = 0; k < count; k++) {
+    const w = startWorker(ref);
+    // It may fail or exit before runJobs listens to it.
+    w.on("error", (e) => troubleOf.set(w, thrownDetail(e)));
+    w.on("exit", (code) => troubleOf.has(w) || troubleOf.set(w, `exit code ${code}`));
+    workers.push(w);
+  }
+  return { module: ref.module, export: ref.export, workers, close: () => Promise.all(workers.map((w) => w.terminate())).then(() => {}) };
+}
+
+/** Why a worker started ahead stopped, once it has. */
+const troubleOf = new WeakMap<Worker, string>();
 
 function moduleUrl(module: string): string {
   if (module.startsWith(".")) throw new TypeError(`job module ${JSON.stringify(module)} is relative; give an absolute path, a file URL or a package`);
@@ -91,16 +128,30 @@ export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[],
     outputs[i] = out;
     options.onOutput?.(i, out);
   };
-  const wanted = Math.max(0, options.workers ?? availableParallelism() - 1);
-  const local = await buildJob<I, In, Out>(ref, ref.init);
+  const started = options.started;
+  if (started && (started.module !== ref.module || started.export !== ref.export)) {
+    await started.close();
+    throw new TypeError(`workers started for ${started.export} from ${started.module} were given to runJobs for ${ref.export} from ${ref.module}`);
+  }
+  const wanted = started ? started.workers.length : Math.max(0, options.workers ?? availableParallelism() - 1);
+  let local: JobFunction<In, Out>;
+  try {
+    local = await buildJob<I, In, Out>(ref, ref.init);
+  } catch (e) {
+    await started?.close();
+    throw e;
+  }
   if (wanted === 0 || n < (options.minJobs ?? 16)) {
+    await started?.close();
     for (let i = 0; i < n; i++) place(i, local(inputs[i]!));
     return outputs;
   }
   const weight = options.weight ?? (() => 1);
   const batchWeight = options.batchWeight ?? 32;
-  const pool: Worker[] = [];
-  for (let k = 0; k < wanted; k++) pool.push(startWorker(ref));
+  const pool: Worker[] = started ? [...started.workers] : [];
+  while (pool.length < wanted) pool.push(startWorker(ref));
+  // Workers started ahead learn the init now; the others had it from the start.
+  if (started) for (const w of pool) w.postMessage({ init: ref.init });
   let next = 0;
   let failure: Error | undefined;
   /** Takes the next batch of inputs: [from, to). */
@@ -146,6 +197,8 @@ export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[],
         w.on("exit", (code) => {
           if (next < n || inFlight.size > 0) fail(new Error(`a job worker exited with code ${code} before finishing`));
         });
+        const early = troubleOf.get(w);
+        if (early !== undefined) return fail(new Error(`a job worker stopped before its first batch: ${early}`));
         // Two batches per worker: the next one waits there while the current one runs.
         dispatch(w);
         dispatch(w);
@@ -170,9 +223,9 @@ export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[],
  * A worker running this module. When this module is TypeScript source (the tests
  * run the sources under a loader), the worker registers tsx before importing it.
  */
-function startWorker(ref: JobRef<unknown>): Worker {
+function startWorker(ref: { module: string; export: string; init?: unknown }): Worker {
   const self = new URL(import.meta.url);
-  const data = { [WORKER_TAG]: true, module: moduleUrl(ref.module), export: ref.export, init: ref.init };
+  const data = { [WORKER_TAG]: true, module: moduleUrl(ref.module), export: ref.export, ...("init" in ref ? { init: ref.init } : {}) };
   if (!self.pathname.endsWith(".ts")) return new Worker(self, { workerData: data });
   const tsx = pathToFileURL(createRequire(self).resolve("tsx/esm/api")).href.replace(/\.cjs$/, ".mjs");
   const boot = `import(${JSON.stringify(tsx)}).then((api) => (api.register(), import(${JSON.stringify(self.href)})))`;
@@ -181,11 +234,18 @@ function startWorker(ref: JobRef<unknown>): Worker {
 
 async function workerMain(): Promise<void> {
   const port = parentPort!;
-  const spec = workerData as { module: string; export: string; init: unknown };
-  // Messages that arrive while the job is being built wait for it.
-  const job = buildJob<unknown, unknown, unknown>(spec, spec.init);
-  port.on("message", (req: { id: number; inputs: unknown[] }) => {
-    job.then(
+  const spec = workerData as { module: string; export: string; init?: unknown };
+  // Started ahead (no init yet): import the module meanwhile; the init comes first by message.
+  let job = "init" in spec ? buildJob<unknown, unknown, unknown>(spec, spec.init) : undefined;
+  const imported = job ? undefined : import(moduleUrl(spec.module)).catch(() => {}); // a failure shows in buildJob
+  port.on("message", (req: { init: unknown } | { id: number; inputs: unknown[] }) => {
+    if ("init" in req) {
+      job = Promise.resolve(imported).then(() => buildJob<unknown, unknown, unknown>(spec, req.init));
+      job.catch(() => {}); // reported with the first batch
+      return;
+    }
+    // Messages that arrive while the job is being built wait for it.
+    job!.then(
       (fn) => {
         try {
           port.postMessage({ id: req.id, outputs: req.inputs.map((x) => fn(x)) } satisfies Reply<unknown>);

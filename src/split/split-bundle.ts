@@ -20,7 +20,7 @@
  */
 import { type Bundle, type BundleEntry, entryClassName, isClassEntry, newEntry, withData } from "../bundle/bundle.js";
 import { dropSignaturesIfClassesChanged } from "../bundle/jar.js";
-import { compactBytes, runJobs } from "../bundle/job-pool.js";
+import { compactBytes, runJobs, type StartedWorkers } from "../bundle/job-pool.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { bundleClassMap, createClassHierarchy } from "../hierarchy/hierarchy.js";
 import type { SplitLinkMode } from "./split-method.js";
@@ -47,6 +47,11 @@ export interface SplitBundleOptions {
    * src/bundle/job-pool.ts); default 0. The output is the same for any number.
    */
   workers?: number;
+  /**
+   * Split workers started ahead (`startSplitWorkers`, split-job.ts), e.g. while the
+   * bundle was read; used instead of `workers`, and ended by the call.
+   */
+  started?: StartedWorkers;
 }
 
 export interface BundleMethodReport extends MethodReport {
@@ -64,7 +69,7 @@ export interface BundleSplit {
 
 export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {}): Promise<BundleSplit> {
   const maxSize = opts.maxSize ?? 8000;
-  const workers = opts.workers ?? 0;
+  const workers = opts.started ? opts.started.workers.length : (opts.workers ?? 0);
   const diagnostics: Diagnostic[] = [];
   // A class bundle's header is read again below, where a failure is reported (once).
   const classes = bundleClassMap(bundle, bundle.kind === "class" ? [] : diagnostics);
@@ -103,6 +108,7 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     opts.onEntry?.(0, total, 0);
     const outputs = await runJobs<SplitJobInit, SplitJobInput, SplitJobOutput>({ module: SPLIT_JOB_MODULE, export: "splitJob", init }, inputs, {
       workers,
+      ...(opts.started ? { started: opts.started } : {}),
       weight: (x) => x.data.length,
       batchWeight: 64 * 1024,
       onOutput: (_, out) => {
