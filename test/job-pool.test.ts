@@ -40,6 +40,21 @@ describe("runJobs", () => {
     expect(new Set(out.map((o) => o.thread))).toEqual(new Set([threadId, workerThread]));
   }, 60_000);
 
+  it("uses the init sent ahead to workers started ahead, and sends none again", async () => {
+    const started = startJobWorkers({ module, export: "digestJob" }, 1);
+    const workerThread = started.workers[0]!.threadId;
+    started.sendInit({ salt: "ahead" });
+    expect(started.initSent).toBe(true);
+    expect(() => started.sendInit({ salt: "again" })).toThrow(/sent twice/);
+    const out = await runJobs<{ salt: string }, (typeof inputs)[number], { k: number; digest: string; thread: number }>(
+      { module, export: "digestJob", init: { salt: "ahead" } },
+      inputs,
+      { started, weight: (x) => x.bytes.length, batchWeight: 16_000 },
+    );
+    out.forEach((o, k) => expect(o.digest).toBe(expected("ahead", inputs[k]!)));
+    expect(new Set(out.map((o) => o.thread))).toEqual(new Set([threadId, workerThread]));
+  }, 60_000);
+
   it("ends workers started ahead when it runs in this thread, and refuses ones started for another job", async () => {
     const started = startJobWorkers({ module, export: "digestJob" }, 1);
     const exited = new Promise<number>((resolve) => started.workers[0]!.once("exit", resolve));

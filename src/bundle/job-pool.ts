@@ -24,7 +24,7 @@
  * in small batches on demand, at most two per worker in flight, so uneven jobs
  * balance out; a worker pays a module load and its `init` once per call.
  */
-import { thrownDetail } from "../diagnostics.js";
+import { InternalError, thrownDetail } from "../diagnostics.js";
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { isAbsolute } from "node:path";
@@ -81,6 +81,13 @@ export interface StartedWorkers {
   readonly module: string;
   readonly export: string;
   readonly workers: readonly Worker[];
+  /**
+   * Sends the init now, before `runJobs` is called (so the workers build the job
+   * while the caller still prepares its inputs); it must be what `runJobs` gets as
+   * `init` but for fields only this thread reads. `runJobs` then sends nothing.
+   */
+  sendInit(init: unknown): void;
+  readonly initSent: boolean;
   /** Ends them (when `runJobs` will not: it was never called). */
   close(): Promise<void>;
 }
@@ -100,7 +107,21 @@ export function startJobWorkers(ref: { module: string; export: string }, count: 
     w.on("exit", (code) => troubleOf.has(w) || troubleOf.set(w, `exit code ${code}`));
     workers.push(w);
   }
-  return { module: ref.module, export: ref.export, workers, close: () => Promise.all(workers.map((w) => w.terminate())).then(() => {}) };
+  let initSent = false;
+  return {
+    module: ref.module,
+    export: ref.export,
+    workers,
+    sendInit: (init) => {
+      if (initSent) throw new InternalError("the init of started workers was sent twice");
+      initSent = true;
+      for (const w of workers) w.postMessage({ init });
+    },
+    get initSent() {
+      return initSent;
+    },
+    close: () => Promise.all(workers.map((w) => w.terminate())).then(() => {}),
+  };
 }
 
 /** Why a worker started ahead stopped, once it has. */
@@ -150,8 +171,8 @@ export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[],
   const batchWeight = options.batchWeight ?? 32;
   const pool: Worker[] = started ? [...started.workers] : [];
   while (pool.length < wanted) pool.push(startWorker(ref));
-  // Workers started ahead learn the init now; the others had it from the start.
-  if (started) for (const w of pool) w.postMessage({ init: ref.init });
+  // Workers started ahead learn the init now (unless the caller sent it earlier); the others had it from the start.
+  if (started && !started.initSent) for (const w of pool) w.postMessage({ init: ref.init });
   let next = 0;
   let failure: Error | undefined;
   /** Takes the next batch of inputs: [from, to). */

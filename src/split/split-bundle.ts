@@ -73,17 +73,10 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
   const diagnostics: Diagnostic[] = [];
   // A class bundle's header is read again below, where a failure is reported (once).
   const classes = bundleClassMap(bundle, bundle.kind === "class" ? [] : diagnostics);
-  const hierarchy = await createClassHierarchy({
-    bundleClasses: classes,
-    ...(opts.classpath ? { classpath: opts.classpath } : {}),
-    ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
-  });
-  diagnostics.push(...hierarchy.diagnostics);
   const bundleNames = new Set(bundle.entries.filter(isClassEntry).map((e) => entryClassName(e.name)));
   // Bytes that cross to a worker are copied whole: a view would take its backing buffer along.
   const own = (b: Uint8Array) => (workers > 0 ? compactBytes(b) : b);
-  const lent = registerHierarchy(hierarchy);
-  const init: SplitJobInit = {
+  const shared: SplitJobInit = {
     classes: [...classes].map(([name, bytes]) => [name, own(bytes)]),
     ...(opts.classpath ? { classpath: opts.classpath } : {}),
     ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
@@ -92,8 +85,17 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     ...(opts.verify ? { verify: true } : {}),
     bundle: opts.name ?? bundle.source ?? "",
     takenClassNames: [...bundleNames],
-    hierarchyKey: lent.key,
   };
+  // Workers started ahead build their hierarchy while this thread builds its own.
+  opts.started?.sendInit(shared);
+  const hierarchy = await createClassHierarchy({
+    bundleClasses: classes,
+    ...(opts.classpath ? { classpath: opts.classpath } : {}),
+    ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
+  });
+  diagnostics.push(...hierarchy.diagnostics);
+  const lent = registerHierarchy(hierarchy);
+  const init: SplitJobInit = { ...shared, hierarchyKey: lent.key };
   const mapping = new MappingBuilder();
   const reports: BundleMethodReport[] = [];
   const unreadable: string[] = [];
