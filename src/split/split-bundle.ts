@@ -17,6 +17,8 @@
  * spreads over this thread and `workers` worker threads; the results are put
  * together here in entry order, so the output is the same for any number of
  * workers (a helper class whose name an earlier class took is made again here).
+ * With workers, the class bytes are copied once into shared memory, which crosses
+ * to the workers without being cloned again.
  */
 import { type Bundle, type BundleEntry, entryClassName, isClassEntry, newEntry, withData } from "../bundle/bundle.js";
 import { dropSignaturesIfClassesChanged } from "../bundle/jar.js";
@@ -74,9 +76,12 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
   // A class bundle's header is read again below, where a failure is reported (once).
   const classes = bundleClassMap(bundle, bundle.kind === "class" ? [] : diagnostics);
   const bundleNames = new Set(bundle.entries.filter(isClassEntry).map((e) => entryClassName(e.name)));
-  // Bytes that cross to a worker are copied whole: a view would take its backing buffer along.
-  const own = (b: Uint8Array) => (workers > 0 ? compactBytes(b) : b);
-  const shared: SplitJobInit = {
+  // With workers, the class bytes are copied once into shared memory: the init and
+  // every batch of inputs then cross to a worker without a copy (a plain view would
+  // be cloned with its whole backing buffer).
+  const sharedBytes = workers > 0 ? sharedCopies(bundle.entries.filter(isClassEntry).map((e) => e.data)) : undefined;
+  const own = (b: Uint8Array) => (sharedBytes ? (sharedBytes.get(b) ?? compactBytes(b)) : b);
+  const initForWorkers: SplitJobInit = {
     classes: [...classes].map(([name, bytes]) => [name, own(bytes)]),
     ...(opts.classpath ? { classpath: opts.classpath } : {}),
     ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
@@ -87,7 +92,7 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     takenClassNames: [...bundleNames],
   };
   // Workers started ahead build their hierarchy while this thread builds its own.
-  opts.started?.sendInit(shared);
+  opts.started?.sendInit(initForWorkers);
   const hierarchy = await createClassHierarchy({
     bundleClasses: classes,
     ...(opts.classpath ? { classpath: opts.classpath } : {}),
@@ -95,7 +100,7 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
   });
   diagnostics.push(...hierarchy.diagnostics);
   const lent = registerHierarchy(hierarchy);
-  const init: SplitJobInit = { ...shared, hierarchyKey: lent.key };
+  const init: SplitJobInit = { ...initForWorkers, hierarchyKey: lent.key };
   const mapping = new MappingBuilder();
   const reports: BundleMethodReport[] = [];
   const unreadable: string[] = [];
@@ -160,4 +165,25 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     diagnostics.push(...dropped.diagnostics);
   }
   return { bundle: out, reports, diagnostics, mapping, unreadable };
+}
+
+/**
+ * Each array's bytes copied into one SharedArrayBuffer, keyed by the original:
+ * one copy in all, and structured clone passes a view of shared memory on without
+ * copying it. Nothing writes to class bytes, here or in a worker.
+ */
+function sharedCopies(arrays: readonly Uint8Array[]): Map<Uint8Array, Uint8Array> {
+  let total = 0;
+  for (const a of arrays) total += a.length;
+  const memory = new SharedArrayBuffer(total);
+  const out = new Map<Uint8Array, Uint8Array>();
+  let p = 0;
+  for (const a of arrays) {
+    if (out.has(a)) continue;
+    const view = new Uint8Array(memory, p, a.length);
+    view.set(a);
+    out.set(a, view);
+    p += a.length;
+  }
+  return out;
 }
