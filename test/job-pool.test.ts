@@ -75,6 +75,31 @@ describe("runJobs", () => {
     await expect(runJobs({ module, export: "failingJob", init: null }, ks, { started: failing })).rejects.toThrow(/job bug on 13/);
   }, 60_000);
 
+  it("hands out the heaviest inputs first when asked, outputs still in input order", async () => {
+    const out = await runJobs<null, (typeof inputs)[number], { k: number; thread: number; seq: number }>({ module, export: "sequencedJob", init: null }, inputs, {
+      workers: 1,
+      weight: (x) => x.bytes.length,
+      batchWeight: 16_000,
+      heaviestFirst: true,
+    });
+    expect(out.map((o) => o.k)).toEqual(inputs.map((x) => x.k));
+    // Each thread ran its jobs from heavy to light (equal weights in input order).
+    const byThread = new Map<number, { seq: number; weight: number; k: number }[]>();
+    for (const o of out) {
+      const list = byThread.get(o.thread) ?? [];
+      list.push({ seq: o.seq, weight: inputs[o.k]!.bytes.length, k: o.k });
+      byThread.set(o.thread, list);
+    }
+    expect(byThread.size).toBe(2);
+    for (const list of byThread.values()) {
+      list.sort((a, b) => a.seq - b.seq);
+      for (let j = 1; j < list.length; j++) {
+        const [a, b] = [list[j - 1]!, list[j]!];
+        expect(a.weight > b.weight || (a.weight === b.weight && a.k < b.k)).toBe(true);
+      }
+    }
+  }, 60_000);
+
   it("runs in this thread only below minJobs or with no workers", async () => {
     for (const options of [{ workers: 1, minJobs: 1000 }, { workers: 0 }]) {
       const out = await runJobs<{ salt: string }, (typeof inputs)[number], { thread: number; digest: string }>({ module, export: "digestJob", init: { salt: "s2" } }, inputs.slice(0, 50), options);

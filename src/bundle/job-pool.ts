@@ -22,7 +22,8 @@
  * Cost: inputs and outputs are copied by structured clone (a Uint8Array view costs
  * its whole backing buffer: pass compact arrays, see `compactBytes`); jobs go out
  * in small batches on demand, at most two per worker in flight, so uneven jobs
- * balance out; a worker pays a module load and its `init` once per call.
+ * balance out (better still with `heaviestFirst`); a worker pays a module load
+ * and its `init` once per call.
  */
 import { InternalError, thrownDetail } from "../diagnostics.js";
 import { createRequire } from "node:module";
@@ -53,6 +54,12 @@ export interface RunJobsOptions<In> {
   weight?: (input: In) => number;
   /** Weight of one batch sent to a worker (default 32). */
   batchWeight?: number;
+  /**
+   * Hand out the heaviest inputs first (by `weight`; equal weights in input
+   * order), so that the threads end together instead of one finishing a heavy
+   * job alone. Outputs stay in input order.
+   */
+  heaviestFirst?: boolean;
   /**
    * Workers started ahead with {@link startJobWorkers} for the same module and
    * export: they are used instead of `workers` (and ended by this call, used or not).
@@ -173,13 +180,16 @@ export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[],
   while (pool.length < wanted) pool.push(startWorker(ref));
   // Workers started ahead learn the init now (unless the caller sent it earlier); the others had it from the start.
   if (started && !started.initSent) for (const w of pool) w.postMessage({ init: ref.init });
+  // Inputs are handed out in this order: position k is input at(k).
+  const order = options.heaviestFirst ? heaviestFirst(inputs, weight) : undefined;
+  const at = (k: number): number => (order ? order[k]! : k);
   let next = 0;
   let failure: Error | undefined;
-  /** Takes the next batch of inputs: [from, to). */
+  /** Takes the next batch of positions: [from, to). */
   const take = (limit: number): [number, number] => {
     const from = next;
     let w = 0;
-    while (next < n && next - from < BATCH_MAX_JOBS && (next === from || w < limit)) w += weight(inputs[next++]!);
+    while (next < n && next - from < BATCH_MAX_JOBS && (next === from || w < limit)) w += weight(inputs[at(next++)]!);
     return [from, next];
   };
   try {
@@ -200,7 +210,9 @@ export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[],
         const [from, to] = take(batchWeight);
         const id = batchIds++;
         inFlight.set(id, [from, to]);
-        w.postMessage({ id, inputs: inputs.slice(from, to) });
+        const batch: In[] = [];
+        for (let k = from; k < to; k++) batch.push(inputs[at(k)]!);
+        w.postMessage({ id, inputs: batch });
       };
       for (const w of pool) {
         w.on("message", (m: Reply<Out>) => {
@@ -208,7 +220,7 @@ export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[],
           const [from] = inFlight.get(m.id)!;
           inFlight.delete(m.id);
           try {
-            for (let k = 0; k < m.outputs.length; k++) place(from + k, m.outputs[k]!);
+            for (let k = 0; k < m.outputs.length; k++) place(at(from + k), m.outputs[k]!);
           } catch (e) {
             return fail(e);
           }
@@ -228,7 +240,7 @@ export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[],
     workersDone.catch(() => {}); // observed below; a failure also stops this thread's loop
     // This thread takes one job at a time and lets the workers' messages in between.
     while (next < n && !failure) {
-      const i = next++;
+      const i = at(next++);
       place(i, local(inputs[i]!));
       await new Promise<void>((r) => setImmediate(r));
     }
@@ -238,6 +250,14 @@ export async function runJobs<I, In, Out>(ref: JobRef<I>, inputs: readonly In[],
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
+}
+
+/** Input indices, heaviest first; equal weights keep input order. */
+function heaviestFirst<In>(inputs: readonly In[], weight: (input: In) => number): Int32Array {
+  const weights = inputs.map(weight);
+  const order = Array.from({ length: inputs.length }, (_, i) => i);
+  order.sort((a, b) => weights[b]! - weights[a]! || a - b);
+  return Int32Array.from(order);
 }
 
 /**

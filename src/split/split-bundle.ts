@@ -117,6 +117,8 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
       workers,
       ...(opts.started ? { started: opts.started } : {}),
       weight: (x) => x.data.length,
+      // The largest classes hold the largest methods: started first, they do not end the run alone.
+      heaviestFirst: true,
       batchWeight: 64 * 1024,
       onOutput: (_, out) => {
         methodsSplit += out.reports.filter((r) => r.result.kind === "split").length;
