@@ -93,11 +93,17 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
   };
   // Workers started ahead build their hierarchy while this thread builds its own.
   opts.started?.sendInit(initForWorkers);
-  const hierarchy = await createClassHierarchy({
-    bundleClasses: classes,
-    ...(opts.classpath ? { classpath: opts.classpath } : {}),
-    ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
-  });
+  let hierarchy;
+  try {
+    hierarchy = await createClassHierarchy({
+      bundleClasses: classes,
+      ...(opts.classpath ? { classpath: opts.classpath } : {}),
+      ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
+    });
+  } catch (e) {
+    await opts.started?.close(); // runJobs, which ends them otherwise, is not reached
+    throw e;
+  }
   diagnostics.push(...hierarchy.diagnostics);
   const lent = registerHierarchy(hierarchy);
   const init: SplitJobInit = { ...initForWorkers, hierarchyKey: lent.key };
