@@ -8,6 +8,8 @@
  * their helper `Tables$megasplit`; a one-by-one pass gives the second
  * `Tables$megasplit2`, and so must the threaded one (each thread only knows the
  * bundle's own names, so the class is split again knowing the earlier helper).
+ * The same again with the worker started before the bundle was known
+ * (`startSplitWorkers`, as the CLI does for a large input).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Bundle, newEntry } from "../src/bundle/bundle.js";
 import { readBundle } from "../src/bundle/read.js";
 import { splitBundle, type BundleSplit } from "../src/split/split-bundle.js";
+import { startSplitWorkers } from "../src/split/split-job.js";
 import { assembleCase, oldInterfaceCaseText } from "./support/interface-case.js";
 
 const ASM = "/usr/share/java/asm.jar";
@@ -55,5 +58,8 @@ describe("splitBundle with worker threads", () => {
     expect(names).toContain("old51/Tables$megasplit.class");
     expect(names).toContain("META-INF/versions/9/old51/Tables$megasplit2.class");
     expect(summary(two)).toEqual(summary(one));
-  }, 120_000);
+    // Workers started ahead (what the CLI does for a large input) get the init by message.
+    const early = await splitBundle(bundle, { maxSize: 1024, link: "auto", name: "bundle", started: startSplitWorkers(1) });
+    expect(summary(early)).toEqual(summary(one));
+  }, 180_000);
 });

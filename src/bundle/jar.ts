@@ -2,20 +2,12 @@
  * Jar and zip archives: reading into a {@link Bundle}, writing one back, and the
  * jar-signature rule.
  *
- * Reading uses yauzl on the whole archive in memory, with our own name checks
- * (yauzl's `decodeStrings` would abort the whole archive on the first hostile
- * name; we want one E_ZIP_PATH per bad entry and the rest kept). Each entry's raw
- * compressed bytes are taken from the archive in memory and inflated in batches
- * (`zlib-thread.ts`: on a helper thread for a large archive, overlapping the walk
- * of the central directory), and size and CRC are checked, so a damaged entry is
- * one E_ZIP_CORRUPT, not a crash. Memory is bounded by what the archive records,
- * never by what its deflate streams would expand to: an entry inflates to at most
- * its recorded size (more is E_ZIP_CORRUPT, found without inflating further), and
- * an entry over {@link JarReadLimits.maxEntryBytes}, or one that takes the
- * inflated total over {@link JarReadLimits.maxTotalBytes} (a zip bomb whose
- * entries share their compressed bytes), is E_ZIP_TOO_LARGE and skipped. yauzl finds the central directory; its records
- * are read here directly when they are plain (no zip64 fields, nothing yauzl
- * would reject), else walked with yauzl.
+ * Reading walks the central directory with `zip-directory.ts` (one E_ZIP_PATH per
+ * hostile name, sizes bounded by what the archive records, E_ZIP_TOO_LARGE past
+ * the limits), inflates every entry in batches (`zlib-thread.ts`: on a helper
+ * thread for a large archive, overlapping the walk of the central directory), each
+ * to at most its recorded size, and checks size and CRC, so a damaged entry is one
+ * E_ZIP_CORRUPT, not a crash.
  *
  * Writing lays the archive out directly from the entry metadata: the original
  * compressed bytes, method and CRC for untouched entries (changed entries are
@@ -31,14 +23,11 @@
  * ("Signed JAR File").
  */
 import { crc32, deflateRawSync } from "node:zlib";
-import yauzl from "yauzl";
-import { ErrorCodes, warning, type Diagnostic, thrownMessage } from "../diagnostics.js";
-import { isClassEntry, withData, type Bundle, type BundleEntry, type ZipEntryMeta } from "./bundle.js";
+import { ErrorCodes, warning, type Diagnostic } from "../diagnostics.js";
+import { isClassEntry, withData, type Bundle, type BundleEntry } from "./bundle.js";
 import { BatchQueue, warmUpZlibThread, type Deflated, type Inflated } from "./zlib-thread.js";
+import { checkInflated, DEFAULT_JAR_LIMITS, DEFLATED, type JarReadLimits, STORED, walkZipDirectory, zipCorrupt } from "./zip-directory.js";
 
-const STORED = 0;
-const DEFLATED = 8;
-const FLAG_ENCRYPTED = 0x1;
 const FLAG_DATA_DESCRIPTOR = 0x8;
 const FLAG_UTF8 = 0x800;
 /** 1980-01-01 00:00:00, the DOS epoch: the timestamp of entries that never had one. */
@@ -46,158 +35,14 @@ const DOS_EPOCH_DATE = (1 << 5) | 1;
 const DOS_EPOCH_TIME = 0;
 
 // ---------------------------------------------------------------------------
-// Names
-
-/**
- * Why a zip entry name is unsafe to extract, or undefined when it is fine.
- * Backslashes are read as separators for this check only (a Windows extractor
- * would), so `..\x` and `\x` are rejected while `a\b.txt` is kept as named.
- */
-export function zipPathProblem(name: string): string | undefined {
-  if (name.length === 0) return "empty name";
-  if (name.includes("\0")) return "NUL character in name";
-  const slashed = name.includes("\\") ? name.replace(/\\/g, "/") : name;
-  if (slashed.startsWith("/")) return "absolute path";
-  if (/^[A-Za-z]:/.test(slashed)) return "drive-letter path";
-  if (slashed.includes("..") && slashed.split("/").includes("..")) return "path climbs out with '..'";
-  return undefined;
-}
-
-// ---------------------------------------------------------------------------
 // Reading
+
+export { DEFAULT_JAR_LIMITS, type JarReadLimits, zipPathProblem } from "./zip-directory.js";
 
 export interface ReadResult {
   bundle: Bundle;
   diagnostics: Diagnostic[];
 }
-
-/** How much a jar may inflate to; a bundle is held in memory whole. */
-export interface JarReadLimits {
-  /** The largest recorded size of one deflated entry (default 1 GiB). */
-  maxEntryBytes: number;
-  /** The largest sum of the recorded sizes of the deflated entries kept (default 3 GiB). */
-  maxTotalBytes: number;
-}
-
-export const DEFAULT_JAR_LIMITS: JarReadLimits = { maxEntryBytes: 2 ** 30, maxTotalBytes: 3 * 2 ** 30 };
-
-/** `b` as a plain Uint8Array (yauzl hands out Buffers). */
-function u8(b: Uint8Array): Uint8Array {
-  return Buffer.isBuffer(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : b;
-}
-
-/**
- * A plain Uint8Array over bytes start..end of `buf`: what the bundle model holds,
- * and made directly (Buffer#subarray builds a Buffer, several times slower, which
- * counts at thousands of entries).
- */
-function view(buf: Buffer, start: number, end: number): Uint8Array {
-  return new Uint8Array(buf.buffer, buf.byteOffset + start, end - start);
-}
-
-const utf8 = new TextDecoder("utf-8");
-
-/**
- * The local file header at `offset` (APPNOTE 4.3.7), read directly: the archive is
- * in memory, and thousands of entries make yauzl's asynchronous reader cost more
- * than the parsing.
- */
-function localHeader(buf: Buffer, offset: number): { fileDataStart: number; extraField: Uint8Array } {
-  if (offset + 30 > buf.length || buf.readUInt32LE(offset) !== 0x04034b50) throw new Error(`no local file header at offset ${offset}`);
-  const nameLength = buf.readUInt16LE(offset + 26);
-  const extraLength = buf.readUInt16LE(offset + 28);
-  const extraStart = offset + 30 + nameLength;
-  if (extraStart + extraLength > buf.length) throw new Error(`local file header at offset ${offset} runs past the end of the archive`);
-  return { fileDataStart: extraStart + extraLength, extraField: view(buf, extraStart, extraStart + extraLength) };
-}
-
-/** The fields of a central-directory file header (APPNOTE 4.3.12) the reader uses, named as yauzl names them. */
-interface CdRecord {
-  versionMadeBy: number;
-  versionNeededToExtract: number;
-  generalPurposeBitFlag: number;
-  compressionMethod: number;
-  lastModFileTime: number;
-  lastModFileDate: number;
-  crc32: number;
-  compressedSize: number;
-  uncompressedSize: number;
-  internalFileAttributes: number;
-  externalFileAttributes: number;
-  relativeOffsetOfLocalHeader: number;
-  /** Raw bytes (yauzl with `decodeStrings: false`). */
-  fileName: Uint8Array;
-  extraFieldRaw: Uint8Array;
-  fileComment: Uint8Array;
-}
-
-const CENTRAL_HEADER = 0x02014b50;
-
-/**
- * The central directory's file headers, read straight from the archive in memory
- * from where yauzl found the directory when it opened the archive: yauzl's own
- * walk reads each record asynchronously, which cost more than inflating the jar.
- * Checks what yauzl's walk checks and returns undefined on anything it would
- * reject or treat specially (a bad signature, a record past the end, zip64 size or
- * offset fields, strong encryption, a malformed extra field, a stored entry whose
- * sizes differ); the caller then walks with yauzl, so such archives get exactly
- * yauzl's errors. O(size of the central directory).
- */
-function centralDirectory(buf: Buffer, start: number, count: number): CdRecord[] | undefined {
-  const records: CdRecord[] = [];
-  let p = start;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== CENTRAL_HEADER) return undefined;
-    const flags = buf.readUInt16LE(p + 8);
-    const method = buf.readUInt16LE(p + 10);
-    const compressedSize = buf.readUInt32LE(p + 20);
-    const uncompressedSize = buf.readUInt32LE(p + 24);
-    const nameLength = buf.readUInt16LE(p + 28);
-    const extraLength = buf.readUInt16LE(p + 30);
-    const commentLength = buf.readUInt16LE(p + 32);
-    const localOffset = buf.readUInt32LE(p + 42);
-    if (flags & 0x40) return undefined;
-    if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff || localOffset === 0xffffffff) return undefined;
-    if (method === STORED && compressedSize !== uncompressedSize) return undefined;
-    const nameStart = p + 46;
-    const extraStart = nameStart + nameLength;
-    const commentStart = extraStart + extraLength;
-    const end = commentStart + commentLength;
-    if (end > buf.length) return undefined;
-    for (let q = extraStart; q < commentStart - 3; ) {
-      const next = q + 4 + buf.readUInt16LE(q + 2);
-      if (next > commentStart) return undefined;
-      q = next;
-    }
-    records.push({
-      versionMadeBy: buf.readUInt16LE(p + 4),
-      versionNeededToExtract: buf.readUInt16LE(p + 6),
-      generalPurposeBitFlag: flags,
-      compressionMethod: method,
-      lastModFileTime: buf.readUInt16LE(p + 12),
-      lastModFileDate: buf.readUInt16LE(p + 14),
-      crc32: buf.readUInt32LE(p + 16),
-      compressedSize,
-      uncompressedSize,
-      internalFileAttributes: buf.readUInt16LE(p + 36),
-      externalFileAttributes: buf.readUInt32LE(p + 38),
-      relativeOffsetOfLocalHeader: localOffset,
-      fileName: view(buf, nameStart, extraStart),
-      extraFieldRaw: view(buf, extraStart, commentStart),
-      fileComment: view(buf, commentStart, end),
-    });
-    p = end;
-  }
-  return records;
-}
-
-/**
- * One central-directory record, in order: a diagnostic, or an entry whose bytes
- * are stored or are item `index` of an inflate batch.
- */
-type Slot =
-  | { diagnostic: Diagnostic }
-  | { name: string; offset: number; meta: ZipEntryMeta; compressed: Uint8Array; size: number; batch?: Promise<Inflated[]>; index: number };
 
 /**
  * Reads a zip archive held in memory. `source` names it in diagnostics. Entries are
@@ -209,139 +54,38 @@ type Slot =
 export async function readJar(bytes: Uint8Array, source: string, limits: JarReadLimits = DEFAULT_JAR_LIMITS): Promise<ReadResult> {
   const diagnostics: Diagnostic[] = [];
   const entries: BundleEntry[] = [];
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const corruptDiagnostic = (message: string, entry?: string, offset?: number): Diagnostic => ({
-    code: ErrorCodes.ZIP_CORRUPT,
-    severity: "error",
-    message,
-    location: { bundle: source, ...(entry !== undefined ? { entry } : {}), ...(offset !== undefined ? { offset } : {}) },
-  });
-
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await yauzl.fromBufferPromise(buf, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, strictFileNames: true });
-  } catch (e) {
-    diagnostics.push(corruptDiagnostic(`not a readable zip archive: ${thrownMessage(e)}`, undefined, 0));
-    return { bundle: { kind: "jar", source, entries }, diagnostics };
-  }
-  // Start the helper thread now, so that it is up by the first full batch.
-  if (bytes.length >= 512 * 1024) warmUpZlibThread();
-  const archiveComment = u8(zip.comment as unknown as Buffer);
-  const slots: Slot[] = [];
-  const corrupt = (message: string, entry?: string, offset?: number) => slots.push({ diagnostic: corruptDiagnostic(message, entry, offset) });
   // At most two batches out on the helper while the directory is walked (this thread
   // cannot hand out more until the walk ends), then shared.
   const inflater = new BatchQueue<Inflated>("inflate", 2);
-  let inflatedTotal = 0;
-  const tooLarge = (message: string, entry: string, offset: number) =>
-    slots.push({ diagnostic: { code: ErrorCodes.ZIP_TOO_LARGE, severity: "error", message, location: { bundle: source, entry, offset } } });
-  /** One central-directory record: an entry, or a diagnostic, in order. */
-  const take = (entry: CdRecord): void => {
-    const name = utf8.decode(entry.fileName);
-    const offset = entry.relativeOffsetOfLocalHeader;
-    const problem = zipPathProblem(name);
-    if (problem !== undefined) {
-      slots.push({
-        diagnostic: {
-          code: ErrorCodes.ZIP_PATH,
-          severity: "error",
-          message: `unsafe entry name ${JSON.stringify(name)} (${problem}); entry skipped`,
-          location: { bundle: source, entry: name, offset },
-        },
-      });
-      return;
-    }
-    if (entry.generalPurposeBitFlag & FLAG_ENCRYPTED) {
-      corrupt("encrypted entry; skipped", name, offset);
-      return;
-    }
-    if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
-      corrupt(`unsupported compression method ${entry.compressionMethod}; entry skipped`, name, offset);
-      return;
-    }
-    try {
-      const local = localHeader(buf, entry.relativeOffsetOfLocalHeader);
-      // The archive is in memory: take the entry's bytes where the local header says
-      // they start, instead of streaming them (thousands of streams cost more than the inflate).
-      const start = local.fileDataStart;
-      const end = start + entry.compressedSize;
-      if (end > buf.length) throw new Error(`entry data runs past the end of the archive (${end} > ${buf.length})`);
-      const compressed = view(buf, start, end);
-      const meta: ZipEntryMeta = {
-        compression: entry.compressionMethod,
-        crc32: entry.crc32,
-        dosTime: entry.lastModFileTime,
-        dosDate: entry.lastModFileDate,
-        flags: entry.generalPurposeBitFlag,
-        versionMadeBy: entry.versionMadeBy,
-        versionNeeded: entry.versionNeededToExtract,
-        internalAttributes: entry.internalFileAttributes,
-        externalAttributes: entry.externalFileAttributes,
-        extra: u8(entry.extraFieldRaw),
-        localExtra: local.extraField,
-        comment: u8(entry.fileComment),
-      };
-      const size = entry.uncompressedSize;
-      const slot: Slot = { name, offset, meta, compressed, size, index: 0 };
-      if (entry.compressionMethod === DEFLATED) {
-        // Stored entries are views of the archive: only inflated bytes cost memory.
-        if (size > limits.maxEntryBytes) return void tooLarge(`entry records ${size} bytes inflated, over the limit of ${limits.maxEntryBytes}; entry skipped`, name, offset);
-        if (inflatedTotal + size > limits.maxTotalBytes) {
-          return void tooLarge(`entries inflate to more than ${limits.maxTotalBytes} bytes in all (a zip bomb?); entry of ${size} bytes skipped`, name, offset);
-        }
-        inflatedTotal += size;
-        [slot.batch, slot.index] = inflater.add(compressed, size);
-      }
-      slots.push(slot);
-    } catch (e) {
-      corrupt(`cannot read entry: ${thrownMessage(e)}; entry skipped`, name, offset);
-    }
-  };
-  let directoryError: Diagnostic | undefined;
-  try {
-    const records = centralDirectory(buf, zip.readEntryCursor as unknown as number, zip.entryCount);
-    if (records !== undefined) for (const r of records) take(r);
-    // With decodeStrings off, yauzl hands names and comments over as raw bytes.
-    else for await (const entry of zip.eachEntry()) take(entry as unknown as CdRecord);
-  } catch (e) {
-    // The central directory itself is damaged: keep what was read, report where we stopped.
-    directoryError = corruptDiagnostic(`central directory unreadable: ${thrownMessage(e)}`, undefined, zip.readEntryCursor as unknown as number);
-  } finally {
-    zip.close();
+  const batches = new Map<number, [batch: Promise<Inflated[]>, index: number]>();
+  const directory = await walkZipDirectory(bytes, source, {
+    limits,
+    // Start the helper thread now, so that it is up by the first full batch.
+    onOpen: () => bytes.length >= 512 * 1024 && warmUpZlibThread(),
+    onDeflated: (e, slot) => batches.set(slot, inflater.add(e.compressed, e.size)),
+  });
+  if ("openError" in directory) {
+    diagnostics.push(directory.openError);
+    return { bundle: { kind: "jar", source, entries }, diagnostics };
   }
   await inflater.finish();
-  for (const slot of slots) {
+  for (const [k, slot] of directory.slots.entries()) {
     if ("diagnostic" in slot) {
       diagnostics.push(slot.diagnostic);
       continue;
     }
-    const { name, offset, meta } = slot;
-    let data: Uint8Array;
-    let crc: number;
-    if (slot.batch === undefined) {
-      data = slot.compressed;
-      crc = crc32(data);
-    } else {
-      const r = (await slot.batch)[slot.index]!;
-      if ("error" in r) {
-        diagnostics.push(corruptDiagnostic(`cannot read entry: ${r.error}; entry skipped`, name, offset));
-        continue;
-      }
-      data = r.data;
-      crc = r.crc;
+    const batch = batches.get(k);
+    let checked;
+    if (batch === undefined) checked = checkInflated(source, slot, slot.compressed, crc32(slot.compressed));
+    else {
+      const r = (await batch[0])[batch[1]]!;
+      checked = "error" in r ? { diagnostic: zipCorrupt(source, `cannot read entry: ${r.error}; entry skipped`, slot.name, slot.offset) } : checkInflated(source, slot, r.data, r.crc);
     }
-    if (data.length !== slot.size) {
-      diagnostics.push(corruptDiagnostic(`size ${data.length} does not match the recorded ${slot.size}; entry skipped`, name, offset));
-      continue;
-    }
-    if (crc !== meta.crc32) {
-      diagnostics.push(corruptDiagnostic("CRC-32 mismatch; entry skipped", name, offset));
-      continue;
-    }
-    entries.push({ name, data, zip: meta, compressed: slot.compressed, modified: false });
+    if ("diagnostic" in checked) diagnostics.push(checked.diagnostic);
+    else entries.push(checked);
   }
-  if (directoryError !== undefined) diagnostics.push(directoryError);
-  return { bundle: { kind: "jar", source, entries, comment: archiveComment }, diagnostics };
+  if (directory.directoryError !== undefined) diagnostics.push(directory.directoryError);
+  return { bundle: { kind: "jar", source, entries, comment: directory.comment }, diagnostics };
 }
 
 // ---------------------------------------------------------------------------

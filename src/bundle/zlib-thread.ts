@@ -201,7 +201,7 @@ function deflateHere(items: readonly Uint8Array[]): Deflated[] {
  * (at least 1: zlib's floor) with ERR_BUFFER_TOO_LARGE, so the work and memory
  * are bounded by the limit whatever the stream would expand to.
  */
-function inflateOne(c: Uint8Array, limit: number): Inflated {
+export function inflateOne(c: Uint8Array, limit: number): Inflated {
   try {
     const data = own(inflateRawSync(c, { maxOutputLength: Math.max(1, Math.min(limit, MAX_INFLATE)) }));
     return { data, crc: crc32(data) };

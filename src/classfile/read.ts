@@ -6,7 +6,8 @@
  * this_class/super_class/interfaces and member names, attribute lengths, and that
  * nothing trails the last attribute. Members and attributes keep their raw bytes
  * (views into the input, not copies) so that writing back is byte-identical.
- * Bytecode itself is decoded lazily by `bytecode/decode.ts`. Cost: linear in size.
+ * Bytecode itself is decoded lazily by `bytecode/decode.ts`, and the text of a
+ * CONSTANT_Utf8 when first asked for. Cost: linear in size.
  */
 import { ByteReader } from "../bytes.js";
 import { type Diagnostic, ErrorCodes, MegasplitError, type Location } from "../diagnostics.js";
@@ -87,6 +88,28 @@ function readMembers(r: ByteReader, context: AttributeContext, ctx: ReadContext)
   return out;
 }
 
+/**
+ * A CONSTANT_Utf8 whose text is decoded when first read: most names of a class the
+ * splitter leaves alone are never looked at, and decoding every one was a third of
+ * reading a class. Decoding is lenient (never throws, see mutf8.ts), so nothing is
+ * found later that reading now would have found. A class rather than an object
+ * literal with a getter (a closure per entry, and slower property access
+ * everywhere): `value` lives on the prototype, so spreading or structured-cloning
+ * the entry would lose it (nothing does either to constant-pool entries).
+ */
+function utf8Entry(bytes: Uint8Array): CpEntry {
+  return new LazyUtf8(bytes) as CpEntry;
+}
+
+class LazyUtf8 {
+  readonly kind = "Utf8";
+  private text: string | undefined = undefined;
+  constructor(readonly bytes: Uint8Array) {}
+  get value(): string {
+    return (this.text ??= decodeModifiedUtf8(this.bytes));
+  }
+}
+
 function readConstantPool(r: ByteReader, where: Location): ConstantPool {
   const count = r.u2("constant_pool_count");
   const entries: (CpEntry | undefined)[] = new Array(Math.max(1, count)).fill(undefined);
@@ -98,7 +121,7 @@ function readConstantPool(r: ByteReader, where: Location): ConstantPool {
       case 1: {
         const len = r.u2("utf8 length");
         const bytes = r.slice(len, "utf8 bytes");
-        e = { kind: "Utf8", value: decodeModifiedUtf8(bytes), bytes };
+        e = utf8Entry(bytes);
         break;
       }
       case 3:

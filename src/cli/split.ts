@@ -15,8 +15,13 @@
  * per reason, and one summary; `--verbose` adds a line per method; `--json` prints
  * the whole report, diagnostics and refusal payloads included, on stdout.
  * A WebAssembly module (recognised by its magic) goes to split-wasm.ts.
+ *
+ * Speed: every core splits (`--threads`, default one per core; the output is the
+ * same for any number), and for an input of a megabyte or more the workers start
+ * before it is read, so that their start overlaps the read.
  */
 import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { delimiter } from "node:path";
 import { type Bundle, isClassEntry, isDirectoryEntry } from "../bundle/bundle.js";
@@ -24,7 +29,9 @@ import { manifestClassPath } from "../bundle/manifest.js";
 import { readBundle } from "../bundle/read.js";
 import { writeBundle } from "../bundle/write.js";
 import { ErrorCodes, fail, MegasplitError } from "../diagnostics.js";
+import type { StartedWorkers } from "../bundle/job-pool.js";
 import { splitBundle, type BundleMethodReport } from "../split/split-bundle.js";
+import { startSplitWorkers } from "../split/split-job.js";
 import type { SplitLinkMode } from "../split/split-method.js";
 import { checkOutputPaths, keepPreviousMapping } from "./paths.js";
 import { Progress } from "./progress.js";
@@ -75,10 +82,44 @@ export async function splitCommand(input: string, opts: SplitCommandOptions, r: 
   if (await isWasmFile(input)) return splitWasmCommand(input, opts, r);
   if (opts.maxSize !== undefined && opts.maxSize > 65535) throw usageError("--max-size must be an integer from 64 to 65535 for class files (a .wasm module allows more)");
   const maxSize = opts.maxSize ?? 8000;
-  const started = Date.now();
+  const startedAt = Date.now();
   const mappingPath = opts.mapping ?? `${opts.output}.mapping`;
   checkOutputPaths(input, opts.output, mappingPath, opts.inPlace ?? false);
+  // Every core splits: this thread and one worker per other core (the output does not depend on it).
+  const workers = (opts.threads ?? availableParallelism()) - 1;
+  // A large input: the workers start (and import the splitter) while it is read.
+  const early = workers > 0 && (await fileSize(input)) >= EARLY_WORKERS_MIN_BYTES ? startSplitWorkers(workers) : undefined;
+  try {
+    return await readSplitWrite(input, opts, { maxSize, mappingPath, startedAt, workers, early }, r);
+  } finally {
+    await early?.close();
+  }
+}
 
+/** Inputs from this size on start their split workers before they are read. */
+const EARLY_WORKERS_MIN_BYTES = 1 << 20;
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0; // a directory or an unreadable path: readBundle tells which
+  }
+}
+
+/** What `splitCommand` settled before reading. */
+interface SplitPlan {
+  maxSize: number;
+  mappingPath: string;
+  startedAt: number;
+  /** Worker threads besides this one. */
+  workers: number;
+  /** Those workers, when started ahead. */
+  early: StartedWorkers | undefined;
+}
+
+async function readSplitWrite(input: string, opts: SplitCommandOptions, plan: SplitPlan, r: Reporter): Promise<number> {
+  const { maxSize, mappingPath, startedAt: started } = plan;
   const { bundle, diagnostics } = await readBundle(input);
   r.all(diagnostics);
   if (!bundle.entries.some((e) => !isDirectoryEntry(e))) {
@@ -105,8 +146,8 @@ export async function splitCommand(input: string, opts: SplitCommandOptions, r: 
       ...(classpath.length > 0 ? { classpath } : {}),
       name: input,
       onEntry: (done, total, split) => progress.update({ done, total, split }),
-      // Every core splits: this thread and one worker per other core (the output does not depend on it).
-      workers: (opts.threads ?? availableParallelism()) - 1,
+      workers: plan.workers,
+      ...(plan.early ? { started: plan.early } : {}),
     });
   } finally {
     progress.done();

@@ -9,8 +9,9 @@
  * parsed class) or undefined; within a source the first entry of a name wins.
  * Problems (an unreadable jar, a JDK without an image) become diagnostics, never
  * exceptions, so that a bad classpath element only costs the classes it held.
- * Cost: a classpath element is read into memory once (its entries are kept as
- * the bundle reader returns them); the jimage only reads its 1.5 MB index.
+ * Cost: a classpath element is read into memory once: a jar kept compressed, each
+ * class inflated when first asked for (`lazy-jar.ts`), a directory's files as the
+ * bundle reader returns them; the jimage only reads its 1.5 MB index.
  */
 import { existsSync, realpathSync, accessSync, constants } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
@@ -20,6 +21,7 @@ import { readBundle } from "../bundle/read.js";
 import { asDiagnostic, ErrorCodes, warning, type Diagnostic } from "../diagnostics.js";
 import { readClassHeader } from "./class-header.js";
 import { openJimage } from "./jimage.js";
+import { lazyJarSource } from "./lazy-jar.js";
 
 export interface ClassSource {
   /** For diagnostics: "bundle", a classpath path, or the JDK image path. */
@@ -55,9 +57,14 @@ export function bundleClassMap(bundle: Bundle, diagnostics: Diagnostic[] = []): 
   return out;
 }
 
-/** One `--classpath` element (jar, directory or class file); undefined when unreadable. */
+/**
+ * One `--classpath` element (jar, directory or class file); undefined when
+ * unreadable. A jar is read lazily (`lazy-jar.ts`); anything else whole.
+ */
 export async function classpathSource(path: string, diagnostics: Diagnostic[]): Promise<ClassSource | undefined> {
   try {
+    const jar = await lazyJarSource(path, diagnostics);
+    if (jar) return jar;
     const { bundle, diagnostics: d } = await readBundle(path);
     diagnostics.push(...d);
     return mapSource(bundleClassMap(bundle, diagnostics), path);

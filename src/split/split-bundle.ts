@@ -17,10 +17,12 @@
  * spreads over this thread and `workers` worker threads; the results are put
  * together here in entry order, so the output is the same for any number of
  * workers (a helper class whose name an earlier class took is made again here).
+ * With workers, the class bytes are copied once into shared memory, which crosses
+ * to the workers without being cloned again.
  */
 import { type Bundle, type BundleEntry, entryClassName, isClassEntry, newEntry, withData } from "../bundle/bundle.js";
 import { dropSignaturesIfClassesChanged } from "../bundle/jar.js";
-import { compactBytes, runJobs } from "../bundle/job-pool.js";
+import { compactBytes, runJobs, type StartedWorkers } from "../bundle/job-pool.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { bundleClassMap, createClassHierarchy } from "../hierarchy/hierarchy.js";
 import type { SplitLinkMode } from "./split-method.js";
@@ -47,6 +49,11 @@ export interface SplitBundleOptions {
    * src/bundle/job-pool.ts); default 0. The output is the same for any number.
    */
   workers?: number;
+  /**
+   * Split workers started ahead (`startSplitWorkers`, split-job.ts), e.g. while the
+   * bundle was read; used instead of `workers`, and ended by the call.
+   */
+  started?: StartedWorkers;
 }
 
 export interface BundleMethodReport extends MethodReport {
@@ -64,21 +71,17 @@ export interface BundleSplit {
 
 export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {}): Promise<BundleSplit> {
   const maxSize = opts.maxSize ?? 8000;
-  const workers = opts.workers ?? 0;
+  const workers = opts.started ? opts.started.workers.length : (opts.workers ?? 0);
   const diagnostics: Diagnostic[] = [];
   // A class bundle's header is read again below, where a failure is reported (once).
   const classes = bundleClassMap(bundle, bundle.kind === "class" ? [] : diagnostics);
-  const hierarchy = await createClassHierarchy({
-    bundleClasses: classes,
-    ...(opts.classpath ? { classpath: opts.classpath } : {}),
-    ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
-  });
-  diagnostics.push(...hierarchy.diagnostics);
   const bundleNames = new Set(bundle.entries.filter(isClassEntry).map((e) => entryClassName(e.name)));
-  // Bytes that cross to a worker are copied whole: a view would take its backing buffer along.
-  const own = (b: Uint8Array) => (workers > 0 ? compactBytes(b) : b);
-  const lent = registerHierarchy(hierarchy);
-  const init: SplitJobInit = {
+  // With workers, the class bytes are copied once into shared memory: the init and
+  // every batch of inputs then cross to a worker without a copy (a plain view would
+  // be cloned with its whole backing buffer).
+  const sharedBytes = workers > 0 ? sharedCopies(bundle.entries.filter(isClassEntry).map((e) => e.data)) : undefined;
+  const own = (b: Uint8Array) => (sharedBytes ? (sharedBytes.get(b) ?? compactBytes(b)) : b);
+  const initForWorkers: SplitJobInit = {
     classes: [...classes].map(([name, bytes]) => [name, own(bytes)]),
     ...(opts.classpath ? { classpath: opts.classpath } : {}),
     ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
@@ -87,8 +90,23 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     ...(opts.verify ? { verify: true } : {}),
     bundle: opts.name ?? bundle.source ?? "",
     takenClassNames: [...bundleNames],
-    hierarchyKey: lent.key,
   };
+  // Workers started ahead build their hierarchy while this thread builds its own.
+  opts.started?.sendInit(initForWorkers);
+  let hierarchy;
+  try {
+    hierarchy = await createClassHierarchy({
+      bundleClasses: classes,
+      ...(opts.classpath ? { classpath: opts.classpath } : {}),
+      ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
+    });
+  } catch (e) {
+    await opts.started?.close(); // runJobs, which ends them otherwise, is not reached
+    throw e;
+  }
+  diagnostics.push(...hierarchy.diagnostics);
+  const lent = registerHierarchy(hierarchy);
+  const init: SplitJobInit = { ...initForWorkers, hierarchyKey: lent.key };
   const mapping = new MappingBuilder();
   const reports: BundleMethodReport[] = [];
   const unreadable: string[] = [];
@@ -103,7 +121,10 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     opts.onEntry?.(0, total, 0);
     const outputs = await runJobs<SplitJobInit, SplitJobInput, SplitJobOutput>({ module: SPLIT_JOB_MODULE, export: "splitJob", init }, inputs, {
       workers,
+      ...(opts.started ? { started: opts.started } : {}),
       weight: (x) => x.data.length,
+      // The largest classes hold the largest methods: started first, they do not end the run alone.
+      heaviestFirst: true,
       batchWeight: 64 * 1024,
       onOutput: (_, out) => {
         methodsSplit += out.reports.filter((r) => r.result.kind === "split").length;
@@ -152,4 +173,25 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     diagnostics.push(...dropped.diagnostics);
   }
   return { bundle: out, reports, diagnostics, mapping, unreadable };
+}
+
+/**
+ * Each array's bytes copied into one SharedArrayBuffer, keyed by the original:
+ * one copy in all, and structured clone passes a view of shared memory on without
+ * copying it. Nothing writes to class bytes, here or in a worker.
+ */
+function sharedCopies(arrays: readonly Uint8Array[]): Map<Uint8Array, Uint8Array> {
+  let total = 0;
+  for (const a of arrays) total += a.length;
+  const memory = new SharedArrayBuffer(total);
+  const out = new Map<Uint8Array, Uint8Array>();
+  let p = 0;
+  for (const a of arrays) {
+    if (out.has(a)) continue;
+    const view = new Uint8Array(memory, p, a.length);
+    view.set(a);
+    out.set(a, view);
+    p += a.length;
+  }
+  return out;
 }

@@ -82,6 +82,8 @@ function helperName(className: string, taken: ReadonlySet<string> | undefined): 
 const OVERFLOW = "E_CP_OVERFLOW";
 
 export function splitClass(cf: ClassFile, opts: SplitOptions): ClassSplit {
+  // Most classes of a jar have no method over the limit: nothing to set up for them.
+  if (!cf.methods.some((m) => (codeOf(m)?.code.length ?? 0) > opts.maxSize)) return { classFile: cf, changed: false, reports: [], syntheticBase: maxLine(cf) + 1 };
   const original = cf.constantPool;
   const className = original.className(cf.thisClass);
   const reports: MethodReport[] = [];

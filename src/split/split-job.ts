@@ -17,6 +17,7 @@
  * clashes. Classes a thread's hierarchy could not find are returned per job
  * (`missing`), so that the warnings cover every thread.
  */
+import { startJobWorkers, type StartedWorkers } from "../bundle/job-pool.js";
 import { readClass } from "../classfile/read.js";
 import { writeClass } from "../classfile/write.js";
 import { asDiagnostic, type Diagnostic } from "../diagnostics.js";
@@ -28,6 +29,11 @@ import type { SplitLinkMode } from "./split-method.js";
 
 /** This module, for `runJobs` (the .ts source under the tests, the .js build otherwise). */
 export const SPLIT_JOB_MODULE = import.meta.url;
+
+/** `count` split workers started now (`startJobWorkers`), for `splitBundle`'s `started`. */
+export function startSplitWorkers(count: number): StartedWorkers {
+  return startJobWorkers({ module: SPLIT_JOB_MODULE, export: "splitJob" }, count);
+}
 
 export interface SplitJobInit {
   /** The bundle's classes as the hierarchy looks them up: [internal name, bytes]. */

@@ -1,7 +1,8 @@
 /**
  * Job builders for test/job-pool.test.ts: `digestJob` hashes its input with a salt
  * given at init and says which thread ran it; `failingJob` throws on input 13 (a
- * bug in a job); `badBuilder` returns no function.
+ * bug in a job); `badBuilder` returns no function; `sequencedJob` numbers the jobs
+ * each thread runs, in the order it runs them.
  */
 import { createHash } from "node:crypto";
 import { threadId } from "node:worker_threads";
@@ -23,4 +24,9 @@ export function failingJob() {
 
 export function badBuilder() {
   return 42;
+}
+
+export function sequencedJob() {
+  let seq = 0;
+  return (input: { k: number; bytes: Uint8Array }) => ({ k: input.k, thread: threadId, seq: seq++ });
 }
