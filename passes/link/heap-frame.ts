@@ -100,6 +100,11 @@ export interface LinkInput {
   syntheticLine?: () => number | undefined;
   /** Fresh name of dispatcher method k (k >= 1). */
   dispatcherName?: (k: number) => string;
+  /**
+   * Locals every body keeps in the frame arrays, the driver included (a dispatch
+   * loop's registers: `loop-resident.ts`): no transfer moves them.
+   */
+  loopResident?: ResidentKinds;
 }
 
 /** A call from one written method into a piece or dispatcher, at a synthetic line. */
@@ -339,6 +344,8 @@ class HeapFrameWriter {
       arraySlot,
       shift,
     });
+    const loopResident = input.loopResident;
+    if (loopResident) for (let x = 0; x < loopResident.length; x++) if (loopResident[x]! >= 0) L.resident[x] = loopResident[x]!;
     const out: CodeNode[] = [];
     const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(this.newLabel);
     const entryStubs = entries[p]!.map(() => this.newLabel());
@@ -441,7 +448,7 @@ class HeapFrameWriter {
     const arraySlot: number[] = [];
     plan.kinds.forEach((k, i) => (arraySlot[k] = input.maxLocals + i));
     const codeSlot = input.maxLocals + plan.kinds.length;
-    const L: Layout = { arraySlot, shift: 0, temp: codeSlot + 1 };
+    const L: Layout = { arraySlot, shift: 0, temp: codeSlot + 1, ...(input.loopResident ? { resident: input.loopResident } : {}) };
     this.driverPrologue(out, L);
     const loop = this.newLabel();
     const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(this.newLabel);
@@ -451,6 +458,7 @@ class HeapFrameWriter {
     const blocksFrom = out.length;
     const emitted = this.emitBlocks(0, L, out, exitLabel, (o, insn) => o.push(insn));
     this.writeThroughStores(out, L, blocksFrom);
+    if (L.resident) out.splice(blocksFrom, out.length - blocksFrom, ...rewriteResidentAccesses(out.slice(blocksFrom), L.resident, arraySlot, 0, input.cp));
     this.emitExits(out, L, 0, exitLabels, (b) => ({
       push: this.codeOf(b),
       isCode: true,
@@ -463,7 +471,8 @@ class HeapFrameWriter {
     const ret = this.newLabel();
     this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted }, pieces);
     this.driverReturn(out, arraySlot, ret);
-    return this.newBody(out, emitted);
+    if (!L.resident) return this.newBody(out, emitted);
+    return this.newBody(out, { handlers: emitted.handlers, localVariables: withoutResidentRows(emitted.localVariables, L.resident, 0), localVariableTypes: withoutResidentRows(emitted.localVariableTypes, L.resident, 0) });
   }
 
   /** The frame arrays, `frameLength` long, one per kind in use. */
@@ -471,10 +480,12 @@ class HeapFrameWriter {
     emitNewFrameArrays(out, this.plan.kinds, this.plan.frameLength, L.arraySlot, this.input.cp);
   }
 
-  /** Owned parameters some piece loads are written to the frame; other owned locals live at an entry start as zero or null. */
+  /** Owned parameters some piece loads, and loop-resident ones, are written to the frame; other owned locals live at an entry start as zero or null. */
   private driverOwnedLocals(out: CodeNode[], L: Layout): void {
     const { input, plan } = this;
     for (let x = 0; x < input.maxLocals; x++) {
+      // A loop-resident parameter lives in the frame from the start.
+      if (x < plan.paramSlots && this.isResident(L, x)) this.emitWriteThrough(out, L, x, L.resident![x]!);
       if (!plan.owned[x]) continue;
       const k = plan.ownedKind[x]!;
       if (x < plan.paramSlots) {
