@@ -62,19 +62,20 @@ export function loopResidentLocals(r: LoopResidenceInput): ResidentKinds | undef
       if (a.writes && pieceOf[b]! > 0) writtenInPieces[x] = 1;
     }
   }
-  const crosses = new Uint8Array(maxLocals);
+  // The union of what is live into every block entered from another piece.
+  const crosses = new Uint32Array(liveness.words);
   for (let b = 0; b < cfg.blockCount; b++) {
     if (pieceOf[b]! < 0) continue;
     for (const t of allSuccessors(cfg, b)) {
       if (pieceOf[t] === pieceOf[b]) continue;
       const live = liveness.liveIn[t]!;
-      for (let x = 0; x < maxLocals; x++) if (!crosses[x] && isLive(live, x)) crosses[x] = 1;
+      for (let w = 0; w < live.length; w++) crosses[w]! |= live[w]!;
     }
   }
   const resident = new Int8Array(maxLocals).fill(-1);
   let any = false;
   for (let x = 0; x < maxLocals; x++) {
-    if (kind[x]! < 0 || !crosses[x] || !writtenInPieces[x]) continue;
+    if (kind[x]! < 0 || !isLive(crosses, x) || !writtenInPieces[x]) continue;
     resident[x] = kind[x]!;
     any = true;
   }
