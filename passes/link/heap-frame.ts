@@ -39,6 +39,7 @@ import { emitLoadFromFrame, emitNewFrameArrays, emitReturnFromFrame, emitStoreTo
 import { type HeapFramePlan, planHeapFrame } from "./heap-frame-plan.js";
 import { isLive, type Liveness } from "../liveness.js";
 import type { Partition } from "../core/partition.js";
+import { allSuccessors } from "../core/loops.js";
 import { loopingBlocks, residentLocals, rewriteResidentAccesses, withoutResidentRows, type ResidentKinds } from "./resident-locals.js";
 
 export const name = "link";
@@ -144,6 +145,17 @@ interface Layout {
   /** Locals a piece keeps in the frame arrays (resident-locals.ts): its stubs do not move them. */
   resident?: ResidentKinds;
 }
+
+/** The driver's call sites: labels by slot, and the slot that calls piece q. */
+interface DispatchSlots {
+  labels: Label[];
+  grouped: boolean;
+  group: number;
+  slotOf(q: number): number;
+}
+
+/** Most driver blocks a piece may return to for the driver to test them one by one after calling it. */
+const FAST_RETURNS = 2;
 
 /**
  * How an exit group leaves: what each target pushes (`isCode`: a code
@@ -459,20 +471,73 @@ class HeapFrameWriter {
     const emitted = this.emitBlocks(0, L, out, exitLabel, (o, insn) => o.push(insn));
     this.writeThroughStores(out, L, blocksFrom);
     if (L.resident) out.splice(blocksFrom, out.length - blocksFrom, ...rewriteResidentAccesses(out.slice(blocksFrom), L.resident, arraySlot, 0, input.cp));
-    this.emitExits(out, L, 0, exitLabels, (b) => ({
-      push: this.codeOf(b),
-      isCode: true,
-      key: "loop",
-      tail: (t) => {
-        t.push(local(Op.ISTORE, codeSlot));
-        t.push({ kind: "jump", op: Op.GOTO, target: loop });
-      },
-    }));
+    const slots = this.dispatchSlots();
+    this.emitExits(out, L, 0, exitLabels, (b) => {
+      const next = this.straightToCall(L, b, slots);
+      return {
+        push: this.codeOf(b),
+        isCode: true,
+        key: next === undefined ? "loop" : `slot${next}`,
+        tail: (t) => {
+          t.push(local(Op.ISTORE, codeSlot));
+          t.push({ kind: "jump", op: Op.GOTO, target: next === undefined ? loop : slots.labels[next]! });
+        },
+      };
+    });
     const ret = this.newLabel();
-    this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted }, pieces);
+    this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted, slots }, pieces);
     this.driverReturn(out, arraySlot, ret);
     if (!L.resident) return this.newBody(out, emitted);
     return this.newBody(out, { handlers: emitted.handlers, localVariables: withoutResidentRows(emitted.localVariables, L.resident, 0), localVariableTypes: withoutResidentRows(emitted.localVariableTypes, L.resident, 0) });
+  }
+
+  /**
+   * The driver's call sites: one per piece, or, when that would crowd the driver,
+   * one per group of pieces calling a dispatcher method; slot 0 is the driver's
+   * own entries. Their labels exist before the exits that jump to them.
+   */
+  private dispatchSlots(): DispatchSlots {
+    const { input } = this;
+    const pieceCount = input.partition.pieceBlocks.length;
+    const group = input.dispatchGroup ?? pieceCount;
+    const grouped = pieceCount - 1 > (input.flatDispatch ?? pieceCount);
+    const count = grouped ? 1 + Math.ceil((pieceCount - 1) / group) : pieceCount;
+    const labels = Array.from({ length: count }, () => this.newLabel());
+    return { labels, grouped, group, slotOf: (q) => (grouped ? 1 + Math.floor((q - 1) / group) : q) };
+  }
+
+  /**
+   * With loop residence (a dispatch loop's registers in the frame), a driver exit
+   * that stores nothing goes straight to the call site of its piece, skipping the
+   * dispatch loop's test and switch on the way out (a call that returns to the
+   * driver cannot grow the stack); its exit group is then per call site, which
+   * repeats no stores. Returns that call site's slot, or undefined (back to the loop).
+   */
+  private straightToCall(L: Layout, b: number, slots: DispatchSlots): number | undefined {
+    if (!this.input.loopResident || slots.grouped) return undefined;
+    if (this.savedLocals(b, 0, L).length > 0) return undefined;
+    return slots.slotOf(this.input.partition.pieceOf[b]!);
+  }
+
+  /**
+   * With loop residence, after piece `q` returns a code: a test for each of the
+   * (at most `FAST_RETURNS`) driver blocks the piece's blocks branch to, going
+   * straight to that block's entry stub instead of through the loop's two
+   * switches (an interpreter's case piece returns to the loop head every step).
+   */
+  private emitFastReturns(out: CodeNode[], q: number, codeSlot: number, driverEntryStubs: Label[]): void {
+    if (!this.input.loopResident) return;
+    const { cfg, partition } = this.input;
+    const targets = new Set<number>();
+    for (const b of partition.pieceBlocks[q]!) {
+      for (const s of allSuccessors(cfg, b)) if (partition.pieceOf[s] === 0) targets.add(s);
+      if (targets.size > FAST_RETURNS) return;
+    }
+    for (const s of [...targets].sort((x, y) => x - y)) {
+      out.push(local(Op.ILOAD, codeSlot));
+      this.pushInt(out, this.codeOf(s));
+      out.push({ kind: "jump", op: Op.IF_ICMPEQ, target: driverEntryStubs[this.plan.entryIndex[s]!]! });
+    }
   }
 
   /** The frame arrays, `frameLength` long, one per kind in use. */
@@ -517,16 +582,14 @@ class HeapFrameWriter {
   private driverLoop(
     out: CodeNode[],
     L: Layout,
-    at: { loop: Label; ret: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks },
+    at: { loop: Label; ret: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks; slots: DispatchSlots },
     pieces: LinkedMethod["pieces"],
   ): void {
     const { input, plan } = this;
     const { loop, ret, codeSlot, driverEntryStubs, emitted } = at;
     const pieceCount = input.partition.pieceBlocks.length;
-    const group = input.dispatchGroup ?? pieceCount;
-    const grouped = pieceCount - 1 > (input.flatDispatch ?? pieceCount);
-    const slots = grouped ? 1 + Math.ceil((pieceCount - 1) / group) : pieceCount;
-    const calls = Array.from({ length: slots }, () => this.newLabel());
+    const { grouped, group, labels: calls } = at.slots;
+    const slots = calls.length;
     out.push({ kind: "label", label: loop });
     out.push(local(Op.ILOAD, codeSlot));
     out.push({ kind: "jump", op: Op.IFLT, target: ret });
@@ -575,6 +638,7 @@ class HeapFrameWriter {
         out.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(slot) });
       }
       out.push(local(Op.ISTORE, codeSlot));
+      if (!grouped) this.emitFastReturns(out, slot, codeSlot, driverEntryStubs);
       out.push({ kind: "jump", op: Op.GOTO, target: loop });
     }
   }

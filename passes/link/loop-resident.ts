@@ -28,6 +28,8 @@
  * The rewrite makes blocks larger (an `iload` of 2 bytes becomes 4 to 7), so the
  * partition is redone with block sizes grown by `residenceGrowth`, an upper bound
  * of the rewrite in any body. JVM link only (JVMS 2.6.1, 6.5 xaload/xastore).
+ * `MEGASPLIT_NO_LOOP_RESIDENCE=1` turns it off, for measuring it against the
+ * copying hand-over (bench/jit-probe/results-loop-residence.txt).
  */
 import type { CodeNode } from "../../src/bytecode/model.js";
 import type { ControlFlowGraph } from "../cfg.js";
