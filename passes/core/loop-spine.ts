@@ -100,8 +100,9 @@ function loopDominators(cfg: BlockGraph, loop: readonly number[], header: number
  * distinct normal successors inside the loop (a branch 1/2 each, a switch of k
  * targets 1/k each), back edges and exception edges carry nothing. The header's
  * piece is filled with the regions that run most per byte (a dispatch `switch` cut
- * in two by `splitLargeSwitches` keeps half the count in its second half, so it
- * ranks far above any one case), each region's blocks kept together.
+ * into buckets by `splitLargeSwitches` makes each bucket's switch a region with
+ * its cases, so a piece holding a bucket runs a moved step in one transfer), each
+ * region's blocks kept together.
  */
 export interface LoopLayout {
   spine: number[];

@@ -60,6 +60,7 @@ export function planHeapFrame(input: LinkInput): HeapFramePlan {
     for (const v of s.stack) used.add(v.kind);
   }
   if (returnKind >= 0 && pieceCount > 1) used.add(returnKind);
+  if (input.loopResident) for (const k of input.loopResident) if (k >= 0) used.add(k);
   const kinds = [...used].sort((a, b) => a - b);
   const paramSlots = md.paramSlots + (input.isStatic ? 0 : 1);
   const width = input.maxLocals + 2;

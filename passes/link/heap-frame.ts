@@ -39,6 +39,7 @@ import { emitLoadFromFrame, emitNewFrameArrays, emitReturnFromFrame, emitStoreTo
 import { type HeapFramePlan, planHeapFrame } from "./heap-frame-plan.js";
 import { isLive, type Liveness } from "../liveness.js";
 import type { Partition } from "../core/partition.js";
+import { allSuccessors } from "../core/loops.js";
 import { loopingBlocks, residentLocals, rewriteResidentAccesses, withoutResidentRows, type ResidentKinds } from "./resident-locals.js";
 
 export const name = "link";
@@ -100,6 +101,11 @@ export interface LinkInput {
   syntheticLine?: () => number | undefined;
   /** Fresh name of dispatcher method k (k >= 1). */
   dispatcherName?: (k: number) => string;
+  /**
+   * Locals every body keeps in the frame arrays, the driver included (a dispatch
+   * loop's registers: `loop-resident.ts`): no transfer moves them.
+   */
+  loopResident?: ResidentKinds;
 }
 
 /** A call from one written method into a piece or dispatcher, at a synthetic line. */
@@ -139,6 +145,17 @@ interface Layout {
   /** Locals a piece keeps in the frame arrays (resident-locals.ts): its stubs do not move them. */
   resident?: ResidentKinds;
 }
+
+/** The driver's call sites: labels by slot, and the slot that calls piece q. */
+interface DispatchSlots {
+  labels: Label[];
+  grouped: boolean;
+  group: number;
+  slotOf(q: number): number;
+}
+
+/** Most driver blocks a piece may return to for the driver to test them one by one after calling it. */
+const FAST_RETURNS = 2;
 
 /**
  * How an exit group leaves: what each target pushes (`isCode`: a code
@@ -339,6 +356,8 @@ class HeapFrameWriter {
       arraySlot,
       shift,
     });
+    const loopResident = input.loopResident;
+    if (loopResident) for (let x = 0; x < loopResident.length; x++) if (loopResident[x]! >= 0) L.resident[x] = loopResident[x]!;
     const out: CodeNode[] = [];
     const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(this.newLabel);
     const entryStubs = entries[p]!.map(() => this.newLabel());
@@ -441,7 +460,7 @@ class HeapFrameWriter {
     const arraySlot: number[] = [];
     plan.kinds.forEach((k, i) => (arraySlot[k] = input.maxLocals + i));
     const codeSlot = input.maxLocals + plan.kinds.length;
-    const L: Layout = { arraySlot, shift: 0, temp: codeSlot + 1 };
+    const L: Layout = { arraySlot, shift: 0, temp: codeSlot + 1, ...(input.loopResident ? { resident: input.loopResident } : {}) };
     this.driverPrologue(out, L);
     const loop = this.newLabel();
     const { labels: exitLabels, labelOf: exitLabel } = lazyLabels(this.newLabel);
@@ -451,19 +470,74 @@ class HeapFrameWriter {
     const blocksFrom = out.length;
     const emitted = this.emitBlocks(0, L, out, exitLabel, (o, insn) => o.push(insn));
     this.writeThroughStores(out, L, blocksFrom);
-    this.emitExits(out, L, 0, exitLabels, (b) => ({
-      push: this.codeOf(b),
-      isCode: true,
-      key: "loop",
-      tail: (t) => {
-        t.push(local(Op.ISTORE, codeSlot));
-        t.push({ kind: "jump", op: Op.GOTO, target: loop });
-      },
-    }));
+    if (L.resident) out.splice(blocksFrom, out.length - blocksFrom, ...rewriteResidentAccesses(out.slice(blocksFrom), L.resident, arraySlot, 0, input.cp));
+    const slots = this.dispatchSlots();
+    this.emitExits(out, L, 0, exitLabels, (b) => {
+      const next = this.straightToCall(L, b, slots);
+      return {
+        push: this.codeOf(b),
+        isCode: true,
+        key: next === undefined ? "loop" : `slot${next}`,
+        tail: (t) => {
+          t.push(local(Op.ISTORE, codeSlot));
+          t.push({ kind: "jump", op: Op.GOTO, target: next === undefined ? loop : slots.labels[next]! });
+        },
+      };
+    });
     const ret = this.newLabel();
-    this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted }, pieces);
+    this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted, slots }, pieces);
     this.driverReturn(out, arraySlot, ret);
-    return this.newBody(out, emitted);
+    if (!L.resident) return this.newBody(out, emitted);
+    return this.newBody(out, { handlers: emitted.handlers, localVariables: withoutResidentRows(emitted.localVariables, L.resident, 0), localVariableTypes: withoutResidentRows(emitted.localVariableTypes, L.resident, 0) });
+  }
+
+  /**
+   * The driver's call sites: one per piece, or, when that would crowd the driver,
+   * one per group of pieces calling a dispatcher method; slot 0 is the driver's
+   * own entries. Their labels exist before the exits that jump to them.
+   */
+  private dispatchSlots(): DispatchSlots {
+    const { input } = this;
+    const pieceCount = input.partition.pieceBlocks.length;
+    const group = input.dispatchGroup ?? pieceCount;
+    const grouped = pieceCount - 1 > (input.flatDispatch ?? pieceCount);
+    const count = grouped ? 1 + Math.ceil((pieceCount - 1) / group) : pieceCount;
+    const labels = Array.from({ length: count }, () => this.newLabel());
+    return { labels, grouped, group, slotOf: (q) => (grouped ? 1 + Math.floor((q - 1) / group) : q) };
+  }
+
+  /**
+   * With loop residence (a dispatch loop's registers in the frame), a driver exit
+   * that stores nothing goes straight to the call site of its piece, skipping the
+   * dispatch loop's test and switch on the way out (a call that returns to the
+   * driver cannot grow the stack); its exit group is then per call site, which
+   * repeats no stores. Returns that call site's slot, or undefined (back to the loop).
+   */
+  private straightToCall(L: Layout, b: number, slots: DispatchSlots): number | undefined {
+    if (!this.input.loopResident || slots.grouped) return undefined;
+    if (this.savedLocals(b, 0, L).length > 0) return undefined;
+    return slots.slotOf(this.input.partition.pieceOf[b]!);
+  }
+
+  /**
+   * With loop residence, after piece `q` returns a code: a test for each of the
+   * (at most `FAST_RETURNS`) driver blocks the piece's blocks branch to, going
+   * straight to that block's entry stub instead of through the loop's two
+   * switches (an interpreter's case piece returns to the loop head every step).
+   */
+  private emitFastReturns(out: CodeNode[], q: number, codeSlot: number, driverEntryStubs: Label[]): void {
+    if (!this.input.loopResident) return;
+    const { cfg, partition } = this.input;
+    const targets = new Set<number>();
+    for (const b of partition.pieceBlocks[q]!) {
+      for (const s of allSuccessors(cfg, b)) if (partition.pieceOf[s] === 0) targets.add(s);
+      if (targets.size > FAST_RETURNS) return;
+    }
+    for (const s of [...targets].sort((x, y) => x - y)) {
+      out.push(local(Op.ILOAD, codeSlot));
+      this.pushInt(out, this.codeOf(s));
+      out.push({ kind: "jump", op: Op.IF_ICMPEQ, target: driverEntryStubs[this.plan.entryIndex[s]!]! });
+    }
   }
 
   /** The frame arrays, `frameLength` long, one per kind in use. */
@@ -471,10 +545,12 @@ class HeapFrameWriter {
     emitNewFrameArrays(out, this.plan.kinds, this.plan.frameLength, L.arraySlot, this.input.cp);
   }
 
-  /** Owned parameters some piece loads are written to the frame; other owned locals live at an entry start as zero or null. */
+  /** Owned parameters some piece loads, and loop-resident ones, are written to the frame; other owned locals live at an entry start as zero or null. */
   private driverOwnedLocals(out: CodeNode[], L: Layout): void {
     const { input, plan } = this;
     for (let x = 0; x < input.maxLocals; x++) {
+      // A loop-resident parameter lives in the frame from the start.
+      if (x < plan.paramSlots && this.isResident(L, x)) this.emitWriteThrough(out, L, x, L.resident![x]!);
       if (!plan.owned[x]) continue;
       const k = plan.ownedKind[x]!;
       if (x < plan.paramSlots) {
@@ -506,16 +582,14 @@ class HeapFrameWriter {
   private driverLoop(
     out: CodeNode[],
     L: Layout,
-    at: { loop: Label; ret: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks },
+    at: { loop: Label; ret: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks; slots: DispatchSlots },
     pieces: LinkedMethod["pieces"],
   ): void {
     const { input, plan } = this;
     const { loop, ret, codeSlot, driverEntryStubs, emitted } = at;
     const pieceCount = input.partition.pieceBlocks.length;
-    const group = input.dispatchGroup ?? pieceCount;
-    const grouped = pieceCount - 1 > (input.flatDispatch ?? pieceCount);
-    const slots = grouped ? 1 + Math.ceil((pieceCount - 1) / group) : pieceCount;
-    const calls = Array.from({ length: slots }, () => this.newLabel());
+    const { grouped, group, labels: calls } = at.slots;
+    const slots = calls.length;
     out.push({ kind: "label", label: loop });
     out.push(local(Op.ILOAD, codeSlot));
     out.push({ kind: "jump", op: Op.IFLT, target: ret });
@@ -564,6 +638,7 @@ class HeapFrameWriter {
         out.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(slot) });
       }
       out.push(local(Op.ISTORE, codeSlot));
+      if (!grouped) this.emitFastReturns(out, slot, codeSlot, driverEntryStubs);
       out.push({ kind: "jump", op: Op.GOTO, target: loop });
     }
   }

@@ -66,7 +66,7 @@ function iincBytes(slot: number, delta: number): number {
 }
 
 /** The primitive kind an instruction accesses a local with, or -1 (a reference, `ret`), and whether it writes. */
-function accessOf(insn: Instruction): { kind: number; writes: boolean } {
+export function accessOf(insn: Instruction): { kind: number; writes: boolean } {
   if (insn.kind === "iinc") return { kind: 0, writes: true };
   if (insn.kind !== "local") return { kind: -1, writes: false };
   if (insn.op >= Op.ILOAD && insn.op < Op.ILOAD + KIND_REF) return { kind: insn.op - Op.ILOAD, writes: false };

@@ -33,6 +33,8 @@ import type { PassContext } from "../../passes/pass.js";
 import { localsOfBlocks } from "../../passes/link/blocks.js";
 import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSpill, PIECE_OVERHEAD, wideCodeCosts, type LinkCostTables } from "../../passes/link/costs.js";
 import { exitCodesOverflow } from "../../passes/link/exit-codes.js";
+import { loopResidentLocals, residenceGrowth } from "../../passes/link/loop-resident.js";
+import type { ResidentKinds } from "../../passes/link/resident-locals.js";
 import { type LinkedMethod, linkMethod } from "../../passes/link/heap-frame.js";
 import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
@@ -140,6 +142,8 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
       search.wideCodes = true;
       chosen = { part: partition(partitionInput(am, cut, search, "heap frame")) };
     }
+    const loopResident = chosen.layouts ? undefined : loopResidence(am, cut, search, chosen);
+    if (loopResident) chosen = { part: loopResident.part };
     // Filling only enlarges the driver's allowance: a failure then keeps what fitted.
     const filled = fill.best() ?? pieceFill.best();
     if (filled && (!chosen.part.ok || chosen.part.pieceBlocks.length === 1)) return accept(filled);
@@ -157,7 +161,7 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(freshName(base, "split", localTaken));
     const linked = chosen.layouts
       ? linkTail({ ...linkBase(am, cut), partition: part, pieceNames }, chosen.layouts)
-      : linkHeapFrame(am, cut, mode, search, part, pieceNames, () => freshName(base, "dispatch", localTaken));
+      : linkHeapFrame(am, cut, mode, search, part, pieceNames, () => freshName(base, "dispatch", localTaken), loopResident?.resident);
     const pieces = encodePieces(am.cf, linked, opts, codeNameIndex);
     const driverCode = encodeFinal(am.cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
@@ -422,8 +426,25 @@ function parameterLayouts(m: Method, cut: Cut, search: Search): { part: OkPartit
   return undefined;
 }
 
+/**
+ * For a heap-frame partition that keeps a loop's spine: the locals its pieces share
+ * live in the frame arrays everywhere (`loop-resident.ts`), and the blocks are
+ * partitioned again with the sizes that rewrite gives them. Undefined otherwise.
+ */
+function loopResidence(m: Method, cut: Cut, search: Search, chosen: { part: Partition }): { resident: ResidentKinds; part: Partition } | undefined {
+  if (!chosen.part.ok || chosen.part.spinedLoops === 0 || process.env.MEGASPLIT_NO_LOOP_RESIDENCE) return undefined;
+  const maxLocals = Math.max(cut.frames.maxLocals, m.decoded.maxLocals);
+  const resident = loopResidentLocals({ nodes: cut.body.nodes, cfg: cut.cfg, liveness: cut.liveness, pieceOf: chosen.part.pieceOf, maxLocals });
+  if (!resident) return undefined;
+  const growth = residenceGrowth(cut.body.nodes, cut.cfg, resident, maxLocals);
+  const input = partitionInput(m, cut, search, "heap frame");
+  const blockSize = input.blockSize.map((size, b) => size + growth.driver[b]!);
+  const pieceExtra = growth.piece.map((g, b) => g - growth.driver[b]! + (input.pieceExtra ? input.pieceExtra[b]! : 0));
+  return { resident, part: partition({ ...input, blockSize, pieceExtra }) };
+}
+
 /** Links a partition through the heap frame, coding transfers as the mode says. */
-function linkHeapFrame(m: Method, cut: Cut, mode: LinkMode, search: Search, part: OkPartition, pieceNames: string[], dispatcherName: () => string): LinkedMethod {
+function linkHeapFrame(m: Method, cut: Cut, mode: LinkMode, search: Search, part: OkPartition, pieceNames: string[], dispatcherName: () => string, loopResident?: ResidentKinds): LinkedMethod {
   const { opts, ctx } = m;
   const indy = opts.indy;
   return linkMethod({
@@ -438,6 +459,7 @@ function linkHeapFrame(m: Method, cut: Cut, mode: LinkMode, search: Search, part
     flatDispatch: opts.helper ? 0 : flatDispatchFor(search.budget),
     dispatchGroup: dispatchGroupFor(search.budget),
     dispatcherName,
+    ...(loopResident ? { loopResident } : {}),
     ...(indy && mode.indy !== "none"
       ? {
           indyCallSite: (q: number, entry: number, entryCount: number, descriptor: string) =>
