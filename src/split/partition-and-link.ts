@@ -41,7 +41,7 @@ import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSw
 import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
 import { DriverFill } from "./driver-fill.js";
 import { PieceFill } from "./piece-fill.js";
-import { freshName, nextSyntheticLine } from "./names.js";
+import { freshNamer, nextSyntheticLine } from "./names.js";
 import { partitionRefusalCode, refusal } from "./refusal.js";
 import { ErrorCodes } from "../diagnostics.js";
 import { verifyAfter } from "../../passes/verify-transform.js";
@@ -154,10 +154,11 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     if (part.pieceBlocks.length === 1) return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, "the method fits its limit only after removing unreachable code; nothing to split");
     const localTaken = new Set(taken);
     const pieceNames = [""];
-    for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(freshName(base, "split", localTaken));
+    const splitName = freshNamer(base, "split", localTaken);
+    for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(splitName());
     const linked = chosen.layouts
       ? linkTail({ ...linkBase(am, cut), partition: part, pieceNames }, chosen.layouts)
-      : linkHeapFrame(am, cut, mode, search, part, pieceNames, () => freshName(base, "dispatch", localTaken));
+      : linkHeapFrame(am, cut, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken));
     const pieces = encodePieces(am.cf, linked, opts, codeNameIndex);
     const driverCode = encodeFinal(am.cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
