@@ -150,9 +150,9 @@ interface EntryFigures {
  * stack values from the spill area); its exit groups store them. With parameters
  * an entry loads only the stack, and an exit pushes every slot up to the highest
  * live one (holes as zeros) and calls. Blocks with the same entry frame object
- * and live-set object (both shared: passes/shared-frames.ts, liveness's one view
- * per distinct set) get one computation, so a method with 300 live locals over
- * 800,000 blocks does not list its live slots per block.
+ * (equal frames are one: passes/shared-frames.ts) and equal live sets get one
+ * computation, so a method with 300 live locals over 800,000 blocks does not
+ * list its live slots per block.
  */
 export function linkCostTables(a: LinkAnalyses): LinkCostTables {
   const { cfg, liveness } = a;
@@ -164,15 +164,18 @@ export function linkCostTables(a: LinkAnalyses): LinkCostTables {
   const entryLoads: SlotCost[][] = new Array(n).fill(NO_LOADS);
   const entryBase = new Int32Array(n);
   const tables = new GroupTables(a.frames);
-  const figuresOf = new Map<SlotSet, Map<Frame, EntryFigures>>();
+  // Per entry frame object, the figures by live set (numbered by content: a few words each).
+  const liveSetIds = new SequenceIds();
+  const figuresOf = new Map<Frame, EntryFigures[]>();
   for (let b = 0; b < n; b++) {
     if (!cfg.reachable[b]) continue;
     const f = a.entryFrame[b]!;
     const live = liveness.liveIn[b]!;
-    let byFrame = figuresOf.get(live);
-    if (byFrame === undefined) figuresOf.set(live, (byFrame = new Map()));
-    let figures = byFrame.get(f);
-    if (figures === undefined) byFrame.set(f, (figures = tables.figures(f, live)));
+    const liveId = liveSetIds.idOf(live, live.length);
+    let byLiveSet = figuresOf.get(f);
+    if (byLiveSet === undefined) figuresOf.set(f, (byLiveSet = []));
+    let figures = byLiveSet[liveId];
+    if (figures === undefined) byLiveSet[liveId] = figures = tables.figures(f, live);
     if (figures.loads.length > 0) entryLoads[b] = figures.loads;
     entryBase[b] = figures.entryBase;
     entryCost[b] = figures.entryCost;
