@@ -129,10 +129,16 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     pools.keep(r);
     return r;
   };
+  // The attempt's cut body and its analyses (CFG, frames, liveness, costs: hundreds of
+  // megabytes at 16 MB) are dropped once linked, before the pieces are encoded, and
+  // before the next attempt cuts again: a variable of the loop body would keep the
+  // last attempt's alive until the next one's were built.
+  let cut: Cut | Refusal | undefined;
   for (let attempt = 0; attempt < 8; attempt++) {
     const pool = pools.next();
     const am = withPool(m, pool);
-    const cut = cutAndAnalyse(am, search);
+    cut = undefined;
+    cut = cutAndAnalyse(am, search);
     if ("kind" in cut) return cut;
     let chosen = choosePartition(am, cut, mode, search);
     if (!search.wideCodes && !chosen.layouts && chosen.part.ok && exitCodesOverflow(cut.cfg, chosen.part, pool)) {
@@ -159,6 +165,7 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     const linked = chosen.layouts
       ? linkTail({ ...linkBase(am, cut), partition: part, pieceNames }, chosen.layouts)
       : linkHeapFrame(am, cut, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken));
+    cut = undefined;
     const pieces = encodePieces(am.cf, linked, opts, codeNameIndex);
     const driverCode = encodeFinal(am.cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
