@@ -317,13 +317,18 @@ function blockConstraints(m: Method, body: MethodBody, cfg: ControlFlowGraph, fr
   const cuttable = new Uint8Array(n);
   const pinned = new Uint8Array(n);
   const entryFrame: Frame[] = new Array(n);
+  // Whether the last entry frame seen holds an uninitialized value: equal frames are
+  // one object (passes/shared-frames.ts), and runs of blocks share one (300 slots each).
+  let lastFrame: Frame | undefined;
+  let lastUninitialized = false;
   for (let b = 0; b < n; b++) {
     if (!cfg.reachable[b]) continue;
     // Read only from here on: shared with the frame analysis, not copied per block.
     const f = frames.sharedFrameBefore(firstInstruction(cfg, b));
     if (!f) return refusal(ErrorCodes.REFUSED_FRAMES, `no frame for block ${b}`);
     entryFrame[b] = f;
-    cuttable[b] = hasUninitialized(f, frames) || depth[b]! > 0 ? 0 : 1;
+    if (f !== lastFrame) [lastFrame, lastUninitialized] = [f, hasUninitialized(f, frames)];
+    cuttable[b] = lastUninitialized || depth[b]! > 0 ? 0 : 1;
     if (ctx.methodName === "<init>" && f.locals[0] === UNINITIALIZED_THIS) pinned[b] = 1;
     if (writesOwnFinal(cfg, b, ctx, m.finals)) pinned[b] = 1;
     if (m.opts.helper?.mustStay(cfg, b, ctx)) pinned[b] = 1;
