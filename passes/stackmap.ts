@@ -44,7 +44,7 @@ import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import { Access, type ClassFile, type MethodInfo, codeOf } from "../src/classfile/model.js";
 import { asDiagnostic, type Diagnostic, MegasplitError } from "../src/diagnostics.js";
 import { branchTargets, firstInstruction, isInstruction, opcodeOf } from "./cfg.js";
-import { DOUBLE, FLOAT, type FrameAnalysis, INT, LONG, NULL, TOP, UNINITIALIZED_THIS, type VType, compressSlots, inferFrames } from "./frames.js";
+import { DOUBLE, FLOAT, type Frame, type FrameAnalysis, INT, LONG, NULL, TOP, UNINITIALIZED_THIS, type VType, compressSlots, inferFrames } from "./frames.js";
 import { hasSubroutines, inlineSubroutines } from "./inline-subroutines.js";
 import { computeLiveness, isLive } from "./liveness.js";
 import { type ClassHierarchy, type Pass, type PassContext, methodContext } from "./pass.js";
@@ -281,6 +281,10 @@ function writeFrames(body: MethodBody, ctx: PassContext, keepDeadLocals: boolean
   const frameAt = new Map<number, FrameNode>();
   const keep = keepDeadLocals ? undefined : javacLocals(body, a, ctx);
   let prev = compressSlots(a.initial.locals);
+  // Equal entry frames are one object (shared-frames.ts): a run of blocks entered
+  // with the same locals compresses them once (300 locals x every block of a piece).
+  let lastLocalsIn: Frame["locals"] | undefined;
+  let lastLocals: VType[] = [];
   for (let b = 0; b < cfg.blockCount; b++) {
     if (!need[b]) continue;
     const f = a.entry[b];
@@ -289,7 +293,12 @@ function writeFrames(body: MethodBody, ctx: PassContext, keepDeadLocals: boolean
       prev = [];
       continue;
     }
-    const locals = compressSlots(keep ? keep(b, f.locals) : f.locals);
+    let locals: VType[];
+    if (!keep && f.locals === lastLocalsIn) locals = lastLocals;
+    else {
+      locals = compressSlots(keep ? keep(b, f.locals) : f.locals);
+      if (!keep) [lastLocalsIn, lastLocals] = [f.locals, locals];
+    }
     const stack = compressSlots(f.stack, false);
     let frame: FrameNode;
     const d = locals.length - prev.length;

@@ -18,6 +18,16 @@ describe("SequenceIds", () => {
     expect(ids.size).toBe(4);
   });
 
+  it("finds a Uint32Array again when a word has bit 31 set (a liveness bitset with slot 31 live)", () => {
+    const ids = new SequenceIds();
+    const words = Uint32Array.of(0x80000001, 0xffffffff, 7);
+    expect(ids.idOf(words, 3)).toBe(0);
+    expect(ids.idOf(Uint32Array.of(0x80000001, 0xffffffff, 7), 3)).toBe(0);
+    expect(ids.idOf(words.subarray(0, 2), 2)).toBe(1);
+    expect(ids.idOf(Uint32Array.of(0x80000001, 0xfffffffe, 7), 3)).toBe(2);
+    expect(ids.size).toBe(3);
+  });
+
   it("agrees with string keys on random sequences", () => {
     let seed = 12345;
     const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);

@@ -27,52 +27,90 @@ export function loopSpine(cfg: BlockGraph, loop: readonly number[], header: numb
   return loopDominators(cfg, loop, header).spine;
 }
 
+/**
+ * The loop's dominator tree and its spine. Blocks are numbered by their position
+ * in `loop` (`local`), and every table is a typed array over those numbers: the
+ * loop of an interpreter is most of its method (500,000 blocks at 16 MB), and
+ * the partition asks for it once per handover per attempt.
+ */
+interface LoopDominators {
+  /** Loop block -> its index in `loop`. */
+  local: Map<number, number>;
+  /** Immediate dominator (a local index; the header its own), -1 where the header does not reach. */
+  idom: Int32Array;
+  spine: number[];
+}
+
 /** The loop's dominator tree (immediate dominators, its header its own) and its spine. */
-function loopDominators(cfg: BlockGraph, loop: readonly number[], header: number): { idom: Map<number, number>; spine: number[] } {
-  const inLoop = new Set(loop);
-  const succ = new Map<number, number[]>();
-  for (const b of loop) succ.set(b, allSuccessors(cfg, b).filter((s) => inLoop.has(s)));
+function loopDominators(cfg: BlockGraph, loop: readonly number[], header: number): LoopDominators {
+  const m = loop.length;
+  const local = new Map<number, number>();
+  loop.forEach((b, i) => local.set(b, i));
+  // Successors inside the loop, as local indices, in the CFG's order (duplicates kept).
+  const succStart = new Int32Array(m + 1);
+  const succList: number[] = [];
+  for (let i = 0; i < m; i++) {
+    for (const s of allSuccessors(cfg, loop[i]!)) {
+      const j = local.get(s);
+      if (j !== undefined) succList.push(j);
+    }
+    succStart[i + 1] = succList.length;
+  }
+  const h = local.get(header)!;
 
   // Reverse postorder of the loop body from its header, ignoring back edges into it.
   const order: number[] = [];
-  const seen = new Set<number>([header]);
-  const stack: [number, number][] = [[header, 0]];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const next = succ.get(top[0])!;
-    if (top[1] < next.length) {
-      const s = next[top[1]++]!;
-      if (!seen.has(s)) {
-        seen.add(s);
-        stack.push([s, 0]);
+  const seen = new Uint8Array(m);
+  seen[h] = 1;
+  const stackBlock: number[] = [h];
+  const stackNext: number[] = [succStart[h]!];
+  while (stackBlock.length > 0) {
+    const top = stackBlock.length - 1;
+    const b = stackBlock[top]!;
+    if (stackNext[top]! < succStart[b + 1]!) {
+      const s = succList[stackNext[top]!++]!;
+      if (!seen[s]) {
+        seen[s] = 1;
+        stackBlock.push(s);
+        stackNext.push(succStart[s]!);
       }
       continue;
     }
-    order.push(top[0]);
-    stack.pop();
+    order.push(b);
+    stackBlock.pop();
+    stackNext.pop();
   }
   order.reverse();
-  const rank = new Map<number, number>();
-  order.forEach((b, i) => rank.set(b, i));
-  const preds = new Map<number, number[]>();
-  for (const b of order) for (const s of succ.get(b)!) if (s !== header) (preds.get(s) ?? preds.set(s, []).get(s)!).push(b);
+  const rank = new Int32Array(m);
+  order.forEach((b, i) => (rank[b] = i));
+  // Predecessors (reached blocks only, header excluded as a target), in the order of `order`.
+  const predCount = new Int32Array(m + 1);
+  for (const b of order) for (let k = succStart[b]!; k < succStart[b + 1]!; k++) if (succList[k] !== h) predCount[succList[k]! + 1]!++;
+  for (let i = 0; i < m; i++) predCount[i + 1]! += predCount[i]!;
+  const predStart = predCount.slice();
+  const predList = new Int32Array(predStart[m]!);
+  for (const b of order) for (let k = succStart[b]!; k < succStart[b + 1]!; k++) if (succList[k] !== h) predList[predCount[succList[k]!]!++] = b;
 
-  const idom = new Map<number, number>([[header, header]]);
+  const idom = new Int32Array(m).fill(-1);
+  idom[h] = h;
   const intersect = (a: number, b: number): number => {
     while (a !== b) {
-      while (rank.get(a)! > rank.get(b)!) a = idom.get(a)!;
-      while (rank.get(b)! > rank.get(a)!) b = idom.get(b)!;
+      while (rank[a]! > rank[b]!) a = idom[a]!;
+      while (rank[b]! > rank[a]!) b = idom[b]!;
     }
     return a;
   };
   for (let changed = true; changed; ) {
     changed = false;
     for (const b of order) {
-      if (b === header) continue;
+      if (b === h) continue;
       let d = -1;
-      for (const p of preds.get(b) ?? []) if (idom.has(p)) d = d < 0 ? p : intersect(p, d);
-      if (d >= 0 && idom.get(b) !== d) {
-        idom.set(b, d);
+      for (let k = predStart[b]!; k < predStart[b + 1]!; k++) {
+        const p = predList[k]!;
+        if (idom[p]! >= 0) d = d < 0 ? p : intersect(p, d);
+      }
+      if (d >= 0 && idom[b] !== d) {
+        idom[b] = d;
         changed = true;
       }
     }
@@ -80,14 +118,18 @@ function loopDominators(cfg: BlockGraph, loop: readonly number[], header: number
 
   // The deepest block dominating every latch, and its dominators up to the header.
   let common = -1;
-  for (const b of order) if (succ.get(b)!.includes(header)) common = common < 0 ? b : intersect(b, common);
-  if (common < 0) return { idom, spine: [header] };
-  const spine: number[] = [];
-  for (let b = common; ; b = idom.get(b)!) {
-    spine.push(b);
-    if (b === header) break;
+  for (const b of order) {
+    let latch = false;
+    for (let k = succStart[b]!; k < succStart[b + 1]!; k++) if (succList[k] === h) latch = true;
+    if (latch) common = common < 0 ? b : intersect(b, common);
   }
-  return { idom, spine: spine.reverse() };
+  if (common < 0) return { local, idom, spine: [header] };
+  const spine: number[] = [];
+  for (let b = common; ; b = idom[b]!) {
+    spine.push(loop[b]!);
+    if (b === h) break;
+  }
+  return { local, idom, spine: spine.reverse() };
 }
 
 /**
@@ -113,25 +155,45 @@ export interface LoopLayout {
 }
 
 export function loopLayout(cfg: BlockGraph, loop: readonly number[], header: number, rank: Int32Array): LoopLayout {
-  const { idom, spine } = loopDominators(cfg, loop, header);
-  const onSpine = new Set(spine);
-  const inLoop = new Set(loop);
-  const weight = new Map<number, number>(loop.map((b) => [b, 0]));
-  weight.set(header, 1);
+  const { local, idom, spine } = loopDominators(cfg, loop, header);
+  const m = loop.length;
+  const onSpine = new Uint8Array(m);
+  for (const b of spine) onSpine[local.get(b)!] = 1;
+  const weight = new Float64Array(m);
+  weight[local.get(header)!] = 1;
+  // Distinct normal successors per block, first occurrence first (a stamp per block asked).
+  const stamp = new Int32Array(m);
+  const next: number[] = [];
   const ordered = [...loop].sort((a, b) => rank[a]! - rank[b]!);
-  for (const b of ordered) {
-    const w = weight.get(b)!;
-    const next = [...new Set(cfg.successors[b]!)].filter((s) => inLoop.has(s) && s !== header && rank[s]! > rank[b]!);
-    for (const s of next) weight.set(s, weight.get(s)! + w / next.length);
-  }
+  ordered.forEach((b, k) => {
+    const w = weight[local.get(b)!]!;
+    next.length = 0;
+    for (const s of cfg.successors[b]!) {
+      const j = local.get(s);
+      if (j === undefined || stamp[j] === k + 1) continue;
+      stamp[j] = k + 1;
+      if (s !== header && rank[s]! > rank[b]!) next.push(j);
+    }
+    for (const j of next) weight[j] = weight[j]! + w / next.length;
+  });
+  // Each block's region root: the block below the spine on its dominator path (found once per block).
+  const root = new Int32Array(m).fill(-1);
+  const path: number[] = [];
   const regionOf = new Map<number, number>();
   const heat = new Map<number, number>();
-  for (const b of loop) {
-    if (onSpine.has(b) || !idom.has(b)) continue;
-    let r = b;
-    while (!onSpine.has(idom.get(r)!)) r = idom.get(r)!;
-    regionOf.set(b, r);
-    heat.set(r, weight.get(r)!);
+  for (let i = 0; i < m; i++) {
+    if (onSpine[i] || idom[i]! < 0) continue;
+    let r = i;
+    path.length = 0;
+    while (root[r]! < 0 && !onSpine[idom[r]!]) {
+      path.push(r);
+      r = idom[r]!;
+    }
+    const found = root[r]! >= 0 ? root[r]! : r;
+    root[r] = found;
+    for (const x of path) root[x] = found;
+    regionOf.set(loop[i]!, loop[found]!);
+    heat.set(loop[found]!, weight[found]!);
   }
   return { spine, regionOf, heat };
 }

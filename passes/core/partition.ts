@@ -41,6 +41,7 @@ import type { BlockGraph } from "./block-graph.js";
 import { InternalError } from "../../src/diagnostics.js";
 import { loopLayout, RegionOrder } from "./loop-spine.js";
 import { allSuccessors, isLoop, stronglyConnectedComponents } from "./loops.js";
+import { ClosingPiece } from "./closing-piece.js";
 import { OpenPiece } from "./open-piece.js";
 
 export const name = "partition";
@@ -454,7 +455,7 @@ class PieceCosting {
  * other pieces. Transfers into blocks not placed yet are left out when admitting
  * an atom (they may still join the piece: a switch and its cases), and counted
  * when the piece closes; if it is then over budget, the atoms admitted last go
- * back to the queue until it fits.
+ * back to the queue until it fits (priced incrementally: closing-piece.ts).
  */
 function packPieces(input: PartitionInput, edges: Edges, a: Atoms, costing: PieceCosting, pieceOf: Int32Array): { ok: true; pieceBlocks: number[][]; pieceCost: number[] } | Failure {
   const { limit } = input;
@@ -464,6 +465,8 @@ function packPieces(input: PartitionInput, edges: Edges, a: Atoms, costing: Piec
   const queue = a.atoms.slice();
   // Without stub prices the open piece is priced incrementally (same figures as `optimistic`).
   const openPiece = input.stubs ? undefined : new OpenPiece(input, edges, pieceOf);
+  // And the piece being closed, while atoms go back to the queue (same figures as `exact`).
+  const closingPiece = input.stubs ? undefined : new ClosingPiece(input, edges, pieceOf);
   const state = { qi: 0, bridging: pinnedAtom.size > 0 };
   const bridged = new Set<number>();
   while (state.qi < queue.length) {
@@ -492,7 +495,7 @@ function packPieces(input: PartitionInput, edges: Edges, a: Atoms, costing: Piec
       state.qi++;
       // Piece 0 may have to close early to keep the pinned code in it.
     }
-    let cost = costing.exact(p, blocks, overhead);
+    let cost = exactOnClosing(closingPiece, costing, p, blocks, overhead);
     while (cost > pieceLimit && admitted.length > 1) {
       const last = admitted[admitted.length - 1]!;
       if (pinnedAtom.has(uf.find(last[0]!)) || bridged.has(uf.find(last[0]!))) break;
@@ -500,7 +503,7 @@ function packPieces(input: PartitionInput, edges: Edges, a: Atoms, costing: Piec
       for (const b of last) pieceOf[b] = -1;
       blocks.length -= last.length;
       queue[--state.qi] = last;
-      cost = costing.exact(p, blocks, overhead);
+      cost = exactWithout(closingPiece, costing, p, blocks, last, overhead);
     }
     if (cost > pieceLimit) {
       const atom = admitted[admitted.length - 1]!;
@@ -531,6 +534,28 @@ function optimisticCost(openPiece: OpenPiece | undefined, costing: PieceCosting,
   if (CHECK_OPEN_PIECE) {
     const full = costing.optimistic(p, blocks, atom, overhead);
     if (full !== cost) throw new InternalError(`open piece ${p} priced ${cost} with an atom of ${atom.length} blocks, the full count ${full}`);
+  }
+  return cost;
+}
+
+/** The exact cost of piece p as it closes, starting the incremental account when there is one. */
+function exactOnClosing(closingPiece: ClosingPiece | undefined, costing: PieceCosting, p: number, blocks: readonly number[], overhead: number): number {
+  if (!closingPiece) return costing.exact(p, blocks, overhead);
+  const cost = closingPiece.open(p, blocks, overhead);
+  if (CHECK_OPEN_PIECE) {
+    const full = costing.exact(p, blocks, overhead);
+    if (full !== cost) throw new InternalError(`closing piece ${p} priced ${cost}, the full count ${full}`);
+  }
+  return cost;
+}
+
+/** The closing piece's exact cost after `atom` went back to the queue: incremental when it can be, recomputed otherwise. */
+function exactWithout(closingPiece: ClosingPiece | undefined, costing: PieceCosting, p: number, blocks: readonly number[], atom: readonly number[], overhead: number): number {
+  if (!closingPiece) return costing.exact(p, blocks, overhead);
+  const cost = closingPiece.remove(atom);
+  if (CHECK_OPEN_PIECE) {
+    const full = costing.exact(p, blocks, overhead);
+    if (full !== cost) throw new InternalError(`closing piece ${p} priced ${cost} without an atom of ${atom.length} blocks, the full count ${full}`);
   }
   return cost;
 }

@@ -4,7 +4,8 @@
  * compared element by element. The link cost model groups blocks by their live
  * locals this way; with hundreds of live locals over hundreds of thousands of
  * blocks, string keys were most of its time. Not part of any spec: a plain
- * hash-consing table. Cost: O(length) per question.
+ * hash-consing table. Elements are 32-bit words (int32 or uint32: a liveness
+ * bitset's words are numbered as they are). Cost: O(length) per question.
  */
 export class SequenceIds {
   private readonly buckets = new Map<number, number[]>();
@@ -31,8 +32,9 @@ export class SequenceIds {
   }
 }
 
+/** Compared as 32-bit words, as they are kept: a Uint32Array's element with bit 31 set equals its Int32 copy. */
 function sameElements(a: Int32Array, b: ArrayLike<number>, length: number): boolean {
   if (a.length !== length) return false;
-  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== (b[i]! | 0)) return false;
   return true;
 }

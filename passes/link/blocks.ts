@@ -252,12 +252,17 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
   };
 }
 
-/** A generated body: its nodes, the handlers and variable rows of its blocks; limits and frames come later. */
+/** A generated body: its nodes (operand-only instructions shared in place), the handlers and variable rows of its blocks; limits and frames come later. */
 export function newBody(
   original: MethodBody,
   nodesOut: CodeNode[],
   parts: { handlers: Handler[]; localVariables?: LocalVariable[] | undefined; localVariableTypes?: LocalVariable[] | undefined },
 ): MethodBody {
+  // Operand-only instructions are one object each (shared-nodes.ts): a piece's stubs
+  // load and store the same locals from the same arrays again and again (parser-actions
+  // at 16 MB: 12,325 pieces, exit stubs of up to 300 stores, a gigabyte of nodes).
+  const shared = new SharedNodes();
+  for (let i = 0; i < nodesOut.length; i++) nodesOut[i] = shared.of(nodesOut[i]!);
   return {
     maxStack: 0,
     maxLocals: 0,

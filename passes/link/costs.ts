@@ -15,7 +15,7 @@ import type { MethodBody } from "../../src/bytecode/model.js";
 import { maxEncodedSize } from "../../src/bytecode/size-bound.js";
 import { isInstruction, type ControlFlowGraph } from "../cfg.js";
 import { NULL, TOP, type Frame, type FrameAnalysis } from "../frames.js";
-import { liveSlots, type Liveness } from "../liveness.js";
+import { liveSlots, type Liveness, type SlotSet } from "../liveness.js";
 import { SequenceIds } from "../core/sequence-ids.js";
 
 /** A piece method's fixed cost: its entry switch and return. */
@@ -136,37 +136,95 @@ export function blockSizes(body: MethodBody, cfg: ControlFlowGraph): Int32Array 
   return blockSize;
 }
 
+/** What an entry into a block and an exit to it cost, the same for every block with one entry frame and one live set. */
+interface EntryFigures {
+  group: number;
+  loads: SlotCost[];
+  entryBase: number;
+  entryCost: number;
+  tailEntryCost: number;
+}
+
 /**
  * The heap frame's entries load every live local from the frame arrays (and the
  * stack values from the spill area); its exit groups store them. With parameters
  * an entry loads only the stack, and an exit pushes every slot up to the highest
- * live one (holes as zeros) and calls.
+ * live one (holes as zeros) and calls. Blocks with the same entry frame object
+ * (equal frames are one: passes/shared-frames.ts) and equal live sets get one
+ * computation, so a method with 300 live locals over 800,000 blocks does not
+ * list its live slots per block.
  */
 export function linkCostTables(a: LinkAnalyses): LinkCostTables {
-  const { cfg, frames, liveness } = a;
+  const { cfg, liveness } = a;
   const n = cfg.blockCount;
   const entryCost = new Int32Array(n);
   const tailEntryCost = new Int32Array(n);
   const exitCost = new Int32Array(n);
   const exitGroup = new Int32Array(n);
-  // Blocks with the same live values share one list of loads (read-only): a method
-  // with hundreds of live locals over a million blocks would otherwise hold a
-  // load object per live local per block. Both groupings key on integer
-  // sequences (slot * 2 + is-reference; stack height then live slots), not strings.
-  const groups = new SequenceIds();
-  const groupCosts: number[] = [];
-  const tailGroupCosts: number[] = [];
   const entryLoads: SlotCost[][] = new Array(n).fill(NO_LOADS);
-  const loadListIds = new SequenceIds();
-  const loadLists: SlotCost[][] = [];
-  const key: number[] = [];
   const entryBase = new Int32Array(n);
-  const groupStores: SlotCost[][] = [];
-  const groupBase: number[] = [];
+  const tables = new GroupTables(a.frames);
+  // Per entry frame object, the figures by live set (numbered by content: a few words each).
+  const liveSetIds = new SequenceIds();
+  const figuresOf = new Map<Frame, EntryFigures[]>();
   for (let b = 0; b < n; b++) {
     if (!cfg.reachable[b]) continue;
     const f = a.entryFrame[b]!;
-    const live = liveSlots(liveness.liveIn[b]!);
+    const live = liveness.liveIn[b]!;
+    const liveId = liveSetIds.idOf(live, live.length);
+    let byLiveSet = figuresOf.get(f);
+    if (byLiveSet === undefined) figuresOf.set(f, (byLiveSet = []));
+    let figures = byLiveSet[liveId];
+    if (figures === undefined) byLiveSet[liveId] = figures = tables.figures(f, live);
+    if (figures.loads.length > 0) entryLoads[b] = figures.loads;
+    entryBase[b] = figures.entryBase;
+    entryCost[b] = figures.entryCost;
+    tailEntryCost[b] = figures.tailEntryCost;
+    // Per target a code and a jump; the stores are shared by targets that save the same values.
+    exitCost[b] = EXIT_TAIL;
+    exitGroup[b] = figures.group;
+  }
+  return {
+    blockSize: blockSizes(a.body, cfg),
+    heapFramePieceExtra: shiftedLocalsExtra(a.body, cfg, HEAP_FRAME_SHIFT),
+    exitCost,
+    exitGroup,
+    heapFrame: {
+      entryCost,
+      groupCost: Int32Array.from(tables.groupCosts),
+      entryBase,
+      entryLoads,
+      groupBase: Int32Array.from(tables.groupBase),
+      groupStores: tables.groupStores,
+    },
+    parameters: { entryCost: tailEntryCost, groupCost: Int32Array.from(tables.tailGroupCosts) },
+  };
+}
+
+/**
+ * The exit groups and load lists of one cost table, numbered by first
+ * appearance. Blocks with the same live values share one list of loads
+ * (read-only): a method with hundreds of live locals over a million blocks would
+ * otherwise hold a load object per live local per block. Both groupings key on
+ * integer sequences (slot * 2 + is-reference; stack height then live slots), not
+ * strings.
+ */
+class GroupTables {
+  private readonly groups = new SequenceIds();
+  private readonly loadListIds = new SequenceIds();
+  private readonly loadLists: SlotCost[][] = [];
+  private readonly key: number[] = [];
+  readonly groupCosts: number[] = [];
+  readonly tailGroupCosts: number[] = [];
+  readonly groupStores: SlotCost[][] = [];
+  readonly groupBase: number[] = [];
+
+  constructor(private readonly frames: FrameAnalysis) {}
+
+  /** The figures of a block entered with frame `f` and live set `liveIn`; a new group or load list when they are new. */
+  figures(f: Frame, liveIn: SlotSet): EntryFigures {
+    const { frames, key } = this;
+    const live = liveSlots(liveIn);
     const liveList = live.filter((slot) => slot < f.locals.length && f.locals[slot] !== TOP);
     const stackValues = f.stack.length;
     let loads = 0;
@@ -176,42 +234,36 @@ export function linkCostTables(a: LinkAnalyses): LinkCostTables {
       loads += loadCost(slot, ref);
       key[k] = slot * 2 + (ref ? 1 : 0);
     }
-    const loadId = loadListIds.idOf(key, liveList.length);
-    if (loadId === loadLists.length) loadLists.push(liveList.map((slot) => ({ slot, cost: loadCost(slot, frames.types.isObject(f.locals[slot]!)) })));
-    const loadList = loadLists[loadId]!;
-    if (loadList.length > 0) entryLoads[b] = loadList;
-    entryBase[b] = ENTRY_TAIL + stackValues * PER_STACK_LOAD;
-    entryCost[b] = entryBase[b]! + loads;
+    const loadId = this.loadListIds.idOf(key, liveList.length);
+    if (loadId === this.loadLists.length) this.loadLists.push(liveList.map((slot) => ({ slot, cost: loadCost(slot, frames.types.isObject(f.locals[slot]!)) })));
+    const entryBase = ENTRY_TAIL + stackValues * PER_STACK_LOAD;
     const nulls = liveList.filter((slot) => f.locals[slot] === NULL).length;
-    tailEntryCost[b] = ENTRY_TAIL + stackValues * TAIL_PER_STACK + nulls * 3;
-    // Per target a code and a jump; the stores are shared by targets that save the same values.
-    exitCost[b] = EXIT_TAIL;
     key[0] = stackValues;
     for (let k = 0; k < live.length; k++) key[k + 1] = live[k]!;
-    const g = groups.idOf(key, live.length + 1);
-    if (g === groupCosts.length) {
-      // The group's stores are those of the first block that has its signature.
-      const storeList = liveList.map((slot) => ({ slot, cost: storeCost(slot) }));
-      const stores = storeList.reduce((sum, x) => sum + x.cost, 0);
-      groupCosts.push(GROUP_TAIL + stores + stackValues * PER_STACK_STORE);
-      groupBase.push(GROUP_TAIL + stackValues * PER_STACK_STORE);
-      groupStores.push(storeList);
-      let pushes = 0;
-      const width = liveList.length > 0 ? liveList[liveList.length - 1]! + 2 : 0;
-      const isLive = new Set(liveList);
-      for (let slot = 0; slot < width; slot++) pushes += isLive.has(slot) ? localCost(slot) : 1;
-      tailGroupCosts.push(TAIL_GROUP + pushes + stackValues * TAIL_PER_STACK);
-    }
-    exitGroup[b] = g;
+    const group = this.groups.idOf(key, live.length + 1);
+    if (group === this.groupCosts.length) this.addGroup(liveList, stackValues);
+    return {
+      group,
+      loads: this.loadLists[loadId]!,
+      entryBase,
+      entryCost: entryBase + loads,
+      tailEntryCost: ENTRY_TAIL + stackValues * TAIL_PER_STACK + nulls * 3,
+    };
   }
-  return {
-    blockSize: blockSizes(a.body, cfg),
-    heapFramePieceExtra: shiftedLocalsExtra(a.body, cfg, HEAP_FRAME_SHIFT),
-    exitCost,
-    exitGroup,
-    heapFrame: { entryCost, groupCost: Int32Array.from(groupCosts), entryBase, entryLoads, groupBase: Int32Array.from(groupBase), groupStores },
-    parameters: { entryCost: tailEntryCost, groupCost: Int32Array.from(tailGroupCosts) },
-  };
+
+  /** A new group's stores: those of the first block that has its signature. */
+  private addGroup(liveList: readonly number[], stackValues: number): void {
+    const storeList = liveList.map((slot) => ({ slot, cost: storeCost(slot) }));
+    const stores = storeList.reduce((sum, x) => sum + x.cost, 0);
+    this.groupCosts.push(GROUP_TAIL + stores + stackValues * PER_STACK_STORE);
+    this.groupBase.push(GROUP_TAIL + stackValues * PER_STACK_STORE);
+    this.groupStores.push(storeList);
+    let pushes = 0;
+    const width = liveList.length > 0 ? liveList[liveList.length - 1]! + 2 : 0;
+    const isLive = new Set(liveList);
+    for (let slot = 0; slot < width; slot++) pushes += isLive.has(slot) ? localCost(slot) : 1;
+    this.tailGroupCosts.push(TAIL_GROUP + pushes + stackValues * TAIL_PER_STACK);
+  }
 }
 
 /**

@@ -19,9 +19,10 @@
  * Labels, lines, frames, jumps and switches are not shared: each is distinct by
  * its label or position. A table lives for one decode (no global cache); the
  * block copier of the linker (passes/link/blocks.ts) keeps one for the loads and
- * stores it renumbers.
+ * stores it renumbers, and every body a linker writes (`newBody` there) gets one
+ * for its stubs' loads, stores and pushes.
  */
-import type { Instruction } from "./model.js";
+import type { CodeNode, Instruction } from "./model.js";
 
 type Simple = Extract<Instruction, { kind: "simple" }>;
 type Local = Extract<Instruction, { kind: "local" }>;
@@ -54,6 +55,22 @@ export class SharedNodes {
     let n = this.ints.get(key);
     if (n === undefined) this.ints.set(key, (n = Object.freeze({ kind: "int", op, value }) as Int));
     return n;
+  }
+
+  /** `node` itself, or the shared node equal to it when it is an operand-only instruction with operands in range. */
+  of(node: CodeNode): CodeNode {
+    switch (node.kind) {
+      case "simple":
+        return this.simple(node.op);
+      case "local":
+        return this.local(node.op, node.index);
+      case "int":
+        return node.value >= -32768 && node.value <= 32767 ? this.int(node.op, node.value) : node;
+      case "cp":
+        return node.index >= 0 && node.index <= 0xffff ? this.cp(node.op, node.index) : node;
+      default:
+        return node;
+    }
   }
 
   /** `op` (0..255) with a constant-pool index (1..65535). */

@@ -16,6 +16,26 @@ export function freshName(base: string, what: string, taken: Set<string>): strin
   }
 }
 
+/**
+ * Fresh names `<base>$<what>$<k>` one after another, each reserved in `taken`:
+ * what repeated `freshName` calls return (every name below the next k is taken,
+ * and `taken` only grows), but k is scanned once for all of them, not from 1 for
+ * each (12,325 pieces of one method made that quadratic).
+ */
+export function freshNamer(base: string, what: string, taken: Set<string>): () => string {
+  let k = 1;
+  return () => {
+    for (; ; k++) {
+      const name = `${base}$${what}$${k}`;
+      if (!taken.has(name)) {
+        taken.add(name);
+        k++;
+        return name;
+      }
+    }
+  };
+}
+
 /** The next synthetic call-site line, or undefined once line numbers run out. */
 export function nextSyntheticLine(lines: { next: number }): number | undefined {
   return lines.next <= 0xffff ? lines.next++ : undefined;

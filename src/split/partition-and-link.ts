@@ -43,7 +43,7 @@ import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSw
 import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
 import { DriverFill } from "./driver-fill.js";
 import { PieceFill } from "./piece-fill.js";
-import { freshName, nextSyntheticLine } from "./names.js";
+import { freshNamer, nextSyntheticLine } from "./names.js";
 import { partitionRefusalCode, refusal } from "./refusal.js";
 import { ErrorCodes } from "../diagnostics.js";
 import { verifyAfter } from "../../passes/verify-transform.js";
@@ -131,10 +131,16 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     pools.keep(r);
     return r;
   };
+  // The attempt's cut body and its analyses (CFG, frames, liveness, costs: hundreds of
+  // megabytes at 16 MB) are dropped once linked, before the pieces are encoded, and
+  // before the next attempt cuts again: a variable of the loop body would keep the
+  // last attempt's alive until the next one's were built.
+  let cut: Cut | Refusal | undefined;
   for (let attempt = 0; attempt < 8; attempt++) {
     const pool = pools.next();
     const am = withPool(m, pool);
-    const cut = cutAndAnalyse(am, search);
+    cut = undefined;
+    cut = cutAndAnalyse(am, search);
     if ("kind" in cut) return cut;
     let chosen = choosePartition(am, cut, mode, search);
     if (!search.wideCodes && !chosen.layouts && chosen.part.ok && exitCodesOverflow(cut.cfg, chosen.part, pool)) {
@@ -158,10 +164,12 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     if (part.pieceBlocks.length === 1) return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, "the method fits its limit only after removing unreachable code; nothing to split");
     const localTaken = new Set(taken);
     const pieceNames = [""];
-    for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(freshName(base, "split", localTaken));
+    const splitName = freshNamer(base, "split", localTaken);
+    for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(splitName());
     const linked = chosen.layouts
       ? linkTail({ ...linkBase(am, cut), partition: part, pieceNames }, chosen.layouts)
-      : linkHeapFrame(am, cut, mode, search, part, pieceNames, () => freshName(base, "dispatch", localTaken), loopResident?.resident);
+      : linkHeapFrame(am, cut, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken), loopResident?.resident);
+    cut = undefined;
     const pieces = encodePieces(am.cf, linked, opts, codeNameIndex);
     const driverCode = encodeFinal(am.cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
@@ -313,13 +321,18 @@ function blockConstraints(m: Method, body: MethodBody, cfg: ControlFlowGraph, fr
   const cuttable = new Uint8Array(n);
   const pinned = new Uint8Array(n);
   const entryFrame: Frame[] = new Array(n);
+  // Whether the last entry frame seen holds an uninitialized value: equal frames are
+  // one object (passes/shared-frames.ts), and runs of blocks share one (300 slots each).
+  let lastFrame: Frame | undefined;
+  let lastUninitialized = false;
   for (let b = 0; b < n; b++) {
     if (!cfg.reachable[b]) continue;
     // Read only from here on: shared with the frame analysis, not copied per block.
     const f = frames.sharedFrameBefore(firstInstruction(cfg, b));
     if (!f) return refusal(ErrorCodes.REFUSED_FRAMES, `no frame for block ${b}`);
     entryFrame[b] = f;
-    cuttable[b] = hasUninitialized(f, frames) || depth[b]! > 0 ? 0 : 1;
+    if (f !== lastFrame) [lastFrame, lastUninitialized] = [f, hasUninitialized(f, frames)];
+    cuttable[b] = lastUninitialized || depth[b]! > 0 ? 0 : 1;
     if (ctx.methodName === "<init>" && f.locals[0] === UNINITIALIZED_THIS) pinned[b] = 1;
     if (writesOwnFinal(cfg, b, ctx, m.finals)) pinned[b] = 1;
     if (m.opts.helper?.mustStay(cfg, b, ctx)) pinned[b] = 1;
@@ -429,7 +442,8 @@ function parameterLayouts(m: Method, cut: Cut, search: Search): { part: OkPartit
 /**
  * For a heap-frame partition that keeps a loop's spine: the locals its pieces share
  * live in the frame arrays everywhere (`loop-resident.ts`), and the blocks are
- * partitioned again with the sizes that rewrite gives them. Undefined otherwise.
+ * partitioned again with the sizes that rewrite gives them. Undefined otherwise,
+ * and when the grown blocks do not partition.
  */
 function loopResidence(m: Method, cut: Cut, search: Search, chosen: { part: Partition }): { resident: ResidentKinds; part: Partition } | undefined {
   if (!chosen.part.ok || chosen.part.spinedLoops === 0 || process.env.MEGASPLIT_NO_LOOP_RESIDENCE) return undefined;
@@ -440,7 +454,9 @@ function loopResidence(m: Method, cut: Cut, search: Search, chosen: { part: Part
   const input = partitionInput(m, cut, search, "heap frame");
   const blockSize = input.blockSize.map((size, b) => size + growth.driver[b]!);
   const pieceExtra = growth.piece.map((g, b) => g - growth.driver[b]! + (input.pieceExtra ? input.pieceExtra[b]! : 0));
-  return { resident, part: partition({ ...input, blockSize, pieceExtra }) };
+  const part = partition({ ...input, blockSize, pieceExtra });
+  // Grown blocks that no longer fit: the loop is linked without residence rather than cut finer.
+  return part.ok ? { resident, part } : undefined;
 }
 
 /** Links a partition through the heap frame, coding transfers as the mode says. */

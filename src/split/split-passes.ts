@@ -35,7 +35,7 @@ import { methodContext, type PassContext } from "../../passes/pass.js";
 import { verifyAfter } from "../../passes/verify-transform.js";
 import { finalFieldsGuarded } from "./cut-points.js";
 import { encodeFinal, encodePieces, linesOf, newPrivateMethod, withCode, type BodySplit, type Refusal, type SplitPiece } from "./encode-split.js";
-import { freshName, nextSyntheticLine } from "./names.js";
+import { freshNamer, nextSyntheticLine } from "./names.js";
 import { partitionAndLink } from "./partition-and-link.js";
 import { outlineLargestRegion } from "./regions.js";
 import type { SplitMethodOptions } from "./split-method.js";
@@ -168,7 +168,7 @@ const finalStoresPass: SplitPass = {
         finals,
         limit: opts.maxSize,
         maxCases,
-        pieceName: () => freshName(s.base, "split", localTaken),
+        pieceName: freshNamer(s.base, "split", localTaken),
         pieceOwner: { className: ctx.className, isInterface: (cf.accessFlags & Access.INTERFACE) !== 0 },
         driverName: ctx.methodName,
         ...(lines ? { syntheticLine: () => nextSyntheticLine(lines) } : {}),
@@ -211,7 +211,7 @@ const initStoresPass: SplitPass = {
       cp: cf.constantPool,
       className: ctx.className,
       finals,
-      pieceName: () => freshName(s.base, "split", localTaken),
+      pieceName: freshNamer(s.base, "split", localTaken),
       driverName: ctx.methodName,
       ...(lines ? { syntheticLine: () => nextSyntheticLine(lines) } : {}),
       stackHeightBefore: (i) => frames.frameBefore(i)?.stack.length ?? -1,
