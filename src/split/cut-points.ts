@@ -40,7 +40,9 @@ export function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { 
 /**
  * Rewrites every switch with more than `maxCases` cases into smaller switches,
  * so that no single instruction, and no block's fan-out, is too large for a piece.
- * A `tableswitch` becomes two levels when that fits: a switch on the key's bucket
+ * A `tableswitch` inside a loop (a later jump goes back above it, as javac lays out
+ * an interpreter's `for` around its dispatch) becomes two levels when that fits: a
+ * switch on the key's bucket
  * (`dup; push low; isub; push k; ishr; tableswitch`, buckets of 2^k keys) whose
  * targets are one `tableswitch` per bucket over its own keys. Every bucket is then
  * one region of a dispatch loop (loop-spine.ts: the child of the spine's switch in
@@ -50,8 +52,11 @@ export function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { 
  * light 20 KB interpreter: 1.27 piece calls per step with the tree). Any key outside
  * every bucket reaches the default (the bucket's own switch checks the key), so no
  * overflow of `key - low` can misroute it. Other switches become a tree of range
- * tests (`dup; push mid; if_icmpge high-half`). Semantics are unchanged: each key
- * reaches the same target, every other key the same default.
+ * tests (`dup; push mid; if_icmpge high-half`), whose leaves, halves of halves,
+ * are smaller than full buckets (a bucket of 32 keys outgrew a 1,024-byte piece
+ * with its exit stubs in Rhino's NativeObject.execIdCall, where the tree fits).
+ * Semantics are unchanged: each key reaches the same target, every other key the
+ * same default.
  */
 export function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassContext["cp"]): MethodBody {
   if (!body.nodes.some((n) => (n.kind === "tableswitch" && n.targets.length > maxCases) || (n.kind === "lookupswitch" && n.keys.length > maxCases))) return body;
@@ -81,8 +86,9 @@ export function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassC
       out.push({ kind: "tableswitch", low: keys[from]!, high: keys[to - 1]!, defaultTarget: dflt, targets: targets.slice(from, to) });
     }
   };
-  const emit = (out: CodeNode[], keys: number[], targets: number[], dflt: number, dense: boolean) => {
-    if (dense && keys.length > maxCases && Math.ceil(keys.length / (1 << shift)) <= maxCases) {
+  const looping = inLoopSpan(body);
+  const emit = (out: CodeNode[], keys: number[], targets: number[], dflt: number, dense: boolean, inLoop = false) => {
+    if (dense && inLoop && keys.length > maxCases && Math.ceil(keys.length / (1 << shift)) <= maxCases) {
       buckets(keys, targets, dflt, out);
       return;
     }
@@ -105,12 +111,38 @@ export function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassC
   for (let ni = 0, allNodes = body.nodes; ni < allNodes.length; ni++) {
     const n = allNodes[ni]!;
     if (n.kind === "tableswitch" && n.targets.length > maxCases) {
-      emit(nodes, n.targets.map((_, i) => n.low + i), n.targets, n.defaultTarget, true);
+      emit(nodes, n.targets.map((_, i) => n.low + i), n.targets, n.defaultTarget, true, looping[ni] === 1);
     } else if (n.kind === "lookupswitch" && n.keys.length > maxCases) {
       emit(nodes, n.keys, n.targets, n.defaultTarget, false);
     } else nodes.push(n);
   }
   return { ...body, nodes, labelCount };
+}
+
+/**
+ * Per node: 1 when a jump or switch after it targets a label at or before it, so
+ * that the node lies in a loop as compilers lay loops out (a backward jump closes
+ * it). Exception edges are not counted. Cost: one pass from the end.
+ */
+function inLoopSpan(body: MethodBody): Uint8Array {
+  const nodes = body.nodes;
+  const labelAt = new Int32Array(body.labelCount).fill(-1);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (n.kind === "label") labelAt[n.label] = i;
+  }
+  const span = new Uint8Array(nodes.length);
+  let earliest = Infinity; // the earliest label a later jump targets
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    if (earliest <= i) span[i] = 1;
+    const n = nodes[i]!;
+    if (n.kind === "jump") earliest = Math.min(earliest, labelAt[n.target]!);
+    else if (n.kind === "tableswitch" || n.kind === "lookupswitch") {
+      earliest = Math.min(earliest, labelAt[n.defaultTarget]!);
+      for (const t of n.targets) earliest = Math.min(earliest, labelAt[t]!);
+    }
+  }
+  return span;
 }
 
 /**
