@@ -157,6 +157,9 @@ interface DispatchSlots {
 /** Most driver blocks a piece may return to for the driver to test them one by one after calling it. */
 const FAST_RETURNS = 2;
 
+/** Fewest pieces (the driver not counted) of a loop-resident split whose driver calls them straight. */
+const STRAIGHT_CALL_PIECES = 3;
+
 /**
  * How an exit group leaves: what each target pushes (`isCode`: a code
  * `(piece << 16) | entry`), the key of its group, and the group's tail.
@@ -507,14 +510,28 @@ class HeapFrameWriter {
   }
 
   /**
+   * Straight calls and fast returns are for a loop resident in the frame that runs
+   * mostly in its pieces: split into at least `STRAIGHT_CALL_PIECES` pieces. A loop
+   * just over the limit (a driver holding most of it and one or two pieces) keeps
+   * the dispatch loop: there the straight calls were measured 19% slower
+   * (bench/jit-unlock interp-light-8k, 663 against 556 us/op; at 20 KB and 60 KB
+   * they gained 5-18%), presumably because they merge the calls into the loop
+   * that runs the driver's own cases.
+   */
+  private straightCalls(): boolean {
+    return this.input.loopResident !== undefined && this.input.partition.pieceBlocks.length - 1 >= STRAIGHT_CALL_PIECES;
+  }
+
+  /**
    * With loop residence (a dispatch loop's registers in the frame), a driver exit
    * that stores nothing goes straight to the call site of its piece, skipping the
    * dispatch loop's test and switch on the way out (a call that returns to the
    * driver cannot grow the stack); its exit group is then per call site, which
    * repeats no stores. Returns that call site's slot, or undefined (back to the loop).
+   * Only where the loop mostly runs in the pieces (`straightCalls`).
    */
   private straightToCall(L: Layout, b: number, slots: DispatchSlots): number | undefined {
-    if (!this.input.loopResident || slots.grouped) return undefined;
+    if (!this.straightCalls() || slots.grouped) return undefined;
     if (this.savedLocals(b, 0, L).length > 0) return undefined;
     return slots.slotOf(this.input.partition.pieceOf[b]!);
   }
@@ -526,7 +543,7 @@ class HeapFrameWriter {
    * switches (an interpreter's case piece returns to the loop head every step).
    */
   private emitFastReturns(out: CodeNode[], q: number, codeSlot: number, driverEntryStubs: Label[]): void {
-    if (!this.input.loopResident) return;
+    if (!this.straightCalls()) return;
     const { cfg, partition } = this.input;
     const targets = new Set<number>();
     for (const b of partition.pieceBlocks[q]!) {
