@@ -35,8 +35,7 @@ import type { CodeNode } from "../../src/bytecode/model.js";
 import type { ControlFlowGraph } from "../cfg.js";
 import { allSuccessors } from "../core/loops.js";
 import { isLive, type Liveness } from "../liveness.js";
-import { KIND_DOUBLE, KIND_LONG } from "./frame-arrays.js";
-import { accessOf, type ResidentKinds } from "./resident-locals.js";
+import { accessOf, residentAccessBytes, type ResidentKinds } from "./resident-locals.js";
 
 export interface LoopResidenceInput {
   nodes: readonly CodeNode[];
@@ -84,13 +83,6 @@ export function loopResidentLocals(r: LoopResidenceInput): ResidentKinds | undef
   return any ? resident : undefined;
 }
 
-/** Bytes of pushing an int constant (`pushInt`; an `ldc_w` at most). */
-function pushBytes(v: number): number {
-  if (v >= -1 && v <= 5) return 1;
-  if (v >= -128 && v <= 127) return 2;
-  return 3;
-}
-
 /** Bytes of `aload n`. */
 const aloadBytes = (n: number): number => (n <= 3 ? 1 : n <= 255 ? 2 : 4);
 
@@ -111,12 +103,8 @@ export function residenceGrowth(nodes: readonly CodeNode[], cfg: ControlFlowGrap
       const k = x < resident.length ? resident[x]! : -1;
       if (k < 0) continue;
       const was = n.kind === "iinc" ? 3 : x <= 3 ? 1 : 2;
-      let rest = pushBytes(x) - was;
-      if (n.kind === "iinc") rest += 4 + pushBytes(n.delta);
-      else if (accessOf(n).writes) rest += k === KIND_LONG || k === KIND_DOUBLE ? 5 : 3;
-      else rest += 1;
-      driver[b] += aloadBytes(maxLocals + k) + rest;
-      piece[b] += aloadBytes(1 + k) + rest;
+      driver[b] += residentAccessBytes(n, x, k, aloadBytes(maxLocals + k)) - was;
+      piece[b] += residentAccessBytes(n, x, k, aloadBytes(1 + k)) - was;
     }
   }
   return { driver, piece };

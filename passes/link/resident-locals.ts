@@ -49,6 +49,17 @@ import type { ConstantPool } from "../../src/classfile/constant-pool.js";
 /** Per local slot: the kind it is resident with in a piece, or -1. */
 export type ResidentKinds = Int8Array;
 
+/**
+ * Bytes `rewriteResidentAccesses` writes for an access of local `x` of kind `k`
+ * whose frame array an `aload` of `arrayBytes` pushes.
+ */
+export function residentAccessBytes(n: Instruction, x: number, k: number, arrayBytes: number): number {
+  const base = arrayBytes + pushBytes(x);
+  if (n.kind === "iinc") return base + 4 + pushBytes(n.delta);
+  if (accessOf(n).writes) return base + (k === KIND_LONG || k === KIND_DOUBLE ? 5 : 3);
+  return base + 1;
+}
+
 /** Bytes of pushing an int constant (`pushInt`; an `ldc_w` at most). */
 function pushBytes(v: number): number {
   if (v >= -1 && v <= 5) return 1;
@@ -111,11 +122,7 @@ export function residentLocals(r: ResidentInput): ResidentKinds {
       }
       kind[x] = a.kind;
       const k = a.kind;
-      const base = arrayBytes(k) + pushBytes(x);
-      const wide = k === KIND_LONG || k === KIND_DOUBLE;
-      if (n.kind === "iinc") growth[x] += base + 1 + 1 + pushBytes(n.delta) + 2 - iincBytes(x + shift, n.delta);
-      else if (a.writes) growth[x] += base + (wide ? 4 : 2) + 1 - localBytes(x + shift);
-      else growth[x] += base + 1 - localBytes(x + shift);
+      growth[x] += residentAccessBytes(n, x, k, arrayBytes(k)) - (n.kind === "iinc" ? iincBytes(x + shift, n.delta) : localBytes(x + shift));
     }
   }
   // The bytes the stubs spend on each local: entry loads, and one exit store.
