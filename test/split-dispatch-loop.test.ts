@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { linkAll } from "./support/jvm.js";
 import { compileJava, expectSameRun, runJava, type RunResult } from "./support/hard-case.js";
 import { dispatchLoopSource } from "./support/dispatch-loop.js";
-import { classIn, splitJar } from "./support/split-jar.js";
+import { classIn, splitJar, splitReportOf } from "./support/split-jar.js";
 import { codeOf, type ClassFile } from "../src/classfile/model.js";
 import { decodeBody } from "../src/bytecode/decode.js";
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
@@ -65,9 +65,7 @@ describe("an interpreter dispatch loop over the limit", () => {
     it(`at ${maxSize} bytes, link ${link}: links and prints the same checksums${maxSize === 8000 ? "; the driver keeps the loop, filled to the limit" : ""}`, async () => {
       const split = await splitJar(classes, work, `interp-${maxSize}-${link}.jar`, { maxSize, link });
       expect(split.result.diagnostics).toEqual([]);
-      const report = split.result.reports.find((r) => r.className === "interp/Main" && r.method === "run([II)I");
-      if (report?.result.kind !== "split") throw new Error(`interp/Main.run was not split: ${report?.result.kind === "refused" ? report.result.reason : "not considered"}`);
-      const r = report.result;
+      const r = splitReportOf(split, "interp/Main", "run([II)I");
       expect(r.originalLength).toBeGreaterThan(8000);
       expect(r.driverLength).toBeLessThanOrEqual(maxSize);
       for (const p of r.pieces) expect(p.codeLength).toBeLessThanOrEqual(maxSize);

@@ -8,6 +8,7 @@ import { writeBundle } from "../../src/bundle/write.js";
 import { type ClassFile, codeOf } from "../../src/classfile/model.js";
 import { readClass } from "../../src/classfile/read.js";
 import { splitBundle, type BundleSplit } from "../../src/split/split-bundle.js";
+import type { MethodReport } from "../../src/split/split-class.js";
 import type { SplitLinkMode } from "../../src/split/split-method.js";
 
 export interface SplitJarResult {
@@ -32,6 +33,13 @@ export function classIn(split: SplitJarResult, name: string): ClassFile {
   const entry = split.result.bundle.entries.find((e) => e.name === `${name}.class`);
   if (!entry) throw new Error(`${name}.class not in the split bundle`);
   return readClass(entry.data);
+}
+
+/** The split report of `className.method` (method = name + descriptor); throws, with the refusal's reason, unless it was split. */
+export function splitReportOf(split: SplitJarResult, className: string, method: string): Extract<MethodReport["result"], { kind: "split" }> {
+  const report = split.result.reports.find((r) => r.className === className && r.method === method);
+  if (report?.result.kind !== "split") throw new Error(`${className}.${method} was not split: ${report?.result.kind === "refused" ? report.result.reason : "not considered"}`);
+  return report.result;
 }
 
 export function refusalLines(r: SplitJarResult): string[] {
