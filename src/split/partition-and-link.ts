@@ -20,6 +20,7 @@ import type { MethodBody } from "../bytecode/model.js";
 import { Access, type ClassFile, type MethodInfo } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import { AttemptPools } from "./attempt-pools.js";
+import { CutReuse, MAX_KEPT_NODES } from "./cut-reuse.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
 import { firstInstruction, type ControlFlowGraph } from "../../passes/cfg.js";
 import { inferFrames, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
@@ -134,13 +135,16 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
   // The attempt's cut body and its analyses (CFG, frames, liveness, costs: hundreds of
   // megabytes at 16 MB) are dropped once linked, before the pieces are encoded, and
   // before the next attempt cuts again: a variable of the loop body would keep the
-  // last attempt's alive until the next one's were built.
+  // last attempt's alive until the next one's were built (only bodies of at most
+  // MAX_KEPT_NODES nodes keep theirs in `cuts`, for an attempt that would cut the same).
   let cut: Cut | Refusal | undefined;
+  // An attempt with the budget and fineness of the one before takes its cut (`cut-reuse.ts`).
+  const cuts = new CutReuse<Cut>(m.decoded.nodes.length <= MAX_KEPT_NODES);
   for (let attempt = 0; attempt < 8; attempt++) {
     const pool = pools.next();
     const am = withPool(m, pool);
     cut = undefined;
-    cut = cutAndAnalyse(am, search);
+    cut = cuts.cut(search, pool, () => cutAndAnalyse(am, search));
     if ("kind" in cut) return cut;
     let chosen = choosePartition(am, cut, mode, search);
     if (!search.wideCodes && !chosen.layouts && chosen.part.ok && exitCodesOverflow(cut.cfg, chosen.part, pool)) {
