@@ -45,6 +45,9 @@
  * for an opcode or operand that its node kind cannot carry) are MegasplitErrors,
  * since bodies also come from the text assembler.
  *
+ * `encodedCodeLength` gives a body's code length alone (the same classification
+ * and relaxation, nothing written, no constant added).
+ *
  * Cost: one classification pass over the nodes, O(nodes) per relaxation
  * iteration on typed arrays, one pass writing into an exactly sized Uint8Array.
  * The per-node typed arrays are module-level scratch, reused across calls
@@ -172,46 +175,9 @@ function attributeNameIndex(cp: ConstantPool, name: AttributeName): number {
 }
 
 export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptions = {}): CodeAttribute {
-  const where = opts.where ?? {};
-  const fail: Fail = (errorCode: ErrorCode, message: string, pc?: number): never => {
-    throw new MegasplitError(errorCode, message, pc === undefined ? { ...where } : { ...where, pc });
-  };
-  const nodes = body.nodes;
-  const n = nodes.length;
-  const labelCount = body.labelCount;
-
-  // ---- classify: kind code and fixed size of every node ----
-  // Scratch arrays may be longer than needed: only 0..n-1 (0..n for offsetOf) and
-  // 0..labelCount-1 are cleared and used. `kindCode` is written for every node;
-  // `conditional` (for jumps: 1 if the branch widens to 8 bytes, 0 for goto/jsr
-  // widening to 5) and `fixedSize` for every node that reads them; `offsetOf` and
-  // `labelOffset` are written by relax.
-  const { kindCode, conditional, wide, fixedSize, offsetOf, labelPlaced, labelOffset } = scratchFor(n, labelCount);
-  wide.fill(0, 0, n);
-  labelPlaced.fill(0, 0, labelCount);
-  const jumps: number[] = [];
-  const switches: number[] = [];
-  /** Indices of `line` and `frame` nodes, for the nested attributes. */
-  const positional: number[] = [];
-  const checkLabel = (label: number, what: string): void => {
-    if (!(label >= 0 && label < labelCount) || labelPlaced[label] === 0) fail(ErrorCodes.BRANCH_TARGET, `${what} refers to label ${label}, which is not placed in the body`);
-  };
-
-  classify(nodes, labelCount, { kindCode, conditional, fixedSize, labelPlaced }, jumps, switches, positional, fail);
-  for (let k = 0; k < jumps.length; k++) {
-    const node = nodes[jumps[k]!] as NodeOf<"jump">;
-    checkLabel(node.target, mnemonic(node.op));
-  }
-  for (let k = 0; k < switches.length; k++) {
-    const node = nodes[switches[k]!] as NodeOf<"tableswitch" | "lookupswitch">;
-    checkLabel(node.defaultTarget, node.kind);
-    const targets = node.targets;
-    for (let t = 0; t < targets.length; t++) checkLabel(targets[t]!, node.kind);
-  }
-
-  // ---- relaxation, then the bytes ----
-  const layoutArrays: Layout = { nodes, kindCode, fixedSize, conditional, wide, jumps, offsetOf, labelOffset };
-  const codeLength = relax(layoutArrays);
+  const fail = failAt(opts.where ?? {});
+  const { layoutArrays, codeLength, positional, checkLabel } = layOut(body, fail);
+  const { nodes, kindCode, offsetOf, labelOffset } = layoutArrays;
   const out = writeCode(layoutArrays, codeLength);
 
   // ---- exception table ----
@@ -245,6 +211,63 @@ export function encodeBody(body: MethodBody, cp: ConstantPool, opts: EncodeOptio
     exceptionTable,
     attributes,
   };
+}
+
+/**
+ * The code length `encodeBody` gives `body` (JVMS 4.7.3 code_length), without
+ * writing the code or its attributes and without touching a constant pool: the
+ * classification and relaxation `encodeBody` starts with. Frame and line nodes
+ * take no bytes, so a body has the same length with or without its frames.
+ */
+export function encodedCodeLength(body: MethodBody, opts: EncodeOptions = {}): number {
+  return layOut(body, failAt(opts.where ?? {})).codeLength;
+}
+
+function failAt(where: Location): Fail {
+  return (errorCode: ErrorCode, message: string, pc?: number): never => {
+    throw new MegasplitError(errorCode, message, pc === undefined ? { ...where } : { ...where, pc });
+  };
+}
+
+/** Classification and relaxation of `body` into the scratch arrays (valid until the next call). */
+function layOut(body: MethodBody, fail: Fail): { layoutArrays: Layout; codeLength: number; positional: number[]; checkLabel: (label: number, what: string) => void } {
+  const nodes = body.nodes;
+  const n = nodes.length;
+  const labelCount = body.labelCount;
+
+  // ---- classify: kind code and fixed size of every node ----
+  // Scratch arrays may be longer than needed: only 0..n-1 (0..n for offsetOf) and
+  // 0..labelCount-1 are cleared and used. `kindCode` is written for every node;
+  // `conditional` (for jumps: 1 if the branch widens to 8 bytes, 0 for goto/jsr
+  // widening to 5) and `fixedSize` for every node that reads them; `offsetOf` and
+  // `labelOffset` are written by relax.
+  const { kindCode, conditional, wide, fixedSize, offsetOf, labelPlaced, labelOffset } = scratchFor(n, labelCount);
+  wide.fill(0, 0, n);
+  labelPlaced.fill(0, 0, labelCount);
+  const jumps: number[] = [];
+  const switches: number[] = [];
+  /** Indices of `line` and `frame` nodes, for the nested attributes. */
+  const positional: number[] = [];
+  const checkLabel = (label: number, what: string): void => {
+    if (!(label >= 0 && label < labelCount) || labelPlaced[label] === 0) fail(ErrorCodes.BRANCH_TARGET, `${what} refers to label ${label}, which is not placed in the body`);
+  };
+
+  classify(nodes, labelCount, { kindCode, conditional, fixedSize, labelPlaced }, jumps, switches, positional, fail);
+  for (let k = 0; k < jumps.length; k++) {
+    const node = nodes[jumps[k]!] as NodeOf<"jump">;
+    checkLabel(node.target, mnemonic(node.op));
+  }
+  for (let k = 0; k < switches.length; k++) {
+    const node = nodes[switches[k]!] as NodeOf<"tableswitch" | "lookupswitch">;
+    checkLabel(node.defaultTarget, node.kind);
+    const targets = node.targets;
+    for (let t = 0; t < targets.length; t++) checkLabel(targets[t]!, node.kind);
+  }
+
+  // ---- relaxation ----
+  const layoutArrays: Layout = { nodes, kindCode, fixedSize, conditional, wide, jumps, offsetOf, labelOffset };
+  const codeLength = relax(layoutArrays);
+  return { layoutArrays, codeLength, positional, checkLabel };
 }
 
 type Fail = (errorCode: ErrorCode, message: string, pc?: number) => never;

@@ -173,13 +173,19 @@ export function cutQuality(body: MethodBody, frames: FrameAnalysis): CutQuality 
   const depthIn = monitorDepth(cfg);
   const types = frames.types;
   const scan = mayHoldUninitialized(body, frames);
+  const uninitialized = (t: number) => t === UNINITIALIZED_THIS || types.isUninitialized(t);
   for (let b = 0; b < cfg.blockCount; b++) {
     if (!cfg.reachable[b]) continue;
     let depth = depthIn[b]!;
+    // Whether the locals may hold an uninitialized value: the block's entry locals do,
+    // or an astore in the block stored one (the only instruction that can put one
+    // there, JVMS 4.10.1.9); until then the locals need no scan (300 slots each).
+    let scanLocals: boolean | undefined;
     frames.replay(b, (node, locals, stack, height) => {
       let ok = depth === 0;
-      if (scan) for (let i = 0; ok && i < locals.length; i++) if (locals[i] === UNINITIALIZED_THIS || types.isUninitialized(locals[i]!)) ok = false;
-      if (scan) for (let i = 0; ok && i < height; i++) if (stack[i] === UNINITIALIZED_THIS || types.isUninitialized(stack[i]!)) ok = false;
+      if (scan && scanLocals === undefined) scanLocals = locals.some(uninitialized);
+      if (scanLocals) for (let i = 0; ok && i < locals.length; i++) if (uninitialized(locals[i]!)) ok = false;
+      if (scan) for (let i = 0; ok && i < height; i++) if (uninitialized(stack[i]!)) ok = false;
       enterable[node] = ok ? 1 : 0;
       stackHeight[node] = height;
       const insn = body.nodes[node]!;
@@ -187,6 +193,7 @@ export function cutQuality(body: MethodBody, frames: FrameAnalysis): CutQuality 
         const op = opcodeOf(insn);
         if (op === Op.MONITORENTER) depth++;
         else if (op === Op.MONITOREXIT) depth = Math.max(0, depth - 1);
+        else if (scan && (op === Op.ASTORE || (op >= Op.ASTORE_0 && op <= Op.ASTORE_3)) && height > 0 && uninitialized(stack[height - 1]!)) scanLocals = true;
       }
     });
   }

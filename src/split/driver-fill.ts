@@ -17,12 +17,14 @@
  * tens of seconds.
  */
 import type { BodySplit } from "./encode-split.js";
+import type { SplitShape } from "./split-candidate.js";
 
 /** Splits with more pieces than this (the driver not counted) do not fill the driver. */
 export const MAX_FILLED_DRIVER_PIECES = 64;
 
-export class DriverFill {
-  private kept: BodySplit | undefined;
+/** `S`: the splits compared (the attempt loop gives candidates, `split-candidate.ts`). */
+export class DriverFill<S extends SplitShape = BodySplit> {
+  private kept: S | undefined;
   private tries = 0;
   private fit = 1;
   private over: number | undefined;
@@ -30,7 +32,7 @@ export class DriverFill {
   constructor(private readonly maxSize: number) {}
 
   /** The fullest body that fitted so far, once filling has started. */
-  best(): BodySplit | undefined {
+  best(): S | undefined {
     return this.kept;
   }
 
@@ -38,7 +40,7 @@ export class DriverFill {
    * A body that fitted: returns the slack to try next to fill the driver more, or
    * undefined when this body (or a fuller one kept earlier) is final.
    */
-  afterFit(result: BodySplit, spinedLoop: boolean, slack: number): number | undefined {
+  afterFit(result: S, spinedLoop: boolean, slack: number): number | undefined {
     const fills = spinedLoop && result.blocksPerPiece.length - 1 <= MAX_FILLED_DRIVER_PIECES;
     if (!this.kept || result.driverLength > this.kept.driverLength) this.kept = fills || this.kept ? result : undefined;
     if (!fills || this.tries >= 4 || result.driverLength >= this.maxSize * 0.97) return undefined;

@@ -6,7 +6,9 @@
  * another piece and which must stay in the driver, prices every block for each
  * handover (`passes/link/costs.ts`), partitions it (`passes/core/partition.ts`)
  * with the handovers of the link mode in their order (`passes/link/modes.ts`),
- * links it, and encodes the result.
+ * links it, and measures the result (its bodies are encoded with their frames
+ * only if the attempt is kept: `split-candidate.ts`). An attempt that would cut
+ * what the one before cut takes that cut (`cut-reuse.ts`).
  *
  * A failed partition says what did not fit: one block (cut finer, then price stubs
  * exactly), or the driver's pinned code (cut finer, trust the encoded length more).
@@ -20,6 +22,7 @@ import type { MethodBody } from "../bytecode/model.js";
 import { Access, type ClassFile, type MethodInfo } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import { AttemptPools } from "./attempt-pools.js";
+import { CutReuse, MAX_KEPT_NODES } from "./cut-reuse.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
 import { firstInstruction, type ControlFlowGraph } from "../../passes/cfg.js";
 import { inferFrames, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "../../passes/frames.js";
@@ -40,12 +43,13 @@ import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
 import { monitorDepth } from "../../passes/monitors.js";
 import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
-import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
+import type { BodySplit, Refusal } from "./encode-split.js";
+import { splitCandidate, type SplitCandidate } from "./split-candidate.js";
 import { DriverFill } from "./driver-fill.js";
 import { PieceFill } from "./piece-fill.js";
 import { freshNamer, nextSyntheticLine } from "./names.js";
 import { partitionRefusalCode, refusal } from "./refusal.js";
-import { ErrorCodes } from "../diagnostics.js";
+import { assert, ErrorCodes } from "../diagnostics.js";
 import { verifyAfter } from "../../passes/verify-transform.js";
 import type { SplitMethodOptions } from "./split-method.js";
 
@@ -109,38 +113,59 @@ export function partitionAndLink(
   decodedFrames?: () => FrameAnalysis,
 ): BodySplit | Refusal {
   const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf), decodedFrames };
-  const pools = new AttemptPools<BodySplit>(cf.constantPool, opts.indy);
-  const r = attemptLoop(m, taken, codeNameIndex, base, pools);
+  const pools = new AttemptPools<SplitCandidate>(cf.constantPool, opts.indy);
+  const linesBefore = opts.lines?.next;
+  let r = attemptLoop(m, taken, codeNameIndex, base, pools, m.decoded.nodes.length <= MAX_KEPT_NODES);
+  if (r === MEASURED_WRONG) {
+    // A kept body's encoded length differed from its measure (`split-candidate.ts`): the attempts again, each encoded at once.
+    if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`${ctx.where.method}: a kept body's length differed from its measure; encoding every attempt\n`);
+    pools.drop();
+    if (opts.lines) opts.lines.next = linesBefore!;
+    r = attemptLoop(m, taken, codeNameIndex, base, pools, false);
+    assert(r !== MEASURED_WRONG, "an eagerly encoded split differs from its own lengths");
+  }
   if ("kind" in r) pools.drop();
   return r;
 }
 
+/** What `attemptLoop` returns when the split it kept was measured wrong. */
+const MEASURED_WRONG = Symbol("measured wrong");
+
 /** The attempts of `partitionAndLink`, each with a pool of `pools`; the split kept adopts its pool. */
-function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base: string, pools: AttemptPools<BodySplit>): BodySplit | Refusal {
+function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base: string, pools: AttemptPools<SplitCandidate>, deferEncoding: boolean): BodySplit | Refusal | typeof MEASURED_WRONG {
   const { method, opts } = m;
   const mode = linkModeByName(opts.link);
   const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, pieceSlack: 1, exact: false, wideCodes: false };
-  const fill = new DriverFill(opts.maxSize);
-  const pieceFill = new PieceFill(opts.maxSize);
+  const fill = new DriverFill<SplitCandidate>(opts.maxSize);
+  const pieceFill = new PieceFill<SplitCandidate>(opts.maxSize);
   // Synthetic call-site lines used up to each piece-fill candidate: attempts after the one kept give theirs back.
-  const linesAfter = new Map<BodySplit, number>();
-  const accept = (r: BodySplit): BodySplit => {
-    const lines = linesAfter.get(r);
+  const linesAfter = new Map<SplitCandidate, number>();
+  const diagnosticsBefore = opts.diagnostics?.length ?? 0;
+  const accept = (c: SplitCandidate): BodySplit | typeof MEASURED_WRONG => {
+    const r = c.finish();
+    if (!r) {
+      if (opts.diagnostics) opts.diagnostics.length = diagnosticsBefore;
+      return MEASURED_WRONG;
+    }
+    const lines = linesAfter.get(c);
     if (lines !== undefined && opts.lines) opts.lines.next = lines;
     for (const p of r.pieces) taken.add(p.name);
-    pools.keep(r);
+    pools.keep(c);
     return r;
   };
   // The attempt's cut body and its analyses (CFG, frames, liveness, costs: hundreds of
   // megabytes at 16 MB) are dropped once linked, before the pieces are encoded, and
   // before the next attempt cuts again: a variable of the loop body would keep the
-  // last attempt's alive until the next one's were built.
+  // last attempt's alive until the next one's were built (only bodies of at most
+  // MAX_KEPT_NODES nodes keep theirs in `cuts`, for an attempt that would cut the same).
   let cut: Cut | Refusal | undefined;
+  // An attempt with the budget and fineness of the one before takes its cut (`cut-reuse.ts`).
+  const cuts = new CutReuse<Cut>(m.decoded.nodes.length <= MAX_KEPT_NODES);
   for (let attempt = 0; attempt < 8; attempt++) {
     const pool = pools.next();
     const am = withPool(m, pool);
     cut = undefined;
-    cut = cutAndAnalyse(am, search);
+    cut = cuts.cut(search, pool, () => cutAndAnalyse(am, search));
     if ("kind" in cut) return cut;
     let chosen = choosePartition(am, cut, mode, search);
     if (!search.wideCodes && !chosen.layouts && chosen.part.ok && exitCodesOverflow(cut.cfg, chosen.part, pool)) {
@@ -170,9 +195,15 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
       ? linkTail({ ...linkBase(am, cut), partition: part, pieceNames }, chosen.layouts)
       : linkHeapFrame(am, cut, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken), loopResident?.resident);
     cut = undefined;
-    const pieces = encodePieces(am.cf, linked, opts, codeNameIndex);
-    const driverCode = encodeFinal(am.cf, method, linked.driver, opts, codeNameIndex);
-    const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
+    const shape = {
+      crossEdges: part.crossEdges,
+      handover: [chosen.layouts ? ("parameters" as const) : ("heap frame" as const)],
+      blocksPerPiece: part.pieceBlocks.map((x) => x.length),
+      callSites: linked.callSites,
+    };
+    // Bodies are encoded (frames inferred) only for the attempt kept, unless large (`split-candidate.ts`).
+    const result = splitCandidate(am.cf, method, linked, opts, codeNameIndex, shape, deferEncoding);
+    const longest = Math.max(result.driverLength, ...result.pieces.map((p) => p.codeLength));
     if (longest > opts.maxSize && pieceFill.best()) {
       const slack = pieceFill.afterOvershoot(search.pieceSlack);
       if (slack === undefined) return accept(pieceFill.best()!);
@@ -186,16 +217,6 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
       else search.budget = Math.floor(search.budget * 0.88); // estimates were short: partition again with a smaller budget
       continue;
     }
-    const result: BodySplit = {
-      driver: withCode(method, driverCode),
-      driverLength: driverCode.code.length,
-      driverLines: linesOf(linked.driver),
-      pieces,
-      crossEdges: part.crossEdges,
-      handover: [chosen.layouts ? "parameters" : "heap frame"],
-      blocksPerPiece: part.pieceBlocks.map((x) => x.length),
-      callSites: linked.callSites,
-    };
     pools.produced(result, pool);
     // Driver fill (a spined loop) or piece fill: the first split that fits decides which one runs.
     const slack = pieceFill.best() ? undefined : fill.afterFit(result, part.spinedLoops > 0 && !chosen.layouts, search.slack);

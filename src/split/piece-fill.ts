@@ -26,14 +26,16 @@
  * hundreds (a 16 MB method makes thousands).
  */
 import type { BodySplit } from "./encode-split.js";
+import type { SplitShape } from "./split-candidate.js";
 
 /** Splits with more pieces than this (the driver not counted) are not refilled. */
 export const MAX_FILLED_PIECES = 8;
 /** Attempts a piece fill may add to the attempt loop. */
 export const MAX_FILL_TRIES = 3;
 
-export class PieceFill {
-  private kept: BodySplit | undefined;
+/** `S`: the splits compared (the attempt loop gives candidates, `split-candidate.ts`). */
+export class PieceFill<S extends SplitShape = BodySplit> {
+  private kept: S | undefined;
   private tries = 0;
   private fit = 1;
   private over: number | undefined;
@@ -41,7 +43,7 @@ export class PieceFill {
   constructor(private readonly maxSize: number) {}
 
   /** The best split that fitted once filling has started; undefined before. */
-  best(): BodySplit | undefined {
+  best(): S | undefined {
     return this.kept;
   }
 
@@ -51,7 +53,7 @@ export class PieceFill {
    * try next, or undefined when `best()` (or `result`, if filling never started)
    * is final.
    */
-  afterFit(result: BodySplit, estimates: readonly number[], budget: number, slack: number): number | undefined {
+  afterFit(result: S, estimates: readonly number[], budget: number, slack: number): number | undefined {
     if (!this.kept) {
       if (!mayMerge(result, this.maxSize)) return undefined;
       this.kept = result;
@@ -88,7 +90,7 @@ export class PieceFill {
 }
 
 /** Whether the pieces besides the driver might fit in one piece fewer by their encoded lengths. */
-function mayMerge(result: BodySplit, maxSize: number): boolean {
+function mayMerge(result: SplitShape, maxSize: number): boolean {
   const lengths = pieceLengths(result);
   const k = lengths.length;
   if (k < 2 || k > MAX_FILLED_PIECES) return false;
@@ -96,12 +98,12 @@ function mayMerge(result: BodySplit, maxSize: number): boolean {
 }
 
 /** Encoded lengths of the partition's pieces 1.. (dispatcher methods, listed after them, left out). */
-function pieceLengths(result: BodySplit): number[] {
+function pieceLengths(result: SplitShape): number[] {
   return result.pieces.slice(0, result.blocksPerPiece.length - 1).map((p) => p.codeLength);
 }
 
 /** Fewer pieces, then fewer cross-piece edges, with the same handover. */
-function better(a: BodySplit, b: BodySplit): boolean {
+function better(a: SplitShape, b: SplitShape): boolean {
   if (a.handover.join() !== b.handover.join()) return false;
   if (a.blocksPerPiece.length !== b.blocksPerPiece.length) return a.blocksPerPiece.length < b.blocksPerPiece.length;
   return a.crossEdges < b.crossEdges;
