@@ -35,12 +35,12 @@ import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSp
 import { exitCodesOverflow } from "../../passes/link/exit-codes.js";
 import { loopResidentLocals, residenceGrowth } from "../../passes/link/loop-resident.js";
 import type { ResidentKinds } from "../../passes/link/resident-locals.js";
-import { type LinkedMethod, linkMethod } from "../../passes/link/heap-frame.js";
+import { type LinkedMethod, type LinkedPiece, linkMethod } from "../../passes/link/heap-frame.js";
 import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
 import { monitorDepth } from "../../passes/monitors.js";
 import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
-import { encodeFinal, encodePieces, linesOf, withCode, type BodySplit, type Refusal } from "./encode-split.js";
+import { encodeFinal, encodePiece, encodePieces, linesOf, withCode, type BodySplit, type Refusal, type SplitPiece } from "./encode-split.js";
 import { DriverFill } from "./driver-fill.js";
 import { PieceFill } from "./piece-fill.js";
 import { freshNamer, nextSyntheticLine } from "./names.js";
@@ -166,11 +166,13 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     const pieceNames = [""];
     const splitName = freshNamer(base, "split", localTaken);
     for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(splitName());
+    // Heap-frame pieces are encoded as they are linked, their bodies dropped one by one.
+    const encoded: SplitPiece[] = [];
     const linked = chosen.layouts
       ? linkTail({ ...linkBase(am, cut), partition: part, pieceNames }, chosen.layouts)
-      : linkHeapFrame(am, cut, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken), loopResident?.resident);
+      : linkHeapFrame(am, cut, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken), (p) => encoded.push(encodePiece(am.cf, p, opts, codeNameIndex)), loopResident?.resident);
     cut = undefined;
-    const pieces = encodePieces(am.cf, linked, opts, codeNameIndex);
+    const pieces = [...encoded, ...encodePieces(am.cf, linked, opts, codeNameIndex)];
     const driverCode = encodeFinal(am.cf, method, linked.driver, opts, codeNameIndex);
     const longest = Math.max(driverCode.code.length, ...pieces.map((p) => p.codeLength));
     if (longest > opts.maxSize && pieceFill.best()) {
@@ -460,7 +462,17 @@ function loopResidence(m: Method, cut: Cut, search: Search, chosen: { part: Part
 }
 
 /** Links a partition through the heap frame, coding transfers as the mode says. */
-function linkHeapFrame(m: Method, cut: Cut, mode: LinkMode, search: Search, part: OkPartition, pieceNames: string[], dispatcherName: () => string, loopResident?: ResidentKinds): LinkedMethod {
+function linkHeapFrame(
+  m: Method,
+  cut: Cut,
+  mode: LinkMode,
+  search: Search,
+  part: OkPartition,
+  pieceNames: string[],
+  dispatcherName: () => string,
+  onPiece: (piece: LinkedPiece) => void,
+  loopResident?: ResidentKinds,
+): LinkedMethod {
   const { opts, ctx } = m;
   const indy = opts.indy;
   return linkMethod({
@@ -482,7 +494,7 @@ function linkHeapFrame(m: Method, cut: Cut, mode: LinkMode, search: Search, part
             mode.indy === "all" || entryCount > 1 ? indy.callSite(ctx.className, pieceNames[q]!, descriptor, entry) : undefined,
         }
       : {}),
-  });
+  }, onPiece);
 }
 
 /**
