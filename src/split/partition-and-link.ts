@@ -39,9 +39,10 @@ import { type LinkedMethod, type LinkedPiece, linkMethod } from "../../passes/li
 import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
 import { monitorDepth } from "../../passes/monitors.js";
-import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
+import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSwitches, switchLeafCases, withCutLabels, writesOwnFinal } from "./cut-points.js";
 import { encodeFinal, encodePiece, encodePieces, linesOf, withCode, type BodySplit, type Refusal, type SplitPiece } from "./encode-split.js";
 import { DriverFill } from "./driver-fill.js";
+import { firstFineness } from "./first-fineness.js";
 import { PieceFill } from "./piece-fill.js";
 import { freshNamer, nextSyntheticLine } from "./names.js";
 import { partitionRefusalCode, refusal } from "./refusal.js";
@@ -119,7 +120,9 @@ export function partitionAndLink(
 function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base: string, pools: AttemptPools<BodySplit>): BodySplit | Refusal {
   const { method, opts } = m;
   const mode = linkModeByName(opts.link);
-  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, pieceSlack: 1, exact: false, wideCodes: false };
+  // A first attempt that would fail on a switch leaf too big for a piece starts finer (first-fineness.ts).
+  const fine = m.decodedFrames ? firstFineness(m.decoded, opts.maxSize, m.decodedFrames) : 1;
+  const search: Search = { budget: opts.maxSize, fine, slack: 1, pieceSlack: 1, exact: false, wideCodes: false };
   const fill = new DriverFill(opts.maxSize);
   const pieceFill = new PieceFill(opts.maxSize);
   // Synthetic call-site lines used up to each piece-fill candidate: attempts after the one kept give theirs back.
@@ -274,7 +277,7 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   const { ctx, decoded } = m;
   const { budget, fine } = search;
   // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
-  const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), m.cf.constantPool);
+  const body = splitLargeSwitches(decoded, switchLeafCases(budget, fine), m.cf.constantPool);
   // Large switches split or not, the frames are those of `body`: the caller's when it is `decoded`.
   const before = body === decoded && m.decodedFrames ? m.decodedFrames() : inferFrames(body, ctx);
   if (before.errors.length > 0) return refusal(ErrorCodes.REFUSED_FRAMES, `frame analysis failed: ${before.errors[0]!.message}`);
