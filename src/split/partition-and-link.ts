@@ -81,6 +81,14 @@ interface Method {
   finals: Set<string>;
   /** The frames of `decoded` when the caller has them (inferred once per body, not once per attempt). */
   decodedFrames?: () => FrameAnalysis;
+  /** Drops the caller's analyses of `decoded` once the attempts analyse another body (a split switch). */
+  releaseDecoded?: () => void;
+}
+
+/** The caller's analyses of the decoded body: its frames, and how to drop them when no attempt needs them. */
+export interface DecodedAnalyses {
+  frames: () => FrameAnalysis;
+  release: () => void;
 }
 
 /** A cut body and what every later step reads of it. */
@@ -107,9 +115,18 @@ export function partitionAndLink(
   taken: Set<string>,
   codeNameIndex: number,
   base: string,
-  decodedFrames?: () => FrameAnalysis,
+  decodedAnalyses?: DecodedAnalyses,
 ): BodySplit | Refusal {
-  const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf), decodedFrames };
+  const m: Method = {
+    cf,
+    method,
+    decoded,
+    ctx,
+    opts,
+    isStatic: (method.accessFlags & Access.STATIC) !== 0,
+    finals: opts.helper?.finals ?? finalFieldsGuarded(cf),
+    ...(decodedAnalyses ? { decodedFrames: decodedAnalyses.frames, releaseDecoded: decodedAnalyses.release } : {}),
+  };
   const pools = new AttemptPools<BodySplit>(cf.constantPool, opts.indy);
   const r = attemptLoop(m, taken, codeNameIndex, base, pools);
   if ("kind" in r) pools.drop();
@@ -279,6 +296,8 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
   const body = splitLargeSwitches(decoded, switchLeafCases(budget, fine), m.cf.constantPool);
   // Large switches split or not, the frames are those of `body`: the caller's when it is `decoded`.
+  // A split switch stays split in every later attempt (its leaf size only shrinks): the decoded body's analyses can go.
+  if (body !== decoded) m.releaseDecoded?.();
   const before = body === decoded && m.decodedFrames ? m.decodedFrames() : inferFrames(body, ctx);
   if (before.errors.length > 0) return refusal(ErrorCodes.REFUSED_FRAMES, `frame analysis failed: ${before.errors[0]!.message}`);
   const at = cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), m.finals);
