@@ -55,6 +55,13 @@ export class MethodAnalyses {
     return (this.livenessCache ??= computeLiveness(this.currentBody, this.cfg));
   }
 
+  /** Drops the analyses computed so far (a pass done with them); they are computed again when asked. */
+  release(): void {
+    this.cfgCache = undefined;
+    this.framesCache = undefined;
+    this.livenessCache = undefined;
+  }
+
   /** A pass changed the body: every analysis of the old one is dropped. */
   replaceBody(body: MethodBody, opts: { extraLeaders?: ReadonlySet<number>; frames?: FrameAnalysis } = {}): void {
     this.currentBody = body;

@@ -49,11 +49,11 @@ function localCost(slot: number): number {
 }
 
 /** Bytes of an entry's load of a live local from the frame arrays (a reference also casts). */
-function loadCost(slot: number, ref: boolean): number {
+export function loadCost(slot: number, ref: boolean): number {
   return 2 + indexCost(slot) + 1 + (ref ? 3 : 0) + localCost(slot + 6);
 }
 /** Bytes of an exit's store of a live local into the frame arrays. */
-function storeCost(slot: number): number {
+export function storeCost(slot: number): number {
   return 2 + indexCost(slot) + localCost(slot + 6) + 1;
 }
 /** The load list of every block with no live local (shared, never written). */

@@ -132,16 +132,22 @@ function transferSets(
     const blocks = partition.pieceBlocks[p]!;
     const preds = new Map<number, number[]>();
     const exitsFrom = new Map<number, number[]>();
+    // Lists appended in place: a join that every case of a switch reaches has hundreds of predecessors in one piece.
+    const append = (m: Map<number, number[]>, key: number, value: number): void => {
+      const list = m.get(key);
+      if (list === undefined) m.set(key, [value]);
+      else list.push(value);
+    };
     for (const b of blocks) {
       for (const t of allSuccessors(cfg, b)) {
-        if (pieceOf[t] === p) preds.set(t, [...(preds.get(t) ?? []), b]);
-        else exitsFrom.set(b, [...(exitsFrom.get(b) ?? []), t]);
+        if (pieceOf[t] === p) append(preds, t, b);
+        else append(exitsFrom, b, t);
       }
     }
     const targets = new Map<number, Uint8Array>();
     const sourcesOf = new Map<number, number[]>();
-    for (const [b, ts] of exitsFrom) for (const t of ts) sourcesOf.set(t, [...(sourcesOf.get(t) ?? []), b]);
-    if (p === 0 && pieceOf[0] !== 0) sourcesOf.set(0, [...(sourcesOf.get(0) ?? []), -1]);
+    for (const [b, ts] of exitsFrom) for (const t of ts) append(sourcesOf, t, b);
+    if (p === 0 && pieceOf[0] !== 0) append(sourcesOf, 0, -1);
     for (const [t, sources] of sourcesOf) {
       const written = new Uint8Array(width);
       const seen = new Set<number>();

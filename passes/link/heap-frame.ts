@@ -117,22 +117,48 @@ export interface CallSite {
   calleeDescriptor: string;
 }
 
+/** A new method the link wrote: a piece or a dispatcher. */
+export interface LinkedPiece {
+  name: string;
+  descriptor: string;
+  body: MethodBody;
+}
+
 export interface LinkedMethod {
   driver: MethodBody;
-  pieces: { name: string; descriptor: string; body: MethodBody }[];
+  /** The pieces, then the dispatchers; empty when they went to `linkMethod`'s `onPiece`. */
+  pieces: LinkedPiece[];
   /** The frame-array kinds in use, in parameter order. */
   kinds: number[];
   callSites: CallSite[];
 }
 
-export function linkMethod(input: LinkInput): LinkedMethod {
+/**
+ * Links a planned partition. With `onPiece`, each piece goes to it as soon as it is
+ * written (then the dispatchers, after the driver) and `pieces` comes back empty: a
+ * caller that encodes there keeps one piece body alive at a time instead of all of
+ * them (at 16 MB, thousands of bodies, about a gigabyte of nodes).
+ */
+export function linkMethod(input: LinkInput, onPiece?: (piece: LinkedPiece) => void): LinkedMethod {
   const plan = planHeapFrame(input);
   const w = new HeapFrameWriter(input, plan);
-  const pieces: LinkedMethod["pieces"] = [];
-  for (let p = 1; p < input.partition.pieceBlocks.length; p++) pieces.push(w.piece(p));
+  const pieces: LinkedPiece[] = [];
+  for (let p = 1; p < input.partition.pieceBlocks.length; p++) {
+    const piece = w.piece(p);
+    if (!onPiece) pieces.push(piece);
+    else {
+      // Its labels are all allocated by now: later ones belong to other bodies.
+      piece.body.labelCount = w.labelCount;
+      onPiece(piece);
+    }
+  }
   const driver = w.driver(pieces);
   driver.labelCount = w.labelCount;
   for (const piece of pieces) piece.body.labelCount = w.labelCount;
+  if (onPiece) {
+    for (const dispatcher of pieces) onPiece(dispatcher);
+    pieces.length = 0;
+  }
   return { driver, pieces, kinds: plan.kinds, callSites: w.callSites };
 }
 
@@ -339,7 +365,7 @@ class HeapFrameWriter {
   }
 
   /** Piece `p`: its entry switch and stubs, its blocks, and its exit stubs. */
-  piece(p: number): LinkedMethod["pieces"][number] {
+  piece(p: number): LinkedPiece {
     const { input, plan } = this;
     const { kinds, returnKind, returnIndex, entries } = plan;
     const arraySlot: number[] = [];
@@ -457,7 +483,7 @@ class HeapFrameWriter {
    * the piece (or dispatcher) a code names until -1. Dispatchers it needs are
    * appended to `pieces`.
    */
-  driver(pieces: LinkedMethod["pieces"]): MethodBody {
+  driver(pieces: LinkedPiece[]): MethodBody {
     const { input, plan } = this;
     const out: CodeNode[] = [];
     const arraySlot: number[] = [];
@@ -600,7 +626,7 @@ class HeapFrameWriter {
     out: CodeNode[],
     L: Layout,
     at: { loop: Label; ret: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks; slots: DispatchSlots },
-    pieces: LinkedMethod["pieces"],
+    pieces: LinkedPiece[],
   ): void {
     const { input, plan } = this;
     const { loop, ret, codeSlot, driverEntryStubs, emitted } = at;

@@ -5,7 +5,7 @@
  * `name`, `description`, `build(units)` (a class model whose `main` prints what
  * the mega-method computes), `unitsFor(bytes)` and `buildFor(bytes)`.
  */
-import { Access, Op, addMethod, codeOf } from "megasplit";
+import { Access, Op, SharedNodes, addMethod, codeOf } from "megasplit";
 
 export const iload = (index) => ({ kind: "local", op: Op.ILOAD, index });
 export const istore = (index) => ({ kind: "local", op: Op.ISTORE, index });
@@ -23,6 +23,34 @@ export function int(pool, v) {
   if (v >= -128 && v <= 127) return { kind: "int", op: Op.BIPUSH, value: v };
   if (v >= -32768 && v <= 32767) return { kind: "int", op: Op.SIPUSH, value: v };
   return cp(Op.LDC, pool.addInteger(v));
+}
+
+/**
+ * `iload`, `istore`, `op`, `int` and `line` as above, over one table of shared
+ * nodes (call it once per build: no global cache). Nodes are values (the model's
+ * rule), so the hundreds of thousands of `iload 2` or `iadd` in a generated method
+ * can each be one object, as the decoder makes them: at 16 MB of bytecode a node
+ * per occurrence was most of the heap building the input.
+ */
+export function sharedShorthands() {
+  const shared = new SharedNodes();
+  const lines = new Map();
+  return {
+    iload: (index) => shared.local(Op.ILOAD, index),
+    istore: (index) => shared.local(Op.ISTORE, index),
+    op: (o) => shared.simple(o),
+    int(pool, v) {
+      if (v >= -1 && v <= 5) return shared.simple(Op.ICONST_0 + v);
+      if (v >= -128 && v <= 127) return shared.int(Op.BIPUSH, v);
+      if (v >= -32768 && v <= 32767) return shared.int(Op.SIPUSH, v);
+      return shared.cp(Op.LDC, pool.addInteger(v));
+    },
+    line(n) {
+      let node = lines.get(n);
+      if (node === undefined) lines.set(n, (node = Object.freeze(line(n))));
+      return node;
+    },
+  };
 }
 
 /** Nodes printing the int on top of the stack (System.out.println(int)). */

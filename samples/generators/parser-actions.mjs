@@ -8,7 +8,7 @@
  * productions spread over all of them.
  */
 import { Access, Op, addMethod, newClass } from "megasplit";
-import { cp, iload, int, istore, jump, label, line, op, printInt, unitsForBytes, buildForBytes, withMain } from "./emit.mjs";
+import { cp, jump, label, printInt, sharedShorthands, unitsForBytes, buildForBytes, withMain } from "./emit.mjs";
 
 export const name = "parser-actions";
 export const description = "a switch over productions with 300 int locals live (over 255 slots)";
@@ -34,12 +34,15 @@ export function build(units) {
   let cf = newClass({ name: CLASS, sourceFile: "Parser.cup" });
   const pool = cf.constantPool;
   const END = 0, CASE = 1;
+  // Equal nodes are one object (sharedShorthands), as the decoder makes them.
+  const { iload, istore, op, int, line } = sharedShorthands();
+  const gotoEnd = jump(Op.GOTO, END);
   const code = [];
   for (let k = 0; k < LOCALS; k++) code.push(iload(1), int(pool, k), op(Op.IADD), istore(FIRST + k));
   code.push(iload(0), { kind: "tableswitch", low: 0, high: units - 1, defaultTarget: END, targets: Array.from({ length: units }, (_, p) => CASE + p) });
   for (let p = 0; p < units; p++) {
     const a = action(p);
-    code.push(label(CASE + p), line(1 + (p % 60000)), iload(FIRST + a.a), iload(FIRST + a.b), op(Op.IMUL), int(pool, a.c), op(Op.IADD), istore(FIRST + a.d), jump(Op.GOTO, END));
+    code.push(label(CASE + p), line(1 + (p % 60000)), iload(FIRST + a.a), iload(FIRST + a.b), op(Op.IMUL), int(pool, a.c), op(Op.IADD), istore(FIRST + a.d), gotoEnd);
   }
   code.push(label(END), iload(FIRST));
   for (let k = 1; k < LOCALS; k++) code.push(iload(FIRST + k), op(Op.IADD));

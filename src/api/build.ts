@@ -80,7 +80,11 @@ export interface MethodSpec {
 /** The decoded body of a {@link MethodSpec}, with its label count and limits filled in. */
 export function methodBody(cf: ClassFile, spec: MethodSpec): MethodBody {
   let labelCount = 0;
-  for (const n of spec.code) if (n.kind === "label" && n.label >= labelCount) labelCount = n.label + 1;
+  // An index loop: for-of over a method of millions of nodes allocates an iterator result per node.
+  for (let ni = 0, code = spec.code; ni < code.length; ni++) {
+    const n = code[ni]!;
+    if (n.kind === "label" && n.label >= labelCount) labelCount = n.label + 1;
+  }
   const body: MethodBody = {
     maxStack: 0,
     maxLocals: 0,

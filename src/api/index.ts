@@ -6,7 +6,7 @@
  * documented name for a function of the layers below (class files, bytecode,
  * bundles, text, split, retrace); nothing else is public.
  *
- *   classes  newClass, addMethod, readClass, writeClass, assemble, disassemble
+ *   classes  newClass, addMethod, SharedNodes, readClass, writeClass, assemble, disassemble
  *   split    splitMethod, splitClass, splitClasses, splitBundle
  *   bundles  readBundle, writeBundle
  *   retrace  mappingIndex, loadMappings, retraceText, retraceStream, retraceLines
@@ -16,6 +16,7 @@ import * as bundleModel from "../bundle/bundle.js";
 import * as bundleRead from "../bundle/read.js";
 import * as bundleWrite from "../bundle/write.js";
 import * as bytecode from "../bytecode/model.js";
+import * as sharedNodes from "../bytecode/shared-nodes.js";
 import * as opcodes from "../bytecode/opcodes.js";
 import * as cpool from "../classfile/constant-pool.js";
 import * as classModel from "../classfile/model.js";
@@ -78,6 +79,15 @@ export type Label = bytecode.Label;
 export type Handler = bytecode.Handler;
 /** Opcode numbers by mnemonic: `Op.ILOAD`, `Op.INVOKESTATIC`, `Op.TABLESWITCH`, ... */
 export const Op = opcodes.Op;
+/**
+ * One node object per distinct operand-only instruction (`iload 2`, `iadd`, `sipush 7`,
+ * `ldc #12`), frozen: nodes are values, so a compiler building a method of many
+ * megabytes can put one object at every position of an equal instruction instead of
+ * allocating a node per occurrence. One table per method built (no global cache).
+ */
+export const SharedNodes = sharedNodes.SharedNodes;
+/** A table of shared nodes (see the value of the same name). */
+export type SharedNodes = sharedNodes.SharedNodes;
 
 // ---- text (Jasmin syntax, extended) ----
 

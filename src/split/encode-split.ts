@@ -14,7 +14,7 @@ import { type Diagnostic, ErrorCodes, type Location, warning } from "../diagnost
 import { withDenseLabels } from "../bytecode/dense-labels.js";
 import { encodeBody } from "../bytecode/encode.js";
 import { Access, type ClassFile, type CodeAttribute, type MethodInfo } from "../classfile/model.js";
-import type { CallSite, LinkedMethod } from "../../passes/link/heap-frame.js";
+import type { CallSite, LinkedMethod, LinkedPiece } from "../../passes/link/heap-frame.js";
 import type { Handover } from "../../passes/link/modes.js";
 import { methodContext, type ClassHierarchy } from "../../passes/pass.js";
 import { computeStackMapFrames, withoutFrames } from "../../passes/stackmap.js";
@@ -113,11 +113,14 @@ export function newPrivateMethod(cf: ClassFile, name: string, descriptor: string
 
 /** The pieces of a linked method as private static synthetic methods of `cf`, encoded with their frames. */
 export function encodePieces(cf: ClassFile, linked: LinkedMethod, opts: EncodeOptions, codeNameIndex: number): SplitPiece[] {
-  return linked.pieces.map((p) => {
-    const m = newPrivateMethod(cf, p.name, p.descriptor);
-    const attr = encodeFinal(cf, m, p.body, opts, codeNameIndex);
-    return { method: withCode(m, attr), name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines: linesOf(p.body) };
-  });
+  return linked.pieces.map((p) => encodePiece(cf, p, opts, codeNameIndex));
+}
+
+/** One piece of a linked method as a private static synthetic method of `cf`, encoded with its frames. */
+export function encodePiece(cf: ClassFile, p: LinkedPiece, opts: EncodeOptions, codeNameIndex: number): SplitPiece {
+  const m = newPrivateMethod(cf, p.name, p.descriptor);
+  const attr = encodeFinal(cf, m, p.body, opts, codeNameIndex);
+  return { method: withCode(m, attr), name: p.name, descriptor: p.descriptor, codeLength: attr.code.length, lines: linesOf(p.body) };
 }
 
 /** Source lines a body carries, in order. */

@@ -38,14 +38,15 @@ import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSp
 import { exitCodesOverflow } from "../../passes/link/exit-codes.js";
 import { loopResidentLocals, residenceGrowth } from "../../passes/link/loop-resident.js";
 import type { ResidentKinds } from "../../passes/link/resident-locals.js";
-import { type LinkedMethod, linkMethod } from "../../passes/link/heap-frame.js";
+import { type LinkedMethod, type LinkedPiece, linkMethod } from "../../passes/link/heap-frame.js";
 import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
 import { monitorDepth } from "../../passes/monitors.js";
-import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSwitches, withCutLabels, writesOwnFinal } from "./cut-points.js";
-import type { BodySplit, Refusal } from "./encode-split.js";
+import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSwitches, switchLeafCases, withCutLabels, writesOwnFinal } from "./cut-points.js";
+import { encodePiece, type BodySplit, type Refusal, type SplitPiece } from "./encode-split.js";
 import { splitCandidate, type SplitCandidate } from "./split-candidate.js";
 import { DriverFill } from "./driver-fill.js";
+import { firstFineness } from "./first-fineness.js";
 import { PieceFill } from "./piece-fill.js";
 import { freshNamer, nextSyntheticLine } from "./names.js";
 import { partitionRefusalCode, refusal } from "./refusal.js";
@@ -84,6 +85,14 @@ interface Method {
   finals: Set<string>;
   /** The frames of `decoded` when the caller has them (inferred once per body, not once per attempt). */
   decodedFrames?: () => FrameAnalysis;
+  /** Drops the caller's analyses of `decoded` once the attempts analyse another body (a split switch). */
+  releaseDecoded?: () => void;
+}
+
+/** The caller's analyses of the decoded body: its frames, and how to drop them when no attempt needs them. */
+export interface DecodedAnalyses {
+  frames: () => FrameAnalysis;
+  release: () => void;
 }
 
 /** A cut body and what every later step reads of it. */
@@ -110,9 +119,18 @@ export function partitionAndLink(
   taken: Set<string>,
   codeNameIndex: number,
   base: string,
-  decodedFrames?: () => FrameAnalysis,
+  decodedAnalyses?: DecodedAnalyses,
 ): BodySplit | Refusal {
-  const m: Method = { cf, method, decoded, ctx, opts, isStatic: (method.accessFlags & Access.STATIC) !== 0, finals: opts.helper?.finals ?? finalFieldsGuarded(cf), decodedFrames };
+  const m: Method = {
+    cf,
+    method,
+    decoded,
+    ctx,
+    opts,
+    isStatic: (method.accessFlags & Access.STATIC) !== 0,
+    finals: opts.helper?.finals ?? finalFieldsGuarded(cf),
+    ...(decodedAnalyses ? { decodedFrames: decodedAnalyses.frames, releaseDecoded: decodedAnalyses.release } : {}),
+  };
   const pools = new AttemptPools<SplitCandidate>(cf.constantPool, opts.indy);
   const linesBefore = opts.lines?.next;
   let r = attemptLoop(m, taken, codeNameIndex, base, pools, m.decoded.nodes.length <= MAX_KEPT_NODES);
@@ -135,7 +153,9 @@ const MEASURED_WRONG = Symbol("measured wrong");
 function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base: string, pools: AttemptPools<SplitCandidate>, deferEncoding: boolean): BodySplit | Refusal | typeof MEASURED_WRONG {
   const { method, opts } = m;
   const mode = linkModeByName(opts.link);
-  const search: Search = { budget: opts.maxSize, fine: 1, slack: 1, pieceSlack: 1, exact: false, wideCodes: false };
+  // A first attempt that would fail on a switch leaf too big for a piece starts finer (first-fineness.ts).
+  const fine = m.decodedFrames ? firstFineness(m.decoded, opts.maxSize, m.decodedFrames) : 1;
+  const search: Search = { budget: opts.maxSize, fine, slack: 1, pieceSlack: 1, exact: false, wideCodes: false };
   const fill = new DriverFill<SplitCandidate>(opts.maxSize);
   const pieceFill = new PieceFill<SplitCandidate>(opts.maxSize);
   // Synthetic call-site lines used up to each piece-fill candidate: attempts after the one kept give theirs back.
@@ -191,9 +211,12 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     const pieceNames = [""];
     const splitName = freshNamer(base, "split", localTaken);
     for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(splitName());
+    // Encoded at once (large bodies): heap-frame pieces are encoded as they are linked, their bodies dropped one by one.
+    const encoded: SplitPiece[] = [];
+    const onPiece = deferEncoding ? undefined : (p: LinkedPiece) => encoded.push(encodePiece(am.cf, p, opts, codeNameIndex));
     const linked = chosen.layouts
       ? linkTail({ ...linkBase(am, cut), partition: part, pieceNames }, chosen.layouts)
-      : linkHeapFrame(am, cut, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken), loopResident?.resident);
+      : linkHeapFrame(am, cut, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken), onPiece, loopResident?.resident);
     cut = undefined;
     const shape = {
       crossEdges: part.crossEdges,
@@ -202,7 +225,7 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
       callSites: linked.callSites,
     };
     // Bodies are encoded (frames inferred) only for the attempt kept, unless large (`split-candidate.ts`).
-    const result = splitCandidate(am.cf, method, linked, opts, codeNameIndex, shape, deferEncoding);
+    const result = splitCandidate(am.cf, method, linked, opts, codeNameIndex, shape, deferEncoding, encoded);
     const longest = Math.max(result.driverLength, ...result.pieces.map((p) => p.codeLength));
     if (longest > opts.maxSize && pieceFill.best()) {
       const slack = pieceFill.afterOvershoot(search.pieceSlack);
@@ -293,8 +316,10 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   const { ctx, decoded } = m;
   const { budget, fine } = search;
   // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
-  const body = splitLargeSwitches(decoded, Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine)), m.cf.constantPool);
+  const body = splitLargeSwitches(decoded, switchLeafCases(budget, fine), m.cf.constantPool);
   // Large switches split or not, the frames are those of `body`: the caller's when it is `decoded`.
+  // A split switch stays split in every later attempt (its leaf size only shrinks): the decoded body's analyses can go.
+  if (body !== decoded) m.releaseDecoded?.();
   const before = body === decoded && m.decodedFrames ? m.decodedFrames() : inferFrames(body, ctx);
   if (before.errors.length > 0) return refusal(ErrorCodes.REFUSED_FRAMES, `frame analysis failed: ${before.errors[0]!.message}`);
   const at = cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), m.finals);
@@ -481,7 +506,17 @@ function loopResidence(m: Method, cut: Cut, search: Search, chosen: { part: Part
 }
 
 /** Links a partition through the heap frame, coding transfers as the mode says. */
-function linkHeapFrame(m: Method, cut: Cut, mode: LinkMode, search: Search, part: OkPartition, pieceNames: string[], dispatcherName: () => string, loopResident?: ResidentKinds): LinkedMethod {
+function linkHeapFrame(
+  m: Method,
+  cut: Cut,
+  mode: LinkMode,
+  search: Search,
+  part: OkPartition,
+  pieceNames: string[],
+  dispatcherName: () => string,
+  onPiece: ((piece: LinkedPiece) => void) | undefined,
+  loopResident?: ResidentKinds,
+): LinkedMethod {
   const { opts, ctx } = m;
   const indy = opts.indy;
   return linkMethod({
@@ -503,7 +538,7 @@ function linkHeapFrame(m: Method, cut: Cut, mode: LinkMode, search: Search, part
             mode.indy === "all" || entryCount > 1 ? indy.callSite(ctx.className, pieceNames[q]!, descriptor, entry) : undefined,
         }
       : {}),
-  });
+  }, onPiece);
 }
 
 /**

@@ -23,7 +23,8 @@ import type { ClassFile, MethodInfo } from "../classfile/model.js";
 import { encodedCodeLength } from "../bytecode/encode.js";
 import type { CallSite, LinkedMethod } from "../../passes/link/heap-frame.js";
 import type { Handover } from "../../passes/link/modes.js";
-import { type BodySplit, type EncodeOptions, encodeFinal, encodePieces, linesOf, withCode } from "./encode-split.js";
+import { assert } from "../diagnostics.js";
+import { type BodySplit, type EncodeOptions, encodeFinal, encodePieces, linesOf, type SplitPiece, withCode } from "./encode-split.js";
 
 /** What the attempt loop and the fills (`driver-fill.ts`, `piece-fill.ts`) read of a split: lengths and shape. */
 export interface SplitShape {
@@ -49,12 +50,23 @@ export interface CandidateShape {
 
 /**
  * The candidate of one linked attempt: encoded now when `deferred` is false (the
- * method's pool `cf.constantPool` then grows now), else measured now and encoded
- * by `finish`.
+ * method's pool `cf.constantPool` then grows now; `encodedWhileLinked` are the
+ * pieces the heap-frame link already handed to the encoder, before the rest of
+ * `linked`), else measured now and encoded by `finish`.
  */
-export function splitCandidate(cf: ClassFile, method: MethodInfo, linked: LinkedMethod, opts: EncodeOptions, codeNameIndex: number, shape: CandidateShape, deferred: boolean): SplitCandidate {
+export function splitCandidate(
+  cf: ClassFile,
+  method: MethodInfo,
+  linked: LinkedMethod,
+  opts: EncodeOptions,
+  codeNameIndex: number,
+  shape: CandidateShape,
+  deferred: boolean,
+  encodedWhileLinked: readonly SplitPiece[] = [],
+): SplitCandidate {
+  assert(!deferred || encodedWhileLinked.length === 0, "a deferred candidate with pieces encoded while linked");
   const encode = (): BodySplit => {
-    const pieces = encodePieces(cf, linked, opts, codeNameIndex);
+    const pieces = [...encodedWhileLinked, ...encodePieces(cf, linked, opts, codeNameIndex)];
     const driverCode = encodeFinal(cf, method, linked.driver, opts, codeNameIndex);
     return { ...shape, driver: withCode(method, driverCode), driverLength: driverCode.code.length, driverLines: linesOf(linked.driver), pieces };
   };

@@ -118,7 +118,10 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
   // which split-class answers with a helper class).
   let done: ReturnType<typeof runSplitPasses>;
   try {
-    done = runSplitPasses(splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0, ownFrames));
+    const state = splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0, ownFrames);
+    // The passes own the frames now: they may drop them (hundreds of megabytes at 16 MB).
+    ownFrames = undefined;
+    done = runSplitPasses(state);
   } catch (e) {
     if (e instanceof MegasplitError && e.code === ErrorCodes.CP_OVERFLOW) return refusalFromError(e);
     if (e instanceof InternalError) throw e;

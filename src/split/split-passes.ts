@@ -116,7 +116,14 @@ const outlinePass: SplitPass = {
 const partitionAndLinkPass: SplitPass = {
   name: "partition-and-link",
   description: "cut, price, partition and link the body in the chosen link mode, with decreasing budgets until every method fits",
-  run: (s) => withFinalWriteBound(s, partitionAndLink(s.cf, s.method, s.analyses.body, s.ctx, s.opts, s.taken, s.codeNameIndex, s.base, () => s.analyses.frames)),
+  run: (s) =>
+    withFinalWriteBound(
+      s,
+      partitionAndLink(s.cf, s.method, s.analyses.body, s.ctx, s.opts, s.taken, s.codeNameIndex, s.base, {
+        frames: () => s.analyses.frames,
+        release: () => s.analyses.release(),
+      }),
+    ),
 };
 
 /**

@@ -18,7 +18,7 @@
  */
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import { ErrorCodes, MegasplitError, type Location } from "../diagnostics.js";
-import type { Instruction, Label, MethodBody } from "../bytecode/model.js";
+import type { CodeNode, Instruction, Label, MethodBody } from "../bytecode/model.js";
 import { OPCODES, OpFlag, Op, VARIABLE_STACK } from "../bytecode/opcodes.js";
 
 /** Slots of one field descriptor, or of a method descriptor's parameters and return type. */
@@ -61,21 +61,34 @@ export function computeMaxLocals(body: MethodBody, descriptor: string, isStatic:
 }
 
 export function computeMaxStack(body: MethodBody, cp: ConstantPool, where: Location = {}): number {
-  const insns: Instruction[] = [];
+  // Depths are kept per node index, and a label resolves to the first instruction at
+  // or after it, so no list of the instructions is built: at 16 MB of bytecode that
+  // list (and its growth) was a third of the heap building a method through addMethod.
+  const nodes = body.nodes;
+  const n = nodes.length;
+  const isInstruction = (node: CodeNode): node is Instruction => node.kind !== "label" && node.kind !== "line" && node.kind !== "frame";
   const labelAt = new Int32Array(body.labelCount).fill(-1);
-  for (let ni = 0, allNodes = body.nodes; ni < allNodes.length; ni++) {
-    const n = allNodes[ni]!;
-    if (n.kind === "label") labelAt[n.label] = insns.length;
-    else if (n.kind !== "line" && n.kind !== "frame") insns.push(n);
+  for (let ni = n - 1, next = n; ni >= 0; ni--) {
+    const node = nodes[ni]!;
+    if (isInstruction(node)) next = ni;
+    else if (node.kind === "label") labelAt[node.label] = next;
   }
-  const depth = new Int32Array(insns.length + 1).fill(-1);
+  const depth = new Int32Array(n).fill(-1);
   const work: number[] = [];
   let max = 0;
   // The deepest an acyclic path can go: a handler's one slot plus every push.
   let bound = 1;
-  for (const insn of insns) bound += Math.max(0, effect(insn, cp));
+  for (let ni = 0; ni < n; ni++) {
+    const node = nodes[ni]!;
+    if (isInstruction(node)) bound += Math.max(0, effect(node, cp));
+  }
+  /** The instruction at node index `at` or the first after it; `n` past the last. */
+  const instructionFrom = (at: number): number => {
+    while (at < n && !isInstruction(nodes[at]!)) at++;
+    return at;
+  };
   const reach = (at: number, d: number): void => {
-    if (at < 0 || at >= insns.length || depth[at]! >= d) return;
+    if (at < 0 || at >= n || depth[at]! >= d) return;
     if (d > bound) {
       throw new MegasplitError(ErrorCodes.FRAME, `the operand stack grows on every turn of a loop (stack heights differ where control flow joins, past ${bound} slots); no max_stack fits, give .limit stack`, where);
     }
@@ -84,11 +97,11 @@ export function computeMaxStack(body: MethodBody, cp: ConstantPool, where: Locat
     work.push(at);
   };
   const target = (l: Label): number => labelAt[l] ?? -1;
-  reach(0, 0);
+  reach(instructionFrom(0), 0);
   for (const h of body.handlers) reach(target(h.handler), 1);
   while (work.length > 0) {
     const at = work.pop()!;
-    const insn = insns[at]!;
+    const insn = nodes[at] as Instruction;
     const d = depth[at]!;
     const after = d + effect(insn, cp);
     if (after > max) max = after;
@@ -96,12 +109,13 @@ export function computeMaxStack(body: MethodBody, cp: ConstantPool, where: Locat
     const flags = OPCODES[op]?.flags ?? 0;
     if (insn.kind === "jump") {
       reach(target(insn.target), after);
-      if (op === Op.JSR) reach(at + 1, d);
+      if (op === Op.JSR) reach(instructionFrom(at + 1), d);
     } else if (insn.kind === "tableswitch" || insn.kind === "lookupswitch") {
       reach(target(insn.defaultTarget), after);
-      for (const t of insn.targets) reach(target(t), after);
+      const targets = insn.targets;
+      for (let k = 0; k < targets.length; k++) reach(target(targets[k]!), after);
     }
-    if ((flags & OpFlag.NO_FALLTHROUGH) === 0) reach(at + 1, after);
+    if ((flags & OpFlag.NO_FALLTHROUGH) === 0) reach(instructionFrom(at + 1), after);
   }
   return max;
 }
