@@ -11,6 +11,10 @@
  * - A piece starts with a `tableswitch` on `entry` (when it has several entries);
  *   each entry loads the locals live into its block (typed by the frame analysis,
  *   `checkcast` for references), pushes any spilled stack, and jumps to the block.
+ *   A piece of one entry whose block finds one `int` on the stack (a bucket's
+ *   switch key) and whose driver calls it straight takes that int as its `entry`
+ *   argument instead (`takesKey`): the driver's straight exits pass it without
+ *   the frame's store and load.
  *   Piece code keeps the original local numbering shifted past the parameters.
  * - A transfer to a block of another piece goes through an exit stub of the source
  *   piece: spill the stack, store the live locals, then either return the target's
@@ -35,7 +39,7 @@ import type { ControlFlowGraph } from "../cfg.js";
 import { opcodeOf } from "../cfg.js";
 import { NULL, type Frame, type TypeTable } from "../frames.js";
 import { blockCopier, type CopiedBlocks, lazyLabels, newBody as newBodyOf } from "./blocks.js";
-import { emitLoadFromFrame, emitNewFrameArrays, emitReturnFromFrame, emitStoreToFrame, KIND_DOUBLE, KIND_LONG, KIND_REF, local, pushInt as pushConstant, pushZero, simple } from "./frame-arrays.js";
+import { emitLoadFromFrame, emitNewFrameArrays, emitReturnFromFrame, emitStoreToFrame, KIND_DOUBLE, KIND_INT, KIND_LONG, KIND_REF, local, pushInt as pushConstant, pushZero, simple } from "./frame-arrays.js";
 import { type HeapFramePlan, planHeapFrame } from "./heap-frame-plan.js";
 import { isLive, type Liveness } from "../liveness.js";
 import type { Partition } from "../core/partition.js";
@@ -178,6 +182,8 @@ interface DispatchSlots {
   grouped: boolean;
   group: number;
   slotOf(q: number): number;
+  /** The point of piece q's call site after its first argument (for a piece that `takesKey`), made on first use. */
+  keyCall(q: number): Label;
 }
 
 /** Most driver blocks a piece may return to for the driver to test them one by one after calling it. */
@@ -190,7 +196,7 @@ const STRAIGHT_CALL_PIECES = 3;
  * How an exit group leaves: what each target pushes (`isCode`: a code
  * `(piece << 16) | entry`), the key of its group, and the group's tail.
  */
-type ExitWay = { push?: number; isCode?: true; key: string; tail: (out: CodeNode[]) => void };
+type ExitWay = { push?: number; isCode?: true; keepsStack?: true; key: string; tail: (out: CodeNode[]) => void };
 
 /**
  * Writes the pieces, dispatchers and driver of a planned heap-frame link. Labels,
@@ -241,8 +247,11 @@ class HeapFrameWriter {
     emitStoreToFrame(out, L.arraySlot, kind, x, x, this.input.cp);
   }
 
-  /** Entry stub of body `p`: loads what block `b` needs, then jumps to it. */
-  private emitEntry(out: CodeNode[], L: Layout, b: number, target: Label, p: number): void {
+  /**
+   * Entry stub of body `p`: loads what block `b` needs, then jumps to it; with
+   * `keyArg`, its one stack value is the `entry` argument (`takesKey`).
+   */
+  private emitEntry(out: CodeNode[], L: Layout, b: number, target: Label, p: number, keyArg = false): void {
     const { shapeOf, owned, loadedAt, spillBase } = this.plan;
     const types = this.input.types;
     const s = shapeOf(b);
@@ -266,7 +275,8 @@ class HeapFrameWriter {
     }
     let depth = 0;
     for (const v of s.stack) {
-      if (v.type === NULL) out.push(simple(Op.ACONST_NULL));
+      if (keyArg) out.push(local(Op.ILOAD, 0));
+      else if (v.type === NULL) out.push(simple(Op.ACONST_NULL));
       else this.emitLoadValue(out, L, v.kind, v.type, spillBase + depth);
       depth += v.kind === KIND_LONG || v.kind === KIND_DOUBLE ? 2 : 1;
     }
@@ -282,12 +292,15 @@ class HeapFrameWriter {
     return this.plan.shapeOf(b).locals.filter((l) => this.plan.savedAt[p]!.get(b)?.[l.slot] && !this.isResident(L, l.slot));
   }
 
-  /** Exit stub body of body `p`: spills the stack and stores the live locals of block `b` it wrote. */
-  private emitSaves(out: CodeNode[], L: Layout, b: number, p: number): void {
+  /**
+   * Exit stub body of body `p`: spills the stack (unless the way out `keepsStack`,
+   * passing it to a piece that `takesKey`) and stores the live locals of block `b` it wrote.
+   */
+  private emitSaves(out: CodeNode[], L: Layout, b: number, p: number, keepsStack: boolean): void {
     const s = this.plan.shapeOf(b);
     let depth = 0;
     for (const v of s.stack) depth += v.kind === KIND_LONG || v.kind === KIND_DOUBLE ? 2 : 1;
-    for (let i = s.stack.length - 1; i >= 0; i--) {
+    for (let i = keepsStack ? -1 : s.stack.length - 1; i >= 0; i--) {
       const v = s.stack[i]!;
       depth -= v.kind === KIND_LONG || v.kind === KIND_DOUBLE ? 2 : 1;
       out.push(local(Op.ISTORE + v.kind, L.temp));
@@ -305,15 +318,16 @@ class HeapFrameWriter {
    * each, no constant) and the group's stub joins them: `swap; bipush 16; ishl; ior`.
    */
   private emitExits(out: CodeNode[], L: Layout, p: number, exitLabels: Map<number, Label>, how: (b: number) => ExitWay): void {
-    const groups = new Map<string, { label: Label; block: number; carries: boolean; joins: boolean; tail: (out: CodeNode[]) => void }>();
+    const groups = new Map<string, { label: Label; block: number; carries: boolean; joins: boolean; keepsStack: boolean; tail: (out: CodeNode[]) => void }>();
     for (const [b, label] of exitLabels) {
       const h = how(b);
       const s = this.plan.shapeOf(b);
       const key = `${h.key}|${this.savedLocals(b, p, L).map((l) => `${l.slot}:${l.kind}`).join(",")}|${s.stack.map((v) => v.kind).join(",")}`;
       const joins = this.input.wideCodes === true && h.isCode === true;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { label: this.newLabel(), block: b, carries: h.push !== undefined, joins, tail: h.tail }));
+      if (!g) groups.set(key, (g = { label: this.newLabel(), block: b, carries: h.push !== undefined, joins, keepsStack: h.keepsStack === true, tail: h.tail }));
       assert(g.joins === joins, "an exit group mixes codes with other pushes");
+      assert(g.keepsStack === (h.keepsStack === true), "an exit group mixes kept and spilled stacks");
       out.push({ kind: "label", label });
       if (joins) {
         this.pushInt(out, h.push! >>> 16);
@@ -330,7 +344,7 @@ class HeapFrameWriter {
         out.push(simple(Op.IOR));
       }
       if (g.carries) out.push(local(Op.ISTORE, L.temp + 2));
-      this.emitSaves(out, L, g.block, p);
+      this.emitSaves(out, L, g.block, p, g.keepsStack);
       if (g.carries) out.push(local(Op.ILOAD, L.temp + 2));
       g.tail(out);
     }
@@ -405,9 +419,10 @@ class HeapFrameWriter {
       o.push(simple(Op.IRETURN));
     });
     blocksOut = rewriteResidentAccesses(blocksOut, L.resident, arraySlot, shift, input.cp);
+    const keyArg = this.takesKey(p);
     entries[p]!.forEach((b, i) => {
       out.push({ kind: "label", label: entryStubs[i]! });
-      this.emitEntry(out, L, b, emitted.blockLabel(b), p);
+      this.emitEntry(out, L, b, emitted.blockLabel(b), p, keyArg);
     });
     for (const n of blocksOut) out.push(n);
     this.emitExits(out, L, p, exitLabels, (b) => this.pieceExit(L, p, b));
@@ -424,6 +439,18 @@ class HeapFrameWriter {
     const { input, plan } = this;
     const q = input.partition.pieceOf[b]!;
     if (input.mode === "direct" && q !== 0 && input.directOk?.(p, q)) {
+      if (this.takesKey(q)) {
+        return {
+          keepsStack: true,
+          key: `callkey${q}`,
+          tail: (t) => {
+            this.pushArrays(t, L);
+            this.callSite(t, input.pieceNames[p]!, input.pieceNames[q]!);
+            t.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(q) });
+            t.push(simple(Op.IRETURN));
+          },
+        };
+      }
       const site = input.indyCallSite?.(q, plan.entryIndex[b]!, plan.entries[q]!.length, plan.pieceDescriptor);
       if (site !== undefined) {
         return {
@@ -503,6 +530,11 @@ class HeapFrameWriter {
     const slots = this.dispatchSlots();
     this.emitExits(out, L, 0, exitLabels, (b) => {
       const next = this.straightToCall(L, b, slots);
+      if (next !== undefined && this.takesKey(next)) {
+        // The key stays on the stack as the call's first argument.
+        const call = slots.keyCall(next);
+        return { keepsStack: true, key: `keyslot${next}`, tail: (t) => t.push({ kind: "jump", op: Op.GOTO, target: call }) };
+      }
       return {
         push: this.codeOf(b),
         isCode: true,
@@ -529,10 +561,16 @@ class HeapFrameWriter {
     const { input } = this;
     const pieceCount = input.partition.pieceBlocks.length;
     const group = input.dispatchGroup ?? pieceCount;
-    const grouped = pieceCount - 1 > (input.flatDispatch ?? pieceCount);
+    const grouped = this.grouped();
     const count = grouped ? 1 + Math.ceil((pieceCount - 1) / group) : pieceCount;
     const labels = Array.from({ length: count }, () => this.newLabel());
-    return { labels, grouped, group, slotOf: (q) => (grouped ? 1 + Math.floor((q - 1) / group) : q) };
+    const keyCalls = new Map<number, Label>();
+    const keyCall = (q: number): Label => {
+      let l = keyCalls.get(q);
+      if (l === undefined) keyCalls.set(q, (l = this.newLabel()));
+      return l;
+    };
+    return { labels, grouped, group, slotOf: (q) => (grouped ? 1 + Math.floor((q - 1) / group) : q), keyCall };
   }
 
   /**
@@ -546,6 +584,32 @@ class HeapFrameWriter {
    */
   private straightCalls(): boolean {
     return this.input.loopResident !== undefined && this.input.partition.pieceBlocks.length - 1 >= STRAIGHT_CALL_PIECES;
+  }
+
+  /** Whether the driver calls its pieces through dispatcher methods (which pass the code's entry). */
+  private grouped(): boolean {
+    const pieceCount = this.input.partition.pieceBlocks.length;
+    return pieceCount - 1 > (this.input.flatDispatch ?? pieceCount);
+  }
+
+  /**
+   * Whether piece `q` takes the switch key its entry block finds on the stack as
+   * its `entry` argument: a straight-called piece (`straightCalls`, flat dispatch)
+   * of one entry, whose block starts with one `int` on the stack. An interpreter's
+   * bucket piece (a bucket's `tableswitch` on the key, `splitLargeSwitches`) is
+   * entered so on every step it runs; passing the key saves the frame's store in
+   * the driver and the load in the piece, a round trip through memory on the way
+   * to the piece's indirect jump (bench/jit-probe/results-driver-key.txt). The
+   * driver's straight exits keep the key on the stack for the call; every other
+   * way in (the dispatch loop, after a piece returned the code) spills the key
+   * as before and the call site loads it from the frame.
+   */
+  private takesKey(q: number): boolean {
+    if (q === 0 || !this.straightCalls() || this.grouped()) return false;
+    const entries = this.plan.entries[q]!;
+    if (entries.length !== 1) return false;
+    const stack = this.plan.shapeOf(entries[0]!).stack;
+    return stack.length === 1 && stack[0]!.kind === KIND_INT;
   }
 
   /**
@@ -663,10 +727,16 @@ class HeapFrameWriter {
     }
     for (let slot = 1; slot < slots; slot++) {
       out.push({ kind: "label", label: calls[slot]! });
-      out.push(local(Op.ILOAD, codeSlot));
-      if (!grouped) {
-        this.pushInt(out, 0xffff);
-        out.push(simple(Op.IAND));
+      if (!grouped && this.takesKey(slot)) {
+        // Entered from the dispatch loop: the key was spilled into the frame.
+        emitLoadFromFrame(out, L.arraySlot, KIND_INT, plan.spillBase, input.cp);
+        out.push({ kind: "label", label: at.slots.keyCall(slot) });
+      } else {
+        out.push(local(Op.ILOAD, codeSlot));
+        if (!grouped) {
+          this.pushInt(out, 0xffff);
+          out.push(simple(Op.IAND));
+        }
       }
       this.pushArrays(out, L);
       if (grouped) {
