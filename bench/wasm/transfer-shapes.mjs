@@ -27,7 +27,9 @@
  *   `call`s the bucket's function (plain call and return, no tail call);
  * - `memory-driver`: the same with registers in linear memory;
  * - `mv-driver`: the driver keeps the registers in locals and passes them to the
- *   bucket function, which returns all of them (multi-value).
+ *   bucket function, which returns all of them (multi-value);
+ * - `threaded`, `indirect-head`: one function per case, entered by
+ *   `return_call_indirect` on the opcode (see `indirect`).
  *
  * A script, not a test: it prints medians, asserts nothing about time; exits
  * non-zero when a module does not validate or a checksum differs.
@@ -213,8 +215,33 @@ function driver(where) {
   return moduleOf(text, where === "globals" ? globalDecls() : "");
 }
 
+/**
+ * One function per case reached by `return_call_indirect` through a table indexed
+ * by the opcode (one indirect branch a step, as in the unsplit function): `threaded`
+ * repeats the loop head at the end of every case (direct threading: each case has
+ * its own indirect call site), `indirect-head` returns to one head function that
+ * makes the indirect call.
+ */
+function indirect(threaded) {
+  const a = ACCESS.locals;
+  const type = `(type $case (func ${paramDecls()} (result i32)))`;
+  const table = `(table ${N} ${N} funcref) (elem (i32.const 0) ${Array.from({ length: N }, (_, i) => `$c${i}`).join(" ")})`;
+  const dispatch = `${args()} local.get $k return_call_indirect (type $case)`;
+  const head = (body) => `block $exit ${headCode(a, "br_if $exit")} ${body} end ${checksumCode(a)}`;
+  let text = "";
+  for (let i = 0; i < N; i++) {
+    const after = threaded ? head(dispatch) : `${args()} return_call $head`;
+    text += `(func $c${i} (type $case) ${paramDecls()} (result i32) (local $k i32)\n${caseCode(i, a)}\n${after})\n`;
+  }
+  text += `(func $head ${paramDecls()} (result i32) (local $k i32) ${head(dispatch)})\n`;
+  text += `(func $run (export "run") (param $arg i32) (result i32) ${localDecls(a)} ${initCode(a)} ${args()} return_call $head)`;
+  return moduleOf(text, `${type} ${table}`);
+}
+
 const SHAPES = {
   whole,
+  threaded: () => indirect(true),
+  "indirect-head": () => indirect(false),
   params: () => split(false, false),
   "params-spine": () => split(false, true),
   globals: () => split(true, false),
