@@ -178,6 +178,19 @@ describe("the generated interpreter at 256 KB", () => {
     expect(await runAll(t.bytes, STEPS, "run")).toEqual(STEPS.map((s) => g.reference(s)));
   });
 
+  it("gets a two-level tree (a bucket table over one table per bucket) when the root may branch to every lowest table", () => {
+    // 2,341 cases of ~112 bytes at 16 KB: buckets of 32 cases, 74 of them; a middle level's fan-out (64) would need a third level.
+    const t = transformedAlone(g.bytes, MAX);
+    const original = t.before.blocks.length;
+    const added = t.after.blocks.slice(original);
+    expect(added.length).toBe(t.leaves);
+    expect(t.leaves).toBeGreaterThan(64);
+    for (const b of added) {
+      expect(b.term.kind).toBe("table");
+      if (b.term.kind === "table") for (const x of [...b.term.targets, b.term.default]) expect(x).toBeLessThan(original);
+    }
+  });
+
   it.each([MAX, 8192])("splits at %i bytes into functions that fit, validate, and compute what the unsplit module and the JS reference compute", async (maxSize) => {
     const r = splitWasmModule(g.bytes, { maxSize });
     const report = r.functions[0]!;

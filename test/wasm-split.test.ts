@@ -314,12 +314,17 @@ describe("splitWasmModule on a generated loop around a br_table (the CFG builder
     }
   });
 
-  it("writes pieces entered at many cases as one function with a selector (form A) by default, one function per entry on request (form B): same results", async () => {
+  it("writes pieces entered at several cases as one function with a selector (form A) on request, one function per entry (form B) by default below 16 entries: same results", async () => {
+    const selector = splitWasmModule(original, { maxSize: 700, entryForm: "selector" });
     const perEntry = splitWasmModule(original, { maxSize: 700, entryForm: "functions" });
-    expect(perEntry.functions[0]!.pieces).toBeGreaterThan(r.functions[0]!.pieces);
-    expect(validationErrors(perEntry.bytes)).toEqual([]);
-    const run = (await WebAssembly.instantiate(perEntry.bytes)).instance.exports.run as (n: number, s: number) => number;
-    for (const [n, s] of [[0, 1], [100, 12345], [5000, -7]]) expect(run(n!, s!)).toBe(mirror(n!, s!));
+    expect(perEntry.functions[0]!.pieces).toBeGreaterThan(selector.functions[0]!.pieces);
+    // Every piece here has fewer than 16 entries (SELECTOR_MIN_ENTRIES): the default is form B.
+    expect(Buffer.from(r.bytes).equals(Buffer.from(perEntry.bytes))).toBe(true);
+    for (const bytes of [selector.bytes, perEntry.bytes]) {
+      expect(validationErrors(bytes)).toEqual([]);
+      const run = (await WebAssembly.instantiate(bytes)).instance.exports.run as (n: number, s: number) => number;
+      for (const [n, s] of [[0, 1], [100, 12345], [5000, -7]]) expect(run(n!, s!)).toBe(mirror(n!, s!));
+    }
   });
 
   it("runs 10^7 iterations of the loop across pieces without stack overflow", async () => {

@@ -38,7 +38,8 @@
  * splitter not merged yet) it measures the unsplit side and prints "split: not
  * available". `--splitter FILE` takes `splitWasmModule` from another built module
  * instead (another checkout's dist/src/wasm/split/split-module.js, to compare).
- * `--loop-spines` splits with the option `loopSpines` (passes/wasm/loop-spines.ts).
+ * `--loop-spines` splits with the option `loopSpines` (passes/wasm/loop-spines.ts);
+ * `--entry-form auto|functions|selector` passes the option `entryForm` (link.ts).
  * A script, not a test: it asserts nothing about time; exits non-zero only when
  * it could not run (a generator or split failure, an invalid split
  * module, a configuration that crashed or timed out, a checksum that differs).
@@ -48,7 +49,7 @@
  *   npm run bench -- wasm [--shapes interpreter,straight-line] [--sizes 64k,256k,1m,4m,6.6m]
  *                         [--flags default,liftoff-only,no-liftoff] [--max-size 65536[,16384...]]
  *                         [--runs 3] [--rounds 10] [--steps 3000000] [--calls 100] [--no-split] [--splitter FILE]
- *                         [--loop-spines] [--timeout 600] [--chart FILE] [--no-chart]
+ *                         [--loop-spines] [--entry-form F] [--timeout 600] [--chart FILE] [--no-chart]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -79,6 +80,7 @@ const { values: opt } = parseArgs({
     "no-split": { type: "boolean", default: false },
     splitter: { type: "string" },
     "loop-spines": { type: "boolean", default: false },
+    "entry-form": { type: "string" },
     timeout: { type: "string", default: "600" },
     chart: { type: "string", default: join(here, "chart.svg") },
     "no-chart": { type: "boolean", default: false },
@@ -153,7 +155,7 @@ for (const shape of shapes) {
       for (const maxSize of maxSizes) {
         let r;
         try {
-          r = splitter.split(m.bytes, { maxSize, ...(opt["loop-spines"] ? { loopSpines: true } : {}) });
+          r = splitter.split(m.bytes, { maxSize, ...(opt["loop-spines"] ? { loopSpines: true } : {}), ...(opt["entry-form"] ? { entryForm: opt["entry-form"] } : {}) });
         } catch (e) {
           console.error(`bench/wasm: splitWasmModule failed on ${shape} ${size.label} at --max-size ${maxSize}: ${e?.code ? `${e.code} ` : ""}${e?.stack ?? e}`);
           process.exit(1);

@@ -13,7 +13,12 @@
  * target's selector). `entryForm` chooses; `auto` takes form A from
  * SELECTOR_MIN_ENTRIES entries (QuickJS's interpreter loop at 20,000 bytes: 4
  * functions instead of 162), when the union fits 254 parameters and every value
- * has a zero (form A pieces take no values through globals).
+ * has a zero (form A pieces take no values through globals). Below that, form B:
+ * a piece holding a few buckets of a split dispatch (split-tables.ts) is entered
+ * once a step, and its selector table is a second indirect branch and one function
+ * to compile instead of several small ones that tier up separately (bench/wasm,
+ * the 6.6 MB interpreter, 4 to 8 entries a piece: steady state 181 -> 161 ms,
+ * first call 895 -> 666 ms; at 1 MB 89 -> 84 and 247 -> 155 ms).
  *
  * A function's parameters are the locals live at its entry, ascending by original
  * index, typed from `localTypes`; the other locals its blocks touch are declared
@@ -81,8 +86,8 @@ export interface WasmLinkInput {
   readonly entryForm?: "auto" | "functions" | "selector";
 }
 
-/** Entries from which `auto` writes a piece as one function with a selector (a placeholder until measured). */
-export const SELECTOR_MIN_ENTRIES = 4;
+/** Entries from which `auto` writes a piece as one function with a selector (form B measured faster with 4 to 8, link.ts's header). */
+export const SELECTOR_MIN_ENTRIES = 16;
 
 export interface LinkedFunction {
   /** The block this function starts at. */

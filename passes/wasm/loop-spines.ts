@@ -36,9 +36,14 @@
  * Measured (bench/wasm, the generated 1 MB interpreter at 65,536 bytes, 22-25
  * pieces): function entries per step 1.94 -> 0.98, yet the steady state is slower
  * in V8 (main-thread CPU per 3M-step round, --no-liftoff 104 -> 127 ms, default
- * tiering 99 -> 130, --liftoff-only 285 -> 367). Not explained yet; one copy of the
- * dispatch per piece spreads the one hot indirect branch over as many sites, which
- * may predict worse. At 6.6 MB (a three-level dispatch tree, 1,024 targets) the
+ * tiering 99 -> 130, --liftoff-only 285 -> 367). Why (bench/wasm/transfer-shapes.mjs,
+ * hand-built interpreters, --no-liftoff): a tail call V8 predicts costs about 1 ns
+ * (all cases in one bucket function: two transfers a step, 14.0 against 12.8 ns
+ * unsplit); what costs is the bucket dispatch, a second unpredictable indirect
+ * branch a step (32 buckets: 19.0 ns). Spines keep both tables and add a stub
+ * per bucket to every copy (21.8 ns); one `return_call_indirect` on the opcode into
+ * a function per case, one indirect branch a step, runs at 0.98-0.99x of the
+ * unsplit function. At 6.6 MB (a three-level dispatch tree, 1,024 targets) the
  * copy is over a third of a 65,536-byte piece and none is made. So the option that
  * enables it (`loopSpines`) is off by default.
  */

@@ -15,11 +15,17 @@
  * cases (the code only the case's target leads to: exclusive-regions.ts) fits it
  * too, so a table of the lowest level goes into a piece with its cases (the
  * caller gets those tables, `leaves`, for the partition to keep each with its
- * cases). Fan-outs are powers of two so that a level's index is a shift and a
- * mask of the original one:
+ * cases). The root's fan-out R >= F is chosen as F is but against half the limit
+ * instead of a quarter (the root stays in the piece of the code before it): when N / L lowest tables are at most R, the
+ * root branches to them directly (a bucket switch, `key >> log2 L`, over one table
+ * per bucket), so a step of an interpreter whose root sits in the loop's piece
+ * makes one transfer into its bucket's piece and one back, not one more through a
+ * middle level (bench/wasm at 6.6 MB: 2.53 function entries a step with three
+ * levels, BENCHMARKS.md). Fan-outs are powers of two so that a level's index is a
+ * shift and a mask of the original one:
  * - the original block keeps its code, then `local.tee $k; i32.const s;
  *   i32.shr_u` and a table over its subtrees, each covering 2^s consecutive
- *   indices (s = log2 L + j log2 F, the smallest giving at most F subtrees);
+ *   indices (s = log2 L + j log2 F, the smallest giving at most R subtrees);
  * - each new block does `local.get $k; [i32.const s'; i32.shr_u;] i32.const
  *   2^(s-s')-1; i32.and` and a table over its own subtrees (2^s' indices each),
  *   and the lowest level's tables (s' = 0) branch to the original targets.
@@ -67,22 +73,24 @@ export function fanOutFor(budget: number, perTarget: number): number {
 class TableTree {
   private readonly leafBits: number;
   private readonly upperBits: number;
+  private readonly rootBits: number;
   constructor(
     private readonly table: TableTerminator,
-    fanOut: { readonly leaf: number; readonly upper: number },
+    fanOut: FanOut,
     private readonly local: number,
     private readonly blocks: WasmBlock[],
     private readonly leaves: number[],
   ) {
     this.leafBits = Math.log2(fanOut.leaf);
     this.upperBits = Math.log2(fanOut.upper);
-    for (const bits of [this.leafBits, this.upperBits]) assert(Number.isInteger(bits) && bits >= 1, `split-tables: fan-out ${2 ** bits} is not a power of two`);
+    this.rootBits = Math.log2(fanOut.root);
+    for (const bits of [this.leafBits, this.upperBits, this.rootBits]) assert(Number.isInteger(bits) && bits >= 1, `split-tables: fan-out ${2 ** bits} is not a power of two`);
   }
 
-  /** The shift of the root's index: its subtrees cover 2^shift indices each (the lowest level's F, times the upper F per level above), at most F of them. */
+  /** The shift of the root's index: its subtrees cover 2^shift indices each (the lowest level's L, times the upper F per level above), at most R of them. */
   private rootShift(): number {
     let shift = this.leafBits;
-    while (2 ** (shift + this.upperBits) < this.table.targets.length) shift += this.upperBits;
+    while (2 ** (shift + this.rootBits) < this.table.targets.length) shift += this.upperBits;
     return shift;
   }
 
@@ -95,7 +103,7 @@ class TableTree {
   root(): { code: Instr[]; term: TableTerminator } {
     const shift = this.rootShift();
     const code = [instr("local.tee", this.local), instr("i32.const", shift), instr("i32.shr_u")];
-    const term = this.level(0, shift, 2 ** this.upperBits);
+    const term = this.level(0, shift, 2 ** this.rootBits);
     assert(term.targets.length * 2 ** shift >= this.table.targets.length, "split-tables: the root's table does not cover every index");
     return { code, term };
   }
@@ -133,6 +141,13 @@ class TableTree {
   }
 }
 
+/** Fan-outs of a tree: its lowest level's L, its middle levels' F, its root's R (L <= F <= R). */
+interface FanOut {
+  readonly leaf: number;
+  readonly upper: number;
+  readonly root: number;
+}
+
 /** Bytes of a block as the partition will about price it (link-costs.ts): its code, its terminator, the `block` ... `end` around it. */
 function blockBytes(block: WasmBlock, access: number, w: WasmWriter): number {
   const term = block.term.kind === "table" ? TABLE_BYTES_PER_TARGET * (block.term.targets.length + 1) + 2 * access + 6 : 8;
@@ -146,10 +161,12 @@ function blockBytes(block: WasmBlock, access: number, w: WasmWriter): number {
  * fit `budget` too, so that a table of the lowest level and its cases go into one
  * piece; at least 2.
  */
-function fanOutOf(cfg: WasmCfg, b: number, t: TableTerminator, budget: number, exitBytes: (target: number) => number, access: number): { leaf: number; upper: number } {
+function fanOutOf(cfg: WasmCfg, b: number, t: TableTerminator, budget: number, exitBytes: (target: number) => number, access: number): FanOut {
   let widest = 0;
   for (const target of new Set([...t.targets, t.default])) widest = Math.max(widest, exitBytes(target));
   const upper = fanOutFor(budget, TABLE_BYTES_PER_TARGET + widest);
+  // The root may take half the limit (twice a quarter): it sits in the piece of the code before the table.
+  const root = fanOutFor(2 * budget, TABLE_BYTES_PER_TARGET + widest);
   let leaf = upper;
   // Only targets reached from this table alone carry their cases with them.
   const roots = [...new Set(t.targets)].filter((x) => x !== b && cfg.predecessors[x]!.every((p) => p === b || !cfg.reachable[p]));
@@ -167,7 +184,7 @@ function fanOutOf(cfg: WasmCfg, b: number, t: TableTerminator, budget: number, e
     return most;
   };
   while (leaf > MIN_FAN_OUT && widestGroup(leaf) > budget) leaf /= 2;
-  return { leaf, upper };
+  return { leaf, upper, root };
 }
 
 export interface SplitTables {

@@ -47,7 +47,7 @@ export interface WasmSplitOptions {
   /**
    * How a piece entered at several blocks is written: `functions`, a function per
    * entry; `selector`, one function with an i32 selector parameter and an entry
-   * `br_table`; `auto` (default), the selector from 4 entries on (not measured yet).
+   * `br_table`; `auto` (default), the selector from 16 entries on (passes/wasm/link.ts, SELECTOR_MIN_ENTRIES).
    */
   readonly entryForm?: "auto" | "functions" | "selector";
   /** Copy a split dispatch loop's spine into every piece holding its cases (passes/wasm/loop-spines.ts); default false (measured slower). */
