@@ -439,18 +439,13 @@ class HeapFrameWriter {
     const { input, plan } = this;
     const q = input.partition.pieceOf[b]!;
     if (input.mode === "direct" && q !== 0 && input.directOk?.(p, q)) {
-      if (this.takesKey(q)) {
-        return {
-          keepsStack: true,
-          key: `callkey${q}`,
-          tail: (t) => {
-            this.pushArrays(t, L);
-            this.callSite(t, input.pieceNames[p]!, input.pieceNames[q]!);
-            t.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(q) });
-            t.push(simple(Op.IRETURN));
-          },
-        };
-      }
+      const callTail = (t: CodeNode[]): void => {
+        this.pushArrays(t, L);
+        this.callSite(t, input.pieceNames[p]!, input.pieceNames[q]!);
+        t.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(q) });
+        t.push(simple(Op.IRETURN));
+      };
+      if (this.takesKey(q)) return { keepsStack: true, key: `callkey${q}`, tail: callTail };
       const site = input.indyCallSite?.(q, plan.entryIndex[b]!, plan.entries[q]!.length, plan.pieceDescriptor);
       if (site !== undefined) {
         return {
@@ -463,16 +458,7 @@ class HeapFrameWriter {
           },
         };
       }
-      return {
-        push: plan.entryIndex[b]!,
-        key: `call${q}`,
-        tail: (t) => {
-          this.pushArrays(t, L);
-          this.callSite(t, input.pieceNames[p]!, input.pieceNames[q]!);
-          t.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(q) });
-          t.push(simple(Op.IRETURN));
-        },
-      };
+      return { push: plan.entryIndex[b]!, key: `call${q}`, tail: callTail };
     }
     return { push: this.codeOf(b), isCode: true, key: "return", tail: (t) => t.push(simple(Op.IRETURN)) };
   }
