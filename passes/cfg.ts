@@ -23,7 +23,7 @@
  * million-block method is fine). Unreachable blocks are reported as W_UNREACHABLE
  * diagnostics, never silently dropped. Cost: O(nodes + edges).
  */
-import type { CodeNode, Instruction, MethodBody } from "../src/bytecode/model.js";
+import { isInstruction, type CodeNode, type Instruction, type MethodBody } from "../src/bytecode/model.js";
 import { FLAGS, OpFlag } from "../src/bytecode/opcodes.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { type Diagnostic, ErrorCodes, type Location, MegasplitError, warning } from "../src/diagnostics.js";
@@ -68,10 +68,8 @@ export interface ControlFlowGraph extends BlockGraph {
 export const name = "cfg";
 export const description = "basic blocks with normal and exception edges, reachability and reverse postorder";
 
-export function isInstruction(n: CodeNode): n is Instruction {
-  const k = n.kind;
-  return k !== "label" && k !== "line" && k !== "frame";
-}
+/** Re-exported for the passes that import it from here: the model's own predicate. */
+export { isInstruction };
 
 /** Node index of a block's first instruction (a block holds at least one). */
 export function firstInstruction(cfg: ControlFlowGraph, b: number): number {

@@ -20,7 +20,7 @@ import { decodeBody } from "../src/bytecode/decode.js";
 import { Op } from "../src/bytecode/opcodes.js";
 import { linkAll } from "./support/jvm.js";
 import { compileJava, expectSameRun, runJava, type RunResult } from "./support/hard-case.js";
-import { classIn, splitJar } from "./support/split-jar.js";
+import { classIn, splitJar, splitReportOf } from "./support/split-jar.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-bucket-key-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -58,8 +58,7 @@ describe("a bucket piece takes the switch key as its argument", () => {
     it(`at 8000 bytes, link ${link}: whole-bucket pieces read the key from their argument; links and prints the same`, async () => {
       const split = await splitJar(classes, work, `interp-${link}.jar`, { maxSize: 8000, link });
       expect(split.result.diagnostics).toEqual([]);
-      const report = split.result.reports.find((r) => r.className === "Interp" && r.method === "run([II)J");
-      if (report?.result.kind !== "split") throw new Error("Interp.run was not split");
+      splitReportOf(split, "Interp", "run([II)J");
       const cf = classIn(split, "Interp");
       const pieces = cf.methods.filter((m) => cf.constantPool.utf8(m.nameIndex).startsWith("run$split$")).length;
       expect(pieces).toBeGreaterThanOrEqual(3);

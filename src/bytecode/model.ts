@@ -59,6 +59,12 @@ export type CodeNode =
   | { kind: "line"; line: number }
   | { kind: "frame"; frame: FrameNode };
 
+/** Whether a node is an instruction (takes code bytes), not a label, line or frame marker. */
+export function isInstruction(n: CodeNode): n is Instruction {
+  const k = n.kind;
+  return k !== "label" && k !== "line" && k !== "frame";
+}
+
 export interface Handler {
   start: Label;
   end: Label;

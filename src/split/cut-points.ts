@@ -37,6 +37,11 @@ export function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { 
   return { body: { ...body, nodes, labelCount }, leaders };
 }
 
+/** Most cases a switch keeps whole at `fine` (larger ones become a tree of such leaves): a leaf's table is at most budget/8 bytes. */
+export function switchLeafCases(budget: number, fine: number): number {
+  return Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine));
+}
+
 /**
  * Rewrites every switch with more than `maxCases` cases into smaller switches,
  * so that no single instruction, and no block's fan-out, is too large for a piece.
@@ -58,11 +63,6 @@ export function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { 
  * Semantics are unchanged: each key reaches the same target, every other key the
  * same default.
  */
-/** Most cases a switch keeps whole at `fine` (larger ones become a tree of such leaves): a leaf's table is at most budget/8 bytes. */
-export function switchLeafCases(budget: number, fine: number): number {
-  return Math.max(fine > 1 ? 3 : 8, Math.floor(budget / 32 / fine));
-}
-
 export function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassContext["cp"]): MethodBody {
   if (!body.nodes.some((n) => (n.kind === "tableswitch" && n.targets.length > maxCases) || (n.kind === "lookupswitch" && n.keys.length > maxCases))) return body;
   let labelCount = body.labelCount;

@@ -23,7 +23,7 @@
  * loop with the same registers live), and the first attempt is kept at fine 1. A
  * wrong prediction either way costs what it did before: an attempt, or finer cuts.
  */
-import type { MethodBody } from "../bytecode/model.js";
+import { isInstruction, type MethodBody } from "../bytecode/model.js";
 import { maxEncodedSize } from "../bytecode/size-bound.js";
 import type { FrameAnalysis } from "../../passes/frames.js";
 import { FIRST_ID, NULL, TOP } from "../../passes/frame-types.js";
@@ -74,7 +74,7 @@ function codeBytes(body: MethodBody): number {
   let bytes = 0;
   for (let i = 0, nodes = body.nodes; i < nodes.length; i++) {
     const n = nodes[i]!;
-    if (n.kind !== "label" && n.kind !== "line" && n.kind !== "frame") bytes += maxEncodedSize(n);
+    if (isInstruction(n)) bytes += maxEncodedSize(n);
   }
   return bytes;
 }

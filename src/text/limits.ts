@@ -18,7 +18,7 @@
  */
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import { ErrorCodes, MegasplitError, type Location } from "../diagnostics.js";
-import type { CodeNode, Instruction, Label, MethodBody } from "../bytecode/model.js";
+import { isInstruction, type Instruction, type Label, type MethodBody } from "../bytecode/model.js";
 import { OPCODES, OpFlag, Op, VARIABLE_STACK } from "../bytecode/opcodes.js";
 
 /** Slots of one field descriptor, or of a method descriptor's parameters and return type. */
@@ -66,7 +66,6 @@ export function computeMaxStack(body: MethodBody, cp: ConstantPool, where: Locat
   // list (and its growth) was a third of the heap building a method through addMethod.
   const nodes = body.nodes;
   const n = nodes.length;
-  const isInstruction = (node: CodeNode): node is Instruction => node.kind !== "label" && node.kind !== "line" && node.kind !== "frame";
   const labelAt = new Int32Array(body.labelCount).fill(-1);
   for (let ni = n - 1, next = n; ni >= 0; ni--) {
     const node = nodes[ni]!;
