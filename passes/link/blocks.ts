@@ -208,24 +208,33 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
 
     // Exception ranges over this body's blocks, in table order.
     const handlers: Handler[] = [];
-    body.handlers.forEach((h, hi) => {
-      const covered = blocks.filter((b) => cfg.handlersOf[b]!.includes(hi));
-      if (covered.length === 0) return;
+    // Which of this body's blocks each handler covers, with their positions here: one
+    // pass over the blocks' handler lists, not one scan of the blocks per handler.
+    const coveredBy = new Map<number, { blocks: number[]; at: number[] }>();
+    blocks.forEach((b, i) => {
+      for (const hi of cfg.handlersOf[b]!) {
+        let c = coveredBy.get(hi);
+        if (!c) coveredBy.set(hi, (c = { blocks: [], at: [] }));
+        c.blocks.push(b);
+        c.at.push(i);
+      }
+    });
+    for (const hi of [...coveredBy.keys()].sort((a, b) => a - b)) {
+      const h = body.handlers[hi]!;
+      const covered = coveredBy.get(hi)!;
       const hb = cfg.handlerBlock[hi]!;
       const handler = pieceOf[hb] === p ? h.handler : exitLabel(hb);
       // Covered blocks are consecutive in the original order; split runs anyway for safety.
-      let runStart = covered[0]!;
-      let prev = covered[0]!;
       const flush = (from: number, to: number) => handlers.push({ start: blockLabel(from), end: endLabel.get(to)!, handler, catchType: h.catchType });
-      for (const b of covered.slice(1)) {
-        if (blocks.indexOf(b) !== blocks.indexOf(prev) + 1) {
-          flush(runStart, prev);
-          runStart = b;
+      let runStart = 0;
+      for (let j = 1; j < covered.blocks.length; j++) {
+        if (covered.at[j] !== covered.at[j - 1]! + 1) {
+          flush(covered.blocks[runStart]!, covered.blocks[j - 1]!);
+          runStart = j;
         }
-        prev = b;
       }
-      flush(runStart, prev);
-    });
+      flush(covered.blocks[runStart]!, covered.blocks[covered.blocks.length - 1]!);
+    }
 
     // Local variable ranges of this body's blocks, cut to the blocks here. The
     // original start and end labels are kept where they fall inside a block (the
