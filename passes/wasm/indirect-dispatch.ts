@@ -18,9 +18,10 @@
  * partition is priced accordingly (link-costs.ts).
  *
  * A table is chosen when split-tables.ts would split it (its entries and exit
- * stubs are over a quarter of the limit), U has at most 255 values, all numeric
- * (a value type with a zero, and one function type per signature: split-module.ts
- * shares numeric signatures only), no target is the function's entry block or the
+ * stubs are over a quarter of the limit), U has at most 255 values, each of a
+ * one-byte type (a number, a vector or an abstract reference such as externref:
+ * each has a zero, and split-module.ts shares such signatures; a reference type
+ * with a type index is left to the tree), no target is the function's entry block or the
  * dispatch block itself, and no target is also a target of another chosen table
  * (its function has one signature). The chosen tables are found by terminator
  * identity, which split-tables.ts (for tables it skips) and cut-blocks.ts (which

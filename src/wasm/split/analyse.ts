@@ -4,9 +4,9 @@
  * crossing a block boundary in spill locals) and the locals live at each block's
  * entry (passes/wasm/liveness.ts), or the builder's reason for refusing the body
  * (GC, atomics, exception handling...). A `br_table` whose entries and exit stubs
- * need more than a quarter of the limit is written as one `return_call_indirect`
- * into a function per target (passes/wasm/indirect-dispatch.ts) when the values live
- * at its targets allow, else becomes a tree of smaller tables
+ * need more than a quarter of the limit is written, on request, as one
+ * `return_call_indirect` into a function per target (passes/wasm/indirect-dispatch.ts)
+ * when the values live at its targets allow, else becomes a tree of smaller tables
  * (passes/wasm/split-tables.ts), so an interpreter's dispatch can be spread over
  * pieces with its cases. Blocks longer than a quarter of the limit
  * are cut where the operand stack is empty (passes/wasm/cut-blocks.ts), so long
@@ -24,8 +24,8 @@ import { decodeBody } from "../body.js";
 import { section, type WasmModule } from "../module.js";
 import type { FunctionAnalyser } from "./split-module.js";
 
-/** A fresh analyser for one module (it caches the module's types); `indirect` (default) writes huge dispatch tables as one indirect call. */
-export function cfgAnalyser(indirect = true): FunctionAnalyser {
+/** A fresh analyser for one module (it caches the module's types); with `indirect`, huge dispatch tables are written as one indirect call where they can be. */
+export function cfgAnalyser(indirect = false): FunctionAnalyser {
   let types: { m: WasmModule; mt: ModuleTypes } | undefined;
   return (m, funcIndex, maxSize) => {
     if (types?.m !== m) types = { m, mt: moduleTypes(m) };

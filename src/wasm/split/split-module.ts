@@ -55,10 +55,12 @@ export interface WasmSplitOptions {
   /** Copy a split dispatch loop's spine into every piece holding its cases (passes/wasm/loop-spines.ts); default false (measured slower). */
   readonly loopSpines?: boolean;
   /**
-   * How a dispatch `br_table` too big for a piece is split: `indirect` (default), one
+   * How a dispatch `br_table` too big for a piece is split: `tree` (default), a tree
+   * of small tables (passes/wasm/split-tables.ts); `indirect`, one
    * `return_call_indirect` through a new funcref table into a function per target
-   * (passes/wasm/indirect-dispatch.ts) where its live values allow, else a tree;
-   * `tree`, always a tree of small tables (passes/wasm/split-tables.ts).
+   * (passes/wasm/indirect-dispatch.ts) where its live values allow, else a tree.
+   * `indirect` runs faster once its functions have TurboFan code but tiers up one
+   * small function at a time under V8's default tiering (BENCHMARKS.md, bench/wasm).
    */
   readonly dispatch?: "indirect" | "tree";
 }
@@ -121,7 +123,7 @@ interface SplitDone {
  * MegasplitError; a function that cannot be split is reported with the reason.
  */
 export function splitWasmModule(bytes: Uint8Array, options: WasmSplitOptions): WasmSplitResult {
-  return splitWasmModuleWith(bytes, options, cfgAnalyser(options.dispatch !== "tree"));
+  return splitWasmModuleWith(bytes, options, cfgAnalyser(options.dispatch === "indirect"));
 }
 
 /** {@link splitWasmModule} with the CFG and liveness of each function given by `analyse` (tests hand CFGs in). */
