@@ -12,7 +12,9 @@
  * its own keeps them (the new table comes after); a module without tables gets a
  * table section and an MVP element segment; the split is deterministic; the `tree`
  * option keeps the tree of tables (no indirect call); an externref live at a case
- * is handed over; which tables are chosen (chooseIndirectDispatches on hand-made CFGs).
+ * is handed over; which tables are chosen (chooseIndirectDispatches on hand-made CFGs);
+ * QuickJS split at 300 bytes (dozens of functions get an indirect dispatch) validates
+ * and evaluates JavaScript as the original does.
  */
 import { describe, expect, it } from "vitest";
 import { section, type WasmModule } from "../src/wasm/module.js";
@@ -23,6 +25,9 @@ import { validationErrors, wat2wasm } from "./support/wasm-oracles.js";
 import { block, cfgOf, goto, ret, table } from "./support/wasm-blocks.js";
 import { chooseIndirectDispatches } from "../passes/wasm/indirect-dispatch.js";
 import { I32 } from "../src/wasm/types.js";
+import releaseVariant from "@jitl/quickjs-wasmfile-release-sync";
+import { packageFile } from "./support/wasm-packages.js";
+import { quickjsOutputs } from "./support/wasm-workloads.js";
 
 interface LoopOptions {
   readonly cases: number;
@@ -198,4 +203,15 @@ describe("chooseIndirectDispatches", () => {
     const toEntry = cfgOf([block("local.get 0", goto(1)), block("local.get 0", table([0, ...cases.map((_, k) => k + 2)], 2)), ...cases], 1, 1);
     expect(chooseIndirectDispatches(toEntry, 1000).size).toBe(0);
   });
+});
+
+describe("QuickJS (release) split at 300 bytes with dispatch: indirect", () => {
+  it("gets indirect dispatches in dozens of functions, validates, and evaluates JavaScript as the original", async () => {
+    const original = packageFile("@jitl/quickjs-wasmfile-release-sync", "dist/emscripten-module.wasm");
+    const bytes = splitWasmModule(original, { maxSize: 300, dispatch: "indirect" }).bytes;
+    const m = readModule(bytes);
+    expect(returnCallIndirects(m).length).toBeGreaterThan(20);
+    expect(validationErrors(bytes)).toEqual([]);
+    expect(await quickjsOutputs(releaseVariant, bytes)).toEqual(await quickjsOutputs(releaseVariant, original));
+  }, 300_000);
 });
