@@ -33,6 +33,15 @@
  * When another region branches back to the entry block, that region is a function
  * of its own too and the driver's body only tail-calls it.
  *
+ * Indirect dispatch (cfg.indirect, indirect-dispatch.ts): each target of such a
+ * block's table starts a function of its own (a region entry even inside the
+ * dispatch's piece, never part of a form A piece) whose parameters are the union of
+ * the values live at the dispatch's targets; the block ends in `local.set $k`, those
+ * values, `$k` clamped to the table's length (the default's slot) and
+ * `return_call_indirect` through the table `indirectTable` gives, whose elements
+ * (`tables`) are those functions in index order. A direct transfer into a target
+ * passes zero for what is not live there, as form A does.
+ *
  * Many live values: a transfer hands over at most 255 values as parameters (the
  * JVM's rule, kept here). The rest, numeric or v128 locals only, go through
  * module globals (`handoverGlobal`: one mutable global per value type and

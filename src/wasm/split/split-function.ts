@@ -51,7 +51,7 @@ export function splitWasmFunction(input: FunctionSplitInput): FunctionSplit {
   let largest = 0;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const priced = wasmPartitionInput(input.cfg, input.liveIn, budget, input.handoverGlobal !== undefined);
-    // Room in every piece for a copy of a dispatch loop's spine, which is kept in one piece.
+    // Room in every piece for a copy of a dispatch loop's spine, which is kept in one piece (not with an indirect dispatch: no tree to copy).
     const spines = input.loopSpines !== true || input.cfg.indirect !== undefined ? { loops: [], reserve: 0, spines: [] } : spineLoops(input.cfg, input.liveIn, priced.blockSize, budget);
     const p = partition(spines.loops.length === 0 ? priced : { ...priced, limit: budget - spines.reserve, together: [...(priced.together ?? []), ...spines.spines] });
     // A loop kept whole that outgrew a piece with its stubs: a smaller budget opens it.
