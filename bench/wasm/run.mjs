@@ -39,7 +39,9 @@
  * available". `--splitter FILE` takes `splitWasmModule` from another built module
  * instead (another checkout's dist/src/wasm/split/split-module.js, to compare).
  * `--loop-spines` splits with the option `loopSpines` (passes/wasm/loop-spines.ts);
- * `--entry-form auto|functions|selector` passes the option `entryForm` (link.ts).
+ * `--entry-form auto|functions|selector` passes the option `entryForm` (link.ts);
+ * `--dispatch indirect,tree` splits once per value of the option `dispatch`
+ * (passes/wasm/indirect-dispatch.ts), each a variant measured alternately.
  * A script, not a test: it asserts nothing about time; exits non-zero only when
  * it could not run (a generator or split failure, an invalid split
  * module, a configuration that crashed or timed out, a checksum that differs).
@@ -49,7 +51,7 @@
  *   npm run bench -- wasm [--shapes interpreter,straight-line] [--sizes 64k,256k,1m,4m,6.6m]
  *                         [--flags default,liftoff-only,no-liftoff] [--max-size 65536[,16384...]]
  *                         [--runs 3] [--rounds 10] [--steps 3000000] [--calls 100] [--no-split] [--splitter FILE]
- *                         [--loop-spines] [--entry-form F] [--timeout 600] [--chart FILE] [--no-chart]
+ *                         [--loop-spines] [--entry-form F] [--dispatch indirect,tree] [--timeout 600] [--chart FILE] [--no-chart]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -81,6 +83,7 @@ const { values: opt } = parseArgs({
     splitter: { type: "string" },
     "loop-spines": { type: "boolean", default: false },
     "entry-form": { type: "string" },
+    dispatch: { type: "string" },
     timeout: { type: "string", default: "600" },
     chart: { type: "string", default: join(here, "chart.svg") },
     "no-chart": { type: "boolean", default: false },
@@ -106,6 +109,8 @@ for (const s of sizes) if (s.bytes > V8_MAX_FUNCTION_BODY) fail(`size ${s.label}
 const flagNames = opt.flags.split(",");
 for (const f of flagNames) if (!(f in FLAG_SETS)) fail(`unknown flag set ${f} (${Object.keys(FLAG_SETS).join(", ")})`);
 const maxSizes = opt["max-size"].split(",").map(Number);
+/** `--dispatch indirect,tree`: a split per way of splitting a huge dispatch table (the splitter's option `dispatch`); none given, the splitter's default. */
+const dispatches = opt.dispatch ? opt.dispatch.split(",") : [undefined];
 const runs = Number(opt.runs);
 const steps = Number(opt.steps);
 const calls = Number(opt.calls);
@@ -152,16 +157,17 @@ for (const shape of shapes) {
     console.log(`${shape} ${size.label}: body ${m.bodySize} bytes (${m.describe}), generated in ${genMs.toFixed(0)} ms; JS reference ${expected} in ${(performance.now() - t1).toFixed(0)} ms`);
     const w = { shape, size, bodySize: m.bodySize, expected, variants: [{ name: "unsplit", file }] };
     if (splitter.split) {
-      for (const maxSize of maxSizes) {
+      for (const maxSize of maxSizes) for (const dispatch of dispatches) {
         let r;
+        const label = `${maxSize}${dispatch ? ` ${dispatch}` : ""}`;
         try {
-          r = splitter.split(m.bytes, { maxSize, ...(opt["loop-spines"] ? { loopSpines: true } : {}), ...(opt["entry-form"] ? { entryForm: opt["entry-form"] } : {}) });
+          r = splitter.split(m.bytes, { maxSize, ...(opt["loop-spines"] ? { loopSpines: true } : {}), ...(opt["entry-form"] ? { entryForm: opt["entry-form"] } : {}), ...(dispatch ? { dispatch } : {}) });
         } catch (e) {
           console.error(`bench/wasm: splitWasmModule failed on ${shape} ${size.label} at --max-size ${maxSize}: ${e?.code ? `${e.code} ` : ""}${e?.stack ?? e}`);
           process.exit(1);
         }
         const f = r.functions.map((x) => `#${x.index}${x.name ? ` ${x.name}` : ""} ${x.size} B -> ${x.pieces} piece(s)${x.refused ? ` refused: ${x.refused}` : ""}`).join("; ");
-        console.log(`  split --max-size ${maxSize}: ${r.bytes.length} bytes; ${f || "no function reported"}`);
+        console.log(`  split --max-size ${label}: ${r.bytes.length} bytes; ${f || "no function reported"}`);
         if (!WebAssembly.validate(r.bytes)) {
           console.error(`bench/wasm: the split of ${shape} ${size.label} at --max-size ${maxSize} does not validate in V8`);
           process.exit(1);
@@ -170,9 +176,9 @@ for (const shape of shapes) {
           console.log(`  (not measured: the function was not split)`);
           continue;
         }
-        const splitFile = join(work, `${shape}-${size.label}-split-${maxSize}.wasm`);
+        const splitFile = join(work, `${shape}-${size.label}-split-${label.replace(" ", "-")}.wasm`);
         writeFileSync(splitFile, r.bytes);
-        w.variants.push({ name: `split ${maxSize}`, file: splitFile });
+        w.variants.push({ name: `split ${label}`, file: splitFile });
       }
     }
     workloads.push(w);

@@ -15,6 +15,8 @@
  * value in the stub and a `global.get` in the callee's prologue. Without globals,
  * or with more than 255 live references, such a block may not be entered from
  * another piece (`cuttable` 0).
+ * - An indirect dispatch (indirect-dispatch.ts) costs its call, and its targets
+ *   no exit stub when nothing else leads to them.
  * Upper bounds, so a partition that fits gives functions that fit, except when a
  * piece's region split (regions.ts) adds stubs; the caller checks the encoded
  * sizes and retries.
@@ -84,6 +86,22 @@ export function partitionLocalAccess(localCount: number): number {
   return localAccess(localCount + 8);
 }
 
+/**
+ * An indirect dispatch (indirect-dispatch.ts) costs its block's code, the key's
+ * `local.set`, the arguments, the clamp and the call, not a table; its targets are
+ * always entered through the funcref table, so a target no other block leads to
+ * costs no exit stub.
+ */
+function priceIndirectDispatches(cfg: WasmCfg, access: number, w: WasmWriter, blockSize: Int32Array, exitCost: Int32Array): void {
+  for (const d of cfg.indirect ?? []) {
+    // local.set, the arguments, local.get/i32.const(5)/local.get/i32.const(5)/i32.lt_u/select, return_call_indirect (11).
+    blockSize[d.block] = codeSize(cfg.blocks[d.block]!.code, access, w) + (d.params.length + 4) * access + 12 + 11 + 6;
+    const t = cfg.blocks[d.block]!.term;
+    if (t.kind !== "table") continue;
+    for (const x of new Set([...t.targets, t.default])) if (cfg.predecessors[x]!.every((p) => p === d.block || !cfg.reachable[p])) exitCost[x] = 0;
+  }
+}
+
 /** The partition's input for `cfg` at `limit` bytes per function; `globals` when values beyond 255 may be handed over in globals. */
 export function wasmPartitionInput(cfg: WasmCfg, liveIn: readonly (readonly number[])[], limit: number, globals: boolean): PartitionInput {
   const n = cfg.blockCount;
@@ -107,6 +125,7 @@ export function wasmPartitionInput(cfg: WasmCfg, liveIn: readonly (readonly numb
     exitCost[b] = exitStubBytes(live, access);
     cuttable[b] = live <= MAX_TRANSFER_PARAMS || (globals && references <= MAX_TRANSFER_PARAMS) ? 1 : 0;
   }
+  priceIndirectDispatches(cfg, access, w, blockSize, exitCost);
   return {
     cfg,
     blockSize,

@@ -33,6 +33,15 @@
  * When another region branches back to the entry block, that region is a function
  * of its own too and the driver's body only tail-calls it.
  *
+ * Indirect dispatch (cfg.indirect, indirect-dispatch.ts): each target of such a
+ * block's table starts a function of its own (a region entry even inside the
+ * dispatch's piece, never part of a form A piece) whose parameters are the union of
+ * the values live at the dispatch's targets; the block ends in `local.set $k`, those
+ * values, `$k` clamped to the table's length (the default's slot) and
+ * `return_call_indirect` through the table `indirectTable` gives, whose elements
+ * (`tables`) are those functions in index order. A direct transfer into a target
+ * passes zero for what is not live there, as form A does.
+ *
  * Many live values: a transfer hands over at most 255 values as parameters (the
  * JVM's rule, kept here). The rest, numeric or v128 locals only, go through
  * module globals (`handoverGlobal`: one mutable global per value type and
@@ -58,6 +67,7 @@ import { assert } from "../../src/diagnostics.js";
 import type { Instr } from "../../src/wasm/instructions.js";
 import type { ValType } from "../../src/wasm/types.js";
 import { instr, zeroOf } from "./instr.js";
+import { indirectTargets, type IndirectDispatch } from "./indirect-dispatch.js";
 import { singleEntryRegions } from "./regions.js";
 import { stackify } from "./stackify.js";
 import type { Terminator, WasmBlock, WasmCfg } from "./wasm-cfg.js";
@@ -84,6 +94,24 @@ export interface WasmLinkInput {
    * can; `auto` (default), the selector from {@link SELECTOR_MIN_ENTRIES} entries.
    */
   readonly entryForm?: "auto" | "functions" | "selector";
+  /**
+   * The funcref table and function type of the `ordinal`-th indirect dispatch of
+   * `cfg` (indirect-dispatch.ts), whose target functions take `params`; required
+   * when `cfg.indirect` is not empty.
+   */
+  readonly indirectTable?: (ordinal: number, params: readonly ValType[]) => IndirectCall;
+}
+
+/** Where an indirect dispatch calls through: a funcref table of the module and the function type of its elements. */
+export interface IndirectCall {
+  readonly table: number;
+  readonly type: number;
+}
+
+/** The elements of one indirect dispatch's table: the function of each index, then the default's. */
+export interface DispatchTable {
+  readonly table: number;
+  readonly funcs: readonly number[];
 }
 
 /** Entries from which `auto` writes a piece as one function with a selector (form B measured faster with 4 to 8, link.ts's header). */
@@ -98,7 +126,7 @@ export interface LinkedFunction {
 }
 
 export type WasmLinkResult =
-  | { readonly ok: true; readonly driver: LinkedFunction; readonly functions: LinkedFunction[] }
+  | { readonly ok: true; readonly driver: LinkedFunction; readonly functions: LinkedFunction[]; readonly tables: DispatchTable[] }
   | { readonly ok: false; readonly reason: string };
 
 /** A function to be: its entry block, its parameters as original local indices, the values it receives in globals. */
@@ -136,10 +164,11 @@ function handover(cfg: WasmCfg, live: readonly number[], entry: number, input: W
 
 export function linkWasm(input: WasmLinkInput): WasmLinkResult {
   const { cfg, liveIn, pieceOf } = input;
-  const regions = singleEntryRegions(cfg, pieceOf);
+  const dispatchOf = indirectTargets(cfg);
+  const regions = singleEntryRegions(cfg, pieceOf, dispatchOf.keys());
   const entry = regions.entries[0]!;
   const entryReentered = cfg.predecessors[entry]!.some((p) => cfg.reachable[p] && regions.regionOf[p] !== entry);
-  const selectorPieces = piecesWithSelector(input, entry);
+  const selectorPieces = piecesWithSelector(input, entry, dispatchOf);
   const plans = new Map<number, Plan>();
   // The functions in index order: a region's (form B) or a whole piece's (form A).
   const order: ({ kind: "region"; entry: number } | { kind: "piece"; piece: number; entries: number[] })[] = [];
@@ -156,26 +185,66 @@ export function linkWasm(input: WasmLinkInput): WasmLinkResult {
       plans.set(e, { entry: e, params: piece.params, viaGlobals: [], index, selector, live: new Set(liveIn[e]) });
       continue;
     }
+    const dispatch = dispatchOf.get(e);
+    if (dispatch) {
+      // A target of an indirect dispatch: the dispatch's common signature, zero for what is not live here.
+      plans.set(e, { entry: e, params: dispatch.params, viaGlobals: [], index: next++, live: new Set(liveIn[e]) });
+      order.push({ kind: "region", entry: e });
+      continue;
+    }
     const values = handover(cfg, liveIn[e]!, e, input);
     if (typeof values === "string") return { ok: false, reason: values };
     plans.set(e, { entry: e, ...values, index: next++ });
     order.push({ kind: "region", entry: e });
   }
+  const { calls, tables } = dispatchTables(input, plans);
   const functions: LinkedFunction[] = [];
   for (const f of order) {
     const written =
       f.kind === "region"
-        ? regionFunction(cfg, regions.members.get(f.entry)!, plans.get(f.entry)!, plans)
-        : regionFunction(cfg, blocksOfPiece(cfg, pieceOf, f.piece), plans.get(f.entries[0]!)!, plans, f.entries);
+        ? regionFunction(cfg, regions.members.get(f.entry)!, plans.get(f.entry)!, plans, calls)
+        : regionFunction(cfg, blocksOfPiece(cfg, pieceOf, f.piece), plans.get(f.entries[0]!)!, plans, calls, f.entries);
     if (typeof written === "string") return { ok: false, reason: written };
     functions.push(written);
   }
   const originalParams = Array.from({ length: cfg.paramCount }, (_, i) => i);
   const driver = entryReentered
     ? driverStub(cfg, liveIn[entry]!, plans.get(entry)!)
-    : regionFunction(cfg, regions.members.get(entry)!, { params: originalParams, viaGlobals: [] }, plans);
+    : regionFunction(cfg, regions.members.get(entry)!, { params: originalParams, viaGlobals: [] }, plans, calls);
   if (typeof driver === "string") return { ok: false, reason: driver };
-  return { ok: true, driver, functions };
+  return { ok: true, driver, functions, tables };
+}
+
+/** An indirect dispatch block's call: what it hands over and where it calls through. */
+interface DispatchCall extends IndirectDispatch, IndirectCall {
+  /** The table's length before the default (indices at or past it are clamped to it). */
+  readonly length: number;
+}
+
+/** Each indirect dispatch's call by block, and its table's elements (the functions planned for its targets). */
+function dispatchTables(input: WasmLinkInput, plans: ReadonlyMap<number, Plan>): { calls: Map<number, DispatchCall>; tables: DispatchTable[] } {
+  const calls = new Map<number, DispatchCall>();
+  const tables: DispatchTable[] = [];
+  (input.cfg.indirect ?? []).forEach((d, ordinal) => {
+    const t = input.cfg.blocks[d.block]!.term;
+    assert(t.kind === "table" && input.indirectTable !== undefined, `link: indirect dispatch at block ${d.block} without a table terminator or a table to call through`);
+    const call = input.indirectTable(ordinal, d.params.map((l) => input.cfg.localTypes[l]!));
+    calls.set(d.block, { ...d, ...call, length: t.targets.length });
+    tables.push({ table: call.table, funcs: [...t.targets, t.default].map((x) => plans.get(x)!.index) });
+  });
+  return { calls, tables };
+}
+
+/**
+ * The code ending an indirect dispatch block (its index on the stack): the index
+ * to the key local, the arguments, the index clamped to the table's default
+ * (`k <u N ? k : N`), and the `return_call_indirect`.
+ */
+function dispatchCode(call: DispatchCall, map: LocalMap): { code: Instr[]; term: Terminator } {
+  const key = map.of(call.key);
+  const code = [instr("local.set", key), ...call.params.map((l) => instr("local.get", map.of(l)))];
+  code.push(instr("local.get", key), instr("i32.const", call.length), instr("local.get", key), instr("i32.const", call.length), instr("i32.lt_u"), instr("select"));
+  return { code, term: { kind: "tail", instr: instr("return_call_indirect", [call.type, call.table]) } };
 }
 
 /**
@@ -184,7 +253,7 @@ export function linkWasm(input: WasmLinkInput): WasmLinkResult {
  * entries at most 254 (the selector is one more parameter), each with a zero value
  * to pass where it is not live. Their entries in reverse postorder, the union ascending.
  */
-function piecesWithSelector(input: WasmLinkInput, entry: number): Map<number, { entries: number[]; params: number[] }> {
+function piecesWithSelector(input: WasmLinkInput, entry: number, dispatchOf: ReadonlyMap<number, unknown>): Map<number, { entries: number[]; params: number[] }> {
   const { cfg, liveIn, pieceOf } = input;
   const form = input.entryForm ?? "auto";
   const out = new Map<number, { entries: number[]; params: number[] }>();
@@ -198,6 +267,8 @@ function piecesWithSelector(input: WasmLinkInput, entry: number): Map<number, { 
   }
   for (const [piece, list] of entries) {
     if (piece === pieceOf[entry] || list.length < (form === "selector" ? 2 : SELECTOR_MIN_ENTRIES)) continue;
+    // Targets of an indirect dispatch are functions of their own, with the dispatch's signature.
+    if (list.some((b) => dispatchOf.has(b))) continue;
     const union = new Set<number>();
     for (const b of list) for (const l of liveIn[b]!) union.add(l);
     if (union.size >= MAX_TRANSFER_PARAMS) continue;
@@ -272,6 +343,7 @@ function regionFunction(
   members: readonly number[],
   values: Pick<Plan, "params" | "viaGlobals">,
   plans: ReadonlyMap<number, Plan>,
+  calls: ReadonlyMap<number, DispatchCall>,
   selectorEntries?: readonly number[],
 ): LinkedFunction | string {
   const params = values.params;
@@ -294,13 +366,21 @@ function regionFunction(
   for (const [l] of values.viaGlobals) used.add(l);
   const terms = members.map((b) => {
     localsOf(cfg.blocks[b]!.code, used);
-    return remapTerminator(cfg.blocks[b]!.term, nodeFor);
+    const call = calls.get(b);
+    if (!call) return remapTerminator(cfg.blocks[b]!.term, nodeFor);
+    for (const l of [...call.params, call.key]) used.add(l);
+    return undefined;
   });
   const map = new LocalMap(cfg, params, selectorEntries ? 1 : 0);
   map.declare(used);
   const refusal = undeclarable(cfg, map, members[0]!);
   if (refusal) return refusal;
-  const nodes: WasmBlock[] = members.map((b, i) => ({ code: renumbered(cfg.blocks[b]!.code, map), term: terms[i]! }));
+  const nodes: WasmBlock[] = members.map((b, i) => {
+    const code = renumbered(cfg.blocks[b]!.code, map);
+    if (terms[i]) return { code, term: terms[i] };
+    const ending = dispatchCode(calls.get(b)!, map);
+    return { code: [...code, ...ending.code], term: ending.term };
+  });
   for (const t of exits) nodes.push(transferStub(cfg, plans.get(t)!, map));
   let entry = 0;
   if (selectorEntries) {

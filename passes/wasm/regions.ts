@@ -7,7 +7,8 @@
  * blocks. Each such block, and the CFG's entry, starts a region; a block of the
  * piece joins the region of its predecessors when they all lie in one region, and
  * otherwise starts a region of its own (it is entered from two regions, so it
- * would otherwise be emitted twice). The result partitions the reachable blocks:
+ * would otherwise be emitted twice), and so does each block of `alsoEntries` (the
+ * targets of an indirect dispatch, entered through a funcref table). The result partitions the reachable blocks:
  * every edge into a region from outside it enters at the region's entry, which
  * therefore dominates the region, so each region is one function whose body is
  * the region's blocks, stackified from its entry.
@@ -27,12 +28,13 @@ export interface Regions {
   readonly members: Map<number, number[]>;
 }
 
-export function singleEntryRegions(cfg: BlockGraph, pieceOf: Int32Array): Regions {
+export function singleEntryRegions(cfg: BlockGraph, pieceOf: Int32Array, alsoEntries: Iterable<number> = []): Regions {
   const n = cfg.blockCount;
   const rpo = cfg.reversePostorder;
   const entry = rpo[0]!;
   const isEntry = new Uint8Array(n);
   isEntry[entry] = 1;
+  for (const b of alsoEntries) if (cfg.reachable[b]) isEntry[b] = 1;
   for (const b of rpo) for (const p of cfg.predecessors[b]!) if (cfg.reachable[p] && pieceOf[p] !== pieceOf[b]) isEntry[b] = 1;
   const regionOf = new Int32Array(n).fill(-1);
   let sweeps = 0;

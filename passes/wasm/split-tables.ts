@@ -195,16 +195,16 @@ export interface SplitTables {
 
 /**
  * `cfg` with every `br_table` whose entries and exit stubs exceed a quarter of
- * `limit` bytes rewritten as a tree of tables that each fit it, and the tree
+ * `limit` bytes (except those in `keep`: indirect-dispatch.ts writes them) rewritten as a tree of tables that each fit it, and the tree
  * tables of the lowest level; `cfg` itself when no table is that big.
  */
-export function splitLargeTables(cfg: WasmCfg, limit: number): SplitTables {
+export function splitLargeTables(cfg: WasmCfg, limit: number, keep: ReadonlySet<Terminator> = new Set()): SplitTables {
   const budget = Math.max(1, Math.floor(limit / 4));
   const access = partitionLocalAccess(cfg.localTypes.length + 1);
   const cheapest = exitStubBytes(0, access);
   const isTable = (t: Terminator): t is TableTerminator => t.kind === "table";
   // Liveness only when some table is over budget even with nothing live at its targets.
-  if (!cfg.blocks.some((b) => isTable(b.term) && tableBytes(b.term, () => cheapest) > budget)) return { cfg, leaves: [] };
+  if (!cfg.blocks.some((b) => isTable(b.term) && !keep.has(b.term) && tableBytes(b.term, () => cheapest) > budget)) return { cfg, leaves: [] };
   const liveIn = liveInLists(wasmLiveness(cfg), cfg.blockCount);
   const exitBytes = (target: number): number => exitStubBytes(liveIn[target]!.length, access);
   const blocks = cfg.blocks.slice();
@@ -213,7 +213,7 @@ export function splitLargeTables(cfg: WasmCfg, limit: number): SplitTables {
   let changed = false;
   for (let b = 0; b < cfg.blocks.length; b++) {
     const term = cfg.blocks[b]!.term;
-    if (!isTable(term) || !cfg.reachable[b] || tableBytes(term, exitBytes) <= budget) continue;
+    if (!isTable(term) || !cfg.reachable[b] || keep.has(term) || tableBytes(term, exitBytes) <= budget) continue;
     const fanOut = fanOutOf(cfg, b, term, budget, exitBytes, access);
     if (term.targets.length <= fanOut.upper) continue;
     const root = new TableTree(term, fanOut, local, blocks, leaves).root();

@@ -18,6 +18,7 @@
 import type { BlockGraph } from "../core/block-graph.js";
 import type { Instr } from "../../src/wasm/instructions.js";
 import type { ValType } from "../../src/wasm/types.js";
+import type { IndirectDispatch } from "./indirect-dispatch.js";
 
 export type Terminator =
   /** Continue at `target`. */
@@ -53,6 +54,8 @@ export interface WasmCfg extends BlockGraph {
    * split-tables.ts), first block first. A hint for the cost, not for correctness.
    */
   readonly together?: readonly (readonly number[])[];
+  /** Dispatch blocks whose table the linker writes as one `return_call_indirect` (indirect-dispatch.ts). */
+  readonly indirect?: readonly IndirectDispatch[];
 }
 
 /** The blocks a terminator continues at, in order (duplicates kept). */

@@ -4,7 +4,9 @@
  * crossing a block boundary in spill locals) and the locals live at each block's
  * entry (passes/wasm/liveness.ts), or the builder's reason for refusing the body
  * (GC, atomics, exception handling...). A `br_table` whose entries and exit stubs
- * need more than a quarter of the limit becomes a tree of smaller tables
+ * need more than a quarter of the limit is written, on request, as one
+ * `return_call_indirect` into a function per target (passes/wasm/indirect-dispatch.ts)
+ * when the values live at its targets allow, else becomes a tree of smaller tables
  * (passes/wasm/split-tables.ts), so an interpreter's dispatch can be spread over
  * pieces with its cases. Blocks longer than a quarter of the limit
  * are cut where the operand stack is empty (passes/wasm/cut-blocks.ts), so long
@@ -17,12 +19,13 @@ import { moduleTypes, type ModuleTypes } from "../../../passes/wasm/module-types
 import { cutLongBlocks } from "../../../passes/wasm/cut-blocks.js";
 import { splitLargeTables } from "../../../passes/wasm/split-tables.js";
 import { exclusiveRegions } from "../../../passes/wasm/exclusive-regions.js";
+import { attachIndirectDispatches, chooseIndirectDispatches } from "../../../passes/wasm/indirect-dispatch.js";
 import { decodeBody } from "../body.js";
 import { section, type WasmModule } from "../module.js";
 import type { FunctionAnalyser } from "./split-module.js";
 
-/** A fresh analyser for one module (it caches the module's types). */
-export function cfgAnalyser(): FunctionAnalyser {
+/** A fresh analyser for one module (it caches the module's types); with `indirect`, huge dispatch tables are written as one indirect call where they can be. */
+export function cfgAnalyser(indirect = false): FunctionAnalyser {
   let types: { m: WasmModule; mt: ModuleTypes } | undefined;
   return (m, funcIndex, maxSize) => {
     if (types?.m !== m) types = { m, mt: moduleTypes(m) };
@@ -31,8 +34,9 @@ export function cfgAnalyser(): FunctionAnalyser {
     const built = buildCfgOfBody(mt, mt.funcTypeIndex[funcIndex]!, entry.body ?? decodeBody(entry.raw, entry.offset));
     if (!built.ok) return built;
     // Huge tables become trees of small ones; straight-line runs longer than a quarter of a piece are cut where the stack is empty.
-    const tables = splitLargeTables(built.cfg, maxSize);
-    const cut = cutLongBlocks(tables.cfg, mt, Math.max(32, Math.floor(maxSize / 4)));
+    const chosen = indirect ? chooseIndirectDispatches(built.cfg, maxSize) : new Map();
+    const tables = splitLargeTables(built.cfg, maxSize, new Set(chosen.keys()));
+    const cut = attachIndirectDispatches(cutLongBlocks(tables.cfg, mt, Math.max(32, Math.floor(maxSize / 4))), chosen);
     // Each table of a tree's lowest level with its cases, for the partition to keep in one piece.
     const cfg = tables.leaves.length === 0 ? cut : { ...cut, together: exclusiveRegions(cut, tables.leaves).filter((r) => r.length > 1) };
     const lv = wasmLiveness(cfg);

@@ -15,12 +15,12 @@
 import { encodeBody } from "../body.js";
 import { partition } from "../../../passes/core/partition.js";
 import { wasmPartitionInput } from "../../../passes/wasm/link-costs.js";
-import { linkWasm, MAX_TRANSFER_PARAMS, type LinkedFunction, type WasmLinkInput } from "../../../passes/wasm/link.js";
+import { linkWasm, MAX_TRANSFER_PARAMS, type DispatchTable, type LinkedFunction, type WasmLinkInput } from "../../../passes/wasm/link.js";
 import { replicateSpines, spineLoops } from "../../../passes/wasm/loop-spines.js";
 import { liveInLists, wasmLiveness } from "../../../passes/wasm/liveness.js";
 
 /** What one function's split takes: the linker's input without the partition, plus the size limit. */
-export interface FunctionSplitInput extends Pick<WasmLinkInput, "cfg" | "liveIn" | "firstFunction" | "handoverGlobal" | "entryForm"> {
+export interface FunctionSplitInput extends Pick<WasmLinkInput, "cfg" | "liveIn" | "firstFunction" | "handoverGlobal" | "entryForm" | "indirectTable"> {
   /** Largest body size written (the body's size field: local declarations and code). */
   readonly maxSize: number;
   /**
@@ -37,7 +37,7 @@ export interface EncodedFunction extends LinkedFunction {
 }
 
 export type FunctionSplit =
-  | { readonly ok: true; readonly driver: EncodedFunction; readonly functions: EncodedFunction[]; readonly attempts: number; readonly spineCopies: number }
+  | { readonly ok: true; readonly driver: EncodedFunction; readonly functions: EncodedFunction[]; readonly tables: DispatchTable[]; readonly attempts: number; readonly spineCopies: number }
   | { readonly ok: false; readonly reason: string };
 
 const ATTEMPTS = 6;
@@ -51,8 +51,8 @@ export function splitWasmFunction(input: FunctionSplitInput): FunctionSplit {
   let largest = 0;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const priced = wasmPartitionInput(input.cfg, input.liveIn, budget, input.handoverGlobal !== undefined);
-    // Room in every piece for a copy of a dispatch loop's spine, which is kept in one piece.
-    const spines = input.loopSpines !== true ? { loops: [], reserve: 0, spines: [] } : spineLoops(input.cfg, input.liveIn, priced.blockSize, budget);
+    // Room in every piece for a copy of a dispatch loop's spine, which is kept in one piece (not with an indirect dispatch: no tree to copy).
+    const spines = input.loopSpines !== true || input.cfg.indirect !== undefined ? { loops: [], reserve: 0, spines: [] } : spineLoops(input.cfg, input.liveIn, priced.blockSize, budget);
     const p = partition(spines.loops.length === 0 ? priced : { ...priced, limit: budget - spines.reserve, together: [...(priced.together ?? []), ...spines.spines] });
     // A loop kept whole that outgrew a piece with its stubs: a smaller budget opens it.
     if (!p.ok && p.what === "loop" && attempt < ATTEMPTS) {
@@ -73,12 +73,13 @@ export function splitWasmFunction(input: FunctionSplitInput): FunctionSplit {
       firstFunction: input.firstFunction,
       ...(input.handoverGlobal ? { handoverGlobal: input.handoverGlobal } : {}),
       ...(input.entryForm ? { entryForm: input.entryForm } : {}),
+      ...(input.indirectTable ? { indirectTable: input.indirectTable } : {}),
     });
     if (!linked.ok) return linked;
     const driver = encoded(linked.driver);
     const functions = linked.functions.map(encoded);
     largest = Math.max(driver.size, ...functions.map((f) => f.size));
-    if (largest <= input.maxSize) return { ok: true, driver, functions, attempts: attempt, spineCopies: replicated.copies };
+    if (largest <= input.maxSize) return { ok: true, driver, functions, tables: linked.tables, attempts: attempt, spineCopies: replicated.copies };
     budget = Math.floor(budget * 0.8);
   }
   return { ok: false, reason: `after ${ATTEMPTS} partitions the largest function is still ${largest} bytes, over ${input.maxSize}` };

@@ -15,7 +15,8 @@
  * section is added when there is none, unless one is there that did not parse) and drops the local names of split
  * functions (their locals were renumbered); the global section gains the globals
  * that carry values beyond 255 through a transfer (handover-globals.ts), when a
- * split needs them. A function that cannot be split is
+ * split needs them; the table and element sections gain a funcref table and its
+ * segment per indirect dispatch (dispatch-tables.ts). A function that cannot be split is
  * left as it was and reported with the reason. Output depends only on the input.
  */
 import { importedFunctionCount, section, type CodeEntry, type Section, type WasmModule } from "../module.js";
@@ -27,6 +28,7 @@ import type { RecGroup, ValType } from "../types.js";
 import type { WasmCfg } from "../../../passes/wasm/wasm-cfg.js";
 import { splitWasmFunction } from "./split-function.js";
 import { HandoverGlobals } from "./handover-globals.js";
+import { DispatchTables } from "./dispatch-tables.js";
 import { cfgAnalyser } from "./analyse.js";
 
 export interface WasmFunctionReport {
@@ -52,6 +54,15 @@ export interface WasmSplitOptions {
   readonly entryForm?: "auto" | "functions" | "selector";
   /** Copy a split dispatch loop's spine into every piece holding its cases (passes/wasm/loop-spines.ts); default false (measured slower). */
   readonly loopSpines?: boolean;
+  /**
+   * How a dispatch `br_table` too big for a piece is split: `tree` (default), a tree
+   * of small tables (passes/wasm/split-tables.ts); `indirect`, one
+   * `return_call_indirect` through a new funcref table into a function per target
+   * (passes/wasm/indirect-dispatch.ts) where its live values allow, else a tree.
+   * `indirect` runs faster once its functions have TurboFan code but tiers up one
+   * small function at a time under V8's default tiering (BENCHMARKS.md, bench/wasm).
+   */
+  readonly dispatch?: "indirect" | "tree";
 }
 
 export interface WasmSplitResult {
@@ -112,7 +123,7 @@ interface SplitDone {
  * MegasplitError; a function that cannot be split is reported with the reason.
  */
 export function splitWasmModule(bytes: Uint8Array, options: WasmSplitOptions): WasmSplitResult {
-  return splitWasmModuleWith(bytes, options, cfgAnalyser());
+  return splitWasmModuleWith(bytes, options, cfgAnalyser(options.dispatch === "indirect"));
 }
 
 /** {@link splitWasmModule} with the CFG and liveness of each function given by `analyse` (tests hand CFGs in). */
@@ -128,6 +139,7 @@ export function splitWasmModuleWith(bytes: Uint8Array, options: WasmSplitOptions
   if (!code || !funcs || !types) return { bytes: bytes.slice(), functions: reports };
   const table = new TypeTable(types.groups);
   const globals = new HandoverGlobals(m);
+  const dispatchTables = new DispatchTables(m);
   const newEntries: CodeEntry[] = [];
   const newTypes: number[] = [];
   const done: SplitDone[] = [];
@@ -140,8 +152,10 @@ export function splitWasmModuleWith(bytes: Uint8Array, options: WasmSplitOptions
     const report = (pieces: number, refused?: string): WasmFunctionReport => ({ index, ...(name === undefined ? {} : { name }), size, pieces, ...(refused === undefined ? {} : { refused }) });
     const analysis = analyse(m, index, options.maxSize);
     if (!analysis.ok) return void reports.push(report(0, analysis.reason));
-    const split = splitWasmFunction({ cfg: analysis.cfg, liveIn: analysis.liveIn, maxSize: options.maxSize, firstFunction: next, handoverGlobal: globals.get, ...(options.entryForm ? { entryForm: options.entryForm } : {}), ...(options.loopSpines ? { loopSpines: true } : {}) });
+    const indirectTable = dispatchTables.callFor((params) => table.indexOf(params, analysis.cfg.results));
+    const split = splitWasmFunction({ cfg: analysis.cfg, liveIn: analysis.liveIn, maxSize: options.maxSize, firstFunction: next, handoverGlobal: globals.get, indirectTable, ...(options.entryForm ? { entryForm: options.entryForm } : {}), ...(options.loopSpines ? { loopSpines: true } : {}) });
     if (!split.ok) return void reports.push(report(0, split.reason));
+    dispatchTables.accept(split.tables);
     code.entries[defined] = bodyEntry(encodeBody(split.driver.body, true));
     for (const f of split.functions) {
       newTypes.push(table.indexOf(f.params, analysis.cfg.results));
@@ -154,6 +168,7 @@ export function splitWasmModuleWith(bytes: Uint8Array, options: WasmSplitOptions
   if (done.length === 0) return { bytes: bytes.slice(), functions: reports };
   types.groups.push(...table.added);
   globals.commit();
+  dispatchTables.commit();
   funcs.types.push(...newTypes);
   code.entries.push(...newEntries);
   for (const s of [types, funcs, code] as Section[]) {
