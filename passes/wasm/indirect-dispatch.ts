@@ -29,8 +29,7 @@
  * on the built CFG and attached to the final one. Deterministic; cost one liveness
  * pass when some table is over the budget, O(targets) per table.
  */
-import { MAX_TRANSFER_PARAMS } from "./link.js";
-import { exitStubBytes, partitionLocalAccess, TABLE_BYTES_PER_TARGET } from "./link-costs.js";
+import { exitStubBytes, MAX_TRANSFER_PARAMS, partitionLocalAccess, TABLE_BYTES_PER_TARGET } from "./link-costs.js";
 import { liveInLists, wasmLiveness } from "./liveness.js";
 import type { Terminator, WasmCfg } from "./wasm-cfg.js";
 

@@ -24,9 +24,11 @@
 import { WasmWriter } from "../../src/wasm/binary-writer.js";
 import { writeInstr, type Instr } from "../../src/wasm/instructions.js";
 import type { PartitionInput } from "../core/partition.js";
-import { MAX_TRANSFER_PARAMS } from "./link.js";
 import { isReducible } from "./stackify.js";
 import type { Terminator, WasmCfg } from "./wasm-cfg.js";
+
+/** Most values one transfer may hand over as parameters. */
+export const MAX_TRANSFER_PARAMS = 255;
 
 /** Bytes of `local.get`/`set`/`tee` of any local in a function with up to `locals` locals. */
 function localAccess(locals: number): number {

@@ -68,12 +68,11 @@ import type { Instr } from "../../src/wasm/instructions.js";
 import type { ValType } from "../../src/wasm/types.js";
 import { instr, zeroOf } from "./instr.js";
 import { indirectTargets, type IndirectDispatch } from "./indirect-dispatch.js";
+import { MAX_TRANSFER_PARAMS } from "./link-costs.js";
 import { singleEntryRegions } from "./regions.js";
 import { stackify } from "./stackify.js";
 import type { Terminator, WasmBlock, WasmCfg } from "./wasm-cfg.js";
 
-/** Most values one transfer may hand over as parameters. */
-export const MAX_TRANSFER_PARAMS = 255;
 /** What every engine accepts at most: locals of a function, targets of a br_table. */
 const ENGINE_MAX_LOCALS = 50_000;
 const ENGINE_MAX_TABLE = 65_520;

@@ -14,8 +14,8 @@
  */
 import { encodeBody } from "../body.js";
 import { partition } from "../../../passes/core/partition.js";
-import { wasmPartitionInput } from "../../../passes/wasm/link-costs.js";
-import { linkWasm, MAX_TRANSFER_PARAMS, type DispatchTable, type LinkedFunction, type WasmLinkInput } from "../../../passes/wasm/link.js";
+import { MAX_TRANSFER_PARAMS, wasmPartitionInput } from "../../../passes/wasm/link-costs.js";
+import { linkWasm, type DispatchTable, type LinkedFunction, type WasmLinkInput } from "../../../passes/wasm/link.js";
 import { replicateSpines, spineLoops } from "../../../passes/wasm/loop-spines.js";
 import { liveInLists, wasmLiveness } from "../../../passes/wasm/liveness.js";
 
