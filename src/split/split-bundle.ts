@@ -13,8 +13,12 @@
  * no class of the bundle has its name. Deterministic: entries keep their order,
  * and the same input gives the same output and mapping.
  *
- * Classes are split as jobs (`split-job.ts`) that `runJobs` (src/bundle/job-pool.ts)
- * spreads over this thread and `workers` worker threads; the results are put
+ * Most classes have no method over the limit: a fast scan (`scanClass`,
+ * src/classfile/scan.ts) that finds such a class regular lets it be copied unread;
+ * every other class (one to split, or one the scan leaves to `readClass` to report)
+ * is a job (`split-job.ts`) that `runJobs` (src/bundle/job-pool.ts) spreads over
+ * this thread and `workers` worker threads, if there is enough code over the limit
+ * to pay for their start (`MIN_SPLIT_WORK_FOR_WORKERS`); the results are put
  * together here in entry order, so the output is the same for any number of
  * workers (a helper class whose name an earlier class took is made again here).
  * With workers, the class bytes are copied once into shared memory, which crosses
@@ -55,6 +59,12 @@ export interface SplitBundleOptions {
    * bundle was read; used instead of `workers`, and ended by the call.
    */
   started?: StartedWorkers;
+  /**
+   * Use the workers however little there is to split (tests of the threaded path);
+   * by default a split with less than `MIN_SPLIT_WORK_FOR_WORKERS` bytes of code
+   * over the limit, or fewer jobs than `runJobs` hands out, runs in this thread.
+   */
+  alwaysUseWorkers?: boolean;
 }
 
 export interface BundleMethodReport extends MethodReport {
@@ -78,8 +88,9 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
   const scans = classIndices.map((i) => scanClass(bundle.entries[i]!.data, maxSize));
   const jobIndices = classIndices.filter((_, k) => scans[k] !== 0);
   const splitWork = scans.reduce((n, s, k) => n + (s > 0 ? s : s === SCAN_IRREGULAR ? bundle.entries[classIndices[k]!]!.data.length : 0), 0);
-  const started = await workersWorthStarting(opts, splitWork);
-  const workers = started ? started.workers.length : splitWork >= MIN_SPLIT_WORK_FOR_WORKERS ? (opts.workers ?? 0) : 0;
+  const worthWorkers = opts.alwaysUseWorkers === true || splitWork >= MIN_SPLIT_WORK_FOR_WORKERS;
+  const started = await workersWorthStarting(opts, worthWorkers);
+  const workers = started ? started.workers.length : worthWorkers ? (opts.workers ?? 0) : 0;
   const diagnostics: Diagnostic[] = [];
   // A class bundle's header is read again below, where a failure is reported (once).
   const classes = bundleClassMap(bundle, bundle.kind === "class" ? [] : diagnostics);
@@ -129,6 +140,7 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     const outputs = await runJobs<SplitJobInit, SplitJobInput, SplitJobOutput>({ module: SPLIT_JOB_MODULE, export: "splitJob", init }, inputs, {
       workers,
       ...(started ? { started } : {}),
+      ...(opts.alwaysUseWorkers ? { minJobs: 1 } : {}),
       weight: (x) => x.data.length,
       // The largest classes hold the largest methods: started first, they do not end the run alone.
       heaviestFirst: true,
@@ -192,9 +204,9 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
 export const MIN_SPLIT_WORK_FOR_WORKERS = 1 << 20;
 
 /** The workers started ahead if the split is worth them; else they are ended now. */
-async function workersWorthStarting(opts: SplitBundleOptions, splitWork: number): Promise<StartedWorkers | undefined> {
+async function workersWorthStarting(opts: SplitBundleOptions, worthWorkers: boolean): Promise<StartedWorkers | undefined> {
   if (!opts.started) return undefined;
-  if (splitWork >= MIN_SPLIT_WORK_FOR_WORKERS) return opts.started;
+  if (worthWorkers) return opts.started;
   await opts.started.close();
   return undefined;
 }
