@@ -39,14 +39,13 @@ import { checkOutputPaths, keepPreviousMapping } from "./paths.js";
 import { Progress } from "./progress.js";
 import { refusalDiagnostic, refusalOf } from "./refusals.js";
 import { type Reporter, usageError } from "./report.js";
-import { splitWasmCommand, WASM_DEFAULT_MAX_SIZE } from "./split-wasm.js";
-import { isWasmFile } from "./wasm-input.js";
+import { isWasmFile } from "./wasm-magic.js";
 import { stage } from "./staged.js";
 import { formatBytes, formatDuration, plural } from "./style.js";
 
 export interface SplitCommandOptions {
   output: string;
-  /** Default: 8000 for class files, {@link WASM_DEFAULT_MAX_SIZE} for a WebAssembly module. */
+  /** Default: 8000 for class files, `WASM_DEFAULT_MAX_SIZE` (split-wasm.ts) for a WebAssembly module. */
   maxSize?: number;
   link: SplitLinkMode;
   classpath?: string;
@@ -81,7 +80,8 @@ function outputKind(output: string, bundle: Bundle): Bundle["kind"] {
 }
 
 export async function splitCommand(input: string, opts: SplitCommandOptions, r: Reporter): Promise<number> {
-  if (await isWasmFile(input)) return splitWasmCommand(input, opts, r);
+  // The WebAssembly splitter is loaded only for a module (a jar split needs none of it).
+  if (await isWasmFile(input)) return (await import("./split-wasm.js")).splitWasmCommand(input, opts, r);
   if (opts.maxSize !== undefined && opts.maxSize > 65535) throw usageError("--max-size must be an integer from 64 to 65535 for class files (a .wasm module allows more)");
   const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE;
   const startedAt = Date.now();
