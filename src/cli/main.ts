@@ -101,7 +101,7 @@ program
   .option("--in-place", "allow -o to name the input; the previous mapping is kept beside the new one")
   .option("--strict", "exit with status 4 when a method over the limit is refused")
   .option("--json", "print the report, diagnostics included, as JSON on stdout")
-  .option("--threads <n>", "threads that split classes, this one included (default: one per core; the output is the same for any number)", intOption("--threads", 1, 64))
+  .option("--threads <n>", "threads that split classes, this one included (default: one per core, when over a megabyte of code is to be split; the output is the same for any number)", intOption("--threads", 1, 64))
   .action((input: string, opts: SplitCommandOptions) => runAction(reporting(), async (r) => (await import("./split.js")).splitCommand(input, opts, r)));
 
 program
