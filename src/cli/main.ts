@@ -6,21 +6,21 @@
  * commander finds it (an unknown option, a value out of range, a missing
  * argument) or a command does (`--link foo`, `-o` naming the input), takes one
  * path: `error E_USAGE: ...` on stderr, a pointer to `--help`, exit status 2.
- * Exit statuses: `exit-codes.ts`.
+ * Exit statuses: `exit-codes.ts`. Each subcommand's module is imported when that
+ * command runs: a jar split does not load the WebAssembly splitter, the text
+ * assembler or retrace (a third of the code; start-up is part of every run).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { LINK_MODE_NAMES } from "../../passes/link/modes.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { asmCommand, type AsmCommandOptions } from "./asm.js";
+import type { AsmCommandOptions } from "./asm.js";
 import { toleratePipeClosedEarly } from "./broken-pipe.js";
-import { disasmCommand } from "./disasm.js";
 import { ExitCode } from "./exit-codes.js";
-import { inspectCommand } from "./inspect.js";
 import { Reporter, runAction, type ReporterOptions, usageError } from "./report.js";
-import { retraceCommand, type RetraceCommandOptions } from "./retrace.js";
-import { splitCommand, type SplitCommandOptions } from "./split.js";
+import type { RetraceCommandOptions } from "./retrace.js";
+import type { SplitCommandOptions } from "./split.js";
 
 toleratePipeClosedEarly();
 
@@ -68,7 +68,7 @@ program
   .argument("<inputs...>", ".class files, directories, jars or WebAssembly modules (function bodies above the limit)")
   .option("--limit <bytes>", "list methods whose bytecode is longer than this", intOption("--limit", 0, 0xffffffff), 8000)
   .option("--json", "print the report as JSON")
-  .action((inputs: string[], opts: { limit: number; json?: boolean }) => runAction(reporting(), (r) => inspectCommand(inputs, opts, r)));
+  .action((inputs: string[], opts: { limit: number; json?: boolean }) => runAction(reporting(), async (r) => (await import("./inspect.js")).inspectCommand(inputs, opts, r)));
 
 program
   .command("disasm")
@@ -78,7 +78,7 @@ program
   .option("--class <name>", "only this class (internal or dotted name)")
   .option("--pool", "also print the constant pool with its indices (exact round trips through asm)")
   .option("--frames", "show the inferred frame and the live locals at every basic block, as comments")
-  .action((input: string, opts: { method?: string; class?: string; pool?: boolean; frames?: boolean }) => runAction(reporting(), (r) => disasmCommand(input, opts, r)));
+  .action((input: string, opts: { method?: string; class?: string; pool?: boolean; frames?: boolean }) => runAction(reporting(), async (r) => (await import("./disasm.js")).disasmCommand(input, opts, r)));
 
 program
   .command("asm")
@@ -87,7 +87,7 @@ program
   .requiredOption("-o, --output <dir|jar>", "output directory, or a .jar/.zip file (required)")
   .option("--max-size <bytes>", "split every method longer than this as it is assembled (mapping: <output>.mapping)", intOption("--max-size", 64, 65535), 8000)
   .option("--no-split", "write every method as assembled, however long")
-  .action((files: string[], opts: AsmCommandOptions) => runAction(reporting(), (r) => asmCommand(files, opts, r)));
+  .action((files: string[], opts: AsmCommandOptions) => runAction(reporting(), async (r) => (await import("./asm.js")).asmCommand(files, opts, r)));
 
 program
   .command("split")
@@ -101,8 +101,8 @@ program
   .option("--in-place", "allow -o to name the input; the previous mapping is kept beside the new one")
   .option("--strict", "exit with status 4 when a method over the limit is refused")
   .option("--json", "print the report, diagnostics included, as JSON on stdout")
-  .option("--threads <n>", "threads that split classes, this one included (default: one per core; the output is the same for any number)", intOption("--threads", 1, 64))
-  .action((input: string, opts: SplitCommandOptions) => runAction(reporting(), (r) => splitCommand(input, opts, r)));
+  .option("--threads <n>", "threads that split classes, this one included (default: one per core, when over a megabyte of code is to be split; the output is the same for any number)", intOption("--threads", 1, 64))
+  .action((input: string, opts: SplitCommandOptions) => runAction(reporting(), async (r) => (await import("./split.js")).splitCommand(input, opts, r)));
 
 program
   .command("retrace")
@@ -113,7 +113,7 @@ program
   .option("--verbose", "show return and argument types of retraced methods")
   // `-v/--verbose` before or after the command: program options are read anywhere.
   .action((mapping: string, traceFile: string | undefined, opts: RetraceCommandOptions) =>
-    runAction(reporting(), (r) => retraceCommand(mapping, traceFile, { ...opts, verbose: (opts.verbose ?? false) || (reporting().verbose ?? false) }, r)),
+    runAction(reporting(), async (r) => (await import("./retrace.js")).retraceCommand(mapping, traceFile, { ...opts, verbose: (opts.verbose ?? false) || (reporting().verbose ?? false) }, r)),
   );
 
 /** The subcommand named on the command line, for the `--help` pointer. */

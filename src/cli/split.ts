@@ -16,9 +16,11 @@
  * the whole report, diagnostics and refusal payloads included, on stdout.
  * A WebAssembly module (recognised by its magic) goes to split-wasm.ts.
  *
- * Speed: every core splits (`--threads`, default one per core; the output is the
- * same for any number), and for an input of a megabyte or more the workers start
- * before it is read, so that their start overlaps the read.
+ * Speed: classes with no method over the limit are copied after a fast scan, and
+ * every core splits when there is enough to split (`--threads`, default one per
+ * core; the output is the same for any number; `splitBundle` decides). Below the
+ * default limit, for an input of a megabyte or more, the workers start before it
+ * is read, so that their start overlaps the read.
  */
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -37,14 +39,13 @@ import { checkOutputPaths, keepPreviousMapping } from "./paths.js";
 import { Progress } from "./progress.js";
 import { refusalDiagnostic, refusalOf } from "./refusals.js";
 import { type Reporter, usageError } from "./report.js";
-import { splitWasmCommand, WASM_DEFAULT_MAX_SIZE } from "./split-wasm.js";
-import { isWasmFile } from "./wasm-input.js";
+import { isWasmFile } from "./wasm-magic.js";
 import { stage } from "./staged.js";
 import { formatBytes, formatDuration, plural } from "./style.js";
 
 export interface SplitCommandOptions {
   output: string;
-  /** Default: 8000 for class files, {@link WASM_DEFAULT_MAX_SIZE} for a WebAssembly module. */
+  /** Default: 8000 for class files, `WASM_DEFAULT_MAX_SIZE` (split-wasm.ts) for a WebAssembly module. */
   maxSize?: number;
   link: SplitLinkMode;
   classpath?: string;
@@ -52,7 +53,7 @@ export interface SplitCommandOptions {
   inPlace?: boolean;
   strict?: boolean;
   json?: boolean;
-  /** Threads splitting classes, this one included (default: one per core). */
+  /** Threads splitting classes, this one included (default: one per core; the split uses them only when there is enough to split). */
   threads?: number;
 }
 
@@ -79,16 +80,21 @@ function outputKind(output: string, bundle: Bundle): Bundle["kind"] {
 }
 
 export async function splitCommand(input: string, opts: SplitCommandOptions, r: Reporter): Promise<number> {
-  if (await isWasmFile(input)) return splitWasmCommand(input, opts, r);
+  // The WebAssembly splitter is loaded only for a module (a jar split needs none of it).
+  if (await isWasmFile(input)) return (await import("./split-wasm.js")).splitWasmCommand(input, opts, r);
   if (opts.maxSize !== undefined && opts.maxSize > 65535) throw usageError("--max-size must be an integer from 64 to 65535 for class files (a .wasm module allows more)");
-  const maxSize = opts.maxSize ?? 8000;
+  const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE;
   const startedAt = Date.now();
   const mappingPath = opts.mapping ?? `${opts.output}.mapping`;
   checkOutputPaths(input, opts.output, mappingPath, opts.inPlace ?? false);
   // Every core splits: this thread and one worker per other core (the output does not depend on it).
   const workers = (opts.threads ?? availableParallelism()) - 1;
-  // A large input: the workers start (and import the splitter) while it is read.
-  const early = workers > 0 && (await fileSize(input)) >= EARLY_WORKERS_MIN_BYTES ? startSplitWorkers(workers) : undefined;
+  // A large input split below the default limit: the workers start (and import the
+  // splitter) while it is read. At the default limit few methods are over it, so
+  // splitBundle mostly runs in this thread alone and workers started ahead would
+  // only be ended (jython.jar: 19 classes, 240 KB of code over 8000); it starts any
+  // it needs once it has scanned the classes.
+  const early = workers > 0 && maxSize < DEFAULT_MAX_SIZE && (await fileSize(input)) >= EARLY_WORKERS_MIN_BYTES ? startSplitWorkers(workers) : undefined;
   try {
     return await readSplitWrite(input, opts, { maxSize, mappingPath, startedAt, workers, early }, r);
   } finally {
@@ -96,7 +102,10 @@ export async function splitCommand(input: string, opts: SplitCommandOptions, r: 
   }
 }
 
-/** Inputs from this size on start their split workers before they are read. */
+/** HotSpot's JIT limit: methods longer than this are interpreted. */
+const DEFAULT_MAX_SIZE = 8000;
+
+/** Inputs from this size on start their split workers before they are read (below the default limit). */
 const EARLY_WORKERS_MIN_BYTES = 1 << 20;
 
 async function fileSize(path: string): Promise<number> {

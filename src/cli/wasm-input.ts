@@ -1,32 +1,17 @@
 /**
  * WebAssembly inputs of `megasplit inspect` and `disasm`: a file is taken as a
- * module when it starts with the magic `\0asm` (as a jar is recognised by its
- * zip magic), then read with src/wasm/read-module.ts. Prints what each command
- * shows for a module: the function bodies above a size, largest first, or the
- * module in the text format (flat form, see src/wasm/print-module.ts).
+ * module when it starts with the magic `\0asm` (`isWasmFile`, wasm-magic.ts),
+ * then read with src/wasm/read-module.ts. Prints what each command shows for a
+ * module: the function bodies above a size, largest first, or the module in the
+ * text format (flat form, see src/wasm/print-module.ts).
  */
-import { open, readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { ErrorCodes, MegasplitError } from "../diagnostics.js";
 import { ENGINE_BODY_LIMIT, functionSizes } from "../wasm/function-sizes.js";
-import { isWasm, readModule } from "../wasm/read-module.js";
+import { readModule } from "../wasm/read-module.js";
 import type { WasmModule } from "../wasm/module.js";
 
-/** Whether `path` is a file that starts with the WebAssembly magic. */
-export async function isWasmFile(path: string): Promise<boolean> {
-  try {
-    if (!(await stat(path)).isFile()) return false;
-    const f = await open(path, "r");
-    try {
-      const head = new Uint8Array(4);
-      const { bytesRead } = await f.read(head, 0, 4, 0);
-      return bytesRead === 4 && isWasm(head);
-    } finally {
-      await f.close();
-    }
-  } catch {
-    return false;
-  }
-}
+export { isWasmFile } from "./wasm-magic.js";
 
 /** Reads a module; its errors carry the path as their bundle. */
 export async function readWasmFile(path: string): Promise<WasmModule> {

@@ -13,8 +13,12 @@
  * no class of the bundle has its name. Deterministic: entries keep their order,
  * and the same input gives the same output and mapping.
  *
- * Classes are split as jobs (`split-job.ts`) that `runJobs` (src/bundle/job-pool.ts)
- * spreads over this thread and `workers` worker threads; the results are put
+ * Most classes have no method over the limit: a fast scan (`scanClass`,
+ * src/classfile/scan.ts) that finds such a class regular lets it be copied unread;
+ * every other class (one to split, or one the scan leaves to `readClass` to report)
+ * is a job (`split-job.ts`) that `runJobs` (src/bundle/job-pool.ts) spreads over
+ * this thread and `workers` worker threads, if there is enough code over the limit
+ * to pay for their start (`MIN_SPLIT_WORK_FOR_WORKERS`); the results are put
  * together here in entry order, so the output is the same for any number of
  * workers (a helper class whose name an earlier class took is made again here).
  * With workers, the class bytes are copied once into shared memory, which crosses
@@ -26,6 +30,7 @@ import { compactBytes, runJobs, type StartedWorkers } from "../bundle/job-pool.j
 import type { Diagnostic } from "../diagnostics.js";
 import { bundleClassMap, createClassHierarchy } from "../hierarchy/hierarchy.js";
 import type { SplitLinkMode } from "./split-method.js";
+import { SCAN_IRREGULAR, scanClass } from "../classfile/scan.js";
 import { MappingBuilder } from "../../runtime/mapping.js";
 import type { MethodReport } from "./split-class.js";
 import { registerHierarchy, SPLIT_JOB_MODULE, splitJob, type SplitJobInit, type SplitJobInput, type SplitJobOutput } from "./split-job.js";
@@ -54,6 +59,12 @@ export interface SplitBundleOptions {
    * bundle was read; used instead of `workers`, and ended by the call.
    */
   started?: StartedWorkers;
+  /**
+   * Use the workers however little there is to split (tests of the threaded path);
+   * by default a split with less than `MIN_SPLIT_WORK_FOR_WORKERS` bytes of code
+   * over the limit, or fewer jobs than `runJobs` hands out, runs in this thread.
+   */
+  alwaysUseWorkers?: boolean;
 }
 
 export interface BundleMethodReport extends MethodReport {
@@ -71,7 +82,15 @@ export interface BundleSplit {
 
 export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {}): Promise<BundleSplit> {
   const maxSize = opts.maxSize ?? 8000;
-  const workers = opts.started ? opts.started.workers.length : (opts.workers ?? 0);
+  const classIndices = bundle.entries.flatMap((e, i) => (isClassEntry(e) ? [i] : []));
+  // Most classes have no method over the limit: those a scan finds regular are copied
+  // unread (scan.ts); the others are jobs (read, split or reported as readClass does).
+  const scans = classIndices.map((i) => scanClass(bundle.entries[i]!.data, maxSize));
+  const jobIndices = classIndices.filter((_, k) => scans[k] !== 0);
+  const splitWork = scans.reduce((n, s, k) => n + (s > 0 ? s : s === SCAN_IRREGULAR ? bundle.entries[classIndices[k]!]!.data.length : 0), 0);
+  const worthWorkers = opts.alwaysUseWorkers === true || splitWork >= MIN_SPLIT_WORK_FOR_WORKERS;
+  const started = await workersWorthStarting(opts, worthWorkers);
+  const workers = started ? started.workers.length : worthWorkers ? (opts.workers ?? 0) : 0;
   const diagnostics: Diagnostic[] = [];
   // A class bundle's header is read again below, where a failure is reported (once).
   const classes = bundleClassMap(bundle, bundle.kind === "class" ? [] : diagnostics);
@@ -92,7 +111,7 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     takenClassNames: [...bundleNames],
   };
   // Workers started ahead build their hierarchy while this thread builds its own.
-  opts.started?.sendInit(initForWorkers);
+  started?.sendInit(initForWorkers);
   let hierarchy;
   try {
     hierarchy = await createClassHierarchy({
@@ -101,7 +120,7 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
       ...(opts.javaHome ? { javaHome: opts.javaHome } : {}),
     });
   } catch (e) {
-    await opts.started?.close(); // runJobs, which ends them otherwise, is not reached
+    await started?.close(); // runJobs, which ends them otherwise, is not reached
     throw e;
   }
   diagnostics.push(...hierarchy.diagnostics);
@@ -114,14 +133,14 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
   const total = bundle.entries.length;
   let methodsSplit = 0;
   try {
-    const classIndices = bundle.entries.flatMap((e, i) => (isClassEntry(e) ? [i] : []));
-    const inputs: SplitJobInput[] = classIndices.map((i) => ({ entry: bundle.entries[i]!.name, data: own(bundle.entries[i]!.data) }));
+    const inputs: SplitJobInput[] = jobIndices.map((i) => ({ entry: bundle.entries[i]!.name, data: own(bundle.entries[i]!.data) }));
     // Progress counts entries as their jobs finish, in whatever order the threads finish them.
-    let done = total - classIndices.length;
-    opts.onEntry?.(0, total, 0);
+    let done = total - jobIndices.length;
+    opts.onEntry?.(done, total, 0);
     const outputs = await runJobs<SplitJobInit, SplitJobInput, SplitJobOutput>({ module: SPLIT_JOB_MODULE, export: "splitJob", init }, inputs, {
       workers,
-      ...(opts.started ? { started: opts.started } : {}),
+      ...(started ? { started } : {}),
+      ...(opts.alwaysUseWorkers ? { minJobs: 1 } : {}),
       weight: (x) => x.data.length,
       // The largest classes hold the largest methods: started first, they do not end the run alone.
       heaviestFirst: true,
@@ -136,9 +155,9 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     const helpers = new Set<string>();
     let again: ((input: SplitJobInput) => SplitJobOutput) | undefined;
     let k = 0;
-    for (const entry of bundle.entries) {
-      if (!isClassEntry(entry)) {
-        entries.push(entry);
+    for (const [i, entry] of bundle.entries.entries()) {
+      if (!isClassEntry(entry) || jobIndices[k] !== i) {
+        entries.push(entry); // not a class, or a class copied unread
         continue;
       }
       let out = outputs[k]!;
@@ -173,6 +192,23 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     diagnostics.push(...dropped.diagnostics);
   }
   return { bundle: out, reports, diagnostics, mapping, unreadable };
+}
+
+/**
+ * Below this much code over the limit (bytes of the methods to split, or of a class
+ * the scan left to readClass), a split runs in this thread alone: each worker is
+ * another V8 isolate that loads the splitter, builds its own class hierarchy and
+ * warms up its own JIT, which costs more than it saves on a handful of methods.
+ * Measured on jython.jar (bench/throughput/results-thru3.md).
+ */
+export const MIN_SPLIT_WORK_FOR_WORKERS = 1 << 20;
+
+/** The workers started ahead if the split is worth them; else they are ended now. */
+async function workersWorthStarting(opts: SplitBundleOptions, worthWorkers: boolean): Promise<StartedWorkers | undefined> {
+  if (!opts.started) return undefined;
+  if (worthWorkers) return opts.started;
+  await opts.started.close();
+  return undefined;
 }
 
 /**
