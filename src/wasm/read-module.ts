@@ -14,14 +14,10 @@ import { WasmReader } from "./binary-reader.js";
 import { readExpr } from "./body.js";
 import type { CodeEntry, DataSegment, ElemSegment, Import, ImportDesc, Section, Table, WasmModule } from "./module.js";
 import { readNameSection } from "./name-section.js";
+import { isWasm } from "./magic.js";
 import { readGlobalType, readLimits, readRecGroup, readTagType, readValType } from "./types.js";
 
-export const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d] as const;
-
-/** Whether `bytes` starts with the WebAssembly magic `\0asm`. */
-export function isWasm(bytes: Uint8Array): boolean {
-  return WASM_MAGIC.every((b, i) => bytes[i] === b);
-}
+export { isWasm, WASM_MAGIC } from "./magic.js";
 
 export function readModule(bytes: Uint8Array): WasmModule {
   if (!isWasm(bytes)) throw new MegasplitError(ErrorCodes.WASM_MAGIC, "not a WebAssembly module (no \\0asm magic)", { offset: 0 });
