@@ -95,11 +95,18 @@ export interface DecodedAnalyses {
   release: () => void;
 }
 
-/** A cut body and what every later step reads of it. */
+/**
+ * A cut body and what every later step reads of it. Of its frame analysis only the
+ * types, max_locals and the blocks' entry frames: the analysis itself (and, through
+ * it, the uncut body's with its CFG and frame slabs) goes once the cut is analysed,
+ * before the partition.
+ */
 interface Cut {
   body: MethodBody;
   cfg: ControlFlowGraph;
-  frames: FrameAnalysis;
+  types: FrameAnalysis["types"];
+  /** max_locals as the frame analysis counts it. */
+  frameMaxLocals: number;
   liveness: Liveness;
   entryFrame: Frame[];
   /** 0 for blocks another piece may not enter (an uninitialized object or a monitor at the entry). */
@@ -128,7 +135,7 @@ interface LinkView {
 
 function linkViewOf(cut: Cut): LinkView {
   const { body, cfg, entryFrame, liveness } = cut;
-  return { body, cfg, entryFrame, types: cut.frames.types, liveness, frameMaxLocals: cut.frames.maxLocals, maxSpill: maxSpill(entryFrame, cut.cuttable) };
+  return { body, cfg, entryFrame, types: cut.types, liveness, frameMaxLocals: cut.frameMaxLocals, maxSpill: maxSpill(entryFrame, cut.cuttable) };
 }
 
 /** Partition + link with decreasing budgets until every method fits. */
@@ -359,7 +366,7 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   const constraints = blockConstraints(m, b0, cfg, frames);
   if ("kind" in constraints) return constraints;
   const costs = linkCostTables({ body: b0, cfg, frames, liveness, entryFrame: constraints.entryFrame });
-  return { body: b0, cfg, frames, liveness, ...constraints, costs };
+  return { body: b0, cfg, types: frames.types, frameMaxLocals: frames.maxLocals, liveness, ...constraints, costs };
 }
 
 /**
@@ -452,7 +459,7 @@ function partitionInput(m: Method, cut: Cut, search: Search, handover: "paramete
             entryLoads: heap.entryLoads,
             groupBase: heap.groupBase,
             groupStores: heap.groupStores,
-            width: Math.max(cut.frames.maxLocals, m.decoded.maxLocals) + 2,
+            width: Math.max(cut.frameMaxLocals, m.decoded.maxLocals) + 2,
           },
         }
       : {}),
@@ -519,7 +526,7 @@ function parameterLayouts(m: Method, cut: Cut, search: Search): { part: OkPartit
  */
 function loopResidence(m: Method, cut: Cut, search: Search, chosen: { part: Partition }): { resident: ResidentKinds; part: Partition } | undefined {
   if (!chosen.part.ok || chosen.part.spinedLoops === 0 || process.env.MEGASPLIT_NO_LOOP_RESIDENCE) return undefined;
-  const maxLocals = Math.max(cut.frames.maxLocals, m.decoded.maxLocals);
+  const maxLocals = Math.max(cut.frameMaxLocals, m.decoded.maxLocals);
   const resident = loopResidentLocals({ nodes: cut.body.nodes, cfg: cut.cfg, liveness: cut.liveness, pieceOf: chosen.part.pieceOf, maxLocals });
   if (!resident) return undefined;
   const growth = residenceGrowth(cut.body.nodes, cut.cfg, resident, maxLocals);
