@@ -267,7 +267,11 @@ class SetPool {
     readonly words: number,
     blocks: number,
   ) {
-    this.pool = new Uint32Array(Math.max(64, 4 * blocks * words));
+    // About one set per block is what the solver makes (parser-actions: 51,253 sets
+    // for 51,252 blocks); the pool doubles past that. A pool of four per block was
+    // 128 MB of array buffer at 16 MB, which alone starts a full collection (V8
+    // collects when array-buffer memory grows 64 MB).
+    this.pool = new Uint32Array(Math.max(64, (blocks + 16) * words));
     this.empty = this.alloc();
   }
 
