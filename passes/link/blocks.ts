@@ -14,7 +14,8 @@ import { AssertionError, assert } from "../../src/diagnostics.js";
 import { type ControlFlowGraph, isInstruction, opcodeOf } from "../cfg.js";
 import type { Frame, TypeTable } from "../frames.js";
 import { KIND_DOUBLE, KIND_LONG, kindOfType } from "./frame-arrays.js";
-import { isLive, type Liveness } from "../liveness.js";
+import { isLive, type Liveness, type SlotSet } from "../liveness.js";
+import { SequenceIds } from "../core/sequence-ids.js";
 import { allSuccessors } from "../core/loops.js";
 import type { Partition } from "../core/partition.js";
 
@@ -34,34 +35,51 @@ function kindOf(t: number, types: TypeTable): number {
   return kind;
 }
 
-/** The shape of the cut before each block: its live, typed locals and its stack. */
+/**
+ * The shape of the cut before each block: its live, typed locals and its stack.
+ * Read only: blocks entered with the same frame (equal frames are one object,
+ * `shared-frames.ts`) and the same live set share one shape. A shape lists every
+ * live local as an object, so one per block was a large part of the link's live
+ * heap where hundreds of locals are live (parser-actions at 16 MB: tens of
+ * thousands of entries and exit targets, a few hundred distinct shapes).
+ */
 export function cutShapes(frameAt: (block: number) => Frame, liveness: Liveness, types: TypeTable): (block: number) => CutShape {
   const cache = new Map<number, CutShape>();
+  const liveIds = new SequenceIds();
+  const byFrame = new Map<Frame, Map<number, CutShape>>();
   return (block) => {
     let s = cache.get(block);
     if (s) return s;
     const f = frameAt(block);
     const live = liveness.liveIn[block]!;
-    const locals: CutShape["locals"] = [];
-    for (let slot = 0; slot < f.locals.length; slot++) {
-      const t = f.locals[slot]!;
-      const kind = kindOf(t, types);
-      if (kind < 0 || !isLive(live, slot)) continue;
-      locals.push({ slot, kind, type: t });
-      if (slotsOf(kind) === 2) slot++;
-    }
-    const stack: CutShape["stack"] = [];
-    for (let i = 0; i < f.stack.length; i++) {
-      const t = f.stack[i]!;
-      const kind = kindOf(t, types);
-      assert(kind >= 0, "top on the operand stack at a cut");
-      stack.push({ kind, type: t });
-      if (slotsOf(kind) === 2) i++;
-    }
-    s = { locals, stack };
+    let shapes = byFrame.get(f);
+    if (shapes === undefined) byFrame.set(f, (shapes = new Map()));
+    const liveId = liveIds.idOf(live, live.length);
+    s = shapes.get(liveId);
+    if (s === undefined) shapes.set(liveId, (s = shapeOfCut(f, live, types)));
     cache.set(block, s);
     return s;
   };
+}
+
+function shapeOfCut(f: Frame, live: SlotSet, types: TypeTable): CutShape {
+  const locals: CutShape["locals"] = [];
+  for (let slot = 0; slot < f.locals.length; slot++) {
+    const t = f.locals[slot]!;
+    const kind = kindOf(t, types);
+    if (kind < 0 || !isLive(live, slot)) continue;
+    locals.push({ slot, kind, type: t });
+    if (slotsOf(kind) === 2) slot++;
+  }
+  const stack: CutShape["stack"] = [];
+  for (let i = 0; i < f.stack.length; i++) {
+    const t = f.stack[i]!;
+    const kind = kindOf(t, types);
+    assert(kind >= 0, "top on the operand stack at a cut");
+    stack.push({ kind, type: t });
+    if (slotsOf(kind) === 2) i++;
+  }
+  return { locals, stack };
 }
 
 /** The blocks each piece is entered at (from another piece, or the method's start), sorted, and each one's index. */

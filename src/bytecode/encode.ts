@@ -54,12 +54,13 @@
  * (encodeBody is synchronous and not re-entrant); they keep the size of the
  * largest body seen up to a million nodes, larger bodies allocate their own.
  */
-import type { Attribute, CodeAttribute, ExceptionTableEntry, LineNumberEntry, LocalVariableEntry, StackMapFrame, VerificationType } from "../classfile/model.js";
+import type { Attribute, CodeAttribute, ExceptionTableEntry, LineNumberEntry, LocalVariableEntry, StackMapFrame } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import { ErrorCodes, MegasplitError, type ErrorCode, type Location, InternalError, unreachable } from "../diagnostics.js";
-import type { CodeNode, FrameNode, FrameType, LocalVariable, MethodBody } from "./model.js";
+import type { CodeNode, FrameNode, LocalVariable, MethodBody } from "./model.js";
 import { FORMAT_CODE, Fmt, NORMAL_OP, OPCODES, Op, invertCondition } from "./opcodes.js";
 import { decodeBody } from "./decode.js";
+import { SharedVerificationTypes } from "./shared-verification-types.js";
 
 export interface EncodeOptions {
   /** Attached to every error (class, method...). */
@@ -305,6 +306,7 @@ function encodeNestedAttributes(body: MethodBody, cp: ConstantPool, at: Position
   const lines: LineNumberEntry[] = [];
   const frames: StackMapFrame[] = [];
   let previousFrameOffset = -1;
+  const types = new SharedVerificationTypes(offsetOfLabel);
   for (let k = 0; k < positional.length; k++) {
     const i = positional[k]!;
     if (kindCode[i] === LINE) {
@@ -317,7 +319,7 @@ function encodeNestedAttributes(body: MethodBody, cp: ConstantPool, at: Position
       if (at === previousFrameOffset) fail(ErrorCodes.BRANCH_TARGET, `two stack map frames at offset ${at}`, at);
       const delta = previousFrameOffset < 0 ? at : at - previousFrameOffset - 1;
       if (delta > U2_MAX) fail(ErrorCodes.CODE_TOO_LARGE, `stack map frame offset delta ${delta} does not fit in u2`, at);
-      frames.push(encodeFrame(node.frame, delta, offsetOfLabel));
+      frames.push(encodeFrame(node.frame, delta, types));
       previousFrameOffset = at;
     }
   }
@@ -357,29 +359,19 @@ function encodeNestedAttributes(body: MethodBody, cp: ConstantPool, at: Position
 
 }
 
-function encodeFrame(f: FrameNode, offsetDelta: number, offsetOfLabel: OffsetOfLabel): StackMapFrame {
+function encodeFrame(f: FrameNode, offsetDelta: number, types: SharedVerificationTypes): StackMapFrame {
   switch (f.type) {
     case "same":
       return { type: "same", offsetDelta };
     case "same_locals_1_stack_item":
-      return { type: "same_locals_1_stack_item", offsetDelta, stack: verificationType(f.stack, offsetOfLabel) };
+      return { type: "same_locals_1_stack_item", offsetDelta, stack: types.of(f.stack) };
     case "chop":
       return { type: "chop", offsetDelta, chop: f.chop };
     case "append":
-      return { type: "append", offsetDelta, locals: verificationTypes(f.locals, offsetOfLabel) };
+      return { type: "append", offsetDelta, locals: types.listOf(f.locals) };
     case "full":
-      return { type: "full", offsetDelta, locals: verificationTypes(f.locals, offsetOfLabel), stack: verificationTypes(f.stack, offsetOfLabel) };
+      return { type: "full", offsetDelta, locals: types.listOf(f.locals), stack: types.listOf(f.stack) };
   }
-}
-
-function verificationType(t: FrameType, offsetOfLabel: OffsetOfLabel): VerificationType {
-  return t.tag === "uninitialized" ? { tag: "uninitialized", offset: offsetOfLabel(t.label, "uninitialized type") } : t;
-}
-
-function verificationTypes(ts: readonly FrameType[], offsetOfLabel: OffsetOfLabel): VerificationType[] {
-  const out: VerificationType[] = [];
-  for (let k = 0; k < ts.length; k++) out.push(verificationType(ts[k]!, offsetOfLabel));
-  return out;
 }
 
 /**

@@ -95,11 +95,18 @@ export interface DecodedAnalyses {
   release: () => void;
 }
 
-/** A cut body and what every later step reads of it. */
+/**
+ * A cut body and what every later step reads of it. Of its frame analysis only the
+ * types, max_locals and the blocks' entry frames: the analysis itself (and, through
+ * it, the uncut body's with its CFG and frame slabs) goes once the cut is analysed,
+ * before the partition.
+ */
 interface Cut {
   body: MethodBody;
   cfg: ControlFlowGraph;
-  frames: FrameAnalysis;
+  types: FrameAnalysis["types"];
+  /** max_locals as the frame analysis counts it. */
+  frameMaxLocals: number;
   liveness: Liveness;
   entryFrame: Frame[];
   /** 0 for blocks another piece may not enter (an uninitialized object or a monitor at the entry). */
@@ -107,6 +114,28 @@ interface Cut {
   /** 1 for blocks that must stay in the driver. */
   pinned: Uint8Array;
   costs: LinkCostTables;
+}
+
+/**
+ * What linking reads of a cut: its body, CFG, entry frames, types and liveness.
+ * Not the frame analyses (the cut's and the uncut body's, with their frames and
+ * CFG: hundreds of megabytes at 16 MB), the cost tables or the constraints: the
+ * attempt hands this to the linker and lets the cut go, so none of those stays
+ * alive while the pieces are written and encoded.
+ */
+interface LinkView {
+  body: MethodBody;
+  cfg: ControlFlowGraph;
+  entryFrame: Frame[];
+  types: FrameAnalysis["types"];
+  liveness: Liveness;
+  frameMaxLocals: number;
+  maxSpill: number;
+}
+
+function linkViewOf(cut: Cut): LinkView {
+  const { body, cfg, entryFrame, liveness } = cut;
+  return { body, cfg, entryFrame, types: cut.types, liveness, frameMaxLocals: cut.frameMaxLocals, maxSpill: maxSpill(entryFrame, cut.cuttable) };
 }
 
 /** Partition + link with decreasing budgets until every method fits. */
@@ -214,10 +243,13 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     // Encoded at once (large bodies): heap-frame pieces are encoded as they are linked, their bodies dropped one by one.
     const encoded: SplitPiece[] = [];
     const onPiece = deferEncoding ? undefined : (p: LinkedPiece) => encoded.push(encodePiece(am.cf, p, opts, codeNameIndex));
-    const linked = chosen.layouts
-      ? linkTail({ ...linkBase(am, cut), partition: part, pieceNames }, chosen.layouts)
-      : linkHeapFrame(am, cut, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken), onPiece, loopResident?.resident);
+    // The cut goes before linking: only what the linker reads stays (`LinkView`).
+    let view: LinkView | undefined = linkViewOf(cut);
     cut = undefined;
+    const linked = chosen.layouts
+      ? linkTail({ ...linkBase(am, view), partition: part, pieceNames }, chosen.layouts)
+      : linkHeapFrame(am, view, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken), onPiece, loopResident?.resident);
+    view = undefined;
     const shape = {
       crossEdges: part.crossEdges,
       handover: [chosen.layouts ? ("parameters" as const) : ("heap frame" as const)],
@@ -334,7 +366,7 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   const constraints = blockConstraints(m, b0, cfg, frames);
   if ("kind" in constraints) return constraints;
   const costs = linkCostTables({ body: b0, cfg, frames, liveness, entryFrame: constraints.entryFrame });
-  return { body: b0, cfg, frames, liveness, ...constraints, costs };
+  return { body: b0, cfg, types: frames.types, frameMaxLocals: frames.maxLocals, liveness, ...constraints, costs };
 }
 
 /**
@@ -427,7 +459,7 @@ function partitionInput(m: Method, cut: Cut, search: Search, handover: "paramete
             entryLoads: heap.entryLoads,
             groupBase: heap.groupBase,
             groupStores: heap.groupStores,
-            width: Math.max(cut.frames.maxLocals, m.decoded.maxLocals) + 2,
+            width: Math.max(cut.frameMaxLocals, m.decoded.maxLocals) + 2,
           },
         }
       : {}),
@@ -436,20 +468,21 @@ function partitionInput(m: Method, cut: Cut, search: Search, handover: "paramete
 }
 
 /** What every linker takes of the method and its cut body. */
-function linkBase(m: Method, cut: Cut) {
+function linkBase(m: Method, view: LinkView) {
   const { cf, ctx, opts } = m;
+  const entryFrame = view.entryFrame;
   return {
-    body: cut.body,
-    cfg: cut.cfg,
-    frameAt: (b: number) => cut.entryFrame[b]!,
-    types: cut.frames.types,
-    liveness: cut.liveness,
+    body: view.body,
+    cfg: view.cfg,
+    frameAt: (b: number) => entryFrame[b]!,
+    types: view.types,
+    liveness: view.liveness,
     cp: cf.constantPool,
     className: ctx.className,
     pieceOwner: { className: ctx.className, isInterface: (cf.accessFlags & Access.INTERFACE) !== 0 },
     descriptor: ctx.descriptor,
     isStatic: m.isStatic,
-    maxLocals: Math.max(cut.frames.maxLocals, m.decoded.maxLocals),
+    maxLocals: Math.max(view.frameMaxLocals, m.decoded.maxLocals),
     driverName: ctx.methodName,
     ...(opts.lines ? { syntheticLine: () => nextSyntheticLine(opts.lines!) } : {}),
   };
@@ -479,7 +512,7 @@ function choosePartition(m: Method, cut: Cut, mode: LinkMode, search: Search): {
 function parameterLayouts(m: Method, cut: Cut, search: Search): { part: OkPartition; layouts: TailLayout[] } | undefined {
   const tp = partition(partitionInput(m, cut, search, "parameters"));
   if (!tp.ok || tp.pieceBlocks.length < 2) return undefined;
-  const layouts = tailLayouts({ ...linkBase(m, cut), partition: tp, pieceNames: [] }, acyclicTransfers(cut.cfg, tp.pieceOf, tp.pieceBlocks.length));
+  const layouts = tailLayouts({ ...linkBase(m, linkViewOf(cut)), partition: tp, pieceNames: [] }, acyclicTransfers(cut.cfg, tp.pieceOf, tp.pieceBlocks.length));
   if (layouts.ok) return { part: tp, layouts: layouts.layouts };
   if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`${m.ctx.where.method}: no parameters: ${layouts.reason}\n`);
   return undefined;
@@ -493,7 +526,7 @@ function parameterLayouts(m: Method, cut: Cut, search: Search): { part: OkPartit
  */
 function loopResidence(m: Method, cut: Cut, search: Search, chosen: { part: Partition }): { resident: ResidentKinds; part: Partition } | undefined {
   if (!chosen.part.ok || chosen.part.spinedLoops === 0 || process.env.MEGASPLIT_NO_LOOP_RESIDENCE) return undefined;
-  const maxLocals = Math.max(cut.frames.maxLocals, m.decoded.maxLocals);
+  const maxLocals = Math.max(cut.frameMaxLocals, m.decoded.maxLocals);
   const resident = loopResidentLocals({ nodes: cut.body.nodes, cfg: cut.cfg, liveness: cut.liveness, pieceOf: chosen.part.pieceOf, maxLocals });
   if (!resident) return undefined;
   const growth = residenceGrowth(cut.body.nodes, cut.cfg, resident, maxLocals);
@@ -508,7 +541,7 @@ function loopResidence(m: Method, cut: Cut, search: Search, chosen: { part: Part
 /** Links a partition through the heap frame, coding transfers as the mode says. */
 function linkHeapFrame(
   m: Method,
-  cut: Cut,
+  view: LinkView,
   mode: LinkMode,
   search: Search,
   part: OkPartition,
@@ -520,13 +553,13 @@ function linkHeapFrame(
   const { opts, ctx } = m;
   const indy = opts.indy;
   return linkMethod({
-    ...linkBase(m, cut),
+    ...linkBase(m, view),
     partition: part,
     pieceNames,
-    maxSpill: maxSpill(cut.entryFrame, cut.cuttable),
+    maxSpill: view.maxSpill,
     mode: mode.transfers,
     wideCodes: search.wideCodes,
-    directOk: acyclicTransfers(cut.cfg, part.pieceOf, part.pieceBlocks.length),
+    directOk: acyclicTransfers(view.cfg, part.pieceOf, part.pieceBlocks.length),
     // Into a helper class the driver calls one dispatcher: a few constants in the class, not a few per piece.
     flatDispatch: opts.helper ? 0 : flatDispatchFor(search.budget),
     dispatchGroup: dispatchGroupFor(search.budget),

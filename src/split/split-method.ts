@@ -23,7 +23,7 @@
  */
 import { decodeBody } from "../bytecode/decode.js";
 import type { MethodBody } from "../bytecode/model.js";
-import { type ClassFile, type MethodInfo, codeOf } from "../classfile/model.js";
+import { type ClassFile, type CodeAttribute, type MethodInfo, codeOf } from "../classfile/model.js";
 import { type Diagnostic, ErrorCodes, InternalError, MegasplitError, thrownMessage } from "../diagnostics.js";
 import { type FrameAnalysis, inferFrames } from "../../passes/frames.js";
 import type { ControlFlowGraph } from "../../passes/cfg.js";
@@ -37,7 +37,7 @@ import { verifyAfter } from "../../passes/verify-transform.js";
 import type { SplitPiece } from "./encode-split.js";
 import { pieceBaseName } from "./names.js";
 import { refusalFromError, type Refusal } from "./refusal.js";
-import { runSplitPasses, splitState } from "./split-passes.js";
+import { runSplitPasses, splitState, type SplitState } from "./split-passes.js";
 
 export type { Handover, SplitPiece };
 
@@ -98,29 +98,13 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
   const method = cf.methods[index]!;
   const code = codeOf(method)!;
   const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
-  // The input: code megasplit cannot decode, jsr/ret the inliner cannot untangle,
-  // or code whose stack heights differ at a join, is refused as bad code.
-  let decoded: MethodBody;
-  let ownFrames: FrameAnalysis | undefined;
-  try {
-    decoded = decodeBody(code, cf.constantPool, ctx.where);
-    if (hasSubroutines(decoded)) {
-      decoded = inlineSubroutines(decoded, ctx);
-      verifyAfter(decoded, ctx, "inline-subroutines");
-    }
-    ownFrames = checkInputFrames(decoded, ctx);
-  } catch (e) {
-    if (e instanceof MegasplitError) return refusalFromError(e);
-    throw e;
-  }
+  const state = inputState(cf, method, code, ctx, opts, takenNames);
+  if ("kind" in state) return state;
   // From here on every body is ours: a failure is a bug (E_INTERNAL), never a
   // refusal, except a constant pool that cannot hold the pieces (a reasoned limit,
   // which split-class answers with a helper class).
   let done: ReturnType<typeof runSplitPasses>;
   try {
-    const state = splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0, ownFrames);
-    // The passes own the frames now: they may drop them (hundreds of megabytes at 16 MB).
-    ownFrames = undefined;
     done = runSplitPasses(state);
   } catch (e) {
     if (e instanceof MegasplitError && e.code === ErrorCodes.CP_OVERFLOW) return refusalFromError(e);
@@ -143,6 +127,37 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
     callSites: done.callSites,
     driverLines: done.driverLines,
   };
+}
+
+/**
+ * The passes' state for the input's body: decoded, subroutines inlined, its frames
+ * checked. The code megasplit cannot decode, jsr/ret the inliner cannot untangle,
+ * or code whose stack heights differ at a join, is refused as bad code. A function
+ * of its own so that no variable of `splitMethod`, alive while the passes run, holds
+ * the input's frame analysis: the passes own it and drop it (hundreds of megabytes at
+ * 16 MB), and an interpreter register of the caller's frame that still held it kept
+ * it alive through every attempt.
+ */
+function inputState(cf: ClassFile, method: MethodInfo, code: CodeAttribute, ctx: PassContext, opts: SplitMethodOptions, takenNames: Set<string>): SplitState | Refusal {
+  let decoded: MethodBody;
+  let ownFrames: FrameAnalysis | undefined;
+  try {
+    decoded = decodeBody(code, cf.constantPool, ctx.where);
+    if (hasSubroutines(decoded)) {
+      decoded = inlineSubroutines(decoded, ctx);
+      verifyAfter(decoded, ctx, "inline-subroutines");
+    }
+    ownFrames = checkInputFrames(decoded, ctx);
+  } catch (e) {
+    if (e instanceof MegasplitError) return refusalFromError(e);
+    throw e;
+  }
+  try {
+    return splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0, ownFrames);
+  } catch (e) {
+    if (e instanceof InternalError) throw e;
+    throw new InternalError(`splitting ${ctx.className}.${ctx.where.method ?? ctx.methodName}: ${e instanceof MegasplitError ? `${e.code}: ${e.diagnostic.message}` : thrownMessage(e)}`, { cause: e });
+  }
 }
 
 /**
