@@ -182,6 +182,8 @@ export async function splitBundle(bundle: Bundle, opts: SplitBundleOptions = {})
     }
   } finally {
     lent.release();
+    // The hierarchy holds the JDK image open: a caller that splits many bundles in one process must not run out of file descriptors.
+    hierarchy.close();
   }
   opts.onEntry?.(total, total, methodsSplit);
   diagnostics.push(...hierarchy.missingDiagnostics());
