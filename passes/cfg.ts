@@ -26,7 +26,7 @@
 import { isInstruction, type CodeNode, type Instruction, type MethodBody } from "../src/bytecode/model.js";
 import { FLAGS, OpFlag } from "../src/bytecode/opcodes.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import { type Diagnostic, ErrorCodes, type Location, MegasplitError, warning } from "../src/diagnostics.js";
+import { AssertionError, type Diagnostic, ErrorCodes, type Location, MegasplitError, warning } from "../src/diagnostics.js";
 import { labelNames } from "../src/text/disassemble.js";
 import { instructionLines, type OperandText } from "../src/text/instruction-text.js";
 import type { Pass } from "./pass.js";
@@ -178,34 +178,34 @@ interface Blocks {
 function carveBlocks(body: MethodBody, where: Location, opts: CfgOptions): Blocks {
   const nodes = body.nodes;
   const n = nodes.length;
-  const labelNode = new Int32Array(body.labelCount).fill(-1);
-  for (let i = 0; i < n; i++) {
-    const node = nodes[i]!;
-    if (node.kind === "label") labelNode[node.label] = i;
-  }
-  const labelAt = (label: number): number => {
-    const p = label < labelNode.length ? labelNode[label]! : -1;
-    if (p < 0) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, `label ${label} is used but not placed`, where);
-    return p;
+  const labelCount = body.labelCount;
+  const labelNode = new Int32Array(labelCount).fill(-1);
+  // Labels that start a block: marked in the same walk that places labels, and
+  // checked once it is done (a target out of range or not placed: see below).
+  const leaderLabel = new Uint8Array(labelCount);
+  let targetOutOfRange = false;
+  const lead = (t: number) => {
+    if (t < labelCount) leaderLabel[t] = 1;
+    else targetOutOfRange = true;
   };
-
-  // Labels that start a block.
-  const leaderLabel = new Uint8Array(body.labelCount);
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
-    if (node.kind === "jump" || node.kind === "tableswitch" || node.kind === "lookupswitch") {
-      for (const t of branchTargets(node)) {
-        labelAt(t);
-        leaderLabel[t] = 1;
-      }
+    const kind = node.kind;
+    if (kind === "label") labelNode[node.label] = i;
+    else if (kind === "jump") lead(node.target);
+    else if (kind === "tableswitch" || kind === "lookupswitch") {
+      lead(node.defaultTarget);
+      for (let k = 0, ts = node.targets; k < ts.length; k++) lead(ts[k]!);
     }
   }
   for (const h of body.handlers) {
-    labelAt(h.start);
-    labelAt(h.end);
-    labelAt(h.handler);
-    leaderLabel[h.start] = leaderLabel[h.end] = leaderLabel[h.handler] = 1;
+    lead(h.start);
+    lead(h.end);
+    lead(h.handler);
   }
+  let unplaced = targetOutOfRange;
+  for (let l = 0; l < labelCount && !unplaced; l++) if (leaderLabel[l] && labelNode[l]! < 0) unplaced = true;
+  if (unplaced) reportUnplacedTarget(body, labelNode, where);
   if (opts.extraLeaders) for (const l of opts.extraLeaders) leaderLabel[l] = 1;
 
   // Carve blocks.
@@ -233,10 +233,10 @@ function carveBlocks(body: MethodBody, where: Location, opts: CfgOptions): Block
   }
   const blockCount = starts.length;
   if (blockCount === 0) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, "method body has no instructions", where);
-  const blockStart = Int32Array.from(starts);
+  const blockStart = int32s(starts);
   const blockEnd = new Int32Array(blockCount);
   for (let b = 0; b < blockCount; b++) blockEnd[b] = b + 1 < blockCount ? blockStart[b + 1]! : n;
-  const blockLastInstruction = Int32Array.from(lasts);
+  const blockLastInstruction = int32s(lasts);
   for (let b = 0; b < blockCount; b++) blockOfNode.fill(b, blockStart[b]!, blockEnd[b]!);
 
   // A label belongs to the block of the next instruction at or after it; past the last one, to "the end".
@@ -247,6 +247,33 @@ function carveBlocks(body: MethodBody, where: Location, opts: CfgOptions): Block
     if (p >= 0 && p <= lastInstructionNode) blockOfLabel[l] = blockOfNode[p]!;
   }
   return { blockCount, labelNode, blockStart, blockEnd, blockLastInstruction, blockOfNode, blockOfLabel };
+}
+
+/**
+ * Throws the error of the first target label (branch and switch targets in node
+ * order, then handler labels) that is not placed; called only when one is.
+ */
+function reportUnplacedTarget(body: MethodBody, labelNode: Int32Array, where: Location): never {
+  const labelAt = (label: number): void => {
+    const p = label < labelNode.length ? labelNode[label]! : -1;
+    if (p < 0) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, `label ${label} is used but not placed`, where);
+  };
+  for (const node of body.nodes) {
+    if (node.kind === "jump" || node.kind === "tableswitch" || node.kind === "lookupswitch") for (const t of branchTargets(node)) labelAt(t);
+  }
+  for (const h of body.handlers) {
+    labelAt(h.start);
+    labelAt(h.end);
+    labelAt(h.handler);
+  }
+  throw new AssertionError("cfg: a target label was found unplaced, then placed");
+}
+
+/** A list of numbers as an Int32Array (Int32Array.from walks an iterator: slow on many small lists). */
+function int32s(list: readonly number[]): Int32Array {
+  const out = new Int32Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = list[i]!;
+  return out;
 }
 
 /** Successors and predecessors by normal edges, and whether control can run past the last instruction. */
@@ -382,7 +409,8 @@ function reachability(blockCount: number, successors: readonly (readonly number[
       post.push(b);
     }
   }
-  const reversePostorder = Int32Array.from(post.reverse());
+  const reversePostorder = new Int32Array(post.length);
+  for (let i = 0, last = post.length - 1; i <= last; i++) reversePostorder[i] = post[last - i]!;
 
   return { reachable, reversePostorder };
 }
