@@ -142,8 +142,9 @@ interface DeclaredFrames {
 }
 
 export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptions = {}): FrameAnalysis {
-  const { cfg } = buildCfg(body, ctx.where);
+  // One slab for the CFG's tables, the solver's and the frames: a small body's analysis allocates one buffer.
   const slab = new Int32Slab();
+  const { cfg } = buildCfg(body, ctx.where, { slab });
   const types = new TypeTable();
   const merge = makeMerge(types, ctx.hierarchy);
   const errors = new Map<number, string>();
@@ -158,8 +159,8 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
   const interp = new FrameInterpreter(body, cfg, ctx.cp, ctx.className, types, slab, merge, declared.declaredAt, error, initial.locals);
   for (const i of declared.frameNodes) if (declared.declaredAt[i]!.stack.length > interp.maxStack) interp.maxStack = declared.declaredAt[i]!.stack.length;
 
-  const { declaredEntry, declaredFlags } = declaredEntries(cfg, declared);
-  const result = solve(cfg, frameProblem(cfg, interp, slab, merge, initial, declaredEntry, catchType));
+  const { declaredEntry, declaredFlags } = declaredEntries(cfg, declared, slab);
+  const result = solve(cfg, frameProblem(cfg, interp, slab, merge, initial, declaredEntry, catchType), undefined, slab);
   const entry = entryFrames(cfg, result, declaredEntry, error);
   const rejected = rejectedDeclaredFrames(cfg, result, declaredEntry, types, ctx.hierarchy);
 
@@ -301,9 +302,9 @@ function expandDeclaredFrames(body: MethodBody, ctx: PassContext, cfg: ControlFl
 }
 
 /** Where a block starts with a declared frame, that frame is its entry. */
-function declaredEntries(cfg: ControlFlowGraph, d: DeclaredFrames): { declaredEntry: (Fact | undefined)[]; declaredFlags: Uint8Array } {
+function declaredEntries(cfg: ControlFlowGraph, d: DeclaredFrames, slab: Int32Slab): { declaredEntry: (Fact | undefined)[]; declaredFlags: Uint8Array } {
   const declaredEntry: (Fact | undefined)[] = new Array(cfg.blockCount);
-  const declaredFlags = new Uint8Array(cfg.blockCount);
+  const declaredFlags = slab.uint8(cfg.blockCount);
   for (const i of d.frameNodes) {
     const f = d.declaredAt[i]!;
     const b = cfg.blockOfNode[i]!;
