@@ -224,8 +224,13 @@ function carveBlocks(body: MethodBody, where: Location, opts: CfgOptions, slab: 
   let endsBlock = true; // the previous instruction ended its block, or a leader label followed it
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
-    if (node.kind === "label" && leaderLabel[node.label]) endsBlock = true;
-    if (!isInstruction(node)) continue;
+    // The kind read once (a megamorphic load): labels, lines and frames are the pseudo-nodes.
+    const kind = node.kind;
+    if (kind === "label") {
+      if (leaderLabel[node.label]) endsBlock = true;
+      continue;
+    }
+    if (kind === "line" || kind === "frame") continue;
     if (endsBlock) {
       // Every pseudo-node since the previous instruction belongs to the new block:
       // its labels, and the line that a cut label may have been inserted after.

@@ -210,6 +210,26 @@ export function localsUsed(body: MethodBody, ctx: Pick<PassContext, "descriptor"
   return max;
 }
 
+/**
+ * {@link localsUsed} and the node indices of the body's `frame` nodes, in one walk
+ * of the nodes (frame inference needs both; each walk of a piece's nodes reads
+ * every node's kind through a megamorphic load).
+ */
+export function localsAndFrameNodes(body: MethodBody, ctx: Pick<PassContext, "descriptor" | "method">): { maxLocals: number; frameNodes: number[] } {
+  let max = parseMethodDescriptor(ctx.descriptor).paramSlots + (ctx.method.accessFlags & Access.STATIC ? 0 : 1);
+  const frameNodes: number[] = [];
+  for (let ni = 0, allNodes = body.nodes; ni < allNodes.length; ni++) {
+    const n = allNodes[ni]!;
+    const kind = n.kind;
+    let end = 0;
+    if (kind === "local") end = n.index + (LOCAL_SIZE[n.op] ?? 1);
+    else if (kind === "iinc") end = n.index + 1;
+    else if (kind === "frame") frameNodes.push(ni);
+    if (end > max) max = end;
+  }
+  return { maxLocals: max, frameNodes };
+}
+
 /** Slots a frame node's locals take once expanded (long/double count two). */
 export function slotCount(ts: readonly FrameType[]): number {
   let n = 0;

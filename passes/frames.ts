@@ -70,7 +70,7 @@ import {
   INT,
   Int32Slab,
   isWide,
-  localsUsed,
+  localsAndFrameNodes,
   LONG,
   makeMerge,
   NULL,
@@ -151,8 +151,9 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
   const error = (node: number, message: string) => {
     if (!errors.has(node)) errors.set(node, message);
   };
-  const useDeclared = opts.useDeclaredFrames ?? body.nodes.some((n) => n.kind === "frame");
-  const declared = expandDeclaredFrames(body, ctx, cfg, types, slab, useDeclared);
+  const scan = localsAndFrameNodes(body, ctx);
+  const useDeclared = opts.useDeclaredFrames ?? scan.frameNodes.length > 0;
+  const declared = expandDeclaredFrames(body, ctx, cfg, types, slab, useDeclared ? scan.frameNodes : undefined, scan.maxLocals);
   const { maxLocals, initial } = declared;
   // Catch types per handler.
   const catchType = body.handlers.map((h) => types.object(h.catchType === 0 ? THROWABLE : ctx.cp.className(h.catchType)));
@@ -210,17 +211,26 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
 }
 
 /**
- * max_locals (the slots instructions name, widened by the largest declared frame:
- * a chop can only shorten and an append only lengthen what came before), the
- * initial frame, and every declared frame expanded relative to the one before it.
+ * max_locals (`localsUsed`, the slots instructions name, widened by the largest
+ * declared frame: a chop can only shorten and an append only lengthen what came
+ * before), the initial frame, and every declared frame expanded relative to the
+ * one before it. `usedFrameNodes`: the body's frame nodes when they are used.
  */
-function expandDeclaredFrames(body: MethodBody, ctx: PassContext, cfg: ControlFlowGraph, types: TypeTable, slab: Int32Slab, useDeclared: boolean): DeclaredFrames {
+function expandDeclaredFrames(
+  body: MethodBody,
+  ctx: PassContext,
+  cfg: ControlFlowGraph,
+  types: TypeTable,
+  slab: Int32Slab,
+  usedFrameNodes: number[] | undefined,
+  localsNamed: number,
+): DeclaredFrames {
   const nodes = body.nodes;
   const cp = ctx.cp;
-  let maxLocals = localsUsed(body, ctx);
-  const frameNodes: number[] = [];
+  let maxLocals = localsNamed;
+  const useDeclared = usedFrameNodes !== undefined;
+  const frameNodes: number[] = usedFrameNodes ?? [];
   if (useDeclared) {
-    for (let i = 0; i < nodes.length; i++) if (nodes[i]!.kind === "frame") frameNodes.push(i);
     let cur = initialFrame(ctx, types, maxLocals).locals.length;
     let running = parseMethodDescriptor(ctx.descriptor).paramSlots + (ctx.method.accessFlags & Access.STATIC ? 0 : 1);
     for (const i of frameNodes) {
