@@ -122,7 +122,10 @@ export interface FrameAnalysis {
    * entry frames: over a million blocks at 16 MB, each copy two typed arrays).
    */
   sharedFrameBefore(node: number): Frame | undefined;
-  /** Replays a reachable block, calling `visit` before each instruction with the current state. */
+  /**
+   * Replays a reachable block, calling `visit` before each instruction with the
+   * current state: arrays valid during the call only (read them, copy to keep them).
+   */
   replay(block: number, visit: (node: number, locals: Int32Array, stack: readonly number[], height: number) => void): void;
 }
 
