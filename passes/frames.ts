@@ -133,6 +133,15 @@ export interface FrameAnalysis {
 export interface InferOptions {
   /** Use the body's `frame` nodes as facts (default: whether it has any). */
   useDeclaredFrames?: boolean;
+  /**
+   * The solution, known from the analysis of a body this one was derived from
+   * (`frames-switch-split.ts`): given the CFG, every reachable block's entry frame
+   * (the fixpoint the solver would reach; undefined when it cannot say, and the
+   * solver runs), the largest stack height over the code, and the type table
+   * their types are ids of (this analysis interns into it). Trusted: the
+   * deriving code's tests compare it with inference.
+   */
+  known?: { types: TypeTable; entries(cfg: ControlFlowGraph): (Frame | undefined)[] | undefined; maxStack: number };
 }
 
 /** The declared frames of a body, expanded, and the sizes they imply. */
@@ -149,7 +158,7 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
   // One slab for the CFG's tables, the solver's and the frames: a small body's analysis allocates one buffer.
   const slab = sharedSlab();
   const { cfg } = buildCfg(body, ctx.where, { slab });
-  const types = new TypeTable();
+  const types = opts.known?.types ?? new TypeTable();
   const merge = makeMerge(types, ctx.hierarchy);
   const errors = new Map<number, string>();
   const error = (node: number, message: string) => {
@@ -165,7 +174,12 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
   for (const i of declared.frameNodes) if (declared.declaredAt[i]!.stack.length > interp.maxStack) interp.maxStack = declared.declaredAt[i]!.stack.length;
 
   const { declaredEntry, declaredFlags } = declaredEntries(cfg, declared, slab);
-  const result = solve(cfg, frameProblem(cfg, interp, slab, merge, initial, declaredEntry, catchType), undefined, slab);
+  const knownEntries = opts.known?.entries(cfg);
+  let result: DataflowResult<Fact>;
+  if (knownEntries) {
+    result = { input: knownEntries, output: [], steps: 0 };
+    if (opts.known!.maxStack > interp.maxStack) interp.maxStack = opts.known!.maxStack;
+  } else result = solve(cfg, frameProblem(cfg, interp, slab, merge, initial, declaredEntry, catchType), undefined, slab);
   const entry = entryFrames(cfg, result, declaredEntry, error);
   const rejected = rejectedDeclaredFrames(cfg, result, declaredEntry, types, ctx.hierarchy);
 
