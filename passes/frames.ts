@@ -59,7 +59,6 @@ import { type Diagnostic, ErrorCodes } from "../src/diagnostics.js";
 import { labelNames } from "../src/text/disassemble.js";
 import { blockHeaders, buildCfg, firstInstruction, isInstruction, type ControlFlowGraph } from "./cfg.js";
 import { solve, type DataflowProblem, type DataflowResult } from "./core/dataflow.js";
-import { sharedSlab } from "./core/int32-slab.js";
 import { type Fact, FrameInterpreter, type Merge } from "./frame-interpreter.js";
 import {
   compressSlots,
@@ -156,7 +155,7 @@ interface DeclaredFrames {
 
 export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptions = {}): FrameAnalysis {
   // One slab for the CFG's tables, the solver's and the frames: a small body's analysis allocates one buffer.
-  const slab = sharedSlab();
+  const slab = new Int32Slab();
   const { cfg } = buildCfg(body, ctx.where, { slab });
   const types = opts.known?.types ?? new TypeTable();
   const merge = makeMerge(types, ctx.hierarchy);

@@ -10,13 +10,6 @@
  * of each CFG did. Chunks double from 1 K to 64 K slots, so a small body
  * allocates little; a view keeps its chunk alive, and no slot is handed out
  * twice, so every view starts zeroed. Nothing here knows an instruction set.
- *
- * `sharedSlab()` is one slab per thread for analyses that come and go (frame
- * inference of every piece written): even one chunk per analysis cost a
- * microsecond and more each. What it retains: a chunk (at most 256 KB once the
- * slab has grown) lives while any view carved from it does, so a long-lived
- * analysis keeps the chunks it was carved from, whoever else used them; arrays
- * of over 64 K slots get a chunk of their own.
  */
 export class Int32Slab {
   private chunk = new Int32Array(0);
@@ -59,11 +52,4 @@ export class Int32Slab {
     this.used += n;
     return at;
   }
-}
-
-const shared = new Int32Slab();
-
-/** The thread's slab for short-lived analyses (see the file comment for what it retains). */
-export function sharedSlab(): Int32Slab {
-  return shared;
 }
