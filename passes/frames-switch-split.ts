@@ -65,9 +65,17 @@ export function switchSplitFrames(old: FrameAnalysis, newBody: MethodBody, rewri
   if (i !== newBody.nodes.length || k !== rewritten.length) return inferFrames(newBody, ctx);
   const types = old.types;
   const mapType = (t: number): number => (types.isUninitialized(t) ? types.uninitialized(newIndex[types.siteOf(t)]!) : t);
+  // Each distinct old frame copied once into arrays of its own: the old frames are views of
+  // the old analysis' slab chunks, and keeping them would keep those chunks (with every
+  // intermediate state of the old solve) alive after the old analysis is dropped.
+  const copies = new Map<Frame, Frame>();
   const remap = (f: Frame): Frame => {
-    if (!f.locals.some((t) => types.isUninitialized(t)) && !f.stack.some((t) => types.isUninitialized(t))) return f;
-    return { locals: f.locals.map(mapType), stack: f.stack.map(mapType) };
+    let c = copies.get(f);
+    if (c === undefined) {
+      c = { locals: f.locals.map(mapType), stack: f.stack.map(mapType) };
+      copies.set(f, c);
+    }
+    return c;
   };
   let maxStack = old.maxStack;
   const beforeSwitch = new Map<number, Frame | undefined>();
