@@ -26,11 +26,12 @@
 import { isInstruction, type CodeNode, type Instruction, type MethodBody } from "../src/bytecode/model.js";
 import { FLAGS, OpFlag } from "../src/bytecode/opcodes.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import { type Diagnostic, ErrorCodes, type Location, MegasplitError, warning } from "../src/diagnostics.js";
+import { AssertionError, type Diagnostic, ErrorCodes, type Location, MegasplitError, warning } from "../src/diagnostics.js";
 import { labelNames } from "../src/text/disassemble.js";
 import { instructionLines, type OperandText } from "../src/text/instruction-text.js";
 import type { Pass } from "./pass.js";
 import type { BlockGraph } from "./core/block-graph.js";
+import { Int32Slab } from "./core/int32-slab.js";
 
 /** The JVM block graph: the neutral `BlockGraph` plus where each block lies in the body. */
 export interface ControlFlowGraph extends BlockGraph {
@@ -127,10 +128,16 @@ export interface CfgResult {
 export interface CfgOptions {
   /** Labels that start a block even though nothing jumps there (the splitter's cut points). */
   extraLeaders?: ReadonlySet<number>;
+  /**
+   * Where the CFG's tables are carved from (`core/int32-slab.ts`): frame inference
+   * passes its own, so a small body's CFG and frames share one buffer.
+   */
+  slab?: Int32Slab;
 }
 
 export function buildCfg(body: MethodBody, where: Location = {}, opts: CfgOptions = {}): CfgResult {
-  const blocks = carveBlocks(body, where, opts);
+  const slab = opts.slab ?? new Int32Slab();
+  const blocks = carveBlocks(body, where, opts, slab);
   const { blockCount, blockOfLabel } = blocks;
   const blockOfTarget = (label: number): number => {
     const b = blockOfLabel[label]!;
@@ -138,9 +145,9 @@ export function buildCfg(body: MethodBody, where: Location = {}, opts: CfgOption
     return b;
   };
 
-  const { successors, predecessors, fallsOffEnd } = normalEdges(body, blocks, blockOfTarget);
-  const { handlerBlock, handlersOf, exceptionPredecessors } = exceptionEdges(body, blockCount, blockOfLabel, blockOfTarget);
-  const { reachable, reversePostorder } = reachability(blockCount, successors, handlersOf, handlerBlock);
+  const { successors, predecessors, fallsOffEnd } = normalEdges(body, blocks, blockOfTarget, slab);
+  const { handlerBlock, handlersOf, exceptionPredecessors } = exceptionEdges(body, blockCount, blockOfLabel, blockOfTarget, slab);
+  const { reachable, reversePostorder } = reachability(blockCount, successors, handlersOf, handlerBlock, slab);
   return {
     cfg: {
       body,
@@ -175,50 +182,55 @@ interface Blocks {
   blockOfLabel: Int32Array;
 }
 
-function carveBlocks(body: MethodBody, where: Location, opts: CfgOptions): Blocks {
+function carveBlocks(body: MethodBody, where: Location, opts: CfgOptions, slab: Int32Slab): Blocks {
   const nodes = body.nodes;
   const n = nodes.length;
-  const labelNode = new Int32Array(body.labelCount).fill(-1);
-  for (let i = 0; i < n; i++) {
-    const node = nodes[i]!;
-    if (node.kind === "label") labelNode[node.label] = i;
-  }
-  const labelAt = (label: number): number => {
-    const p = label < labelNode.length ? labelNode[label]! : -1;
-    if (p < 0) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, `label ${label} is used but not placed`, where);
-    return p;
+  const labelCount = body.labelCount;
+  const labelNode = slab.alloc(labelCount).fill(-1);
+  // Labels that start a block: marked in the same walk that places labels, and
+  // checked once it is done (a target out of range or not placed: see below).
+  const leaderLabel = slab.uint8(labelCount);
+  let targetOutOfRange = false;
+  const lead = (t: number) => {
+    if (t < labelCount) leaderLabel[t] = 1;
+    else targetOutOfRange = true;
   };
-
-  // Labels that start a block.
-  const leaderLabel = new Uint8Array(body.labelCount);
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
-    if (node.kind === "jump" || node.kind === "tableswitch" || node.kind === "lookupswitch") {
-      for (const t of branchTargets(node)) {
-        labelAt(t);
-        leaderLabel[t] = 1;
-      }
+    const kind = node.kind;
+    if (kind === "label") labelNode[node.label] = i;
+    else if (kind === "jump") lead(node.target);
+    else if (kind === "tableswitch" || kind === "lookupswitch") {
+      lead(node.defaultTarget);
+      for (let k = 0, ts = node.targets; k < ts.length; k++) lead(ts[k]!);
     }
   }
   for (const h of body.handlers) {
-    labelAt(h.start);
-    labelAt(h.end);
-    labelAt(h.handler);
-    leaderLabel[h.start] = leaderLabel[h.end] = leaderLabel[h.handler] = 1;
+    lead(h.start);
+    lead(h.end);
+    lead(h.handler);
   }
+  let unplaced = targetOutOfRange;
+  for (let l = 0; l < labelCount && !unplaced; l++) if (leaderLabel[l] && labelNode[l]! < 0) unplaced = true;
+  if (unplaced) reportUnplacedTarget(body, labelNode, where);
   if (opts.extraLeaders) for (const l of opts.extraLeaders) leaderLabel[l] = 1;
 
   // Carve blocks.
   const starts: number[] = [];
   const lasts: number[] = [];
-  const blockOfNode = new Int32Array(n);
+  const blockOfNode = slab.alloc(n);
   let current = -1;
   let previousInstruction = -1;
   let endsBlock = true; // the previous instruction ended its block, or a leader label followed it
   for (let i = 0; i < n; i++) {
     const node = nodes[i]!;
-    if (node.kind === "label" && leaderLabel[node.label]) endsBlock = true;
-    if (!isInstruction(node)) continue;
+    // The kind read once (a megamorphic load): labels, lines and frames are the pseudo-nodes.
+    const kind = node.kind;
+    if (kind === "label") {
+      if (leaderLabel[node.label]) endsBlock = true;
+      continue;
+    }
+    if (kind === "line" || kind === "frame") continue;
     if (endsBlock) {
       // Every pseudo-node since the previous instruction belongs to the new block:
       // its labels, and the line that a cut label may have been inserted after.
@@ -233,14 +245,14 @@ function carveBlocks(body: MethodBody, where: Location, opts: CfgOptions): Block
   }
   const blockCount = starts.length;
   if (blockCount === 0) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, "method body has no instructions", where);
-  const blockStart = Int32Array.from(starts);
-  const blockEnd = new Int32Array(blockCount);
+  const blockStart = slab.copy(starts);
+  const blockEnd = slab.alloc(blockCount);
   for (let b = 0; b < blockCount; b++) blockEnd[b] = b + 1 < blockCount ? blockStart[b + 1]! : n;
-  const blockLastInstruction = Int32Array.from(lasts);
+  const blockLastInstruction = slab.copy(lasts);
   for (let b = 0; b < blockCount; b++) blockOfNode.fill(b, blockStart[b]!, blockEnd[b]!);
 
   // A label belongs to the block of the next instruction at or after it; past the last one, to "the end".
-  const blockOfLabel = new Int32Array(body.labelCount).fill(blockCount);
+  const blockOfLabel = slab.alloc(body.labelCount).fill(blockCount);
   const lastInstructionNode = blockLastInstruction[blockCount - 1]!;
   for (let l = 0; l < body.labelCount; l++) {
     const p = labelNode[l]!;
@@ -249,18 +261,39 @@ function carveBlocks(body: MethodBody, where: Location, opts: CfgOptions): Block
   return { blockCount, labelNode, blockStart, blockEnd, blockLastInstruction, blockOfNode, blockOfLabel };
 }
 
+/**
+ * Throws the error of the first target label (branch and switch targets in node
+ * order, then handler labels) that is not placed; called only when one is.
+ */
+function reportUnplacedTarget(body: MethodBody, labelNode: Int32Array, where: Location): never {
+  const labelAt = (label: number): void => {
+    const p = label < labelNode.length ? labelNode[label]! : -1;
+    if (p < 0) throw new MegasplitError(ErrorCodes.BRANCH_TARGET, `label ${label} is used but not placed`, where);
+  };
+  for (const node of body.nodes) {
+    if (node.kind === "jump" || node.kind === "tableswitch" || node.kind === "lookupswitch") for (const t of branchTargets(node)) labelAt(t);
+  }
+  for (const h of body.handlers) {
+    labelAt(h.start);
+    labelAt(h.end);
+    labelAt(h.handler);
+  }
+  throw new AssertionError("cfg: a target label was found unplaced, then placed");
+}
+
+
 /** Successors and predecessors by normal edges, and whether control can run past the last instruction. */
-function normalEdges(body: MethodBody, blocks: Blocks, blockOfTarget: (label: number) => number) {
+function normalEdges(body: MethodBody, blocks: Blocks, blockOfTarget: (label: number) => number, slab: Int32Slab) {
   const nodes = body.nodes;
   const { blockCount, blockLastInstruction } = blocks;
   // Normal edges. Lists are built at their exact size (a pushed-to array reserves
   // room for 17), and the empty ones share NONE.
   let fallsOffEnd = false;
   const successors: (readonly number[])[] = new Array(blockCount);
-  const predecessorCount = new Int32Array(blockCount);
+  const predecessorCount = slab.alloc(blockCount);
   // The switch whose successor list last took each block (b + 1): dedupes a switch's
   // targets in O(1) each (a generated tableswitch can have 100,000 of them).
-  const listedBy = new Int32Array(blockCount);
+  const listedBy = slab.alloc(blockCount);
   for (let b = 0; b < blockCount; b++) {
     const last = nodes[blockLastInstruction[b]!] as Instruction;
     const op = opcodeOf(last);
@@ -305,14 +338,14 @@ function normalEdges(body: MethodBody, blocks: Blocks, blockOfTarget: (label: nu
 }
 
 /** Exception edges: the handlers covering each block and the blocks with an edge into each handler block. */
-function exceptionEdges(body: MethodBody, blockCount: number, blockOfLabel: Int32Array, blockOfTarget: (label: number) => number) {
+function exceptionEdges(body: MethodBody, blockCount: number, blockOfLabel: Int32Array, blockOfTarget: (label: number) => number, slab: Int32Slab) {
   // Exception edges: handlersOf in table order; exceptionPredecessors per handler
   // block in table order, then block order, each block once.
   const handlerCount = body.handlers.length;
-  const handlerBlock = new Int32Array(handlerCount);
-  const handlerFrom = new Int32Array(handlerCount);
-  const handlerTo = new Int32Array(handlerCount);
-  const coverCount = new Int32Array(blockCount);
+  const handlerBlock = slab.alloc(handlerCount);
+  const handlerFrom = slab.alloc(handlerCount);
+  const handlerTo = slab.alloc(handlerCount);
+  const coverCount = slab.alloc(blockCount);
   for (let hi = 0; hi < handlerCount; hi++) {
     const h = body.handlers[hi]!;
     handlerBlock[hi] = blockOfTarget(h.handler);
@@ -325,7 +358,7 @@ function exceptionEdges(body: MethodBody, blockCount: number, blockOfLabel: Int3
   const exceptionPredecessors: (readonly number[])[] = new Array(blockCount).fill(NONE);
   // The last handler block each block was added to as an exception predecessor,
   // per pass over the handlers of one handler block: skips duplicates in O(1).
-  const addedTo = new Int32Array(blockCount).fill(-1);
+  const addedTo = slab.alloc(blockCount).fill(-1);
   const handlersInto = new Map<number, number[]>();
   for (let hi = 0; hi < handlerCount; hi++) {
     for (let b = handlerFrom[hi]!; b < handlerTo[hi]!; b++) (handlersOf[b] as number[]).push(hi);
@@ -349,9 +382,9 @@ function exceptionEdges(body: MethodBody, blockCount: number, blockOfLabel: Int3
   return { handlerBlock, handlersOf, exceptionPredecessors };
 }
 
-function reachability(blockCount: number, successors: readonly (readonly number[])[], handlersOf: readonly (readonly number[])[], handlerBlock: Int32Array) {
+function reachability(blockCount: number, successors: readonly (readonly number[])[], handlersOf: readonly (readonly number[])[], handlerBlock: Int32Array, slab: Int32Slab) {
   // Reachability and reverse postorder (iterative DFS over both kinds of edge).
-  const reachable = new Uint8Array(blockCount);
+  const reachable = slab.uint8(blockCount);
   const post: number[] = [];
   const stack: number[] = [0];
   const edgeIndex: number[] = [0];
@@ -382,7 +415,8 @@ function reachability(blockCount: number, successors: readonly (readonly number[
       post.push(b);
     }
   }
-  const reversePostorder = Int32Array.from(post.reverse());
+  const reversePostorder = slab.alloc(post.length);
+  for (let i = 0, last = post.length - 1; i <= last; i++) reversePostorder[i] = post[last - i]!;
 
   return { reachable, reversePostorder };
 }

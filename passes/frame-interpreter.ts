@@ -55,6 +55,25 @@ const RESULT = new Int8Array(256).fill(-1);
   RESULT[Op.INSTANCEOF] = INT;
 }
 
+/** A field reference as the interpreter uses it. */
+interface FieldUse {
+  readonly descriptor: string;
+  /** Slots of the value: 2 for long and double. */
+  readonly slots: number;
+  /** The value's type, interned when first pushed. */
+  type: VType | undefined;
+}
+
+/** A method reference or invokedynamic call site as the interpreter uses it. */
+interface MethodUse {
+  readonly isInit: boolean;
+  readonly paramSlots: number;
+  /** The return descriptor; undefined for void. */
+  readonly returnType: string | undefined;
+  /** The returned type, interned when first pushed. */
+  returns: VType | undefined;
+}
+
 const NEWARRAY_DESCRIPTOR: Record<number, string> = { 4: "[Z", 5: "[C", 6: "[F", 7: "[D", 8: "[B", 9: "[S", 10: "[I", 11: "[J" };
 
 /** Most blocks end with an empty stack; they share one (facts are never written). */
@@ -72,7 +91,16 @@ export class FrameInterpreter {
   /** With `collect`: the merge of the locals so far, for the handlers. */
   acc: Int32Array | undefined;
   maxStack = 0;
-  private readonly memberRefs: ({ owner: string; name: string; descriptor: string } | undefined)[] = [];
+  /**
+   * Field and method references by constant-pool index, resolved once per analysis:
+   * the pool builds a new object per call and a method descriptor is parsed through
+   * a map keyed by the whole string. A Map, not an array: indices up to 65,535 made
+   * a sparse array slow dictionary storage (as much profile time as the interpreter).
+   */
+  private readonly fieldRefs = new Map<number, FieldUse>();
+  private readonly methodRefs = new Map<number, MethodUse>();
+  /** Apart from methodRefs, so an index of the wrong kind still fails the pool's kind check. */
+  private readonly callSites = new Map<number, MethodUse>();
 
   constructor(
     private readonly body: MethodBody,
@@ -225,19 +253,49 @@ export class FrameInterpreter {
     return types.object(OBJECT);
   }
 
-  /** Member references by constant-pool index: the pool builds a new object per call. */
-  private memberRef(index: number) {
-    return (this.memberRefs[index] ??= this.cp.memberRef(index));
+  /** The field reference at `index`. */
+  private fieldRef(index: number): FieldUse {
+    let f = this.fieldRefs.get(index);
+    if (f === undefined) {
+      const descriptor = this.cp.memberRef(index).descriptor;
+      f = { descriptor, slots: slotsOf(descriptor), type: undefined };
+      this.fieldRefs.set(index, f);
+    }
+    return f;
   }
 
-  private invoke(node: number, op: number, ref: { name: string; descriptor: string }): void {
-    const md = parseMethodDescriptor(ref.descriptor);
-    this.popN(node, md.paramSlots);
+  /** The type a getfield or getstatic pushes (interned on first use, as before the cache). */
+  private fieldType(f: FieldUse): VType {
+    return (f.type ??= this.types.fromDescriptor(f.descriptor));
+  }
+
+  /** The method reference (or invokedynamic call site) at `index`. */
+  private methodRef(index: number, op: number): MethodUse {
+    const cache = op === Op.INVOKEDYNAMIC ? this.callSites : this.methodRefs;
+    let m = cache.get(index);
+    if (m === undefined) {
+      let name: string;
+      let descriptor: string;
+      if (op === Op.INVOKEDYNAMIC) {
+        const e = this.cp.expect(index, "InvokeDynamic");
+        name = "";
+        descriptor = this.cp.nameAndType(e.nameAndTypeIndex).descriptor;
+      } else ({ name, descriptor } = this.cp.memberRef(index));
+      const md = parseMethodDescriptor(descriptor);
+      m = { isInit: name === "<init>", paramSlots: md.paramSlots, returnType: md.returnSlots > 0 ? md.returnType : undefined, returns: undefined };
+      cache.set(index, m);
+    }
+    return m;
+  }
+
+  private invoke(node: number, op: number, index: number): void {
+    const m = this.methodRef(index, op);
+    this.popN(node, m.paramSlots);
     if (op !== Op.INVOKESTATIC && op !== Op.INVOKEDYNAMIC) {
       const receiver = this.pop(node);
-      if (op === Op.INVOKESPECIAL && ref.name === "<init>") this.initialize(node, receiver);
+      if (op === Op.INVOKESPECIAL && m.isInit) this.initialize(node, receiver);
     }
-    if (md.returnSlots > 0) this.push(this.types.fromDescriptor(md.returnType));
+    if (m.returnType !== undefined) this.push((m.returns ??= this.types.fromDescriptor(m.returnType)));
   }
 
   /** Applies one instruction to the state (JVMS 4.10.1.9, per instruction). */
@@ -261,13 +319,11 @@ export class FrameInterpreter {
         this.executeCp(node, insn.op, insn.index);
         return;
       case "invokeinterface":
-        this.invoke(node, Op.INVOKEINTERFACE, this.memberRef(insn.index));
+        this.invoke(node, Op.INVOKEINTERFACE, insn.index);
         return;
-      case "invokedynamic": {
-        const e = this.cp.expect(insn.index, "InvokeDynamic");
-        this.invoke(node, Op.INVOKEDYNAMIC, { name: "", descriptor: this.cp.nameAndType(e.nameAndTypeIndex).descriptor });
+      case "invokedynamic":
+        this.invoke(node, Op.INVOKEDYNAMIC, insn.index);
         return;
-      }
       case "multianewarray":
         this.popN(node, insn.dims);
         this.push(this.types.object(this.cp.className(insn.index)));
@@ -419,22 +475,24 @@ export class FrameInterpreter {
         this.push(constantType(this.cp, index, this.types));
         return;
       case Op.GETSTATIC:
-        this.push(this.types.fromDescriptor(this.memberRef(index).descriptor));
+        this.push(this.fieldType(this.fieldRef(index)));
         return;
       case Op.PUTSTATIC:
-        this.popN(node, slotsOf(this.memberRef(index).descriptor));
+        this.popN(node, this.fieldRef(index).slots);
         return;
-      case Op.GETFIELD:
+      case Op.GETFIELD: {
+        const f = this.fieldRef(index);
         this.pop(node);
-        this.push(this.types.fromDescriptor(this.memberRef(index).descriptor));
+        this.push(this.fieldType(f));
         return;
+      }
       case Op.PUTFIELD:
-        this.popN(node, slotsOf(this.memberRef(index).descriptor) + 1);
+        this.popN(node, this.fieldRef(index).slots + 1);
         return;
       case Op.INVOKEVIRTUAL:
       case Op.INVOKESPECIAL:
       case Op.INVOKESTATIC:
-        this.invoke(node, op, this.memberRef(index));
+        this.invoke(node, op, index);
         return;
       case Op.NEW:
         this.push(this.types.uninitialized(node));

@@ -4,7 +4,7 @@
  * a `Frame` (locals and stack as Int32Arrays, a long or double taking two slots,
  * the second `top`), the verifier's merge, the method's initial frame (JVMS
  * 4.10.1.6), the type `ldc` pushes, exact max_locals, the StackMapTable's slot
- * compression (JVMS 4.7.4), and the slab frames are carved from.
+ * compression (JVMS 4.7.4).
  *
  * Types are small integers: top, int, float, long, double, null,
  * uninitializedThis, then interned ids, even for object types (an internal name
@@ -210,6 +210,26 @@ export function localsUsed(body: MethodBody, ctx: Pick<PassContext, "descriptor"
   return max;
 }
 
+/**
+ * {@link localsUsed} and the node indices of the body's `frame` nodes, in one walk
+ * of the nodes (frame inference needs both; each walk of a piece's nodes reads
+ * every node's kind through a megamorphic load).
+ */
+export function localsAndFrameNodes(body: MethodBody, ctx: Pick<PassContext, "descriptor" | "method">): { maxLocals: number; frameNodes: number[] } {
+  let max = parseMethodDescriptor(ctx.descriptor).paramSlots + (ctx.method.accessFlags & Access.STATIC ? 0 : 1);
+  const frameNodes: number[] = [];
+  for (let ni = 0, allNodes = body.nodes; ni < allNodes.length; ni++) {
+    const n = allNodes[ni]!;
+    const kind = n.kind;
+    let end = 0;
+    if (kind === "local") end = n.index + (LOCAL_SIZE[n.op] ?? 1);
+    else if (kind === "iinc") end = n.index + 1;
+    else if (kind === "frame") frameNodes.push(ni);
+    if (end > max) max = end;
+  }
+  return { maxLocals: max, frameNodes };
+}
+
 /** Slots a frame node's locals take once expanded (long/double count two). */
 export function slotCount(ts: readonly FrameType[]): number {
   let n = 0;
@@ -217,34 +237,8 @@ export function slotCount(ts: readonly FrameType[]): number {
   return n;
 }
 
-/**
- * Int32Arrays carved out of shared chunks. A frame's locals (24 slots are 96
- * bytes) would otherwise each get an off-heap buffer of their own, which V8 tracks
- * one by one: on a method of 70,000 blocks that bookkeeping, not the analysis,
- * dominated and grew faster than the method. Chunks double from 1 K to 64 K
- * slots, so a small method allocates little; an array is a view that keeps its
- * chunk alive, and is never handed out twice.
- */
-export class Int32Slab {
-  private chunk = new Int32Array(0);
-  private used = 0;
-  private next = 1024;
-  alloc(n: number): Int32Array {
-    if (this.used + n > this.chunk.length) {
-      this.chunk = new Int32Array(Math.max(this.next, n));
-      this.next = Math.min(this.next * 2, 65536);
-      this.used = 0;
-    }
-    const a = this.chunk.subarray(this.used, this.used + n);
-    this.used += n;
-    return a;
-  }
-  copy(a: ArrayLike<number>, n = a.length): Int32Array {
-    const c = this.alloc(n);
-    for (let i = 0; i < n; i++) c[i] = a[i]!;
-    return c;
-  }
-}
+/** Frames are carved from a slab (`core/int32-slab.ts`); re-exported for the frame code. */
+export { Int32Slab } from "./core/int32-slab.js";
 
 /**
  * Slots to the list of verification types a frame stores (JVMS 4.7.4): the `top`

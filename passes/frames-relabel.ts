@@ -10,6 +10,7 @@
  * frames test checks that on real code. Cost: O(nodes + labels).
  */
 import type { MethodBody } from "../src/bytecode/model.js";
+import { Op } from "../src/bytecode/opcodes.js";
 import type { ControlFlowGraph } from "./cfg.js";
 import type { Frame, FrameAnalysis } from "./frames.js";
 import { SharedFrames } from "./shared-frames.js";
@@ -73,6 +74,7 @@ export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBef
   // The entry frames, remapped when first asked: the splitter asks frameBefore, and a
   // copy of every block's entry frame (300 live locals in parser-actions) was held for nothing.
   let entry: (Frame | undefined)[] | undefined;
+  let namesSites: boolean | undefined;
   return {
     ...a,
     cfg,
@@ -80,7 +82,22 @@ export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBef
       return (entry ??= a.entry.map((f) => (f ? mapFrame(f) : undefined)));
     },
     replay(block, visit) {
-      a.replay(block, (node, locals, stack, height) => visit(newIndex[node]!, mapSlots(locals), [...mapSlots(stack, height)], height));
+      // Without a `new` or a declared frame no type names a site, and the states pass
+      // through as they are; otherwise they are remapped into two buffers reused for
+      // every instruction (the visitor reads them during the call, as it reads the
+      // interpreter's own). A copy per instruction was most of cutQuality's time.
+      if (!(namesSites ??= mayNameSites(oldNodes))) {
+        a.replay(block, (node, locals, stack, height) => visit(newIndex[node]!, locals, stack, height));
+        return;
+      }
+      const mappedLocals = new Int32Array(a.maxLocals);
+      const mappedStack: number[] = [];
+      a.replay(block, (node, locals, stack, height) => {
+        for (let i = 0; i < locals.length; i++) mappedLocals[i] = map(locals[i]!);
+        for (let i = 0; i < height; i++) mappedStack[i] = map(stack[i]!);
+        mappedStack.length = height;
+        visit(newIndex[node]!, locals.length === mappedLocals.length ? mappedLocals : mappedLocals.subarray(0, locals.length), mappedStack, height);
+      });
     },
     frameBefore(node) {
       const o = oldIndex[node] ?? -1;
@@ -104,6 +121,15 @@ export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBef
       return f && mapShared(f);
     },
   };
+}
+
+/** Whether a body may hold uninitialized(site) types: only a `new` or a declared frame brings one in (JVMS 4.10.1.2). */
+function mayNameSites(nodes: MethodBody["nodes"]): boolean {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (n.kind === "frame" || (n.kind === "cp" && n.op === Op.NEW)) return true;
+  }
+  return false;
 }
 
 function relabelCfg(old: ControlFlowGraph, body: MethodBody, newIndex: Int32Array): ControlFlowGraph {

@@ -70,7 +70,7 @@ import {
   INT,
   Int32Slab,
   isWide,
-  localsUsed,
+  localsAndFrameNodes,
   LONG,
   makeMerge,
   NULL,
@@ -122,13 +122,25 @@ export interface FrameAnalysis {
    * entry frames: over a million blocks at 16 MB, each copy two typed arrays).
    */
   sharedFrameBefore(node: number): Frame | undefined;
-  /** Replays a reachable block, calling `visit` before each instruction with the current state. */
+  /**
+   * Replays a reachable block, calling `visit` before each instruction with the
+   * current state: arrays valid during the call only (read them, copy to keep them).
+   */
   replay(block: number, visit: (node: number, locals: Int32Array, stack: readonly number[], height: number) => void): void;
 }
 
 export interface InferOptions {
   /** Use the body's `frame` nodes as facts (default: whether it has any). */
   useDeclaredFrames?: boolean;
+  /**
+   * The solution, known from the analysis of a body this one was derived from
+   * (`frames-switch-split.ts`): given the CFG, every reachable block's entry frame
+   * (the fixpoint the solver would reach; undefined when it cannot say, and the
+   * solver runs), the largest stack height over the code, and the type table
+   * their types are ids of (this analysis interns into it). Trusted: the
+   * deriving code's tests compare it with inference.
+   */
+  known?: { types: TypeTable; entries(cfg: ControlFlowGraph): (Frame | undefined)[] | undefined; maxStack: number };
 }
 
 /** The declared frames of a body, expanded, and the sizes they imply. */
@@ -142,24 +154,31 @@ interface DeclaredFrames {
 }
 
 export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptions = {}): FrameAnalysis {
-  const { cfg } = buildCfg(body, ctx.where);
+  // One slab for the CFG's tables, the solver's and the frames: a small body's analysis allocates one buffer.
   const slab = new Int32Slab();
-  const types = new TypeTable();
+  const { cfg } = buildCfg(body, ctx.where, { slab });
+  const types = opts.known?.types ?? new TypeTable();
   const merge = makeMerge(types, ctx.hierarchy);
   const errors = new Map<number, string>();
   const error = (node: number, message: string) => {
     if (!errors.has(node)) errors.set(node, message);
   };
-  const useDeclared = opts.useDeclaredFrames ?? body.nodes.some((n) => n.kind === "frame");
-  const declared = expandDeclaredFrames(body, ctx, cfg, types, slab, useDeclared);
+  const scan = localsAndFrameNodes(body, ctx);
+  const useDeclared = opts.useDeclaredFrames ?? scan.frameNodes.length > 0;
+  const declared = expandDeclaredFrames(body, ctx, cfg, types, slab, useDeclared ? scan.frameNodes : undefined, scan.maxLocals);
   const { maxLocals, initial } = declared;
   // Catch types per handler.
   const catchType = body.handlers.map((h) => types.object(h.catchType === 0 ? THROWABLE : ctx.cp.className(h.catchType)));
   const interp = new FrameInterpreter(body, cfg, ctx.cp, ctx.className, types, slab, merge, declared.declaredAt, error, initial.locals);
   for (const i of declared.frameNodes) if (declared.declaredAt[i]!.stack.length > interp.maxStack) interp.maxStack = declared.declaredAt[i]!.stack.length;
 
-  const { declaredEntry, declaredFlags } = declaredEntries(cfg, declared);
-  const result = solve(cfg, frameProblem(cfg, interp, slab, merge, initial, declaredEntry, catchType));
+  const { declaredEntry, declaredFlags } = declaredEntries(cfg, declared, slab);
+  const knownEntries = opts.known?.entries(cfg);
+  let result: DataflowResult<Fact>;
+  if (knownEntries) {
+    result = { input: knownEntries, output: [], steps: 0 };
+    if (opts.known!.maxStack > interp.maxStack) interp.maxStack = opts.known!.maxStack;
+  } else result = solve(cfg, frameProblem(cfg, interp, slab, merge, initial, declaredEntry, catchType), undefined, slab);
   const entry = entryFrames(cfg, result, declaredEntry, error);
   const rejected = rejectedDeclaredFrames(cfg, result, declaredEntry, types, ctx.hierarchy);
 
@@ -209,17 +228,26 @@ export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptio
 }
 
 /**
- * max_locals (the slots instructions name, widened by the largest declared frame:
- * a chop can only shorten and an append only lengthen what came before), the
- * initial frame, and every declared frame expanded relative to the one before it.
+ * max_locals (`localsUsed`, the slots instructions name, widened by the largest
+ * declared frame: a chop can only shorten and an append only lengthen what came
+ * before), the initial frame, and every declared frame expanded relative to the
+ * one before it. `usedFrameNodes`: the body's frame nodes when they are used.
  */
-function expandDeclaredFrames(body: MethodBody, ctx: PassContext, cfg: ControlFlowGraph, types: TypeTable, slab: Int32Slab, useDeclared: boolean): DeclaredFrames {
+function expandDeclaredFrames(
+  body: MethodBody,
+  ctx: PassContext,
+  cfg: ControlFlowGraph,
+  types: TypeTable,
+  slab: Int32Slab,
+  usedFrameNodes: number[] | undefined,
+  localsNamed: number,
+): DeclaredFrames {
   const nodes = body.nodes;
   const cp = ctx.cp;
-  let maxLocals = localsUsed(body, ctx);
-  const frameNodes: number[] = [];
+  let maxLocals = localsNamed;
+  const useDeclared = usedFrameNodes !== undefined;
+  const frameNodes: number[] = usedFrameNodes ?? [];
   if (useDeclared) {
-    for (let i = 0; i < nodes.length; i++) if (nodes[i]!.kind === "frame") frameNodes.push(i);
     let cur = initialFrame(ctx, types, maxLocals).locals.length;
     let running = parseMethodDescriptor(ctx.descriptor).paramSlots + (ctx.method.accessFlags & Access.STATIC ? 0 : 1);
     for (const i of frameNodes) {
@@ -301,9 +329,9 @@ function expandDeclaredFrames(body: MethodBody, ctx: PassContext, cfg: ControlFl
 }
 
 /** Where a block starts with a declared frame, that frame is its entry. */
-function declaredEntries(cfg: ControlFlowGraph, d: DeclaredFrames): { declaredEntry: (Fact | undefined)[]; declaredFlags: Uint8Array } {
+function declaredEntries(cfg: ControlFlowGraph, d: DeclaredFrames, slab: Int32Slab): { declaredEntry: (Fact | undefined)[]; declaredFlags: Uint8Array } {
   const declaredEntry: (Fact | undefined)[] = new Array(cfg.blockCount);
-  const declaredFlags = new Uint8Array(cfg.blockCount);
+  const declaredFlags = slab.uint8(cfg.blockCount);
   for (const i of d.frameNodes) {
     const f = d.declaredAt[i]!;
     const b = cfg.blockOfNode[i]!;

@@ -42,7 +42,7 @@ import { encodeBody } from "../src/bytecode/encode.js";
 import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import { Access, type ClassFile, type MethodInfo, codeOf } from "../src/classfile/model.js";
-import { asDiagnostic, type Diagnostic, MegasplitError } from "../src/diagnostics.js";
+import { asDiagnostic, assert, type Diagnostic, MegasplitError } from "../src/diagnostics.js";
 import { branchTargets, firstInstruction, isInstruction, opcodeOf } from "./cfg.js";
 import { DOUBLE, FLOAT, type Frame, type FrameAnalysis, INT, LONG, NULL, TOP, UNINITIALIZED_THIS, type VType, compressSlots, inferFrames } from "./frames.js";
 import { hasSubroutines, inlineSubroutines } from "./inline-subroutines.js";
@@ -277,8 +277,13 @@ function writeFrames(body: MethodBody, ctx: PassContext, keepDeadLocals: boolean
     return { tag: "object", classIndex: index };
   };
 
-  // Frames by the node index of their block's first instruction.
-  const frameAt = new Map<number, FrameNode>();
+  // Frames with the node index of their block's first instruction, ascending (blocks in order).
+  const frameAt: number[] = [];
+  const frames: FrameNode[] = [];
+  const place = (b: number, frame: FrameNode) => {
+    frameAt.push(firstInstruction(cfg, b));
+    frames.push(frame);
+  };
   const keep = keepDeadLocals ? undefined : javacLocals(body, a, ctx);
   let prev = compressSlots(a.initial.locals);
   // Equal entry frames are one object (shared-frames.ts): a run of blocks entered
@@ -289,7 +294,7 @@ function writeFrames(body: MethodBody, ctx: PassContext, keepDeadLocals: boolean
     if (!need[b]) continue;
     const f = a.entry[b];
     if (!f) {
-      frameAt.set(firstInstruction(cfg, b), { type: "full", locals: [], stack: [frameType(types.object("java/lang/Throwable"))] });
+      place(b, { type: "full", locals: [], stack: [frameType(types.object("java/lang/Throwable"))] });
       prev = [];
       continue;
     }
@@ -307,23 +312,30 @@ function writeFrames(body: MethodBody, ctx: PassContext, keepDeadLocals: boolean
     else if (stack.length === 0 && d < 0 && d >= -3 && sameList(locals, prev, locals.length)) frame = { type: "chop", chop: -d };
     else if (stack.length === 0 && d > 0 && d <= 3 && sameList(prev, locals, prev.length)) frame = { type: "append", locals: locals.slice(prev.length).map(frameType) };
     else frame = { type: "full", locals: locals.map(frameType), stack: stack.map(frameType) };
-    frameAt.set(firstInstruction(cfg, b), frame);
+    place(b, frame);
     prev = locals;
   }
 
+  // Labels added at `new` sites, by node index (most bodies have none: no lookup per node then).
+  const addedLabel = new Map<number, number>();
+  for (const [site, label] of siteLabel) if (label >= body.labelCount) addedLabel.set(site, label);
   const out: CodeNode[] = [];
+  let k = 0;
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
-    if (node.kind === "frame") continue;
-    if (isInstruction(node)) {
-      const label = siteLabel.get(i);
-      if (label !== undefined && label >= body.labelCount) out.push({ kind: "label", label });
-      const frame = frameAt.get(i);
-      if (frame) out.push({ kind: "frame", frame });
+    const kind = node.kind;
+    if (kind === "frame") continue;
+    if (kind !== "label" && kind !== "line") {
+      if (addedLabel.size > 0) {
+        const label = addedLabel.get(i);
+        if (label !== undefined) out.push({ kind: "label", label });
+      }
+      if (frameAt[k] === i) out.push({ kind: "frame", frame: frames[k++]! });
     }
     out.push(node);
   }
-  return { ...body, nodes: out, labelCount, maxStack: a.maxStack, maxLocals: a.maxLocals, hasStackMapTable: frameAt.size > 0 };
+  assert(k === frames.length, "stackmap: every frame is placed at its block's first instruction");
+  return { ...body, nodes: out, labelCount, maxStack: a.maxStack, maxLocals: a.maxLocals, hasStackMapTable: frames.length > 0 };
 }
 
 /**

@@ -4,7 +4,8 @@
  * method of asm.jar with labels inserted before every fifth node (and the first),
  * the remapped CFG's node and label arrays equal `buildCfg` on the new body, and
  * the frame before every instruction (the fresh copy and the read-only shared
- * frame the splitter keeps per block) equals `inferFrames` on the new body.
+ * frame the splitter keeps per block) equals `inferFrames` on the new body, and
+ * so does the state before every instruction as `replay` hands it to its visitor.
  */
 import { describe, expect, it } from "vitest";
 import { decodeBody } from "../src/bytecode/decode.js";
@@ -26,6 +27,8 @@ describe("relabelFrames", () => {
     const { bundle } = await readBundle(corpusJar("asm"));
     let methods = 0;
     let compared = 0;
+    let replays = 0;
+    let withNew = 0;
     const failures: string[] = [];
     for (const e of bundle.entries) {
       if (!isClassEntry(e)) continue;
@@ -47,6 +50,16 @@ describe("relabelFrames", () => {
             failures.push(`${where}: cfg.${key} differs`);
           }
         }
+        // Replays: the state before every instruction, copied in the visitor (its arrays are valid during the call only).
+        const replayed = (a: typeof oracle): string[] => {
+          const states: string[] = [];
+          for (let b = 0; b < oracle.cfg.blockCount; b++) a.replay(b, (node, locals, stack, height) => states.push(`${node} ${[...locals]} | ${stack.slice(0, height)}`));
+          return states;
+        };
+        const oracleStates = replayed(oracle);
+        replays += oracleStates.length;
+        if (replayed(mapped).join("\n") !== oracleStates.join("\n")) failures.push(`${where}: replay differs`);
+        if (body.nodes.some((n) => n.kind === "cp" && n.op === 0xbb)) withNew++;
         for (let i = 0; i < cut.body.nodes.length; i++) {
           if (!isInstruction(cut.body.nodes[i]!)) continue;
           const b = show(oracle.frameBefore(i));
@@ -63,5 +76,9 @@ describe("relabelFrames", () => {
     expect(failures.slice(0, 10)).toEqual([]);
     expect(methods).toBeGreaterThan(500);
     expect(compared).toBeGreaterThan(20_000); // 24,438 instructions in asm 9.x
+    expect(replays).toBeGreaterThan(20_000);
+    // Both paths of the remapped replay: states passed through, and sites of `new` remapped.
+    expect(withNew).toBeGreaterThan(50);
+    expect(methods - withNew).toBeGreaterThan(50);
   });
 });

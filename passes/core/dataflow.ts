@@ -25,6 +25,7 @@
  */
 import { AssertionError } from "../../src/diagnostics.js";
 import type { BlockGraph } from "./block-graph.js";
+import { Int32Slab } from "./int32-slab.js";
 
 export interface DataflowProblem<F> {
   readonly direction: "forward" | "backward";
@@ -49,8 +50,9 @@ export interface DataflowResult<F> {
   steps: number;
 }
 
-export function solve<F>(cfg: BlockGraph, problem: DataflowProblem<F>, maxSteps = 1_000_000_000): DataflowResult<F> {
-  return problem.direction === "forward" ? solveForward(cfg, problem, maxSteps) : solveBackward(cfg, problem, maxSteps);
+/** `slab`: where the solver's tables are carved from (a caller's, to share one buffer; see `int32-slab.ts`). */
+export function solve<F>(cfg: BlockGraph, problem: DataflowProblem<F>, maxSteps = 1_000_000_000, slab: Int32Slab = new Int32Slab()): DataflowResult<F> {
+  return problem.direction === "forward" ? solveForward(cfg, problem, maxSteps, slab) : solveBackward(cfg, problem, maxSteps, slab);
 }
 
 /**
@@ -68,12 +70,15 @@ class RankedWorklist {
   private readonly blockAt: Int32Array;
   private cursor = 0;
   private count = 0;
-  constructor(private readonly rank: Int32Array) {
+  constructor(
+    private readonly rank: Int32Array,
+    slab: Int32Slab,
+  ) {
     let r = 0;
     for (let b = 0; b < rank.length; b++) if (rank[b]! !== UNRANKED && rank[b]! >= r) r = rank[b]! + 1;
-    this.blockAt = new Int32Array(r);
+    this.blockAt = slab.alloc(r);
     for (let b = 0; b < rank.length; b++) if (rank[b]! !== UNRANKED) this.blockAt[rank[b]!] = b;
-    this.bits = new Uint32Array((r + 31) >>> 5);
+    this.bits = slab.uint32((r + 31) >>> 5);
     this.cursor = this.bits.length;
   }
   get size(): number {
@@ -115,10 +120,10 @@ interface FlatLists {
   items: Int32Array;
 }
 
-function flatten(n: number, lists: readonly (readonly number[])[], map?: Int32Array): FlatLists {
-  const at = new Int32Array(n + 1);
+function flatten(n: number, lists: readonly (readonly number[])[], slab: Int32Slab, map?: Int32Array): FlatLists {
+  const at = slab.alloc(n + 1);
   for (let b = 0; b < n; b++) at[b + 1] = at[b]! + lists[b]!.length;
-  const items = new Int32Array(at[n]!);
+  const items = slab.alloc(at[n]!);
   for (let b = 0, k = 0; b < n; b++) {
     const l = lists[b]!;
     for (let j = 0; j < l.length; j++) items[k++] = map ? map[l[j]!]! : l[j]!;
@@ -126,22 +131,22 @@ function flatten(n: number, lists: readonly (readonly number[])[], map?: Int32Ar
   return { at, items };
 }
 
-function rpoRank(cfg: BlockGraph, reverse: boolean): Int32Array {
-  const rank = new Int32Array(cfg.blockCount).fill(UNRANKED);
+function rpoRank(cfg: BlockGraph, reverse: boolean, slab: Int32Slab): Int32Array {
+  const rank = slab.alloc(cfg.blockCount).fill(UNRANKED);
   const rpo = cfg.reversePostorder;
   for (let i = 0; i < rpo.length; i++) rank[rpo[i]!] = reverse ? rpo.length - 1 - i : i;
   return rank;
 }
 
-function solveForward<F>(cfg: BlockGraph, p: DataflowProblem<F>, maxSteps: number): DataflowResult<F> {
+function solveForward<F>(cfg: BlockGraph, p: DataflowProblem<F>, maxSteps: number, slab: Int32Slab): DataflowResult<F> {
   const input: (F | undefined)[] = new Array(cfg.blockCount).fill(undefined);
   const output: (F | undefined)[] = new Array(cfg.blockCount).fill(undefined);
-  const work = new RankedWorklist(rpoRank(cfg, false));
+  const work = new RankedWorklist(rpoRank(cfg, false, slab), slab);
   input[0] = p.boundary(0);
   work.push(0);
   let steps = 0;
-  const succ = flatten(cfg.blockCount, cfg.successors);
-  const hs = flatten(cfg.blockCount, cfg.handlersOf);
+  const succ = flatten(cfg.blockCount, cfg.successors, slab);
+  const hs = flatten(cfg.blockCount, cfg.handlersOf, slab);
   const flowInto = (s: number, fact: F) => {
     const old = input[s];
     const merged = old === undefined ? fact : p.join(old, fact);
@@ -166,7 +171,7 @@ function solveForward<F>(cfg: BlockGraph, p: DataflowProblem<F>, maxSteps: numbe
   return { input, output, steps };
 }
 
-function solveBackward<F>(cfg: BlockGraph, p: DataflowProblem<F>, maxSteps: number): DataflowResult<F> {
+function solveBackward<F>(cfg: BlockGraph, p: DataflowProblem<F>, maxSteps: number, slab: Int32Slab): DataflowResult<F> {
   const n = cfg.blockCount;
   const input: (F | undefined)[] = new Array(n).fill(undefined);
   const output: (F | undefined)[] = new Array(n).fill(undefined);
@@ -181,12 +186,12 @@ function solveBackward<F>(cfg: BlockGraph, p: DataflowProblem<F>, maxSteps: numb
       (coveredLists[h] as number[]).push(b);
     }
   }
-  const coveredBy = flatten(n, coveredLists);
-  const succ = flatten(n, cfg.successors);
-  const preds = flatten(n, cfg.predecessors);
-  const handlerBlocks = flatten(n, cfg.handlersOf, cfg.handlerBlock);
+  const coveredBy = flatten(n, coveredLists, slab);
+  const succ = flatten(n, cfg.successors, slab);
+  const preds = flatten(n, cfg.predecessors, slab);
+  const handlerBlocks = flatten(n, cfg.handlersOf, slab, cfg.handlerBlock);
   const reachable = cfg.reachable;
-  const work = new RankedWorklist(rpoRank(cfg, true));
+  const work = new RankedWorklist(rpoRank(cfg, true, slab), slab);
   for (const b of cfg.reversePostorder) work.push(b);
   let steps = 0;
   while (work.size > 0) {

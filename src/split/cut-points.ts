@@ -64,7 +64,20 @@ export function switchLeafCases(budget: number, fine: number): number {
  * same default.
  */
 export function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassContext["cp"]): MethodBody {
-  if (!body.nodes.some((n) => (n.kind === "tableswitch" && n.targets.length > maxCases) || (n.kind === "lookupswitch" && n.keys.length > maxCases))) return body;
+  return splitLargeSwitchesTraced(body, maxCases, cp).body;
+}
+
+/** A switch `splitLargeSwitches` rewrote: its node index before, and the nodes [from, to) that replace it after. */
+export interface ReplacedSwitch {
+  node: number;
+  from: number;
+  to: number;
+}
+
+/** {@link splitLargeSwitches}, also saying which switches it rewrote, in node order (none: `body` itself). */
+export function splitLargeSwitchesTraced(body: MethodBody, maxCases: number, cp: PassContext["cp"]): { body: MethodBody; replaced: ReplacedSwitch[] } {
+  const replaced: ReplacedSwitch[] = [];
+  if (!body.nodes.some((n) => (n.kind === "tableswitch" && n.targets.length > maxCases) || (n.kind === "lookupswitch" && n.keys.length > maxCases))) return { body, replaced };
   let labelCount = body.labelCount;
   const pushInt = (out: CodeNode[], v: number) => pushConstant(out, v, cp);
   // Buckets of 2^shift keys, the most that fit one switch.
@@ -115,13 +128,18 @@ export function splitLargeSwitches(body: MethodBody, maxCases: number, cp: PassC
   // An index loop: for-of over a whole method's nodes allocated an iterator result per node (gigabytes of garbage at 16 MB).
   for (let ni = 0, allNodes = body.nodes; ni < allNodes.length; ni++) {
     const n = allNodes[ni]!;
+    const from = nodes.length;
     if (n.kind === "tableswitch" && n.targets.length > maxCases) {
       emit(nodes, n.targets.map((_, i) => n.low + i), n.targets, n.defaultTarget, true, looping[ni] === 1);
     } else if (n.kind === "lookupswitch" && n.keys.length > maxCases) {
       emit(nodes, n.keys, n.targets, n.defaultTarget, false);
-    } else nodes.push(n);
+    } else {
+      nodes.push(n);
+      continue;
+    }
+    replaced.push({ node: ni, from, to: nodes.length });
   }
-  return { ...body, nodes, labelCount };
+  return { body: { ...body, nodes, labelCount }, replaced };
 }
 
 /**

@@ -42,7 +42,8 @@ import { type LinkedMethod, type LinkedPiece, linkMethod } from "../../passes/li
 import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
 import { monitorDepth } from "../../passes/monitors.js";
-import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSwitches, switchLeafCases, withCutLabels, writesOwnFinal } from "./cut-points.js";
+import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSwitchesTraced, switchLeafCases, withCutLabels, writesOwnFinal } from "./cut-points.js";
+import { switchSplitFrames } from "../../passes/frames-switch-split.js";
 import { encodePiece, type BodySplit, type Refusal, type SplitPiece } from "./encode-split.js";
 import { splitCandidate, type SplitCandidate } from "./split-candidate.js";
 import { DriverFill } from "./driver-fill.js";
@@ -348,11 +349,19 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   const { ctx, decoded } = m;
   const { budget, fine } = search;
   // A switch of at most budget/8 bytes: its targets' exit stubs must fit beside it.
-  const body = splitLargeSwitches(decoded, switchLeafCases(budget, fine), m.cf.constantPool);
-  // Large switches split or not, the frames are those of `body`: the caller's when it is `decoded`.
-  // A split switch stays split in every later attempt (its leaf size only shrinks): the decoded body's analyses can go.
-  if (body !== decoded) m.releaseDecoded?.();
-  const before = body === decoded && m.decodedFrames ? m.decodedFrames() : inferFrames(body, ctx);
+  const { body, replaced } = splitLargeSwitchesTraced(decoded, switchLeafCases(budget, fine), m.cf.constantPool);
+  // Large switches split or not, the frames are those of `body`: the caller's when it is `decoded`, else
+  // derived from the caller's when it still has them (`frames-switch-split.ts`), else inferred.
+  let before: FrameAnalysis;
+  if (body === decoded) before = m.decodedFrames ? m.decodedFrames() : inferFrames(body, ctx);
+  else {
+    const decodedFrames = m.decodedFrames?.();
+    before = decodedFrames && decodedFrames.cfg.body.nodes === decoded.nodes ? switchSplitFrames(decodedFrames, body, replaced, ctx) : inferFrames(body, ctx);
+    // A split switch stays split in every later attempt (its leaf size only shrinks): the decoded body's analyses
+    // can go, and are not asked for again (that would infer them again).
+    m.releaseDecoded?.();
+    delete m.decodedFrames;
+  }
   if (before.errors.length > 0) return refusal(ErrorCodes.REFUSED_FRAMES, `frame analysis failed: ${before.errors[0]!.message}`);
   const at = cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), m.finals);
   const cut = withCutLabels(body, at);
