@@ -15,16 +15,13 @@ import * as parser from "../samples/generators/parser-actions.mjs";
 import { decodeBody } from "../src/bytecode/decode.js";
 import type { MethodBody } from "../src/bytecode/model.js";
 import { codeOf, type ClassFile, type MethodInfo } from "../src/classfile/model.js";
-import { readClass } from "../src/classfile/read.js";
-import { readBundle } from "../src/bundle/read.js";
-import { isClassEntry } from "../src/bundle/bundle.js";
 import { isInstruction } from "../passes/cfg.js";
 import { type FrameAnalysis, formatFrames, inferFrames } from "../passes/frames.js";
 import { switchSplitFrames } from "../passes/frames-switch-split.js";
 import { methodContext } from "../passes/pass.js";
 import { withoutFrames } from "../passes/stackmap.js";
 import { splitLargeSwitchesTraced } from "../src/split/cut-points.js";
-import { corpusJar } from "./support/corpus.js";
+import { corpusJar, methodsWithCode } from "./support/corpus.js";
 
 const showBefore = (a: FrameAnalysis, node: number): string => {
   const f = a.frameBefore(node);
@@ -52,22 +49,15 @@ function compare(cf: ClassFile, m: MethodInfo, body: MethodBody, maxCases: numbe
 describe("switchSplitFrames", () => {
   for (const jar of ["rhino", "asm"] as const) {
     it(`equals inferring again on every ${jar}.jar method with a switch split, with and without declared frames`, async () => {
-      const { bundle } = await readBundle(corpusJar(jar));
       let rewritten = 0;
       const failures: string[] = [];
-      for (const e of bundle.entries) {
-        if (!isClassEntry(e)) continue;
-        const cf = readClass(e.data);
-        for (const m of cf.methods) {
-          const code = codeOf(m);
-          if (!code) continue;
-          const body = decodeBody(code, cf.constantPool, {});
-          if (!body.nodes.some((n) => n.kind === "tableswitch" || n.kind === "lookupswitch")) continue;
-          for (const variant of [body, withoutFrames(body)]) {
-            const r = compare(cf, m, variant, 2);
-            if (r.rewritten) rewritten++;
-            if (r.problem) failures.push(`${cf.constantPool.className(cf.thisClass)}.${cf.constantPool.utf8(m.nameIndex)}: ${r.problem}`);
-          }
+      for await (const { cf, m, code } of methodsWithCode(corpusJar(jar))) {
+        const body = decodeBody(code, cf.constantPool, {});
+        if (!body.nodes.some((n) => n.kind === "tableswitch" || n.kind === "lookupswitch")) continue;
+        for (const variant of [body, withoutFrames(body)]) {
+          const r = compare(cf, m, variant, 2);
+          if (r.rewritten) rewritten++;
+          if (r.problem) failures.push(`${cf.constantPool.className(cf.thisClass)}.${cf.constantPool.utf8(m.nameIndex)}: ${r.problem}`);
         }
       }
       expect(failures.slice(0, 5)).toEqual([]);

@@ -10,12 +10,10 @@ import { decodeBody } from "../src/bytecode/decode.js";
 import { encodeBody } from "../src/bytecode/encode.js";
 import type { MethodBody } from "../src/bytecode/model.js";
 import { codeOf, type ClassFile } from "../src/classfile/model.js";
-import { readClass } from "../src/classfile/read.js";
-import { readBundle } from "../src/bundle/read.js";
-import { isClassEntry } from "../src/bundle/bundle.js";
 import { AssertionError } from "../src/diagnostics.js";
 import { methodContext, type PassContext } from "../passes/pass.js";
 import { assertVerified, verifyBody, type ViolationKind } from "../passes/verify.js";
+import { methodsWithCode } from "./support/corpus.js";
 
 function method(text: string, name: string): { body: MethodBody; ctx: PassContext; cf: ClassFile } {
   const [cf] = assemble(text);
@@ -168,23 +166,16 @@ describe("verifyBody finds", () => {
 describe("verifyBody on real jars", () => {
   for (const jar of ["rhino", "asm"]) {
     it(`${jar}.jar: every method clean, decoded and after decode -> encode -> decode`, async () => {
-      const { bundle } = await readBundle(`/usr/share/java/${jar}.jar`);
       let methods = 0;
       const failures: string[] = [];
-      for (const e of bundle.entries) {
-        if (!isClassEntry(e)) continue;
-        const cf = readClass(e.data);
-        for (const m of cf.methods) {
-          const code = codeOf(m);
-          if (!code) continue;
-          methods++;
-          const ctx = methodContext(cf, m);
-          const body = decodeBody(code, cf.constantPool, ctx.where);
-          const first = verifyBody(body, ctx);
-          const again = decodeBody(encodeBody(body, cf.constantPool.clone(), { where: ctx.where }), cf.constantPool, ctx.where);
-          const second = verifyBody(again, ctx);
-          for (const v of [...first, ...second]) failures.push(`${ctx.className}.${ctx.methodName}${ctx.descriptor}: ${v.kind}: ${v.message}`);
-        }
+      for await (const { cf, m, code } of methodsWithCode(`/usr/share/java/${jar}.jar`)) {
+        methods++;
+        const ctx = methodContext(cf, m);
+        const body = decodeBody(code, cf.constantPool, ctx.where);
+        const first = verifyBody(body, ctx);
+        const again = decodeBody(encodeBody(body, cf.constantPool.clone(), { where: ctx.where }), cf.constantPool, ctx.where);
+        const second = verifyBody(again, ctx);
+        for (const v of [...first, ...second]) failures.push(`${ctx.className}.${ctx.methodName}${ctx.descriptor}: ${v.kind}: ${v.message}`);
       }
       console.log(`${jar}.jar: ${methods} methods verified twice`);
       expect(methods).toBeGreaterThan(500);

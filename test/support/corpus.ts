@@ -15,6 +15,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isClassEntry } from "../../src/bundle/bundle.js";
+import { readBundle } from "../../src/bundle/read.js";
+import { codeOf, type ClassFile, type CodeAttribute, type MethodInfo } from "../../src/classfile/model.js";
+import { readClass } from "../../src/classfile/read.js";
 import { javaHomeFromPath } from "../../src/hierarchy/sources.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -174,4 +178,17 @@ export function moduleClassFiles(module: JdkModule | string): string[] {
   };
   walk(dir);
   return out.sort();
+}
+
+/** Every method with a Code attribute of every class entry of a jar, with its class, in entry and method order. */
+export async function* methodsWithCode(jar: string): AsyncGenerator<{ cf: ClassFile; m: MethodInfo; code: CodeAttribute }> {
+  const { bundle } = await readBundle(jar);
+  for (const e of bundle.entries) {
+    if (!isClassEntry(e)) continue;
+    const cf = readClass(e.data);
+    for (const m of cf.methods) {
+      const code = codeOf(m);
+      if (code) yield { cf, m, code };
+    }
+  }
 }
