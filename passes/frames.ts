@@ -55,7 +55,7 @@ import type { FrameNode, FrameType, MethodBody } from "../src/bytecode/model.js"
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { Access } from "../src/classfile/model.js";
-import { type Diagnostic, ErrorCodes } from "../src/diagnostics.js";
+import { assert, type Diagnostic, ErrorCodes } from "../src/diagnostics.js";
 import { labelNames } from "../src/text/disassemble.js";
 import { blockHeaders, buildCfg, firstInstruction, isInstruction, type ControlFlowGraph } from "./cfg.js";
 import { solve, type DataflowProblem, type DataflowResult } from "./core/dataflow.js";
@@ -357,7 +357,12 @@ function frameProblem(
   declaredEntry: readonly (Fact | undefined)[],
   catchType: readonly VType[],
 ): DataflowProblem<Fact> {
-  const handlerLocals: (Int32Array | undefined)[] = new Array(cfg.blockCount);
+  // The locals the last transfer collected for its handlers (the interpreter's scratch,
+  // read by `exceptional` for the same block before the next transfer; `keep` copies them).
+  let collectedBlock = -1;
+  let collectedLocals: Int32Array | undefined;
+  /** Their copy, once one handler's input keeps them: every handler of the block shares it. */
+  let keptCollected: Int32Array | undefined;
   const catchStack: (Int32Array | undefined)[] = new Array(catchType.length);
   return {
     direction: "forward",
@@ -369,12 +374,19 @@ function frameProblem(
     transfer(b, fact) {
       const collect = cfg.handlersOf[b]!.length > 0;
       const out = interp.run(b, declaredEntry[b] ?? fact, collect);
-      if (collect) handlerLocals[b] = interp.acc;
+      collectedBlock = collect ? b : -1;
+      collectedLocals = interp.acc;
+      keptCollected = undefined;
       interp.acc = undefined;
       return out;
     },
     exceptional(b, hi) {
-      return { locals: handlerLocals[b]!, stack: (catchStack[hi] ??= Int32Array.of(catchType[hi]!)) };
+      assert(b === collectedBlock && collectedLocals !== undefined, `frames: handler locals of block ${b} asked after another transfer`);
+      return { locals: collectedLocals, stack: (catchStack[hi] ??= Int32Array.of(catchType[hi]!)) };
+    },
+    keep(f) {
+      if (collectedLocals === undefined || f.locals !== collectedLocals) return interp.keep(f);
+      return { ...f, locals: (keptCollected ??= slab.copy(collectedLocals)) };
     },
   };
 }
