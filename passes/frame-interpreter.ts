@@ -8,8 +8,8 @@
  * The locals array is shared with the input fact until the block writes a slot
  * (copy on write, into a scratch buffer of the interpreter, reused by every run).
  * So a fact `run` returns may hold that buffer, or the `acc` one below: it is
- * valid until the next run, and `keep` copies it out for a caller that stores it
- * (the solver, for a block's input). Most outputs are merged into an input that
+ * valid until the next run (`isScratch` says so), and a caller that stores it
+ * copies it out (frames.ts keeps one copy per content for the solver's inputs). Most outputs are merged into an input that
  * exists and die there; a new slab copy per writing block was most of the array
  * buffers a 1 MB parser-actions analysis allocated (issue 10). With `collect`, the merge of the locals before
  * every instruction (and after every `<init>` call, which HotSpot checks too) is
@@ -203,15 +203,9 @@ export class FrameInterpreter {
     }
   }
 
-  /**
-   * `fact` with locals that outlive the next run: a copy from the slab when they
-   * are one of the scratch buffers (a block's written locals, or `acc`), else `fact`.
-   */
-  keep(fact: Fact): Fact {
-    const l = fact.locals;
-    if (l !== this.scratchLocals && l !== this.scratchAcc) return fact;
-    const locals = this.slab.copy(l);
-    return fact.mismatch ? { locals, stack: fact.stack, mismatch: true } : { locals, stack: fact.stack };
+  /** Whether `locals` is one of the scratch buffers a run's result may hold (see the top of the file). */
+  isScratch(locals: Int32Array): boolean {
+    return locals === this.scratchLocals || locals === this.scratchAcc;
   }
 
   private setLocal(i: number, t: VType): void {
