@@ -6,7 +6,12 @@
  * with it for `frameBefore`.
  *
  * The locals array is shared with the input fact until the block writes a slot
- * (copy on write, from the slab). With `collect`, the merge of the locals before
+ * (copy on write, into a scratch buffer of the interpreter, reused by every run).
+ * So a fact `run` returns may hold that buffer, or the `acc` one below: it is
+ * valid until the next run (`isScratch` says so), and a caller that stores it
+ * copies it out (frames.ts keeps one copy per content for the solver's inputs). Most outputs are merged into an input that
+ * exists and die there; a new slab copy per writing block was most of the array
+ * buffers a 1 MB parser-actions analysis allocated (issue 10). With `collect`, the merge of the locals before
  * every instruction (and after every `<init>` call, which HotSpot checks too) is
  * kept in `acc` for the handlers covering the block; only slots written since the
  * last merge are merged, so this costs O(stores), not O(instructions x locals).
@@ -76,6 +81,13 @@ interface MethodUse {
 
 const NEWARRAY_DESCRIPTOR: Record<number, string> = { 4: "[Z", 5: "[C", 6: "[F", 7: "[D", 8: "[B", 9: "[S", 10: "[I", 11: "[J" };
 
+/** `into` holding a copy of `from`, reallocated when the lengths differ. */
+function copyInto(into: Int32Array, from: Int32Array): Int32Array {
+  const to = into.length === from.length ? into : new Int32Array(from.length);
+  to.set(from);
+  return to;
+}
+
 /** Most blocks end with an empty stack; they share one (facts are never written). */
 const EMPTY_STACK = new Int32Array(0);
 
@@ -84,8 +96,11 @@ export class FrameInterpreter {
   readonly stack: number[] = [];
   sp = 0;
   locals: Int32Array;
-  /** Whether `locals` is this block's own copy. */
+  /** Whether `locals` is this block's own copy (the scratch buffer). */
   private ownLocals = false;
+  /** Where a block's writes to the locals go, and where `acc` is collected: reused by every run. */
+  private scratchLocals: Int32Array = new Int32Array(0);
+  private scratchAcc: Int32Array = new Int32Array(0);
   /** Slots written since the last flush into the handler accumulator. */
   private readonly dirty: number[] = [];
   /** With `collect`: the merge of the locals so far, for the handlers. */
@@ -131,7 +146,7 @@ export class FrameInterpreter {
     this.sp = 0;
     const st = fact.stack;
     for (let i = 0; i < st.length; i++) stack[this.sp++] = st[i]!;
-    this.acc = collect ? slab.copy(this.locals) : undefined;
+    this.acc = collect ? (this.scratchAcc = copyInto(this.scratchAcc, this.locals)) : undefined;
     dirty.length = 0;
     const last = cfg.blockLastInstruction[b]!;
     let started = false;
@@ -183,9 +198,14 @@ export class FrameInterpreter {
 
   private writable(): void {
     if (!this.ownLocals) {
-      this.locals = this.slab.copy(this.locals);
+      this.locals = this.scratchLocals = copyInto(this.scratchLocals, this.locals);
       this.ownLocals = true;
     }
+  }
+
+  /** Whether `locals` is one of the scratch buffers a run's result may hold (see the top of the file). */
+  isScratch(locals: Int32Array): boolean {
+    return locals === this.scratchLocals || locals === this.scratchAcc;
   }
 
   private setLocal(i: number, t: VType): void {

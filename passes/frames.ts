@@ -55,7 +55,7 @@ import type { FrameNode, FrameType, MethodBody } from "../src/bytecode/model.js"
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import { Access } from "../src/classfile/model.js";
-import { type Diagnostic, ErrorCodes } from "../src/diagnostics.js";
+import { assert, type Diagnostic, ErrorCodes } from "../src/diagnostics.js";
 import { labelNames } from "../src/text/disassemble.js";
 import { blockHeaders, buildCfg, firstInstruction, isInstruction, type ControlFlowGraph } from "./cfg.js";
 import { solve, type DataflowProblem, type DataflowResult } from "./core/dataflow.js";
@@ -84,6 +84,7 @@ import {
 } from "./frame-types.js";
 import type { ClassHierarchy, Pass, PassContext } from "./pass.js";
 import { SharedFrames } from "./shared-frames.js";
+import { InternedSlots } from "./core/interned-slots.js";
 
 export { CONFLICT, compressSlots, DOUBLE, FLOAT, type Frame, initialFrame, INT, localsUsed, LONG, NULL, OBJECT, TOP, TypeTable, UNINITIALIZED_THIS, type VType } from "./frame-types.js";
 
@@ -357,30 +358,49 @@ function frameProblem(
   declaredEntry: readonly (Fact | undefined)[],
   catchType: readonly VType[],
 ): DataflowProblem<Fact> {
-  const handlerLocals: (Int32Array | undefined)[] = new Array(cfg.blockCount);
+  // The locals the last transfer collected for its handlers (the interpreter's scratch,
+  // read by `exceptional` for the same block before the next transfer; `keep` copies them).
+  let collectedBlock = -1;
+  let collectedLocals: Int32Array | undefined;
+  // The solver's inputs are read only: one kept locals array per content (issue 10: a copy
+  // per block was most of a 16 MB parser-actions analysis's memory), and a buffer joins write into.
+  const interned = new InternedSlots(slab);
+  let joinScratch: Int32Array = new Int32Array(0);
+  const intern = (written: Int32Array) => interned.of(written);
+  const scratchFor = (from: Int32Array) => {
+    if (joinScratch.length !== from.length) joinScratch = new Int32Array(from.length);
+    joinScratch.set(from);
+    return joinScratch;
+  };
   const catchStack: (Int32Array | undefined)[] = new Array(catchType.length);
   return {
     direction: "forward",
     boundary: () => initial,
-    join: (a, b) => joinFacts(a, b, slab, merge),
+    join: (a, b) => joinFacts(a, b, slab, merge, scratchFor, intern),
     equal(a, b) {
       return a === b || (a.mismatch === b.mismatch && sameArray(a.locals, b.locals) && sameArray(a.stack, b.stack));
     },
     transfer(b, fact) {
       const collect = cfg.handlersOf[b]!.length > 0;
       const out = interp.run(b, declaredEntry[b] ?? fact, collect);
-      if (collect) handlerLocals[b] = interp.acc;
+      collectedBlock = collect ? b : -1;
+      collectedLocals = interp.acc;
       interp.acc = undefined;
       return out;
     },
     exceptional(b, hi) {
-      return { locals: handlerLocals[b]!, stack: (catchStack[hi] ??= Int32Array.of(catchType[hi]!)) };
+      assert(b === collectedBlock && collectedLocals !== undefined, `frames: handler locals of block ${b} asked after another transfer`);
+      return { locals: collectedLocals, stack: (catchStack[hi] ??= Int32Array.of(catchType[hi]!)) };
     },
+    keep: (f) => (interp.isScratch(f.locals) ? { ...f, locals: interned.of(f.locals) } : f),
   };
 }
 
-/** The least upper bound of two facts; `a` itself when `b` adds nothing. */
-function joinFacts(a: Fact, b: Fact, slab: Int32Slab, merge: Merge): Fact {
+/**
+ * The least upper bound of two facts; `a` itself when `b` adds nothing. Merged
+ * locals are written into `scratchFor(a.locals)` (a copy of them) and kept through `intern`.
+ */
+function joinFacts(a: Fact, b: Fact, slab: Int32Slab, merge: Merge, scratchFor: (from: Int32Array) => Int32Array, intern: (written: Int32Array) => Int32Array): Fact {
   let l = a.locals;
   const al = a.locals;
   const bl = b.locals;
@@ -391,10 +411,11 @@ function joinFacts(a: Fact, b: Fact, slab: Int32Slab, merge: Merge): Fact {
       if (x === y) continue;
       const m = merge(x, y, false);
       if (m !== x) {
-        if (l === al) l = slab.copy(al);
+        if (l === al) l = scratchFor(al);
         l[i] = m;
       }
     }
+    if (l !== al) l = intern(l);
   }
   let s = a.stack;
   let mismatch = a.mismatch;

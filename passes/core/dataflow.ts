@@ -41,10 +41,18 @@ export interface DataflowProblem<F> {
   transfer(block: number, fact: F, handlerInput?: F): F;
   /** Forward only: the fact an exception edge carries from `block` into handler `handlerIndex`. */
   exceptional?(block: number, handlerIndex: number, input: F): F;
+  /**
+   * Forward only. When given, the facts `transfer` and `exceptional` return may be
+   * scratch that the next transfer overwrites: the solver passes each through
+   * `keep` before storing it as a block's input (`keep` answers a fact that stays
+   * valid, the same one when it already does), and `output` stays empty.
+   */
+  keep?(fact: F): F;
 }
 
 export interface DataflowResult<F> {
   input: (F | undefined)[];
+  /** Empty for a forward problem with `keep` (its outputs are scratch). */
   output: (F | undefined)[];
   /** How many block transfers ran (for scaling measurements). */
   steps: number;
@@ -147,11 +155,12 @@ function solveForward<F>(cfg: BlockGraph, p: DataflowProblem<F>, maxSteps: numbe
   let steps = 0;
   const succ = flatten(cfg.blockCount, cfg.successors, slab);
   const hs = flatten(cfg.blockCount, cfg.handlersOf, slab);
+  const keep = p.keep ? p.keep.bind(p) : (f: F) => f;
   const flowInto = (s: number, fact: F) => {
     const old = input[s];
     const merged = old === undefined ? fact : p.join(old, fact);
     if (old === undefined || !p.equal(old, merged)) {
-      input[s] = merged;
+      input[s] = keep(merged);
       work.push(s);
     }
   };
@@ -160,7 +169,7 @@ function solveForward<F>(cfg: BlockGraph, p: DataflowProblem<F>, maxSteps: numbe
     if (++steps > maxSteps) throw new AssertionError(`dataflow did not converge after ${maxSteps} steps`);
     const inFact = input[b]!;
     const out = p.transfer(b, inFact);
-    output[b] = out;
+    if (!p.keep) output[b] = out;
     for (let k = succ.at[b]!, end = succ.at[b + 1]!; k < end; k++) flowInto(succ.items[k]!, out);
     for (let k = hs.at[b]!, end = hs.at[b + 1]!; k < end; k++) {
       const hi = hs.items[k]!;
