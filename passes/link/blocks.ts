@@ -225,34 +225,7 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
     });
 
     // Exception ranges over this body's blocks, in table order.
-    const handlers: Handler[] = [];
-    // Which of this body's blocks each handler covers, with their positions here: one
-    // pass over the blocks' handler lists, not one scan of the blocks per handler.
-    const coveredBy = new Map<number, { blocks: number[]; at: number[] }>();
-    blocks.forEach((b, i) => {
-      for (const hi of cfg.handlersOf[b]!) {
-        let c = coveredBy.get(hi);
-        if (!c) coveredBy.set(hi, (c = { blocks: [], at: [] }));
-        c.blocks.push(b);
-        c.at.push(i);
-      }
-    });
-    for (const hi of [...coveredBy.keys()].sort((a, b) => a - b)) {
-      const h = body.handlers[hi]!;
-      const covered = coveredBy.get(hi)!;
-      const hb = cfg.handlerBlock[hi]!;
-      const handler = pieceOf[hb] === p ? h.handler : exitLabel(hb);
-      // Covered blocks are consecutive in the original order; split runs anyway for safety.
-      const flush = (from: number, to: number) => handlers.push({ start: blockLabel(from), end: endLabel.get(to)!, handler, catchType: h.catchType });
-      let runStart = 0;
-      for (let j = 1; j < covered.blocks.length; j++) {
-        if (covered.at[j] !== covered.at[j - 1]! + 1) {
-          flush(covered.blocks[runStart]!, covered.blocks[j - 1]!);
-          runStart = j;
-        }
-      }
-      flush(covered.blocks[runStart]!, covered.blocks[covered.blocks.length - 1]!);
-    }
+    const handlers = exceptionRanges(body, cfg, blocks, (hb) => (pieceOf[hb] === p ? undefined : exitLabel(hb)), blockLabel, (b) => endLabel.get(b)!);
 
     // Local variable ranges of this body's blocks, cut to the blocks here. The
     // original start and end labels are kept where they fall inside a block (the
@@ -277,6 +250,43 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
     };
     return { handlers, localVariables: shiftVars(body.localVariables), localVariableTypes: shiftVars(body.localVariableTypes), blockLabel };
   };
+}
+
+/**
+ * The exception table of a body made of `blocks` (in their order there), in the
+ * original table's order: one row per run of consecutive blocks a handler covers,
+ * from the run's first block's label to the label after its last. `away(handler
+ * block)` is the label to catch at when the handler is not among these blocks (its
+ * exit stub), else undefined. One pass over the blocks' handler lists, not one scan
+ * of the blocks per handler.
+ */
+function exceptionRanges(body: MethodBody, cfg: ControlFlowGraph, blocks: readonly number[], away: (handlerBlock: number) => Label | undefined, blockLabel: (b: number) => Label, endLabel: (b: number) => Label): Handler[] {
+  const coveredBy = new Map<number, { blocks: number[]; at: number[] }>();
+  blocks.forEach((b, i) => {
+    for (const hi of cfg.handlersOf[b]!) {
+      let c = coveredBy.get(hi);
+      if (!c) coveredBy.set(hi, (c = { blocks: [], at: [] }));
+      c.blocks.push(b);
+      c.at.push(i);
+    }
+  });
+  const handlers: Handler[] = [];
+  for (const hi of [...coveredBy.keys()].sort((a, b) => a - b)) {
+    const h = body.handlers[hi]!;
+    const covered = coveredBy.get(hi)!;
+    const handler = away(cfg.handlerBlock[hi]!) ?? h.handler;
+    // Covered blocks are consecutive in the original order; split runs anyway for safety.
+    const flush = (from: number, to: number) => handlers.push({ start: blockLabel(from), end: endLabel(to), handler, catchType: h.catchType });
+    let runStart = 0;
+    for (let j = 1; j < covered.blocks.length; j++) {
+      if (covered.at[j] !== covered.at[j - 1]! + 1) {
+        flush(covered.blocks[runStart]!, covered.blocks[j - 1]!);
+        runStart = j;
+      }
+    }
+    flush(covered.blocks[runStart]!, covered.blocks[covered.blocks.length - 1]!);
+  }
+  return handlers;
 }
 
 /** A generated body: its nodes (operand-only instructions shared in place), the handlers and variable rows of its blocks; limits and frames come later. */
