@@ -7,12 +7,13 @@
  *
  * The locals array is shared with the input fact until the block writes a slot
  * (copy on write, into a scratch buffer of the interpreter, reused by every run).
- * So a fact `run` returns may hold that buffer, or the `acc` one below: it is
- * valid until the next run (`isScratch` says so), and a caller that stores it
- * copies it out (frames.ts keeps one copy per content for the solver's inputs). Most outputs are merged into an input that
- * exists and die there; a new slab copy per writing block was most of the array
- * buffers a 1 MB parser-actions analysis allocated (issue 10). With `collect`, the merge of the locals before
- * every instruction (and after every `<init>` call, which HotSpot checks too) is
+ * So a fact `run` returns may hold that buffer, or the `acc` one below: it is valid
+ * until the next run (`isScratch` says so), and a caller that stores it copies it
+ * out (frames.ts keeps one copy per content for the solver's inputs). Most outputs
+ * are merged into an input that exists and die there; a new slab copy per writing
+ * block was most of the array buffers a 1 MB parser-actions analysis allocated
+ * (issue 10). With `collect`, the merge of the locals before every instruction
+ * (and after every `<init>` call, which HotSpot checks too) is
  * kept in `acc` for the handlers covering the block; only slots written since the
  * last merge are merged, so this costs O(stores), not O(instructions x locals).
  * An error (stack underflow, jsr/ret left in, an `<init>` on something not
@@ -23,7 +24,8 @@ import { OPCODES, Op } from "../src/bytecode/opcodes.js";
 import { parseMethodDescriptor, slotsOf } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
 import type { ControlFlowGraph } from "./cfg.js";
-import { constantType, DOUBLE, FLOAT, type Frame, INT, type Int32Slab, isWide, LONG, NULL, OBJECT, TOP, type TypeTable, UNINITIALIZED_THIS, type VType } from "./frame-types.js";
+import { constantType, DOUBLE, FLOAT, type Frame, INT, isWide, LONG, NULL, OBJECT, TOP, type TypeTable, UNINITIALIZED_THIS, type VType } from "./frame-types.js";
+import type { Int32Slab } from "./core/int32-slab.js";
 
 /** A dataflow fact: a frame, and whether stack heights differed at a join into its block. */
 export interface Fact extends Frame {

@@ -237,9 +237,6 @@ export function slotCount(ts: readonly FrameType[]): number {
   return n;
 }
 
-/** Frames are carved from a slab (`core/int32-slab.ts`); re-exported for the frame code. */
-export { Int32Slab } from "./core/int32-slab.js";
-
 /**
  * Slots to the list of verification types a frame stores (JVMS 4.7.4): the `top`
  * after a long or double is implied, and trailing tops are trimmed (as javac and

@@ -68,7 +68,6 @@ import {
   type Frame,
   initialFrame,
   INT,
-  Int32Slab,
   isWide,
   localsAndFrameNodes,
   LONG,
@@ -84,6 +83,7 @@ import {
 } from "./frame-types.js";
 import type { ClassHierarchy, Pass, PassContext } from "./pass.js";
 import { SharedFrames } from "./shared-frames.js";
+import { Int32Slab } from "./core/int32-slab.js";
 import { InternedSlots } from "./core/interned-slots.js";
 
 export { CONFLICT, compressSlots, DOUBLE, FLOAT, type Frame, initialFrame, INT, localsUsed, LONG, NULL, OBJECT, TOP, TypeTable, UNINITIALIZED_THIS, type VType } from "./frame-types.js";

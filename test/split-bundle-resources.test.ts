@@ -41,4 +41,16 @@ describe("splitBundle and file descriptors", () => {
     // 30 calls that each leaked the image's descriptor would leave 30 more open.
     expect(openDescriptors() - before).toBeLessThan(5);
   }, 120_000);
+
+  it("leaves none open after splits on worker threads (each builds its own hierarchy)", async () => {
+    const data = longClass();
+    const bundle = { kind: "class" as const, source: join(work, "Long.class"), entries: [{ name: "Long.class", data }] };
+    await splitBundle(bundle, { maxSize: 600, workers: 1, alwaysUseWorkers: true });
+    const before = openDescriptors();
+    for (let i = 0; i < 10; i++) {
+      const r = await splitBundle(bundle, { maxSize: 600, workers: 1, alwaysUseWorkers: true });
+      expect(r.reports.some((x) => x.result.kind === "split")).toBe(true);
+    }
+    expect(openDescriptors() - before).toBeLessThan(5);
+  }, 300_000);
 });
