@@ -17,14 +17,14 @@
  * A WebAssembly module (recognised by its magic) goes to split-wasm.ts.
  *
  * Speed: classes with no method over the limit are copied after a fast scan, and
- * every core splits when there is enough to split (`--threads`, default one per
- * core; the output is the same for any number; `splitBundle` decides). Below the
+ * several threads split when there is enough to split (`--threads`, default one
+ * per two cores, `split-threads.ts`; the output is the same for any number;
+ * `splitBundle` decides). Below the
  * default limit, for an input of a megabyte or more, the workers start before it
  * is read, so that their start overlaps the read.
  */
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { delimiter } from "node:path";
 import { type Bundle, isClassEntry, isDirectoryEntry } from "../bundle/bundle.js";
 import { manifestClassPath } from "../bundle/manifest.js";
@@ -37,6 +37,7 @@ import { startSplitWorkers } from "../split/split-job.js";
 import type { SplitLinkMode } from "../split/split-method.js";
 import { checkOutputPaths, keepPreviousMapping } from "./paths.js";
 import { Progress } from "./progress.js";
+import { defaultSplitThreads } from "./split-threads.js";
 import { refusalDiagnostic, refusalOf } from "./refusals.js";
 import { type Reporter, usageError } from "./report.js";
 import { isWasmFile } from "./wasm-magic.js";
@@ -87,8 +88,8 @@ export async function splitCommand(input: string, opts: SplitCommandOptions, r: 
   const startedAt = Date.now();
   const mappingPath = opts.mapping ?? `${opts.output}.mapping`;
   checkOutputPaths(input, opts.output, mappingPath, opts.inPlace ?? false);
-  // Every core splits: this thread and one worker per other core (the output does not depend on it).
-  const workers = (opts.threads ?? availableParallelism()) - 1;
+  // This thread and, by default, one more per two cores (split-threads.ts; the output does not depend on it).
+  const workers = (opts.threads ?? defaultSplitThreads()) - 1;
   // A large input split below the default limit: the workers start (and import the
   // splitter) while it is read. At the default limit few methods are over it, so
   // splitBundle mostly runs in this thread alone and workers started ahead would
