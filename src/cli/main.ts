@@ -21,7 +21,9 @@ import { ExitCode } from "./exit-codes.js";
 import { Reporter, runAction, type ReporterOptions, usageError } from "./report.js";
 import type { RetraceCommandOptions } from "./retrace.js";
 import type { SplitCommandOptions } from "./split.js";
+import { tuneV8ForCli } from "./v8-tuning.js";
 
+tuneV8ForCli();
 toleratePipeClosedEarly();
 
 function intOption(name: string, min: number, max: number) {
@@ -101,7 +103,7 @@ program
   .option("--in-place", "allow -o to name the input; the previous mapping is kept beside the new one")
   .option("--strict", "exit with status 4 when a method over the limit is refused")
   .option("--json", "print the report, diagnostics included, as JSON on stdout")
-  .option("--threads <n>", "threads that split classes, this one included (default: one per core, when over a megabyte of code is to be split; the output is the same for any number)", intOption("--threads", 1, 64))
+  .option("--threads <n>", "threads that split classes, this one included (default: one per two cores, when over a megabyte of code is to be split; the output is the same for any number)", intOption("--threads", 1, 64))
   .action((input: string, opts: SplitCommandOptions) => runAction(reporting(), async (r) => (await import("./split.js")).splitCommand(input, opts, r)));
 
 program
