@@ -53,6 +53,7 @@ import { disassemble } from "../src/text/disassemble.js";
 import { ErrorCodes, MegasplitError } from "../src/diagnostics.js";
 import { branchTargets, isInstruction, opcodeOf } from "./cfg.js";
 import type { Pass, PassContext } from "./pass.js";
+import { methodBody } from "../src/bytecode/method-body.js";
 
 export const name = "inline-subroutines";
 export const description = "replace jsr/ret subroutines by one copy per call site (class versions < 51)";
@@ -107,17 +108,17 @@ export function inlineSubroutines(body: MethodBody, ctx: Pick<PassContext, "wher
   const handlers = tables.handlers();
   const localVariables = body.localVariables ? tables.variables(body.localVariables) : undefined;
   const localVariableTypes = body.localVariableTypes ? tables.variables(body.localVariableTypes) : undefined;
-  const result: MethodBody = {
+  const result: MethodBody = methodBody({
     maxStack: body.maxStack,
     maxLocals: body.maxLocals,
     nodes: inliner.nodesWithLabels(),
     labelCount: inliner.labelCount,
     handlers,
+    localVariables,
+    localVariableTypes,
     hasStackMapTable: false,
     otherAttributes: [],
-  };
-  if (localVariables) result.localVariables = localVariables;
-  if (localVariableTypes) result.localVariableTypes = localVariableTypes;
+  });
   return result;
 }
 

@@ -18,6 +18,7 @@ import { isLive, type Liveness, type SlotSet } from "../liveness.js";
 import { SequenceIds } from "../core/sequence-ids.js";
 import { allSuccessors } from "../core/loops.js";
 import type { Partition } from "../core/partition.js";
+import { methodBody } from "../../src/bytecode/method-body.js";
 
 /** What one cut moves: locals (slot, kind, type) and stack slots (bottom first). */
 export interface CutShape {
@@ -300,17 +301,17 @@ export function newBody(
   // at 16 MB: 12,325 pieces, exit stubs of up to 300 stores, a gigabyte of nodes).
   const shared = new SharedNodes();
   for (let i = 0; i < nodesOut.length; i++) nodesOut[i] = shared.of(nodesOut[i]!);
-  return {
+  return methodBody({
     maxStack: 0,
     maxLocals: 0,
     nodes: nodesOut,
     labelCount: 0,
     handlers: parts.handlers,
-    ...(parts.localVariables ? { localVariables: parts.localVariables } : {}),
-    ...(parts.localVariableTypes ? { localVariableTypes: parts.localVariableTypes } : {}),
+    localVariables: parts.localVariables,
+    localVariableTypes: parts.localVariableTypes,
     hasStackMapTable: original.hasStackMapTable,
     otherAttributes: [],
-  };
+  });
 }
 
 /** Labels made on first use, one per key (the exit stubs of a body, by target block). */

@@ -36,6 +36,7 @@ import { kindOfDescriptor, pushInt, simple } from "./frame-arrays.js";
 import { computeLiveness, liveSlots } from "../liveness.js";
 import type { CallSite, LinkedMethod } from "./heap-frame.js";
 import { newBody } from "./blocks.js";
+import { methodBody } from "../../src/bytecode/method-body.js";
 
 export interface FinalStoresInput {
   body: MethodBody;
@@ -134,7 +135,7 @@ export function linkFinalStores(input: FinalStoresInput): LinkedMethod | undefin
     }
     withLabels.push(n);
   });
-  const probe: MethodBody = { ...body, nodes: withLabels, labelCount };
+  const probe: MethodBody = methodBody({ ...body, nodes: withLabels, labelCount });
   const { cfg } = buildCfg(probe, {}, { extraLeaders: new Set(startLabel.values()) });
   const liveness = computeLiveness(probe, cfg);
   for (const label of startLabel.values()) {

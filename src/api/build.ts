@@ -15,6 +15,7 @@ import { Access, type Attribute, type ClassFile, type MethodInfo } from "../clas
 import type { CodeNode, Handler, MethodBody } from "../bytecode/model.js";
 import { encodeBody } from "../bytecode/encode.js";
 import { computeMaxLocals, computeMaxStack } from "../text/limits.js";
+import { methodBody as bodyOf } from "../bytecode/method-body.js";
 
 /** What {@link newClass} needs to know about the class. */
 export interface ClassSpec {
@@ -85,7 +86,7 @@ export function methodBody(cf: ClassFile, spec: MethodSpec): MethodBody {
     const n = code[ni]!;
     if (n.kind === "label" && n.label >= labelCount) labelCount = n.label + 1;
   }
-  const body: MethodBody = {
+  const body: MethodBody = bodyOf({
     maxStack: 0,
     maxLocals: 0,
     nodes: spec.code,
@@ -93,7 +94,7 @@ export function methodBody(cf: ClassFile, spec: MethodSpec): MethodBody {
     handlers: spec.handlers ?? [],
     hasStackMapTable: false,
     otherAttributes: [],
-  };
+  });
   body.maxStack = spec.maxStack ?? computeMaxStack(body, cf.constantPool);
   body.maxLocals = spec.maxLocals ?? computeMaxLocals(body, spec.descriptor, (spec.accessFlags & Access.STATIC) !== 0);
   return body;

@@ -48,6 +48,7 @@ import { ErrorCodes, MegasplitError, type ErrorCode, type Location, InternalErro
 import type { CodeNode, FrameNode, FrameType, Handler, Label, LocalVariable, MethodBody } from "./model.js";
 import { FORMAT_CODE, Fmt, IMPLIED_LOCAL, NORMAL_OP, OPCODES, Op, isWideable } from "./opcodes.js";
 import { SharedNodes } from "./shared-nodes.js";
+import { methodBody } from "./method-body.js";
 
 /** Bits per constant-pool kind, so an operand check is one lookup and one AND. */
 const KIND_BIT: Record<CpKind, number> = {
@@ -273,26 +274,10 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
   const maxStack = code.maxStack;
   const maxLocals = code.maxLocals;
   const hasStackMapTable = frames !== undefined;
-  // One literal per combination of the optional tables, rather than adding them to
-  // the object afterwards: that map transition was another repeated deoptimization.
-  if (lvRows === undefined && lvtRows === undefined) return { maxStack, maxLocals, nodes, labelCount, handlers, hasStackMapTable, otherAttributes };
-  if (lvtRows === undefined) {
-    return { maxStack, maxLocals, nodes, labelCount, handlers, localVariables: toLocals(lvRows!), hasStackMapTable, otherAttributes };
-  }
-  if (lvRows === undefined) {
-    return { maxStack, maxLocals, nodes, labelCount, handlers, localVariableTypes: toLocals(lvtRows), hasStackMapTable, otherAttributes };
-  }
-  return {
-    maxStack,
-    maxLocals,
-    nodes,
-    labelCount,
-    handlers,
-    localVariables: toLocals(lvRows),
-    localVariableTypes: toLocals(lvtRows),
-    hasStackMapTable,
-    otherAttributes,
-  };
+  // One shape for every body, with or without the optional tables (method-body.ts).
+  const localVariables = lvRows === undefined ? undefined : toLocals(lvRows);
+  const localVariableTypes = lvtRows === undefined ? undefined : toLocals(lvtRows);
+  return methodBody({ maxStack, maxLocals, nodes, labelCount, handlers, localVariables, localVariableTypes, hasStackMapTable, otherAttributes });
 }
 
 /**

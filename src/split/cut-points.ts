@@ -19,6 +19,7 @@ import { monitorDepth } from "../../passes/monitors.js";
 import { UNINITIALIZED_THIS, type FrameAnalysis } from "../../passes/frames.js";
 import { pushInt as pushConstant } from "../../passes/link/frame-arrays.js";
 import type { PassContext } from "../../passes/pass.js";
+import { methodBody } from "../bytecode/method-body.js";
 
 /** Inserts a label before every node index in `before`; returns the body and the new labels. */
 export function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { body: MethodBody; leaders: Set<number> } {
@@ -34,7 +35,7 @@ export function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { 
     }
     nodes.push(n);
   });
-  return { body: { ...body, nodes, labelCount }, leaders };
+  return { body: methodBody({ ...body, nodes, labelCount }), leaders };
 }
 
 /** Most cases a switch keeps whole at `fine` (larger ones become a tree of such leaves): a leaf's table is at most budget/8 bytes. */
@@ -139,7 +140,7 @@ export function splitLargeSwitchesTraced(body: MethodBody, maxCases: number, cp:
     }
     replaced.push({ node: ni, from, to: nodes.length });
   }
-  return { body: { ...body, nodes, labelCount }, replaced };
+  return { body: methodBody({ ...body, nodes, labelCount }), replaced };
 }
 
 /**

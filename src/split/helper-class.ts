@@ -37,6 +37,7 @@ import { refusal, refusalFromError, type RefusalCode } from "./refusal.js";
 import { type ControlFlowGraph, isInstruction } from "../../passes/cfg.js";
 import type { PassContext } from "../../passes/pass.js";
 import { splitMethod, type MethodSplit, type SplitMethodOptions } from "./split-method.js";
+import { methodBody } from "../bytecode/method-body.js";
 
 /**
  * Copies constants of one pool into another, deeply (a Methodref brings its Class,
@@ -132,14 +133,14 @@ export class PoolTransfer {
     const vars = (vs: LocalVariable[] | undefined) => vs?.map((v) => ({ ...v, nameIndex: c(v.nameIndex), descriptorIndex: c(v.descriptorIndex) }));
     const localVariables = vars(b.localVariables);
     const localVariableTypes = vars(b.localVariableTypes);
-    return {
+    return methodBody({
       ...b,
       nodes,
       handlers: b.handlers.map((h) => ({ ...h, catchType: h.catchType === 0 ? 0 : c(h.catchType) })),
-      ...(localVariables ? { localVariables } : {}),
-      ...(localVariableTypes ? { localVariableTypes } : {}),
+      localVariables,
+      localVariableTypes,
       otherAttributes: [],
-    };
+    });
   }
 
   /** A Code attribute of `from` re-encoded against `to`. */

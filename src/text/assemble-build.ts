@@ -15,6 +15,7 @@ import type { ClassPlan, CodePlan, MemberPlan, Resolver } from "./assemble-plan.
 import { PoolBuilder } from "./constants.js";
 import { superMayDefaultToNone } from "./disassemble.js";
 import { computeMaxLocals, computeMaxStack } from "./limits.js";
+import { methodBody } from "../bytecode/method-body.js";
 
 /** Reports a syntax error at a line of the text; never returns. */
 export type Fail = (message: string, line: number) => never;
@@ -98,17 +99,17 @@ function pool(plan: ClassPlan, fail: Fail): ConstantPool {
 function codeAttribute(m: MemberPlan, code: CodePlan, r: Resolver, className: string, fail: Fail): Attribute {
   for (const [name, l] of code.labels) if (!l.placed) fail(`label ${name} is used but never defined`, l.line);
   for (const s of code.steps) s(r);
-  const body: MethodBody = {
+  const body: MethodBody = methodBody({
     maxStack: 0,
     maxLocals: 0,
     nodes: code.nodes,
     labelCount: code.labelCount,
     handlers: code.handlers,
+    localVariables: code.locals,
+    localVariableTypes: code.localTypes,
     hasStackMapTable: code.hasStackMapTable,
     otherAttributes: code.other.map((a) => a.build(r)),
-  };
-  if (code.locals) body.localVariables = code.locals;
-  if (code.localTypes) body.localVariableTypes = code.localTypes;
+  });
   const where = { className, method: (m.name.t === "Utf8" ? m.name.value : "") + m.descText };
   body.maxStack = code.maxStack ?? computeMaxStack(body, r.cp, { ...where, line: code.line });
   body.maxLocals = code.maxLocals ?? computeMaxLocals(body, m.descText, (m.flags & Access.STATIC) !== 0);
