@@ -19,6 +19,7 @@ import { SequenceIds } from "../core/sequence-ids.js";
 import { allSuccessors } from "../core/loops.js";
 import type { Partition } from "../core/partition.js";
 import { methodBody } from "../../src/bytecode/method-body.js";
+import { jumpTo, switchTo, withLocalIndex } from "../../src/bytecode/node-shapes.js";
 
 /** What one cut moves: locals (slot, kind, type) and stack slots (bottom first). */
 export interface CutShape {
@@ -180,15 +181,15 @@ export function blockCopier(body: MethodBody, cfg: ControlFlowGraph, partition: 
           out.push(shift ? shifted.local(insn.op, insn.index + shift) : insn);
           return;
         case "iinc":
-          out.push(shift ? { ...insn, index: insn.index + shift } : insn);
+          out.push(shift ? withLocalIndex(insn, insn.index + shift) : insn);
           return;
         case "jump":
           assert(isLast, "a jump in the middle of a block");
-          out.push({ ...insn, target: targetOf(insn.target) });
+          out.push(jumpTo(insn, targetOf(insn.target)));
           return;
         case "tableswitch":
         case "lookupswitch":
-          out.push({ ...insn, defaultTarget: targetOf(insn.defaultTarget), targets: insn.targets.map(targetOf) });
+          out.push(switchTo(insn, targetOf(insn.defaultTarget), insn.targets.map(targetOf)));
           return;
         case "simple":
           if (FLAGS[insn.op]! & OpFlag.RETURN) emitReturn(out, insn);

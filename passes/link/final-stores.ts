@@ -37,6 +37,7 @@ import { computeLiveness, liveSlots } from "../liveness.js";
 import type { CallSite, LinkedMethod } from "./heap-frame.js";
 import { newBody } from "./blocks.js";
 import { methodBody } from "../../src/bytecode/method-body.js";
+import { withLocalIndex } from "../../src/bytecode/node-shapes.js";
 
 export interface FinalStoresInput {
   body: MethodBody;
@@ -184,7 +185,7 @@ export function linkFinalStores(input: FinalStoresInput): LinkedMethod | undefin
       for (let i = s.from; i < s.to; i++) {
         const n = nodes[i]!;
         if (n.kind === "frame") continue;
-        out.push(shift && (n.kind === "local" || n.kind === "iinc") ? { ...n, index: n.index + shift } : n);
+        out.push(shift && (n.kind === "local" || n.kind === "iinc") ? withLocalIndex(n, n.index + shift) : n);
       }
       if (s.type !== "V") out.push(simple(RETURN_OF(s.type)));
       const inside = (v: LocalVariable) => labelSegment[v.start] === k && labelSegment[v.end] === k;

@@ -34,6 +34,7 @@ import { computeLiveness, liveSlots } from "../liveness.js";
 import type { CallSite, LinkedMethod } from "./heap-frame.js";
 import { newBody } from "./blocks.js";
 import { methodBody } from "../../src/bytecode/method-body.js";
+import { withLocalIndex } from "../../src/bytecode/node-shapes.js";
 
 export interface InitStoresInput {
   body: MethodBody;
@@ -332,7 +333,7 @@ function pieceBody(body: MethodBody, seg: Segment, k: number, map: Map<number, n
   for (let i = seg.from; i < seg.to; i++) {
     const n = nodes[i]!;
     if (n.kind === "frame" || i === seg.receiver) continue;
-    code.push(n.kind === "local" || n.kind === "iinc" ? { ...n, index: map.get(n.index)! } : n);
+    code.push(n.kind === "local" || n.kind === "iinc" ? withLocalIndex(n, map.get(n.index)!) : n);
   }
   if (seg.type !== "V") code.push(simple(returnOf(seg.type)));
   const inside = (v: LocalVariable) => labelSegment[v.start] === k && labelSegment[v.end] === k && map.has(v.index);

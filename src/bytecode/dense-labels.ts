@@ -12,6 +12,7 @@
  */
 import type { CodeNode, FrameType, Label, LocalVariable, MethodBody } from "./model.js";
 import { methodBody } from "./method-body.js";
+import { jumpTo, switchTo } from "./node-shapes.js";
 
 /** `body` with dense label ids; the body itself when they already are. */
 export function withDenseLabels(body: MethodBody): MethodBody {
@@ -27,10 +28,10 @@ export function withDenseLabels(body: MethodBody): MethodBody {
       case "label":
         return { kind: "label", label: id(n.label) };
       case "jump":
-        return { ...n, target: id(n.target) };
+        return jumpTo(n, id(n.target));
       case "tableswitch":
       case "lookupswitch":
-        return { ...n, defaultTarget: id(n.defaultTarget), targets: n.targets.map(id) };
+        return switchTo(n, id(n.defaultTarget), n.targets.map(id));
       case "frame": {
         const f = n.frame;
         if (f.type === "same_locals_1_stack_item") return { kind: "frame", frame: { ...f, stack: type(f.stack) } };

@@ -38,6 +38,7 @@ import { type ControlFlowGraph, isInstruction } from "../../passes/cfg.js";
 import type { PassContext } from "../../passes/pass.js";
 import { splitMethod, type MethodSplit, type SplitMethodOptions } from "./split-method.js";
 import { methodBody } from "../bytecode/method-body.js";
+import { withPoolIndex } from "../bytecode/node-shapes.js";
 
 /**
  * Copies constants of one pool into another, deeply (a Methodref brings its Class,
@@ -123,7 +124,7 @@ export class PoolTransfer {
         case "invokeinterface":
         case "invokedynamic":
         case "multianewarray":
-          return { ...n, index: c(n.index) };
+          return withPoolIndex(n, c(n.index));
         case "frame":
           return { kind: "frame", frame: frame(n.frame) };
         default:
