@@ -75,12 +75,20 @@ export function relabelFrames(a: FrameAnalysis, newBody: MethodBody, insertedBef
   // copy of every block's entry frame (300 live locals in parser-actions) was held for nothing.
   let entry: (Frame | undefined)[] | undefined;
   let namesSites: boolean | undefined;
+  // Fields named one by one in inferFrames' order (no spread of `a`: a spread calls
+  // its getters and gives the result a shape of its own).
   return {
-    ...a,
     cfg,
+    types: a.types,
     get entry() {
       return (entry ??= a.entry.map((f) => (f ? mapFrame(f) : undefined)));
     },
+    declared: a.declared,
+    initial: a.initial,
+    maxStack: a.maxStack,
+    maxLocals: a.maxLocals,
+    errors: a.errors,
+    rejectedFrames: a.rejectedFrames,
     replay(block, visit) {
       // Without a `new` or a declared frame no type names a site, and the states pass
       // through as they are; otherwise they are remapped into two buffers reused for

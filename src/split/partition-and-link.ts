@@ -360,7 +360,7 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
     // A split switch stays split in every later attempt (its leaf size only shrinks): the decoded body's analyses
     // can go, and are not asked for again (that would infer them again).
     m.releaseDecoded?.();
-    delete m.decodedFrames;
+    m.decodedFrames = undefined; // not `delete`: that turns `m` into a slow dictionary object
   }
   if (before.errors.length > 0) return refusal(ErrorCodes.REFUSED_FRAMES, `frame analysis failed: ${before.errors[0]!.message}`);
   const at = cutPoints(body, ctx, Math.max(64, Math.floor(budget / 3 / fine)), cutQuality(body, before), m.finals);
