@@ -147,12 +147,16 @@ function scratchFor(n: number, labelCount: number): typeof scratch {
  * Attribute-name indices per pool. `cp.addUtf8` builds the pool's whole key map on
  * first use, which cost more than encoding the code itself when re-encoding every
  * method of a jar; a single scan for the five names is cheaper. The pool only
- * grows and its entries never change, so a found index stays valid.
+ * grows and its entries never change, so a found index stays valid. A pool that
+ * already has its key map (a split's clones: one per method and attempt) is asked
+ * directly: a scan of each clone was a pass over thousands of entries per method.
+ * Both answer the first entry holding the name's bytes.
  */
 const ATTRIBUTE_NAMES = ["Code", "LineNumberTable", "LocalVariableTable", "LocalVariableTypeTable", "StackMapTable"] as const;
 type AttributeName = (typeof ATTRIBUTE_NAMES)[number];
 const attributeNameCache = new WeakMap<ConstantPool, Map<AttributeName, number>>();
 function attributeNameIndex(cp: ConstantPool, name: AttributeName): number {
+  if (cp.keyed) return cp.addUtf8(name);
   let names = attributeNameCache.get(cp);
   if (names === undefined) {
     names = new Map();

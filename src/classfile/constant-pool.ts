@@ -147,6 +147,11 @@ export class ConstantPool {
     return index;
   }
 
+  /** Whether `add` looks entries up without building anything first (its key map exists, as in every clone). */
+  get keyed(): boolean {
+    return this.keys !== undefined;
+  }
+
   addUtf8(s: string): number {
     return this.add({ kind: "Utf8", value: s, bytes: encodeModifiedUtf8(s) });
   }
