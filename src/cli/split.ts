@@ -158,6 +158,7 @@ async function readSplitWrite(input: string, opts: SplitCommandOptions, plan: Sp
       onEntry: (done, total, split) => progress.update({ done, total, split }),
       workers: plan.workers,
       ...(plan.early ? { started: plan.early } : {}),
+      deflateAhead: outputKind(opts.output, bundle) === "jar",
     });
   } finally {
     progress.done();
