@@ -148,18 +148,20 @@ function scratchFor(n: number, labelCount: number): typeof scratch {
  * first use, which cost more than encoding the code itself when re-encoding every
  * method of a jar; a single scan for the five names is cheaper. The pool only
  * grows and its entries never change, so a found index stays valid. A pool that
- * already has its key map (a split's clones: one per method and attempt) is asked
- * directly: a scan of each clone was a pass over thousands of entries per method.
- * Both answer the first entry holding the name's bytes.
+ * already has its key map (a split's clones: one per method and attempt) is not
+ * scanned: each name is looked up there once (a scan of each clone was a pass over
+ * thousands of entries per method). Both answer the first entry holding the name's
+ * bytes.
  */
 const ATTRIBUTE_NAMES = ["Code", "LineNumberTable", "LocalVariableTable", "LocalVariableTypeTable", "StackMapTable"] as const;
 type AttributeName = (typeof ATTRIBUTE_NAMES)[number];
 const attributeNameCache = new WeakMap<ConstantPool, Map<AttributeName, number>>();
 function attributeNameIndex(cp: ConstantPool, name: AttributeName): number {
-  if (cp.keyed) return cp.addUtf8(name);
   let names = attributeNameCache.get(cp);
   if (names === undefined) {
     names = new Map();
+    attributeNameCache.set(cp, names);
+    if (cp.keyed) return lookUp(cp, names, name);
     const entries = cp.entries;
     for (let i = 1; i < entries.length; i++) {
       const e = entries[i];
@@ -169,8 +171,12 @@ function attributeNameIndex(cp: ConstantPool, name: AttributeName): number {
         if ((ATTRIBUTE_NAMES as readonly string[]).includes(v) && !names.has(v)) names.set(v, i);
       }
     }
-    attributeNameCache.set(cp, names);
   }
+  return lookUp(cp, names, name);
+}
+
+/** `name`'s index from `names`, else added to (or found in) the pool and remembered. */
+function lookUp(cp: ConstantPool, names: Map<AttributeName, number>, name: AttributeName): number {
   let index = names.get(name);
   if (index === undefined) {
     index = cp.addUtf8(name);
