@@ -31,7 +31,8 @@ import { MethodAnalyses } from "../../passes/method-analyses.js";
 import { relabelFrames } from "../../passes/frames-relabel.js";
 import { allSuccessors, stronglyConnectedComponents } from "../../passes/core/loops.js";
 import type { BlockGraph } from "../../passes/core/block-graph.js";
-import { partition, type Partition, type PartitionInput } from "../../passes/core/partition.js";
+import { type Memo as PartitionMemoOf, partition, type Partition, type PartitionInput } from "../../passes/core/partition.js";
+import { PartitionMemo } from "../../passes/core/partition-memo.js";
 import type { PassContext } from "../../passes/pass.js";
 import { localsOfBlocks } from "../../passes/link/blocks.js";
 import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSpill, PIECE_OVERHEAD, wideCodeCosts, type LinkCostTables } from "../../passes/link/costs.js";
@@ -115,6 +116,8 @@ interface Cut {
   /** 1 for blocks that must stay in the driver. */
   pinned: Uint8Array;
   costs: LinkCostTables;
+  /** The edges and atoms of this cut's partitions, for the next partition of it (`partition-memo.ts`). */
+  partitions: PartitionMemoOf;
 }
 
 /**
@@ -221,7 +224,7 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     if (!search.wideCodes && !chosen.layouts && chosen.part.ok && exitCodesOverflow(cut.cfg, chosen.part, pool)) {
       // One ldc constant per code would overflow the pool: price the pushes without it and partition again.
       search.wideCodes = true;
-      chosen = { part: partition(partitionInput(am, cut, search, "heap frame")) };
+      chosen = { part: partition(partitionInput(am, cut, search, "heap frame"), cut.partitions) };
     }
     const loopResident = chosen.layouts ? undefined : loopResidence(am, cut, search, chosen);
     if (loopResident) chosen = { part: loopResident.part };
@@ -375,7 +378,7 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   const constraints = blockConstraints(m, b0, cfg, frames);
   if ("kind" in constraints) return constraints;
   const costs = linkCostTables({ body: b0, cfg, frames, liveness, entryFrame: constraints.entryFrame });
-  return { body: b0, cfg, types: frames.types, frameMaxLocals: frames.maxLocals, liveness, ...constraints, costs };
+  return { body: b0, cfg, types: frames.types, frameMaxLocals: frames.maxLocals, liveness, ...constraints, costs, partitions: new PartitionMemo() };
 }
 
 /**
@@ -509,17 +512,17 @@ function choosePartition(m: Method, cut: Cut, mode: LinkMode, search: Search): {
       const layouts = parameterLayouts(m, cut, search);
       if (layouts) return layouts;
     } else {
-      const part = partition(partitionInput(m, cut, search, "heap frame"));
+      const part = partition(partitionInput(m, cut, search, "heap frame"), cut.partitions);
       if (part.ok) return { part };
       failed ??= part;
     }
   }
-  return { part: failed ?? partition(partitionInput(m, cut, search, "heap frame")) };
+  return { part: failed ?? partition(partitionInput(m, cut, search, "heap frame"), cut.partitions) };
 }
 
 /** A partition priced for parameters and its pieces' parameter layouts, or undefined when parameters do not work. */
 function parameterLayouts(m: Method, cut: Cut, search: Search): { part: OkPartition; layouts: TailLayout[] } | undefined {
-  const tp = partition(partitionInput(m, cut, search, "parameters"));
+  const tp = partition(partitionInput(m, cut, search, "parameters"), cut.partitions);
   if (!tp.ok || tp.pieceBlocks.length < 2) return undefined;
   const layouts = tailLayouts({ ...linkBase(m, linkViewOf(cut)), partition: tp, pieceNames: [] }, acyclicTransfers(cut.cfg, tp.pieceOf, tp.pieceBlocks.length));
   if (layouts.ok) return { part: tp, layouts: layouts.layouts };
