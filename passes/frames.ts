@@ -142,6 +142,12 @@ export interface InferOptions {
    * deriving code's tests compare it with inference.
    */
   known?: { types: TypeTable; entries(cfg: ControlFlowGraph): (Frame | undefined)[] | undefined; maxStack: number };
+  /**
+   * The body's CFG (`buildCfg` without extra leaders), when the caller has built
+   * it: two analyses of one body (the splitter's input check without the declared
+   * frames, then the passes' with them) then build it once.
+   */
+  cfg?: ControlFlowGraph;
 }
 
 /** The declared frames of a body, expanded, and the sizes they imply. */
@@ -157,7 +163,8 @@ interface DeclaredFrames {
 export function inferFrames(body: MethodBody, ctx: PassContext, opts: InferOptions = {}): FrameAnalysis {
   // One slab for the CFG's tables, the solver's and the frames: a small body's analysis allocates one buffer.
   const slab = new Int32Slab();
-  const { cfg } = buildCfg(body, ctx.where, { slab });
+  assert(!opts.cfg || opts.cfg.body.nodes === body.nodes, "frames: a CFG of another body");
+  const cfg = opts.cfg ?? buildCfg(body, ctx.where, { slab }).cfg;
   const types = opts.known?.types ?? new TypeTable();
   const merge = makeMerge(types, ctx.hierarchy);
   const errors = new Map<number, string>();

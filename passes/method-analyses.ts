@@ -46,8 +46,9 @@ export class MethodAnalyses {
     return (this.cfgCache ??= buildCfg(this.currentBody, this.ctx.where, this.leaders ? { extraLeaders: this.leaders } : {}).cfg);
   }
 
+  /** Frames inferred on the CFG when it was handed in or built without extra leaders (the same CFG, not built twice). */
   get frames(): FrameAnalysis {
-    return (this.framesCache ??= inferFrames(this.currentBody, this.ctx));
+    return (this.framesCache ??= inferFrames(this.currentBody, this.ctx, this.cfgCache && !this.leaders ? { cfg: this.cfgCache } : {}));
   }
 
   /** Liveness over `cfg` (so its block numbers are the CFG's). */

@@ -43,6 +43,7 @@ import { loopLayout, RegionOrder } from "./loop-spine.js";
 import { allSuccessors, isLoop, stronglyConnectedComponents } from "./loops.js";
 import { ClosingPiece } from "./closing-piece.js";
 import { OpenPiece } from "./open-piece.js";
+import type { PartitionMemo } from "./partition-memo.js";
 
 export const name = "partition";
 export const description = "assign blocks to size-limited pieces, keeping uncuttable regions and fitting loops whole";
@@ -187,9 +188,13 @@ interface Atoms {
 
 type Failure = Extract<Partition, { ok: false }>;
 
-export function partition(input: PartitionInput): Partition {
-  const edges = edgesOf(input.cfg);
-  const atoms = atomsOf(input, edges);
+/** What `partition` keeps for the next partition of the same graph (partition-memo.ts). */
+export type Memo = PartitionMemo<Edges, Atoms>;
+
+/** `memo`: the edges and atoms of earlier partitions of `input.cfg`, taken where they are the same (partition-memo.ts). */
+export function partition(input: PartitionInput, memo?: Memo): Partition {
+  const edges = memo ? memo.edges(input.cfg, () => edgesOf(input.cfg)) : edgesOf(input.cfg);
+  const atoms = memo ? memo.atoms(input, () => atomsOf(input, edges)) : atomsOf(input, edges);
   const pieceOf = new Int32Array(input.cfg.blockCount).fill(-1);
   const costing = new PieceCosting(input, edges, pieceOf);
   const packed = packPieces(input, edges, atoms, costing, pieceOf);

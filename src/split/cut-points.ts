@@ -15,11 +15,12 @@ import { FLAGS, Op, OpFlag } from "../bytecode/opcodes.js";
 import { maxEncodedSize } from "../bytecode/size-bound.js";
 import { Access, type ClassFile } from "../classfile/model.js";
 import { type ControlFlowGraph, isInstruction, opcodeOf } from "../../passes/cfg.js";
-import { monitorDepth } from "../../passes/monitors.js";
-import { UNINITIALIZED_THIS, type FrameAnalysis } from "../../passes/frames.js";
 import { pushInt as pushConstant } from "../../passes/link/frame-arrays.js";
 import type { PassContext } from "../../passes/pass.js";
 import { methodBody } from "../bytecode/method-body.js";
+import type { CutQuality } from "./cut-quality.js";
+
+export { cutQuality, type CutQuality } from "./cut-quality.js";
 
 /** Inserts a label before every node index in `before`; returns the body and the new labels. */
 export function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { body: MethodBody; leaders: Set<number> } {
@@ -181,63 +182,6 @@ export function finalFieldsGuarded(cf: ClassFile): Set<string> {
   const cp = cf.constantPool;
   for (const f of cf.fields) if (f.accessFlags & Access.FINAL) out.add(cp.utf8(f.nameIndex) + ":" + cp.utf8(f.descriptorIndex));
   return out;
-}
-
-/** Per instruction node: may another piece enter here, and the stack height before it. */
-export interface CutQuality {
-  enterable: Uint8Array;
-  stackHeight: Int32Array;
-}
-
-export function cutQuality(body: MethodBody, frames: FrameAnalysis): CutQuality {
-  const n = body.nodes.length;
-  const enterable = new Uint8Array(n);
-  const stackHeight = new Int32Array(n);
-  const cfg = frames.cfg;
-  const depthIn = monitorDepth(cfg);
-  const types = frames.types;
-  const scan = mayHoldUninitialized(body, frames);
-  const uninitialized = (t: number) => t === UNINITIALIZED_THIS || types.isUninitialized(t);
-  for (let b = 0; b < cfg.blockCount; b++) {
-    if (!cfg.reachable[b]) continue;
-    let depth = depthIn[b]!;
-    // Whether the locals may hold an uninitialized value: the block's entry locals do,
-    // or an astore in the block stored one (the only instruction that can put one
-    // there, JVMS 4.10.1.9); until then the locals need no scan (300 slots each).
-    let scanLocals: boolean | undefined;
-    frames.replay(b, (node, locals, stack, height) => {
-      let ok = depth === 0;
-      if (scan && scanLocals === undefined) scanLocals = locals.some(uninitialized);
-      if (scanLocals) for (let i = 0; ok && i < locals.length; i++) if (uninitialized(locals[i]!)) ok = false;
-      if (scan) for (let i = 0; ok && i < height; i++) if (uninitialized(stack[i]!)) ok = false;
-      enterable[node] = ok ? 1 : 0;
-      stackHeight[node] = height;
-      const insn = body.nodes[node]!;
-      if (isInstruction(insn)) {
-        const op = opcodeOf(insn);
-        if (op === Op.MONITORENTER) depth++;
-        else if (op === Op.MONITOREXIT) depth = Math.max(0, depth - 1);
-        else if (scan && (op === Op.ASTORE || (op >= Op.ASTORE_0 && op <= Op.ASTORE_3)) && height > 0 && uninitialized(stack[height - 1]!)) scanLocals = true;
-      }
-    });
-  }
-  return { enterable, stackHeight };
-}
-
-/**
- * Whether any slot may hold uninitializedThis or uninitialized(new): only a `new`,
- * a declared frame, or the initial frame of a constructor brings one in (JVMS
- * 4.10.1.2). Otherwise cutQuality skips scanning every slot before every
- * instruction (parser-actions keeps 300 locals live: most of its cut time).
- */
-function mayHoldUninitialized(body: MethodBody, frames: FrameAnalysis): boolean {
-  if (frames.initial.locals.includes(UNINITIALIZED_THIS)) return true;
-  const nodes = body.nodes;
-  for (let ni = 0; ni < nodes.length; ni++) {
-    const n = nodes[ni]!;
-    if (n.kind === "frame" || (isInstruction(n) && opcodeOf(n) === Op.NEW)) return true;
-  }
-  return false;
 }
 
 /** Node indices where the splitter wants a block to start. */

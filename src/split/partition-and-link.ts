@@ -31,7 +31,8 @@ import { MethodAnalyses } from "../../passes/method-analyses.js";
 import { relabelFrames } from "../../passes/frames-relabel.js";
 import { allSuccessors, stronglyConnectedComponents } from "../../passes/core/loops.js";
 import type { BlockGraph } from "../../passes/core/block-graph.js";
-import { partition, type Partition, type PartitionInput } from "../../passes/core/partition.js";
+import { type Memo as PartitionMemoOf, partition, type Partition, type PartitionInput } from "../../passes/core/partition.js";
+import { PartitionMemo } from "../../passes/core/partition-memo.js";
 import type { PassContext } from "../../passes/pass.js";
 import { localsOfBlocks } from "../../passes/link/blocks.js";
 import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSpill, PIECE_OVERHEAD, wideCodeCosts, type LinkCostTables } from "../../passes/link/costs.js";
@@ -49,6 +50,7 @@ import { splitCandidate, type SplitCandidate } from "./split-candidate.js";
 import { DriverFill } from "./driver-fill.js";
 import { firstFineness } from "./first-fineness.js";
 import { PieceFill } from "./piece-fill.js";
+import { type LinkKey, LinkedPartitions } from "./linked-partitions.js";
 import { freshNamer, nextSyntheticLine } from "./names.js";
 import { partitionRefusalCode, refusal } from "./refusal.js";
 import { assert, ErrorCodes } from "../diagnostics.js";
@@ -115,6 +117,8 @@ interface Cut {
   /** 1 for blocks that must stay in the driver. */
   pinned: Uint8Array;
   costs: LinkCostTables;
+  /** The edges and atoms of this cut's partitions, for the next partition of it (`partition-memo.ts`). */
+  partitions: PartitionMemoOf;
 }
 
 /**
@@ -211,6 +215,8 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
   let cut: Cut | Refusal | undefined;
   // An attempt with the budget and fineness of the one before takes its cut (`cut-reuse.ts`).
   const cuts = new CutReuse<Cut>(m.decoded.nodes.length <= MAX_KEPT_NODES);
+  // A partition of that cut linked before is not linked again (`linked-partitions.ts`).
+  const links = new LinkedPartitions<SplitCandidate>();
   for (let attempt = 0; attempt < 8; attempt++) {
     const pool = pools.next();
     const am = withPool(m, pool);
@@ -221,9 +227,10 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     if (!search.wideCodes && !chosen.layouts && chosen.part.ok && exitCodesOverflow(cut.cfg, chosen.part, pool)) {
       // One ldc constant per code would overflow the pool: price the pushes without it and partition again.
       search.wideCodes = true;
-      chosen = { part: partition(partitionInput(am, cut, search, "heap frame")) };
+      chosen = { part: partition(partitionInput(am, cut, search, "heap frame"), cut.partitions) };
     }
     const loopResident = chosen.layouts ? undefined : loopResidence(am, cut, search, chosen);
+    const residentFrom = loopResident && chosen.part.ok ? chosen.part.pieceOf : undefined;
     if (loopResident) chosen = { part: loopResident.part };
     // Filling only enlarges the driver's allowance: a failure then keeps what fitted.
     const filled = fill.best() ?? pieceFill.best();
@@ -237,28 +244,42 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     const keptByFill = pieceFill.best();
     if (keptByFill && keptByFill.handover[0] !== (chosen.layouts ? "parameters" : "heap frame")) return accept(keptByFill);
     if (part.pieceBlocks.length === 1) return search.refusal ?? refusal(ErrorCodes.REFUSED_NO_FIT, "the method fits its limit only after removing unreachable code; nothing to split");
-    const localTaken = new Set(taken);
-    const pieceNames = [""];
-    const splitName = freshNamer(base, "split", localTaken);
-    for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(splitName());
-    // Encoded at once (large bodies): heap-frame pieces are encoded as they are linked, their bodies dropped one by one.
-    const encoded: SplitPiece[] = [];
-    const onPiece = deferEncoding ? undefined : (p: LinkedPiece) => encoded.push(encodePiece(am.cf, p, opts, codeNameIndex));
-    // The cut goes before linking: only what the linker reads stays (`LinkView`).
-    let view: LinkView | undefined = linkViewOf(cut);
-    cut = undefined;
-    const linked = chosen.layouts
-      ? linkTail({ ...linkBase(am, view), partition: part, pieceNames }, chosen.layouts)
-      : linkHeapFrame(am, view, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken), onPiece, loopResident?.resident);
-    view = undefined;
-    const shape = {
-      crossEdges: part.crossEdges,
-      handover: [chosen.layouts ? ("parameters" as const) : ("heap frame" as const)],
-      blocksPerPiece: part.pieceBlocks.map((x) => x.length),
-      callSites: linked.callSites,
-    };
-    // Bodies are encoded (frames inferred) only for the attempt kept, unless large (`split-candidate.ts`).
-    const result = splitCandidate(am.cf, method, linked, opts, codeNameIndex, shape, deferEncoding, encoded);
+    const key: LinkKey = { handover: chosen.layouts ? "parameters" : "heap frame", budget: search.budget, wideCodes: search.wideCodes, pieceOf: part.pieceOf, residentFrom };
+    const earlier = deferEncoding ? links.find(cut, key) : undefined;
+    let result: SplitCandidate;
+    if (earlier) {
+      // Linked before: its candidate (never the one kept, `linked-partitions.ts`), and the lines a link again would use.
+      if (opts.lines) opts.lines.next += earlier.lines;
+      result = earlier.candidate;
+      cut = undefined;
+    } else {
+      const linesBefore = opts.lines?.next;
+      // Deferred, the cut is kept in `cuts` anyway; a large body's goes before linking.
+      const linkedCut = deferEncoding ? cut : undefined;
+      const localTaken = new Set(taken);
+      const pieceNames = [""];
+      const splitName = freshNamer(base, "split", localTaken);
+      for (let p = 1; p < part.pieceBlocks.length; p++) pieceNames.push(splitName());
+      // Encoded at once (large bodies): heap-frame pieces are encoded as they are linked, their bodies dropped one by one.
+      const encoded: SplitPiece[] = [];
+      const onPiece = deferEncoding ? undefined : (p: LinkedPiece) => encoded.push(encodePiece(am.cf, p, opts, codeNameIndex));
+      // The cut goes before linking: only what the linker reads stays (`LinkView`).
+      let view: LinkView | undefined = linkViewOf(cut);
+      cut = undefined;
+      const linked = chosen.layouts
+        ? linkTail({ ...linkBase(am, view), partition: part, pieceNames }, chosen.layouts)
+        : linkHeapFrame(am, view, mode, search, part, pieceNames, freshNamer(base, "dispatch", localTaken), onPiece, loopResident?.resident);
+      view = undefined;
+      const shape = {
+        crossEdges: part.crossEdges,
+        handover: [chosen.layouts ? ("parameters" as const) : ("heap frame" as const)],
+        blocksPerPiece: part.pieceBlocks.map((x) => x.length),
+        callSites: linked.callSites,
+      };
+      // Bodies are encoded (frames inferred) only for the attempt kept, unless large (`split-candidate.ts`).
+      result = splitCandidate(am.cf, method, linked, opts, codeNameIndex, shape, deferEncoding, encoded);
+      if (linkedCut) links.record(linkedCut, key, result, linesBefore, opts.lines?.next);
+    }
     const longest = Math.max(result.driverLength, ...result.pieces.map((p) => p.codeLength));
     if (longest > opts.maxSize && pieceFill.best()) {
       const slack = pieceFill.afterOvershoot(search.pieceSlack);
@@ -273,7 +294,7 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
       else search.budget = Math.floor(search.budget * 0.88); // estimates were short: partition again with a smaller budget
       continue;
     }
-    pools.produced(result, pool);
+    if (!earlier) pools.produced(result, pool);
     // Driver fill (a spined loop) or piece fill: the first split that fits decides which one runs.
     const slack = pieceFill.best() ? undefined : fill.afterFit(result, part.spinedLoops > 0 && !chosen.layouts, search.slack);
     if (slack !== undefined) {
@@ -281,7 +302,7 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
       continue;
     }
     if (fill.best()) return accept(fill.best()!);
-    if (opts.lines) linesAfter.set(result, opts.lines.next);
+    if (opts.lines && !earlier) linesAfter.set(result, opts.lines.next);
     const pieceSlack = pieceFill.afterFit(result, part.pieceCost.slice(1), search.budget, search.pieceSlack);
     if (pieceSlack !== undefined) {
       search.pieceSlack = pieceSlack;
@@ -375,7 +396,7 @@ function cutAndAnalyse(m: Method, search: Search): Cut | Refusal {
   const constraints = blockConstraints(m, b0, cfg, frames);
   if ("kind" in constraints) return constraints;
   const costs = linkCostTables({ body: b0, cfg, frames, liveness, entryFrame: constraints.entryFrame });
-  return { body: b0, cfg, types: frames.types, frameMaxLocals: frames.maxLocals, liveness, ...constraints, costs };
+  return { body: b0, cfg, types: frames.types, frameMaxLocals: frames.maxLocals, liveness, ...constraints, costs, partitions: new PartitionMemo() };
 }
 
 /**
@@ -509,17 +530,17 @@ function choosePartition(m: Method, cut: Cut, mode: LinkMode, search: Search): {
       const layouts = parameterLayouts(m, cut, search);
       if (layouts) return layouts;
     } else {
-      const part = partition(partitionInput(m, cut, search, "heap frame"));
+      const part = partition(partitionInput(m, cut, search, "heap frame"), cut.partitions);
       if (part.ok) return { part };
       failed ??= part;
     }
   }
-  return { part: failed ?? partition(partitionInput(m, cut, search, "heap frame")) };
+  return { part: failed ?? partition(partitionInput(m, cut, search, "heap frame"), cut.partitions) };
 }
 
 /** A partition priced for parameters and its pieces' parameter layouts, or undefined when parameters do not work. */
 function parameterLayouts(m: Method, cut: Cut, search: Search): { part: OkPartition; layouts: TailLayout[] } | undefined {
-  const tp = partition(partitionInput(m, cut, search, "parameters"));
+  const tp = partition(partitionInput(m, cut, search, "parameters"), cut.partitions);
   if (!tp.ok || tp.pieceBlocks.length < 2) return undefined;
   const layouts = tailLayouts({ ...linkBase(m, linkViewOf(cut)), partition: tp, pieceNames: [] }, acyclicTransfers(cut.cfg, tp.pieceOf, tp.pieceBlocks.length));
   if (layouts.ok) return { part: tp, layouts: layouts.layouts };

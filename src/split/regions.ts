@@ -20,6 +20,7 @@ import { outlineRegion } from "../../passes/outline.js";
 import type { PassContext } from "../../passes/pass.js";
 import { monitorDepth } from "../../passes/monitors.js";
 import { withCutLabels } from "./cut-points.js";
+import { CutQualityRecorder } from "./cut-quality.js";
 import { freshName, nextSyntheticLine } from "./names.js";
 
 /**
@@ -64,10 +65,14 @@ export function outlineLargestRegion(
   // them) and the super()/this() calls (with the height of their receiver).
   const thisLoads: { node: number; height: number }[] = [];
   const superCalls: { node: number; receiver: number }[] = [];
+  // The same replay records where another piece may enter, for the first cut of this body (cut-quality.ts).
+  const quality = new CutQualityRecorder(body, frames, depthIn);
   for (let b = 0; b < fcfg.blockCount; b++) {
     if (!fcfg.reachable[b]) continue;
     let depth = depthIn[b]!;
+    quality.enterBlock(b);
     frames.replay(b, (node, locals, stack, height) => {
+      quality.visit(node, locals, stack, height);
       const n = nodes[node] as Instruction;
       if (n.kind === "cp" && n.op === Op.NEW) newNodes.push(node);
       if (n.kind === "local" && n.op === Op.ALOAD && locals[n.index] === UNINITIALIZED_THIS) thisLoads.push({ node, height });
@@ -95,6 +100,7 @@ export function outlineLargestRegion(
       }
     });
   }
+  quality.finish();
   const nextInstruction = (i: number): number => {
     let j = i + 1;
     while (j < nodes.length && !isInstruction(nodes[j]!)) j++;

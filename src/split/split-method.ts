@@ -26,7 +26,7 @@ import type { MethodBody } from "../bytecode/model.js";
 import { type ClassFile, type CodeAttribute, type MethodInfo, codeOf } from "../classfile/model.js";
 import { type Diagnostic, ErrorCodes, InternalError, MegasplitError, thrownMessage } from "../diagnostics.js";
 import { type FrameAnalysis, inferFrames } from "../../passes/frames.js";
-import type { ControlFlowGraph } from "../../passes/cfg.js";
+import { buildCfg, type ControlFlowGraph } from "../../passes/cfg.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { withoutFrames } from "../../passes/stackmap.js";
 import type { CallSite } from "../../passes/link/heap-frame.js";
@@ -140,20 +140,20 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
  */
 function inputState(cf: ClassFile, method: MethodInfo, code: CodeAttribute, ctx: PassContext, opts: SplitMethodOptions, takenNames: Set<string>): SplitState | Refusal {
   let decoded: MethodBody;
-  let ownFrames: FrameAnalysis | undefined;
+  let known: ReturnType<typeof checkInputFrames>;
   try {
     decoded = decodeBody(code, cf.constantPool, ctx.where);
     if (hasSubroutines(decoded)) {
       decoded = inlineSubroutines(decoded, ctx);
       verifyAfter(decoded, ctx, "inline-subroutines");
     }
-    ownFrames = checkInputFrames(decoded, ctx);
+    known = checkInputFrames(decoded, ctx);
   } catch (e) {
     if (e instanceof MegasplitError) return refusalFromError(e);
     throw e;
   }
   try {
-    return splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0, ownFrames);
+    return splitState(cf, method, decoded, opts, takenNames, code.nameIndex, pieceBaseName(ctx.methodName), 0, known);
   } catch (e) {
     if (e instanceof InternalError) throw e;
     throw new InternalError(`splitting ${ctx.className}.${ctx.where.method ?? ctx.methodName}: ${e instanceof MegasplitError ? `${e.code}: ${e.diagnostic.message}` : thrownMessage(e)}`, { cause: e });
@@ -168,12 +168,17 @@ function inputState(cf: ClassFile, method: MethodInfo, code: CodeAttribute, ctx:
  * is encoded (and be taken for a bug of ours). E_FRAME: bad code in the input.
  * A body without frame nodes (a method built in memory, or below class version
  * 50) is inferred exactly as the splitter's passes infer it, so that analysis is
- * returned for them to reuse (at 16 MB one inference is seconds).
+ * returned for them to reuse (at 16 MB one inference is seconds). A body with
+ * frame nodes is checked on its CFG with the frame nodes left unused (they take
+ * no part in the blocks, `buildCfg`), and that CFG is returned for the passes'
+ * analysis with the declared frames: one CFG for both. Bad code is inferred again
+ * without its frame nodes, so that the message numbers the nodes as before.
  */
-function checkInputFrames(body: MethodBody, ctx: PassContext): FrameAnalysis | undefined {
+function checkInputFrames(body: MethodBody, ctx: PassContext): { frames?: FrameAnalysis; cfg?: ControlFlowGraph } {
   const framed = body.nodes.some((x) => x.kind === "frame");
-  const a = inferFrames(withoutFrames(body), ctx);
-  const e = a.errors[0];
+  const cfg = framed ? buildCfg(body, ctx.where).cfg : undefined;
+  const a = cfg ? inferFrames(body, ctx, { useDeclaredFrames: false, cfg }) : inferFrames(withoutFrames(body), ctx);
+  const e = a.errors.length === 0 ? undefined : cfg ? inferFrames(withoutFrames(body), ctx).errors[0] : a.errors[0];
   if (e) throw new MegasplitError(e.code, `the method's code is inconsistent, so it cannot be split: ${e.message}`, e.location);
-  return framed ? undefined : a;
+  return cfg ? { cfg } : { frames: a };
 }

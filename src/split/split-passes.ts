@@ -29,6 +29,7 @@ import { linkFinalStores } from "../../passes/link/final-stores.js";
 import { linkInitStores } from "../../passes/link/init-stores.js";
 import { describeBound, finalWriteBound } from "../../passes/final-write-bound.js";
 import { CONFLICT, NULL, TOP, UNINITIALIZED_THIS } from "../../passes/frame-types.js";
+import type { ControlFlowGraph } from "../../passes/cfg.js";
 import type { FrameAnalysis } from "../../passes/frames.js";
 import { MethodAnalyses } from "../../passes/method-analyses.js";
 import { methodContext, type PassContext } from "../../passes/pass.js";
@@ -293,15 +294,15 @@ export function splitState(
   codeNameIndex: number,
   base: string,
   depth: number,
-  /** The frames of `body` when the caller has inferred them. */
-  frames?: FrameAnalysis,
+  /** The frames of `body` when the caller has inferred them, or its CFG when the caller has built it. */
+  known?: { frames?: FrameAnalysis; cfg?: ControlFlowGraph },
 ): SplitState {
   const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
   return {
     cf,
     method,
     ctx,
-    analyses: new MethodAnalyses(ctx, body, frames ? { frames } : {}),
+    analyses: new MethodAnalyses(ctx, body, known ?? {}),
     opts,
     taken,
     codeNameIndex,
