@@ -2,9 +2,10 @@
  * bench/wasm/child.mjs: one configuration of bench/wasm, run in a fresh `node`
  * (started by run.mjs with the V8 flags under test, so nothing compiled or tiered
  * up by an earlier configuration carries over). Reads a module, then times
- *   - the first call: compile (`new WebAssembly.Module`; V8 compiles lazily, so
- *     most of the compilation happens at the first call) + instantiate + the first
- *     round;
+ *   - the first call: compile (`new WebAssembly.Module`, or with COMPILE `async`
+ *     `await WebAssembly.compile` and `await WebAssembly.instantiate`; V8 compiles
+ *     lazily, so most of the compilation happens at the first call) + instantiate +
+ *     the first round;
  *   - each later round.
  * Three clocks: wall time; the main thread's CPU time (Linux schedstat, in ns:
  * what the caller waits for on a quiet machine, and what a shared one distorts
@@ -18,11 +19,11 @@
  * compilation to finish:
  *   {"compileMs","first":{wall,thread,process},"later":[{wall,thread,process}...],"checksum","threadClock"}
  *
- *   node [v8 flags] bench/wasm/child.mjs FILE.wasm interpreter|straight-line ARG CALLS ROUNDS
+ *   node [v8 flags] bench/wasm/child.mjs FILE.wasm interpreter|straight-line ARG CALLS ROUNDS [sync|async]
  */
 import { existsSync, readFileSync } from "node:fs";
 
-const [file, shape, argText, callsText, roundsText] = process.argv.slice(2);
+const [file, shape, argText, callsText, roundsText, compileMode = "sync"] = process.argv.slice(2);
 const bytes = readFileSync(file);
 const arg = Number(argText);
 const calls = Number(callsText);
@@ -42,8 +43,8 @@ const since = (a) => {
 };
 
 const start = now();
-const module = new WebAssembly.Module(bytes);
-const instance = new WebAssembly.Instance(module, {});
+const module = compileMode === "async" ? await WebAssembly.compile(bytes) : new WebAssembly.Module(bytes);
+const instance = compileMode === "async" ? await WebAssembly.instantiate(module, {}) : new WebAssembly.Instance(module, {});
 const compileMs = performance.now() - start.wall;
 const run = instance.exports.run;
 

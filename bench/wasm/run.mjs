@@ -42,6 +42,13 @@
  * `--entry-form auto|functions|selector` passes the option `entryForm` (link.ts);
  * `--dispatch indirect,tree` splits once per value of the option `dispatch`
  * (passes/wasm/indirect-dispatch.ts), each a variant measured alternately.
+ * `--reach all,1024,16` generates the interpreter once per value of the generator's
+ * option `reach` (its program runs only that many handlers, the hottest; the
+ * function body is the same bytes), each a workload of its own: how much of the
+ * first call is paid for what the program reaches (bench/wasm/results-first-call.md).
+ * `--compile sync,async` compiles in the child with `new WebAssembly.Module` (sync,
+ * the default) or `await WebAssembly.compile` then `WebAssembly.instantiate` (async),
+ * each a configuration measured alternately.
  * A script, not a test: it asserts nothing about time; exits non-zero only when
  * it could not run (a generator or split failure, an invalid split
  * module, a configuration that crashed or timed out, a checksum that differs).
@@ -51,7 +58,8 @@
  *   npm run bench -- wasm [--shapes interpreter,straight-line] [--sizes 64k,256k,1m,4m,6.6m]
  *                         [--flags default,liftoff-only,no-liftoff] [--max-size 65536[,16384...]]
  *                         [--runs 3] [--rounds 10] [--steps 3000000] [--calls 100] [--no-split] [--splitter FILE]
- *                         [--loop-spines] [--entry-form F] [--dispatch indirect,tree] [--timeout 600] [--chart FILE] [--no-chart]
+ *                         [--loop-spines] [--entry-form F] [--dispatch indirect,tree] [--reach all,1024,16]
+ *                         [--compile sync,async] [--timeout 600] [--chart FILE] [--no-chart]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -84,6 +92,8 @@ const { values: opt } = parseArgs({
     "loop-spines": { type: "boolean", default: false },
     "entry-form": { type: "string" },
     dispatch: { type: "string" },
+    reach: { type: "string", default: "all" },
+    compile: { type: "string", default: "sync" },
     timeout: { type: "string", default: "600" },
     chart: { type: "string", default: join(here, "chart.svg") },
     "no-chart": { type: "boolean", default: false },
@@ -111,6 +121,11 @@ for (const f of flagNames) if (!(f in FLAG_SETS)) fail(`unknown flag set ${f} ($
 const maxSizes = opt["max-size"].split(",").map(Number);
 /** `--dispatch indirect,tree`: a split per way of splitting a huge dispatch table (the splitter's option `dispatch`); none given, the splitter's default. */
 const dispatches = opt.dispatch ? opt.dispatch.split(",") : [undefined];
+/** `--reach all,1024,16`: the interpreter's program over that many handlers (undefined: all). */
+const reaches = opt.reach.split(",").map((r) => (r === "all" ? undefined : Number(r)));
+for (const r of reaches) if (r !== undefined && !(Number.isInteger(r) && r >= 1)) fail(`bad --reach value ${r} (all, or an integer of at least 1)`);
+const compileModes = opt.compile.split(",");
+for (const c of compileModes) if (c !== "sync" && c !== "async") fail(`unknown --compile ${c} (sync, async)`);
 const runs = Number(opt.runs);
 const steps = Number(opt.steps);
 const calls = Number(opt.calls);
@@ -146,16 +161,17 @@ const expectedChecksum = (m, shape) => {
 // ---- workloads: generate, reference, split ----
 const workloads = [];
 for (const shape of shapes) {
-  for (const size of sizes) {
+  for (const size of sizes) for (const reach of shape === "interpreter" ? reaches : [undefined]) {
     const t0 = performance.now();
-    const m = generateModule(shape, size.bytes);
+    const m = generateModule(shape, size.bytes, undefined, reach === undefined ? {} : { reach });
     const genMs = performance.now() - t0;
-    const file = join(work, `${shape}-${size.label}.wasm`);
+    const label = `${size.label}${reach === undefined ? "" : ` r${reach}`}`;
+    const file = join(work, `${shape}-${label.replace(" ", "-")}.wasm`);
     writeFileSync(file, m.bytes);
     const t1 = performance.now();
     const expected = expectedChecksum(m, shape);
-    console.log(`${shape} ${size.label}: body ${m.bodySize} bytes (${m.describe}), generated in ${genMs.toFixed(0)} ms; JS reference ${expected} in ${(performance.now() - t1).toFixed(0)} ms`);
-    const w = { shape, size, bodySize: m.bodySize, expected, variants: [{ name: "unsplit", file }] };
+    console.log(`${shape} ${label}: body ${m.bodySize} bytes (${m.describe}), generated in ${genMs.toFixed(0)} ms; JS reference ${expected} in ${(performance.now() - t1).toFixed(0)} ms`);
+    const w = { shape, size, label, bodySize: m.bodySize, expected, variants: [{ name: "unsplit", file }] };
     if (splitter.split) {
       for (const maxSize of maxSizes) for (const dispatch of dispatches) {
         let r;
@@ -176,7 +192,7 @@ for (const shape of shapes) {
           console.log(`  (not measured: the function was not split)`);
           continue;
         }
-        const splitFile = join(work, `${shape}-${size.label}-split-${label.replace(" ", "-")}.wasm`);
+        const splitFile = join(work, `${shape}-${w.label.replace(" ", "-")}-split-${label.replace(" ", "-")}.wasm`);
         writeFileSync(splitFile, r.bytes);
         w.variants.push({ name: `split ${label}`, file: splitFile });
       }
@@ -187,10 +203,10 @@ for (const shape of shapes) {
 
 // ---- configurations, alternating runs ----
 const configs = [];
-for (const w of workloads) for (const flags of flagNames) for (const v of w.variants) configs.push({ w, flags, variant: v.name, file: v.file, results: [], failures: [] });
+for (const w of workloads) for (const flags of flagNames) for (const compileMode of compileModes) for (const v of w.variants) configs.push({ w, flags, compileMode, variant: v.name, file: v.file, results: [], failures: [] });
 
 function runChild(c) {
-  const args = [...FLAG_SETS[c.flags], join(here, "child.mjs"), c.file, c.w.shape, String(argOf(c.w.shape)), String(callsFor(c.w.bodySize)), opt.rounds];
+  const args = [...FLAG_SETS[c.flags], join(here, "child.mjs"), c.file, c.w.shape, String(argOf(c.w.shape)), String(callsFor(c.w.bodySize)), opt.rounds, c.compileMode];
   const r = spawnSync(process.execPath, args, { encoding: "utf8", timeout: timeoutMs, maxBuffer: 1 << 24 });
   // The child ends itself with SIGKILL once it printed its line (see child.mjs).
   const printed = r.signal === "SIGKILL" && r.stdout.trim().startsWith("{");
@@ -200,7 +216,7 @@ function runChild(c) {
 
 /** The later half of a child's rounds: by then V8 has had time to install optimised code. */
 const lastHalf = (xs) => xs.slice(Math.floor(xs.length / 2));
-const describeConfig = (c) => `${c.w.shape} ${c.w.size.label} ${c.flags} ${c.variant}`;
+const describeConfig = (c) => `${c.w.shape} ${c.w.label} ${c.flags}${compileModes.length > 1 ? ` ${c.compileMode}` : ""} ${c.variant}`;
 for (let run = 0; run < runs; run++) {
   const order = configs.map((_, i) => configs[(i + run) % configs.length]);
   const line = [];
@@ -231,7 +247,7 @@ for (const c of configs) {
 }
 
 // ---- report ----
-const unsplitOf = (c) => configs.find((x) => x.w === c.w && x.flags === c.flags && x.variant === "unsplit");
+const unsplitOf = (c) => configs.find((x) => x.w === c.w && x.flags === c.flags && x.compileMode === c.compileMode && x.variant === "unsplit");
 const fmt = (v, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : "");
 console.log(`\nnode ${process.version}; ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
@@ -239,16 +255,16 @@ console.log(`interpreter: ${steps} steps a round; straight-line: ${calls} calls 
 if (!splitter.split) console.log("split: not available");
 const clocks = [...new Set(configs.flatMap((c) => c.results.map((r) => r.threadClock)))];
 if (clocks.some((k) => k !== "schedstat")) console.log("main-thread CPU: no /proc schedstat here, so the thread columns are process CPU time");
-console.log(`${"shape".padEnd(14)} ${"size".padStart(6)} ${"body B".padStart(8)} ${"flags".padEnd(13)} ${"config".padEnd(12)} ${"compile".padStart(8)} ${"first".padStart(7)} ${"thread".padStart(7)} ${"process".padStart(7)} ${"ratio".padStart(6)} ${"steady".padStart(8)} ${"thread".padStart(8)} ${"ratio".padStart(6)}`);
+console.log(`${"shape".padEnd(14)} ${"size".padStart(10)} ${"body B".padStart(8)} ${"flags".padEnd(13)} ${"compile".padEnd(7)} ${"config".padEnd(12)} ${"compile".padStart(8)} ${"first".padStart(7)} ${"thread".padStart(7)} ${"process".padStart(7)} ${"ratio".padStart(6)} ${"steady".padStart(8)} ${"thread".padStart(8)} ${"ratio".padStart(6)}`);
 for (const c of configs) {
   const u = unsplitOf(c);
   const isSplit = c.variant !== "unsplit";
   const cells = c.failures.length
     ? `FAILED: ${c.failures[0]}`
     : `${fmt(c.compile).padStart(8)} ${fmt(c.first_wall, 0).padStart(7)} ${fmt(c.first_thread, 0).padStart(7)} ${fmt(c.first_process, 0).padStart(7)} ${(isSplit ? ratio(u.first_thread, c.first_thread) : "").padStart(6)} ${fmt(c.steady_wall).padStart(8)} ${fmt(c.steady_thread).padStart(8)} ${(isSplit ? ratio(u.steady_thread, c.steady_thread) : "").padStart(6)}`;
-  console.log(`${c.w.shape.padEnd(14)} ${c.w.size.label.padStart(6)} ${String(c.w.bodySize).padStart(8)} ${c.flags.padEnd(13)} ${c.variant.padEnd(12)} ${cells}`);
+  console.log(`${c.w.shape.padEnd(14)} ${c.w.label.padStart(10)} ${String(c.w.bodySize).padStart(8)} ${c.flags.padEnd(13)} ${c.compileMode.padEnd(7)} ${c.variant.padEnd(12)} ${cells}`);
 }
-console.log("ms; compile: new WebAssembly.Module + Instance, wall (V8 compiles lazily: most compilation happens in the first call); first: compile + instantiate + first round, wall, main-thread CPU and process CPU (V8's background compiler threads included); steady: a round, median of the last half of the later rounds, wall and main-thread CPU; ratios (unsplit / split) on main-thread CPU, which a shared machine distorts least");
+console.log("ms; compile: new WebAssembly.Module + Instance (async: await WebAssembly.compile + instantiate), wall (V8 compiles lazily: most compilation happens in the first call); first: compile + instantiate + first round, wall, main-thread CPU and process CPU (V8's background compiler threads included); steady: a round, median of the last half of the later rounds, wall and main-thread CPU; ratios (unsplit / split) on main-thread CPU, which a shared machine distorts least");
 
 if (!opt["no-chart"]) {
   const series = ["unsplit", ...maxSizes.map((m) => `split ${m}`)];
@@ -258,8 +274,8 @@ if (!opt["no-chart"]) {
     const labels = [];
     for (const w of workloads) {
       for (const flags of flagNames) {
-        groups.push(`${w.shape === "interpreter" ? "interp" : "straight"} ${w.size.label} ${flags}`);
-        const row = series.map((s) => configs.find((c) => c.w === w && c.flags === flags && c.variant === s)?.[metric] ?? null);
+        groups.push(`${w.shape === "interpreter" ? "interp" : "straight"} ${w.label} ${flags}`);
+        const row = series.map((s) => configs.find((c) => c.w === w && c.flags === flags && c.compileMode === compileModes[0] && c.variant === s)?.[metric] ?? null);
         values.push(row.map((v) => (Number.isFinite(v) ? v : null)));
         labels.push(row.map((v, i) => (i > 0 && Number.isFinite(v) && Number.isFinite(row[0]) ? `${(row[0] / v).toFixed(2)}x` : null)));
       }

@@ -30,6 +30,7 @@ import { splitWasmFunction } from "./split-function.js";
 import { HandoverGlobals } from "./handover-globals.js";
 import { DispatchTables } from "./dispatch-tables.js";
 import { cfgAnalyser } from "./analyse.js";
+import { checkWasmSplitOptions } from "./check-options.js";
 
 export interface WasmFunctionReport {
   /** Function index (imports counted first). */
@@ -120,7 +121,8 @@ interface SplitDone {
  * Splits every function body of the module `bytes` over `options.maxSize` bytes
  * into a driver (same index, type, exports) and new functions linked by
  * `return_call`; the others are copied byte for byte. Malformed input throws a
- * MegasplitError; a function that cannot be split is reported with the reason.
+ * MegasplitError, as does an unknown `dispatch` or `entryForm` (E_USAGE); a
+ * function that cannot be split is reported with the reason.
  */
 export function splitWasmModule(bytes: Uint8Array, options: WasmSplitOptions): WasmSplitResult {
   return splitWasmModuleWith(bytes, options, cfgAnalyser(options.dispatch === "indirect"));
@@ -128,6 +130,7 @@ export function splitWasmModule(bytes: Uint8Array, options: WasmSplitOptions): W
 
 /** {@link splitWasmModule} with the CFG and liveness of each function given by `analyse` (tests hand CFGs in). */
 export function splitWasmModuleWith(bytes: Uint8Array, options: WasmSplitOptions, analyse: FunctionAnalyser): WasmSplitResult {
+  checkWasmSplitOptions(options);
   const m = readModule(bytes);
   const code = section(m, "code");
   const funcs = section(m, "function");
