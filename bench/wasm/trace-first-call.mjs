@@ -17,7 +17,8 @@
  * A script, not a test: it asserts nothing about time.
  *
  *   node bench/wasm/trace-first-call.mjs [--size 6.6m] [--reach all,16,1] [--max-size 65536]
- *        [--flags default,liftoff-only] [--compile sync] [--steps 3000000] [--rounds 4] [--runs 1] [--timeout 600]
+ *        [--flags default,liftoff-only] [--compile sync] [--dispatch tree|indirect|indirect-root]
+ *        [--steps 3000000] [--rounds 4] [--runs 1] [--timeout 600]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -40,6 +41,7 @@ const { values: opt } = parseArgs({
     "max-size": { type: "string", default: "65536" },
     flags: { type: "string", default: "default,liftoff-only" },
     compile: { type: "string", default: "sync" },
+    dispatch: { type: "string" },
     steps: { type: "string", default: "3000000" },
     rounds: { type: "string", default: "4" },
     runs: { type: "string", default: "1" },
@@ -95,7 +97,7 @@ const rows = [];
 for (const reach of opt.reach.split(",")) {
   const m = generateModule("interpreter", size, undefined, reach === "all" ? {} : { reach: Number(reach) });
   const checksum = m.reference(steps);
-  const split = splitWasmModule(m.bytes, { maxSize: Number(opt["max-size"]) });
+  const split = splitWasmModule(m.bytes, { maxSize: Number(opt["max-size"]), ...(opt.dispatch ? { dispatch: opt.dispatch } : {}) });
   const files = { unsplit: join(work, `unsplit-${reach}.wasm`), split: join(work, `split-${reach}.wasm`) };
   writeFileSync(files.unsplit, m.bytes);
   writeFileSync(files.split, split.bytes);
@@ -124,7 +126,7 @@ for (const reach of opt.reach.split(",")) {
   }
 }
 
-console.log(`\nnode ${process.version}; ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}; interpreter ${opt.size}, ${steps} steps a round, ${opt.rounds} rounds a child, compile ${opt.compile}, medians of ${opt.runs} run(s); main-thread CPU ms`);
+console.log(`\nnode ${process.version}; ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}; interpreter ${opt.size}, ${steps} steps a round, split dispatch ${opt.dispatch ?? "default"}, ${opt.rounds} rounds a child, compile ${opt.compile}, medians of ${opt.runs} run(s); main-thread CPU ms`);
 const head = ["reach", "flags", "variant", "validate", "compile", "inst", "round 1", "later", "1st-later", "LO fns r1", "LO KB r1", "LO ms r1", "TF fns r1", "TF ms r1", "TF fns r2+"];
 console.log(head.join(" | "));
 for (const r of rows) {
