@@ -12,12 +12,13 @@
  * TurboFan (tier-up, on background threads), their body bytes and the sum of V8's
  * own per-function times (whole ms each, truncated, so an underestimate for many
  * small functions). `first - later` is the first round minus the median later one:
- * what the first call pays beyond running. Medians over `--runs` for the times, the
+ * what the first call pays beyond running. `--variants split` skips the unsplit
+ * module (under --no-liftoff it compiles for about a minute). Medians over `--runs` for the times, the
  * trace counts from the first run. Checksums against the generator's JS reference.
  * A script, not a test: it asserts nothing about time.
  *
  *   node bench/wasm/trace-first-call.mjs [--size 6.6m] [--reach all,16,1] [--max-size 65536]
- *        [--flags default,liftoff-only] [--compile sync] [--dispatch tree|indirect|indirect-root]
+ *        [--flags default,liftoff-only] [--compile sync] [--dispatch tree|indirect|indirect-root] [--variants unsplit,split]
  *        [--steps 3000000] [--rounds 4] [--runs 1] [--timeout 600]
  */
 import { spawnSync } from "node:child_process";
@@ -42,6 +43,7 @@ const { values: opt } = parseArgs({
     flags: { type: "string", default: "default,liftoff-only" },
     compile: { type: "string", default: "sync" },
     dispatch: { type: "string" },
+    variants: { type: "string", default: "unsplit,split" },
     steps: { type: "string", default: "3000000" },
     rounds: { type: "string", default: "4" },
     runs: { type: "string", default: "1" },
@@ -103,7 +105,7 @@ for (const reach of opt.reach.split(",")) {
   writeFileSync(files.split, split.bytes);
   console.log(`reach ${reach}: ${m.describe}; split: ${split.functions.map((f) => `${f.pieces} pieces`).join(", ")}, ${split.bytes.length} bytes`);
   for (const flags of flagNames) {
-    for (const variant of ["unsplit", "split"]) {
+    for (const variant of opt.variants.split(",")) {
       const results = [];
       for (let run = 0; run < Number(opt.runs); run++) results.push(runChild(files[variant], flags, checksum));
       const med = (pick) => median(results.map(pick));
