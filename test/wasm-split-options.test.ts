@@ -25,8 +25,8 @@ function errorOf(options: WasmSplitOptions): unknown {
 
 describe("splitWasmModule option checks", () => {
   it.each([
-    ["dispatch", "indirct", /dispatch must be tree or indirect, not "indirct"/],
-    ["dispatch", "", /dispatch must be tree or indirect, not ""/],
+    ["dispatch", "indirct", /dispatch must be tree or indirect or indirect-root, not "indirct"/],
+    ["dispatch", "", /dispatch must be tree or indirect or indirect-root, not ""/],
     ["entryForm", "selectors", /entryForm must be auto or functions or selector, not "selectors"/],
   ])("refuses %s %j with E_USAGE", (name, value, message) => {
     const e = errorOf({ maxSize: MAX, [name]: value } as unknown as WasmSplitOptions);

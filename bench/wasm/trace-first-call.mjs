@@ -12,12 +12,14 @@
  * TurboFan (tier-up, on background threads), their body bytes and the sum of V8's
  * own per-function times (whole ms each, truncated, so an underestimate for many
  * small functions). `first - later` is the first round minus the median later one:
- * what the first call pays beyond running. Medians over `--runs` for the times, the
+ * what the first call pays beyond running. `--variants split` skips the unsplit
+ * module (under --no-liftoff it compiles for about a minute). Medians over `--runs` for the times, the
  * trace counts from the first run. Checksums against the generator's JS reference.
  * A script, not a test: it asserts nothing about time.
  *
  *   node bench/wasm/trace-first-call.mjs [--size 6.6m] [--reach all,16,1] [--max-size 65536]
- *        [--flags default,liftoff-only] [--compile sync] [--steps 3000000] [--rounds 4] [--runs 1] [--timeout 600]
+ *        [--flags default,liftoff-only] [--compile sync] [--dispatch tree|indirect|indirect-root] [--variants unsplit,split]
+ *        [--steps 3000000] [--rounds 4] [--runs 1] [--timeout 600]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -40,6 +42,8 @@ const { values: opt } = parseArgs({
     "max-size": { type: "string", default: "65536" },
     flags: { type: "string", default: "default,liftoff-only" },
     compile: { type: "string", default: "sync" },
+    dispatch: { type: "string" },
+    variants: { type: "string", default: "unsplit,split" },
     steps: { type: "string", default: "3000000" },
     rounds: { type: "string", default: "4" },
     runs: { type: "string", default: "1" },
@@ -95,13 +99,13 @@ const rows = [];
 for (const reach of opt.reach.split(",")) {
   const m = generateModule("interpreter", size, undefined, reach === "all" ? {} : { reach: Number(reach) });
   const checksum = m.reference(steps);
-  const split = splitWasmModule(m.bytes, { maxSize: Number(opt["max-size"]) });
+  const split = splitWasmModule(m.bytes, { maxSize: Number(opt["max-size"]), ...(opt.dispatch ? { dispatch: opt.dispatch } : {}) });
   const files = { unsplit: join(work, `unsplit-${reach}.wasm`), split: join(work, `split-${reach}.wasm`) };
   writeFileSync(files.unsplit, m.bytes);
   writeFileSync(files.split, split.bytes);
   console.log(`reach ${reach}: ${m.describe}; split: ${split.functions.map((f) => `${f.pieces} pieces`).join(", ")}, ${split.bytes.length} bytes`);
   for (const flags of flagNames) {
-    for (const variant of ["unsplit", "split"]) {
+    for (const variant of opt.variants.split(",")) {
       const results = [];
       for (let run = 0; run < Number(opt.runs); run++) results.push(runChild(files[variant], flags, checksum));
       const med = (pick) => median(results.map(pick));
@@ -124,7 +128,7 @@ for (const reach of opt.reach.split(",")) {
   }
 }
 
-console.log(`\nnode ${process.version}; ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}; interpreter ${opt.size}, ${steps} steps a round, ${opt.rounds} rounds a child, compile ${opt.compile}, medians of ${opt.runs} run(s); main-thread CPU ms`);
+console.log(`\nnode ${process.version}; ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}; interpreter ${opt.size}, ${steps} steps a round, split dispatch ${opt.dispatch ?? "default"}, ${opt.rounds} rounds a child, compile ${opt.compile}, medians of ${opt.runs} run(s); main-thread CPU ms`);
 const head = ["reach", "flags", "variant", "validate", "compile", "inst", "round 1", "later", "1st-later", "LO fns r1", "LO KB r1", "LO ms r1", "TF fns r1", "TF ms r1", "TF fns r2+"];
 console.log(head.join(" | "));
 for (const r of rows) {

@@ -24,8 +24,18 @@ import { decodeBody } from "../body.js";
 import { section, type WasmModule } from "../module.js";
 import type { FunctionAnalyser } from "./split-module.js";
 
-/** A fresh analyser for one module (it caches the module's types); with `indirect`, huge dispatch tables are written as one indirect call where they can be. */
-export function cfgAnalyser(indirect = false): FunctionAnalyser {
+/** How a huge dispatch table is written: a tree of tables, one indirect call, or a tree whose root is an indirect call (split-module.ts, option `dispatch`). */
+export type DispatchMode = "tree" | "indirect" | "indirect-root";
+
+/**
+ * A fresh analyser for one module (it caches the module's types). With `indirect`,
+ * huge dispatch tables are written as one indirect call where they can be; with
+ * `indirect-root`, they first become trees and the root table of each tree that is
+ * over an eighth of the limit is written as one indirect call into its
+ * bucket tables (so a call compiles the buckets it reaches, not the pieces around
+ * the root's stubs).
+ */
+export function cfgAnalyser(dispatch: DispatchMode = "tree"): FunctionAnalyser {
   let types: { m: WasmModule; mt: ModuleTypes } | undefined;
   return (m, funcIndex, maxSize) => {
     if (types?.m !== m) types = { m, mt: moduleTypes(m) };
@@ -34,8 +44,10 @@ export function cfgAnalyser(indirect = false): FunctionAnalyser {
     const built = buildCfgOfBody(mt, mt.funcTypeIndex[funcIndex]!, entry.body ?? decodeBody(entry.raw, entry.offset));
     if (!built.ok) return built;
     // Huge tables become trees of small ones; straight-line runs longer than a quarter of a piece are cut where the stack is empty.
-    const chosen = indirect ? chooseIndirectDispatches(built.cfg, maxSize) : new Map();
-    const tables = splitLargeTables(built.cfg, maxSize, new Set(chosen.keys()));
+    const early = dispatch === "indirect" ? chooseIndirectDispatches(built.cfg, maxSize) : new Map();
+    const tables = splitLargeTables(built.cfg, maxSize, new Set(early.keys()));
+    // A tree's root may take half a piece (split-tables.ts): a root over an eighth of the limit is one that dispatches to many buckets.
+    const chosen = dispatch === "indirect-root" ? chooseIndirectDispatches(tables.cfg, Math.floor(maxSize / 2)) : early;
     const cut = attachIndirectDispatches(cutLongBlocks(tables.cfg, mt, Math.max(32, Math.floor(maxSize / 4))), chosen);
     // Each table of a tree's lowest level with its cases, for the partition to keep in one piece.
     const cfg = tables.leaves.length === 0 ? cut : { ...cut, together: exclusiveRegions(cut, tables.leaves).filter((r) => r.length > 1) };

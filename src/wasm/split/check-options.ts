@@ -8,7 +8,7 @@
 import { ErrorCodes, MegasplitError } from "../../diagnostics.js";
 
 const CHOICES = {
-  dispatch: ["tree", "indirect"],
+  dispatch: ["tree", "indirect", "indirect-root"],
   entryForm: ["auto", "functions", "selector"],
 } as const;
 

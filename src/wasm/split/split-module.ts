@@ -62,8 +62,10 @@ export interface WasmSplitOptions {
    * (passes/wasm/indirect-dispatch.ts) where its live values allow, else a tree.
    * `indirect` runs faster once its functions have TurboFan code but tiers up one
    * small function at a time under V8's default tiering (BENCHMARKS.md, bench/wasm).
+   * `indirect-root`: the tree, with each tree's root written as one
+   * `return_call_indirect` into its bucket tables (bench/wasm/results-first-call.md).
    */
-  readonly dispatch?: "indirect" | "tree";
+  readonly dispatch?: "indirect" | "tree" | "indirect-root";
 }
 
 export interface WasmSplitResult {
@@ -125,7 +127,7 @@ interface SplitDone {
  * function that cannot be split is reported with the reason.
  */
 export function splitWasmModule(bytes: Uint8Array, options: WasmSplitOptions): WasmSplitResult {
-  return splitWasmModuleWith(bytes, options, cfgAnalyser(options.dispatch === "indirect"));
+  return splitWasmModuleWith(bytes, options, cfgAnalyser(options.dispatch ?? "tree"));
 }
 
 /** {@link splitWasmModule} with the CFG and liveness of each function given by `analyse` (tests hand CFGs in). */
