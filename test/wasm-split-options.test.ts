@@ -2,7 +2,8 @@
  * splitWasmModule's choice options (src/wasm/split/check-options.ts): an unknown
  * `dispatch` or `entryForm` is refused with MegasplitError E_USAGE, naming the
  * option, the value and the allowed values, before anything is split (it used to
- * fall back to the default silently); every known value is accepted, and an
+ * fall back to the default silently); so is a `maxSize` that is not an integer
+ * from 16 to the engines' body limit; every known value is accepted, and an
  * explicit default (`tree`, `auto`) writes the same bytes as no option.
  */
 import { describe, expect, it } from "vitest";
@@ -33,6 +34,20 @@ describe("splitWasmModule option checks", () => {
     expect(e).toBeInstanceOf(MegasplitError);
     expect((e as MegasplitError).code).toBe(ErrorCodes.USAGE);
     expect((e as Error).message).toMatch(message);
+  });
+
+  it.each([[Number.NaN], [1.5], [15], [-1], [7_654_322], ["4000"]])("refuses maxSize %j with E_USAGE", (maxSize) => {
+    const e = errorOf({ maxSize } as unknown as WasmSplitOptions);
+    expect(e).toBeInstanceOf(MegasplitError);
+    expect((e as MegasplitError).code).toBe(ErrorCodes.USAGE);
+    expect((e as Error).message).toMatch(/maxSize must be an integer from 16 to 7654321/);
+  });
+
+  it("accepts maxSize at both ends of its range", () => {
+    const atLimit = splitWasmModule(module64k, { maxSize: 7_654_321 });
+    expect(atLimit.functions).toEqual([]);
+    expect(Buffer.from(atLimit.bytes).equals(Buffer.from(module64k))).toBe(true);
+    expect(WebAssembly.validate(splitWasmModule(module64k, { maxSize: 16 }).bytes)).toBe(true);
   });
 
   it("accepts every known value and splits the function", () => {

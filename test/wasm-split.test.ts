@@ -14,7 +14,7 @@
  * `megasplit split module.wasm` writes such a module, reports as for class files
  * (summary, --verbose lines, --json, refusals as warnings, --strict).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -367,7 +367,15 @@ describe("megasplit split module.wasm", () => {
     expect(refused.status).toBe(4);
   });
 
-  it("defaults to a 100000-byte limit for a module (nothing to split here: the output is the input)", () => {
+  it("refuses a --max-size over the engines' function body limit as a usage error, writing nothing", () => {
+    const out = join(dir, "over.wasm");
+    const r = runCli(["split", input, "-o", out, "--max-size", "7654322"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/E_USAGE: --max-size must be an integer from 64 to 7654321 for a \.wasm module/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("defaults to a 65536-byte limit for a module (nothing to split here: the output is the input)", () => {
     const out = join(dir, "same.wasm");
     const r = runCli(["split", input, "-o", out]);
     expect(r.status).toBe(0);

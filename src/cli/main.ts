@@ -96,7 +96,7 @@ program
   .description("split every method over the size limit into pieces that keep the stack bounded")
   .argument("<input>", "a .class file, directory or jar, or a .wasm module (recognised by its magic)")
   .requiredOption("-o, --output <path>", "where to write the result: a .jar, a directory, a .class or a .wasm (required; not the input, unless --in-place)")
-  .option("--max-size <bytes>", "largest method code length written (default 8000: HotSpot's JIT limit, at most 65535); for a .wasm module the largest function body (default 65536)", intOption("--max-size", 64, 0xffffffff))
+  .option("--max-size <bytes>", "largest method code length written (default 8000: HotSpot's JIT limit, at most 65535); for a .wasm module the largest function body (default 65536, at most 7654321)", intOption("--max-size", 64, 0xffffffff))
   .addOption(new Option("--link <mode>", "how pieces call each other (passes/link/modes.ts)").choices(LINK_MODE_NAMES).default("auto"))
   .option("--classpath <paths>", "jars and directories the input depends on, separated by the path delimiter (the jar's manifest Class-Path is added)")
   .option("--mapping <file>", "where to write the mapping (default: <output>.mapping)")

@@ -13,6 +13,7 @@
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { ErrorCodes, fail, MegasplitError, warning } from "../diagnostics.js";
+import { ENGINE_BODY_LIMIT } from "../wasm/function-sizes.js";
 import { splitWasmModule, type WasmFunctionReport } from "../wasm/split/split-module.js";
 import { checkOutputPaths } from "./paths.js";
 import { type Reporter, usageError } from "./report.js";
@@ -47,6 +48,7 @@ function describe(f: WasmFunctionReport): string {
 export async function splitWasmCommand(input: string, opts: WasmSplitCommandOptions, r: Reporter): Promise<number> {
   const started = Date.now();
   const maxSize = opts.maxSize ?? WASM_DEFAULT_MAX_SIZE;
+  if (maxSize > ENGINE_BODY_LIMIT) throw usageError(`--max-size must be an integer from 64 to ${ENGINE_BODY_LIMIT} for a .wasm module (the engines' function body limit)`);
   if (/\.(jar|zip|class)$|[/\\]$/i.test(opts.output) || (existsSync(opts.output) && statSync(opts.output).isDirectory())) {
     throw usageError(`-o ${opts.output}: the input is a WebAssembly module, written back as one module file (not a jar, class or directory); name the output .wasm`);
   }

@@ -123,7 +123,8 @@ interface SplitDone {
  * Splits every function body of the module `bytes` over `options.maxSize` bytes
  * into a driver (same index, type, exports) and new functions linked by
  * `return_call`; the others are copied byte for byte. Malformed input throws a
- * MegasplitError, as does an unknown `dispatch` or `entryForm` (E_USAGE); a
+ * MegasplitError, as does a `maxSize` out of range or an unknown `dispatch` or
+ * `entryForm` (E_USAGE); a
  * function that cannot be split is reported with the reason.
  */
 export function splitWasmModule(bytes: Uint8Array, options: WasmSplitOptions): WasmSplitResult {
