@@ -23,18 +23,14 @@
  *
  *   npm run bench -- analyses [runs]      (or: node --import tsx bench/analyses/run.mjs [runs])
  */
-import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { writeBarChart } from "../lib/chart.mjs";
+import { runUnderTsx } from "../lib/under-tsx.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "../..");
-if (!process.execArgv.some((a) => a.includes("tsx"))) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
-  process.exit(r.status ?? 1);
-}
+const root = runUnderTsx(import.meta.url);
 const load = (p) => import(pathToFileURL(join(root, p)).href);
 
 const { validMethodClass } = await load("test/support/valid-method.ts");

@@ -69,13 +69,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { writeBarChart } from "../lib/chart.mjs";
 import { median } from "../lib/median.mjs";
+import { parseSize } from "../lib/sizes.mjs";
+import { runUnderTsx } from "../lib/under-tsx.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "../..");
-if (!process.execArgv.some((a) => a.includes("tsx"))) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
-  process.exit(r.status ?? 1);
-}
+const root = runUnderTsx(import.meta.url);
 
 const { values: opt } = parseArgs({
   options: {
@@ -104,17 +102,13 @@ const fail = (msg) => {
   process.exit(2);
 };
 
-/** "64k" -> 65536, "6.6m" -> 6.6 MiB, "1000" -> 1000. */
-const parseSize = (s) => {
-  const m = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(s.trim());
-  if (!m) fail(`bad size ${s}`);
-  return Math.round(Number(m[1]) * (m[2].toLowerCase() === "m" ? 1 << 20 : m[2].toLowerCase() === "k" ? 1024 : 1));
-};
+/** "64k" -> 65536, "6.6m" -> 6.6 MiB, "1000" -> 1000 (bench/lib/sizes.mjs); a usage error otherwise. */
+const sizeOption = (s) => parseSize(s) ?? fail(`bad size ${s}`);
 const FLAG_SETS = { default: [], "liftoff-only": ["--liftoff-only"], "no-liftoff": ["--no-liftoff"] };
 const { generateModule, SHAPES, V8_MAX_FUNCTION_BODY } = await import(pathToFileURL(join(here, "generate.ts")).href);
 const shapes = opt.shapes.split(",");
 for (const s of shapes) if (!SHAPES.includes(s)) fail(`unknown shape ${s} (shapes: ${SHAPES.join(", ")})`);
-const sizes = opt.sizes.split(",").map((s) => ({ label: s, bytes: parseSize(s) }));
+const sizes = opt.sizes.split(",").map((s) => ({ label: s, bytes: sizeOption(s) }));
 for (const s of sizes) if (s.bytes > V8_MAX_FUNCTION_BODY) fail(`size ${s.label} is over V8's limit of ${V8_MAX_FUNCTION_BODY} body bytes: V8 would refuse the unsplit module`);
 const flagNames = opt.flags.split(",");
 for (const f of flagNames) if (!(f in FLAG_SETS)) fail(`unknown flag set ${f} (${Object.keys(FLAG_SETS).join(", ")})`);

@@ -22,13 +22,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { median } from "../lib/median.mjs";
+import { parseSize } from "../lib/sizes.mjs";
+import { runUnderTsx } from "../lib/under-tsx.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "../..");
-if (!process.execArgv.some((a) => a.includes("tsx"))) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
-  process.exit(r.status ?? 1);
-}
+const root = runUnderTsx(import.meta.url);
 const { values: opt } = parseArgs({
   options: {
     size: { type: "string", default: "6.6m" },
@@ -41,9 +39,8 @@ const { values: opt } = parseArgs({
     timeout: { type: "string", default: "900" },
   },
 });
-const sizeMatch = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(opt.size);
-if (!sizeMatch) throw new Error(`bad --size ${opt.size}`);
-const size = Math.round(Number(sizeMatch[1]) * (sizeMatch[2].toLowerCase() === "m" ? 1 << 20 : sizeMatch[2].toLowerCase() === "k" ? 1024 : 1));
+const size = parseSize(opt.size);
+if (size === undefined) throw new Error(`bad --size ${opt.size}`);
 const steps = Number(opt.steps);
 const { generateModule } = await import(pathToFileURL(join(here, "generate.ts")).href);
 const { readModule } = await import(pathToFileURL(join(root, "src/wasm/read-module.ts")).href);
