@@ -21,7 +21,8 @@
  *
  *   node [v8 flags] bench/wasm/child.mjs FILE.wasm interpreter|straight-line ARG CALLS ROUNDS [sync|async]
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { processMs, threadClock, threadMs } from "../lib/cpu-clocks.mjs";
 
 const [file, shape, argText, callsText, roundsText, compileMode = "sync"] = process.argv.slice(2);
 const bytes = readFileSync(file);
@@ -29,13 +30,6 @@ const arg = Number(argText);
 const calls = Number(callsText);
 const rounds = Number(roundsText);
 
-const processMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const schedstat = `/proc/self/task/${process.pid}/schedstat`;
-const threadClock = existsSync(schedstat) ? "schedstat" : "process";
-const threadMs = threadClock === "schedstat" ? () => Number(readFileSync(schedstat, "utf8").split(" ")[0]) / 1e6 : processMs;
 const now = () => ({ wall: performance.now(), thread: threadMs(), process: processMs() });
 const since = (a) => {
   const b = now();

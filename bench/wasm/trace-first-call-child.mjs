@@ -19,7 +19,8 @@
  *
  *   stdbuf -oL node [v8 flags] bench/wasm/trace-first-call-child.mjs FILE.wasm STEPS ROUNDS CHECKSUM [sync|async]
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { processMs, threadMs } from "../lib/cpu-clocks.mjs";
 
 const [file, stepsText, roundsText, checksumText, compileMode = "sync"] = process.argv.slice(2);
 const bytes = readFileSync(file);
@@ -27,17 +28,6 @@ const steps = Number(stepsText);
 const rounds = Number(roundsText);
 const expected = Number(checksumText);
 
-const schedstat = `/proc/self/task/${process.pid}/schedstat`;
-const threadMs = existsSync(schedstat)
-  ? () => Number(readFileSync(schedstat, "utf8").split(" ")[0]) / 1e6
-  : () => {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1000;
-    };
-const processMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 const now = () => ({ wall: performance.now(), thread: threadMs(), process: processMs() });
 const since = (a) => {
   const b = now();

@@ -12,7 +12,8 @@
  *
  *   node [v8 flags] bench/wasm/turbofan-reach-child.mjs MODULE.wasm STEPS ROUNDS WARM NAME=PROGRAM.bin=CHECKSUM...
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { threadMs } from "../lib/cpu-clocks.mjs";
 
 const [file, stepsText, roundsText, warmText, ...programArgs] = process.argv.slice(2);
 const steps = Number(stepsText);
@@ -23,13 +24,6 @@ const programs = programArgs.map((a) => {
   return { name, bytes: readFileSync(path), checksum: Number(checksum) };
 });
 
-const schedstat = `/proc/self/task/${process.pid}/schedstat`;
-const threadMs = existsSync(schedstat)
-  ? () => Number(readFileSync(schedstat, "utf8").split(" ")[0]) / 1e6
-  : () => {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1000;
-    };
 const now = () => ({ wall: performance.now(), thread: threadMs() });
 const since = (a) => {
   const b = now();
