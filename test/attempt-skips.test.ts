@@ -5,7 +5,9 @@
  * initializer's tables, 3,000 bytes at 1,024) each partition a cut again into a
  * partition linked before. The split takes the earlier link, and the class
  * written, the reports and the synthetic lines are byte for byte those of the
- * same split with every attempt linked (`MEGASPLIT_NO_LINK_REUSE=1`).
+ * same split with every attempt linked (`MEGASPLIT_NO_LINK_REUSE=1`). The
+ * synthetic-line counter a repeat advances moves as the calls of a link again
+ * would move it, also where it stops past the last line (65,535).
  */
 import { afterEach, describe, expect, it } from "vitest";
 import * as interpreter from "../samples/generators/interpreter.mjs";
@@ -13,7 +15,8 @@ import * as tables from "../samples/generators/clinit-tables.mjs";
 import type { ClassFile } from "../src/classfile/model.js";
 import { writeClass } from "../src/classfile/write.js";
 import { splitClass } from "../src/split/split-class.js";
-import { linkReuse } from "../src/split/linked-partitions.js";
+import { linesAfterLink, linkReuse } from "../src/split/linked-partitions.js";
+import { nextSyntheticLine } from "../src/split/names.js";
 
 /** The split class's bytes, its helper's, and the reports (methods, lengths, call sites at their lines). */
 function split(build: () => { cf: ClassFile }, maxSize: number) {
@@ -49,4 +52,19 @@ describe("linked partitions", () => {
       expect(reused.reports).toBe(linkedAgain.reports);
     });
   }
+});
+
+describe("the synthetic lines a repeated link takes", () => {
+  it("advances the counter as linking again would, stopping past the last line", () => {
+    expect(linesAfterLink(100, 5)).toBe(105);
+    expect(linesAfterLink(0xfffe, 5)).toBe(0x10000);
+    expect(linesAfterLink(0x10000, 5)).toBe(0x10000);
+    expect(linesAfterLink(0x10002, 5)).toBe(0x10002);
+    // The same as counting the calls of nextSyntheticLine.
+    for (const start of [0xfffa, 0xffff, 0x10000]) {
+      const lines = { next: start };
+      for (let i = 0; i < 8; i++) nextSyntheticLine(lines);
+      expect(linesAfterLink(start, 8)).toBe(lines.next);
+    }
+  });
 });

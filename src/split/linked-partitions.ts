@@ -38,6 +38,11 @@ export interface Linked<C> {
 /** The highest synthetic line; past it the counter stops (names.ts), so a link's use is not known from the counter. */
 const LAST_LINE = 0xffff;
 
+/** The synthetic-line counter after a link that used `used` lines starting at `next`, as the counter stops past LAST_LINE. */
+export function linesAfterLink(next: number, used: number): number {
+  return next > LAST_LINE ? next : Math.min(next + used, LAST_LINE + 1);
+}
+
 /** Links not made again, over every attempt loop of this thread: for tests and benchmarks. */
 export const linkReuse = { found: 0 };
 

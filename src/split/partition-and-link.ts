@@ -50,7 +50,7 @@ import { splitCandidate, type SplitCandidate } from "./split-candidate.js";
 import { DriverFill } from "./driver-fill.js";
 import { firstFineness } from "./first-fineness.js";
 import { PieceFill } from "./piece-fill.js";
-import { type LinkKey, LinkedPartitions } from "./linked-partitions.js";
+import { type LinkKey, LinkedPartitions, linesAfterLink } from "./linked-partitions.js";
 import { freshNamer, nextSyntheticLine } from "./names.js";
 import { partitionRefusalCode, refusal } from "./refusal.js";
 import { assert, ErrorCodes } from "../diagnostics.js";
@@ -249,7 +249,7 @@ function attemptLoop(m: Method, taken: Set<string>, codeNameIndex: number, base:
     let result: SplitCandidate;
     if (earlier) {
       // Linked before: its candidate (never the one kept, `linked-partitions.ts`), and the lines a link again would use.
-      if (opts.lines) opts.lines.next += earlier.lines;
+      if (opts.lines) opts.lines.next = linesAfterLink(opts.lines.next, earlier.lines);
       result = earlier.candidate;
       cut = undefined;
     } else {
