@@ -54,7 +54,7 @@ export interface SplitCommandOptions {
   inPlace?: boolean;
   strict?: boolean;
   json?: boolean;
-  /** Threads splitting classes, this one included (default: one per core; the split uses them only when there is enough to split). */
+  /** Threads splitting classes, this one included (default: one per two cores, `defaultSplitThreads`; the split uses them only when there is enough to split). */
   threads?: number;
 }
 
