@@ -8,7 +8,10 @@
  * split module has a new funcref table with one element per bucket plus the default
  * (the tree has none), validates in V8, and `run(steps)` returns what the
  * generator's JS reference computes. Where no root is that large (256 KiB at 16,384
- * bytes) the output is the tree's byte for byte. Cost: about 30 s (two splits of
+ * bytes) the output is the tree's byte for byte, and so it is where a table is large
+ * but not split into a tree (24 and 32 KiB at 16,384 bytes: a `br_table` between an
+ * eighth and a quarter of the limit, which an earlier version wrongly made an
+ * indirect call into a function per case). Cost: about 30 s (two splits of
  * the 6.6 MiB function).
  */
 import { describe, expect, it } from "vitest";
@@ -40,6 +43,15 @@ describe("dispatch indirect-root", () => {
     const tree = splitWasmModule(g.bytes, { maxSize: 16384 });
     const root = splitWasmModule(g.bytes, { maxSize: 16384, dispatch: "indirect-root" });
     expect(tree.functions[0]!.pieces).toBeGreaterThan(1);
+    expect(Buffer.from(root.bytes).equals(Buffer.from(tree.bytes))).toBe(true);
+  });
+
+  it.each([24, 32])("leaves a %i KiB function's table that the tree did not split as a br_table", (kib) => {
+    const g = generateModule("interpreter", kib * 1024);
+    const tree = splitWasmModule(g.bytes, { maxSize: 16384 });
+    const root = splitWasmModule(g.bytes, { maxSize: 16384, dispatch: "indirect-root" });
+    expect(tree.functions[0]!.pieces).toBeGreaterThan(1);
+    expect(section(readModule(root.bytes), "table")).toBeUndefined();
     expect(Buffer.from(root.bytes).equals(Buffer.from(tree.bytes))).toBe(true);
   });
 });

@@ -191,6 +191,8 @@ export interface SplitTables {
   readonly cfg: WasmCfg;
   /** The new blocks whose tables branch to a split table's own targets (the lowest level of each tree). */
   readonly leaves: readonly number[];
+  /** The root table of each tree (the terminator that took the split table's place). */
+  readonly roots: ReadonlySet<Terminator>;
 }
 
 /**
@@ -204,13 +206,13 @@ export function splitLargeTables(cfg: WasmCfg, limit: number, keep: ReadonlySet<
   const cheapest = exitStubBytes(0, access);
   const isTable = (t: Terminator): t is TableTerminator => t.kind === "table";
   // Liveness only when some table is over budget even with nothing live at its targets.
-  if (!cfg.blocks.some((b) => isTable(b.term) && !keep.has(b.term) && tableBytes(b.term, () => cheapest) > budget)) return { cfg, leaves: [] };
+  if (!cfg.blocks.some((b) => isTable(b.term) && !keep.has(b.term) && tableBytes(b.term, () => cheapest) > budget)) return { cfg, leaves: [], roots: new Set() };
   const liveIn = liveInLists(wasmLiveness(cfg), cfg.blockCount);
   const exitBytes = (target: number): number => exitStubBytes(liveIn[target]!.length, access);
   const blocks = cfg.blocks.slice();
   const leaves: number[] = [];
+  const roots = new Set<Terminator>();
   const local = cfg.localTypes.length;
-  let changed = false;
   for (let b = 0; b < cfg.blocks.length; b++) {
     const term = cfg.blocks[b]!.term;
     if (!isTable(term) || !cfg.reachable[b] || keep.has(term) || tableBytes(term, exitBytes) <= budget) continue;
@@ -218,9 +220,9 @@ export function splitLargeTables(cfg: WasmCfg, limit: number, keep: ReadonlySet<
     if (term.targets.length <= fanOut.upper) continue;
     const root = new TableTree(term, fanOut, local, blocks, leaves).root();
     blocks[b] = { code: [...cfg.blocks[b]!.code, ...root.code], term: root.term };
-    changed = true;
+    roots.add(root.term);
   }
-  if (!changed) return { cfg, leaves: [] };
+  if (roots.size === 0) return { cfg, leaves: [], roots };
   const split = { ...blockGraphOf(blocks.map((x) => x.term)), blocks, localTypes: [...cfg.localTypes, 0x7f as const], paramCount: cfg.paramCount, results: cfg.results };
-  return { cfg: split, leaves };
+  return { cfg: split, leaves, roots };
 }

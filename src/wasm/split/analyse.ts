@@ -47,11 +47,17 @@ export function cfgAnalyser(dispatch: DispatchMode = "tree"): FunctionAnalyser {
     const early = dispatch === "indirect" ? chooseIndirectDispatches(built.cfg, maxSize) : new Map();
     const tables = splitLargeTables(built.cfg, maxSize, new Set(early.keys()));
     // A tree's root may take half a piece (split-tables.ts): a root over an eighth of the limit is one that dispatches to many buckets.
-    const chosen = dispatch === "indirect-root" ? chooseIndirectDispatches(tables.cfg, Math.floor(maxSize / 2)) : early;
+    // Only roots: a table the tree split left alone (under a quarter of the limit) or a middle level stays a br_table.
+    const chosen = dispatch === "indirect-root" ? onlyRoots(chooseIndirectDispatches(tables.cfg, Math.floor(maxSize / 2)), tables.roots) : early;
     const cut = attachIndirectDispatches(cutLongBlocks(tables.cfg, mt, Math.max(32, Math.floor(maxSize / 4))), chosen);
     // Each table of a tree's lowest level with its cases, for the partition to keep in one piece.
     const cfg = tables.leaves.length === 0 ? cut : { ...cut, together: exclusiveRegions(cut, tables.leaves).filter((r) => r.length > 1) };
     const lv = wasmLiveness(cfg);
     return { ok: true, cfg, liveIn: liveInLists(lv, cfg.blockCount) };
   };
+}
+
+/** The choices among `chosen` whose table is the root of a tree. */
+function onlyRoots<T, V>(chosen: ReadonlyMap<T, V>, roots: ReadonlySet<T>): Map<T, V> {
+  return new Map([...chosen].filter(([t]) => roots.has(t)));
 }
