@@ -11,13 +11,17 @@
  * The same again with the worker started before the bundle was known
  * (`startSplitWorkers`, as the CLI does for a large input). Both use the worker
  * however little there is to split (`alwaysUseWorkers`); and without that option a
- * split this small runs in one thread, the early worker ended unused.
+ * split this small runs in one thread, the early worker ended unused. With
+ * `deflateAhead` (src/split/deflate-ahead.ts: changed entries deflated on the zlib
+ * helper thread while the split runs, as the CLI does for a jar) the written jar is
+ * the same bytes as without it, in one thread and with a worker.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Bundle, newEntry } from "../src/bundle/bundle.js";
+import { encodeJar } from "../src/bundle/jar.js";
 import { readBundle } from "../src/bundle/read.js";
 import { splitBundle, type BundleSplit } from "../src/split/split-bundle.js";
 import { startSplitWorkers } from "../src/split/split-job.js";
@@ -66,5 +70,14 @@ describe("splitBundle with worker threads", () => {
     const small = await splitBundle(bundle, { maxSize: 1024, link: "auto", name: "bundle", started: endedUnused });
     expect(summary(small)).toEqual(summary(one));
     expect(endedUnused.initSent).toBe(false);
+  }, 180_000);
+
+  it("writes the same jar with deflate-ahead, in one thread and with a worker", async () => {
+    const opts = { maxSize: 1024, link: "auto", name: "bundle" } as const;
+    const plain = encodeJar((await splitBundle(bundle, { ...opts, workers: 0 })).bundle);
+    for (const workers of [0, 1]) {
+      const ahead = await splitBundle(bundle, { ...opts, workers, alwaysUseWorkers: workers > 0, deflateAhead: true });
+      expect(Buffer.compare(encodeJar(ahead.bundle), plain)).toBe(0);
+    }
   }, 180_000);
 });

@@ -166,7 +166,8 @@ const predeflated = new WeakMap<BundleEntry, { data: Uint8Array; compressed: Uin
  */
 export function withDeflatedData(entry: BundleEntry, data: Uint8Array, compressed: Uint8Array, crc: number): BundleEntry {
   const e = withData(entry, data);
-  predeflated.set(e, { data, compressed, crc });
+  // Content that came back unchanged keeps the entry, and with it its original compressed bytes.
+  if (e !== entry) predeflated.set(e, { data, compressed, crc });
   return e;
 }
 

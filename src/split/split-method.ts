@@ -178,7 +178,9 @@ function checkInputFrames(body: MethodBody, ctx: PassContext): { frames?: FrameA
   const framed = body.nodes.some((x) => x.kind === "frame");
   const cfg = framed ? buildCfg(body, ctx.where).cfg : undefined;
   const a = cfg ? inferFrames(body, ctx, { useDeclaredFrames: false, cfg }) : inferFrames(withoutFrames(body), ctx);
-  const e = a.errors.length === 0 ? undefined : cfg ? inferFrames(withoutFrames(body), ctx).errors[0] : a.errors[0];
-  if (e) throw new MegasplitError(e.code, `the method's code is inconsistent, so it cannot be split: ${e.message}`, e.location);
-  return cfg ? { cfg } : { frames: a };
+  if (a.errors.length === 0) return cfg ? { cfg } : { frames: a };
+  const e = cfg ? inferFrames(withoutFrames(body), ctx).errors[0] : a.errors[0];
+  // Both inferences are the same analysis of the same code: one that finds the code bad and one that does not is a bug of ours.
+  if (!e) throw new InternalError(`the input check's two inferences disagree: ${a.errors[0]!.message}`);
+  throw new MegasplitError(e.code, `the method's code is inconsistent, so it cannot be split: ${e.message}`, e.location);
 }
