@@ -11,7 +11,9 @@
  * Frames may also be handed in for a body that differs from the analysed one only
  * by inserted labels (`relabelFrames`), and with them their CFG when it is the
  * body's with the extra leaders (no leader starts a new block: a million-block
- * CFG is not built twice). Cost: nothing until asked.
+ * CFG is not built twice). A CFG may also be handed in alone (the input check's,
+ * `split-method.ts`), for the frame analysis with the declared frames to run on.
+ * Cost: nothing until asked.
  */
 import type { MethodBody } from "../src/bytecode/model.js";
 import { buildCfg, type ControlFlowGraph } from "./cfg.js";

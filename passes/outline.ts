@@ -26,6 +26,7 @@
  */
 import type { CodeNode, Handler, Instruction, Label, LocalVariable, MethodBody } from "../src/bytecode/model.js";
 import { stackEffect } from "../src/bytecode/descriptors.js";
+import { methodBody } from "../src/bytecode/method-body.js";
 import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
@@ -124,7 +125,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
   const order = callerOrder(input.cfg, inR, input.entry);
   const pLocals = varsIn(input, labels, body.localVariables, order, 0);
   const pTypes = varsIn(input, labels, body.localVariableTypes, order, 0);
-  const parent: MethodBody = {
+  const parent = methodBody({
     ...body,
     nodes: caller.nodes,
     labelCount: labels.count(),
@@ -132,8 +133,8 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     ...(pLocals ? { localVariables: pLocals } : {}),
     ...(pTypes ? { localVariableTypes: pTypes } : {}),
     otherAttributes: [],
-  };
-  const regionBody: MethodBody = {
+  });
+  const regionBody = methodBody({
     maxStack: 0,
     maxLocals: 0,
     nodes: region.nodes,
@@ -143,7 +144,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     ...(region.localTypes ? { localVariableTypes: region.localTypes } : {}),
     hasStackMapTable: body.hasStackMapTable,
     otherAttributes: [],
-  };
+  });
   const callLine = caller.callLine;
   return { ok: true, parent, region: regionBody, regionDescriptor: plan.regionDescriptor, blocks: plan.blocks.length, ...(callLine !== undefined ? { callLine } : {}) };
 }

@@ -40,7 +40,7 @@
  * instead (another checkout's dist/src/wasm/split/split-module.js, to compare).
  * `--loop-spines` splits with the option `loopSpines` (passes/wasm/loop-spines.ts);
  * `--entry-form auto|functions|selector` passes the option `entryForm` (link.ts);
- * `--dispatch indirect,tree` splits once per value of the option `dispatch`
+ * `--dispatch tree,indirect,indirect-root` splits once per value of the option `dispatch`
  * (passes/wasm/indirect-dispatch.ts), each a variant measured alternately.
  * `--reach all,1024,16` generates the interpreter once per value of the generator's
  * option `reach` (its program runs only that many handlers, the hottest; the
@@ -58,7 +58,7 @@
  *   npm run bench -- wasm [--shapes interpreter,straight-line] [--sizes 64k,256k,1m,4m,6.6m]
  *                         [--flags default,liftoff-only,no-liftoff] [--max-size 65536[,16384...]]
  *                         [--runs 3] [--rounds 10] [--steps 3000000] [--calls 100] [--no-split] [--splitter FILE]
- *                         [--loop-spines] [--entry-form F] [--dispatch indirect,tree] [--reach all,1024,16]
+ *                         [--loop-spines] [--entry-form F] [--dispatch tree,indirect] [--reach all,1024,16]
  *                         [--compile sync,async] [--timeout 600] [--chart FILE] [--no-chart]
  */
 import { spawnSync } from "node:child_process";

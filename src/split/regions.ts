@@ -6,7 +6,10 @@
  * uninitializedThis waits below them (when they do not read it), or the body of
  * a `synchronized` block (JVMS 2.11.10). Finds them
  * with one replay of the frame analysis, cuts the body at the region's entry and
- * exits, and asks the outline pass to move it. Cost: a frame analysis per attempt.
+ * exits, and asks the outline pass to move it. The same replay records where a
+ * piece may be entered (`CutQualityRecorder`, cut-quality.ts), which the first cut
+ * of the body takes instead of replaying every block again. Cost: a frame
+ * analysis per attempt.
  */
 import type { Instruction, MethodBody } from "../bytecode/model.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
