@@ -18,6 +18,7 @@ const LONGEST_FIRST = [
   "corpus-frames",
   "cli-table",
   "split-javac",
+  "wasm-split-indirect-root",
 ];
 
 class LongestFirst extends BaseSequencer {

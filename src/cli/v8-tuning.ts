@@ -23,9 +23,9 @@ import { setFlagsFromString } from "node:v8";
 /** Cumulative inlining budget, in bytes of bytecode (V8's default is 920); the best of 115-920 measured on jython. */
 export const CLI_INLINING_BUDGET = 230;
 
-/** Applies the CLI's V8 settings unless `MEGASPLIT_V8_DEFAULTS=1`; answers whether it did. */
-export function tuneV8ForCli(env: NodeJS.ProcessEnv = process.env): boolean {
+/** Applies the CLI's V8 settings (through `setFlags`) unless `MEGASPLIT_V8_DEFAULTS=1`; answers whether it did. */
+export function tuneV8ForCli(env: NodeJS.ProcessEnv = process.env, setFlags: (flags: string) => void = setFlagsFromString): boolean {
   if (env.MEGASPLIT_V8_DEFAULTS === "1") return false;
-  setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${CLI_INLINING_BUDGET}`);
+  setFlags(`--max-inlined-bytecode-size-cumulative=${CLI_INLINING_BUDGET}`);
   return true;
 }

@@ -65,7 +65,7 @@ const MAX_TABLE_ROWS = 0xffff;
 function withinTableLimits(body: MethodBody, where: Location, diagnostics: Diagnostic[] | undefined): MethodBody {
   const tooLong = (rows: readonly unknown[] | undefined) => rows !== undefined && rows.length > MAX_TABLE_ROWS;
   if (!tooLong(body.localVariables) && !tooLong(body.localVariableTypes)) return body;
-  const out = { ...body };  // read once by methodBody below
+  const out = { ...body }; // read once by methodBody below
   for (const [key, table] of [["localVariables", "LocalVariableTable"], ["localVariableTypes", "LocalVariableTypeTable"]] as const) {
     if (!tooLong(body[key])) continue;
     diagnostics?.push(warning(ErrorCodes.LOCALS_TABLE_DROPPED, `the ${table} of a split body would have ${body[key]!.length} entries (at most ${MAX_TABLE_ROWS}); it is left out`, where));

@@ -17,6 +17,7 @@
  * warnings then, and a repeat would not. `MEGASPLIT_NO_LINK_REUSE=1` links every
  * attempt (the tests compare the output both ways).
  */
+import { LAST_SYNTHETIC_LINE } from "./names.js";
 
 /** What linking a partition depends on besides the cut (compared by identity) and the pool. */
 export interface LinkKey {
@@ -36,7 +37,7 @@ export interface Linked<C> {
 }
 
 /** The highest synthetic line; past it the counter stops (names.ts), so a link's use is not known from the counter. */
-const LAST_LINE = 0xffff;
+const LAST_LINE = LAST_SYNTHETIC_LINE;
 
 /** The synthetic-line counter after a link that used `used` lines starting at `next`, as the counter stops past LAST_LINE. */
 export function linesAfterLink(next: number, used: number): number {

@@ -36,9 +36,12 @@ export function freshNamer(base: string, what: string, taken: Set<string>): () =
   };
 }
 
+/** The highest line number a LineNumberTable can hold (u2, JVMS 4.7.12): the last synthetic call-site line. */
+export const LAST_SYNTHETIC_LINE = 0xffff;
+
 /** The next synthetic call-site line, or undefined once line numbers run out. */
 export function nextSyntheticLine(lines: { next: number }): number | undefined {
-  return lines.next <= 0xffff ? lines.next++ : undefined;
+  return lines.next <= LAST_SYNTHETIC_LINE ? lines.next++ : undefined;
 }
 
 /** The base of piece names: constructors and initialisers have no usable name of their own. */
