@@ -11,7 +11,10 @@
 import type { Attribute } from "../classfile/model.js";
 import type { CodeNode, Handler, LocalVariable, MethodBody } from "./model.js";
 
-class Body implements MethodBody {
+/** Every field of T, optional ones included (as `T[K]`, so possibly undefined): a field added to MethodBody must be declared, and copied, in Body. */
+type EveryField<T> = { [K in keyof Required<T>]: T[K] };
+
+class Body implements EveryField<MethodBody> {
   maxStack: number;
   maxLocals: number;
   nodes: CodeNode[];
