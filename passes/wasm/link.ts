@@ -77,6 +77,10 @@ import type { Terminator, WasmBlock, WasmCfg } from "./wasm-cfg.js";
 const ENGINE_MAX_LOCALS = 50_000;
 const ENGINE_MAX_TABLE = 65_520;
 
+/** The ways a piece entered at several blocks may be written (`entryForm`). */
+export const ENTRY_FORMS = ["auto", "functions", "selector"] as const;
+export type EntryForm = (typeof ENTRY_FORMS)[number];
+
 export interface WasmLinkInput {
   readonly cfg: WasmCfg;
   /** The locals live at each block's entry, ascending. */
@@ -92,7 +96,7 @@ export interface WasmLinkInput {
    * entry (form B); `selector`, one function taking a selector (form A) whenever it
    * can; `auto` (default), the selector from {@link SELECTOR_MIN_ENTRIES} entries.
    */
-  readonly entryForm?: "auto" | "functions" | "selector";
+  readonly entryForm?: EntryForm;
   /**
    * The funcref table and function type of the `ordinal`-th indirect dispatch of
    * `cfg` (indirect-dispatch.ts), whose target functions take `params`; required

@@ -20,8 +20,6 @@ import type { PassContext } from "../../passes/pass.js";
 import { methodBody } from "../bytecode/method-body.js";
 import type { CutQuality } from "./cut-quality.js";
 
-export { cutQuality, type CutQuality } from "./cut-quality.js";
-
 /** Inserts a label before every node index in `before`; returns the body and the new labels. */
 export function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { body: MethodBody; leaders: Set<number> } {
   if (before.size === 0) return { body, leaders: new Set() };

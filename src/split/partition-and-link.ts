@@ -43,7 +43,8 @@ import { type LinkedMethod, type LinkedPiece, linkMethod } from "../../passes/li
 import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
 import { monitorDepth } from "../../passes/monitors.js";
-import { cutPoints, cutQuality, describePinned, finalFieldsGuarded, splitLargeSwitchesTraced, switchLeafCases, withCutLabels, writesOwnFinal } from "./cut-points.js";
+import { cutPoints, describePinned, finalFieldsGuarded, splitLargeSwitchesTraced, switchLeafCases, withCutLabels, writesOwnFinal } from "./cut-points.js";
+import { cutQuality } from "./cut-quality.js";
 import { switchSplitFrames } from "../../passes/frames-switch-split.js";
 import { encodePiece, type BodySplit, type Refusal, type SplitPiece } from "./encode-split.js";
 import { splitCandidate, type SplitCandidate } from "./split-candidate.js";

@@ -25,7 +25,8 @@ import { section, type WasmModule } from "../module.js";
 import type { FunctionAnalyser } from "./split-module.js";
 
 /** How a huge dispatch table is written: a tree of tables, one indirect call, or a tree whose root is an indirect call (split-module.ts, option `dispatch`). */
-export type DispatchMode = "tree" | "indirect" | "indirect-root";
+export const DISPATCH_MODES = ["tree", "indirect", "indirect-root"] as const;
+export type DispatchMode = (typeof DISPATCH_MODES)[number];
 
 /**
  * A fresh analyser for one module (it caches the module's types). With `indirect`,

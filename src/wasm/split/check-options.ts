@@ -11,14 +11,13 @@
  */
 import { ErrorCodes, MegasplitError } from "../../diagnostics.js";
 import { ENGINE_BODY_LIMIT } from "../function-sizes.js";
+import { ENTRY_FORMS } from "../../../passes/wasm/link.js";
+import { DISPATCH_MODES } from "./analyse.js";
 
 /** The smallest `maxSize` accepted, as for class files (src/split/pass-views.ts). */
 export const WASM_MIN_MAX_SIZE = 16;
 
-const CHOICES = {
-  dispatch: ["tree", "indirect", "indirect-root"],
-  entryForm: ["auto", "functions", "selector"],
-} as const;
+const CHOICES = { dispatch: DISPATCH_MODES, entryForm: ENTRY_FORMS } as const;
 
 /** Throws E_USAGE when `options.maxSize` is out of range, or `options.dispatch` or `options.entryForm` is given and is not a known value. */
 export function checkWasmSplitOptions(options: { readonly maxSize: unknown; readonly dispatch?: unknown; readonly entryForm?: unknown }): void {

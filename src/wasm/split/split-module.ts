@@ -29,7 +29,8 @@ import type { WasmCfg } from "../../../passes/wasm/wasm-cfg.js";
 import { splitWasmFunction } from "./split-function.js";
 import { HandoverGlobals } from "./handover-globals.js";
 import { DispatchTables } from "./dispatch-tables.js";
-import { cfgAnalyser } from "./analyse.js";
+import { cfgAnalyser, type DispatchMode } from "./analyse.js";
+import type { EntryForm } from "../../../passes/wasm/link.js";
 import { checkWasmSplitOptions } from "./check-options.js";
 
 export interface WasmFunctionReport {
@@ -52,7 +53,7 @@ export interface WasmSplitOptions {
    * entry; `selector`, one function with an i32 selector parameter and an entry
    * `br_table`; `auto` (default), the selector from 16 entries on (passes/wasm/link.ts, SELECTOR_MIN_ENTRIES).
    */
-  readonly entryForm?: "auto" | "functions" | "selector";
+  readonly entryForm?: EntryForm;
   /** Copy a split dispatch loop's spine into every piece holding its cases (passes/wasm/loop-spines.ts); default false (measured slower). */
   readonly loopSpines?: boolean;
   /**
@@ -65,7 +66,7 @@ export interface WasmSplitOptions {
    * `indirect-root`: the tree, with each tree's root written as one
    * `return_call_indirect` into its bucket tables (bench/wasm/results-first-call.md).
    */
-  readonly dispatch?: "indirect" | "tree" | "indirect-root";
+  readonly dispatch?: DispatchMode;
 }
 
 export interface WasmSplitResult {
