@@ -4,7 +4,11 @@
  * (`{ ...insn, target }`) gives the copy a hidden class of its own in V8, so a
  * split body mixed decoded and copied nodes of one kind under two shapes and the
  * passes that read them (CFG, frame inference, encoding) saw more shapes per
- * property load. Copies made here share the decoder's.
+ * property load. Copies made here have the decoder's field order
+ * (test/node-shapes.test.ts checks it). The decoder's loads, stores and pool
+ * instructions are frozen shared nodes (shared-nodes.ts), whose frozen shape a
+ * copy here does not take: for those kinds the copies share one shape among
+ * themselves, not the decoder's.
  */
 import type { Instruction, Label } from "./model.js";
 

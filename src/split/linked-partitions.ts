@@ -36,12 +36,9 @@ export interface Linked<C> {
   lines: number;
 }
 
-/** The highest synthetic line; past it the counter stops (names.ts), so a link's use is not known from the counter. */
-const LAST_LINE = LAST_SYNTHETIC_LINE;
-
-/** The synthetic-line counter after a link that used `used` lines starting at `next`, as the counter stops past LAST_LINE. */
+/** The synthetic-line counter after a link that used `used` lines starting at `next`, as the counter stops past LAST_SYNTHETIC_LINE (names.ts): past it a link's use is not known from the counter. */
 export function linesAfterLink(next: number, used: number): number {
-  return next > LAST_LINE ? next : Math.min(next + used, LAST_LINE + 1);
+  return next > LAST_SYNTHETIC_LINE ? next : Math.min(next + used, LAST_SYNTHETIC_LINE + 1);
 }
 
 /** Links not made again, over every attempt loop of this thread: for tests and benchmarks. */
@@ -67,7 +64,7 @@ export class LinkedPartitions<C> {
    * shrinks, the fineness only grows).
    */
   record(cut: object, key: LinkKey, candidate: C, linesBefore: number | undefined, linesAfter: number | undefined): void {
-    if (linesAfter !== undefined && linesAfter > LAST_LINE) return;
+    if (linesAfter !== undefined && linesAfter > LAST_SYNTHETIC_LINE) return;
     if (cut !== this.cut) {
       this.cut = cut;
       this.linked.length = 0;
