@@ -53,7 +53,7 @@ import { disassemble } from "../src/text/disassemble.js";
 import { ErrorCodes, MegasplitError } from "../src/diagnostics.js";
 import { branchTargets, isInstruction, opcodeOf } from "./cfg.js";
 import type { Pass, PassContext } from "./pass.js";
-import { methodBody } from "../src/bytecode/method-body.js";
+import { newMethodBody } from "../src/bytecode/method-body.js";
 
 export const name = "inline-subroutines";
 export const description = "replace jsr/ret subroutines by one copy per call site (class versions < 51)";
@@ -108,7 +108,7 @@ export function inlineSubroutines(body: MethodBody, ctx: Pick<PassContext, "wher
   const handlers = tables.handlers();
   const localVariables = body.localVariables ? tables.variables(body.localVariables) : undefined;
   const localVariableTypes = body.localVariableTypes ? tables.variables(body.localVariableTypes) : undefined;
-  const result: MethodBody = methodBody({
+  const result: MethodBody = newMethodBody({
     maxStack: body.maxStack,
     maxLocals: body.maxLocals,
     nodes: inliner.nodesWithLabels(),

@@ -26,7 +26,7 @@
  */
 import type { CodeNode, Handler, Instruction, Label, LocalVariable, MethodBody } from "../src/bytecode/model.js";
 import { stackEffect } from "../src/bytecode/descriptors.js";
-import { methodBody } from "../src/bytecode/method-body.js";
+import { newMethodBody } from "../src/bytecode/method-body.js";
 import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
 import { parseMethodDescriptor } from "../src/bytecode/descriptors.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
@@ -125,7 +125,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
   const order = callerOrder(input.cfg, inR, input.entry);
   const pLocals = varsIn(input, labels, body.localVariables, order, 0);
   const pTypes = varsIn(input, labels, body.localVariableTypes, order, 0);
-  const parent = methodBody({
+  const parent = newMethodBody({
     ...body,
     nodes: caller.nodes,
     labelCount: labels.count(),
@@ -134,7 +134,7 @@ export function outlineRegion(input: OutlineInput): OutlineResult {
     ...(pTypes ? { localVariableTypes: pTypes } : {}),
     otherAttributes: [],
   });
-  const regionBody = methodBody({
+  const regionBody = newMethodBody({
     maxStack: 0,
     maxLocals: 0,
     nodes: region.nodes,

@@ -49,7 +49,7 @@ import { hasSubroutines, inlineSubroutines } from "./inline-subroutines.js";
 import { computeLiveness, isLive } from "./liveness.js";
 import { type ClassHierarchy, type Pass, type PassContext, methodContext } from "./pass.js";
 import { labelNames } from "../src/text/disassemble.js";
-import { methodBody } from "../src/bytecode/method-body.js";
+import { newMethodBody } from "../src/bytecode/method-body.js";
 
 export const name = "stackmap";
 export const description = "write StackMapTable frames at jump targets, handlers and after unconditional transfers; set max stack and locals";
@@ -177,7 +177,7 @@ function neutralizeUnreachable(body: MethodBody, a: FrameAnalysis): MethodBody {
     }
     if (at < end) handlers.push({ ...h, start: from, end: h.end });
   }
-  return methodBody({ ...body, nodes, labelCount, handlers });
+  return newMethodBody({ ...body, nodes, labelCount, handlers });
 }
 
 /** Blocks that need a frame: jump and switch targets, handler entries, code after an unconditional transfer. */
@@ -336,7 +336,7 @@ function writeFrames(body: MethodBody, ctx: PassContext, keepDeadLocals: boolean
     out.push(node);
   }
   assert(k === frames.length, "stackmap: every frame is placed at its block's first instruction");
-  return methodBody({ ...body, nodes: out, labelCount, maxStack: a.maxStack, maxLocals: a.maxLocals, hasStackMapTable: frames.length > 0 });
+  return newMethodBody({ ...body, nodes: out, labelCount, maxStack: a.maxStack, maxLocals: a.maxLocals, hasStackMapTable: frames.length > 0 });
 }
 
 /**
@@ -346,7 +346,7 @@ function writeFrames(body: MethodBody, ctx: PassContext, keepDeadLocals: boolean
  */
 export function withoutFrames(body: MethodBody): MethodBody {
   const framed = body.nodes.some((n) => n.kind === "frame");
-  return methodBody({ ...body, nodes: framed ? body.nodes.filter((n) => n.kind !== "frame") : body.nodes, hasStackMapTable: false });
+  return newMethodBody({ ...body, nodes: framed ? body.nodes.filter((n) => n.kind !== "frame") : body.nodes, hasStackMapTable: false });
 }
 
 export interface RecomputeOptions {

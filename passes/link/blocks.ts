@@ -18,7 +18,7 @@ import { isLive, type Liveness, type SlotSet } from "../liveness.js";
 import { SequenceIds } from "../core/sequence-ids.js";
 import { allSuccessors } from "../core/loops.js";
 import type { Partition } from "../core/partition.js";
-import { methodBody } from "../../src/bytecode/method-body.js";
+import { newMethodBody } from "../../src/bytecode/method-body.js";
 import { jumpTo, switchTo, withLocalIndex } from "../../src/bytecode/node-shapes.js";
 
 /** What one cut moves: locals (slot, kind, type) and stack slots (bottom first). */
@@ -302,7 +302,7 @@ export function newBody(
   // at 16 MB: 12,325 pieces, exit stubs of up to 300 stores, a gigabyte of nodes).
   const shared = new SharedNodes();
   for (let i = 0; i < nodesOut.length; i++) nodesOut[i] = shared.of(nodesOut[i]!);
-  return methodBody({
+  return newMethodBody({
     maxStack: 0,
     maxLocals: 0,
     nodes: nodesOut,

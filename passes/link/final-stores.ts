@@ -36,7 +36,7 @@ import { kindOfDescriptor, pushInt, simple } from "./frame-arrays.js";
 import { computeLiveness, liveSlots } from "../liveness.js";
 import type { CallSite, LinkedMethod } from "./heap-frame.js";
 import { newBody } from "./blocks.js";
-import { methodBody } from "../../src/bytecode/method-body.js";
+import { newMethodBody } from "../../src/bytecode/method-body.js";
 import { withLocalIndex } from "../../src/bytecode/node-shapes.js";
 
 export interface FinalStoresInput {
@@ -136,7 +136,7 @@ export function linkFinalStores(input: FinalStoresInput): LinkedMethod | undefin
     }
     withLabels.push(n);
   });
-  const probe: MethodBody = methodBody({ ...body, nodes: withLabels, labelCount });
+  const probe: MethodBody = newMethodBody({ ...body, nodes: withLabels, labelCount });
   const { cfg } = buildCfg(probe, {}, { extraLeaders: new Set(startLabel.values()) });
   const liveness = computeLiveness(probe, cfg);
   for (const label of startLabel.values()) {

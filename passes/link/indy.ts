@@ -18,7 +18,7 @@ import type { CodeNode, MethodBody } from "../../src/bytecode/model.js";
 import { encodeBody } from "../../src/bytecode/encode.js";
 import type { ConstantPool } from "../../src/classfile/constant-pool.js";
 import { Access, type BootstrapMethod, type ClassFile, findAttribute, type MethodInfo } from "../../src/classfile/model.js";
-import { methodBody } from "../../src/bytecode/method-body.js";
+import { newMethodBody } from "../../src/bytecode/method-body.js";
 
 const BOOTSTRAP_DESCRIPTOR =
   "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;I)Ljava/lang/invoke/CallSite;";
@@ -133,7 +133,7 @@ export class IndyCallSites {
   private bootstrapMethod(cf: ClassFile): MethodInfo {
     const cp = cf.constantPool;
     // Straight-line code: no branch target, so no StackMapTable is needed (JVMS 4.10.1).
-    const body: MethodBody = methodBody({ maxStack: 8, maxLocals: 5, nodes: this.bootstrapNodes(cp), labelCount: 0, handlers: [], hasStackMapTable: false, otherAttributes: [] });
+    const body: MethodBody = newMethodBody({ maxStack: 8, maxLocals: 5, nodes: this.bootstrapNodes(cp), labelCount: 0, handlers: [], hasStackMapTable: false, otherAttributes: [] });
     const code = encodeBody(body, cp);
     return {
       accessFlags: Access.PRIVATE | Access.STATIC | Access.SYNTHETIC,

@@ -33,7 +33,7 @@ import { kindOfDescriptor, simple } from "./frame-arrays.js";
 import { computeLiveness, liveSlots } from "../liveness.js";
 import type { CallSite, LinkedMethod } from "./heap-frame.js";
 import { newBody } from "./blocks.js";
-import { methodBody } from "../../src/bytecode/method-body.js";
+import { newMethodBody } from "../../src/bytecode/method-body.js";
 import { withLocalIndex } from "../../src/bytecode/node-shapes.js";
 
 export interface InitStoresInput {
@@ -185,7 +185,7 @@ function livenessAtSegmentStarts(body: MethodBody, segments: readonly Segment[])
     withLabels.push({ kind: "label", label });
   }
   for (const seg of segments) startLabel.push(labelAt.get(seg.from)!);
-  const probe: MethodBody = methodBody({ ...body, nodes: withLabels, labelCount });
+  const probe: MethodBody = newMethodBody({ ...body, nodes: withLabels, labelCount });
   const { cfg } = buildCfg(probe, {}, { extraLeaders: new Set(startLabel) });
   const liveness = computeLiveness(probe, cfg);
   const liveAt = (k: number): Set<number> => {

@@ -15,7 +15,7 @@ import { Access, type Attribute, type ClassFile, type MethodInfo } from "../clas
 import type { CodeNode, Handler, MethodBody } from "../bytecode/model.js";
 import { encodeBody } from "../bytecode/encode.js";
 import { computeMaxLocals, computeMaxStack } from "../text/limits.js";
-import { methodBody as bodyOf } from "../bytecode/method-body.js";
+import { newMethodBody } from "../bytecode/method-body.js";
 
 /** What {@link newClass} needs to know about the class. */
 export interface ClassSpec {
@@ -86,7 +86,7 @@ export function methodBody(cf: ClassFile, spec: MethodSpec): MethodBody {
     const n = code[ni]!;
     if (n.kind === "label" && n.label >= labelCount) labelCount = n.label + 1;
   }
-  const body: MethodBody = bodyOf({
+  const body: MethodBody = newMethodBody({
     maxStack: 0,
     maxLocals: 0,
     nodes: spec.code,

@@ -13,7 +13,7 @@ import { type ClassFile, type MethodInfo, codeOf, findAttribute } from "../class
 import { computeStackMapFrames } from "../../passes/stackmap.js";
 import { type ClassHierarchy, methodContext } from "../../passes/pass.js";
 import { isBuiltWithoutFrames } from "./build.js";
-import { methodBody } from "../bytecode/method-body.js";
+import { newMethodBody } from "../bytecode/method-body.js";
 
 /** `cf` with frames computed for its built, frameless methods of at most `maxSize` bytes. */
 export function frameBuiltMethods(cf: ClassFile, hierarchy: ClassHierarchy, maxSize: number): ClassFile {
@@ -24,7 +24,7 @@ export function frameBuiltMethods(cf: ClassFile, hierarchy: ClassHierarchy, maxS
     if (!isBuiltWithoutFrames(m) || !code || code.code.length > maxSize || findAttribute(code.attributes, "StackMapTable")) return m;
     const ctx = methodContext(cf, m, { hierarchy });
     const framed0 = computeStackMapFrames(decodeBody(code, cf.constantPool, ctx.where), ctx, { asInferred: true });
-    const body = methodBody({ ...framed0, hasStackMapTable: framed0.nodes.some((n) => n.kind === "frame") });
+    const body = newMethodBody({ ...framed0, hasStackMapTable: framed0.nodes.some((n) => n.kind === "frame") });
     const framed = { ...encodeBody(body, cf.constantPool, { where: ctx.where }), nameIndex: code.nameIndex };
     changed = true;
     return { ...m, attributes: m.attributes.map((a) => (a === code ? framed : a)) };

@@ -48,7 +48,7 @@ import { ErrorCodes, MegasplitError, type ErrorCode, type Location, InternalErro
 import type { CodeNode, FrameNode, FrameType, Handler, Label, LocalVariable, MethodBody } from "./model.js";
 import { FORMAT_CODE, Fmt, IMPLIED_LOCAL, NORMAL_OP, OPCODES, Op, isWideable } from "./opcodes.js";
 import { SharedNodes } from "./shared-nodes.js";
-import { methodBody } from "./method-body.js";
+import { newMethodBody } from "./method-body.js";
 
 /** Bits per constant-pool kind, so an operand check is one lookup and one AND. */
 const KIND_BIT: Record<CpKind, number> = {
@@ -277,7 +277,7 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
   // One shape for every body, with or without the optional tables (method-body.ts).
   const localVariables = lvRows === undefined ? undefined : toLocals(lvRows);
   const localVariableTypes = lvtRows === undefined ? undefined : toLocals(lvtRows);
-  return methodBody({ maxStack, maxLocals, nodes, labelCount, handlers, localVariables, localVariableTypes, hasStackMapTable, otherAttributes });
+  return newMethodBody({ maxStack, maxLocals, nodes, labelCount, handlers, localVariables, localVariableTypes, hasStackMapTable, otherAttributes });
 }
 
 /**

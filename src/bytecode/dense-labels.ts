@@ -11,7 +11,7 @@
  * being reported by the encoder and the CFG as they were, under their new ids.
  */
 import type { CodeNode, FrameType, Label, LocalVariable, MethodBody } from "./model.js";
-import { methodBody } from "./method-body.js";
+import { newMethodBody } from "./method-body.js";
 import { jumpTo, switchTo } from "./node-shapes.js";
 
 /** `body` with dense label ids; the body itself when they already are. */
@@ -48,5 +48,5 @@ export function withDenseLabels(body: MethodBody): MethodBody {
   const localVariables = rows(body.localVariables);
   const localVariableTypes = rows(body.localVariableTypes);
   if (ids.size === body.labelCount && [...ids].every(([from, to]) => from === to)) return body;
-  return methodBody({ ...body, nodes, labelCount: ids.size, handlers, localVariables, localVariableTypes });
+  return newMethodBody({ ...body, nodes, labelCount: ids.size, handlers, localVariables, localVariableTypes });
 }

@@ -161,7 +161,7 @@ function attributeNameIndex(cp: ConstantPool, name: AttributeName): number {
   if (names === undefined) {
     names = new Map();
     attributeNameCache.set(cp, names);
-    if (cp.keyed) return lookUp(cp, names, name);
+    if (cp.hasKeyMap) return lookUp(cp, names, name);
     const entries = cp.entries;
     for (let i = 1; i < entries.length; i++) {
       const e = entries[i];

@@ -6,7 +6,7 @@
  * places, with spreads and optional tables added or left out, bodies had a dozen
  * shapes, and the hot readers of `body.nodes` and `body.labelCount` (CFG, frame
  * inference, encoding) went megamorphic. A change of some fields is
- * `methodBody({ ...body, nodes })`: the spread is read once, here.
+ * `newMethodBody({ ...body, nodes })`: the spread is read once, here.
  */
 import type { Attribute } from "../classfile/model.js";
 import type { CodeNode, Handler, LocalVariable, MethodBody } from "./model.js";
@@ -39,6 +39,6 @@ class Body implements EveryField<MethodBody> {
 }
 
 /** A body with the fields of `f`, in the shape every body shares. */
-export function methodBody(f: MethodBody): MethodBody {
+export function newMethodBody(f: MethodBody): MethodBody {
   return new Body(f);
 }

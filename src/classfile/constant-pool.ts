@@ -148,7 +148,7 @@ export class ConstantPool {
   }
 
   /** Whether `add` looks entries up without building anything first (its key map exists, as in every clone). */
-  get keyed(): boolean {
+  get hasKeyMap(): boolean {
     return this.keys !== undefined;
   }
 

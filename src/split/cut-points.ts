@@ -17,7 +17,7 @@ import { Access, type ClassFile } from "../classfile/model.js";
 import { type ControlFlowGraph, isInstruction, opcodeOf } from "../../passes/cfg.js";
 import { pushInt as pushConstant } from "../../passes/link/frame-arrays.js";
 import type { PassContext } from "../../passes/pass.js";
-import { methodBody } from "../bytecode/method-body.js";
+import { newMethodBody } from "../bytecode/method-body.js";
 import type { CutQuality } from "./cut-quality.js";
 
 /** Inserts a label before every node index in `before`; returns the body and the new labels. */
@@ -34,7 +34,7 @@ export function withCutLabels(body: MethodBody, before: ReadonlySet<number>): { 
     }
     nodes.push(n);
   });
-  return { body: methodBody({ ...body, nodes, labelCount }), leaders };
+  return { body: newMethodBody({ ...body, nodes, labelCount }), leaders };
 }
 
 /** Most cases a switch keeps whole at `fine` (larger ones become a tree of such leaves): a leaf's table is at most budget/8 bytes. */
@@ -139,7 +139,7 @@ export function splitLargeSwitchesTraced(body: MethodBody, maxCases: number, cp:
     }
     replaced.push({ node: ni, from, to: nodes.length });
   }
-  return { body: methodBody({ ...body, nodes, labelCount }), replaced };
+  return { body: newMethodBody({ ...body, nodes, labelCount }), replaced };
 }
 
 /**

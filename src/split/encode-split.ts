@@ -20,7 +20,7 @@ import { methodContext, type ClassHierarchy } from "../../passes/pass.js";
 import { computeStackMapFrames, withoutFrames } from "../../passes/stackmap.js";
 import { assertVerified } from "../../passes/verify.js";
 import { verifyPassesRequested } from "../../passes/verify-transform.js";
-import { methodBody } from "../bytecode/method-body.js";
+import { newMethodBody } from "../bytecode/method-body.js";
 
 export interface SplitPiece {
   method: MethodInfo;
@@ -65,13 +65,13 @@ const MAX_TABLE_ROWS = 0xffff;
 function withinTableLimits(body: MethodBody, where: Location, diagnostics: Diagnostic[] | undefined): MethodBody {
   const tooLong = (rows: readonly unknown[] | undefined) => rows !== undefined && rows.length > MAX_TABLE_ROWS;
   if (!tooLong(body.localVariables) && !tooLong(body.localVariableTypes)) return body;
-  const out = { ...body }; // read once by methodBody below
+  const out = { ...body }; // read once by newMethodBody below
   for (const [key, table] of [["localVariables", "LocalVariableTable"], ["localVariableTypes", "LocalVariableTypeTable"]] as const) {
     if (!tooLong(body[key])) continue;
     diagnostics?.push(warning(ErrorCodes.LOCALS_TABLE_DROPPED, `the ${table} of a split body would have ${body[key]!.length} entries (at most ${MAX_TABLE_ROWS}); it is left out`, where));
     out[key] = undefined;
   }
-  return methodBody(out);
+  return newMethodBody(out);
 }
 
 /** Frames, limits and encoding of a finished body (JVMS 4.7.3, 4.7.4). */
@@ -84,12 +84,12 @@ export function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, op
   // safe when it is monotone along edges, which exception ranges can break.
   let out = computeStackMapFrames(withoutFrames(bodyIn), pctx, { asInferred: true });
   if (opts.verify || verifyPassesRequested()) assertVerified(out, pctx, "after split");
-  if (cf.majorVersion < 50) out = methodBody({ ...out, nodes: out.nodes.filter((x) => x.kind !== "frame"), hasStackMapTable: false });
+  if (cf.majorVersion < 50) out = newMethodBody({ ...out, nodes: out.nodes.filter((x) => x.kind !== "frame"), hasStackMapTable: false });
   // A local-variable row may name a slot this body never touches (JVMS 4.7.13: index + size <= max_locals).
   for (const v of [...(out.localVariables ?? []), ...(out.localVariableTypes ?? [])]) {
     const d = cp.utf8(v.descriptorIndex);
     const end = v.index + (d === "J" || d === "D" ? 2 : 1);
-    if (end > out.maxLocals) out = methodBody({ ...out, maxLocals: end });
+    if (end > out.maxLocals) out = newMethodBody({ ...out, maxLocals: end });
   }
   const attr = encodeBody(out, cp, { where: pctx.where });
   return { ...attr, nameIndex: codeNameIndex };

@@ -37,7 +37,7 @@ import { refusal, refusalFromError, type RefusalCode } from "./refusal.js";
 import { type ControlFlowGraph, isInstruction } from "../../passes/cfg.js";
 import type { PassContext } from "../../passes/pass.js";
 import { splitMethod, type MethodSplit, type SplitMethodOptions } from "./split-method.js";
-import { methodBody } from "../bytecode/method-body.js";
+import { newMethodBody } from "../bytecode/method-body.js";
 import { withPoolIndex } from "../bytecode/node-shapes.js";
 
 /**
@@ -134,7 +134,7 @@ export class PoolTransfer {
     const vars = (vs: LocalVariable[] | undefined) => vs?.map((v) => ({ ...v, nameIndex: c(v.nameIndex), descriptorIndex: c(v.descriptorIndex) }));
     const localVariables = vars(b.localVariables);
     const localVariableTypes = vars(b.localVariableTypes);
-    return methodBody({
+    return newMethodBody({
       ...b,
       nodes,
       handlers: b.handlers.map((h) => ({ ...h, catchType: h.catchType === 0 ? 0 : c(h.catchType) })),

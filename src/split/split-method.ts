@@ -25,7 +25,7 @@ import { decodeBody } from "../bytecode/decode.js";
 import type { MethodBody } from "../bytecode/model.js";
 import { type ClassFile, type CodeAttribute, type MethodInfo, codeOf } from "../classfile/model.js";
 import { type Diagnostic, ErrorCodes, InternalError, MegasplitError, thrownMessage } from "../diagnostics.js";
-import { type FrameAnalysis, inferFrames } from "../../passes/frames.js";
+import { inferFrames } from "../../passes/frames.js";
 import { buildCfg, type ControlFlowGraph } from "../../passes/cfg.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { withoutFrames } from "../../passes/stackmap.js";
@@ -37,7 +37,7 @@ import { verifyAfter } from "../../passes/verify-transform.js";
 import type { SplitPiece } from "./encode-split.js";
 import { pieceBaseName } from "./names.js";
 import { refusalFromError, type Refusal } from "./refusal.js";
-import { runSplitPasses, splitState, type SplitState } from "./split-passes.js";
+import { type InputAnalyses, runSplitPasses, splitState, type SplitState } from "./split-passes.js";
 
 export type { Handover, SplitPiece };
 
@@ -140,7 +140,7 @@ export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptio
  */
 function inputState(cf: ClassFile, method: MethodInfo, code: CodeAttribute, ctx: PassContext, opts: SplitMethodOptions, takenNames: Set<string>): SplitState | Refusal {
   let decoded: MethodBody;
-  let known: ReturnType<typeof checkInputFrames>;
+  let known: InputAnalyses;
   try {
     decoded = decodeBody(code, cf.constantPool, ctx.where);
     if (hasSubroutines(decoded)) {
@@ -174,11 +174,11 @@ function inputState(cf: ClassFile, method: MethodInfo, code: CodeAttribute, ctx:
  * analysis with the declared frames: one CFG for both. Bad code is inferred again
  * without its frame nodes, so that the message numbers the nodes as before.
  */
-function checkInputFrames(body: MethodBody, ctx: PassContext): { frames?: FrameAnalysis; cfg?: ControlFlowGraph } {
+function checkInputFrames(body: MethodBody, ctx: PassContext): InputAnalyses {
   const framed = body.nodes.some((x) => x.kind === "frame");
   const cfg = framed ? buildCfg(body, ctx.where).cfg : undefined;
   const a = cfg ? inferFrames(body, ctx, { useDeclaredFrames: false, cfg }) : inferFrames(withoutFrames(body), ctx);
-  if (a.errors.length === 0) return cfg ? { cfg } : { frames: a };
+  if (a.errors.length === 0) return cfg ? { of: "cfg", cfg } : { of: "frames", frames: a };
   const e = cfg ? inferFrames(withoutFrames(body), ctx).errors[0] : a.errors[0];
   // Both inferences are the same analysis of the same code: one that finds the code bad and one that does not is a bug of ours.
   if (!e) throw new InternalError(`the input check's two inferences disagree: ${a.errors[0]!.message}`);

@@ -284,6 +284,13 @@ export function runSplitPasses(state: SplitState): BodySplit | Refusal {
   return refused.refusal;
 }
 
+/**
+ * What the input check already computed for the decoded body: its frames (a body
+ * without declared frames), or its CFG (the declared frames' analysis runs on it).
+ * Tagged, so a FrameAnalysis, which has a `cfg` field, cannot pass for a CFG alone.
+ */
+export type InputAnalyses = { readonly of: "frames"; readonly frames: FrameAnalysis } | { readonly of: "cfg"; readonly cfg: ControlFlowGraph };
+
 /** The state of one body; `split` recurses with the same class, options and names. */
 export function splitState(
   cf: ClassFile,
@@ -294,15 +301,14 @@ export function splitState(
   codeNameIndex: number,
   base: string,
   depth: number,
-  /** The frames of `body` when the caller has inferred them, or its CFG when the caller has built it. */
-  known?: { frames?: FrameAnalysis; cfg?: ControlFlowGraph },
+  known?: InputAnalyses,
 ): SplitState {
   const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
   return {
     cf,
     method,
     ctx,
-    analyses: new MethodAnalyses(ctx, body, known ?? {}),
+    analyses: new MethodAnalyses(ctx, body, known === undefined ? {} : known.of === "frames" ? { frames: known.frames } : { cfg: known.cfg }),
     opts,
     taken,
     codeNameIndex,

@@ -15,7 +15,7 @@ import type { ClassPlan, CodePlan, MemberPlan, Resolver } from "./assemble-plan.
 import { PoolBuilder } from "./constants.js";
 import { superMayDefaultToNone } from "./disassemble.js";
 import { computeMaxLocals, computeMaxStack } from "./limits.js";
-import { methodBody } from "../bytecode/method-body.js";
+import { newMethodBody } from "../bytecode/method-body.js";
 
 /** Reports a syntax error at a line of the text; never returns. */
 export type Fail = (message: string, line: number) => never;
@@ -99,7 +99,7 @@ function pool(plan: ClassPlan, fail: Fail): ConstantPool {
 function codeAttribute(m: MemberPlan, code: CodePlan, r: Resolver, className: string, fail: Fail): Attribute {
   for (const [name, l] of code.labels) if (!l.placed) fail(`label ${name} is used but never defined`, l.line);
   for (const s of code.steps) s(r);
-  const body: MethodBody = methodBody({
+  const body: MethodBody = newMethodBody({
     maxStack: 0,
     maxLocals: 0,
     nodes: code.nodes,
