@@ -9,8 +9,10 @@
  * driver, and the loop's increment in the last piece, so that every iteration left
  * the driver). In every split the registers `a`..`d` (slots 2-5), which cases in
  * the pieces write, live in the frame arrays (passes/link/loop-resident.ts): no
- * method of the split loads, stores or increments those slots any more, while the
- * loop's own counters (only the driver writes them) stay in the driver's locals.
+ * method of the split loads, stores or increments those slots as primitives any
+ * more (the driver's frame arrays take the one-byte slots among them,
+ * passes/link/low-slots.ts), while the loop's own counters (only the driver writes
+ * them) stay in the driver's locals.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +31,7 @@ const work = mkdtempSync(join(tmpdir(), "megasplit-dispatch-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /**
- * Local slots accessed (xload, xstore, iinc) in the methods of `cf` named by
+ * Local slots accessed as primitives (iload..dload, istore..dstore, iinc) in the methods of `cf` named by
  * `which`; in the driver's numbering (a piece's slots are shifted past its
  * entry and frame-array parameters, which its descriptor counts).
  */
@@ -41,11 +43,21 @@ function localAccesses(cf: ClassFile, which: (name: string) => boolean): Set<num
     if (!code || !which(name)) continue;
     const shift = name.includes("$split$") ? parseMethodDescriptor(cf.constantPool.utf8(m.descriptorIndex)).paramSlots : 0;
     for (const node of decodeBody(code, cf.constantPool).nodes) {
-      const isAccess = node.kind === "iinc" || (node.kind === "local" && ((node.op >= Op.ILOAD && node.op <= Op.ALOAD) || (node.op >= Op.ISTORE && node.op <= Op.ASTORE)));
+      // Primitive accesses only: the driver's frame arrays may take the registers' free slots (passes/link/low-slots.ts).
+      const isAccess = node.kind === "iinc" || (node.kind === "local" && ((node.op >= Op.ILOAD && node.op < Op.ALOAD) || (node.op >= Op.ISTORE && node.op < Op.ASTORE)));
       if (isAccess && node.index >= shift) slots.add(node.index - shift);
     }
   }
   return slots;
+}
+
+/** The local slot the driver `run` stores its first `newarray int` into (the int[] frame). */
+function intFrameSlot(cf: ClassFile): number | undefined {
+  const run = cf.methods.find((m) => cf.constantPool.utf8(m.nameIndex) === "run")!;
+  const nodes = decodeBody(codeOf(run)!, cf.constantPool).nodes;
+  const at = nodes.findIndex((n) => n.kind === "int" && n.op === Op.NEWARRAY && n.value === 10); // T_INT (JVMS 6.5 newarray)
+  const store = nodes.slice(at + 1).find((n) => n.kind === "local");
+  return store?.kind === "local" && store.op === Op.ASTORE ? store.index : undefined;
 }
 
 describe("an interpreter dispatch loop over the limit", () => {
@@ -74,6 +86,8 @@ describe("an interpreter dispatch loop over the limit", () => {
       const slots = localAccesses(classIn(split, "interp/Main"), (name) => name === "run" || name.startsWith("run$split$"));
       for (const register of [2, 3, 4, 5]) expect(slots.has(register)).toBe(false);
       expect(slots.has(7)).toBe(true); // the loop counter `i`
+      // The driver's int[] frame (its first `newarray int`) is stored into one of the registers' free slots.
+      expect(intFrameSlot(classIn(split, "interp/Main"))).toBe(2);
       const linked = await linkAll(split.path);
       expect(linked.failures).toEqual([]);
       expectSameRun(runJava(split.path, "interp.Main", { jvm: ["-Xverify:all"] }), expected);

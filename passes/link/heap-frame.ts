@@ -44,6 +44,7 @@ import { type HeapFramePlan, planHeapFrame } from "./heap-frame-plan.js";
 import { isLive, type Liveness } from "../liveness.js";
 import type { Partition } from "../core/partition.js";
 import { allSuccessors } from "../core/loops.js";
+import { inLowSlots, residentLowSlots } from "./low-slots.js";
 import { loopingBlocks, residentLocals, rewriteResidentAccesses, withoutResidentRows, type ResidentKinds } from "./resident-locals.js";
 
 export const name = "link";
@@ -534,8 +535,17 @@ class HeapFrameWriter {
     const ret = this.newLabel();
     this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted, slots }, pieces);
     this.driverReturn(out, arraySlot, ret);
-    if (!L.resident) return this.newBody(out, emitted);
-    return this.newBody(out, { handlers: emitted.handlers, localVariables: withoutResidentRows(emitted.localVariables, L.resident, 0), localVariableTypes: withoutResidentRows(emitted.localVariableTypes, L.resident, 0) });
+    const rows = L.resident
+      ? { localVariables: withoutResidentRows(emitted.localVariables, L.resident, 0), localVariableTypes: withoutResidentRows(emitted.localVariableTypes, L.resident, 0) }
+      : { localVariables: emitted.localVariables, localVariableTypes: emitted.localVariableTypes };
+    // The frame arrays into the one-byte slots the driver leaves free.
+    if (!L.resident) return this.newBody(out, { handlers: emitted.handlers, ...rows });
+    // A loop-resident driver's frame arrays go into the one-byte slots its registers left (low-slots.ts).
+    const lowSlot = residentLowSlots(input.body.nodes, L.resident, plan.paramSlots);
+    const moves = new Map<number, number>();
+    for (const k of plan.kinds) if (lowSlot[k]! >= 0) moves.set(arraySlot[k]!, lowSlot[k]!);
+    const low = inLowSlots(out, rows, moves, input.cp);
+    return this.newBody(low.nodes, { handlers: emitted.handlers, ...low.rows });
   }
 
   /**

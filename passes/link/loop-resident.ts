@@ -36,6 +36,7 @@ import type { ControlFlowGraph } from "../cfg.js";
 import { allSuccessors } from "../core/loops.js";
 import { isLive, type Liveness } from "../liveness.js";
 import { accessOf, residentAccessBytes, type ResidentKinds } from "./resident-locals.js";
+import { residentLowSlots } from "./low-slots.js";
 
 export interface LoopResidenceInput {
   nodes: readonly CodeNode[];
@@ -88,11 +89,13 @@ const aloadBytes = (n: number): number => (n <= 3 ? 1 : n <= 255 ? 2 : 4);
 
 /**
  * Per block: an upper bound of what rewriting its accesses of resident locals
- * adds in the driver (whose frame arrays follow its `maxLocals` locals) and in a
+ * adds in the driver (whose frame arrays follow its `maxLocals` locals, or take the
+ * one-byte slots of `residentLowSlots`, low-slots.ts) and in a
  * piece (arrays in slots 1-5, kind k's at most at 1 + k), against the shortest
  * form of the original instruction.
  */
-export function residenceGrowth(nodes: readonly CodeNode[], cfg: ControlFlowGraph, resident: ResidentKinds, maxLocals: number): { driver: Int32Array; piece: Int32Array } {
+export function residenceGrowth(nodes: readonly CodeNode[], cfg: ControlFlowGraph, resident: ResidentKinds, maxLocals: number, paramSlots: number): { driver: Int32Array; piece: Int32Array } {
+  const lowSlot = residentLowSlots(nodes, resident, paramSlots);
   const driver = new Int32Array(cfg.blockCount);
   const piece = new Int32Array(cfg.blockCount);
   for (let b = 0; b < cfg.blockCount; b++) {
@@ -103,7 +106,7 @@ export function residenceGrowth(nodes: readonly CodeNode[], cfg: ControlFlowGrap
       const k = x < resident.length ? resident[x]! : -1;
       if (k < 0) continue;
       const was = n.kind === "iinc" ? 3 : x <= 3 ? 1 : 2;
-      driver[b] += residentAccessBytes(n, x, k, aloadBytes(maxLocals + k)) - was;
+      driver[b] += residentAccessBytes(n, x, k, aloadBytes(lowSlot[k]! >= 0 ? lowSlot[k]! : maxLocals + k)) - was;
       piece[b] += residentAccessBytes(n, x, k, aloadBytes(1 + k)) - was;
     }
   }

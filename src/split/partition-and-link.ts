@@ -560,7 +560,8 @@ function loopResidence(m: Method, cut: Cut, search: Search, chosen: { part: Part
   const maxLocals = Math.max(cut.frameMaxLocals, m.decoded.maxLocals);
   const resident = loopResidentLocals({ nodes: cut.body.nodes, cfg: cut.cfg, liveness: cut.liveness, pieceOf: chosen.part.pieceOf, maxLocals });
   if (!resident) return undefined;
-  const growth = residenceGrowth(cut.body.nodes, cut.cfg, resident, maxLocals);
+  const paramSlots = parseMethodDescriptor(m.ctx.cp.utf8(m.method.descriptorIndex)).paramSlots + (m.isStatic ? 0 : 1);
+  const growth = residenceGrowth(cut.body.nodes, cut.cfg, resident, maxLocals, paramSlots);
   const input = partitionInput(m, cut, search, "heap frame");
   const blockSize = input.blockSize.map((size, b) => size + growth.driver[b]!);
   const pieceExtra = growth.piece.map((g, b) => g - growth.driver[b]! + (input.pieceExtra ? input.pieceExtra[b]! : 0));
