@@ -538,7 +538,6 @@ class HeapFrameWriter {
     const rows = L.resident
       ? { localVariables: withoutResidentRows(emitted.localVariables, L.resident, 0), localVariableTypes: withoutResidentRows(emitted.localVariableTypes, L.resident, 0) }
       : { localVariables: emitted.localVariables, localVariableTypes: emitted.localVariableTypes };
-    // The frame arrays into the one-byte slots the driver leaves free.
     if (!L.resident) return this.newBody(out, { handlers: emitted.handlers, ...rows });
     // A loop-resident driver's frame arrays go into the one-byte slots its registers left (low-slots.ts).
     const lowSlot = residentLowSlots(input.body.nodes, L.resident, plan.paramSlots);
