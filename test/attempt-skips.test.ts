@@ -3,7 +3,8 @@
  * (src/split/linked-partitions.ts): a driver fill (the interpreter's dispatch
  * loop, 12,000 bytes at a 1,024-byte limit; since the driver's frame arrays take
  * one-byte slots, passes/link/low-slots.ts, the fill of 6,000 bytes at 2,000 no
- * longer repeats a partition) and a piece fill (a static
+ * longer repeats a partition; this size's repeat was checked, when it was chosen, to
+ * happen inside the driver fill) and a piece fill (a static
  * initializer's tables, 3,000 bytes at 1,024) each partition a cut again into a
  * partition linked before. The split takes the earlier link, and the class
  * written, the reports and the synthetic lines are byte for byte those of the

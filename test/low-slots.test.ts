@@ -36,6 +36,15 @@ describe("residentLowSlots", () => {
     expect(slot[KIND_INT]).toBe(3);
   });
 
+  it("does not count a slot that an access of a local that is not resident names, also as a long's second slot", () => {
+    // javac reused slots 2-3: first a long `t` (not resident), then int registers; slot 3 is resident, 2 is not.
+    const resident = Int8Array.from([-1, -1, -1, KIND_INT, -1]);
+    const nodes = [local(Op.LSTORE, 2), local(Op.LLOAD, 2), local(Op.ILOAD, 3), local(Op.ILOAD, 3)];
+    expect(residentLowSlots(nodes, resident, 1)[KIND_INT]).toBe(-1);
+    // Without the long, slot 3 is free for the int array.
+    expect(residentLowSlots(nodes.slice(2), resident, 1)[KIND_INT]).toBe(3);
+  });
+
   it("leaves every array where it is when no slot from the parameters to 3 is resident", () => {
     const slot = residentLowSlots([local(Op.ILOAD, 5)], Int8Array.from([-1, -1, -1, -1, -1, KIND_INT]), 0);
     expect([...slot]).toEqual([-1, -1, -1, -1, -1]);

@@ -657,7 +657,8 @@ class HeapFrameWriter {
       const k = plan.ownedKind[x]!;
       if (x < plan.paramSlots) {
         if (plan.writeThrough[x]) this.emitWriteThrough(out, L, x, k);
-      } else if (plan.entries[0]!.some((e) => isLive(input.liveness.liveIn[e]!, x))) {
+      } else if (!this.isResident(L, x) && plan.entries[0]!.some((e) => isLive(input.liveness.liveIn[e]!, x))) {
+        // (A loop-resident local is never read from its slot in the driver: no zero to store, and its slot stays free, low-slots.ts.)
         pushZero(out, k);
         out.push(local(Op.ISTORE + k, x));
       }

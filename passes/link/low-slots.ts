@@ -44,24 +44,33 @@ function isTwoSlot(op: number): boolean {
 /**
  * Per frame-array kind, the one-byte slot its array takes in a loop-resident
  * driver, or -1. Free are the slots from `paramSlots` to 3 that hold a resident
- * local (or the second half of a resident long or double): the driver reaches them
- * through the frame only. They go, lowest first, to the kinds with the most
- * accesses of resident locals in `nodes` (ties: the lower kind).
+ * local (or the second half of a resident long or double), the driver reaching it
+ * through the frame only, and that no access of a local that is not resident names
+ * (javac reuses a slot for locals of other kinds: a long before the loop, say, whose
+ * second slot is a resident register later). They go, lowest first, to the kinds
+ * with the most accesses of resident locals in `nodes` (ties: the lower kind).
  */
 export function residentLowSlots(nodes: readonly CodeNode[], resident: ResidentKinds, paramSlots: number): Int8Array {
   const slotOf = new Int8Array(KINDS).fill(-1);
+  const accesses = new Float64Array(KINDS);
+  // Slots an access of a local that is not resident names (as one slot or a long's second): the driver may keep it.
+  const named = new Uint8Array(LAST_SHORT_SLOT + 1);
+  for (const n of nodes) {
+    if (n.kind !== "local" && n.kind !== "iinc") continue;
+    const k = n.index < resident.length ? resident[n.index]! : -1;
+    if (k >= 0) {
+      accesses[k]!++;
+      continue;
+    }
+    if (n.index <= LAST_SHORT_SLOT) named[n.index] = 1;
+    if (n.kind === "local" && isTwoSlot(n.op) && n.index + 1 <= LAST_SHORT_SLOT) named[n.index + 1] = 1;
+  }
   const free: number[] = [];
   for (let x = paramSlots; x <= LAST_SHORT_SLOT && x < resident.length; x++) {
     const wideBefore = x > 0 && (resident[x - 1] === KIND_LONG || resident[x - 1] === KIND_DOUBLE);
-    if (resident[x]! >= 0 || wideBefore) free.push(x);
+    if ((resident[x]! >= 0 || wideBefore) && !named[x]) free.push(x);
   }
   if (free.length === 0) return slotOf;
-  const accesses = new Float64Array(KINDS);
-  for (const n of nodes) {
-    if ((n.kind !== "local" && n.kind !== "iinc") || n.index >= resident.length) continue;
-    const k = resident[n.index]!;
-    if (k >= 0) accesses[k]!++;
-  }
   const kinds = [...Array(KINDS).keys()].filter((k) => accesses[k]! > 0).sort((a, b) => accesses[b]! - accesses[a]! || a - b);
   for (let i = 0; i < kinds.length && i < free.length; i++) slotOf[kinds[i]!] = free[i]!;
   return slotOf;
