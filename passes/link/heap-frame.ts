@@ -535,10 +535,8 @@ class HeapFrameWriter {
     const ret = this.newLabel();
     this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted, slots }, pieces);
     this.driverReturn(out, arraySlot, ret);
-    const rows = L.resident
-      ? { localVariables: withoutResidentRows(emitted.localVariables, L.resident, 0), localVariableTypes: withoutResidentRows(emitted.localVariableTypes, L.resident, 0) }
-      : { localVariables: emitted.localVariables, localVariableTypes: emitted.localVariableTypes };
-    if (!L.resident) return this.newBody(out, { handlers: emitted.handlers, ...rows });
+    if (!L.resident) return this.newBody(out, emitted);
+    const rows = { localVariables: withoutResidentRows(emitted.localVariables, L.resident, 0), localVariableTypes: withoutResidentRows(emitted.localVariableTypes, L.resident, 0) };
     // A loop-resident driver's frame arrays go into the one-byte slots its registers left (low-slots.ts).
     const lowSlot = residentLowSlots(input.body.nodes, L.resident, plan.paramSlots);
     const moves = new Map<number, number>();

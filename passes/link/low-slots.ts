@@ -41,6 +41,12 @@ function isTwoSlot(op: number): boolean {
   return op === Op.LLOAD || op === Op.DLOAD || op === Op.LSTORE || op === Op.DSTORE;
 }
 
+/** Marks in `slots` the one-byte slots `n` names: its local, and a long's or double's second slot. */
+function markShortSlots(n: CodeNode & { kind: "local" | "iinc" }, slots: Uint8Array): void {
+  if (n.index <= LAST_SHORT_SLOT) slots[n.index] = 1;
+  if (n.kind === "local" && isTwoSlot(n.op) && n.index + 1 <= LAST_SHORT_SLOT) slots[n.index + 1] = 1;
+}
+
 /**
  * Per frame-array kind, the one-byte slot its array takes in a loop-resident
  * driver, or -1. Free are the slots from `paramSlots` to 3 that hold a resident
@@ -62,8 +68,7 @@ export function residentLowSlots(nodes: readonly CodeNode[], resident: ResidentK
       accesses[k]!++;
       continue;
     }
-    if (n.index <= LAST_SHORT_SLOT) named[n.index] = 1;
-    if (n.kind === "local" && isTwoSlot(n.op) && n.index + 1 <= LAST_SHORT_SLOT) named[n.index + 1] = 1;
+    markShortSlots(n, named);
   }
   const free: number[] = [];
   for (let x = paramSlots; x <= LAST_SHORT_SLOT && x < resident.length; x++) {
@@ -89,12 +94,8 @@ export interface SlotRows {
  */
 export function inLowSlots(nodes: CodeNode[], rows: SlotRows, moves: ReadonlyMap<number, number>, cp: ConstantPool): { nodes: CodeNode[]; rows: SlotRows } {
   if (moves.size === 0) return { nodes, rows };
-  const touched = new Uint8Array(LAST_SHORT_SLOT + 2);
-  for (const n of nodes) {
-    if (n.kind !== "local" && n.kind !== "iinc") continue;
-    if (n.index <= LAST_SHORT_SLOT) touched[n.index] = 1;
-    if (n.kind === "local" && isTwoSlot(n.op) && n.index + 1 <= LAST_SHORT_SLOT) touched[n.index + 1] = 1;
-  }
+  const touched = new Uint8Array(LAST_SHORT_SLOT + 1);
+  for (const n of nodes) if (n.kind === "local" || n.kind === "iinc") markShortSlots(n, touched);
   const moved = new Map([...moves].filter(([, to]) => to <= LAST_SHORT_SLOT && !touched[to]));
   if (moved.size === 0) return { nodes, rows };
   const out = nodes.map((n) => {
