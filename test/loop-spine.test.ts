@@ -107,6 +107,37 @@ describe("loop spine", () => {
     expect(p.pieceOf[big]).not.toBe(home);
   });
 
+  it("with region pieces, gives each case left out of the driver a piece of its own, up to the most allowed", () => {
+    const cfg = cfgOf(dispatch);
+    const { head, cases } = shape(cfg);
+    const blockSize = new Int32Array(cfg.blockCount).fill(10);
+    for (const c of cases) blockSize[c] = 30;
+    const piecesOfCases = (regionPieces?: { max: number; callCost: number }) => {
+      const p = partition(uniformPartitionInput(cfg, { blockSize, limit: 160, ...(regionPieces ? { regionPieces } : {}) }));
+      if (!p.ok) throw new Error(p.reason);
+      const home = p.pieceOf[head]!;
+      const out = cases.filter((c) => p.pieceOf[c] !== home);
+      return { p, out, pieces: new Set(out.map((c) => p.pieceOf[c])) };
+    };
+    const packed = piecesOfCases();
+    expect(packed.p.regionPieces).toBe(false);
+    // Without region pieces the cases left out share pieces.
+    expect(packed.out.length).toBeGreaterThanOrEqual(2);
+    expect(packed.pieces.size).toBeLessThan(packed.out.length);
+    const own = piecesOfCases({ max: 5, callCost: 0 });
+    expect(own.p.regionPieces).toBe(true);
+    expect(own.out).toEqual(packed.out);
+    expect(own.pieces.size).toBe(own.out.length);
+    for (const q of own.pieces) expect(own.p.pieceBlocks[q!]!.length).toBe(1);
+    // Five regions, more than `max`: packed as before.
+    const over = piecesOfCases({ max: 4, callCost: 0 });
+    expect(over.p.regionPieces).toBe(false);
+    expect(Array.from(over.p.pieceOf)).toEqual(Array.from(packed.p.pieceOf));
+    // The call at the driver's exit is priced: fewer cases stay in the driver.
+    const priced = piecesOfCases({ max: 5, callCost: 12 });
+    expect(priced.out.length).toBeGreaterThan(own.out.length);
+  });
+
   it("leaves a loop that fits one piece alone", () => {
     const cfg = cfgOf(dispatch);
     const p = partition(uniformPartitionInput(cfg, { limit: 1000 }));

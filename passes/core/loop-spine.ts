@@ -231,6 +231,18 @@ export class RegionOrder {
     }
   }
 
+  /** How many regions the recorded loops have (reachable blocks' regions). */
+  regionCount(): number {
+    const roots = new Set<number>();
+    for (let x = 0; x < this.cfg.blockCount; x++) if (this.cfg.reachable[x] && this.headerOf[x]! >= 0) roots.add(this.regionOf[x]!);
+    return roots.size;
+  }
+
+  /** Root of the region `b` lies in, off a kept spine; -1 if none. */
+  regionOfBlock(b: number): number {
+    return this.headerOf[b]! >= 0 ? this.regionOf[b]! : -1;
+  }
+
   /** Header of the spined loop `b` lies in, off its spine; -1 if none. */
   headerOfBlock(b: number): number {
     return this.headerOf[b]!;

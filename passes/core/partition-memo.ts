@@ -20,7 +20,7 @@ import type { BlockGraph } from "./block-graph.js";
 import type { PartitionInput } from "./partition.js";
 
 /** The inputs the atoms depend on (compared by identity, numbers by value). */
-const ATOM_INPUTS = ["blockSize", "pieceExtra", "entryCost", "cuttable", "pinned", "together", "limit", "pieceOverhead"] as const;
+const ATOM_INPUTS = ["blockSize", "pieceExtra", "entryCost", "cuttable", "pinned", "together", "limit", "pieceOverhead", "regionPieces"] as const;
 
 /** Atom sets kept per memo: the two handovers' at one budget, and the budget before. */
 const KEPT_ATOM_SETS = 4;

@@ -18,7 +18,9 @@
  *   loop-spine.ts) is one atom when it fits half a piece, and the loop's other
  *   atoms are packed right after it, its regions hottest per byte first, so the
  *   piece holding the loop's header keeps the steps that run most (an
- *   interpreter's dispatch, increment and smallest cases; docs/design/jit-speed.md).
+ *   interpreter's dispatch, increment and smallest cases; docs/design/jit-speed.md);
+ *   with `regionPieces` (when those loops have few enough regions), every region
+ *   left out of piece 0 is a piece of its own, which the driver calls at its exit.
  *
  * Atoms are then packed in reverse postorder, first piece 0 and then fresh pieces,
  * a piece being closed when the next atom does not fit. Fit is decided on an exact
@@ -115,6 +117,13 @@ export interface PartitionInput {
     /** Number of local slots. */
     width: number;
   };
+  /**
+   * Region pieces: when the loops whose spine was kept have at most `max` regions
+   * (cases) in all, every region left out of piece 0 gets a piece of its own, which
+   * the driver calls right at its exit (heap-frame.ts `directCall`): an exit into a
+   * region's root costs `callCost` more.
+   */
+  regionPieces?: { max: number; callCost: number };
   /** Fixed bytes of every new piece (entry switch header, prologue). */
   pieceOverhead: number;
   /** Fixed bytes of the driver (frame allocation, dispatch loop, return). */
@@ -134,6 +143,8 @@ export type Partition =
       crossEdges: number;
       /** Loops too big for one piece whose spine was kept whole (loop-spine.ts). */
       spinedLoops: number;
+      /** Whether each region of those loops outside piece 0 has a piece of its own (`regionPieces`). */
+      regionPieces: boolean;
     }
   | {
       ok: false;
@@ -184,6 +195,10 @@ interface Atoms {
   atoms: number[][];
   pinnedAtom: Set<number>;
   spinedLoops: number;
+  /** Region root of a block off a kept spine; -1 if none. */
+  regionOf: (b: number) => number;
+  /** Whether each region left out of piece 0 gets a piece of its own (`regionPieces`). */
+  regionPieces: boolean;
 }
 
 type Failure = Extract<Partition, { ok: false }>;
@@ -196,6 +211,11 @@ export function partition(input: PartitionInput, memo?: Memo): Partition {
   const edges = memo ? memo.edges(input.cfg, () => edgesOf(input.cfg)) : edgesOf(input.cfg);
   const atoms = memo ? memo.atoms(input, () => atomsOf(input, edges)) : atomsOf(input, edges);
   const pieceOf = new Int32Array(input.cfg.blockCount).fill(-1);
+  if (atoms.regionPieces) {
+    const exitCost = input.exitCost.slice();
+    for (let b = 0; b < input.cfg.blockCount; b++) if (atoms.regionOf(b) === b) exitCost[b] = exitCost[b]! + input.regionPieces!.callCost;
+    input = { ...input, exitCost };
+  }
   const costing = new PieceCosting(input, edges, pieceOf);
   const packed = packPieces(input, edges, atoms, costing, pieceOf);
   if (!packed.ok) return packed;
@@ -210,7 +230,7 @@ export function partition(input: PartitionInput, memo?: Memo): Partition {
   let crossEdges = 0;
   for (let b = 0; b < input.cfg.blockCount; b++) for (const s of edges.succ[b]!) if (pieceOf[b] !== pieceOf[s]) crossEdges++;
   for (const list of pieceBlocks) list.sort((a, b) => edges.rank[a]! - edges.rank[b]!);
-  return { ok: true, pieceOf, pieceBlocks, pieceCost, crossEdges, spinedLoops: atoms.spinedLoops };
+  return { ok: true, pieceOf, pieceBlocks, pieceCost, crossEdges, spinedLoops: atoms.spinedLoops, regionPieces: atoms.regionPieces };
 }
 
 const NO_EDGES: readonly number[] = Object.freeze([]);
@@ -317,7 +337,8 @@ function atomsOf(input: PartitionInput, edges: Edges): Atoms {
     for (let k = 0; k < 4; k++) if (keys[i * 4 + k] !== keys[j * 4 + k]) return keys[i * 4 + k]! - keys[j * 4 + k]!;
     return i - j;
   });
-  return { uf, atoms: order.map((i) => atoms[i]!), pinnedAtom, spinedLoops: regions.loops };
+  const regionPieces = input.regionPieces !== undefined && regions.loops > 0 && regions.regionCount() <= input.regionPieces.max;
+  return { uf, atoms: order.map((i) => atoms[i]!), pinnedAtom, spinedLoops: regions.loops, regionOf: (b) => regions.regionOfBlock(b), regionPieces };
 }
 
 /**
@@ -492,6 +513,8 @@ function packPieces(input: PartitionInput, edges: Edges, a: Atoms, costing: Piec
         openPiece?.open(p, blocks, overhead);
         continue;
       }
+      // Region pieces: a region of a kept spine's loop closes the piece before anything else.
+      if (a.regionPieces && p > 0 && admitted.length > 0 && a.regionOf(atom[0]!) !== a.regionOf(admitted[0]![0]!)) break;
       if (admitted.length > 0 && !isPinned && optimisticCost(openPiece, costing, p, blocks, atom, overhead) > pieceLimit) break;
       for (const b of atom) pieceOf[b] = p;
       for (const b of atom) blocks.push(b);

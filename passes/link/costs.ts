@@ -36,6 +36,13 @@ const TAIL_PER_STACK = 5; // a temporary's store and load, a checkcast
 const TAIL_GROUP = 12; // the entry's load, the call, the return, a goto
 /** The driver's fixed cost with parameters: the first tail call and its return. */
 export const TAIL_DRIVER = 24;
+/**
+ * Region pieces (partition.ts `regionPieces`): at most this many regions of kept
+ * spines get a piece each (a few constants per piece in the class's pool), and a
+ * driver exit into a region's root costs this much more than a code push: the
+ * entry, the frame arrays, the call, the `pop` or test of its code, a `goto`.
+ */
+export const REGION_PIECES = Object.freeze({ max: 512, callCost: 8 });
 /** Bytes of the driver per call site into a piece or dispatcher. */
 export const DISPATCH_SITE = 24;
 

@@ -25,6 +25,11 @@
  *   numbering, and loops: it calls the piece a code names and takes the code it
  *   returns, until -1, when it returns the stored value. Its own blocks are entered
  *   from the loop like any piece's.
+ * - Region pieces (a dispatch loop's case regions, one piece each: partition.ts
+ *   `regionPieces`): a piece only the driver transfers into is called right at the
+ *   driver's exit into it (`directCall`); when the piece can only return to one
+ *   driver block (the loop head), the driver drops the code and goes there. No code
+ *   ever names such a piece, so its slot in the dispatch loop's switch is a trap.
  * - Exception ranges are reproduced per piece over its own blocks, in table order;
  *   a handler in another piece is reached through the exit stub of its block,
  *   which spills the caught exception like any stack value.
@@ -43,7 +48,7 @@ import { emitLoadFromFrame, emitNewFrameArrays, emitReturnFromFrame, emitStoreTo
 import { type HeapFramePlan, planHeapFrame } from "./heap-frame-plan.js";
 import { isLive, type Liveness } from "../liveness.js";
 import type { Partition } from "../core/partition.js";
-import { allSuccessors } from "../core/loops.js";
+import { dispatcherCode, fastReturnTargets, onlyReturnBlock, piecesOnlyTheDriverEnters, STRAIGHT_CALL_PIECES } from "./driver-calls.js";
 import { inLowSlots, residentLowSlots } from "./low-slots.js";
 import { loopingBlocks, residentLocals, rewriteResidentAccesses, withoutResidentRows, type ResidentKinds } from "./resident-locals.js";
 
@@ -187,11 +192,6 @@ interface DispatchSlots {
   keyCall(q: number): Label;
 }
 
-/** Most driver blocks a piece may return to for the driver to test them one by one after calling it. */
-const FAST_RETURNS = 2;
-
-/** Fewest pieces (the driver not counted) of a loop-resident split whose driver calls them straight. */
-const STRAIGHT_CALL_PIECES = 3;
 
 /**
  * How an exit group leaves: what each target pushes (`isCode`: a code
@@ -466,30 +466,11 @@ class HeapFrameWriter {
 
   /** `static int dispatch(int code, arrays)`: calls the piece the code names, among first..last. */
   private dispatcherBody(first: number, last: number, self: string): MethodBody {
-    const d: CodeNode[] = [];
-    const dArray: number[] = [];
-    const kinds = this.plan.kinds;
-    kinds.forEach((k, i) => (dArray[k] = 1 + i));
-    const targets = Array.from({ length: last - first + 1 }, () => this.newLabel());
-    const fallback = this.newLabel();
-    d.push(local(Op.ILOAD, 0));
-    d.push({ kind: "int", op: Op.BIPUSH, value: 16 });
-    d.push(simple(Op.IUSHR));
-    d.push({ kind: "tableswitch", low: first, high: last, defaultTarget: fallback, targets });
-    for (let p = first; p <= last; p++) {
-      d.push({ kind: "label", label: targets[p - first]! });
-      d.push(local(Op.ILOAD, 0));
-      this.pushInt(d, 0xffff);
-      d.push(simple(Op.IAND));
-      for (const k of kinds) d.push(local(Op.ALOAD, dArray[k]!));
+    const code = dispatcherCode(first, last, this.plan.kinds, this.newLabel, (d, v) => this.pushInt(d, v), (d, p) => {
       this.callSite(d, self, this.input.pieceNames[p]!);
       d.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(p) });
-      d.push(simple(Op.IRETURN));
-    }
-    d.push({ kind: "label", label: fallback });
-    d.push(local(Op.ILOAD, 0));
-    d.push(simple(Op.IRETURN));
-    return this.newBody(d, { handlers: [] });
+    });
+    return this.newBody(code, { handlers: [] });
   }
 
   /**
@@ -515,7 +496,10 @@ class HeapFrameWriter {
     this.writeThroughStores(out, L, blocksFrom);
     if (L.resident) out.splice(blocksFrom, out.length - blocksFrom, ...rewriteResidentAccesses(out.slice(blocksFrom), L.resident, arraySlot, 0, input.cp));
     const slots = this.dispatchSlots();
+    const trap = this.newLabel();
     this.emitExits(out, L, 0, exitLabels, (b) => {
+      const q = input.partition.pieceOf[b]!;
+      if (this.calledAtExit(q, L)) return this.directCall(L, b, q, codeSlot, loop, driverEntryStubs);
       const next = this.straightToCall(L, b, slots);
       if (next !== undefined && this.takesKey(next)) {
         // The key stays on the stack as the call's first argument.
@@ -533,7 +517,7 @@ class HeapFrameWriter {
       };
     });
     const ret = this.newLabel();
-    this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted, slots }, pieces);
+    this.driverLoop(out, L, { loop, ret, trap, codeSlot, driverEntryStubs, emitted, slots }, pieces);
     this.driverReturn(out, arraySlot, ret);
     if (!L.resident) return this.newBody(out, emitted);
     const rows = { localVariables: withoutResidentRows(emitted.localVariables, L.resident, 0), localVariableTypes: withoutResidentRows(emitted.localVariableTypes, L.resident, 0) };
@@ -581,8 +565,59 @@ class HeapFrameWriter {
 
   /** Whether the driver calls its pieces through dispatcher methods (which pass the code's entry). */
   private grouped(): boolean {
-    const pieceCount = this.input.partition.pieceBlocks.length;
-    return pieceCount - 1 > (this.input.flatDispatch ?? pieceCount);
+    if (this.isGrouped === undefined) {
+      // Pieces called at the driver's exits take no call site in the dispatch loop.
+      const pieceCount = this.input.partition.pieceBlocks.length;
+      let dispatched = 0;
+      for (let q = 1; q < pieceCount; q++) if (!this.enteredOnlyFromDriver(q)) dispatched++;
+      this.isGrouped = dispatched > (this.input.flatDispatch ?? pieceCount);
+    }
+    return this.isGrouped;
+  }
+
+  private isGrouped: boolean | undefined;
+
+  private onlyFromDriver: Uint8Array | undefined;
+
+  /** Whether only the driver transfers into piece q (driver-calls.ts), in a split of region pieces with straight calls. */
+  private enteredOnlyFromDriver(q: number): boolean {
+    const { input } = this;
+    if (!input.partition.regionPieces || input.flatDispatch === 0 || !this.straightCalls()) return false;
+    this.onlyFromDriver ??= piecesOnlyTheDriverEnters(input.cfg, input.partition);
+    return this.onlyFromDriver[q] === 1;
+  }
+
+  /** Piece q is called at the driver's exits into it (its entries load nothing the driver would store). */
+  private calledAtExit(q: number, L: Layout): boolean {
+    if (!this.enteredOnlyFromDriver(q)) return false;
+    return this.plan.entries[q]!.every((b) => this.savedLocals(b, 0, L).length === 0);
+  }
+
+  /**
+   * The driver's exit into block b of piece q, called right there: the entry (or
+   * the switch key the piece takes), the frame arrays, the call; then, when the
+   * piece can only return to one driver block, straight to it, else the code is
+   * tested as after any call.
+   */
+  private directCall(L: Layout, b: number, q: number, codeSlot: number, loop: Label, driverEntryStubs: Label[]): ExitWay {
+    const { input, plan } = this;
+    const keyArg = this.takesKey(q);
+    const only = onlyReturnBlock(input.cfg, input.partition, q);
+    const tail = (t: CodeNode[]): void => {
+      if (!keyArg) this.pushInt(t, plan.entryIndex[b]!);
+      this.pushArrays(t, L);
+      this.callSite(t, input.driverName, input.pieceNames[q]!);
+      t.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(q) });
+      if (only >= 0) {
+        t.push(simple(Op.POP));
+        t.push({ kind: "jump", op: Op.GOTO, target: driverEntryStubs[plan.entryIndex[only]!]! });
+        return;
+      }
+      t.push(local(Op.ISTORE, codeSlot));
+      this.emitFastReturns(t, q, codeSlot, driverEntryStubs);
+      t.push({ kind: "jump", op: Op.GOTO, target: loop });
+    };
+    return keyArg ? { keepsStack: true, key: `direct${q}:${b}`, tail } : { key: `direct${q}:${b}`, tail };
   }
 
   /**
@@ -627,13 +662,7 @@ class HeapFrameWriter {
    */
   private emitFastReturns(out: CodeNode[], q: number, codeSlot: number, driverEntryStubs: Label[]): void {
     if (!this.straightCalls()) return;
-    const { cfg, partition } = this.input;
-    const targets = new Set<number>();
-    for (const b of partition.pieceBlocks[q]!) {
-      for (const s of allSuccessors(cfg, b)) if (partition.pieceOf[s] === 0) targets.add(s);
-      if (targets.size > FAST_RETURNS) return;
-    }
-    for (const s of [...targets].sort((x, y) => x - y)) {
+    for (const s of fastReturnTargets(this.input.cfg, this.input.partition, q) ?? []) {
       out.push(local(Op.ILOAD, codeSlot));
       this.pushInt(out, this.codeOf(s));
       out.push({ kind: "jump", op: Op.IF_ICMPEQ, target: driverEntryStubs[this.plan.entryIndex[s]!]! });
@@ -683,7 +712,7 @@ class HeapFrameWriter {
   private driverLoop(
     out: CodeNode[],
     L: Layout,
-    at: { loop: Label; ret: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks; slots: DispatchSlots },
+    at: { loop: Label; ret: Label; trap: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks; slots: DispatchSlots },
     pieces: LinkedPiece[],
   ): void {
     const { input, plan } = this;
@@ -704,7 +733,8 @@ class HeapFrameWriter {
       this.pushInt(out, group);
       out.push(simple(Op.IDIV));
     }
-    out.push({ kind: "tableswitch", low: 0, high: slots - 1, defaultTarget: ret, targets: calls });
+    const direct = Array.from({ length: slots }, (_, slot) => !grouped && slot > 0 && this.calledAtExit(slot, L));
+    out.push({ kind: "tableswitch", low: 0, high: slots - 1, defaultTarget: ret, targets: calls.map((c, slot) => (direct[slot] ? at.trap : c)) });
     // Entries into the driver's own blocks.
     out.push({ kind: "label", label: calls[0]! });
     if (driverEntryStubs.length > 0) {
@@ -719,7 +749,14 @@ class HeapFrameWriter {
     } else {
       out.push({ kind: "jump", op: Op.GOTO, target: ret });
     }
+    if (direct.some((d) => d)) {
+      // No code names a piece the driver calls at its exits: never taken.
+      out.push({ kind: "label", label: at.trap });
+      out.push(simple(Op.ACONST_NULL));
+      out.push(simple(Op.ATHROW));
+    }
     for (let slot = 1; slot < slots; slot++) {
+      if (direct[slot]) continue;
       out.push({ kind: "label", label: calls[slot]! });
       if (!grouped && this.takesKey(slot)) {
         // Entered from the dispatch loop: the key was spilled into the frame.

@@ -35,7 +35,7 @@ import { type Memo as PartitionMemoOf, partition, type Partition, type Partition
 import { PartitionMemo } from "../../passes/core/partition-memo.js";
 import type { PassContext } from "../../passes/pass.js";
 import { localsOfBlocks } from "../../passes/link/blocks.js";
-import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSpill, PIECE_OVERHEAD, wideCodeCosts, type LinkCostTables } from "../../passes/link/costs.js";
+import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSpill, PIECE_OVERHEAD, REGION_PIECES, wideCodeCosts, type LinkCostTables } from "../../passes/link/costs.js";
 import { exitCodesOverflow } from "../../passes/link/exit-codes.js";
 import { loopResidentLocals, residenceGrowth } from "../../passes/link/loop-resident.js";
 import type { ResidentKinds } from "../../passes/link/resident-locals.js";
@@ -480,6 +480,8 @@ function partitionInput(m: Method, cut: Cut, search: Search, handover: "paramete
     driverLimit: Math.floor(budget * search.slack),
     pieceLimit: Math.floor(budget * search.pieceSlack),
     pieceOverhead: PIECE_OVERHEAD,
+    // The driver calls a region's piece at its exit (not into a helper class, which it calls through one dispatcher).
+    ...(handover === "heap frame" && !m.opts.helper ? { regionPieces: REGION_PIECES } : {}),
     // Exact stub prices (what each piece's code touches) exist for the heap frame's loads and stores.
     ...(search.exact && handover === "heap frame"
       ? {
