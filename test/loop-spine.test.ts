@@ -107,12 +107,12 @@ describe("loop spine", () => {
     expect(p.pieceOf[big]).not.toBe(home);
   });
 
-  it("with region pieces, gives each case left out of the driver a piece of its own, up to the most allowed", () => {
+  it("with region pieces, gives each case left out of the driver a piece of its own, within the most regions and the fewest pieces allowed", () => {
     const cfg = cfgOf(dispatch);
     const { head, cases } = shape(cfg);
     const blockSize = new Int32Array(cfg.blockCount).fill(10);
     for (const c of cases) blockSize[c] = 30;
-    const piecesOfCases = (regionPieces?: { max: number; callCost: number }) => {
+    const piecesOfCases = (regionPieces?: { max: number; callCost: number; minPieces: number }) => {
       const p = partition(uniformPartitionInput(cfg, { blockSize, limit: 160, ...(regionPieces ? { regionPieces } : {}) }));
       if (!p.ok) throw new Error(p.reason);
       const home = p.pieceOf[head]!;
@@ -124,17 +124,21 @@ describe("loop spine", () => {
     // Without region pieces the cases left out share pieces.
     expect(packed.out.length).toBeGreaterThanOrEqual(2);
     expect(packed.pieces.size).toBeLessThan(packed.out.length);
-    const own = piecesOfCases({ max: 5, callCost: 0 });
+    const own = piecesOfCases({ max: 5, callCost: 0, minPieces: 1 });
     expect(own.p.regionPieces).toBe(true);
     expect(own.out).toEqual(packed.out);
     expect(own.pieces.size).toBe(own.out.length);
     for (const q of own.pieces) expect(own.p.pieceBlocks[q!]!.length).toBe(1);
     // Five regions, more than `max`: packed as before.
-    const over = piecesOfCases({ max: 4, callCost: 0 });
+    const over = piecesOfCases({ max: 4, callCost: 0, minPieces: 1 });
     expect(over.p.regionPieces).toBe(false);
     expect(Array.from(over.p.pieceOf)).toEqual(Array.from(packed.p.pieceOf));
+    // Fewer pieces than `minPieces` (the driver would not call them at its exits): packed as before.
+    const few = piecesOfCases({ max: 5, callCost: 0, minPieces: own.p.pieceBlocks.length });
+    expect(few.p.regionPieces).toBe(false);
+    expect(Array.from(few.p.pieceOf)).toEqual(Array.from(packed.p.pieceOf));
     // The call at the driver's exit is priced: fewer cases stay in the driver.
-    const priced = piecesOfCases({ max: 5, callCost: 12 });
+    const priced = piecesOfCases({ max: 5, callCost: 12, minPieces: 1 });
     expect(priced.out.length).toBeGreaterThan(own.out.length);
   });
 

@@ -121,9 +121,10 @@ export interface PartitionInput {
    * Region pieces: when the loops whose spine was kept have at most `max` regions
    * (cases) in all, every region left out of piece 0 gets a piece of its own, which
    * the driver calls right at its exit (heap-frame.ts `directCall`): an exit into a
-   * region's root costs `callCost` more.
+   * region's root costs `callCost` more. Kept when that makes `minPieces` pieces or
+   * more besides the driver (the driver calls them at its exits only then).
    */
-  regionPieces?: { max: number; callCost: number };
+  regionPieces?: { max: number; callCost: number; minPieces: number };
   /** Fixed bytes of every new piece (entry switch header, prologue). */
   pieceOverhead: number;
   /** Fixed bytes of the driver (frame allocation, dispatch loop, return). */
@@ -206,16 +207,28 @@ type Failure = Extract<Partition, { ok: false }>;
 /** What `partition` keeps for the next partition of the same graph (partition-memo.ts). */
 export type Memo = PartitionMemo<Edges, Atoms>;
 
-/** `memo`: the edges and atoms of earlier partitions of `input.cfg`, taken where they are the same (partition-memo.ts). */
+/**
+ * `memo`: the edges and atoms of earlier partitions of `input.cfg`, taken where they
+ * are the same (partition-memo.ts). With region pieces the packing is kept only when
+ * it fits and leaves at least `regionPieces.minPieces` pieces (fewer are not called
+ * at the driver's exits, so one piece per region would buy nothing); else the atoms
+ * are packed as without them.
+ */
 export function partition(input: PartitionInput, memo?: Memo): Partition {
   const edges = memo ? memo.edges(input.cfg, () => edgesOf(input.cfg)) : edgesOf(input.cfg);
   const atoms = memo ? memo.atoms(input, () => atomsOf(input, edges)) : atomsOf(input, edges);
-  const pieceOf = new Int32Array(input.cfg.blockCount).fill(-1);
   if (atoms.regionPieces) {
     const exitCost = input.exitCost.slice();
     for (let b = 0; b < input.cfg.blockCount; b++) if (atoms.regionOf(b) === b) exitCost[b] = exitCost[b]! + input.regionPieces!.callCost;
-    input = { ...input, exitCost };
+    const byRegion = packAll({ ...input, exitCost }, edges, atoms);
+    if (byRegion.ok && byRegion.pieceBlocks.length - 1 >= input.regionPieces!.minPieces) return byRegion;
   }
+  return packAll(input, edges, atoms.regionPieces ? { ...atoms, regionPieces: false } : atoms);
+}
+
+/** Packs the atoms into pieces and counts the cross edges. */
+function packAll(input: PartitionInput, edges: Edges, atoms: Atoms): Partition {
+  const pieceOf = new Int32Array(input.cfg.blockCount).fill(-1);
   const costing = new PieceCosting(input, edges, pieceOf);
   const packed = packPieces(input, edges, atoms, costing, pieceOf);
   if (!packed.ok) return packed;

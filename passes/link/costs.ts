@@ -17,6 +17,7 @@ import { isInstruction, type ControlFlowGraph } from "../cfg.js";
 import { NULL, TOP, type Frame, type FrameAnalysis } from "../frames.js";
 import { liveSlots, type Liveness, type SlotSet } from "../liveness.js";
 import { SequenceIds } from "../core/sequence-ids.js";
+import { STRAIGHT_CALL_PIECES } from "./driver-calls.js";
 
 /** A piece method's fixed cost: its entry switch and return. */
 export const PIECE_OVERHEAD = 24;
@@ -40,9 +41,10 @@ export const TAIL_DRIVER = 24;
  * Region pieces (partition.ts `regionPieces`): at most this many regions of kept
  * spines get a piece each (a few constants per piece in the class's pool), and a
  * driver exit into a region's root costs this much more than a code push: the
- * entry, the frame arrays, the call, the `pop` or test of its code, a `goto`.
+ * entry, the frame arrays, the call, the `pop` or test of its code, a `goto`. Only
+ * splits the driver calls straight (`STRAIGHT_CALL_PIECES` pieces or more) keep them.
  */
-export const REGION_PIECES = Object.freeze({ max: 512, callCost: 8 });
+export const REGION_PIECES = Object.freeze({ max: 512, callCost: 8, minPieces: STRAIGHT_CALL_PIECES });
 /** Bytes of the driver per call site into a piece or dispatcher. */
 export const DISPATCH_SITE = 24;
 

@@ -192,7 +192,6 @@ interface DispatchSlots {
   keyCall(q: number): Label;
 }
 
-
 /**
  * How an exit group leaves: what each target pushes (`isCode`: a code
  * `(piece << 16) | entry`), the key of its group, and the group's tail.
