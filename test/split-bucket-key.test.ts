@@ -10,7 +10,6 @@
  * under -Xverify:all and print, for several step counts, the checksum the unsplit
  * class prints (the JVM is the oracle).
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +18,8 @@ import { codeOf, type ClassFile } from "../src/classfile/model.js";
 import { decodeBody } from "../src/bytecode/decode.js";
 import { Op } from "../src/bytecode/opcodes.js";
 import { linkAll } from "./support/jvm.js";
-import { compileJava, expectSameRun, runJava, type RunResult } from "./support/hard-case.js";
+import { expectSameRun, runJava, type RunResult } from "./support/hard-case.js";
+import { generatedInterpreter } from "./support/generated-interpreter.js";
 import { classIn, splitJar, splitReportOf } from "./support/split-jar.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-bucket-key-"));
@@ -40,18 +40,10 @@ function keyTakingPieces(cf: ClassFile): string[] {
 }
 
 describe("a bucket piece takes the switch key as its argument", () => {
-  const classes = join(work, "classes");
-  const expected: RunResult[] = [];
+  let classes = "";
+  let expected: RunResult[] = [];
   beforeAll(() => {
-    const src = join(work, "src");
-    execFileSync(process.execPath, ["bench/jit-unlock/generate.mjs", src, "660", "--weight", "light", "--steps", "1000"], { stdio: "ignore" });
-    compileJava([join(src, "Interp.java")], classes);
-    for (const steps of STEPS) {
-      const r = runJava(classes, "Interp", { args: [steps] });
-      expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/checksum/);
-      expected.push(r);
-    }
+    ({ classes, expected } = generatedInterpreter(work, 660, "light", STEPS));
   });
 
   for (const link of ["auto", "switch", "direct"] as const) {

@@ -11,7 +11,6 @@
  * under -Xverify:all and print, for several step counts, the checksum the unsplit
  * class prints (the JVM is the oracle).
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +20,8 @@ import { decodeBody } from "../src/bytecode/decode.js";
 import type { CodeNode } from "../src/bytecode/model.js";
 import { Op } from "../src/bytecode/opcodes.js";
 import { linkAll } from "./support/jvm.js";
-import { compileJava, expectSameRun, runJava, type RunResult } from "./support/hard-case.js";
+import { expectSameRun, runJava, type RunResult } from "./support/hard-case.js";
+import { generatedInterpreter } from "./support/generated-interpreter.js";
 import { classIn, splitJar, splitReportOf } from "./support/split-jar.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-region-pieces-"));
@@ -42,18 +42,10 @@ function callee(cf: ClassFile, n: CodeNode | undefined): string | undefined {
 }
 
 describe("region pieces: the driver calls each case it left out at its label", () => {
-  const classes = join(work, "classes");
-  const expected: RunResult[] = [];
+  let classes = "";
+  let expected: RunResult[] = [];
   beforeAll(() => {
-    const src = join(work, "src");
-    execFileSync(process.execPath, ["bench/jit-unlock/generate.mjs", src, "200", "--weight", "heavy", "--steps", "1000"], { stdio: "ignore" });
-    compileJava([join(src, "Interp.java")], classes);
-    for (const steps of STEPS) {
-      const r = runJava(classes, "Interp", { args: [steps] });
-      expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/checksum/);
-      expected.push(r);
-    }
+    ({ classes, expected } = generatedInterpreter(work, 200, "heavy", STEPS));
   });
 
   for (const link of ["auto", "switch", "direct", "indy"] as const) {
