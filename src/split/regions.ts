@@ -132,11 +132,18 @@ export function outlineLargestRegion(
     if (entry >= call.node) continue;
     candidates.push({ entry, stops: [call.node], span: sizeBefore[call.node]! - sizeBefore[entry]! });
   }
+  // A block's stops are every later exit at its level (stopping early only makes the
+  // region smaller), but its span ends at its own last exit: before the next block
+  // entered at the same level, whose exits would otherwise count too (sequential
+  // synchronized blocks looked like one region the size of all of them, outlined
+  // again and again at a few bytes each).
+  const nextEnterAt = nextAtSameLevel(monitorEnters);
   for (const { node, level } of monitorEnters) {
     const exits = (monitorExits.get(level) ?? []).filter((x) => x > node);
     if (exits.length === 0) continue;
     const entry = nextInstruction(node);
-    const last = Math.max(...exits);
+    const own = exits.filter((x) => x < nextEnterAt.get(node)!);
+    const last = Math.max(...(own.length > 0 ? own : exits));
     candidates.push({ entry, stops: exits, span: sizeBefore[last]! - sizeBefore[entry]! });
   }
   candidates.sort((a, b) => b.span - a.span || a.entry - b.entry);
@@ -178,4 +185,20 @@ export function outlineLargestRegion(
     return { parent: r.parent, region: r.region, name, descriptor: r.regionDescriptor, ...(r.callLine !== undefined ? { callLine: r.callLine } : {}) };
   }
   return undefined;
+}
+
+/** For each `monitorenter`, the node of the next one entered at the same level (Infinity if none). */
+function nextAtSameLevel(enters: readonly { node: number; level: number }[]): Map<number, number> {
+  const next = new Map<number, number>();
+  const byLevel = new Map<number, number[]>();
+  for (const e of enters) {
+    const list = byLevel.get(e.level) ?? [];
+    list.push(e.node);
+    byLevel.set(e.level, list);
+  }
+  for (const list of byLevel.values()) {
+    list.sort((a, b) => a - b);
+    list.forEach((n, i) => next.set(n, i + 1 < list.length ? list[i + 1]! : Infinity));
+  }
+  return next;
 }
