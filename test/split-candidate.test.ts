@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { decodeBody } from "../src/bytecode/decode.js";
 import { type ClassFile, codeOf } from "../src/classfile/model.js";
 import { assemble } from "../src/text/assemble.js";
-import type { LinkedMethod } from "../passes/link/heap-frame.js";
+import type { LinkedMethod } from "../passes/link/link-types.js";
 import { splitCandidate } from "../src/split/split-candidate.js";
 
 /** Class T with static methods m (the driver's) and p (a piece's body), each given as Jasmin text. */

@@ -23,6 +23,7 @@ import { linkAll } from "./support/jvm.js";
 import { expectSameRun, runJava, type RunResult } from "./support/hard-case.js";
 import { generatedInterpreter } from "./support/generated-interpreter.js";
 import { classIn, splitJar, splitReportOf } from "./support/split-jar.js";
+import { corpusClasspath, corpusJar } from "./support/corpus.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-region-pieces-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -82,4 +83,35 @@ describe("region pieces: the driver calls each case it left out at its label", (
       STEPS.forEach((steps, i) => expectSameRun(runJava(split.path, "Interp", { jvm: ["-Xverify:all"], args: [steps] }), expected[i]!));
     });
   }
+});
+
+describe("region pieces behind dispatcher methods", () => {
+  it("asm.jar at 1024 bytes: no piece is called both at a driver's exits and by a dispatcher (no code names the first)", async () => {
+    const split = await splitJar(corpusJar("asm"), work, "asm-1024.jar", { maxSize: 1024, link: "auto", classpath: corpusClasspath("asm") });
+    const both: string[] = [];
+    let mixed = 0;
+    for (const entry of split.result.bundle.entries) {
+      if (!entry.name.endsWith(".class")) continue;
+      const cf = classIn(split, entry.name.slice(0, -".class".length));
+      const fromDrivers = new Set<string>();
+      const fromDispatchers = new Set<string>();
+      for (const m of cf.methods) {
+        const code = codeOf(m);
+        const name = cf.constantPool.utf8(m.nameIndex);
+        if (!code || name.includes("$split$")) continue;
+        const into = name.includes("$dispatch$") ? fromDispatchers : fromDrivers;
+        for (const n of decodeBody(code, cf.constantPool).nodes) {
+          const c = callee(cf, n);
+          if (c?.includes("$split$")) into.add(c);
+        }
+      }
+      if (fromDrivers.size > 0 && fromDispatchers.size > 0) mixed++;
+      for (const piece of fromDrivers) if (fromDispatchers.has(piece)) both.push(`${entry.name} ${piece}`);
+    }
+    // Some driver calls pieces at its exits and dispatches others through dispatcher methods.
+    expect(mixed).toBeGreaterThan(0);
+    expect(both).toEqual([]);
+    const linked = await linkAll(split.path);
+    expect(linked.failures).toEqual([]);
+  });
 });

@@ -17,7 +17,7 @@ import { allSuccessors } from "../core/loops.js";
 type OkPartition = Extract<Partition, { ok: true }>;
 
 /** Most driver blocks a piece may return to for the driver to test them one by one after calling it. */
-export const FAST_RETURNS = 2;
+const FAST_RETURNS = 2;
 
 /** Fewest pieces (the driver not counted) of a loop-resident split whose driver calls them straight. */
 export const STRAIGHT_CALL_PIECES = 3;
@@ -68,18 +68,37 @@ export function fastReturnTargets(cfg: ControlFlowGraph, partition: OkPartition,
 /**
  * `static int dispatch(int code, arrays)`: calls the piece the code names, among
  * first..last (`code >>> 16`), with the code's entry and the arrays, and returns
- * what it returns; any other code comes back unchanged. `call` writes the call.
+ * what it returns; any other code comes back unchanged. `call` writes the call. A
+ * piece `unnamed` says no code names (the driver calls it at its exits) gets no call:
+ * its case is a trap.
  */
-export function dispatcherCode(first: number, last: number, kinds: readonly number[], newLabel: () => Label, pushInt: (out: CodeNode[], v: number) => void, call: (out: CodeNode[], piece: number) => void): CodeNode[] {
+export function dispatcherCode(
+  first: number,
+  last: number,
+  kinds: readonly number[],
+  newLabel: () => Label,
+  pushInt: (out: CodeNode[], v: number) => void,
+  unnamed: (piece: number) => boolean,
+  call: (out: CodeNode[], piece: number) => void,
+): CodeNode[] {
   const d: CodeNode[] = [];
-  const targets = Array.from({ length: last - first + 1 }, () => newLabel());
+  const calls: number[] = [];
+  for (let p = first; p <= last; p++) if (!unnamed(p)) calls.push(p);
+  const callLabel = new Map(calls.map((p) => [p, newLabel()]));
   const fallback = newLabel();
+  const trap = calls.length < last - first + 1 ? newLabel() : undefined;
   d.push(local(Op.ILOAD, 0));
   d.push({ kind: "int", op: Op.BIPUSH, value: 16 });
   d.push(simple(Op.IUSHR));
+  const targets = Array.from({ length: last - first + 1 }, (_, i) => callLabel.get(first + i) ?? trap!);
   d.push({ kind: "tableswitch", low: first, high: last, defaultTarget: fallback, targets });
-  for (let p = first; p <= last; p++) {
-    d.push({ kind: "label", label: targets[p - first]! });
+  if (trap !== undefined) {
+    d.push({ kind: "label", label: trap });
+    d.push(simple(Op.ACONST_NULL));
+    d.push(simple(Op.ATHROW));
+  }
+  for (const p of calls) {
+    d.push({ kind: "label", label: callLabel.get(p)! });
     d.push(local(Op.ILOAD, 0));
     pushInt(d, 0xffff);
     d.push(simple(Op.IAND));

@@ -14,7 +14,7 @@ import { allSuccessors } from "../core/loops.js";
 import { isLive } from "../liveness.js";
 import { type CutShape, cutShapes, localsOfBlocks, pieceEntries } from "./blocks.js";
 import { frameDescriptor, KIND_DOUBLE, KIND_LONG, KIND_REF, kindOfDescriptor } from "./frame-arrays.js";
-import type { LinkInput } from "./heap-frame.js";
+import type { LinkInput } from "./link-types.js";
 
 /** What crosses the cuts of a partition and which locals each transfer moves. */
 export interface HeapFramePlan {

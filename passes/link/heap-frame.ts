@@ -27,9 +27,11 @@
  *   from the loop like any piece's.
  * - Region pieces (a dispatch loop's case regions, one piece each: partition.ts
  *   `regionPieces`): a piece only the driver transfers into is called right at the
- *   driver's exit into it (`directCall`); when the piece can only return to one
- *   driver block (the loop head), the driver drops the code and goes there. No code
- *   ever names such a piece, so its slot in the dispatch loop's switch is a trap.
+ *   driver's exit into it (`directCall`). No code ever names such a piece, so its
+ *   slot in the dispatch loop's switch (or in a dispatcher's) is a trap. After any
+ *   call of a piece in a driver that calls straight, a piece that can only return
+ *   to one driver block (the loop head) has its code dropped and the driver goes
+ *   there (`emitAfterCall`).
  * - Exception ranges are reproduced per piece over its own blocks, in table order;
  *   a handler in another piece is reached through the exit stub of its block,
  *   which spills the caught exception like any stack value.
@@ -38,110 +40,20 @@
  */
 import type { CodeNode, Instruction, Label, MethodBody } from "../../src/bytecode/model.js";
 import { Op } from "../../src/bytecode/opcodes.js";
-import type { ConstantPool } from "../../src/classfile/constant-pool.js";
 import { assert } from "../../src/diagnostics.js";
-import type { ControlFlowGraph } from "../cfg.js";
 import { opcodeOf } from "../cfg.js";
-import { NULL, type Frame, type TypeTable } from "../frames.js";
+import { NULL } from "../frames.js";
 import { blockCopier, type CopiedBlocks, lazyLabels, newBody as newBodyOf } from "./blocks.js";
 import { emitLoadFromFrame, emitNewFrameArrays, emitReturnFromFrame, emitStoreToFrame, KIND_DOUBLE, KIND_INT, KIND_LONG, KIND_REF, local, pushInt as pushConstant, pushZero, simple } from "./frame-arrays.js";
 import { type HeapFramePlan, planHeapFrame } from "./heap-frame-plan.js";
-import { isLive, type Liveness } from "../liveness.js";
-import type { Partition } from "../core/partition.js";
+import { isLive } from "../liveness.js";
 import { dispatcherCode, fastReturnTargets, onlyReturnBlock, piecesOnlyTheDriverEnters, STRAIGHT_CALL_PIECES } from "./driver-calls.js";
+import type { CallSite, LinkedMethod, LinkedPiece, LinkInput } from "./link-types.js";
 import { inLowSlots, residentLowSlots } from "./low-slots.js";
 import { loopingBlocks, residentLocals, rewriteResidentAccesses, withoutResidentRows, type ResidentKinds } from "./resident-locals.js";
 
 export const name = "link";
 export const description = "write the driver and the pieces of a partitioned method, re-coding transfers between pieces";
-
-export type LinkMode = "switch" | "direct";
-
-export interface LinkInput {
-  body: MethodBody;
-  cfg: ControlFlowGraph;
-  /** Types at the entry of a block (its first instruction), from the frame analysis. */
-  frameAt(block: number): Frame;
-  types: TypeTable;
-  liveness: Liveness;
-  partition: Extract<Partition, { ok: true }>;
-  cp: ConstantPool;
-  className: string;
-  /**
-   * The class holding the pieces and dispatchers, and whether it is an interface
-   * (calls into an interface's methods need InterfaceMethodref, JVMS 4.4.2);
-   * default: `className`, a class.
-   */
-  pieceOwner?: { className: string; isInterface: boolean };
-  /** The original method's descriptor and whether it is static. */
-  descriptor: string;
-  isStatic: boolean;
-  /** max_locals of the original body (the frame's local area). */
-  maxLocals: number;
-  /** Largest stack height at any cut (the frame's spill area). */
-  maxSpill: number;
-  /** Names of pieces 1..n (index 0 unused). */
-  pieceNames: string[];
-  /** Name of the method whose body becomes the driver. */
-  driverName: string;
-  mode: LinkMode;
-  /**
-   * Push exit codes without the constant pool: for a method whose distinct codes
-   * over 32,767 (one `ldc` constant each) would overflow it. Priced by
-   * `wideCodeCosts` (costs.ts).
-   */
-  wideCodes?: boolean;
-  /** In `direct` mode: whether piece `from` may call piece `to` (the transfer cannot repeat). */
-  directOk?: (from: number, to: number) => boolean;
-  /** Most pieces the driver calls itself; beyond, it calls dispatcher methods. */
-  flatDispatch?: number;
-  /** Pieces per dispatcher method. */
-  dispatchGroup?: number;
-  /**
-   * For a direct transfer into piece `piece` at `entry` (of `entries`): an
-   * InvokeDynamic constant binding the entry (`indy` linking), or undefined for
-   * a plain `invokestatic` with the entry as argument.
-   */
-  indyCallSite?: (piece: number, entry: number, entries: number, pieceDescriptor: string) => number | undefined;
-  /**
-   * A fresh line number above every real line of the class, given to each call
-   * into a piece or dispatcher so a retrace tool can tell the call sites apart
-   * (R8's outline call sites). Without it, call sites carry no line of their own.
-   */
-  syntheticLine?: () => number | undefined;
-  /** Fresh name of dispatcher method k (k >= 1). */
-  dispatcherName?: (k: number) => string;
-  /**
-   * Locals every body keeps in the frame arrays, the driver included (a dispatch
-   * loop's registers: `loop-resident.ts`): no transfer moves them.
-   */
-  loopResident?: ResidentKinds;
-}
-
-/** A call from one written method into a piece or dispatcher, at a synthetic line. */
-export interface CallSite {
-  /** Name of the calling method: the driver (the original name) or a piece. */
-  caller: string;
-  line: number;
-  callee: string;
-  calleeDescriptor: string;
-}
-
-/** A new method the link wrote: a piece or a dispatcher. */
-export interface LinkedPiece {
-  name: string;
-  descriptor: string;
-  body: MethodBody;
-}
-
-export interface LinkedMethod {
-  driver: MethodBody;
-  /** The pieces, then the dispatchers; empty when they went to `linkMethod`'s `onPiece`. */
-  pieces: LinkedPiece[];
-  /** The frame-array kinds in use, in parameter order. */
-  kinds: number[];
-  callSites: CallSite[];
-}
 
 /**
  * Links a planned partition. With `onPiece`, each piece goes to it as soon as it is
@@ -463,9 +375,9 @@ class HeapFrameWriter {
     return { push: this.codeOf(b), isCode: true, key: "return", tail: (t) => t.push(simple(Op.IRETURN)) };
   }
 
-  /** `static int dispatch(int code, arrays)`: calls the piece the code names, among first..last. */
-  private dispatcherBody(first: number, last: number, self: string): MethodBody {
-    const code = dispatcherCode(first, last, this.plan.kinds, this.newLabel, (d, v) => this.pushInt(d, v), (d, p) => {
+  /** `static int dispatch(int code, arrays)`: calls the piece the code names, among first..last, but none `calledAtExit`. */
+  private dispatcherBody(first: number, last: number, self: string, calledAtExit: (q: number) => boolean): MethodBody {
+    const code = dispatcherCode(first, last, this.plan.kinds, this.newLabel, (d, v) => this.pushInt(d, v), calledAtExit, (d, p) => {
       this.callSite(d, self, this.input.pieceNames[p]!);
       d.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(p) });
     });
@@ -495,7 +407,6 @@ class HeapFrameWriter {
     this.writeThroughStores(out, L, blocksFrom);
     if (L.resident) out.splice(blocksFrom, out.length - blocksFrom, ...rewriteResidentAccesses(out.slice(blocksFrom), L.resident, arraySlot, 0, input.cp));
     const slots = this.dispatchSlots();
-    const trap = this.newLabel();
     this.emitExits(out, L, 0, exitLabels, (b) => {
       const q = input.partition.pieceOf[b]!;
       if (this.calledAtExit(q, L)) return this.directCall(L, b, q, codeSlot, loop, driverEntryStubs);
@@ -516,7 +427,7 @@ class HeapFrameWriter {
       };
     });
     const ret = this.newLabel();
-    this.driverLoop(out, L, { loop, ret, trap, codeSlot, driverEntryStubs, emitted, slots }, pieces);
+    this.driverLoop(out, L, { loop, ret, codeSlot, driverEntryStubs, emitted, slots }, pieces);
     this.driverReturn(out, arraySlot, ret);
     if (!L.resident) return this.newBody(out, emitted);
     const rows = { localVariables: withoutResidentRows(emitted.localVariables, L.resident, 0), localVariableTypes: withoutResidentRows(emitted.localVariableTypes, L.resident, 0) };
@@ -581,40 +492,37 @@ class HeapFrameWriter {
   /** Whether only the driver transfers into piece q (driver-calls.ts), in a split of region pieces with straight calls. */
   private enteredOnlyFromDriver(q: number): boolean {
     const { input } = this;
-    if (!input.partition.regionPieces || input.flatDispatch === 0 || !this.straightCalls()) return false;
+    if (!input.partition.regionPieces || !this.straightCalls()) return false;
     this.onlyFromDriver ??= piecesOnlyTheDriverEnters(input.cfg, input.partition);
     return this.onlyFromDriver[q] === 1;
   }
 
-  /** Piece q is called at the driver's exits into it (its entries load nothing the driver would store). */
+  private atExit: Int8Array | undefined;
+
+  /** Per piece called so far: the one driver block it can return to, or -1 (`onlyReturnBlock`). */
+  private readonly onlyReturnOf = new Map<number, number>();
+
+  /** Piece q is called at the driver's exits into it (its entries load nothing the driver would store); `L` is the driver's. */
   private calledAtExit(q: number, L: Layout): boolean {
-    if (!this.enteredOnlyFromDriver(q)) return false;
-    return this.plan.entries[q]!.every((b) => this.savedLocals(b, 0, L).length === 0);
+    this.atExit ??= new Int8Array(this.input.partition.pieceBlocks.length).fill(-1);
+    if (this.atExit[q] === -1) this.atExit[q] = this.enteredOnlyFromDriver(q) && this.plan.entries[q]!.every((b) => this.savedLocals(b, 0, L).length === 0) ? 1 : 0;
+    return this.atExit[q] === 1;
   }
 
   /**
    * The driver's exit into block b of piece q, called right there: the entry (or
-   * the switch key the piece takes), the frame arrays, the call; then, when the
-   * piece can only return to one driver block, straight to it, else the code is
-   * tested as after any call.
+   * the switch key the piece takes), the frame arrays, the call, and what any call
+   * of a piece does after it (`emitAfterCall`).
    */
   private directCall(L: Layout, b: number, q: number, codeSlot: number, loop: Label, driverEntryStubs: Label[]): ExitWay {
     const { input, plan } = this;
     const keyArg = this.takesKey(q);
-    const only = onlyReturnBlock(input.cfg, input.partition, q);
     const tail = (t: CodeNode[]): void => {
       if (!keyArg) this.pushInt(t, plan.entryIndex[b]!);
       this.pushArrays(t, L);
       this.callSite(t, input.driverName, input.pieceNames[q]!);
       t.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(q) });
-      if (only >= 0) {
-        t.push(simple(Op.POP));
-        t.push({ kind: "jump", op: Op.GOTO, target: driverEntryStubs[plan.entryIndex[only]!]! });
-        return;
-      }
-      t.push(local(Op.ISTORE, codeSlot));
-      this.emitFastReturns(t, q, codeSlot, driverEntryStubs);
-      t.push({ kind: "jump", op: Op.GOTO, target: loop });
+      this.emitAfterCall(t, q, codeSlot, loop, driverEntryStubs);
     };
     return keyArg ? { keepsStack: true, key: `direct${q}:${b}`, tail } : { key: `direct${q}:${b}`, tail };
   }
@@ -654,18 +562,34 @@ class HeapFrameWriter {
   }
 
   /**
-   * With loop residence, after piece `q` returns a code: a test for each of the
-   * (at most `FAST_RETURNS`) driver blocks the piece's blocks branch to, going
-   * straight to that block's entry stub instead of through the loop's two
-   * switches (an interpreter's case piece returns to the loop head every step).
+   * After the driver's call of piece `q`, with the code it returned on the stack.
+   * With loop residence and straight calls, the code goes straight to the entry stub
+   * of the driver block it names instead of through the loop's two switches (an
+   * interpreter's case piece returns to the loop head every step): when the piece
+   * can only return to one driver block, the code is dropped and the driver goes
+   * there; else it is tested against each of the (at most `FAST_RETURNS`) driver
+   * blocks the piece branches to. Any other code goes back to the dispatch loop.
    */
-  private emitFastReturns(out: CodeNode[], q: number, codeSlot: number, driverEntryStubs: Label[]): void {
-    if (!this.straightCalls()) return;
-    for (const s of fastReturnTargets(this.input.cfg, this.input.partition, q) ?? []) {
+  private emitAfterCall(out: CodeNode[], q: number, codeSlot: number, loop: Label, driverEntryStubs: Label[]): void {
+    const { cfg, partition } = this.input;
+    const stubOf = (s: number) => driverEntryStubs[this.plan.entryIndex[s]!]!;
+    let only = -1;
+    if (this.straightCalls()) {
+      only = this.onlyReturnOf.get(q) ?? onlyReturnBlock(cfg, partition, q);
+      this.onlyReturnOf.set(q, only);
+    }
+    if (only >= 0) {
+      out.push(simple(Op.POP));
+      out.push({ kind: "jump", op: Op.GOTO, target: stubOf(only) });
+      return;
+    }
+    out.push(local(Op.ISTORE, codeSlot));
+    for (const s of this.straightCalls() ? (fastReturnTargets(cfg, partition, q) ?? []) : []) {
       out.push(local(Op.ILOAD, codeSlot));
       this.pushInt(out, this.codeOf(s));
-      out.push({ kind: "jump", op: Op.IF_ICMPEQ, target: driverEntryStubs[this.plan.entryIndex[s]!]! });
+      out.push({ kind: "jump", op: Op.IF_ICMPEQ, target: stubOf(s) });
     }
+    out.push({ kind: "jump", op: Op.GOTO, target: loop });
   }
 
   /** The frame arrays, `frameLength` long, one per kind in use. */
@@ -711,7 +635,7 @@ class HeapFrameWriter {
   private driverLoop(
     out: CodeNode[],
     L: Layout,
-    at: { loop: Label; ret: Label; trap: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks; slots: DispatchSlots },
+    at: { loop: Label; ret: Label; codeSlot: number; driverEntryStubs: Label[]; emitted: CopiedBlocks; slots: DispatchSlots },
     pieces: LinkedPiece[],
   ): void {
     const { input, plan } = this;
@@ -732,8 +656,16 @@ class HeapFrameWriter {
       this.pushInt(out, group);
       out.push(simple(Op.IDIV));
     }
-    const direct = Array.from({ length: slots }, (_, slot) => !grouped && slot > 0 && this.calledAtExit(slot, L));
-    out.push({ kind: "tableswitch", low: 0, high: slots - 1, defaultTarget: ret, targets: calls.map((c, slot) => (direct[slot] ? at.trap : c)) });
+    // A slot whose pieces are all called at the driver's exits is never taken: no code names them.
+    const firstOf = (slot: number) => (grouped ? 1 + (slot - 1) * group : slot);
+    const lastOf = (slot: number) => (grouped ? Math.min(pieceCount - 1, firstOf(slot) + group - 1) : slot);
+    const dead = Array.from({ length: slots }, (_, slot) => {
+      if (slot === 0) return false;
+      for (let q = firstOf(slot); q <= lastOf(slot); q++) if (!this.calledAtExit(q, L)) return false;
+      return true;
+    });
+    const trap = dead.some((d) => d) ? this.newLabel() : undefined;
+    out.push({ kind: "tableswitch", low: 0, high: slots - 1, defaultTarget: ret, targets: calls.map((c, slot) => (dead[slot] ? trap! : c)) });
     // Entries into the driver's own blocks.
     out.push({ kind: "label", label: calls[0]! });
     if (driverEntryStubs.length > 0) {
@@ -748,14 +680,13 @@ class HeapFrameWriter {
     } else {
       out.push({ kind: "jump", op: Op.GOTO, target: ret });
     }
-    if (direct.some((d) => d)) {
-      // No code names a piece the driver calls at its exits: never taken.
-      out.push({ kind: "label", label: at.trap });
+    if (trap !== undefined) {
+      out.push({ kind: "label", label: trap });
       out.push(simple(Op.ACONST_NULL));
       out.push(simple(Op.ATHROW));
     }
     for (let slot = 1; slot < slots; slot++) {
-      if (direct[slot]) continue;
+      if (dead[slot]) continue;
       out.push({ kind: "label", label: calls[slot]! });
       if (!grouped && this.takesKey(slot)) {
         // Entered from the dispatch loop: the key was spilled into the frame.
@@ -770,19 +701,18 @@ class HeapFrameWriter {
       }
       this.pushArrays(out, L);
       if (grouped) {
-        const first = 1 + (slot - 1) * group;
-        const last = Math.min(pieceCount - 1, first + group - 1);
         const name = input.dispatcherName!(slot);
-        pieces.push({ name, descriptor: plan.pieceDescriptor, body: this.dispatcherBody(first, last, name) });
+        pieces.push({ name, descriptor: plan.pieceDescriptor, body: this.dispatcherBody(firstOf(slot), lastOf(slot), name, (q) => this.calledAtExit(q, L)) });
         this.callSite(out, input.driverName, name);
         out.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.ownerRef(name) });
       } else {
         this.callSite(out, input.driverName, input.pieceNames[slot]!);
         out.push({ kind: "cp", op: Op.INVOKESTATIC, index: this.pieceRef(slot) });
       }
-      out.push(local(Op.ISTORE, codeSlot));
-      if (!grouped) this.emitFastReturns(out, slot, codeSlot, driverEntryStubs);
-      out.push({ kind: "jump", op: Op.GOTO, target: loop });
+      if (grouped) {
+        out.push(local(Op.ISTORE, codeSlot));
+        out.push({ kind: "jump", op: Op.GOTO, target: loop });
+      } else this.emitAfterCall(out, slot, codeSlot, loop, driverEntryStubs);
     }
   }
 

@@ -31,7 +31,7 @@ import type { ConstantPool } from "../../src/classfile/constant-pool.js";
 import { branchTargets, buildCfg, isInstruction } from "../cfg.js";
 import { kindOfDescriptor, simple } from "./frame-arrays.js";
 import { computeLiveness, liveSlots } from "../liveness.js";
-import type { CallSite, LinkedMethod } from "./heap-frame.js";
+import type { CallSite, LinkedMethod } from "./link-types.js";
 import { newBody } from "./blocks.js";
 import { newMethodBody } from "../../src/bytecode/method-body.js";
 import { withLocalIndex } from "../../src/bytecode/node-shapes.js";

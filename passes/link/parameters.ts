@@ -34,7 +34,7 @@ import { NULL } from "../frames.js";
 import { KIND_REF, kindOfDescriptor, local, pushInt as pushConstant, pushZero, simple } from "./frame-arrays.js";
 import { blockCopier, cutShapes, type CutShape, lazyLabels, newBody, pieceEntries, slotsOf } from "./blocks.js";
 import { allSuccessors } from "../core/loops.js";
-import type { CallSite, LinkedMethod, LinkInput } from "./heap-frame.js";
+import type { CallSite, LinkedMethod, LinkInput } from "./link-types.js";
 
 export type TailLinkInput = Omit<LinkInput, "maxSpill" | "mode" | "directOk" | "flatDispatch" | "dispatchGroup" | "indyCallSite" | "dispatcherName">;
 

@@ -14,7 +14,7 @@ import { type Diagnostic, ErrorCodes, type Location, warning } from "../diagnost
 import { withDenseLabels } from "../bytecode/dense-labels.js";
 import { encodeBody } from "../bytecode/encode.js";
 import { Access, type ClassFile, type CodeAttribute, type MethodInfo } from "../classfile/model.js";
-import type { CallSite, LinkedMethod, LinkedPiece } from "../../passes/link/heap-frame.js";
+import type { CallSite, LinkedMethod, LinkedPiece } from "../../passes/link/link-types.js";
 import type { Handover } from "../../passes/link/modes.js";
 import { methodContext, type ClassHierarchy } from "../../passes/pass.js";
 import { computeStackMapFrames, withoutFrames } from "../../passes/stackmap.js";

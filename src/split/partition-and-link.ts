@@ -39,7 +39,8 @@ import { dispatchGroupFor, flatDispatchFor, handoverCosts, linkCostTables, maxSp
 import { exitCodesOverflow } from "../../passes/link/exit-codes.js";
 import { loopResidentLocals, residenceGrowth } from "../../passes/link/loop-resident.js";
 import type { ResidentKinds } from "../../passes/link/resident-locals.js";
-import { type LinkedMethod, type LinkedPiece, linkMethod } from "../../passes/link/heap-frame.js";
+import { linkMethod } from "../../passes/link/heap-frame.js";
+import type { LinkedMethod, LinkedPiece } from "../../passes/link/link-types.js";
 import { linkModeByName, type LinkMode } from "../../passes/link/modes.js";
 import { linkTail, tailLayouts, type TailLayout } from "../../passes/link/parameters.js";
 import { monitorDepth } from "../../passes/monitors.js";

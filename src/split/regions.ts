@@ -132,20 +132,7 @@ export function outlineLargestRegion(
     if (entry >= call.node) continue;
     candidates.push({ entry, stops: [call.node], span: sizeBefore[call.node]! - sizeBefore[entry]! });
   }
-  // A block's stops are every later exit at its level (stopping early only makes the
-  // region smaller), but its span ends at its own last exit: before the next block
-  // entered at the same level, whose exits would otherwise count too (sequential
-  // synchronized blocks looked like one region the size of all of them, outlined
-  // again and again at a few bytes each).
-  const nextEnterAt = nextAtSameLevel(monitorEnters);
-  for (const { node, level } of monitorEnters) {
-    const exits = (monitorExits.get(level) ?? []).filter((x) => x > node);
-    if (exits.length === 0) continue;
-    const entry = nextInstruction(node);
-    const own = exits.filter((x) => x < nextEnterAt.get(node)!);
-    const last = Math.max(...(own.length > 0 ? own : exits));
-    candidates.push({ entry, stops: exits, span: sizeBefore[last]! - sizeBefore[entry]! });
-  }
+  candidates.push(...monitorCandidates(monitorEnters, monitorExits, nextInstruction, sizeBefore));
   candidates.sort((a, b) => b.span - a.span || a.entry - b.entry);
   if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`candidates ${ctx.where.method}: ${candidates.map((c) => c.span).join(",")}\n`);
   for (const c of candidates) {
@@ -185,6 +172,33 @@ export function outlineLargestRegion(
     return { parent: r.parent, region: r.region, name, descriptor: r.regionDescriptor, ...(r.callLine !== undefined ? { callLine: r.callLine } : {}) };
   }
   return undefined;
+}
+
+/**
+ * The bodies of `synchronized` blocks as regions: from after each `monitorenter` to
+ * its exits. A block's stops are every later exit at its level (stopping early only
+ * makes the region smaller), but its span ends at its own last exit: before the next
+ * block entered at the same level, whose exits would otherwise count too (sequential
+ * synchronized blocks looked like one region the size of all of them, outlined again
+ * and again at a few bytes each).
+ */
+function monitorCandidates(
+  enters: readonly { node: number; level: number }[],
+  exitsByLevel: ReadonlyMap<number, readonly number[]>,
+  nextInstruction: (i: number) => number,
+  sizeBefore: Int32Array,
+): { entry: number; stops: number[]; span: number }[] {
+  const nextEnterAt = nextAtSameLevel(enters);
+  const out: { entry: number; stops: number[]; span: number }[] = [];
+  for (const { node, level } of enters) {
+    const exits = (exitsByLevel.get(level) ?? []).filter((x) => x > node);
+    if (exits.length === 0) continue;
+    const entry = nextInstruction(node);
+    const own = exits.filter((x) => x < nextEnterAt.get(node)!);
+    const last = Math.max(...(own.length > 0 ? own : exits));
+    out.push({ entry, stops: exits, span: sizeBefore[last]! - sizeBefore[entry]! });
+  }
+  return out;
 }
 
 /** For each `monitorenter`, the node of the next one entered at the same level (Infinity if none). */

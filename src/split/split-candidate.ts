@@ -21,7 +21,7 @@
  */
 import type { ClassFile, MethodInfo } from "../classfile/model.js";
 import { encodedCodeLength } from "../bytecode/encode.js";
-import type { CallSite, LinkedMethod } from "../../passes/link/heap-frame.js";
+import type { CallSite, LinkedMethod } from "../../passes/link/link-types.js";
 import type { Handover } from "../../passes/link/modes.js";
 import { assert } from "../diagnostics.js";
 import { type BodySplit, type EncodeOptions, encodeFinal, encodePieces, linesOf, type SplitPiece, withCode } from "./encode-split.js";

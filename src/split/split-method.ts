@@ -29,7 +29,7 @@ import { inferFrames } from "../../passes/frames.js";
 import { buildCfg, type ControlFlowGraph } from "../../passes/cfg.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { withoutFrames } from "../../passes/stackmap.js";
-import type { CallSite } from "../../passes/link/heap-frame.js";
+import type { CallSite } from "../../passes/link/link-types.js";
 import type { IndyCallSites } from "../../passes/link/indy.js";
 import type { Handover, LinkModeName } from "../../passes/link/modes.js";
 import { type ClassHierarchy, methodContext, type PassContext } from "../../passes/pass.js";

@@ -24,7 +24,7 @@ import type { MethodBody } from "../bytecode/model.js";
 import { Access, type ClassFile, type CodeAttribute, type MethodInfo } from "../classfile/model.js";
 import { ErrorCodes, InternalError } from "../diagnostics.js";
 import { refusal } from "./refusal.js";
-import type { CallSite, LinkedMethod } from "../../passes/link/heap-frame.js";
+import type { CallSite, LinkedMethod } from "../../passes/link/link-types.js";
 import { linkFinalStores } from "../../passes/link/final-stores.js";
 import { linkInitStores } from "../../passes/link/init-stores.js";
 import { describeBound, finalWriteBound } from "../../passes/final-write-bound.js";
