@@ -1,7 +1,8 @@
 /**
  * The random-program soak: `npm run soak -- --count N [--seed S] [--jobs J]
- * [--all-modes] [--minutes M] [--out DIR]`. Draws programs S .. S+N-1 (test/support/
- * random-program), splits each in-process at a random limit in one link mode
+ * [--all-modes] [--dispatch] [--minutes M] [--out DIR]`. Draws programs S .. S+N-1
+ * (test/support/random-program; with --dispatch, interpreter-shaped ones whose run()
+ * is a dispatch loop), splits each in-process at a random limit in one link mode
  * (in turn: switch, direct, indy, auto; all four with --all-modes), runs the
  * unsplit and split classes in batched JVMs under -Xverify:all, and prints
  * `N programs, M mismatches` with the refusals by reason (with --minutes M, no
@@ -14,7 +15,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { programText } from "../test/support/random-program/emit-class.js";
-import { generateProgram } from "../test/support/random-program/generate.js";
+import { generateProgram, type ProgramShape } from "../test/support/random-program/generate.js";
 import { minimise } from "../test/support/random-program/minimise.js";
 import { blockCount, type Program } from "../test/support/random-program/model.js";
 import { runPool } from "../test/support/random-program/pool.js";
@@ -28,6 +29,7 @@ const opts = new Command()
   .option("--jobs <j>", "child processes splitting in parallel", "2")
   .option("--batch <b>", "programs per JVM launch", "50")
   .option("--all-modes", "split every program in all four link modes")
+  .option("--dispatch", "draw interpreter-shaped programs (run() is a dispatch loop)")
   .option("--hang-ms <ms>", "a split that reports nothing this long is a hang", "300000")
   .option("--minimise <k>", "delta-debug at most this many failures", "3")
   .option("--out <dir>", "where minimised failures are written", "soak-failures")
@@ -36,13 +38,14 @@ const opts = new Command()
   .opts();
 
 const count = Number(opts.count);
+const shape: ProgramShape = opts.dispatch ? "dispatch" : "mixed";
 const first = Number(opts.seed);
 const started = Date.now();
 
 const deadline = opts.minutes === undefined ? Infinity : started + Number(opts.minutes) * 60_000;
 
 function* programs(): Generator<Program> {
-  for (let i = 0; i < count && Date.now() < deadline; i++) yield generateProgram(first + i);
+  for (let i = 0; i < count && Date.now() < deadline; i++) yield generateProgram(first + i, shape);
 }
 
 const stats = await runPool(programs(), {
@@ -59,7 +62,7 @@ const seen = new Set<number>();
 for (const f of stats.failures) {
   if (seen.has(f.seed) || seen.size >= Number(opts.minimise)) continue;
   seen.add(f.seed);
-  const original = generateProgram(f.seed);
+  const original = generateProgram(f.seed, shape);
   console.log(`minimising seed ${f.seed} (${f.kind}, ${f.mode ?? "-"} at ${f.limit ?? "-"}), ${blockCount(original)} blocks`);
   const m = await minimise(original, f, { hangMs: Number(opts.hangMs), jobs: Number(opts.jobs), log: (l) => console.log(`  ${l}`) });
   mkdirSync(opts.out, { recursive: true });

@@ -11,7 +11,8 @@
  * what the one before cut takes that cut (`cut-reuse.ts`).
  *
  * A failed partition says what did not fit: one block (cut finer, then price stubs
- * exactly), or the driver's pinned code (cut finer, trust the encoded length more).
+ * exactly), a loop kept whole or its spine (price stubs exactly), or the driver's
+ * pinned code (cut finer, trust the encoded length more).
  * An encoded body over the limit means an estimate was short: the next attempt
  * partitions with a budget 12% smaller. At most 8 attempts, each writing its
  * constants into a pool of its own (`attempt-pools.ts`): only the attempt kept
@@ -351,7 +352,9 @@ function refineAfter(part: FailedPartition, search: Search): boolean {
     search.fine *= 2;
     return true;
   }
-  if (part.what === "block" && !search.exact) {
+  // The same when a loop kept whole (or its spine) does not fit with its stubs: an
+  // interpreter's switch has an exit per case, each priced at every live value.
+  if ((part.what === "block" || part.what === "loop") && !search.exact) {
     search.exact = true;
     search.refusal ??= refusal(partitionRefusalCode(part.what), part.reason);
     return true;

@@ -43,6 +43,8 @@ export interface CheckStats {
   splitMethods: number;
   /** Variants in which at least one method was split. */
   variantsSplit: number;
+  /** Variants in which a driver calls a case region's piece at its exit (split.ts `caseCalls`). */
+  variantsCaseCalls: number;
   /** Refusal reason (numbers blanked) -> count. */
   refusals: Record<string, number>;
   /** Total class-file bytes of the unsplit programs. */
@@ -51,7 +53,7 @@ export interface CheckStats {
 }
 
 export function emptyStats(): CheckStats {
-  return { programs: 0, variants: 0, splitMethods: 0, variantsSplit: 0, refusals: {}, bytes: 0, failures: [] };
+  return { programs: 0, variants: 0, splitMethods: 0, variantsSplit: 0, variantsCaseCalls: 0, refusals: {}, bytes: 0, failures: [] };
 }
 
 export function mergeStats(into: CheckStats, s: CheckStats): CheckStats {
@@ -59,6 +61,7 @@ export function mergeStats(into: CheckStats, s: CheckStats): CheckStats {
   into.variants += s.variants;
   into.splitMethods += s.splitMethods;
   into.variantsSplit += s.variantsSplit;
+  into.variantsCaseCalls += s.variantsCaseCalls;
   into.bytes += s.bytes;
   for (const [k, v] of Object.entries(s.refusals)) into.refusals[k] = (into.refusals[k] ?? 0) + v;
   into.failures.push(...s.failures);
@@ -149,6 +152,7 @@ export async function checkPrograms(programs: readonly Program[], modes: readonl
       }
       stats.splitMethods += outcome.split;
       if (outcome.split > 0) stats.variantsSplit++;
+      if (outcome.caseCalls > 0) stats.variantsCaseCalls++;
       for (const { method, code, reason } of outcome.refusals) {
         if (INTERNAL_CODES.has(code)) stats.failures.push({ seed: p.seed, ...tagOf(p), mode, limit, kind: "internal refusal", detail: `${method}: ${code ?? "(no code)"}: ${reason}` });
         const key = refusalKey(code, reason);

@@ -52,6 +52,8 @@ function emitBlock(c: EmitContext, b: Block, depth: number): void {
       return emitStack(c, b.seed, b.body, depth, slots.counter);
     case "jsr":
       return emitJsr(c, b.body, b.fin, depth, slots.exception, slots.returnAddress);
+    case "dispatch":
+      return emitDispatch(c, b.seed, b.lookup, b.cases, b.default, depth, slots.counter);
   }
 }
 
@@ -132,6 +134,45 @@ function emitSwitch(c: EmitContext, seed: number, lookup: boolean, cases: Block[
   c.place(dfltLabel);
   emitBlocks(c, dflt, depth + 1);
   c.place(end);
+}
+
+/**
+ * An interpreter's dispatch loop: `turns` times, a switch on (counter * k + state)
+ * % m, in (-m, m), so the key follows what the cases did to the state and some
+ * turns take the default. Most cases go back to the loop head; some fall into the
+ * next case (the last into the default) and some leave the loop when a condition
+ * on the state holds. The default's code, if any, also goes back to the head.
+ */
+function emitDispatch(c: EmitContext, seed: number, lookup: boolean, cases: Block[][], dflt: Block[], depth: number, counter: number): void {
+  const r = prng(seed);
+  const turns = int(r, 6, 30);
+  const m = cases.length + int(r, 0, 2);
+  const [head, next, exit] = [c.label(), c.label(), c.label()];
+  const caseLabels = cases.map(() => c.label());
+  const dfltLabel = c.label();
+  c.emit("iconst_0", `istore ${counter}`);
+  c.place(head);
+  c.emit(`iload ${counter}`, pushInt(int(r, 1, 7)), "imul", `iload ${pick(r, c.layout.ints)}`, "iadd", pushInt(m), "irem");
+  if (lookup) {
+    const pool = Array.from({ length: 2 * m - 1 }, (_, i) => i - m + 1);
+    const keys = cases.map(() => pool.splice(int(r, 0, pool.length - 1), 1)[0]!);
+    const order = keys.map((k, i) => [k, i] as const).sort((a, b) => a[0] - b[0]);
+    c.emit("lookupswitch", ...order.map(([k, i]) => `    ${k} : ${caseLabels[i]}`), `    default : ${dfltLabel}`);
+  } else {
+    c.emit(`tableswitch 0 ${cases.length - 1}`, ...caseLabels.map((l) => `    ${l}`), `    default : ${dfltLabel}`);
+  }
+  cases.forEach((body, i) => {
+    c.place(caseLabels[i]!);
+    emitBlocks(c, body, depth + 1);
+    const end = r();
+    if (end < 0.12) emitCondition(c, r, exit);
+    if (end < 0.85) c.emit(`goto ${next}`);
+  });
+  c.place(dfltLabel);
+  emitBlocks(c, dflt, depth + 1);
+  c.place(next);
+  c.emit(`iinc ${counter} 1`, `iload ${counter}`, pushInt(turns), `if_icmplt ${head}`);
+  c.place(exit);
 }
 
 /** try/catch/finally as javac compiles it (JVMS 3.13 without jsr). */

@@ -13,6 +13,13 @@
  * 50; `call` only in run(), and never deeper than one loop (calls re-run whole
  * methods, so they multiply the running time). Loops nest at most three deep
  * (each runs at most four turns), so every program runs in milliseconds.
+ *
+ * A `dispatch` program (the soak's `--dispatch`, and a batch of the test) has the
+ * same parts, but its run() is an interpreter-shaped method: a few blocks, one
+ * dispatch loop of 6 to 40 cases (up to 30 turns, each case one to four blocks),
+ * a few blocks. That is the shape the loop-spine and region-piece rules of the
+ * partition are for (docs/design/jit-speed.md), which mixed programs reach about
+ * once in a thousand. The mixed programs of a seed do not change with it.
  */
 import { prng } from "../prng.js";
 import { int, pick, type Rand } from "./emit-leaves.js";
@@ -136,7 +143,18 @@ const VERSIONS: [[number, number], number][] = [
   [[61, 0], 2],
 ];
 
-export function generateProgram(seed: number): Program {
+/** What run() looks like: blocks of every kind, or an interpreter's dispatch loop among a few. */
+export type ProgramShape = "mixed" | "dispatch";
+
+/** An interpreter's dispatch loop (emit-blocks.ts `emitDispatch`) at `env`'s depth. */
+function dispatchLoop(r: Rand, env: Env): Block {
+  const seed = Math.floor(r() * 0x7fffffff);
+  const inner = { ...env, depth: env.depth + 1, loops: env.loops + 1 };
+  const cases = Array.from({ length: int(r, 6, 40) }, () => blocks(r, int(r, 1, 4), inner));
+  return { kind: "dispatch", seed, lookup: r() < 0.3, cases, default: r() < 0.5 ? blocks(r, 1, inner) : [] };
+}
+
+export function generateProgram(seed: number, shape: ProgramShape = "mixed"): Program {
   const r = prng(seed);
   const [major, minor] = weighted(r, VERSIONS);
   const jsr = major < 50;
@@ -156,7 +174,7 @@ export function generateProgram(seed: number): Program {
       initBeforeSuper: blocks(r, int(r, 1, 4), env("initBeforeSuper")),
       initAfterSuper: blocks(r, int(r, 1, 5), env("initAfterSuper")),
       syncMethod: blocks(r, int(r, 1, 6), env("syncMethod")),
-      run: blocks(r, size, env("run")),
+      run: shape === "mixed" ? blocks(r, size, env("run")) : [...blocks(r, int(r, 0, 3), env("run")), dispatchLoop(r, env("run")), ...blocks(r, int(r, 0, 3), env("run"))],
     },
   };
 }

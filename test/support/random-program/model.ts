@@ -37,7 +37,13 @@ export type Block =
   /** Calls the class's synchronized method or constructs an instance (run() only). */
   | { kind: "call"; seed: number }
   /** try { body } finally { fin } the old way: jsr to a subroutine ending in ret (class version < 50). */
-  | { kind: "jsr"; seed: number; body: Block[]; fin: Block[] };
+  | { kind: "jsr"; seed: number; body: Block[]; fin: Block[] }
+  /**
+   * An interpreter's dispatch loop: a counted loop around a switch on a key computed
+   * from the counter and the state, whose cases continue the loop, fall into the next
+   * case or leave the loop on a condition (drawn only for `dispatch` programs).
+   */
+  | { kind: "dispatch"; seed: number; lookup: boolean; cases: Block[][]; default: Block[] };
 
 export interface CatchClause {
   /** Internal name of the caught class. */
@@ -91,6 +97,7 @@ export function childLists(b: Block): Block[][] {
     case "if":
       return [b.then, b.else];
     case "switch":
+    case "dispatch":
       return [...b.cases, b.default];
     case "try":
       return [b.body, ...b.catches.map((c) => c.body), ...(b.finally ? [b.finally] : [])];

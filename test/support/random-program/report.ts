@@ -15,7 +15,7 @@ export function summary(s: CheckStats): string {
   for (const f of s.failures) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
   const lines = [
     headline(s) + (kinds.size ? ` (${[...kinds].map(([k, n]) => `${k}: ${n}`).join(", ")})` : ""),
-    `${s.variants} variants (program x limit x mode), ${s.variantsSplit} with a method split (${s.splitMethods} methods split), ${(s.bytes / 1024).toFixed(0)} KB of classes`,
+    `${s.variants} variants (program x limit x mode), ${s.variantsSplit} with a method split (${s.splitMethods} methods split), ${s.variantsCaseCalls} calling case pieces at their exits, ${(s.bytes / 1024).toFixed(0)} KB of classes`,
     `refusals (${Object.values(s.refusals).reduce((a, b) => a + b, 0)}), by code and reason:`,
     ...Object.entries(s.refusals)
       .sort((a, b) => b[1] - a[1])
