@@ -352,11 +352,21 @@ function refineAfter(part: FailedPartition, search: Search): boolean {
     search.fine *= 2;
     return true;
   }
-  // The same when a loop kept whole (or its spine) does not fit with its stubs: an
-  // interpreter's switch has an exit per case, each priced at every live value.
-  if ((part.what === "block" || part.what === "loop") && !search.exact) {
+  if (part.what === "block" && !search.exact) {
     search.exact = true;
     search.refusal ??= refusal(partitionRefusalCode(part.what), part.reason);
+    return true;
+  }
+  // A loop kept whole (or its spine: an interpreter's switch has an exit per case,
+  // each priced at every live value) that does not fit with its stubs: exact prices,
+  // then finer cuts (a switch becomes a tree of smaller ones). Its estimate is not
+  // kept as the reason: what still fails after that is the one reported.
+  if (part.what === "loop" && !search.exact) {
+    search.exact = true;
+    return true;
+  }
+  if (part.what === "loop" && search.fine < 8) {
+    search.fine *= 2;
     return true;
   }
   // Pinned code (final-field writes) that does not fit by the estimates: try
