@@ -17,9 +17,11 @@
  * A `dispatch` program (the soak's `--dispatch`, and a batch of the test) has the
  * same parts, but its run() is an interpreter-shaped method: a few blocks, one
  * dispatch loop of 6 to 40 cases (up to 30 turns, each case one to four blocks),
- * a few blocks. That is the shape the loop-spine and region-piece rules of the
- * partition are for (docs/design/jit-speed.md), which mixed programs reach about
- * once in a thousand. The mixed programs of a seed do not change with it.
+ * a few blocks (in two programs of five inside a try). That is the shape the
+ * loop-spine and region-piece rules of the partition are for
+ * (docs/design/jit-speed.md): a driver calls case pieces at its exits in about
+ * one variant in six of these, one in a hundred of mixed programs. The mixed
+ * programs of a seed do not change with it.
  */
 import { prng } from "../prng.js";
 import { int, pick, type Rand } from "./emit-leaves.js";
@@ -146,12 +148,22 @@ const VERSIONS: [[number, number], number][] = [
 /** What run() looks like: blocks of every kind, or an interpreter's dispatch loop among a few. */
 export type ProgramShape = "mixed" | "dispatch";
 
-/** An interpreter's dispatch loop (emit-blocks.ts `emitDispatch`) at `env`'s depth. */
+/**
+ * An interpreter's dispatch loop (emit-blocks.ts `emitDispatch`) at `env`'s depth;
+ * in two cases of five inside a try with one or two catches (interpreters often
+ * catch around their loop: the pieces of its cases then throw into the driver's
+ * handlers).
+ */
 function dispatchLoop(r: Rand, env: Env): Block {
+  const wrapped = r() < 0.4;
+  const at = wrapped ? { ...env, depth: env.depth + 1 } : env;
   const seed = Math.floor(r() * 0x7fffffff);
-  const inner = { ...env, depth: env.depth + 1, loops: env.loops + 1 };
+  const inner = { ...at, depth: at.depth + 1, loops: at.loops + 1 };
   const cases = Array.from({ length: int(r, 6, 40) }, () => blocks(r, int(r, 1, 4), inner));
-  return { kind: "dispatch", seed, lookup: r() < 0.3, cases, default: r() < 0.5 ? blocks(r, 1, inner) : [] };
+  const loop: Block = { kind: "dispatch", seed, lookup: r() < 0.3, cases, default: r() < 0.5 ? blocks(r, 1, inner) : [] };
+  if (!wrapped) return loop;
+  const catches = Array.from({ length: int(r, 1, 2) }, () => ({ type: pick(r, CAUGHT), body: blocks(r, int(r, 0, 2), at), rethrow: r() < 0.2 }));
+  return { kind: "try", seed: Math.floor(r() * 0x7fffffff), body: [loop], catches };
 }
 
 export function generateProgram(seed: number, shape: ProgramShape = "mixed"): Program {
