@@ -11,8 +11,8 @@
  * what the one before cut takes that cut (`cut-reuse.ts`).
  *
  * A failed partition says what did not fit: one block (cut finer, then price stubs
- * exactly), a loop kept whole or its spine (price stubs exactly), or the driver's
- * pinned code (cut finer, trust the encoded length more).
+ * exactly), a loop kept whole or its spine (price stubs exactly, then cut finer),
+ * or the driver's pinned code (cut finer, trust the encoded length more).
  * An encoded body over the limit means an estimate was short: the next attempt
  * partitions with a budget 12% smaller. At most 8 attempts, each writing its
  * constants into a pool of its own (`attempt-pools.ts`): only the attempt kept
