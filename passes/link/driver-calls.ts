@@ -66,6 +66,16 @@ export function fastReturnTargets(cfg: ControlFlowGraph, partition: OkPartition,
 }
 
 /**
+ * A switch slot no code takes (a piece the driver calls at its exits is never named
+ * by a code): `aconst_null; athrow` at `label`, which throws if it ever ran.
+ */
+export function emitTrap(out: CodeNode[], label: Label): void {
+  out.push({ kind: "label", label });
+  out.push(simple(Op.ACONST_NULL));
+  out.push(simple(Op.ATHROW));
+}
+
+/**
  * `static int dispatch(int code, arrays)`: calls the piece the code names, among
  * first..last (`code >>> 16`), with the code's entry and the arrays, and returns
  * what it returns; any other code comes back unchanged. `call` writes the call. A
@@ -92,11 +102,7 @@ export function dispatcherCode(
   d.push(simple(Op.IUSHR));
   const targets = Array.from({ length: last - first + 1 }, (_, i) => callLabel.get(first + i) ?? trap!);
   d.push({ kind: "tableswitch", low: first, high: last, defaultTarget: fallback, targets });
-  if (trap !== undefined) {
-    d.push({ kind: "label", label: trap });
-    d.push(simple(Op.ACONST_NULL));
-    d.push(simple(Op.ATHROW));
-  }
+  if (trap !== undefined) emitTrap(d, trap);
   for (const p of calls) {
     d.push({ kind: "label", label: callLabel.get(p)! });
     d.push(local(Op.ILOAD, 0));

@@ -47,7 +47,7 @@ import { blockCopier, type CopiedBlocks, lazyLabels, newBody as newBodyOf } from
 import { emitLoadFromFrame, emitNewFrameArrays, emitReturnFromFrame, emitStoreToFrame, KIND_DOUBLE, KIND_INT, KIND_LONG, KIND_REF, local, pushInt as pushConstant, pushZero, simple } from "./frame-arrays.js";
 import { type HeapFramePlan, planHeapFrame } from "./heap-frame-plan.js";
 import { isLive } from "../liveness.js";
-import { dispatcherCode, fastReturnTargets, onlyReturnBlock, piecesOnlyTheDriverEnters, STRAIGHT_CALL_PIECES } from "./driver-calls.js";
+import { dispatcherCode, emitTrap, fastReturnTargets, onlyReturnBlock, piecesOnlyTheDriverEnters, STRAIGHT_CALL_PIECES } from "./driver-calls.js";
 import type { CallSite, LinkedMethod, LinkedPiece, LinkInput } from "./link-types.js";
 import { inLowSlots, residentLowSlots } from "./low-slots.js";
 import { loopingBlocks, residentLocals, rewriteResidentAccesses, withoutResidentRows, type ResidentKinds } from "./resident-locals.js";
@@ -497,6 +497,7 @@ class HeapFrameWriter {
     return this.onlyFromDriver[q] === 1;
   }
 
+  /** Per piece: whether it is called at the driver's exits (1), not (0), not asked yet (-1). */
   private atExit: Int8Array | undefined;
 
   /** Per piece called so far: the one driver block it can return to, or -1 (`onlyReturnBlock`). */
@@ -573,8 +574,9 @@ class HeapFrameWriter {
   private emitAfterCall(out: CodeNode[], q: number, codeSlot: number, loop: Label, driverEntryStubs: Label[]): void {
     const { cfg, partition } = this.input;
     const stubOf = (s: number) => driverEntryStubs[this.plan.entryIndex[s]!]!;
+    const straight = this.straightCalls();
     let only = -1;
-    if (this.straightCalls()) {
+    if (straight) {
       only = this.onlyReturnOf.get(q) ?? onlyReturnBlock(cfg, partition, q);
       this.onlyReturnOf.set(q, only);
     }
@@ -584,7 +586,7 @@ class HeapFrameWriter {
       return;
     }
     out.push(local(Op.ISTORE, codeSlot));
-    for (const s of this.straightCalls() ? (fastReturnTargets(cfg, partition, q) ?? []) : []) {
+    for (const s of straight ? (fastReturnTargets(cfg, partition, q) ?? []) : []) {
       out.push(local(Op.ILOAD, codeSlot));
       this.pushInt(out, this.codeOf(s));
       out.push({ kind: "jump", op: Op.IF_ICMPEQ, target: stubOf(s) });
@@ -680,11 +682,7 @@ class HeapFrameWriter {
     } else {
       out.push({ kind: "jump", op: Op.GOTO, target: ret });
     }
-    if (trap !== undefined) {
-      out.push({ kind: "label", label: trap });
-      out.push(simple(Op.ACONST_NULL));
-      out.push(simple(Op.ATHROW));
-    }
+    if (trap !== undefined) emitTrap(out, trap);
     for (let slot = 1; slot < slots; slot++) {
       if (dead[slot]) continue;
       out.push({ kind: "label", label: calls[slot]! });
