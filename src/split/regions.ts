@@ -168,10 +168,25 @@ export function outlineLargestRegion(
       if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`outline ${ctx.where.method} span ${c.span}: ${r.reason}\n`);
       continue;
     }
+    // The call that replaces the region stays where the region was, inside what could
+    // not be cut: when storing and reloading the region's locals around it costs more
+    // than the code it moves (hundreds of live values around a small region), the
+    // method only grows, and outlining again would outline the call sequence itself.
+    if (sizeBound(r.parent.nodes) >= sizeBefore[nodes.length]!) {
+      if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`outline ${ctx.where.method} span ${c.span}: the call sequence is larger than the region\n`);
+      continue;
+    }
     taken.add(name);
     return { parent: r.parent, region: r.region, name, descriptor: r.regionDescriptor, ...(r.callLine !== undefined ? { callLine: r.callLine } : {}) };
   }
   return undefined;
+}
+
+/** The most bytes `nodes` can encode to. */
+function sizeBound(nodes: MethodBody["nodes"]): number {
+  let size = 0;
+  for (const n of nodes) if (isInstruction(n)) size += maxEncodedSize(n);
+  return size;
 }
 
 /**
