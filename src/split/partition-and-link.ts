@@ -11,8 +11,9 @@
  * what the one before cut takes that cut (`cut-reuse.ts`).
  *
  * A failed partition says what did not fit: one block (cut finer, then price stubs
- * exactly), a loop kept whole or its spine (price stubs exactly, then cut finer),
- * or the driver's pinned code (cut finer, trust the encoded length more).
+ * exactly), a region that cannot be cut (price its stubs exactly), a loop kept whole
+ * or its spine (price stubs exactly, then cut finer), or the driver's pinned code
+ * (cut finer, trust the encoded length more). What still fails is the reason given.
  * An encoded body over the limit means an estimate was short: the next attempt
  * partitions with a budget 12% smaller. At most 8 attempts, each writing its
  * constants into a pool of its own (`attempt-pools.ts`): only the attempt kept
@@ -347,14 +348,21 @@ export function partitionOnce(cf: ClassFile, method: MethodInfo, body: MethodBod
  * search and returns true; else the method is refused.
  */
 function refineAfter(part: FailedPartition, search: Search): boolean {
-  // One block whose stubs (many live values, many targets) leave it no room: cut finer.
+  // One block whose stubs (many live values, many targets) leave it no room: cut
+  // finer, then price its stubs exactly. Its estimate is not kept as the reason: the
+  // exact prices may fit it, and what fails then is what is reported.
   if (part.what === "block" && search.fine < 8) {
     search.fine *= 2;
     return true;
   }
   if (part.what === "block" && !search.exact) {
     search.exact = true;
-    search.refusal ??= refusal(partitionRefusalCode(part.what), part.reason);
+    return true;
+  }
+  // A region that cannot be cut (a monitor held, an uninitialized object) whose
+  // stubs were priced at every live value: price them by what it touches.
+  if (part.what === "region" && !search.exact) {
+    search.exact = true;
     return true;
   }
   // A loop kept whole (or its spine: an interpreter's switch has an exit per case,
