@@ -71,7 +71,7 @@ export function monitorDepth(cfg: ControlFlowGraph): Int32Array {
 }
 
 /** Whether a catch-all handler covering `block` comes before handler `hi` in the table: then `hi` never catches what `block` throws. */
-function caughtBefore(cfg: ControlFlowGraph, block: number, hi: number): boolean {
+export function caughtBefore(cfg: ControlFlowGraph, block: number, hi: number): boolean {
   const handlers = cfg.body.handlers;
   for (const h of cfg.handlersOf[block]!) {
     if (h === hi) return false;

@@ -34,6 +34,7 @@ import { type ControlFlowGraph, firstInstruction, isInstruction, opcodeOf } from
 import { DOUBLE, LONG, NULL, UNINITIALIZED_THIS, type Frame, type FrameAnalysis } from "./frames.js";
 import { emitLoadFromFrame, emitNewFrameArrays, emitReturnFromFrame, emitStoreToFrame, frameDescriptor, KIND_DOUBLE, KIND_LONG, KIND_REF, kindOfDescriptor, kindOfType, local, pushInt as pushConstant, simple } from "./link/frame-arrays.js";
 import { isLive, type Liveness } from "./liveness.js";
+import { caughtBefore } from "./monitors.js";
 import { allSuccessors } from "./core/loops.js";
 
 export const name = "outline";
@@ -293,9 +294,13 @@ function regionExits(input: OutlineInput, inR: Uint8Array, blocks: readonly numb
   };
   for (const b of blocks) {
     for (const s of cfg.successors[b]!) if (!inR[s]) exitOf({ kind: "normal", block: s });
+    // A handler listed after a catch-all covering the block never catches there (JVMS
+    // 2.10): no exit, else the caller would branch from code holding a `synchronized`
+    // body's monitor to an enclosing try's handler, raising that handler's depth and
+    // gluing everything its range covers into one uncuttable region.
     for (const hi of cfg.handlersOf[b]!) {
       const h = cfg.handlerBlock[hi]!;
-      if (!inR[h]) exitOf({ kind: "handler", block: h, catchType: body.handlers[hi]!.catchType });
+      if (!inR[h] && !caughtBefore(cfg, b, hi)) exitOf({ kind: "handler", block: h, catchType: body.handlers[hi]!.catchType });
     }
   }
   const exitSlots = new Map<number, Slot[]>();
@@ -434,9 +439,9 @@ function writeRegion(input: OutlineInput, plan: RegionPlan, labels: Labels) {
   });
   const rHandlers: Handler[] = [];
   body.handlers.forEach((h, hi) => {
-    const covered = blocks.filter((b) => cfg.handlersOf[b]!.includes(hi));
-    if (covered.length === 0) return;
     const hb = cfg.handlerBlock[hi]!;
+    const covered = blocks.filter((b) => cfg.handlersOf[b]!.includes(hi) && (inR[hb] || !caughtBefore(cfg, b, hi)));
+    if (covered.length === 0) return;
     const handler = inR[hb] ? h.handler : exitLabels[exitIndex.get(`handler:${hb}`)!]!;
     for (const b of covered) rHandlers.push({ start: labelOf(b), end: endLabel.get(b)!, handler, catchType: h.catchType });
   });
