@@ -19,8 +19,9 @@
  * paths that do not), calls, and dispatches on the exit index the region returns:
  * a normal exit reloads the locals the region wrote and the values it left above
  * the base; an exceptional exit (a handler outside the region caught what the
- * region threw) drops the base, pushes the exception and goes to the handler; a
- * `return` inside the region returns the stored value. Exceptions no handler of
+ * region threw; not one listed after a catch-all that covers the same code, which
+ * never catches there, JVMS 2.10) drops the base, pushes the exception and goes to
+ * the handler; a `return` inside the region returns the stored value. Exceptions no handler of
  * the region's blocks catches propagate out of the call, which no handler covers.
  * The caller allocates the arrays once, at its start. Cost: linear in the method.
  */
