@@ -1,7 +1,8 @@
 /**
  * The partitioner on small CFGs with chosen costs: what fits stays in the driver,
  * straight-line code is packed in order under the limit, a loop that fits stays in
- * one piece, a block that may not be entered from elsewhere stays with its
+ * one piece (and is cut when told to, `openLoops`, the last resort when it does not
+ * fit with its exits), a block that may not be entered from elsewhere stays with its
  * predecessors, pinned blocks stay in the driver (with the small code between
  * them when moving it out costs more), pinned code over the driver's limit is
  * refused saying what it is, and an oversized uncuttable region is refused with
@@ -113,6 +114,28 @@ describe("partition", () => {
     const pieces = new Set(loops[0]!.map((b) => p.pieceOf[b]));
     expect(pieces.size).toBe(1);
     expect(p.pieceBlocks.length).toBeGreaterThan(1);
+  });
+
+  it("cuts a loop kept whole when asked to (openLoops): it fitted by its blocks, not with its exits", () => {
+    const cfg = cfgOf(loop);
+    // The loop's blocks (3 x 25 bytes, with their entries) fit three quarters of a piece,
+    // but leaving it for the block after it costs 60 bytes, and that block (60 bytes)
+    // does not fit beside it either: kept whole it does not fit.
+    const done = cfg.blockCount - 1;
+    const exitCost = new Int32Array(cfg.blockCount).fill(3);
+    exitCost[done] = 60;
+    const blockSize = new Int32Array(cfg.blockCount).fill(25);
+    blockSize[done] = 60;
+    const kept = partition(input(cfg, { blockSize, limit: 140, exitCost }));
+    expect(kept.ok).toBe(false);
+    if (kept.ok) return;
+    expect(kept.what).toBe("loop");
+    const open = partition(input(cfg, { blockSize, limit: 140, exitCost, openLoops: true }));
+    expect(open.ok).toBe(true);
+    if (!open.ok) return;
+    const loops = stronglyConnectedComponents(cfg).filter((c) => isLoop(cfg, c));
+    expect(new Set(loops[0]!.map((b) => open.pieceOf[b])).size).toBeGreaterThan(1);
+    for (const cost of open.pieceCost) expect(cost).toBeLessThanOrEqual(140);
   });
 
   it("never enters a non-cuttable block from another piece", () => {

@@ -10,7 +10,7 @@
  * atoms here.
  *
  * The atoms are a function of the graph, `blockSize`, `pieceExtra`, `entryCost`,
- * `cuttable`, `pinned`, `together`, `limit` and `pieceOverhead`: an input with
+ * `cuttable`, `pinned`, `together`, `openLoops`, `limit` and `pieceOverhead`: an input with
  * the same arrays (the same objects: the splitter's cost tables are made once per
  * cut) and the same numbers finds them here. A memo serves one graph; the few
  * latest atom sets are kept (a cut is partitioned for two handovers, at one
@@ -20,7 +20,7 @@ import type { BlockGraph } from "./block-graph.js";
 import type { PartitionInput } from "./partition.js";
 
 /** The inputs the atoms depend on (compared by identity, numbers by value). */
-const ATOM_INPUTS = ["blockSize", "pieceExtra", "entryCost", "cuttable", "pinned", "together", "limit", "pieceOverhead", "regionPieces"] as const;
+const ATOM_INPUTS = ["blockSize", "pieceExtra", "entryCost", "cuttable", "pinned", "together", "openLoops", "limit", "pieceOverhead", "regionPieces"] as const;
 
 /** Atom sets kept per memo: the two handovers' at one budget, and the budget before. */
 const KEPT_ATOM_SETS = 4;

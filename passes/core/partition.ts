@@ -76,6 +76,12 @@ export interface PartitionInput {
    * a split Wasm `br_table` with its cases: passes/wasm/split-tables.ts).
    */
   together?: readonly (readonly number[])[];
+  /**
+   * Keep no loop whole and no spine (every block its own atom unless an uncuttable
+   * one glues it to its predecessors): the last resort when a loop kept whole, or
+   * its spine, does not fit a piece once its entries and exits are priced.
+   */
+  openLoops?: boolean;
   /** 1 for blocks that must stay in the original method. */
   pinned: Uint8Array;
   /** What the pinned blocks are, for the reason given when they do not fit. */
@@ -325,7 +331,7 @@ function atomsOf(input: PartitionInput, edges: Edges): Atoms {
     }
   };
   const regions = new RegionOrder(cfg, rank, blockSize);
-  absorbLoops(reachable);
+  if (!input.openLoops) absorbLoops(reachable);
 
   const atoms = atomsInOrder(cfg, uf);
   // The pinned atom and the entry block's atom open piece 0.

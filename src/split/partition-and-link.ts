@@ -12,8 +12,9 @@
  *
  * A failed partition says what did not fit: one block (cut finer, then price stubs
  * exactly), a region that cannot be cut (price its stubs exactly), a loop kept whole
- * or its spine (price stubs exactly, then cut finer), or the driver's pinned code
- * (cut finer, trust the encoded length more). What still fails is the reason given.
+ * or its spine (price stubs exactly, cut finer, then keep no loop whole), or the
+ * driver's pinned code (cut finer, trust the encoded length more). What still
+ * fails is the reason given.
  * An encoded body over the limit means an estimate was short: the next attempt
  * partitions with a budget 12% smaller. At most 8 attempts, each writing its
  * constants into a pool of its own (`attempt-pools.ts`): only the attempt kept
@@ -77,6 +78,8 @@ interface Search {
   exact: boolean;
   /** Heap-frame exit codes pushed without the constant pool (`exit-codes.ts`): set once they would overflow it, kept after. */
   wideCodes: boolean;
+  /** No loop kept whole and no spine (partition's `openLoops`): after a loop that did not fit at the finest cut. */
+  openLoops?: boolean;
   /** The first reason a partition failed, reported if no attempt succeeds. */
   refusal?: Refusal;
 }
@@ -377,6 +380,12 @@ function refineAfter(part: FailedPartition, search: Search): boolean {
     search.fine *= 2;
     return true;
   }
+  // Still too big with its stubs: keep no loop whole (it fitted three quarters of a
+  // piece by its blocks alone) and cut it like straight-line code.
+  if (part.what === "loop" && !search.openLoops) {
+    search.openLoops = true;
+    return true;
+  }
   // Pinned code (final-field writes) that does not fit by the estimates: try
   // finer cuts around it and trust the encoded length more.
   if (part.what === "pinned" && search.slack < 1.4) {
@@ -498,6 +507,7 @@ function partitionInput(m: Method, cut: Cut, search: Search, handover: "paramete
     cuttable: cut.cuttable,
     pinned: cut.pinned,
     pinnedCode: describePinned(cfg, ctx, m.finals, beforeSuper),
+    ...(search.openLoops ? { openLoops: true } : {}),
     limit: budget,
     driverLimit: Math.floor(budget * search.slack),
     pieceLimit: Math.floor(budget * search.pieceSlack),
