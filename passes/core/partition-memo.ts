@@ -10,9 +10,9 @@
  * atoms here.
  *
  * The atoms are a function of the graph, `blockSize`, `pieceExtra`, `entryCost`,
- * `cuttable`, `pinned`, `together`, `openLoops`, `limit` and `pieceOverhead`: an input with
- * the same arrays (the same objects: the splitter's cost tables are made once per
- * cut) and the same numbers finds them here. A memo serves one graph; the few
+ * `cuttable`, `pinned`, `together`, `openLoops`, `limit`, `pieceOverhead` and
+ * `regionPieces`: an input with the same arrays (the same objects: the splitter's
+ * cost tables are made once per cut) and the same numbers finds them here. A memo serves one graph; the few
  * latest atom sets are kept (a cut is partitioned for two handovers, at one
  * budget). The packing only reads what it finds here.
  */

@@ -380,8 +380,8 @@ function refineAfter(part: FailedPartition, search: Search): boolean {
     search.fine *= 2;
     return true;
   }
-  // Still too big with its stubs: keep no loop whole (it fitted three quarters of a
-  // piece by its blocks alone) and cut it like straight-line code.
+  // Still too big with its stubs: keep no loop whole and no spine (each fitted its
+  // share of a piece by its blocks alone) and cut them like straight-line code.
   if (part.what === "loop" && !search.openLoops) {
     search.openLoops = true;
     return true;
