@@ -3,8 +3,9 @@
  * the trampoline may not cut that is too big to stay in one piece, i.e. the
  * arguments of a `new` while the uninitialized object waits on the stack (JVMS
  * 4.10.1.9), the arguments of a constructor's super(...)/this(...) call while
- * uninitializedThis waits below them (when they do not read it), or the body of
- * a `synchronized` block (JVMS 2.11.10). Finds them
+ * uninitializedThis waits below them (when they do not read it), the statements
+ * before that call while uninitializedThis waits in local 0, or the body of a
+ * `synchronized` block (JVMS 2.11.10). Finds them
  * with one replay of the frame analysis, cuts the body at the region's entry and
  * exits, and asks the outline pass to move it. The same replay records where a
  * piece may be entered (`CutQualityRecorder`, cut-quality.ts), which the first cut
@@ -128,6 +129,11 @@ export function outlineLargestRegion(
     let load = -1;
     for (const t of thisLoads) if (t.node < call.node && t.height === call.receiver && t.node > load) load = t.node;
     if (load < 0) continue;
+    // The code before that load, when the stack is empty there (statements before
+    // super(...), as JVM languages and Java's flexible constructor bodies, JEP 513,
+    // write them): from the method's first instruction to the load.
+    const first = nextInstruction(-1);
+    if (call.receiver === 0 && first < load) candidates.push({ entry: first, stops: [load], span: sizeBefore[load]! - sizeBefore[first]! });
     const entry = nextInstruction(load);
     if (entry >= call.node) continue;
     candidates.push({ entry, stops: [call.node], span: sizeBefore[call.node]! - sizeBefore[entry]! });
