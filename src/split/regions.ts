@@ -121,23 +121,7 @@ export function outlineLargestRegion(
     if (entry >= last) continue;
     candidates.push({ entry, stops: inits, span: sizeBefore[last]! - sizeBefore[entry]! });
   }
-  // The arguments of super(...)/this(...): from after the load of the receiver
-  // (the nearest load of uninitializedThis before the call at the receiver's
-  // height) to the call. The outline pass refuses the region if it reads
-  // uninitializedThis (a field store before super(), as some compilers emit).
-  for (const call of superCalls) {
-    let load = -1;
-    for (const t of thisLoads) if (t.node < call.node && t.height === call.receiver && t.node > load) load = t.node;
-    if (load < 0) continue;
-    // The code before that load, when the stack is empty there (statements before
-    // super(...), as JVM languages and Java's flexible constructor bodies, JEP 513,
-    // write them): from the method's first instruction to the load.
-    const first = nextInstruction(-1);
-    if (call.receiver === 0 && first < load) candidates.push({ entry: first, stops: [load], span: sizeBefore[load]! - sizeBefore[first]! });
-    const entry = nextInstruction(load);
-    if (entry >= call.node) continue;
-    candidates.push({ entry, stops: [call.node], span: sizeBefore[call.node]! - sizeBefore[entry]! });
-  }
+  candidates.push(...superCandidates(superCalls, thisLoads, nextInstruction, sizeBefore));
   candidates.push(...monitorCandidates(monitorEnters, monitorExits, nextInstruction, sizeBefore));
   candidates.sort((a, b) => b.span - a.span || a.entry - b.entry);
   if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`candidates ${ctx.where.method}: ${candidates.map((c) => c.span).join(",")}\n`);
@@ -193,6 +177,34 @@ function sizeBound(nodes: MethodBody["nodes"]): number {
   let size = 0;
   for (const n of nodes) if (isInstruction(n)) size += maxEncodedSize(n);
   return size;
+}
+
+/**
+ * The regions of each super(...)/this(...) call: its arguments, from after the load
+ * of the receiver (the nearest load of uninitializedThis before the call at the
+ * receiver's height) to the call; and, when the stack is empty at that load, the
+ * statements before it, from the method's first instruction (JVM languages emit
+ * them, and Java's flexible constructor bodies, JEP 513). The outline pass refuses
+ * a region that reads uninitializedThis (a field store before super(), as some
+ * compilers emit).
+ */
+function superCandidates(
+  superCalls: readonly { node: number; receiver: number }[],
+  thisLoads: readonly { node: number; height: number }[],
+  nextInstruction: (i: number) => number,
+  sizeBefore: Int32Array,
+): { entry: number; stops: number[]; span: number }[] {
+  const out: { entry: number; stops: number[]; span: number }[] = [];
+  const first = nextInstruction(-1);
+  for (const call of superCalls) {
+    let load = -1;
+    for (const t of thisLoads) if (t.node < call.node && t.height === call.receiver && t.node > load) load = t.node;
+    if (load < 0) continue;
+    if (call.receiver === 0 && first < load) out.push({ entry: first, stops: [load], span: sizeBefore[load]! - sizeBefore[first]! });
+    const entry = nextInstruction(load);
+    if (entry < call.node) out.push({ entry, stops: [call.node], span: sizeBefore[call.node]! - sizeBefore[entry]! });
+  }
+  return out;
 }
 
 /**
