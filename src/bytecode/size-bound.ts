@@ -6,7 +6,7 @@
  * far conditional rewritten as an inverted branch over goto_w (8 bytes), and the
  * maximum switch padding (3 bytes). Cost: O(1) per instruction.
  */
-import type { Instruction } from "./model.js";
+import { type CodeNode, type Instruction, isInstruction } from "./model.js";
 
 export function maxEncodedSize(insn: Instruction): number {
   switch (insn.kind) {
@@ -32,4 +32,14 @@ export function maxEncodedSize(insn: Instruction): number {
     case "lookupswitch":
       return 1 + 3 + 8 + 8 * insn.targets.length;
   }
+}
+
+/** An upper bound of the encoded length of `nodes` (`maxEncodedSize` per instruction). */
+export function maxCodeSize(nodes: readonly CodeNode[]): number {
+  let bytes = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (isInstruction(n)) bytes += maxEncodedSize(n);
+  }
+  return bytes;
 }

@@ -23,8 +23,8 @@
  * loop with the same registers live), and the first attempt is kept at fine 1. A
  * wrong prediction either way costs what it did before: an attempt, or finer cuts.
  */
-import { isInstruction, type MethodBody } from "../bytecode/model.js";
-import { maxEncodedSize } from "../bytecode/size-bound.js";
+import type { MethodBody } from "../bytecode/model.js";
+import { maxCodeSize } from "../bytecode/size-bound.js";
 import type { FrameAnalysis } from "../../passes/frames.js";
 import { FIRST_ID, NULL, TOP } from "../../passes/frame-types.js";
 import { loadCost, PIECE_OVERHEAD, storeCost } from "../../passes/link/costs.js";
@@ -46,7 +46,7 @@ export function firstFineness(body: MethodBody, budget: number, frames: () => Fr
     if ((n.kind === "tableswitch" || n.kind === "lookupswitch") && n.targets.length > leafCases) large.push(i);
   }
   if (large.length === 0) return 1;
-  const codeLength = codeBytes(body);
+  const codeLength = maxCodeSize(body.nodes);
   const analysis = frames();
   for (const at of large) {
     const sw = body.nodes[at]!;
@@ -69,12 +69,3 @@ export function firstFineness(body: MethodBody, budget: number, frames: () => Fr
   return 1;
 }
 
-/** An upper bound of the body's encoded length (`maxEncodedSize` per instruction). */
-function codeBytes(body: MethodBody): number {
-  let bytes = 0;
-  for (let i = 0, nodes = body.nodes; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    if (isInstruction(n)) bytes += maxEncodedSize(n);
-  }
-  return bytes;
-}

@@ -15,7 +15,7 @@
 import type { Instruction, MethodBody } from "../bytecode/model.js";
 import { parseMethodDescriptor } from "../bytecode/descriptors.js";
 import { Op } from "../bytecode/opcodes.js";
-import { maxEncodedSize } from "../bytecode/size-bound.js";
+import { maxCodeSize, maxEncodedSize } from "../bytecode/size-bound.js";
 import { Access, type ClassFile, type MethodInfo } from "../classfile/model.js";
 import { buildCfg, isInstruction, opcodeOf } from "../../passes/cfg.js";
 import { type FrameAnalysis, inferFrames, UNINITIALIZED_THIS } from "../../passes/frames.js";
@@ -162,7 +162,7 @@ export function outlineLargestRegion(
     // not be cut: when storing and reloading the region's locals around it costs more
     // than the code it moves (hundreds of live values around a small region), the
     // method only grows, and outlining again would outline the call sequence itself.
-    if (sizeBound(r.parent.nodes) >= sizeBefore[nodes.length]!) {
+    if (maxCodeSize(r.parent.nodes) >= sizeBefore[nodes.length]!) {
       if (process.env.MEGASPLIT_DEBUG) process.stderr.write(`outline ${ctx.where.method} span ${c.span}: the call sequence is larger than the region\n`);
       continue;
     }
@@ -172,12 +172,6 @@ export function outlineLargestRegion(
   return undefined;
 }
 
-/** The most bytes `nodes` can encode to. */
-function sizeBound(nodes: MethodBody["nodes"]): number {
-  let size = 0;
-  for (const n of nodes) if (isInstruction(n)) size += maxEncodedSize(n);
-  return size;
-}
 
 /**
  * The regions of each super(...)/this(...) call: its arguments, from after the load
