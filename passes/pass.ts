@@ -22,6 +22,8 @@ import type { Diagnostic, Location } from "../src/diagnostics.js";
 export interface ClassHierarchy {
   isAssignable(to: string, from: string): boolean;
   commonSuperClass(a: string, b: string): string;
+  /** The missing class `commonSuperClass(a, b)` went past, when it had to guess (src/hierarchy/hierarchy.ts). */
+  mergeGuessedPast?(a: string, b: string): string | undefined;
 }
 
 export interface PassContext {

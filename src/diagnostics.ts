@@ -99,6 +99,8 @@ export const ErrorCodes = {
   REFUSED_BAD_CODE: "W_REFUSED_BAD_CODE",
   /** Refused: no partition fitted within the attempts made (pieces came out over the limit once encoded). */
   REFUSED_NO_FIT: "W_REFUSED_NO_FIT",
+  /** Refused: the frames of the split would merge types whose super classes were not found (a class missing from the input, the classpath and the JDK). */
+  REFUSED_MISSING_CLASS: "W_REFUSED_MISSING_CLASS",
   /** A known attribute whose content is malformed; it is kept as raw bytes. */
   ATTR_MALFORMED: "W_ATTR_MALFORMED",
   /** A mapping file declares a format version this reader does not know: a later number reads as 2.2, a word as unversioned. */

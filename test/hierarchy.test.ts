@@ -184,6 +184,35 @@ describe("classpath and bundle", () => {
     }
   });
 
+  it("names the missing class a merge guessed past, and none for an exact merge", async () => {
+    const bundleClasses = new Map([
+      ["p/Child", classBytes("p/Child", "com/example/Missing")],
+      ["p/Other", classBytes("p/Other", "java/lang/Number")],
+    ]);
+    const h = await createClassHierarchy({ bundleClasses, javaHome: javaHome() });
+    try {
+      // Exact: identical, Object, a known chain that reaches the missing class, known classes only.
+      expect(h.mergeGuessedPast("com/example/Missing", "com/example/Missing")).toBeUndefined();
+      expect(h.mergeGuessedPast("p/Child", "java/lang/Object")).toBeUndefined();
+      expect(h.mergeGuessedPast("p/Child", "com/example/Missing")).toBeUndefined();
+      expect(h.mergeGuessedPast("p/Other", "java/lang/Integer")).toBeUndefined();
+      // A known interface merges to Object whatever the other class is.
+      expect(h.mergeGuessedPast("com/example/Missing", "java/lang/Runnable")).toBeUndefined();
+      // Guessed: the answer lies above a missing class, on either side, also inside arrays.
+      expect(h.commonSuperClass("p/Child", "java/lang/Integer")).toBe("java/lang/Object");
+      expect(h.mergeGuessedPast("p/Child", "java/lang/Integer")).toBe("com/example/Missing");
+      expect(h.mergeGuessedPast("java/lang/Integer", "com/example/Missing")).toBe("com/example/Missing");
+      expect(h.mergeGuessedPast("com/example/Other", "com/example/Missing")).toBe("com/example/Missing");
+      // Asked again (the cache), in either order: the same answer.
+      expect(h.mergeGuessedPast("com/example/Missing", "com/example/Other")).toBe("com/example/Missing");
+      expect(h.mergeGuessedPast("p/Child", "java/lang/Integer")).toBe("com/example/Missing");
+      expect(h.mergeGuessedPast("[Lp/Child;", "[Ljava/lang/Integer;")).toBe("com/example/Missing");
+      expect(h.mergeGuessedPast("[Lp/Child;", "[I")).toBeUndefined();
+    } finally {
+      h.close();
+    }
+  });
+
   it("reports unreadable classpath elements and corrupt classes as diagnostics and keeps going", async () => {
     const dir = mkdtempSync(join(tmpdir(), "megasplit-hier-"));
     const bad = join(dir, "Bad.class");

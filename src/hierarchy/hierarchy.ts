@@ -30,6 +30,8 @@
  * invokevirtual on `K`, passing it where a `K` is expected). Likewise
  * `isAssignable(K, M)` answers false. The JVM itself would need `M` to verify that
  * code, so the remedy is the same in both cases: put `M`'s jar on the classpath.
+ * `mergeGuessedPast` names the missing class a merge went past, so that a caller
+ * writing frames can refuse rather than write a guess (the splitter does).
  * A cycle in super classes (hostile input) is cut at the repeated class, which
  * then counts as a direct subclass of Object.
  */
@@ -53,6 +55,13 @@ export interface ClassHierarchy {
    * other mix involving an array gives java/lang/Object; identical types are unchanged.
    */
   commonSuperClass(a: string, b: string): string;
+  /**
+   * The missing class the merge of `a` and `b` went past, if any: `commonSuperClass`
+   * found its answer above a class that could not be found, whose real super class
+   * (and so the real answer, perhaps lower) is unknown. undefined when the merge is
+   * exact.
+   */
+  mergeGuessedPast(a: string, b: string): string | undefined;
   /** names that could not be found, for diagnostics */
   readonly missing: ReadonlySet<string>;
 }
@@ -131,6 +140,7 @@ export class CachedClassHierarchy implements LoadedClassHierarchy {
   private readonly chains = new Map<string, readonly string[]>();
   private readonly chainSets = new Map<string, ReadonlySet<string>>();
   private readonly merges = new Map<string, Map<string, string>>();
+  private readonly guesses = new Map<string, Map<string, string | null>>();
 
   constructor(
     private readonly sources: readonly ClassSource[],
@@ -254,6 +264,46 @@ export class CachedClassHierarchy implements LoadedClassHierarchy {
     }
     row.set(y, result);
     return result;
+  }
+
+  mergeGuessedPast(a: string, b: string): string | undefined {
+    if (a === b || a === OBJECT || b === OBJECT) return undefined;
+    // Asked after every merge a split makes: cached like the merges, under the ordered pair.
+    const [x, y] = a < b ? [a, b] : [b, a];
+    let row = this.guesses.get(x);
+    const hit = row?.get(y);
+    if (hit !== undefined) return hit ?? undefined;
+    const result = this.guessedPast(x, y);
+    if (!row) {
+      row = new Map();
+      this.guesses.set(x, row);
+    }
+    row.set(y, result ?? null);
+    return result;
+  }
+
+  private guessedPast(a: string, b: string): string | undefined {
+    const arrayA = isArray(a);
+    const arrayB = isArray(b);
+    if (arrayA || arrayB) {
+      if (!arrayA || !arrayB) return undefined;
+      const ca = componentOf(a);
+      const cb = componentOf(b);
+      return isPrimitiveComponent(ca) || isPrimitiveComponent(cb) ? undefined : this.mergeGuessedPast(ca, cb);
+    }
+    // A known interface makes the merge Object whatever the other class is.
+    if (this.isInterface(a) || this.isInterface(b)) return undefined;
+    const merged = this.commonSuperClass(a, b);
+    return this.missingBelow(a, merged) ?? this.missingBelow(b, merged);
+  }
+
+  /** The first class of `name`'s chain before `until` that could not be found. */
+  private missingBelow(name: string, until: string): string | undefined {
+    for (const c of this.superChain(name)) {
+      if (c === until) return undefined;
+      if (this.info(c) === undefined) return c;
+    }
+    return undefined;
   }
 
   private merge(a: string, b: string): string {

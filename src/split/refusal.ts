@@ -17,7 +17,8 @@ export type RefusalCode =
   | typeof ErrorCodes.REFUSED_CONSTANT_POOL
   | typeof ErrorCodes.REFUSED_FRAMES
   | typeof ErrorCodes.REFUSED_BAD_CODE
-  | typeof ErrorCodes.REFUSED_NO_FIT;
+  | typeof ErrorCodes.REFUSED_NO_FIT
+  | typeof ErrorCodes.REFUSED_MISSING_CLASS;
 
 export interface Refusal {
   kind: "refused";

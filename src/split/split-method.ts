@@ -36,7 +36,8 @@ import { type ClassHierarchy, methodContext, type PassContext } from "../../pass
 import { verifyAfter } from "../../passes/verify-transform.js";
 import type { SplitPiece } from "./encode-split.js";
 import { pieceBaseName } from "./names.js";
-import { refusalFromError, type Refusal } from "./refusal.js";
+import { MergeWatch } from "./merge-watch.js";
+import { refusal, refusalFromError, type Refusal } from "./refusal.js";
 import { type InputAnalyses, runSplitPasses, splitState, type SplitState } from "./split-passes.js";
 
 export type { Handover, SplitPiece };
@@ -94,20 +95,29 @@ export type MethodSplit =
   | Refusal;
 
 /** Splits method `index` of `cf`. The constant pool of `cf` may grow. */
-export function splitMethod(cf: ClassFile, index: number, opts: SplitMethodOptions, takenNames: Set<string>): MethodSplit {
+export function splitMethod(cf: ClassFile, index: number, optsIn: SplitMethodOptions, takenNames: Set<string>): MethodSplit {
   const method = cf.methods[index]!;
   const code = codeOf(method)!;
+  // Every merge of this method's frames goes through the watch: a body written that uses a merge guessed past a missing class refuses the method.
+  const watch = optsIn.hierarchy ? new MergeWatch(optsIn.hierarchy) : undefined;
+  const opts: SplitMethodOptions = watch ? { ...optsIn, hierarchy: watch } : optsIn;
+  const linesBefore = opts.lines?.next;
   const ctx = methodContext(cf, method, opts.hierarchy ? { hierarchy: opts.hierarchy } : {});
   const state = inputState(cf, method, code, ctx, opts, takenNames);
   if ("kind" in state) return state;
   // From here on every body is ours: a failure is a bug (E_INTERNAL), never a
   // refusal, except a constant pool that cannot hold the pieces (a reasoned limit,
-  // which split-class answers with a helper class).
+  // which split-class answers with a helper class, and a merge guessed past a missing class that a body would use).
   let done: ReturnType<typeof runSplitPasses>;
   try {
     done = runSplitPasses(state);
   } catch (e) {
     if (e instanceof MegasplitError && e.code === ErrorCodes.CP_OVERFLOW) return refusalFromError(e);
+    if (e instanceof MegasplitError && e.code === ErrorCodes.REFUSED_MISSING_CLASS) {
+      // A body written would use a merge guessed past a missing class (merge-watch.ts): the method stays as it was.
+      if (opts.lines) opts.lines.next = linesBefore!;
+      return refusal(ErrorCodes.REFUSED_MISSING_CLASS, e.diagnostic.message);
+    }
     if (e instanceof InternalError) throw e;
     throw new InternalError(`splitting ${ctx.className}.${ctx.where.method ?? ctx.methodName}: ${e instanceof MegasplitError ? `${e.code}: ${e.diagnostic.message}` : thrownMessage(e)}`, { cause: e });
   }
