@@ -22,7 +22,11 @@ import type { Diagnostic, Location } from "../src/diagnostics.js";
 export interface ClassHierarchy {
   isAssignable(to: string, from: string): boolean;
   commonSuperClass(a: string, b: string): string;
-  /** The missing class `commonSuperClass(a, b)` went past, when it had to guess (src/hierarchy/hierarchy.ts). */
+  /**
+   * The missing class `commonSuperClass(a, b)` went past, when it had to guess
+   * (src/hierarchy/hierarchy.ts). A guessed merge must answer java/lang/Object (or an
+   * array of it): that is the type src/split/merge-watch.ts looks for at the uses.
+   */
   mergeGuessedPast?(a: string, b: string): string | undefined;
 }
 

@@ -41,7 +41,7 @@ const { values: opt } = parseArgs({
 const limits = opt.limits.split(",").map(Number);
 const modes = opt.modes.split(",");
 const jobs = Number(opt.jobs);
-if (limits.some((l) => !Number.isInteger(l) || l <= 0) || !(jobs >= 1)) {
+if (limits.some((l) => !Number.isInteger(l) || l <= 0) || !Number.isInteger(jobs) || jobs < 1 || modes.some((m) => !["auto", "direct", "switch", "indy"].includes(m))) {
   console.error("usage: link-sweep.ts [--dir DIR] [--limits 1024,8000] [--modes auto,switch] [--jobs N] [--no-refusals]");
   process.exit(2);
 }
@@ -66,7 +66,7 @@ function splitJar(jar: string, out: string, limit: number, mode: string): Promis
     child.on("error", fail);
     child.on("close", (status) => {
       let split = 0;
-      let report = true;
+      let parsed = true;
       const refused: string[] = [];
       try {
         const report = JSON.parse(stdout) as { methods: { status: string; className: string; method: string; code?: string }[] };
@@ -75,15 +75,17 @@ function splitJar(jar: string, out: string, limit: number, mode: string): Promis
           else refused.push(`${m.className}.${m.method} ${m.status} ${m.code ?? ""}`.trim());
         }
       } catch {
-        report = false; // no JSON report: a CLI failure
+        parsed = false; // no JSON report: a CLI failure
       }
-      done({ status: report ? (status ?? -1) : -1, split, refused, stderr });
+      done({ status: parsed ? (status ?? -1) : -1, split, refused, stderr: parsed ? stderr : `no JSON report on stdout (exit ${status}); ${stderr}` });
     });
   });
 }
 
-/** Per original jar: how many classes it has and which of them fail to link. */
-const originals = new Map<string, Promise<{ linked: number; failed: Set<string> }>>();
+/** Per original jar: how many classes it has and which of them fail to link, and how. */
+const originals = new Map<string, Promise<{ classes: number; failed: Set<string> }>>();
+/** `<class> <exception class>` of a LinkAll failure line: a class that failed before the split for another reason still counts. */
+const failureKey = (failure: string) => failure.split(" ").slice(0, 2).join(" ");
 
 interface Row {
   jar: string;
@@ -108,11 +110,16 @@ async function sweepOne(jar: string, limit: number, mode: string, n: number): Pr
     }
     if (s.split === 0) return row;
     const classpath = jars.filter((j) => j !== jar);
-    if (!originals.has(jar)) originals.set(jar, linkAll(jar, { classpath }).then((r) => ({ linked: r.linked, failed: new Set(r.failures.map((f) => f.split(" ")[0]!)) })));
+    if (!originals.has(jar)) originals.set(jar, linkAll(jar, { classpath }).then((r) => ({ classes: r.linked + r.failures.length, failed: new Set(r.failures.map(failureKey)) })));
     const [before, after] = await Promise.all([originals.get(jar)!, linkAll(out, { classpath })]);
-    row.newFailures = after.failures.filter((f) => !before.failed.has(f.split(" ")[0]!));
+    row.newFailures = after.failures.filter((f) => !before.failed.has(failureKey(f)));
     // The split drops no class (it may add helper classes, `<class>$megasplit`): fewer means the two runs did not link the same jar.
-    if (after.linked < before.linked) row.newFailures.push(`(${before.linked} classes linked in the original, ${after.linked} in the split)`);
+    const classes = after.linked + after.failures.length;
+    if (classes < before.classes) row.newFailures.push(`(${before.classes} classes in the original, ${classes} in the split)`);
+    return row;
+  } catch (e) {
+    // The JVM died without a summary, or a tool is missing: reported as a failure of this run.
+    row.cliFailure = `could not run: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
     return row;
   } finally {
     rmSync(out, { force: true });
@@ -135,8 +142,14 @@ async function worker(): Promise<void> {
     }
   }
 }
-await Promise.all(Array.from({ length: jobs }, worker));
-rmSync(work, { recursive: true, force: true });
+try {
+  await Promise.all(Array.from({ length: jobs }, worker));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+// Rows in task order, whatever order the jobs finished in.
+const order = new Map(tasks.map((t, i) => [`${t.jar} ${t.limit} ${t.mode}`, i]));
+rows.sort((a, b) => order.get(`${a.jar} ${a.limit} ${a.mode}`)! - order.get(`${b.jar} ${b.limit} ${b.mode}`)!);
 
 const bad = rows.filter((r) => r.cliFailure || r.newFailures.length > 0 || (opt["no-refusals"] && r.refused.length > 0));
 const total = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0);

@@ -14,6 +14,8 @@
  *
  * - `visits` (the merged value used as a Visitor) is refused, W_REFUSED_MISSING_CLASS,
  *   naming the missing classes and the use;
+ * - `clones` (arrays of both merged, then `clone()` called on the array type, whose
+ *   receiver HotSpot checks against the array type) is refused too;
  * - `prints` (the merged value only used as an Object) is split: the guess is
  *   harmless there, and refusing it would be refusing for nothing;
  * - with `lib` on the classpath both are split;
@@ -69,8 +71,18 @@ ${filler(70, 4)}
     return name + s;
   }
 
+  static int clones(int seed) {
+    int s = seed;
+${filler(70, 5)}
+    Visitor[] a = seed % 2 == 0 ? new Checked[] { new Checked(new Writer()) } : new Writer[] { new Writer() };
+    Object c = a.clone();
+    s += ((Visitor[]) c)[0].visit(s);
+${filler(70, 6)}
+    return s;
+  }
+
   public static void main(String[] args) {
-    for (int seed = 0; seed < 4; seed++) System.out.println(visits(seed) + " " + prints(seed));
+    for (int seed = 0; seed < 4; seed++) System.out.println(visits(seed) + " " + prints(seed) + " " + clones(seed));
   }
 }
 `;
@@ -112,11 +124,16 @@ for (const link of ["auto", "switch"] as const) {
       expect(visits.reason).toContain("needs lib/Visitor");
       expect(visits.reason).toContain("--classpath");
       expect(report(alone, "prints(I)Ljava/lang/String;").result.kind).toBe("split");
+      // An array merged past the missing classes, then its clone() called on the array type.
+      const clones = report(alone, "clones(I)I").result;
+      expect(clones.kind === "refused" && clones.code).toBe("W_REFUSED_MISSING_CLASS");
+      expect(clones.kind === "refused" && clones.reason).toContain("needs [Llib/Visitor;");
     });
 
     it("splits both with the library on the classpath", () => {
       expect(report(withLib, "visits(I)I").result.kind).toBe("split");
       expect(report(withLib, "prints(I)Ljava/lang/String;").result.kind).toBe("split");
+      expect(report(withLib, "clones(I)I").result.kind).toBe("split");
       expect(withLib.refused).toBe(0);
     });
 

@@ -84,8 +84,9 @@ export function encodeFinal(cf: ClassFile, m: MethodInfo, bodyIn: MethodBody, op
   // Frames list every inferred local: trimming dead ones by liveness is only
   // safe when it is monotone along edges, which exception ranges can break.
   let out = computeStackMapFrames(withoutFrames(bodyIn), pctx, { asInferred: true });
-  if (opts.hierarchy instanceof MergeWatch) opts.hierarchy.checkBody(out, pctx);
   if (opts.verify || verifyPassesRequested()) assertVerified(out, pctx, "after split");
+  // After the internal checker, so that a broken body is a bug, not a refusal.
+  if (opts.hierarchy instanceof MergeWatch) opts.hierarchy.checkBody(out, pctx);
   if (cf.majorVersion < 50) out = newMethodBody({ ...out, nodes: out.nodes.filter((x) => x.kind !== "frame"), hasStackMapTable: false });
   // A local-variable row may name a slot this body never touches (JVMS 4.7.13: index + size <= max_locals).
   for (const v of [...(out.localVariables ?? []), ...(out.localVariableTypes ?? [])]) {

@@ -23,19 +23,14 @@ import type { ConstantPool } from "../classfile/constant-pool.js";
 import { opcodeOf } from "../../passes/cfg.js";
 import { type FrameAnalysis, inferFrames } from "../../passes/frames.js";
 import { FIRST_ID, OBJECT } from "../../passes/frame-types.js";
-import { ErrorCodes, MegasplitError } from "../diagnostics.js";
+import { ErrorCodes, InternalError, MegasplitError } from "../diagnostics.js";
 import type { ClassHierarchy, PassContext } from "../../passes/pass.js";
 
 export class MergeWatch implements ClassHierarchy {
   /** Missing classes some merge went past, in the order first met. */
   readonly guessedPast = new Set<string>();
 
-  /** The base's missing classes, when it tells them: while there are none, no merge can have guessed. */
-  private readonly missing: ReadonlySet<string> | undefined;
-
-  constructor(private readonly base: ClassHierarchy) {
-    this.missing = (base as { missing?: ReadonlySet<string> }).missing;
-  }
+  constructor(private readonly base: ClassHierarchy) {}
 
   isAssignable(to: string, from: string): boolean {
     return this.base.isAssignable(to, from);
@@ -43,8 +38,8 @@ export class MergeWatch implements ClassHierarchy {
 
   commonSuperClass(a: string, b: string): string {
     const merged = this.base.commonSuperClass(a, b);
-    // (The merge has looked its classes up by now, so a missing one is in the set.)
-    if (this.missing !== undefined && this.missing.size === 0) return merged;
+    // While the base has no missing class (the merge has looked its classes up by now), no merge can have guessed.
+    if ((this.base as { missing?: ReadonlySet<string> }).missing?.size === 0) return merged;
     const missing = this.base.mergeGuessedPast?.(a, b);
     if (missing !== undefined) this.guessedPast.add(missing);
     return merged;
@@ -62,10 +57,12 @@ export class MergeWatch implements ClassHierarchy {
   checkBody(body: MethodBody, ctx: PassContext): void {
     if (this.guessedPast.size === 0) return;
     const frames = inferFrames(body, ctx, { useDeclaredFrames: body.nodes.some((n) => n.kind === "frame") });
+    // The body's frames were just computed from this code: an analysis that fails here is a bug of ours.
+    if (frames.errors.length > 0) throw new InternalError(`checking ${ctx.className}.${ctx.methodName} for guessed merges: ${frames.errors[0]!.message}`);
     const info = (this.base as { info?: (name: string) => { isInterface: boolean } | undefined }).info?.bind(this.base);
     const owners = interfaceOwners(ctx.cp);
     const isInterface = (name: string) => info?.(name)?.isInterface ?? (owners.has(name) ? true : undefined);
-    const use = guessedUse(body, frames, ctx.cp, parseMethodDescriptor(ctx.descriptor).returnType, isInterface);
+    const use = guessedUse(body, frames, ctx.cp, { returnType: parseMethodDescriptor(ctx.descriptor).returnType, className: ctx.className }, isInterface);
     if (use === undefined) return;
     const names = [...this.guessedPast].sort();
     const shown = names.slice(0, 3).join(", ") + (names.length > 3 ? ` and ${names.length - 3} more` : "");
@@ -90,7 +87,14 @@ export class MergeWatch implements ClassHierarchy {
  * Returns the first such use, for the refusal's reason; undefined if none. Cost: one
  * replay of the frame analysis.
  */
-export function guessedUse(body: MethodBody, frames: FrameAnalysis, cp: ConstantPool, returnType: string, isInterface: (name: string) => boolean | undefined): string | undefined {
+export function guessedUse(
+  body: MethodBody,
+  frames: FrameAnalysis,
+  cp: ConstantPool,
+  where: { returnType: string; className: string },
+  isInterface: (name: string) => boolean | undefined,
+): string | undefined {
+  const { returnType, className } = where;
   const { cfg, types } = frames;
   let found: string | undefined;
   const needs = (required: string, t: number): boolean => {
@@ -105,7 +109,7 @@ export function guessedUse(body: MethodBody, frames: FrameAnalysis, cp: Constant
     if (!cfg.reachable[b]) continue;
     frames.replay(b, (node, _locals, stack, height) => {
       if (found !== undefined) return;
-      const uses = operandsNeeded(body.nodes[node] as Instruction, cp, returnType);
+      const uses = operandsNeeded(body.nodes[node] as Instruction, cp, returnType, className);
       for (const [depth, required] of uses) {
         if (needs(required, stack[height - 1 - depth]!)) {
           found = `${OPCODES[opcodeOf(body.nodes[node] as Instruction)]?.mnemonic ?? "an instruction"} needs ${required}`;
@@ -118,7 +122,7 @@ export function guessedUse(body: MethodBody, frames: FrameAnalysis, cp: Constant
 }
 
 /** Slots from the top of the stack, and the reference type each needs: `[depth, type]`. */
-function operandsNeeded(n: Instruction, cp: ConstantPool, returnType: string): [number, string][] {
+function operandsNeeded(n: Instruction, cp: ConstantPool, returnType: string, className: string): [number, string][] {
   const refs = (descriptors: readonly string[], below: number): [number, string][] => {
     const out: [number, string][] = [];
     let depth = below;
@@ -142,8 +146,10 @@ function operandsNeeded(n: Instruction, cp: ConstantPool, returnType: string): [
         const m = cp.memberRef(n.index);
         const md = parseMethodDescriptor(m.descriptor);
         const args = refs(md.params, 0);
-        // The receiver of <init> is uninitialized, which the check skips anyway.
-        return n.op === Op.INVOKESTATIC || m.owner[0] === "[" ? args : [...args, [md.paramSlots, m.owner]];
+        if (n.op === Op.INVOKESTATIC) return args;
+        // invokevirtual: the owner, an array type too (`arr.clone()`). invokespecial: the
+        // current class (JVMS 4.10.1.9); the receiver of <init> is uninitialized, which the check skips.
+        return [...args, [md.paramSlots, n.op === Op.INVOKESPECIAL ? className : m.owner]];
       }
       return [];
     }

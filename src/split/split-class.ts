@@ -135,7 +135,10 @@ export function splitClass(cf: ClassFile, opts: SplitOptions): ClassSplit {
           const h = helperFor(true);
           ({ result, commit } = h.split({ ...cf, constantPool: adopt }, i, methodOpts, taken));
           pieceClass = h.name;
-          if (result.kind === "refused") result = { ...result, code: ErrorCodes.REFUSED_CONSTANT_POOL, reason: `the constant pool would overflow (${room}), and a nest-mate helper class did not help: ${result.reason}` };
+          // A missing class refuses the method whatever the pool: its own code says what to do about it.
+          if (result.kind === "refused" && result.code !== ErrorCodes.REFUSED_MISSING_CLASS) {
+            result = { ...result, code: ErrorCodes.REFUSED_CONSTANT_POOL, reason: `the constant pool would overflow (${room}), and a nest-mate helper class did not help: ${result.reason}` };
+          }
         }
       }
     }
