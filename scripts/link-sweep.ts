@@ -12,7 +12,11 @@
  * or a CLI failure, 2 on a usage error.
  *
  *   npx tsx scripts/link-sweep.ts [--dir /usr/share/java] [--limits 1024,8000]
- *     [--modes auto,switch] [--jobs 2] [--no-refusals]
+ *     [--modes auto,switch] [--jobs 2] [--no-refusals] [--with-classpath]
+ *
+ * `--with-classpath` splits each jar with the directory's other jars as its
+ * `--classpath` (the hierarchy then knows every class the directory has), instead
+ * of alone, as a user who forgets the option would.
  *
  * The corpus tests link a fixed set of jars in the suite; this is the wider
  * sweep, not part of `npm test` (Debian's 187 jars, 70 with a method over 1,024
@@ -21,7 +25,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, delimiter, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { linkAll } from "../test/support/jvm.js";
@@ -36,13 +40,14 @@ const { values: opt } = parseArgs({
     modes: { type: "string", default: "auto,switch" },
     jobs: { type: "string", default: "2" },
     "no-refusals": { type: "boolean", default: false },
+    "with-classpath": { type: "boolean", default: false },
   },
 });
 const limits = opt.limits.split(",").map(Number);
 const modes = opt.modes.split(",");
 const jobs = Number(opt.jobs);
 if (limits.some((l) => !Number.isInteger(l) || l <= 0) || !Number.isInteger(jobs) || jobs < 1 || modes.some((m) => !["auto", "direct", "switch", "indy"].includes(m))) {
-  console.error("usage: link-sweep.ts [--dir DIR] [--limits 1024,8000] [--modes auto,switch] [--jobs N] [--no-refusals]");
+  console.error("usage: link-sweep.ts [--dir DIR] [--limits 1024,8000] [--modes auto,switch] [--jobs N] [--no-refusals] [--with-classpath]");
   process.exit(2);
 }
 
@@ -58,7 +63,8 @@ interface SplitOutcome {
 
 function splitJar(jar: string, out: string, limit: number, mode: string): Promise<SplitOutcome> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cli, "split", jar, "-o", out, "--max-size", String(limit), "--link", mode, "--json"], { env: { ...process.env, FORCE_COLOR: "0" } });
+    const classpath = opt["with-classpath"] ? ["--classpath", jars.filter((j) => j !== jar).join(delimiter)] : [];
+    const child = spawn(process.execPath, [cli, "split", jar, "-o", out, "--max-size", String(limit), "--link", mode, "--json", ...classpath], { env: { ...process.env, FORCE_COLOR: "0" } });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
