@@ -93,6 +93,13 @@ export interface LoadedClassHierarchy extends ClassHierarchy {
 }
 
 export const OBJECT = "java/lang/Object";
+
+/** A merge's answer, and the missing class it went past if it had to guess (`mergeGuessedPast`). */
+interface Merge {
+  readonly type: string;
+  readonly guessedPast: string | undefined;
+}
+const OBJECT_MERGE: Merge = { type: OBJECT, guessedPast: undefined };
 const CLONEABLE = "java/lang/Cloneable";
 const SERIALIZABLE = "java/io/Serializable";
 
@@ -139,8 +146,7 @@ export class CachedClassHierarchy implements LoadedClassHierarchy {
   private readonly infos = new Map<string, ClassInfo | null>();
   private readonly chains = new Map<string, readonly string[]>();
   private readonly chainSets = new Map<string, ReadonlySet<string>>();
-  private readonly merges = new Map<string, Map<string, string>>();
-  private readonly guesses = new Map<string, Map<string, string | null>>();
+  private readonly merges = new Map<string, Map<string, Merge>>();
 
   constructor(
     private readonly sources: readonly ClassSource[],
@@ -252,7 +258,16 @@ export class CachedClassHierarchy implements LoadedClassHierarchy {
   commonSuperClass(a: string, b: string): string {
     if (a === b) return a;
     if (a === OBJECT || b === OBJECT) return OBJECT;
-    // The merge is symmetric: cache it once under the ordered pair.
+    return this.mergeOf(a, b).type;
+  }
+
+  mergeGuessedPast(a: string, b: string): string | undefined {
+    if (a === b || a === OBJECT || b === OBJECT) return undefined;
+    return this.mergeOf(a, b).guessedPast;
+  }
+
+  /** The merge of two different types, neither Object, cached once under the ordered pair (it is symmetric). */
+  private mergeOf(a: string, b: string): Merge {
     const [x, y] = a < b ? [a, b] : [b, a];
     let row = this.merges.get(x);
     const hit = row?.get(y);
@@ -266,35 +281,28 @@ export class CachedClassHierarchy implements LoadedClassHierarchy {
     return result;
   }
 
-  mergeGuessedPast(a: string, b: string): string | undefined {
-    if (a === b || a === OBJECT || b === OBJECT) return undefined;
-    // Asked after every merge a split makes: cached like the merges, under the ordered pair.
-    const [x, y] = a < b ? [a, b] : [b, a];
-    let row = this.guesses.get(x);
-    const hit = row?.get(y);
-    if (hit !== undefined) return hit ?? undefined;
-    const result = this.guessedPast(x, y);
-    if (!row) {
-      row = new Map();
-      this.guesses.set(x, row);
-    }
-    row.set(y, result ?? null);
-    return result;
-  }
-
-  private guessedPast(a: string, b: string): string | undefined {
+  private merge(a: string, b: string): Merge {
     const arrayA = isArray(a);
     const arrayB = isArray(b);
     if (arrayA || arrayB) {
-      if (!arrayA || !arrayB) return undefined;
+      if (!arrayA || !arrayB) return OBJECT_MERGE;
       const ca = componentOf(a);
       const cb = componentOf(b);
-      return isPrimitiveComponent(ca) || isPrimitiveComponent(cb) ? undefined : this.mergeGuessedPast(ca, cb);
+      if (isPrimitiveComponent(ca) || isPrimitiveComponent(cb)) return OBJECT_MERGE;
+      if (ca === OBJECT || cb === OBJECT) return { type: arrayOf(OBJECT), guessedPast: undefined };
+      const inner = this.mergeOf(ca, cb);
+      return { type: arrayOf(inner.type), guessedPast: inner.guessedPast };
     }
-    // A known interface makes the merge Object whatever the other class is.
-    if (this.isInterface(a) || this.isInterface(b)) return undefined;
-    const merged = this.commonSuperClass(a, b);
-    return this.missingBelow(a, merged) ?? this.missingBelow(b, merged);
+    if (this.isInterface(a) || this.isInterface(b)) return OBJECT_MERGE;
+    const above = this.chainSet(a);
+    let type = OBJECT;
+    for (const c of this.superChain(b)) {
+      if (above.has(c)) {
+        type = c;
+        break;
+      }
+    }
+    return { type, guessedPast: this.missingBelow(a, type) ?? this.missingBelow(b, type) };
   }
 
   /** The first class of `name`'s chain before `until` that could not be found. */
@@ -304,22 +312,6 @@ export class CachedClassHierarchy implements LoadedClassHierarchy {
       if (this.info(c) === undefined) return c;
     }
     return undefined;
-  }
-
-  private merge(a: string, b: string): string {
-    const arrayA = isArray(a);
-    const arrayB = isArray(b);
-    if (arrayA || arrayB) {
-      if (!arrayA || !arrayB) return OBJECT;
-      const ca = componentOf(a);
-      const cb = componentOf(b);
-      if (isPrimitiveComponent(ca) || isPrimitiveComponent(cb)) return OBJECT;
-      return arrayOf(this.commonSuperClass(ca, cb));
-    }
-    if (this.isInterface(a) || this.isInterface(b)) return OBJECT;
-    const above = this.chainSet(a);
-    for (const c of this.superChain(b)) if (above.has(c)) return c;
-    return OBJECT;
   }
 
   close(): void {

@@ -30,7 +30,15 @@ export class MergeWatch implements ClassHierarchy {
   /** Missing classes some merge went past, in the order first met. */
   readonly guessedPast = new Set<string>();
 
+  /** `interfaceOwners` of the pool the bodies are written into, and its size then: read once per method, not per body. */
+  private owners: { cp: ConstantPool; count: number; names: Set<string> } | undefined;
+
   constructor(private readonly base: ClassHierarchy) {}
+
+  private interfaceOwners(cp: ConstantPool): Set<string> {
+    if (this.owners?.cp !== cp || this.owners.count !== cp.count) this.owners = { cp, count: cp.count, names: interfaceOwners(cp) };
+    return this.owners.names;
+  }
 
   isAssignable(to: string, from: string): boolean {
     return this.base.isAssignable(to, from);
@@ -45,10 +53,6 @@ export class MergeWatch implements ClassHierarchy {
     return merged;
   }
 
-  mergeGuessedPast(a: string, b: string): string | undefined {
-    return this.base.mergeGuessedPast?.(a, b);
-  }
-
   /**
    * After a body's frames are computed: when some merge of this method guessed,
    * throws W_REFUSED_MISSING_CLASS if the body uses a guessed type as a more
@@ -60,7 +64,7 @@ export class MergeWatch implements ClassHierarchy {
     // The body's frames were just computed from this code: an analysis that fails here is a bug of ours.
     if (frames.errors.length > 0) throw new InternalError(`checking ${ctx.className}.${ctx.methodName} for guessed merges: ${frames.errors[0]!.message}`);
     const info = (this.base as { info?: (name: string) => { isInterface: boolean } | undefined }).info?.bind(this.base);
-    const owners = interfaceOwners(ctx.cp);
+    const owners = this.interfaceOwners(ctx.cp);
     const isInterface = (name: string) => info?.(name)?.isInterface ?? (owners.has(name) ? true : undefined);
     const use = guessedUse(body, frames, ctx.cp, { returnType: parseMethodDescriptor(ctx.descriptor).returnType, className: ctx.className }, isInterface);
     if (use === undefined) return;

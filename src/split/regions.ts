@@ -172,7 +172,6 @@ export function outlineLargestRegion(
   return undefined;
 }
 
-
 /**
  * The regions of each super(...)/this(...) call: its arguments, from after the load
  * of the receiver (the nearest load of uninitializedThis before the call at the
