@@ -9,6 +9,7 @@
  */
 import { InternalError } from "../src/diagnostics.js";
 import { cfgPass } from "./cfg.js";
+import { deadStackPass } from "./dead-stack.js";
 import { inlineSubroutinesPass } from "./inline-subroutines.js";
 import { framesPass } from "./frames.js";
 import { livenessPass } from "./liveness.js";
@@ -18,6 +19,7 @@ import { verifyPass } from "./verify.js";
 
 export const PASSES: readonly Pass[] = [
   inlineSubroutinesPass,
+  deadStackPass,
   cfgPass,
   livenessPass,
   framesPass,

@@ -5,7 +5,7 @@
  * registered splitter passes (`split-passes.ts`: fits, outline,
  * partition-and-link, final-stores), which share one MethodAnalyses per body.
  *
- *   inline-subroutines -> cut points -> cfg -> frames -> liveness -> partition
+ *   inline-subroutines -> dead-stack -> cut points -> cfg -> frames -> liveness -> partition
  *   -> link -> stackmap (per body) -> encode, checked against the limit
  *
  * First, a region the trampoline may not cut (constructor arguments, a
@@ -25,7 +25,8 @@ import { decodeBody } from "../bytecode/decode.js";
 import type { MethodBody } from "../bytecode/model.js";
 import { type ClassFile, type CodeAttribute, type MethodInfo, codeOf } from "../classfile/model.js";
 import { type Diagnostic, ErrorCodes, InternalError, MegasplitError, thrownMessage } from "../diagnostics.js";
-import { inferFrames } from "../../passes/frames.js";
+import { dropDeadStack } from "../../passes/dead-stack.js";
+import { type FrameAnalysis, inferFrames } from "../../passes/frames.js";
 import { buildCfg, type ControlFlowGraph } from "../../passes/cfg.js";
 import { hasSubroutines, inlineSubroutines } from "../../passes/inline-subroutines.js";
 import { withoutFrames } from "../../passes/stackmap.js";
@@ -157,7 +158,15 @@ function inputState(cf: ClassFile, method: MethodInfo, code: CodeAttribute, ctx:
       decoded = inlineSubroutines(decoded, ctx);
       verifyAfter(decoded, ctx, "inline-subroutines");
     }
-    known = checkInputFrames(decoded, ctx);
+    let checked = checkInputFrames(decoded, ctx);
+    // Values left on the stack that nothing takes again would have to cross every cut (dead-stack.ts): popped where they die.
+    const trimmed = dropDeadStack(decoded, checked.frames, ctx.cp);
+    if (trimmed) {
+      decoded = trimmed;
+      verifyAfter(decoded, ctx, "dead-stack");
+      checked = checkInputFrames(decoded, ctx);
+    }
+    known = checked.known;
   } catch (e) {
     if (e instanceof MegasplitError) return refusalFromError(e);
     throw e;
@@ -182,13 +191,14 @@ function inputState(cf: ClassFile, method: MethodInfo, code: CodeAttribute, ctx:
  * frame nodes is checked on its CFG with the frame nodes left unused (they take
  * no part in the blocks, `buildCfg`), and that CFG is returned for the passes'
  * analysis with the declared frames: one CFG for both. Bad code is inferred again
- * without its frame nodes, so that the message numbers the nodes as before.
+ * without its frame nodes, so that the message numbers the nodes as before. The
+ * analysis of the check is returned too (`dead-stack.ts` reads its heights).
  */
-function checkInputFrames(body: MethodBody, ctx: PassContext): InputAnalyses {
+function checkInputFrames(body: MethodBody, ctx: PassContext): { known: InputAnalyses; frames: FrameAnalysis } {
   const framed = body.nodes.some((x) => x.kind === "frame");
   const cfg = framed ? buildCfg(body, ctx.where).cfg : undefined;
   const a = cfg ? inferFrames(body, ctx, { useDeclaredFrames: false, cfg }) : inferFrames(withoutFrames(body), ctx);
-  if (a.errors.length === 0) return cfg ? { of: "cfg", cfg } : { of: "frames", frames: a };
+  if (a.errors.length === 0) return { known: cfg ? { of: "cfg", cfg } : { of: "frames", frames: a }, frames: a };
   const e = cfg ? inferFrames(withoutFrames(body), ctx).errors[0] : a.errors[0];
   // Both inferences are the same analysis of the same code: one that finds the code bad and one that does not is a bug of ours.
   if (!e) throw new InternalError(`the input check's two inferences disagree: ${a.errors[0]!.message}`);
