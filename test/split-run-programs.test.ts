@@ -38,17 +38,14 @@
  * on; ASM adds 37-40 s (1,024: 24-26 s, 2,048: 14 s, each mostly the program's
  * run). With ASM, two runs of the file at a load average near 10 took 249 s and 244 s.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join, relative } from "node:path";
-import { promisify } from "node:util";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { corpusClasspath, corpusJar, jdkTool } from "./support/corpus.js";
+import { corpusClasspath, corpusJar } from "./support/corpus.js";
 import { compileJava } from "./support/hard-case.js";
-import { refusalLines, splitJar, type SplitJarResult } from "./support/split-jar.js";
-
-const exec = promisify(execFile);
+import { expectSameOutput as expectSameRun, expectSplitClassesLoaded, type MustLoad, type Run, runLogged } from "./support/program-run.js";
+import { refusalLines, splitJar } from "./support/split-jar.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-runs-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -58,51 +55,7 @@ function groovyAllJar(): string {
   return realpathSync(join(corpusJar("groovy"), "..", "groovy-all.jar"));
 }
 
-interface Run {
-  stdout: string;
-  stderr: string;
-  /** Binary names of the classes loaded from the jar under test. */
-  loaded: Set<string>;
-}
-
-/** Runs `main` with `jar` first on the classpath; logs the classes loaded from it. */
-async function runJava(jar: string, deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = []): Promise<Run> {
-  const log = join(work, `${tag}.classes.log`);
-  const { stdout, stderr } = await exec(jdkTool("java"), [...jvmArgs, `-Xlog:class+load=info:file=${log}`, "-cp", [jar, ...deps].join(delimiter), main, ...args], {
-    cwd: work,
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
-  const loaded = new Set<string>();
-  for (const line of readFileSync(log, "utf8").split("\n")) {
-    const m = /\]\s(\S+) source: (?:file:|jar:file:)?(.*?)(?:!\/.*)?$/.exec(line);
-    if (m && m[2] === jar) loaded.add(m[1]!);
-  }
-  return { stdout, stderr, loaded };
-}
-
-/** Classes (binary names) that hold at least one split method. */
-function splitClasses(split: SplitJarResult): Set<string> {
-  return new Set(split.result.reports.filter((r) => r.result.kind === "split").map((r) => r.className.replace(/\//g, ".")));
-}
-
-/** Classes holding split methods that a program must load: these by name, and at least this many in all. */
-interface MustLoad {
-  atLeast: number;
-  classes: string[];
-}
-
-/**
- * The class-load logs of `runs` show that classes holding split methods ran: every
- * class of `must` loaded from the split jar, and at least `must.atLeast` of them.
- */
-function expectSplitClassesLoaded(label: string, split: SplitJarResult, runs: Run[], must: MustLoad): void {
-  const holding = splitClasses(split);
-  const loaded = [...holding].filter((c) => runs.some((r) => r.loaded.has(c))).sort();
-  console.log(`${label}: ${loaded.length} of ${holding.size} classes holding split methods loaded`);
-  for (const c of must.classes) expect(loaded, `${c} holds split methods and must load`).toContain(c);
-  expect(loaded.length).toBeGreaterThanOrEqual(must.atLeast);
-}
+const runJava = (jar: string, deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = []) => runLogged(work, jar, deps, main, args, tag, jvmArgs);
 
 /** Every file under `root`, by relative path, with its contents. */
 function filesUnder(root: string): Map<string, Buffer> {
@@ -116,11 +69,6 @@ function filesUnder(root: string): Map<string, Buffer> {
   };
   walk(root);
   return out;
-}
-
-function expectSameRun(actual: Run, expected: Run): void {
-  expect(actual.stdout === expected.stdout, "stdout differs").toBe(true);
-  expect(actual.stderr === expected.stderr, `stderr differs:\n${actual.stderr}`).toBe(true);
 }
 
 /**

@@ -1,0 +1,68 @@
+/**
+ * Test helper for the real-program runs (test/split-run-programs.test.ts,
+ * test/split-clojure.test.ts): runs a program's main class with the jar under test
+ * first on the classpath and HotSpot's class-load log on, so a test can show that
+ * the classes holding split methods were loaded from the split jar (ran), and
+ * compares two runs' output byte for byte.
+ */
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { promisify } from "node:util";
+import { expect } from "vitest";
+import { jdkTool } from "./corpus.js";
+import type { SplitJarResult } from "./split-jar.js";
+
+const exec = promisify(execFile);
+
+export interface Run {
+  stdout: string;
+  stderr: string;
+  /** Binary names of the classes loaded from the jar under test. */
+  loaded: Set<string>;
+}
+
+/** Runs `main` in `work` with `jar` first on the classpath; logs the classes loaded from it (`<work>/<tag>.classes.log`). */
+export async function runLogged(work: string, jar: string, deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = []): Promise<Run> {
+  const log = join(work, `${tag}.classes.log`);
+  const { stdout, stderr } = await exec(jdkTool("java"), [...jvmArgs, `-Xlog:class+load=info:file=${log}`, "-cp", [jar, ...deps].join(delimiter), main, ...args], {
+    cwd: work,
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  const loaded = new Set<string>();
+  for (const line of readFileSync(log, "utf8").split("\n")) {
+    const m = /\]\s(\S+) source: (?:file:|jar:file:)?(.*?)(?:!\/.*)?$/.exec(line);
+    if (m && m[2] === jar) loaded.add(m[1]!);
+  }
+  return { stdout, stderr, loaded };
+}
+
+/** Classes (binary names) that hold at least one split method. */
+function splitClasses(split: SplitJarResult): Set<string> {
+  return new Set(split.result.reports.filter((r) => r.result.kind === "split").map((r) => r.className.replace(/\//g, ".")));
+}
+
+/** Classes holding split methods that a program must load: these by name, and at least this many in all. */
+export interface MustLoad {
+  atLeast: number;
+  classes: string[];
+}
+
+/**
+ * The class-load logs of `runs` show that classes holding split methods ran: every
+ * class of `must` loaded from the split jar, and at least `must.atLeast` of them.
+ */
+export function expectSplitClassesLoaded(label: string, split: SplitJarResult, runs: Run[], must: MustLoad): void {
+  const holding = splitClasses(split);
+  const loaded = [...holding].filter((c) => runs.some((r) => r.loaded.has(c))).sort();
+  console.log(`${label}: ${loaded.length} of ${holding.size} classes holding split methods loaded`);
+  for (const c of must.classes) expect(loaded, `${c} holds split methods and must load`).toContain(c);
+  expect(loaded.length).toBeGreaterThanOrEqual(must.atLeast);
+}
+
+/** The split program printed what the original did (stdout and stderr). */
+export function expectSameOutput(actual: Run, expected: Run): void {
+  expect(actual.stdout === expected.stdout, "stdout differs").toBe(true);
+  expect(actual.stderr === expected.stderr, `stderr differs:\n${actual.stderr}`).toBe(true);
+}
