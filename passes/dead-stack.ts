@@ -22,7 +22,11 @@
  * afresh, are roots with none removed), and one whose region an edge leaves with
  * more removed than the target expects (an `if` arm popping before its `goto`
  * what the other arm keeps) is given up, so the join pops it instead. Declared
- * frames (StackMapTable) at a block entry lose the bottom slots removed there.
+ * frames (StackMapTable) lose the bottom slots removed where they stand (at a
+ * block's entry, or inside a block after its pops). No pops go right before a
+ * `new` (frames name its uninitialized value by its offset), and a method whose
+ * unreachable code flows into code with slots removed is left unchanged (the
+ * type checker checks unreachable code against its declared frames too).
  * Semantics are unchanged: only values no instruction reads are removed, and
  * `pop` cannot throw.
  *
@@ -39,7 +43,7 @@ import { stackEffect } from "../src/bytecode/descriptors.js";
 import { Op } from "../src/bytecode/opcodes.js";
 import { newMethodBody } from "../src/bytecode/method-body.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import { isInstruction, opcodeOf } from "./cfg.js";
+import { firstInstruction, isInstruction, opcodeOf } from "./cfg.js";
 import { type FrameAnalysis, inferFrames } from "./frames.js";
 import { formatBody } from "./inline-subroutines.js";
 import type { Pass } from "./pass.js";
@@ -88,19 +92,35 @@ export function dropDeadStack(body: MethodBody, frames: FrameAnalysis, cp: Const
     });
   }
   if (popsBefore.size === 0) return undefined;
+  // Unreachable code is still type-checked against its declared frames (JVMS 4.10.1): one that falls or jumps into code with slots removed would no longer match it.
+  for (let b = 0; b < cfg.blockCount; b++) {
+    if (!cfg.reachable[b] && cfg.successors[b]!.some((s) => cfg.reachable[s] && removedIn[s]! > 0)) return undefined;
+  }
   const out: CodeNode[] = [];
+  // Slots removed at the current position of its block: a declared frame inside a block (not a branch target) comes after some of its pops.
+  let removed = 0;
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     if (n.kind === "frame") {
       const next = nextInstruction(nodes, i);
-      const r = next < nodes.length && cfg.reachable[cfg.blockOfNode[next]!] ? removedIn[cfg.blockOfNode[next]!]! : 0;
+      const b = next < nodes.length ? cfg.blockOfNode[next]! : -1;
+      const r = b < 0 || !cfg.reachable[b] ? 0 : firstInstruction(cfg, b) === next ? removedIn[b]! : removed;
       const frame = r === 0 ? n.frame : withoutBottomSlots(n.frame, r);
       if (!frame) return undefined;
       out.push(frame === n.frame ? n : { kind: "frame", frame });
       continue;
     }
+    if (!isInstruction(n)) {
+      out.push(n);
+      continue;
+    }
+    const b = cfg.blockOfNode[i]!;
+    if (firstInstruction(cfg, b) === i) removed = cfg.reachable[b] ? removedIn[b]! : 0;
     const pops = popsBefore.get(i);
-    if (pops) out.push(...pops);
+    if (pops) {
+      out.push(...pops);
+      removed = before[i]!;
+    }
     out.push(n);
   }
   return newMethodBody({ ...body, nodes: out });
@@ -125,7 +145,7 @@ function removals(frames: FrameAnalysis, before: Int32Array, low: Int32Array): {
   const candidates: number[][] = [];
   for (let b = 0; b < cfg.blockCount; b++) {
     const list: number[] = [];
-    if (cfg.reachable[b]) for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) if (isInstruction(nodes[i]!) && before[i]! > 0 && low[i]! >= before[i]!) list.push(i);
+    if (cfg.reachable[b]) for (let i = cfg.blockStart[b]!; i < cfg.blockEnd[b]!; i++) if (isInstruction(nodes[i]!) && before[i]! > 0 && low[i]! >= before[i]! && !isNew(nodes[i]!)) list.push(i);
     candidates.push(list);
   }
   const given = new Set<number>();
@@ -314,13 +334,22 @@ function slotsOf(t: FrameType): number {
   return t.tag === "long" || t.tag === "double" ? 2 : 1;
 }
 
+/**
+ * No pops go right before a `new`: its offset names its uninitialized type in the
+ * declared frames (JVMS 4.7.4 Uninitialized_variable_info), and the label that marks
+ * it would mark the pops. The next point where everything is dead pops instead.
+ */
+function isNew(n: CodeNode): boolean {
+  return n.kind === "cp" && n.op === Op.NEW;
+}
+
 function nextInstruction(nodes: readonly CodeNode[], i: number): number {
   let j = i + 1;
   while (j < nodes.length && !isInstruction(nodes[j]!)) j++;
   return j;
 }
 
-/** As a registered pass (`megasplit disasm --pass dead-stack`, filetests): the body with its dead values popped, or the body itself. */
+/** As a registered pass (filetests): the body with its dead values popped, or the body itself. */
 export const deadStackPass: Pass<MethodBody> = {
   name,
   description,

@@ -21,13 +21,15 @@
  * they are. Without the pass `load` is refused at 1,024 bytes (W_REFUSED_BLOCK:
  * every block would carry the dead values across its entries and exits).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assemble } from "../src/text/assemble.js";
 import { codeOf } from "../src/classfile/model.js";
 import { decodeBody } from "../src/bytecode/decode.js";
+import { encodeBody } from "../src/bytecode/encode.js";
+import { writeClass } from "../src/classfile/write.js";
 import { dropDeadStack } from "../passes/dead-stack.js";
 import { inferFrames } from "../passes/frames.js";
 import { buildCfg } from "../passes/cfg.js";
@@ -99,6 +101,74 @@ describe("a method that leaves values on the stack, split", () => {
       expect(report.originalLength).toBeGreaterThan(2000);
       expect(report.pieces.length).toBeGreaterThanOrEqual(2);
       expectSameRun(runJava(split.path, "deadstack.Main", { jvm: ["-Xverify:all"] }), expected);
+    });
+  }
+});
+
+/**
+ * The pass's own output written as a class (its declared frames as the pass left
+ * them, not recomputed as a split does), run by the JVM under -Xverify:all against
+ * the input. Three shapes a review found the frames wrong in: unreachable code
+ * whose frame falls into a join that lost slots (the method is now left as it is),
+ * a declared frame inside a block after a pop (not a branch target, which javac never
+ * writes), and a dead value right before a `new` whose label an `Uninitialized`
+ * frame names (no pops go before a `new`).
+ */
+describe("dropDeadStack's output with its declared frames, run", () => {
+  const work = mkdtempSync(join(tmpdir(), "megasplit-dead-frames-"));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const main = (calls: string[]) => [
+    ".method public static main([Ljava/lang/String;)V",
+    "    .limit stack 3",
+    "    .limit locals 1",
+    ...calls,
+    "    return",
+    ".end method",
+  ];
+  const printF = (k: number) => ["    getstatic java/lang/System/out Ljava/io/PrintStream;", `    iconst_${k}`, "    invokestatic T/f(I)I", "    invokevirtual java/io/PrintStream/println(I)V"];
+  const header = [".version 52 0", ".class public T", ".super java/lang/Object"];
+  const cases: { name: string; text: string[]; transformed: boolean }[] = [
+    {
+      name: "unreachable code falling into a join",
+      transformed: false,
+      text: [...header, ".method public static f(I)I", "    .limit stack 4", "    .limit locals 1", '    ldc "dead"', "    iload_0", "    ifeq B", "    iinc 0 3", "    goto B", "U:",
+        "    .stack full locals Integer stack Object java/lang/String", "    nop", "B:", "    .stack full locals Integer stack Object java/lang/String", "    iload_0", "    iconst_1", "    iadd", "    ireturn", ".end method",
+        ...main([...printF(0), ...printF(5)])],
+    },
+    {
+      name: "a declared frame inside a block, after a pop",
+      transformed: true,
+      text: [...header, ".method public static f(I)I", "    .limit stack 4", "    .limit locals 1", '    ldc "dead"', "    iload_0", "    .stack full locals Integer stack Object java/lang/String Integer", "    iconst_1", "    iadd", "    ireturn", ".end method",
+        ...main([...printF(0), ...printF(5)])],
+    },
+    {
+      name: "a dead value before a new named by an Uninitialized frame",
+      transformed: true,
+      text: [...header, ".method public static f(I)I", "    .limit stack 4", "    .limit locals 1", '    ldc "dead"', "New:", "    new java/lang/Object", "    iload_0", "    ifeq Join", "    nop", "Join:",
+        "    .stack full locals Integer stack Object java/lang/String Uninitialized New", "    pop", "    iload_0", "    ireturn", ".end method",
+        ...main([...printF(0), ...printF(1)])],
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: the JVM accepts the frames and the program prints the same`, () => {
+      const dir = join(work, c.name.replace(/\W+/g, "-"));
+      assembleInto(c.text.join("\n"), join(dir, "in"));
+      const cf = assemble(c.text.join("\n"))[0]!;
+      const m = cf.methods.find((x) => cf.constantPool.utf8(x.nameIndex) === "f")!;
+      const code = codeOf(m)!;
+      const ctx = methodContext(cf, m, {});
+      const body = decodeBody(code, cf.constantPool, ctx.where);
+      // As the splitter's input check analyses it: the declared frames left unused.
+      const frames = inferFrames(body, ctx, { useDeclaredFrames: false, cfg: buildCfg(body, ctx.where).cfg });
+      const trimmed = dropDeadStack(body, frames, cf.constantPool);
+      expect(trimmed !== undefined).toBe(c.transformed);
+      const written = trimmed ? { ...encodeBody(trimmed, cf.constantPool), nameIndex: code.nameIndex } : code;
+      const out = { ...cf, methods: cf.methods.map((x) => (x === m ? { ...x, attributes: x.attributes.map((a) => (a === code ? written : a)) } : x)) };
+      mkdirSync(join(dir, "out"), { recursive: true });
+      writeFileSync(join(dir, "out", "T.class"), writeClass(out));
+      const expected = runJava(join(dir, "in"), "T", { jvm: ["-Xverify:all"] });
+      expect(expected.status).toBe(0);
+      expectSameRun(runJava(join(dir, "out"), "T", { jvm: ["-Xverify:all"] }), expected);
     });
   }
 });
