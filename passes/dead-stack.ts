@@ -32,9 +32,9 @@
  *
  * Only methods where some `return` or `athrow` is reached with more on the stack
  * than it takes are looked at further (a value dead only under an endless loop
- * is left alone); for all others the pass returns at once.
- * Cost then: one replay of each block ending in a return or athrow. Otherwise:
- * two replays of every block, a backward fixpoint, dominators, and a forward
+ * is left alone); for all others the pass returns at once. Cost then: a walk of
+ * the stack heights of each block ending in a return or athrow. Otherwise: two
+ * replays of every block, a backward fixpoint, dominators, and a forward
  * sweep per removal given up (none in the code seen so far but one per `if` whose
  * arms both leave a value).
  */
@@ -258,12 +258,22 @@ function immediateDominators(cfg: FrameAnalysis["cfg"]): Int32Array {
 /** Whether some return or athrow is reached with more slots than it takes: only then can a value be dead. */
 function leavesValues(body: MethodBody, frames: FrameAnalysis, cp: ConstantPool): boolean {
   const { cfg } = frames;
+  const nodes = body.nodes;
   for (let b = 0; b < cfg.blockCount; b++) {
-    if (!cfg.reachable[b]) continue;
-    const last = body.nodes[cfg.blockLastInstruction[b]!] as Instruction;
+    const entry = frames.entry[b];
+    if (!entry || !cfg.reachable[b]) continue;
+    const lastNode = cfg.blockLastInstruction[b]!;
+    const last = nodes[lastNode] as Instruction;
     if (!endsPath(opcodeOf(last))) continue;
-    const frame = frames.sharedFrameBefore(cfg.blockLastInstruction[b]!);
-    if (frame && frame.stack.length > stackEffect(last, cp).pop) return true;
+    // The height before the last instruction, from the block's entry: no frame copied.
+    let height = entry.stack.length;
+    for (let i = cfg.blockStart[b]!; i < lastNode; i++) {
+      const n = nodes[i]!;
+      if (!isInstruction(n)) continue;
+      const e = stackEffect(n, cp);
+      height += e.push - e.pop;
+    }
+    if (height > stackEffect(last, cp).pop) return true;
   }
   return false;
 }

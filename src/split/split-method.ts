@@ -158,15 +158,7 @@ function inputState(cf: ClassFile, method: MethodInfo, code: CodeAttribute, ctx:
       decoded = inlineSubroutines(decoded, ctx);
       verifyAfter(decoded, ctx, "inline-subroutines");
     }
-    let checked = checkInputFrames(decoded, ctx);
-    // Values left on the stack that nothing takes again would have to cross every cut (dead-stack.ts): popped where they die.
-    const trimmed = dropDeadStack(decoded, checked.frames, ctx.cp);
-    if (trimmed) {
-      decoded = trimmed;
-      verifyAfter(decoded, ctx, "dead-stack");
-      checked = checkInputFrames(decoded, ctx);
-    }
-    known = checked.known;
+    ({ body: decoded, known } = checkedInput(decoded, ctx));
   } catch (e) {
     if (e instanceof MegasplitError) return refusalFromError(e);
     throw e;
@@ -177,6 +169,20 @@ function inputState(cf: ClassFile, method: MethodInfo, code: CodeAttribute, ctx:
     if (e instanceof InternalError) throw e;
     throw new InternalError(`splitting ${ctx.className}.${ctx.where.method ?? ctx.methodName}: ${e instanceof MegasplitError ? `${e.code}: ${e.diagnostic.message}` : thrownMessage(e)}`, { cause: e });
   }
+}
+
+/**
+ * The input's body checked (`checkInputFrames`), with the values it leaves on the
+ * stack that nothing takes again popped where they die (dead-stack.ts: they would
+ * otherwise cross every cut) and then checked again. A function of its own so
+ * that the check's analysis, which `dropDeadStack` reads, is dropped on return.
+ */
+function checkedInput(body: MethodBody, ctx: PassContext): { body: MethodBody; known: InputAnalyses } {
+  const checked = checkInputFrames(body, ctx);
+  const trimmed = dropDeadStack(body, checked.frames, ctx.cp);
+  if (!trimmed) return { body, known: checked.known };
+  verifyAfter(trimmed, ctx, "dead-stack");
+  return { body: trimmed, known: checkInputFrames(trimmed, ctx).known };
 }
 
 /**
