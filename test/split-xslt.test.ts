@@ -1,0 +1,116 @@
+/**
+ * XSLT processors split and run (Debian packages `libxalan2-java`, 2.7.2, and
+ * `libsaxonhe-java`, 9.9): Xalan's XSLTC compiles a stylesheet to bytecode with a
+ * CUP-generated XPath parser whose action method is 15,854 bytes
+ * (`XPathParser$CUP$XPathParser$actions.CUP$XPathParser$do_action_part00000000`,
+ * run once per reduction), and it bundles BCEL (whose `Const.<clinit>` is 9,121
+ * bytes); Saxon-HE is the other processor, with 10 KB of number-formatting tables.
+ *
+ * Each jar is split at 8,000 and at 1,024 bytes with the internal verifier on; no
+ * method may be refused. test/xslt/report.xsl (keys, grouping, sorting, predicates,
+ * string and number functions) is applied to a generated list of 200 items by XSLTC,
+ * by Xalan's interpreter and by Saxon, each on its split jar under -Xverify:all, and
+ * each must print byte for byte what the unsplit jar prints (the oracle); the
+ * class-load logs show what ran from the split jars (measured: at 8,000, XSLTC
+ * loads all 3 classes holding split methods, Saxon its one, the interpreter none of
+ * XSLTC's; at 1,024, 15, 6 and 45). Cost: about 15 s.
+ */
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectSameOutput, expectSplitClassesLoaded, type MustLoad, type Run, runLogged } from "./support/program-run.js";
+import { refusalLines, splitJar } from "./support/split-jar.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const work = mkdtempSync(join(tmpdir(), "megasplit-xslt-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const STYLESHEET = join(here, "xslt", "report.xsl");
+/** Installed by scripts/setup.sh. */
+const XALAN = realpathSync("/usr/share/java/xalan2.jar");
+const SERIALIZER = realpathSync("/usr/share/java/serializer.jar");
+const SAXON = realpathSync("/usr/share/java/Saxon-HE.jar");
+
+/** 200 items with names, kinds and numbers from a fixed linear congruential sequence. */
+function itemsXml(): string {
+  let x = 12345;
+  const next = (n: number) => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  const lines = ["<items>"];
+  for (let i = 0; i < 200; i++) lines.push(`  <item name="n${i}-${["ab", "abcdef", "x"][next(3)]}" kind="${"abcde"[next(5)]}" n="${next(501)}"/>`);
+  lines.push("</items>", "");
+  return lines.join("\n");
+}
+
+interface Processor {
+  name: string;
+  jar: string;
+  deps: string[];
+  /** Main class and arguments, writing the result to `out`. */
+  command(input: string, out: string): { main: string; args: string[] };
+  loads: Record<number, MustLoad>;
+}
+
+const PROCESSORS: Processor[] = [
+  {
+    name: "Xalan XSLTC",
+    jar: XALAN,
+    deps: [SERIALIZER],
+    command: (input, out) => ({ main: "org.apache.xalan.xslt.Process", args: ["-XSLTC", "-in", input, "-xsl", STYLESHEET, "-out", out] }),
+    loads: { 8000: { atLeast: 3, classes: ["org.apache.xalan.xsltc.compiler.XPathParser$CUP$XPathParser$actions", "org.apache.bcel.Const"] }, 1024: { atLeast: 13, classes: ["org.apache.xalan.xsltc.compiler.XPathParser$CUP$XPathParser$actions"] } },
+  },
+  {
+    name: "Xalan interpreter",
+    jar: XALAN,
+    deps: [SERIALIZER],
+    command: (input, out) => ({ main: "org.apache.xalan.xslt.Process", args: ["-in", input, "-xsl", STYLESHEET, "-out", out] }),
+    // At 8,000 the jar's split methods are XSLTC's and BCEL's, which the interpreter does not load.
+    loads: { 8000: { atLeast: 0, classes: [] }, 1024: { atLeast: 5, classes: [] } },
+  },
+  {
+    name: "Saxon-HE",
+    jar: SAXON,
+    deps: [],
+    command: (input, out) => ({ main: "net.sf.saxon.Transform", args: [`-s:${input}`, `-xsl:${STYLESHEET}`, `-o:${out}`] }),
+    // xsl:number with Arabic-Indic digits loads the tables of the one method over 8,000 bytes.
+    loads: { 8000: { atLeast: 1, classes: ["net.sf.saxon.expr.number.Alphanumeric"] }, 1024: { atLeast: 38, classes: ["net.sf.saxon.expr.number.Alphanumeric"] } },
+  },
+];
+
+describe("XSLT processors split, transforming a document", () => {
+  const input = join(work, "items.xml");
+  beforeAll(() => writeFileSync(input, itemsXml()));
+  const transform = async (p: Processor, jar: string, tag: string): Promise<Run & { result: string }> => {
+    const out = join(work, `${tag}.txt`);
+    const { main, args } = p.command(input, out);
+    const run = await runLogged(work, jar, p.deps, main, args, tag, ["-Xverify:all"]);
+    return { ...run, result: readFileSync(out, "utf8") };
+  };
+  const splits = new Map<string, ReturnType<typeof splitJar>>();
+  const splitOnce = (jar: string, maxSize: number) => {
+    const key = `${jar}@${maxSize}`;
+    if (!splits.has(key)) splits.set(key, splitJar(jar, work, `${key.replace(/\W+/g, "-")}.jar`, { maxSize, link: "auto", classpath: jar === XALAN ? [SERIALIZER] : [] }));
+    return splits.get(key)!;
+  };
+
+  for (const p of PROCESSORS) {
+    for (const maxSize of [8000, 1024]) {
+      it(`${p.name} at ${maxSize} bytes writes the same result as unsplit`, async () => {
+        const tag = `${p.name.replace(/\W+/g, "-")}-${maxSize}`;
+        const [stock, split] = await Promise.all([transform(p, p.jar, `${tag}-stock`), splitOnce(p.jar, maxSize)]);
+        console.log(`${p.name} at ${maxSize}: ${split.split} methods split into ${split.pieces} pieces, ${split.refused} refused`, refusalLines(split));
+        expect(refusalLines(split)).toEqual([]);
+        expect(split.split).toBeGreaterThan(0);
+        expect(stock.result).toContain("items: 200");
+        const actual = await transform(p, split.path, tag);
+        expect(actual.result).toBe(stock.result);
+        expectSameOutput(actual, stock);
+        expectSplitClassesLoaded(`${p.name} at ${maxSize}`, split, [actual], p.loads[maxSize]!);
+      });
+    }
+  }
+});
