@@ -1,8 +1,9 @@
 /**
  * The random-program soak: `npm run soak -- --count N [--seed S] [--jobs J]
- * [--all-modes] [--dispatch] [--minutes M] [--out DIR]`. Draws programs S .. S+N-1
- * (test/support/random-program; with --dispatch, interpreter-shaped ones whose run()
- * is a dispatch loop), splits each in-process at a random limit in one link mode
+ * [--all-modes] [--dispatch | --dead-stack] [--minutes M] [--out DIR]`. Draws programs
+ * S .. S+N-1 (test/support/random-program; with --dispatch, interpreter-shaped ones
+ * whose run() is a dispatch loop; with --dead-stack, ones whose run() leaves values on
+ * the stack that nothing takes again), splits each in-process at a random limit in one link mode
  * (in turn: switch, direct, indy, auto; all four with --all-modes), runs the
  * unsplit and split classes in batched JVMs under -Xverify:all, and prints
  * `N programs, M mismatches` with the refusals by reason (with --minutes M, no
@@ -30,6 +31,7 @@ const opts = new Command()
   .option("--batch <b>", "programs per JVM launch", "50")
   .option("--all-modes", "split every program in all four link modes")
   .option("--dispatch", "draw interpreter-shaped programs (run() is a dispatch loop)")
+  .option("--dead-stack", "draw programs whose run() leaves values on the stack that nothing takes again")
   .option("--hang-ms <ms>", "a split that reports nothing this long is a hang", "300000")
   .option("--minimise <k>", "delta-debug at most this many failures", "3")
   .option("--out <dir>", "where minimised failures are written", "soak-failures")
@@ -38,7 +40,7 @@ const opts = new Command()
   .opts();
 
 const count = Number(opts.count);
-const shape: ProgramShape = opts.dispatch ? "dispatch" : "mixed";
+const shape: ProgramShape = opts.dispatch ? "dispatch" : opts.deadStack ? "dead-stack" : "mixed";
 const first = Number(opts.seed);
 const started = Date.now();
 

@@ -115,11 +115,26 @@ function syncMethod(blocks: Block[], r: () => number): string {
   return method("static synchronized sm(I)J", c);
 }
 
+/** A value of descriptor `type` that nothing takes again: `areturn` discards it (`deadValues`). */
+function pushDead(c: EmitContext, type: string, r: () => number): void {
+  const k = int(r, -5, 5);
+  if (type === "I") c.emit(pushInt(k * 1000 + 7));
+  else if (type === "J") c.emit(`ldc2_w ${k * 7919}L`);
+  else if (type === "F") c.emit(`ldc ${k}.25f`);
+  else if (type === "D") c.emit(`ldc2_w ${k}.5`);
+  else c.emit(`ldc "dead ${k}"`);
+}
+
 function run(p: Program, blocks: Block[], r: () => number): string {
   const layout: Layout = layoutFor(1, { ints: STATE.ints + p.wideInts, longs: STATE.longs + p.wideLongs, doubles: STATE.doubles });
   const c = new EmitContext(CLASS_NAME, layout);
   prologue(c, r);
-  emitBlocks(c, blocks, 0);
+  const dead = p.deadValues ?? [];
+  blocks.forEach((b, i) => {
+    for (const v of dead) if (v.at === i) pushDead(c, v.type, r);
+    emitBlocks(c, [b], 0);
+  });
+  for (const v of dead) if (v.at >= blocks.length) pushDead(c, v.type, r);
   fold(c);
   c.emit(`lload ${c.layout.checksum}`, `getstatic ${CLASS_NAME}/SF J`, "lxor", "invokestatic java/lang/Long/toString(J)Ljava/lang/String;", "areturn");
   return method("public static run(I)Ljava/lang/String;", c);

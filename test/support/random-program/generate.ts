@@ -145,8 +145,14 @@ const VERSIONS: [[number, number], number][] = [
   [[61, 0], 2],
 ];
 
-/** What run() looks like: blocks of every kind, or an interpreter's dispatch loop among a few. */
-export type ProgramShape = "mixed" | "dispatch";
+/**
+ * What run() looks like: blocks of every kind, an interpreter's dispatch loop among
+ * a few, or blocks without exception handlers with values left on the stack below
+ * them that nothing takes again (`deadValues`: the shape of passes/dead-stack.ts).
+ */
+export type ProgramShape = "mixed" | "dispatch" | "dead-stack";
+
+const DEAD_TYPES = ["I", "J", "F", "D", "Ljava/lang/String;"];
 
 /**
  * An interpreter's dispatch loop (emit-blocks.ts `emitDispatch`) at `env`'s depth;
@@ -173,6 +179,7 @@ export function generateProgram(seed: number, shape: ProgramShape = "mixed"): Pr
   const env = (part: MethodPart): Env => ({ depth: 0, loops: 0, noHandlers: part === "initBeforeSuper", calls: part === "run", jsr });
   const wide = r() < 0.2;
   const size = r() < 0.3 ? int(r, 2, 6) : int(r, 6, 18);
+  if (shape === "dead-stack") return deadStackProgram(r, seed, major, minor, jsr, wide, size);
   return {
     seed,
     major,
@@ -188,5 +195,29 @@ export function generateProgram(seed: number, shape: ProgramShape = "mixed"): Pr
       syncMethod: blocks(r, int(r, 1, 6), env("syncMethod")),
       run: shape === "mixed" ? blocks(r, size, env("run")) : [...blocks(r, int(r, 0, 3), env("run")), dispatchLoop(r, env("run")), ...blocks(r, int(r, 0, 3), env("run"))],
     },
+  };
+}
+
+/** A `dead-stack` program: run()'s blocks without handlers, with 1 to 12 dead values spread between them. */
+function deadStackProgram(r: Rand, seed: number, major: number, minor: number, jsr: boolean, wide: boolean, size: number): Program {
+  const env = (part: MethodPart): Env => ({ depth: 0, loops: 0, noHandlers: part === "initBeforeSuper", calls: part === "run", jsr });
+  const run = blocks(r, size, { ...env("run"), noHandlers: true, jsr: false });
+  const deadValues = Array.from({ length: int(r, 1, 12) }, () => ({ at: int(r, 0, run.length), type: pick(r, DEAD_TYPES) })).sort((a, b) => a.at - b.at);
+  return {
+    seed,
+    major,
+    minor,
+    frames: major >= 51 || (major === 50 && r() < 0.5),
+    extendsList: r() < 0.3,
+    wideInts: wide ? int(r, 170, 230) : int(r, 0, 4),
+    wideLongs: wide ? int(r, 40, 70) : int(r, 0, 2),
+    parts: {
+      clinit: blocks(r, int(r, 1, 5), env("clinit")),
+      initBeforeSuper: blocks(r, int(r, 1, 4), env("initBeforeSuper")),
+      initAfterSuper: blocks(r, int(r, 1, 5), env("initAfterSuper")),
+      syncMethod: blocks(r, int(r, 1, 6), env("syncMethod")),
+      run,
+    },
+    deadValues,
   };
 }

@@ -70,6 +70,15 @@ export interface Program {
   wideInts: number;
   wideLongs: number;
   parts: Record<MethodPart, Block[]>;
+  /**
+   * `dead-stack` programs only: values run() pushes and never takes again (as
+   * Clojure's namespace loaders leave each form's value), each before run()'s
+   * top-level block `at` (at the end when past the last), of a descriptor among I,
+   * J, F, D and Ljava/lang/String;; its `areturn` discards them. run() then has no
+   * exception handlers (a handler's stack starts empty, so its code could not join
+   * the code below the values).
+   */
+  deadValues?: { at: number; type: string }[];
   /** Set by the minimiser: tells its candidates apart (case names, failures) ... */
   tag?: string;
   /** ... and splits each at the limit the failure had, not the one drawn from the seed. */
