@@ -20,8 +20,10 @@
  * a few blocks (in two programs of five inside a try). That is the shape the
  * loop-spine and region-piece rules of the partition are for
  * (docs/design/jit-speed.md): a driver calls case pieces at its exits in about
- * one variant in six of these, one in a hundred of mixed programs. The mixed
- * programs of a seed do not change with it.
+ * one variant in six of these, one in a hundred of mixed programs. A `dead-stack`
+ * program's run() has no handlers and leaves 1 to 12 values on the stack between
+ * its blocks that nothing takes again (`Program.deadValues`, passes/dead-stack.ts).
+ * The mixed programs of a seed do not change with either.
  */
 import { prng } from "../prng.js";
 import { int, pick, type Rand } from "./emit-leaves.js";
@@ -179,8 +181,9 @@ export function generateProgram(seed: number, shape: ProgramShape = "mixed"): Pr
   const env = (part: MethodPart): Env => ({ depth: 0, loops: 0, noHandlers: part === "initBeforeSuper", calls: part === "run", jsr });
   const wide = r() < 0.2;
   const size = r() < 0.3 ? int(r, 2, 6) : int(r, 6, 18);
-  if (shape === "dead-stack") return deadStackProgram(r, seed, major, minor, jsr, wide, size);
-  return {
+  // A dead-stack program draws its run() first, the others last.
+  const dead = shape === "dead-stack" ? deadStackRun(r, size, env("run")) : undefined;
+  const program: Program = {
     seed,
     major,
     minor,
@@ -193,31 +196,15 @@ export function generateProgram(seed: number, shape: ProgramShape = "mixed"): Pr
       initBeforeSuper: blocks(r, int(r, 1, 4), env("initBeforeSuper")),
       initAfterSuper: blocks(r, int(r, 1, 5), env("initAfterSuper")),
       syncMethod: blocks(r, int(r, 1, 6), env("syncMethod")),
-      run: shape === "mixed" ? blocks(r, size, env("run")) : [...blocks(r, int(r, 0, 3), env("run")), dispatchLoop(r, env("run")), ...blocks(r, int(r, 0, 3), env("run"))],
+      run: dead?.run ?? (shape === "mixed" ? blocks(r, size, env("run")) : [...blocks(r, int(r, 0, 3), env("run")), dispatchLoop(r, env("run")), ...blocks(r, int(r, 0, 3), env("run"))]),
     },
   };
+  return dead ? { ...program, deadValues: dead.deadValues } : program;
 }
 
-/** A `dead-stack` program: run()'s blocks without handlers, with 1 to 12 dead values spread between them. */
-function deadStackProgram(r: Rand, seed: number, major: number, minor: number, jsr: boolean, wide: boolean, size: number): Program {
-  const env = (part: MethodPart): Env => ({ depth: 0, loops: 0, noHandlers: part === "initBeforeSuper", calls: part === "run", jsr });
-  const run = blocks(r, size, { ...env("run"), noHandlers: true, jsr: false });
+/** A `dead-stack` program's run(): blocks without handlers, with 1 to 12 dead values spread between them. */
+function deadStackRun(r: Rand, size: number, env: Env): { run: Block[]; deadValues: NonNullable<Program["deadValues"]> } {
+  const run = blocks(r, size, { ...env, noHandlers: true, jsr: false });
   const deadValues = Array.from({ length: int(r, 1, 12) }, () => ({ at: int(r, 0, run.length), type: pick(r, DEAD_TYPES) })).sort((a, b) => a.at - b.at);
-  return {
-    seed,
-    major,
-    minor,
-    frames: major >= 51 || (major === 50 && r() < 0.5),
-    extendsList: r() < 0.3,
-    wideInts: wide ? int(r, 170, 230) : int(r, 0, 4),
-    wideLongs: wide ? int(r, 40, 70) : int(r, 0, 2),
-    parts: {
-      clinit: blocks(r, int(r, 1, 5), env("clinit")),
-      initBeforeSuper: blocks(r, int(r, 1, 4), env("initBeforeSuper")),
-      initAfterSuper: blocks(r, int(r, 1, 5), env("initAfterSuper")),
-      syncMethod: blocks(r, int(r, 1, 6), env("syncMethod")),
-      run,
-    },
-    deadValues,
-  };
+  return { run, deadValues };
 }
