@@ -33,17 +33,17 @@
  * Only methods where some `return` or `athrow` is reached with more on the stack
  * than it takes are looked at further (a value dead only under an endless loop
  * is left alone); for all others the pass returns at once. Cost then: a walk of
- * the stack heights of each block ending in a return or athrow. Otherwise: two
- * replays of every block, a backward fixpoint, dominators, and a forward
+ * the stack heights of each block ending in a return or athrow. Otherwise: a
+ * replay of every block and one of each block that pops, a backward fixpoint, dominators, and a forward
  * sweep per removal given up (none in the code seen so far but one per `if` whose
  * arms both leave a value).
  */
 import type { CodeNode, FrameNode, FrameType, Instruction, MethodBody } from "../src/bytecode/model.js";
 import { stackEffect } from "../src/bytecode/descriptors.js";
-import { Op } from "../src/bytecode/opcodes.js";
+import { FLAGS, Op, OpFlag } from "../src/bytecode/opcodes.js";
 import { newMethodBody } from "../src/bytecode/method-body.js";
 import type { ConstantPool } from "../src/classfile/constant-pool.js";
-import { firstInstruction, isInstruction, opcodeOf } from "./cfg.js";
+import { isInstruction, opcodeOf } from "./cfg.js";
 import { type FrameAnalysis, inferFrames } from "./frames.js";
 import { formatBody } from "./inline-subroutines.js";
 import type { Pass } from "./pass.js";
@@ -55,10 +55,6 @@ export const description = "pop operand-stack values no instruction takes again 
 
 const INFINITY = 0x7fffffff;
 
-/** Whether the last instruction of a block ends the method's path (a return or athrow). */
-function endsPath(op: number): boolean {
-  return (op >= Op.IRETURN && op <= Op.RETURN) || op === Op.ATHROW;
-}
 
 /**
  * The body with its dead stack values popped where they die, or undefined when it
@@ -83,7 +79,9 @@ export function dropDeadStack(body: MethodBody, frames: FrameAnalysis, cp: Const
   if (!removal) return undefined;
   const { removedIn, points } = removal;
   const popsBefore = new Map<number, Instruction[]>();
+  const withPoints = new Set([...points].map((i) => cfg.blockOfNode[i]!));
   for (const b of cfg.reversePostorder) {
+    if (!withPoints.has(b)) continue;
     let removed = removedIn[b]!;
     frames.replay(b, (node, _locals, stack, height) => {
       if (!points.has(node)) return;
@@ -97,14 +95,15 @@ export function dropDeadStack(body: MethodBody, frames: FrameAnalysis, cp: Const
     if (!cfg.reachable[b] && cfg.successors[b]!.some((s) => cfg.reachable[s] && removedIn[s]! > 0)) return undefined;
   }
   const out: CodeNode[] = [];
-  // Slots removed at the current position of its block: a declared frame inside a block (not a branch target) comes after some of its pops.
+  // Slots removed at the current position of the block last entered: a declared frame inside a block (not a branch target) comes after some of its pops.
+  let block = -1;
   let removed = 0;
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     if (n.kind === "frame") {
       const next = nextInstruction(nodes, i);
       const b = next < nodes.length ? cfg.blockOfNode[next]! : -1;
-      const r = b < 0 || !cfg.reachable[b] ? 0 : firstInstruction(cfg, b) === next ? removedIn[b]! : removed;
+      const r = b < 0 || !cfg.reachable[b] ? 0 : b !== block ? removedIn[b]! : removed;
       const frame = r === 0 ? n.frame : withoutBottomSlots(n.frame, r);
       if (!frame) return undefined;
       out.push(frame === n.frame ? n : { kind: "frame", frame });
@@ -115,7 +114,10 @@ export function dropDeadStack(body: MethodBody, frames: FrameAnalysis, cp: Const
       continue;
     }
     const b = cfg.blockOfNode[i]!;
-    if (firstInstruction(cfg, b) === i) removed = cfg.reachable[b] ? removedIn[b]! : 0;
+    if (b !== block) {
+      block = b;
+      removed = cfg.reachable[b] ? removedIn[b]! : 0;
+    }
     const pops = popsBefore.get(i);
     if (pops) {
       out.push(...pops);
@@ -264,7 +266,7 @@ function leavesValues(body: MethodBody, frames: FrameAnalysis, cp: ConstantPool)
     if (!entry || !cfg.reachable[b]) continue;
     const lastNode = cfg.blockLastInstruction[b]!;
     const last = nodes[lastNode] as Instruction;
-    if (!endsPath(opcodeOf(last))) continue;
+    if (!(FLAGS[opcodeOf(last)]! & (OpFlag.RETURN | OpFlag.THROW))) continue;
     // The height before the last instruction, from the block's entry: no frame copied.
     let height = entry.stack.length;
     for (let i = cfg.blockStart[b]!; i < lastNode; i++) {

@@ -28,6 +28,10 @@ export interface ClassHierarchy {
    * array of it): that is the type src/split/merge-watch.ts looks for at the uses.
    */
   mergeGuessedPast?(a: string, b: string): string | undefined;
+  /** Names no source had, when the hierarchy records them (empty: no merge can have guessed). */
+  readonly missing?: ReadonlySet<string>;
+  /** What the hierarchy knows of a class, when it loads classes: whether it is an interface. */
+  info?(name: string): { readonly isInterface: boolean } | undefined;
 }
 
 export interface PassContext {

@@ -12,8 +12,8 @@
  * by Xalan's interpreter and by Saxon, each on its split jar under -Xverify:all, and
  * each must print byte for byte what the unsplit jar prints (the oracle); the
  * class-load logs show what ran from the split jars (measured: at 8,000, XSLTC
- * loads all 3 classes holding split methods, Saxon its one, the interpreter none of
- * XSLTC's; at 1,024, 15, 6 and 45). Cost: about 15 s.
+ * loads all 3 classes holding split methods and Saxon its one; the interpreter,
+ * which loads none of XSLTC's, runs only at 1,024; at 1,024, 15, 6 and 45). Cost: about 15 s.
  */
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -52,6 +52,7 @@ interface Processor {
   deps: string[];
   /** Main class and arguments, writing the result to `out`. */
   command(input: string, out: string): { main: string; args: string[] };
+  /** Per limit run: classes holding split methods the run must load (a limit whose split classes the run never loads is not run). */
   loads: Record<number, MustLoad>;
 }
 
@@ -68,8 +69,8 @@ const PROCESSORS: Processor[] = [
     jar: XALAN,
     deps: [SERIALIZER],
     command: (input, out) => ({ main: "org.apache.xalan.xslt.Process", args: ["-in", input, "-xsl", STYLESHEET, "-out", out] }),
-    // At 8,000 the jar's split methods are XSLTC's and BCEL's, which the interpreter does not load.
-    loads: { 8000: { atLeast: 0, classes: [] }, 1024: { atLeast: 5, classes: [] } },
+    // Only at 1,024: at 8,000 the jar's split methods are XSLTC's and BCEL's, which the interpreter never loads.
+    loads: { 1024: { atLeast: 5, classes: [] } },
   },
   {
     name: "Saxon-HE",
@@ -98,7 +99,7 @@ describe("XSLT processors split, transforming a document", () => {
   };
 
   for (const p of PROCESSORS) {
-    for (const maxSize of [8000, 1024]) {
+    for (const maxSize of [8000, 1024].filter((m) => p.loads[m])) {
       it(`${p.name} at ${maxSize} bytes writes the same result as unsplit`, async () => {
         const tag = `${p.name.replace(/\W+/g, "-")}-${maxSize}`;
         const [stock, split] = await Promise.all([transform(p, p.jar, `${tag}-stock`), splitOnce(p.jar, maxSize)]);

@@ -47,7 +47,7 @@ export class MergeWatch implements ClassHierarchy {
   commonSuperClass(a: string, b: string): string {
     const merged = this.base.commonSuperClass(a, b);
     // While the base has no missing class (the merge has looked its classes up by now), no merge can have guessed.
-    if ((this.base as { missing?: ReadonlySet<string> }).missing?.size === 0) return merged;
+    if (this.base.missing?.size === 0) return merged;
     const missing = this.base.mergeGuessedPast?.(a, b);
     if (missing !== undefined) this.guessedPast.add(missing);
     return merged;
@@ -63,7 +63,7 @@ export class MergeWatch implements ClassHierarchy {
     const frames = inferFrames(body, ctx, { useDeclaredFrames: body.nodes.some((n) => n.kind === "frame") });
     // The body's frames were just computed from this code: an analysis that fails here is a bug of ours.
     if (frames.errors.length > 0) throw new InternalError(`checking ${ctx.className}.${ctx.methodName} for guessed merges: ${frames.errors[0]!.message}`);
-    const info = (this.base as { info?: (name: string) => { isInterface: boolean } | undefined }).info?.bind(this.base);
+    const info = this.base.info?.bind(this.base);
     const owners = this.interfaceOwners(ctx.cp);
     const isInterface = (name: string) => info?.(name)?.isInterface ?? (owners.has(name) ? true : undefined);
     const use = guessedUse(body, frames, ctx.cp, { returnType: parseMethodDescriptor(ctx.descriptor).returnType, className: ctx.className }, isInterface);
