@@ -2,12 +2,18 @@
  * The zlib helper thread and `BatchQueue` give exactly what zlib gives in this
  * thread (`inflateRawSync`, `deflateRawSync` at the default level), in order,
  * whichever thread ran a batch; a corrupt item is an error for that item only.
+ * A process that started the helper and never gave it a batch still exits.
  */
 import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { availableParallelism } from "node:os";
 import { BatchQueue, deflateBatch, helperBatches, inflateBatch, type Deflated, type Inflated } from "../src/bundle/zlib-thread.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { prng } from "./support/prng.js";
+import { runCli } from "./support/cli.js";
+import { rawZip } from "./support/raw-zip.js";
 
 /** Compressible items of varied sizes, about 3 MB in all (several batches). */
 function items(): Uint8Array[] {
@@ -73,6 +79,27 @@ describe("zlib helper thread", () => {
         const r = (await batch)[at]!;
         expect("data" in r && Buffer.compare(r.data, data[i]!) === 0).toBe(true);
       }
+    }
+  });
+
+  it("lets a command on a jar of stored entries exit: the helper started, nothing to inflate", () => {
+    // Over 512 KB, so reading starts the helper thread (with a second core); every
+    // entry stored, so it never gets a batch. Node 20 refs a worker again when a
+    // "message" listener is added after unref(): every command on Debian's
+    // kotlin-reflect.jar printed its report and then never exited.
+    const dir = mkdtempSync(join(tmpdir(), "megasplit-stored-"));
+    try {
+      const next = prng(3);
+      const blob = new Uint8Array(900_000).map(() => Math.floor(next() * 256));
+      const jar = join(dir, "stored.jar");
+      writeFileSync(jar, rawZip([{ name: "META-INF/MANIFEST.MF", data: new TextEncoder().encode("Manifest-Version: 1.0\r\n\r\n") }, { name: "data/blob.bin", data: blob }]));
+      const inspect = runCli(["inspect", jar], { timeoutMs: 60_000 });
+      expect(inspect.status, inspect.stderr).toBe(0);
+      expect(inspect.stdout).toContain("0 classes");
+      const split = runCli(["split", jar, "-o", join(dir, "out.jar")], { timeoutMs: 60_000 });
+      expect(split.status, split.stderr).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -254,7 +254,6 @@ class ZlibThread {
 
   constructor() {
     this.worker = startWorker();
-    this.worker.unref();
     this.worker.on("message", (r: Reply) => {
       const p = this.pending.get(r.id);
       if (!p) return; // answered after a failure already rejected it
@@ -270,6 +269,11 @@ class ZlibThread {
     };
     this.worker.on("error", (e) => fail(new Error(`the zlib helper thread failed: ${e instanceof Error ? e.message : String(e)}`)));
     this.worker.on("exit", (code) => fail(new Error(`the zlib helper thread exited with code ${code}`)));
+    // Idle until a batch is out, and only after the listeners: Node 20 refs a
+    // worker again when a "message" listener is added, so an unref() before it is
+    // undone and a process that started the thread but never used it (a jar of
+    // stored entries: nothing to inflate) would never exit.
+    this.worker.unref();
   }
 
   run(op: Request["op"], items: readonly Uint8Array[], limits: readonly number[]): Promise<Reply> {

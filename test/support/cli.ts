@@ -14,12 +14,14 @@ export interface CliRun {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { cwd?: string } = {}): CliRun {
+/** `timeoutMs`: the process is killed after that long, and its status is -1 (for a test that the process exits by itself at all). */
+export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): CliRun {
   const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
     cwd: opts.cwd ?? root,
     encoding: "utf8",
     env: { ...process.env, FORCE_COLOR: "0" },
     maxBuffer: 1 << 28,
+    ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
