@@ -18,14 +18,18 @@ const exec = promisify(execFile);
 export interface Run {
   stdout: string;
   stderr: string;
-  /** Binary names of the classes loaded from the jar under test. */
+  /** Binary names of the classes loaded from the jars under test. */
   loaded: Set<string>;
 }
 
-/** Runs `main` in `work` with `jar` first on the classpath; logs the classes loaded from it (`<work>/<tag>.classes.log`). */
-export async function runLogged(work: string, jar: string, deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = []): Promise<Run> {
+/**
+ * Runs `main` in `work` with `jar` (or these jars, in order) first on the
+ * classpath; logs the classes loaded from it (`<work>/<tag>.classes.log`).
+ */
+export async function runLogged(work: string, jar: string | string[], deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = []): Promise<Run> {
   const log = join(work, `${tag}.classes.log`);
-  const { stdout, stderr } = await exec(jdkTool("java"), [...jvmArgs, `-Xlog:class+load=info:file=${log}`, "-cp", [jar, ...deps].join(delimiter), main, ...args], {
+  const jars = typeof jar === "string" ? [jar] : jar;
+  const { stdout, stderr } = await exec(jdkTool("java"), [...jvmArgs, `-Xlog:class+load=info:file=${log}`, "-cp", [...jars, ...deps].join(delimiter), main, ...args], {
     cwd: work,
     encoding: "utf8",
     maxBuffer: 1 << 26,
@@ -33,7 +37,7 @@ export async function runLogged(work: string, jar: string, deps: string[], main:
   const loaded = new Set<string>();
   for (const line of readFileSync(log, "utf8").split("\n")) {
     const m = /\]\s(\S+) source: (?:file:|jar:file:)?(.*?)(?:!\/.*)?$/.exec(line);
-    if (m && m[2] === jar) loaded.add(m[1]!);
+    if (m && jars.includes(m[2]!)) loaded.add(m[1]!);
   }
   return { stdout, stderr, loaded };
 }
