@@ -28,14 +28,14 @@
  * runs of the program under a second each).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, relative } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jdkTool } from "./support/corpus.js";
-import { expectSameOutput, expectSplitClassesLoaded, type MustLoad, type Run, runLogged } from "./support/program-run.js";
+import { expectSameFiles, expectSameOutput, expectSplitClassesLoaded, filesUnder, type MustLoad, type Run, runLogged } from "./support/program-run.js";
 import { refusalLines, splitJar, splitReportOf } from "./support/split-jar.js";
 
 const exec = promisify(execFile);
@@ -77,20 +77,6 @@ const KOTLIN_LOADS: Record<number, MustLoad> = {
   },
 };
 
-/** Every file under `root`, by relative path, with its contents. */
-function filesUnder(root: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(root, p), readFileSync(p));
-    }
-  };
-  walk(root);
-  return out;
-}
-
 interface Compile {
   /** The compiler's run: its output and the classes it loaded from the jar under test. */
   run: Run;
@@ -131,8 +117,7 @@ describe("Kotlin compiler split, compiling a program", () => {
       expect(stock.run.stderr).toContain("warning: no cast needed");
       expectSameOutput(actual.run, stock.run);
       expect(stock.files.has("FeaturesKt.class") && stock.files.has("FeaturesKt$fibonacci$1.class") && stock.files.has("META-INF/main.kotlin_module")).toBe(true);
-      expect([...actual.files.keys()]).toEqual([...stock.files.keys()]);
-      for (const [name, data] of stock.files) expect(Buffer.compare(actual.files.get(name)!, data), name).toBe(0);
+      expectSameFiles(actual.files, stock.files, "class files");
       expect(stock.program.stdout).toContain("fib [0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377] evenFibSum 4613732");
       expect(stock.program.stdout).toContain("suspend result 42 [step1, step2]");
       expect(actual.program).toEqual(stock.program);

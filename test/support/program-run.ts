@@ -3,11 +3,11 @@
  * test/split-clojure.test.ts): runs a program's main class with the jar under test
  * first on the classpath and HotSpot's class-load log on, so a test can show that
  * the classes holding split methods were loaded from the split jar (ran), and
- * compares two runs' output byte for byte.
+ * compares two runs' output (what they print, the files they write) byte for byte.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { delimiter, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { expect } from "vitest";
 import { jdkTool } from "./corpus.js";
@@ -69,4 +69,26 @@ export function expectSplitClassesLoaded(label: string, split: SplitJarResult, r
 export function expectSameOutput(actual: Run, expected: Run): void {
   expect(actual.stdout === expected.stdout, "stdout differs").toBe(true);
   expect(actual.stderr === expected.stderr, `stderr differs:\n${actual.stderr}`).toBe(true);
+}
+
+/** Every file under `root`, by relative path, with its bytes. */
+export function filesUnder(root: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(root, p), readFileSync(p));
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Two runs wrote the same files (a compiler's output): the same names, each with the same bytes. Returns how many. */
+export function expectSameFiles(actual: Map<string, Buffer>, expected: Map<string, Buffer>, what: string): number {
+  expect([...actual.keys()].sort(), `${what}: file names`).toEqual([...expected.keys()].sort());
+  const differing = [...expected].filter(([name, bytes]) => !bytes.equals(actual.get(name)!)).map(([name]) => name);
+  expect(differing, `${what}: files whose bytes differ`).toEqual([]);
+  return expected.size;
 }
