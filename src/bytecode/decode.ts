@@ -45,7 +45,7 @@
 import type { Attribute, CodeAttribute, CpKind, LineNumberEntry, LocalVariableEntry, StackMapFrame, VerificationType } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import { ErrorCodes, MegasplitError, type ErrorCode, type Location, InternalError } from "../diagnostics.js";
-import type { CodeNode, FrameNode, FrameType, Handler, Label, LocalVariable, MethodBody } from "./model.js";
+import { FIXED_ATTRIBUTE_ORDER, type CodeNode, type FrameNode, type FrameType, type Handler, type Label, type LocalVariable, type MethodBody, type NestedAttributeKind } from "./model.js";
 import { FORMAT_CODE, Fmt, IMPLIED_LOCAL, NORMAL_OP, OPCODES, Op, isWideable } from "./opcodes.js";
 import { SharedNodes } from "./shared-nodes.js";
 import { newMethodBody } from "./method-body.js";
@@ -145,7 +145,13 @@ function switchOperands(pc: number): number {
   return (pc + 4) & ~3;
 }
 
-export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Location = {}): MethodBody {
+/** What a caller of `decodeBody` may ask besides the body. */
+export interface DecodeOptions {
+  /** Record the nested attributes' order when the encoder's fixed order would change it (`MethodBody.attributeOrder`). */
+  keepAttributeOrder?: boolean;
+}
+
+export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Location = {}, opts: DecodeOptions = {}): MethodBody {
   const b = code.code;
   const len = b.length;
 
@@ -277,7 +283,33 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
   // One shape for every body, with or without the optional tables (method-body.ts).
   const localVariables = lvRows === undefined ? undefined : toLocals(lvRows);
   const localVariableTypes = lvtRows === undefined ? undefined : toLocals(lvtRows);
-  return newMethodBody({ maxStack, maxLocals, nodes, labelCount, handlers, localVariables, localVariableTypes, hasStackMapTable, otherAttributes });
+  const attributeOrder = opts.keepAttributeOrder ? orderIfNotFixed(code.attributes, lineEntries !== undefined && lineEntries.length > 0) : undefined;
+  return newMethodBody({ maxStack, maxLocals, nodes, labelCount, handlers, localVariables, localVariableTypes, hasStackMapTable, otherAttributes, attributeOrder });
+}
+
+/**
+ * The order of a Code attribute's nested attributes as the encoder would see it
+ * (one slot per table it writes: a second table of a kind is merged into the
+ * first, or, for a StackMapTable, kept among the others), or undefined when the
+ * encoder's fixed order gives the same. An empty LineNumberTable is not written
+ * back (the body has no `line` nodes), so it has no slot.
+ */
+function orderIfNotFixed(attributes: readonly Attribute[], hasLines: boolean): NestedAttributeKind[] | undefined {
+  const order: NestedAttributeKind[] = [];
+  const seen = new Set<NestedAttributeKind>();
+  for (const a of attributes) {
+    let kind: NestedAttributeKind = "other";
+    if (a.kind === "LineNumberTable" || a.kind === "LocalVariableTable" || a.kind === "LocalVariableTypeTable" || a.kind === "StackMapTable") kind = a.kind;
+    if (kind === "LineNumberTable" && !hasLines) continue;
+    if (kind !== "other" && seen.has(kind)) {
+      if (kind === "StackMapTable") order.push("other");
+      continue;
+    }
+    seen.add(kind);
+    order.push(kind);
+  }
+  const fixed = [...FIXED_ATTRIBUTE_ORDER.filter((k) => seen.has(k)), ...order.filter((k) => k === "other")];
+  return order.every((k, i) => k === fixed[i]) ? undefined : order;
 }
 
 /**

@@ -16,8 +16,10 @@
  *
  * Nested attributes are written in a fixed order: LineNumberTable (if the body has
  * `line` nodes), LocalVariableTable, LocalVariableTypeTable (if present),
- * StackMapTable (if `hasStackMapTable`), then `otherAttributes` as they are.
- * Attribute names are found in the pool, or added with `cp.addUtf8`.
+ * StackMapTable (if `hasStackMapTable`), then `otherAttributes` as they are;
+ * or in the order the body recorded (`attributeOrder`, kept by the disassembler
+ * for ASM's StackMapTable-first order). Attribute names are found in the pool, or
+ * added with `cp.addUtf8`.
  *
  * StackMapTable frames keep their recorded form; only `offsetDelta` is recomputed
  * (first frame: its offset; later ones: offset - previous - 1). The classfile
@@ -57,7 +59,7 @@
 import type { Attribute, CodeAttribute, ExceptionTableEntry, LineNumberEntry, LocalVariableEntry, StackMapFrame } from "../classfile/model.js";
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import { ErrorCodes, MegasplitError, type ErrorCode, type Location, InternalError, unreachable } from "../diagnostics.js";
-import type { CodeNode, FrameNode, LocalVariable, MethodBody } from "./model.js";
+import type { CodeNode, FrameNode, LocalVariable, MethodBody, NestedAttributeKind } from "./model.js";
 import { FORMAT_CODE, Fmt, NORMAL_OP, OPCODES, Op, invertCondition } from "./opcodes.js";
 import { decodeBody } from "./decode.js";
 import { SharedVerificationTypes } from "./shared-verification-types.js";
@@ -364,9 +366,30 @@ function encodeNestedAttributes(body: MethodBody, cp: ConstantPool, at: Position
   if (body.hasStackMapTable) attributes.push({ kind: "StackMapTable", nameIndex: attributeNameIndex(cp, "StackMapTable"), frames });
   const otherAttributes = body.otherAttributes;
   for (let k = 0; k < otherAttributes.length; k++) attributes.push(otherAttributes[k]!);
+  return body.attributeOrder ? inRecordedOrder(attributes, body.attributeOrder, attributes.length - otherAttributes.length) : attributes;
+}
 
-  return attributes;
-
+/**
+ * `attributes` (the built tables, then the others from `firstOther` on) in the
+ * order the body recorded (`MethodBody.attributeOrder`): each table at its slot,
+ * each "other" slot taking the next of the others; what the order does not name
+ * follows in the fixed order. The names were added to the pool in the fixed order
+ * above, so a pool assembled from text is the same either way.
+ */
+function inRecordedOrder(attributes: readonly Attribute[], order: readonly NestedAttributeKind[], firstOther: number): Attribute[] {
+  const tables = attributes.slice(0, firstOther);
+  const others = attributes.slice(firstOther);
+  const out: Attribute[] = [];
+  let nextOther = 0;
+  for (const slot of order) {
+    if (slot === "other") {
+      if (nextOther < others.length) out.push(others[nextOther++]!);
+      continue;
+    }
+    const at = tables.findIndex((a) => a.kind === slot);
+    if (at >= 0) out.push(tables.splice(at, 1)[0]!);
+  }
+  return [...out, ...tables, ...others.slice(nextOther)];
 }
 
 function encodeFrame(f: FrameNode, offsetDelta: number, types: SharedVerificationTypes): StackMapFrame {

@@ -1,6 +1,6 @@
 /**
  * The one constructor of decoded method bodies. Every {@link MethodBody} the
- * decoder, the passes and the linkers make is built here, with all nine fields
+ * decoder, the passes and the linkers make is built here, with all ten fields
  * in one fixed order (the optional tables present as `undefined` when absent), so
  * V8 gives every body one hidden class. Built as object literals in a dozen
  * places, with spreads and optional tables added or left out, bodies had a dozen
@@ -9,7 +9,7 @@
  * `newMethodBody({ ...body, nodes })`: the spread is read once, here.
  */
 import type { Attribute } from "../classfile/model.js";
-import type { CodeNode, Handler, LocalVariable, MethodBody } from "./model.js";
+import type { CodeNode, Handler, LocalVariable, MethodBody, NestedAttributeKind } from "./model.js";
 
 /** Every field of T, optional ones included (as `T[K]`, so possibly undefined): a field added to MethodBody must be declared, and copied, in Body. */
 type EveryField<T> = { [K in keyof Required<T>]: T[K] };
@@ -24,6 +24,7 @@ class Body implements EveryField<MethodBody> {
   localVariableTypes: LocalVariable[] | undefined;
   hasStackMapTable: boolean;
   otherAttributes: Attribute[];
+  attributeOrder: readonly NestedAttributeKind[] | undefined;
 
   constructor(f: MethodBody) {
     this.maxStack = f.maxStack;
@@ -35,6 +36,7 @@ class Body implements EveryField<MethodBody> {
     this.localVariableTypes = f.localVariableTypes;
     this.hasStackMapTable = f.hasStackMapTable;
     this.otherAttributes = f.otherAttributes;
+    this.attributeOrder = f.attributeOrder;
   }
 }
 

@@ -104,6 +104,21 @@ export interface MethodBody {
    * annotations); they are dropped by a pass that moves code.
    */
   otherAttributes: import("../classfile/model.js").Attribute[];
+  /**
+   * The order the Code attribute's nested attributes came in ("other" standing for
+   * the next of `otherAttributes`), kept only when a caller asks (`decodeBody`'s
+   * `keepAttributeOrder`: the disassembler, so that text assembles back to the same
+   * bytes) and it differs from the encoder's fixed order (ASM writes the
+   * StackMapTable first). The encoder writes the attributes in this order; the
+   * splitter never asks for it, so its bodies are written in the fixed order.
+   */
+  attributeOrder?: readonly NestedAttributeKind[] | undefined;
 }
+
+/** A slot of {@link MethodBody.attributeOrder}. */
+export type NestedAttributeKind = "LineNumberTable" | "LocalVariableTable" | "LocalVariableTypeTable" | "StackMapTable" | "other";
+
+/** The encoder's fixed order of the nested attributes it builds (those of `otherAttributes` follow, in their order). */
+export const FIXED_ATTRIBUTE_ORDER: readonly NestedAttributeKind[] = ["LineNumberTable", "LocalVariableTable", "LocalVariableTypeTable", "StackMapTable"];
 
 export type { StackMapFrame };

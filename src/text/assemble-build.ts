@@ -109,6 +109,7 @@ function codeAttribute(m: MemberPlan, code: CodePlan, r: Resolver, className: st
     localVariableTypes: code.localTypes,
     hasStackMapTable: code.hasStackMapTable,
     otherAttributes: code.other.map((a) => a.build(r)),
+    attributeOrder: code.attributeOrder,
   });
   const where = { className, method: (m.name.t === "Utf8" ? m.name.value : "") + m.descText };
   body.maxStack = code.maxStack ?? computeMaxStack(body, r.cp, { ...where, line: code.line });

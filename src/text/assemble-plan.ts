@@ -6,7 +6,7 @@
  */
 import type { ConstantPool } from "../classfile/constant-pool.js";
 import type { Attribute, BootstrapMethod, CpEntry } from "../classfile/model.js";
-import type { CodeNode, Handler, Label, LocalVariable } from "../bytecode/model.js";
+import type { CodeNode, Handler, Label, LocalVariable, NestedAttributeKind } from "../bytecode/model.js";
 import type { ConstSpec, PoolBuilder } from "./constants.js";
 
 /** Builds something once the pool exists; run in text order. */
@@ -46,6 +46,8 @@ export interface CodePlan {
   maxLocals?: number;
   hasStackMapTable: boolean;
   other: AttrPlan[];
+  /** `.attributeorder`: the nested attributes' order, when the text gives one. */
+  attributeOrder?: NestedAttributeKind[];
   steps: Step[];
 }
 

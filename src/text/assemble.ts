@@ -25,6 +25,8 @@
  *     .stack same | same_locals_1_stack_item T | chop N | append T... | full locals T... stack T...
  *       (T = Top Integer Float Double Long Null UninitializedThis, Object C, Uninitialized L)
  *     .stackmaptable (an empty StackMapTable) | .codeattribute Name b"..."
+ *     .attributeorder K... (the Code attribute's nested attributes in this order; K =
+ *       LineNumberTable LocalVariableTable LocalVariableTypeTable StackMapTable other)
  *     Label: | instructions in Jasmin syntax (see `constants.ts` for constant operands)
  *   .end class                     (optional for the last class of a file)
  * Names are bare words or quoted strings; `[i]` names a pool entry wherever a
@@ -42,7 +44,7 @@
  */
 import type { BootstrapMethod, ClassFile, CpEntry, InnerClassEntry } from "../classfile/model.js";
 import { decodeModifiedUtf8, encodeModifiedUtf8 } from "../classfile/mutf8.js";
-import type { Handler, Instruction, Label, LocalVariable } from "../bytecode/model.js";
+import type { Handler, Instruction, Label, LocalVariable, NestedAttributeKind } from "../bytecode/model.js";
 import { Op, opcodeByMnemonic } from "../bytecode/opcodes.js";
 import {
   type ConstSpec,
@@ -63,6 +65,9 @@ import { parseNumber } from "./numbers.js";
 import { buildClass } from "./assemble-build.js";
 import { parseFrame } from "./assemble-frame.js";
 import { type AttrPlan, type ClassPlan, type CodePlan, type MemberPlan, newCodePlan, type Resolver } from "./assemble-plan.js";
+
+/** The words of `.attributeorder`. */
+const NESTED_KINDS: readonly NestedAttributeKind[] = ["LineNumberTable", "LocalVariableTable", "LocalVariableTypeTable", "StackMapTable", "other"];
 
 export interface AssembleOptions {
   /** Shown in error locations. */
@@ -616,6 +621,16 @@ class Parser {
       case ".codeattribute":
         code.other.push(this.simpleAttribute(".codeattribute", c));
         return;
+      case ".attributeorder": {
+        const order: NestedAttributeKind[] = [];
+        while (!c.atEnd) {
+          const word = c.word("an attribute kind");
+          if (!NESTED_KINDS.includes(word as NestedAttributeKind)) c.fail(`.attributeorder takes ${NESTED_KINDS.join(", ")}; not ${word}`);
+          order.push(word as NestedAttributeKind);
+        }
+        code.attributeOrder = order;
+        return;
+      }
       default:
         break;
     }

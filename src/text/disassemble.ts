@@ -250,7 +250,7 @@ class Printer {
       const code = a as CodeAttribute;
       let body: MethodBody;
       try {
-        body = decodeBody(code, cp, { className, method: name + desc });
+        body = decodeBody(code, cp, { className, method: name + desc }, { keepAttributeOrder: true });
       } catch (e) {
         if (!(e instanceof MegasplitError) || code.raw === undefined) throw e;
         out.push(`${INDENT}; code not decoded: ${e.diagnostic.code} ${e.diagnostic.message.replace(/\s+/g, " ")}`);
@@ -279,6 +279,7 @@ class Printer {
       out.push(`${INDENT}.vartype ${v.index} is ${this.utf8(v.nameIndex)} ${this.utf8(v.descriptorIndex)} from ${L(v.start)} to ${L(v.end)}`);
     }
     if (body.hasStackMapTable && !body.nodes.some((n) => n.kind === "frame")) out.push(`${INDENT}.stackmaptable`);
+    if (body.attributeOrder) out.push(joinWords(`${INDENT}.attributeorder`, ...body.attributeOrder));
     let lastNamed: string | undefined;
     for (const node of body.nodes) {
       if (node.kind === "label") {
