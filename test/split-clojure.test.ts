@@ -18,17 +18,17 @@
  * loader's class, and so its split `load()`, came from the split jar. Cost: about
  * 20 s (two splits, three runs of a second or two).
  */
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectSameOutput, expectSplitClassesLoaded, type MustLoad, type Run, runLogged } from "./support/program-run.js";
+import { expectSameOutput, expectSplitClassesLoaded, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
 import { refusalLines, splitJar, splitReportOf } from "./support/split-jar.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "megasplit-clojure-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => removeAfterRuns(work));
 
 /** Installed by scripts/setup.sh (package clojure and its spec libraries). */
 const CLOJURE = realpathSync("/usr/share/java/clojure.jar");

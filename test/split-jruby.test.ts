@@ -13,17 +13,17 @@
  * that the classes holding split methods ran (the parser's among them). Cost: about
  * 20 s (two splits of a 27 MB jar, three runs of two or three seconds).
  */
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectSameOutput, expectSplitClassesLoaded, type MustLoad, type Run, runLogged } from "./support/program-run.js";
+import { expectSameOutput, expectSplitClassesLoaded, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
 import { refusalLines, splitJar, splitReportOf } from "./support/split-jar.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "megasplit-jruby-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => removeAfterRuns(work));
 
 /** Installed by scripts/setup.sh (package jruby: the jar and the stdlib under /usr/share/jruby). */
 const JRUBY = realpathSync("/usr/share/java/jruby-core.jar");

@@ -28,20 +28,20 @@
  * runs of the program under a second each).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jdkTool } from "./support/corpus.js";
-import { expectSameFiles, expectSameOutput, expectSplitClassesLoaded, filesUnder, type MustLoad, type Run, runLogged } from "./support/program-run.js";
+import { expectSameFiles, expectSameOutput, expectSplitClassesLoaded, filesUnder, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
 import { refusalLines, splitJar, splitReportOf } from "./support/split-jar.js";
 
 const exec = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "megasplit-kotlin-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => removeAfterRuns(work));
 
 /** Installed by scripts/setup.sh (package kotlin); the jars its manifest's Class-Path names, as /usr/share/kotlin/kotlinc/lib links them. */
 const KOTLINC = realpathSync("/usr/share/java/kotlin-compiler.jar");

@@ -38,17 +38,17 @@
  * on; ASM adds 37-40 s (1,024: 24-26 s, 2,048: 14 s, each mostly the program's
  * run). With ASM, two runs of the file at a load average near 10 took 249 s and 244 s.
  */
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusClasspath, corpusJar } from "./support/corpus.js";
 import { compileJava } from "./support/hard-case.js";
-import { expectSameOutput as expectSameRun, expectSplitClassesLoaded, type MustLoad, type Run, runLogged } from "./support/program-run.js";
+import { expectSameOutput as expectSameRun, expectSplitClassesLoaded, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
 import { refusalLines, splitJar } from "./support/split-jar.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-runs-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => removeAfterRuns(work));
 
 /** Package groovy installs groovy-all beside groovy.jar (corpus.ts names the latter). */
 function groovyAllJar(): string {

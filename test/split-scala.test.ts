@@ -21,17 +21,17 @@
  * ran. Cost: about 75 s on two cores (four splits; eight compiler runs of 6-15 s
  * under -Xverify:all, two at a time, two of them the determinism check).
  */
-import { mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectSameFiles, expectSameOutput, expectSplitClassesLoaded, filesUnder, type MustLoad, type Run, runLogged } from "./support/program-run.js";
+import { expectSameFiles, expectSameOutput, expectSplitClassesLoaded, filesUnder, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
 import { refusalLines, splitJar, splitReportOf, type SplitJarResult } from "./support/split-jar.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "megasplit-scala-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => removeAfterRuns(work));
 
 /** Installed by scripts/setup.sh (package scala and the modules it depends on). */
 const jar = (name: string) => realpathSync(`/usr/share/java/${name}.jar`);

@@ -15,17 +15,17 @@
  * loads all 3 classes holding split methods and Saxon its one; the interpreter,
  * which loads none of XSLTC's, runs only at 1,024; at 1,024, 15, 6 and 45). Cost: about 15 s.
  */
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectSameOutput, expectSplitClassesLoaded, type MustLoad, type Run, runLogged } from "./support/program-run.js";
+import { expectSameOutput, expectSplitClassesLoaded, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
 import { refusalLines, splitJar } from "./support/split-jar.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "megasplit-xslt-"));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => removeAfterRuns(work));
 
 const STYLESHEET = join(here, "xslt", "report.xsl");
 /** Installed by scripts/setup.sh. */

@@ -4,9 +4,12 @@
  * first on the classpath and HotSpot's class-load log on, so a test can show that
  * the classes holding split methods were loaded from the split jar (ran), and
  * compares two runs' output (what they print, the files they write) byte for byte.
+ * A file's work directory goes only once every run it started has ended
+ * (`removeAfterRuns`): an unsplit run that a failed test never awaited would
+ * otherwise write into it again after `afterAll` removed it.
  */
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { delimiter, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { expect } from "vitest";
@@ -29,17 +32,32 @@ export interface Run {
 export async function runLogged(work: string, jar: string | string[], deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = []): Promise<Run> {
   const log = join(work, `${tag}.classes.log`);
   const jars = typeof jar === "string" ? [jar] : jar;
-  const { stdout, stderr } = await exec(jdkTool("java"), [...jvmArgs, `-Xlog:class+load=info:file=${log}`, "-cp", [...jars, ...deps].join(delimiter), main, ...args], {
+  const { stdout, stderr } = await running(exec(jdkTool("java"), [...jvmArgs, `-Xlog:class+load=info:file=${log}`, "-cp", [...jars, ...deps].join(delimiter), main, ...args], {
     cwd: work,
     encoding: "utf8",
     maxBuffer: 1 << 26,
-  });
+  }));
   const loaded = new Set<string>();
   for (const line of readFileSync(log, "utf8").split("\n")) {
     const m = /\]\s(\S+) source: (?:file:|jar:file:)?(.*?)(?:!\/.*)?$/.exec(line);
     if (m && jars.includes(m[2]!)) loaded.add(m[1]!);
   }
   return { stdout, stderr, loaded };
+}
+
+/** Runs still going (an unsplit run that a failed test never awaited), so that a file's work directory outlives them. */
+const unfinished = new Set<Promise<unknown>>();
+function running<T>(p: Promise<T>): Promise<T> {
+  unfinished.add(p);
+  const done = (): void => void unfinished.delete(p);
+  p.then(done, done);
+  return p;
+}
+
+/** Removes a test file's work directory once every run started in it has ended (for `afterAll`). */
+export async function removeAfterRuns(work: string): Promise<void> {
+  await Promise.allSettled([...unfinished]);
+  rmSync(work, { recursive: true, force: true });
 }
 
 /** Classes (binary names) that hold at least one split method. */
