@@ -283,24 +283,25 @@ export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Locatio
   // One shape for every body, with or without the optional tables (method-body.ts).
   const localVariables = lvRows === undefined ? undefined : toLocals(lvRows);
   const localVariableTypes = lvtRows === undefined ? undefined : toLocals(lvtRows);
-  const attributeOrder = opts.keepAttributeOrder ? orderIfNotFixed(code.attributes, lineEntries !== undefined && lineEntries.length > 0) : undefined;
+  const attributeOrder = opts.keepAttributeOrder ? orderIfNotFixed(code.attributes) : undefined;
   return newMethodBody({ maxStack, maxLocals, nodes, labelCount, handlers, localVariables, localVariableTypes, hasStackMapTable, otherAttributes, attributeOrder });
 }
 
 /**
- * The order of a Code attribute's nested attributes as the encoder would see it
- * (one slot per table it writes: a second table of a kind is merged into the
- * first, or, for a StackMapTable, kept among the others), or undefined when the
- * encoder's fixed order gives the same. An empty LineNumberTable is not written
- * back (the body has no `line` nodes), so it has no slot.
+ * The Code attribute's nested attributes in the order they came (one slot per
+ * table the encoder writes: a second table of a kind is merged into the first,
+ * or, for a StackMapTable, kept among the others), or undefined when the
+ * encoder's fixed order gives the same and no line or variable table is empty
+ * (text cannot show an empty table but by naming it in this order).
  */
-function orderIfNotFixed(attributes: readonly Attribute[], hasLines: boolean): NestedAttributeKind[] | undefined {
+function orderIfNotFixed(attributes: readonly Attribute[]): NestedAttributeKind[] | undefined {
   const order: NestedAttributeKind[] = [];
   const seen = new Set<NestedAttributeKind>();
+  let emptyTable = false;
   for (const a of attributes) {
     let kind: NestedAttributeKind = "other";
     if (a.kind === "LineNumberTable" || a.kind === "LocalVariableTable" || a.kind === "LocalVariableTypeTable" || a.kind === "StackMapTable") kind = a.kind;
-    if (kind === "LineNumberTable" && !hasLines) continue;
+    if ((a.kind === "LineNumberTable" || a.kind === "LocalVariableTable" || a.kind === "LocalVariableTypeTable") && a.entries.length === 0) emptyTable = true;
     if (kind !== "other" && seen.has(kind)) {
       if (kind === "StackMapTable") order.push("other");
       continue;
@@ -309,7 +310,7 @@ function orderIfNotFixed(attributes: readonly Attribute[], hasLines: boolean): N
     order.push(kind);
   }
   const fixed = [...FIXED_ATTRIBUTE_ORDER.filter((k) => seen.has(k)), ...order.filter((k) => k === "other")];
-  return order.every((k, i) => k === fixed[i]) ? undefined : order;
+  return !emptyTable && order.every((k, i) => k === fixed[i]) ? undefined : order;
 }
 
 /**
@@ -451,9 +452,9 @@ function frameTypes(ts: readonly VerificationType[], labelAt: Int32Array): Frame
 function frameNode(f: StackMapFrame, labelAt: Int32Array): FrameNode {
   switch (f.type) {
     case "same":
-      return { type: "same" };
+      return f.extended ? { type: "same", extended: true } : { type: "same" };
     case "same_locals_1_stack_item":
-      return { type: "same_locals_1_stack_item", stack: frameType(f.stack, labelAt) };
+      return f.extended ? { type: "same_locals_1_stack_item", stack: frameType(f.stack, labelAt), extended: true } : { type: "same_locals_1_stack_item", stack: frameType(f.stack, labelAt) };
     case "chop":
       return { type: "chop", chop: f.chop };
     case "append":

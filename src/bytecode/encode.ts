@@ -335,7 +335,7 @@ function encodeNestedAttributes(body: MethodBody, cp: ConstantPool, at: Position
       previousFrameOffset = at;
     }
   }
-  if (lines.length > 0) attributes.push({ kind: "LineNumberTable", nameIndex: attributeNameIndex(cp, "LineNumberTable"), entries: lines });
+  if (lines.length > 0 || body.attributeOrder?.includes("LineNumberTable")) attributes.push({ kind: "LineNumberTable", nameIndex: attributeNameIndex(cp, "LineNumberTable"), entries: lines });
   const localRows = (rows: LocalVariable[], what: string): LocalVariableEntry[] => {
     const out: LocalVariableEntry[] = [];
     for (let k = 0; k < rows.length; k++) {
@@ -395,9 +395,9 @@ function inRecordedOrder(attributes: readonly Attribute[], order: readonly Neste
 function encodeFrame(f: FrameNode, offsetDelta: number, types: SharedVerificationTypes): StackMapFrame {
   switch (f.type) {
     case "same":
-      return { type: "same", offsetDelta };
+      return f.extended ? { type: "same", offsetDelta, extended: true } : { type: "same", offsetDelta };
     case "same_locals_1_stack_item":
-      return { type: "same_locals_1_stack_item", offsetDelta, stack: types.of(f.stack) };
+      return f.extended ? { type: "same_locals_1_stack_item", offsetDelta, stack: types.of(f.stack), extended: true } : { type: "same_locals_1_stack_item", offsetDelta, stack: types.of(f.stack) };
     case "chop":
       return { type: "chop", offsetDelta, chop: f.chop };
     case "append":

@@ -46,9 +46,10 @@ export type Instruction =
 export type FrameType = Exclude<VerificationType, { tag: "uninitialized" }> | { tag: "uninitialized"; label: Label };
 
 /** A StackMapTable frame in its original compressed form, with labels for `new` sites. */
+/** A frame as declared (JVMS 4.7.4); `extended` as in the class-file model's StackMapFrame. */
 export type FrameNode =
-  | { type: "same" }
-  | { type: "same_locals_1_stack_item"; stack: FrameType }
+  | { type: "same"; extended?: true }
+  | { type: "same_locals_1_stack_item"; stack: FrameType; extended?: true }
   | { type: "chop"; chop: number }
   | { type: "append"; locals: FrameType[] }
   | { type: "full"; locals: FrameType[]; stack: FrameType[] };
@@ -109,8 +110,9 @@ export interface MethodBody {
    * the next of `otherAttributes`), kept only when a caller asks (`decodeBody`'s
    * `keepAttributeOrder`: the disassembler, so that text assembles back to the same
    * bytes) and it differs from the encoder's fixed order (ASM writes the
-   * StackMapTable first). The encoder writes the attributes in this order; the
-   * splitter never asks for it, so its bodies are written in the fixed order.
+   * StackMapTable first) or a line or variable table is empty. The encoder writes
+   * the attributes in this order, a LineNumberTable named here even when empty;
+   * the splitter never asks for it, so its bodies are written in the fixed order.
    */
   attributeOrder?: readonly NestedAttributeKind[] | undefined;
 }

@@ -207,9 +207,13 @@ function readFrames(r: ByteReader, ctx: ReadContext): StackMapFrame[] {
     else if (t < 247) throw new MegasplitError(ErrorCodes.ATTR_LENGTH, `reserved stack map frame type ${t}`, { ...locate(ctx), offset: r.pos - 1 });
     else if (t === 247) {
       const offsetDelta = r.u2();
-      frames[i] = { type: "same_locals_1_stack_item", offsetDelta, stack: readVType(r, ctx) };
+      const stack = readVType(r, ctx);
+      frames[i] = offsetDelta < 64 ? { type: "same_locals_1_stack_item", offsetDelta, stack, extended: true } : { type: "same_locals_1_stack_item", offsetDelta, stack };
     } else if (t < 251) frames[i] = { type: "chop", offsetDelta: r.u2(), chop: 251 - t };
-    else if (t === 251) frames[i] = { type: "same", offsetDelta: r.u2() };
+    else if (t === 251) {
+      const offsetDelta = r.u2();
+      frames[i] = offsetDelta < 64 ? { type: "same", offsetDelta, extended: true } : { type: "same", offsetDelta };
+    }
     else if (t < 255) {
       const offsetDelta = r.u2();
       const locals = new Array(t - 251);
@@ -368,11 +372,11 @@ function writeFrames(w: ByteWriter, frames: readonly StackMapFrame[], ctx: Write
     if (d < 0 || d > 0xffff) throw new MegasplitError(ErrorCodes.CODE_TOO_LARGE, `stack map offset delta ${d} does not fit in a u2`, locate(ctx));
     switch (f.type) {
       case "same":
-        if (d < 64) w.u1(d);
+        if (d < 64 && !f.extended) w.u1(d);
         else w.u1(251).u2(d);
         break;
       case "same_locals_1_stack_item":
-        if (d < 64) w.u1(64 + d);
+        if (d < 64 && !f.extended) w.u1(64 + d);
         else w.u1(247).u2(d);
         writeVType(w, f.stack, ctx);
         break;

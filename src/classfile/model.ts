@@ -117,10 +117,13 @@ export type VerificationType =
 /**
  * One stack_map_frame, with its encoding form kept (JVMS 4.7.4).
  * `offsetDelta` is as stored; the frame's offset is derived by the reader.
+ * `extended`: the frame came in its extended form (same_frame_extended,
+ * same_locals_1_stack_item_frame_extended) although its offset delta fits the
+ * short one, and is written so again (a delta over 63 takes it anyway).
  */
 export type StackMapFrame =
-  | { type: "same"; offsetDelta: number }
-  | { type: "same_locals_1_stack_item"; offsetDelta: number; stack: VerificationType }
+  | { type: "same"; offsetDelta: number; extended?: true }
+  | { type: "same_locals_1_stack_item"; offsetDelta: number; stack: VerificationType; extended?: true }
   | { type: "chop"; offsetDelta: number; chop: number }
   | { type: "append"; offsetDelta: number; locals: VerificationType[] }
   | { type: "full"; offsetDelta: number; locals: VerificationType[]; stack: VerificationType[] };

@@ -105,8 +105,9 @@ function codeAttribute(m: MemberPlan, code: CodePlan, r: Resolver, className: st
     nodes: code.nodes,
     labelCount: code.labelCount,
     handlers: code.handlers,
-    localVariables: code.locals,
-    localVariableTypes: code.localTypes,
+    // A table `.attributeorder` names exists even without rows (an empty table in the class).
+    localVariables: code.locals ?? (code.attributeOrder?.includes("LocalVariableTable") ? [] : undefined),
+    localVariableTypes: code.localTypes ?? (code.attributeOrder?.includes("LocalVariableTypeTable") ? [] : undefined),
     hasStackMapTable: code.hasStackMapTable,
     otherAttributes: code.other.map((a) => a.build(r)),
     attributeOrder: code.attributeOrder,

@@ -1,7 +1,9 @@
 /**
  * The assembler's `.stack` line: one StackMapTable frame (JVMS 4.7.4) in the
  * syntax `same | same_locals_1_stack_item T | chop N | append T... | full locals
- * T... stack T...`, T being Top Integer Float Double Long Null UninitializedThis,
+ * T... stack T...` (`same_frame_extended` and
+ * `same_locals_1_stack_item_frame_extended T` keep JVMS's extended form where the
+ * short one would do), T being Top Integer Float Double Long Null UninitializedThis,
  * `Object C` or `Uninitialized L`. A class constant is resolved by a step once
  * the pool exists. Errors are E_ASM_SYNTAX at the line.
  */
@@ -40,8 +42,14 @@ export function parseFrame(code: CodePlan, c: Cursor, labelRef: (c: Cursor) => L
     case "same":
       f = { type: "same" };
       break;
+    case "same_frame_extended":
+      f = { type: "same", extended: true };
+      break;
     case "same_locals_1_stack_item":
       f = { type: "same_locals_1_stack_item", stack: vt() };
+      break;
+    case "same_locals_1_stack_item_frame_extended":
+      f = { type: "same_locals_1_stack_item", stack: vt(), extended: true };
       break;
     case "chop":
       f = { type: "chop", chop: c.int("a count 1..3", 1, 3) };

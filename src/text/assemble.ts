@@ -23,10 +23,12 @@
  *     .catch C|all from La to Lb using Lh
  *     .var N is name desc [signature S] from La to Lb | .vartype N is name sig from La to Lb
  *     .stack same | same_locals_1_stack_item T | chop N | append T... | full locals T... stack T...
+ *       (same_frame_extended, same_locals_1_stack_item_frame_extended T: the extended forms)
  *       (T = Top Integer Float Double Long Null UninitializedThis, Object C, Uninitialized L)
  *     .stackmaptable (an empty StackMapTable) | .codeattribute Name b"..."
- *     .attributeorder K... (the Code attribute's nested attributes in this order; K =
- *       LineNumberTable LocalVariableTable LocalVariableTypeTable StackMapTable other)
+ *     .attributeorder K... (the Code attribute's nested attributes in this order, a
+ *       line or variable table named here written even when empty; K = LineNumberTable
+ *       LocalVariableTable LocalVariableTypeTable StackMapTable other)
  *     Label: | instructions in Jasmin syntax (see `constants.ts` for constant operands)
  *   .end class                     (optional for the last class of a file)
  * Names are bare words or quoted strings; `[i]` names a pool entry wherever a

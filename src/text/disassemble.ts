@@ -350,9 +350,9 @@ class Printer {
     const vt = (t: FrameType): string => this.frameType(t, L);
     switch (f.type) {
       case "same":
-        return "same";
+        return f.extended ? "same_frame_extended" : "same";
       case "same_locals_1_stack_item":
-        return `same_locals_1_stack_item ${vt(f.stack)}`;
+        return `${f.extended ? "same_locals_1_stack_item_frame_extended" : "same_locals_1_stack_item"} ${vt(f.stack)}`;
       case "chop":
         return `chop ${f.chop}`;
       case "append":
