@@ -103,14 +103,12 @@ describe("classes ASM wrote, round trip through text", () => {
     });
   }
 
+  /** The head of a class A with one method `static int f(int)`, whose body the test gives. */
+  const STATIC_F_OF_INT = [".version 52 0", ".class public A", ".super java/lang/Object", ".method static f(I)I", "    .limit stack 1", "    .limit locals 1"];
+
   it("the order is the text's: named kinds in that order, the others where `other` stands", () => {
     const text = [
-      ".version 52 0",
-      ".class public A",
-      ".super java/lang/Object",
-      ".method static f(I)I",
-      "    .limit stack 1",
-      "    .limit locals 1",
+      ...STATIC_F_OF_INT,
       "    .var 0 is x I from L0 to L1",
       '    .codeattribute Extra b"\\x01"',
       "    .attributeorder other StackMapTable LocalVariableTable LineNumberTable",
@@ -140,12 +138,7 @@ describe("classes ASM wrote, round trip through text", () => {
 
   it("keeps empty line and variable tables and frames in an extended form the offset did not need", () => {
     const text = [
-      ".version 52 0",
-      ".class public A",
-      ".super java/lang/Object",
-      ".method static f(I)I",
-      "    .limit stack 1",
-      "    .limit locals 1",
+      ...STATIC_F_OF_INT,
       "    .attributeorder LineNumberTable LocalVariableTable StackMapTable",
       "    iload_0",
       "    ifeq L1",

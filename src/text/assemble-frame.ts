@@ -1,13 +1,14 @@
 /**
- * The assembler's `.stack` line: one StackMapTable frame (JVMS 4.7.4) in the
- * syntax `same | same_locals_1_stack_item T | chop N | append T... | full locals
- * T... stack T...` (`same_frame_extended` and
+ * The assembler's lines about a Code attribute's tables: `.attributeorder`, the
+ * order of its nested attributes (JVMS 4.7.3), and `.stack`, one StackMapTable
+ * frame (JVMS 4.7.4) in the syntax `same | same_locals_1_stack_item T | chop N |
+ * append T... | full locals T... stack T...` (`same_frame_extended` and
  * `same_locals_1_stack_item_frame_extended T` keep JVMS's extended form where the
- * short one would do), T being Top Integer Float Double Long Null UninitializedThis,
- * `Object C` or `Uninitialized L`. A class constant is resolved by a step once
- * the pool exists. Errors are E_ASM_SYNTAX at the line.
+ * short one would do), T being Top Integer Float Double Long Null
+ * UninitializedThis, `Object C` or `Uninitialized L`. A class constant is resolved
+ * by a step once the pool exists. Errors are E_ASM_SYNTAX at the line.
  */
-import type { FrameNode, FrameType, Label } from "../bytecode/model.js";
+import type { FrameNode, FrameType, Label, NestedAttributeKind } from "../bytecode/model.js";
 import type { CodePlan } from "./assemble-plan.js";
 import { type Cursor, parseClassRef } from "./constants.js";
 
@@ -76,4 +77,18 @@ export function parseFrame(code: CodePlan, c: Cursor, labelRef: (c: Cursor) => L
   }
   c.end();
   return f;
+}
+
+/** The words of `.attributeorder`. */
+const NESTED_KINDS: readonly NestedAttributeKind[] = ["LineNumberTable", "LocalVariableTable", "LocalVariableTypeTable", "StackMapTable", "other"];
+
+/** Parses the rest of an `.attributeorder` line. */
+export function parseAttributeOrder(c: Cursor): NestedAttributeKind[] {
+  const order: NestedAttributeKind[] = [];
+  while (!c.atEnd) {
+    const word = c.word("an attribute kind");
+    if (!NESTED_KINDS.includes(word as NestedAttributeKind)) c.fail(`.attributeorder takes ${NESTED_KINDS.join(", ")}; not ${word}`);
+    order.push(word as NestedAttributeKind);
+  }
+  return order;
 }

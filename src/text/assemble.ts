@@ -46,7 +46,7 @@
  */
 import type { BootstrapMethod, ClassFile, CpEntry, InnerClassEntry } from "../classfile/model.js";
 import { decodeModifiedUtf8, encodeModifiedUtf8 } from "../classfile/mutf8.js";
-import type { Handler, Instruction, Label, LocalVariable, NestedAttributeKind } from "../bytecode/model.js";
+import type { Handler, Instruction, Label, LocalVariable } from "../bytecode/model.js";
 import { Op, opcodeByMnemonic } from "../bytecode/opcodes.js";
 import {
   type ConstSpec,
@@ -63,13 +63,10 @@ import { NEWARRAY_TYPES } from "./disassemble.js";
 import { type FlagPlace, parseFlag } from "./flags.js";
 import { type SourceLine, type Token, bytesOfToken, syntaxError, tokenize } from "./lexer.js";
 import { descriptorSlots } from "./limits.js";
-import { parseNumber } from "./numbers.js";
+import { bitsOfDouble, bitsOfFloat, parseNumber } from "./numbers.js";
 import { buildClass } from "./assemble-build.js";
-import { parseFrame } from "./assemble-frame.js";
+import { parseAttributeOrder, parseFrame } from "./assemble-frame.js";
 import { type AttrPlan, type ClassPlan, type CodePlan, type MemberPlan, newCodePlan, type Resolver } from "./assemble-plan.js";
-
-/** The words of `.attributeorder`. */
-const NESTED_KINDS: readonly NestedAttributeKind[] = ["LineNumberTable", "LocalVariableTable", "LocalVariableTypeTable", "StackMapTable", "other"];
 
 export interface AssembleOptions {
   /** Shown in error locations. */
@@ -241,8 +238,8 @@ class Parser {
       case "Long":
       case "Double": {
         const s = parseConstant(c, kind === "Integer" || kind === "Float" ? "ldc" : "ldc2");
-        if (s.t === "Integer" && kind === "Float") entry = { kind: "Float", bits: bitsOfIntAsFloat(s.value) };
-        else if (s.t === "Long" && kind === "Double") entry = { kind: "Double", bits: doubleBitsOfLong(s.value) };
+        if (s.t === "Integer" && kind === "Float") entry = { kind: "Float", bits: bitsOfFloat(s.value) };
+        else if (s.t === "Long" && kind === "Double") entry = { kind: "Double", bits: bitsOfDouble(Number(s.value)) };
         else if (s.t !== kind) c.fail(`a ${kind} constant cannot hold this value`);
         else if (s.t === "Integer") entry = { kind: "Integer", value: s.value };
         else if (s.t === "Float") entry = { kind: "Float", bits: s.bits };
@@ -623,16 +620,9 @@ class Parser {
       case ".codeattribute":
         code.other.push(this.simpleAttribute(".codeattribute", c));
         return;
-      case ".attributeorder": {
-        const order: NestedAttributeKind[] = [];
-        while (!c.atEnd) {
-          const word = c.word("an attribute kind");
-          if (!NESTED_KINDS.includes(word as NestedAttributeKind)) c.fail(`.attributeorder takes ${NESTED_KINDS.join(", ")}; not ${word}`);
-          order.push(word as NestedAttributeKind);
-        }
-        code.attributeOrder = order;
+      case ".attributeorder":
+        code.attributeOrder = parseAttributeOrder(c);
         return;
-      }
       default:
         break;
     }
@@ -803,14 +793,3 @@ function utf8FromBytes(bytes: Uint8Array): CpEntry {
   return { kind: "Utf8", value: decodeModifiedUtf8(bytes), bytes };
 }
 
-function bitsOfIntAsFloat(v: number): number {
-  const dv = new DataView(new ArrayBuffer(4));
-  dv.setFloat32(0, v);
-  return dv.getInt32(0);
-}
-
-function doubleBitsOfLong(v: bigint): bigint {
-  const dv = new DataView(new ArrayBuffer(8));
-  dv.setFloat64(0, Number(v));
-  return dv.getBigInt64(0);
-}
