@@ -5,7 +5,7 @@
 # 1. System packages: the JDK (javac, jimage, jar), the corpus of real jars the
 #    tests read and run (Rhino, ASM, Jython, Groovy, ANTLR4, Janino, ProGuard
 #    ReTrace, esprima for Rhino to parse, Clojure with its spec libraries, JRuby,
-#    Xalan and Saxon-HE, the Scala and Kotlin compilers), jasmin-sable (the reference Jasmin
+#    Xalan and Saxon-HE, the Scala, Kotlin and Eclipse Java compilers), jasmin-sable (the reference Jasmin
 #    assembler and its examples, which `asm` must accept) and unzip, which tests use to check
 #    jars, and the JDK's source archive (openjdk-17-source: src.zip, which the
 #    javac test compiles; Debian puts it in /usr/lib/jvm/openjdk-17/lib/src.zip).
@@ -20,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(openjdk-17-jdk-headless openjdk-17-source rhino libasm-java jython groovy antlr4 janino proguard-cli node-esprima unzip time jasmin-sable libclojure-java jruby libxalan2-java libsaxonhe-java scala kotlin)
+PACKAGES=(openjdk-17-jdk-headless openjdk-17-source rhino libasm-java jython groovy antlr4 janino proguard-cli node-esprima unzip time jasmin-sable libclojure-java jruby libxalan2-java libsaxonhe-java scala kotlin libecj-java)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

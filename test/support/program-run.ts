@@ -27,16 +27,26 @@ export interface Run {
 
 /**
  * Runs `main` in `work` with `jar` (or these jars, in order) first on the
- * classpath; logs the classes loaded from it (`<work>/<tag>.classes.log`).
+ * classpath; logs the classes loaded from it (`<work>/<tag>.classes.log`). The
+ * program must exit with status `exitCode` (a compiler given wrong sources exits
+ * with another than 0); its output is returned either way.
  */
-export async function runLogged(work: string, jar: string | string[], deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = []): Promise<Run> {
+export async function runLogged(work: string, jar: string | string[], deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = [], exitCode = 0): Promise<Run> {
   const log = join(work, `${tag}.classes.log`);
   const jars = typeof jar === "string" ? [jar] : jar;
-  const { stdout, stderr } = await running(exec(jdkTool("java"), [...jvmArgs, `-Xlog:class+load=info:file=${log}`, "-cp", [...jars, ...deps].join(delimiter), main, ...args], {
+  const run = exec(jdkTool("java"), [...jvmArgs, `-Xlog:class+load=info:file=${log}`, "-cp", [...jars, ...deps].join(delimiter), main, ...args], {
     cwd: work,
     encoding: "utf8",
     maxBuffer: 1 << 26,
-  }));
+  });
+  const { stdout, stderr } = await running(
+    exitCode === 0
+      ? run
+      : run.then(
+          () => Promise.reject(new Error(`${tag}: exited with status 0, not ${exitCode}`)),
+          (e: { code?: unknown; stdout?: string; stderr?: string }) => (e.code === exitCode && e.stdout !== undefined && e.stderr !== undefined ? { stdout: e.stdout, stderr: e.stderr } : Promise.reject(e)),
+        ),
+  );
   const loaded = new Set<string>();
   for (const line of readFileSync(log, "utf8").split("\n")) {
     const m = /\]\s(\S+) source: (?:file:|jar:file:)?(.*?)(?:!\/.*)?$/.exec(line);
