@@ -38,13 +38,13 @@
  * on; ASM adds 37-40 s (1,024: 24-26 s, 2,048: 14 s, each mostly the program's
  * run). With ASM, two runs of the file at a load average near 10 took 249 s and 244 s.
  */
-import { mkdtempSync, readdirSync, readFileSync, realpathSync } from "node:fs";
+import { mkdtempSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusClasspath, corpusJar } from "./support/corpus.js";
 import { compileJava } from "./support/hard-case.js";
-import { expectSameOutput as expectSameRun, expectSplitClassesLoaded, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
+import { expectSameFiles, expectSameOutput as expectSameRun, expectSplitClassesLoaded, filesUnder, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
 import { refusalLines, splitJar } from "./support/split-jar.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-runs-"));
@@ -56,20 +56,6 @@ function groovyAllJar(): string {
 }
 
 const runJava = (jar: string, deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = []) => runLogged(work, jar, deps, main, args, tag, jvmArgs);
-
-/** Every file under `root`, by relative path, with its contents. */
-function filesUnder(root: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(root, p), readFileSync(p));
-    }
-  };
-  walk(root);
-  return out;
-}
 
 /**
  * Groovy's classes holding split methods that the script's run loads: at 1,024 all 19
@@ -188,8 +174,7 @@ describe("ANTLR 4 tool split, generating parsers", () => {
       const stock = await expected;
       // Java: lexer, parser, listener, base listener, visitor, base visitor, .tokens x2, .interp x2, per grammar.
       expect([...stock.files.keys()].filter((f) => f.endsWith("ExprParser.java") || f.endsWith("JsonParser.py")).length).toBe(2);
-      expect([...actual.files.keys()]).toEqual([...stock.files.keys()]);
-      for (const [name, data] of stock.files) expect(Buffer.compare(actual.files.get(name)!, data), name).toBe(0);
+      expectSameFiles(actual.files, stock.files, "generated files");
       actual.runs.forEach((r, i) => expectSameRun(r, stock.runs[i]!));
       expectSplitClassesLoaded(`antlr4 at ${maxSize}`, split, actual.runs, ANTLR_LOADS[maxSize]!);
     });

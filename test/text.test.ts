@@ -136,6 +136,21 @@ describe("classes ASM wrote, round trip through text", () => {
     expect(disassemble(fixed)).not.toContain(".attributeorder");
   });
 
+  it("a frame marked extended whose offset needs the extended form anyway is one frame: the same model, text and bytes after a round trip", () => {
+    const pad = Array.from({ length: 70 }, () => "    nop");
+    const text = [...STATIC_F_OF_INT, "    iload_0", "    ifeq L1", ...pad, "L1:", "    .stack same_frame_extended", "    iconst_0", "    ireturn", ".end method"].join("\n");
+    const cf = assemble(text)[0]!;
+    const frames = (c: typeof cf) => {
+      const code = findAttribute(c.methods[0]!.attributes, "Code")!;
+      const smt = code.attributes.find((a) => a.kind === "StackMapTable");
+      return smt?.kind === "StackMapTable" ? smt.frames : [];
+    };
+    expect(frames(cf)).toEqual([{ type: "same", offsetDelta: 74 }]);
+    const back = readClass(writeClass(cf));
+    expect(frames(back)).toEqual(frames(cf));
+    expect(disassemble(back)).toContain(".stack same\n");
+  });
+
   it("keeps empty line and variable tables and frames in an extended form the offset did not need", () => {
     const text = [
       ...STATIC_F_OF_INT,
@@ -169,6 +184,7 @@ describe("classes ASM wrote, round trip through text", () => {
       ["same_locals_1_stack_item", 0, true],
     ]);
     expect(disassemble(back)).toContain(".stack same_frame_extended");
+    expect(disassemble(back)).toContain(".stack same_locals_1_stack_item_frame_extended Integer");
     expect(Buffer.from(writeClass(assemble(disassemble(back, { constantPool: true }))[0]!)).equals(Buffer.from(bytes))).toBe(true);
   });
 });
@@ -320,6 +336,8 @@ describe("syntax errors", () => {
     ["label defined twice", ".class A\n.method static f()V\nX:\nX:\n    return\n.end method\n", 4],
     ["tableswitch without default", ".class A\n.method static f()V\n    iload_0\n    tableswitch 0 0\n        X\n", 4],
     ["unknown frame type", ".class A\n.method static f()V\n    return\n    .stack same_extended\n.end method\n", 4],
+    ["a table named twice in .attributeorder", ".class A\n.method static f()V\n    .attributeorder LineNumberTable other LineNumberTable\n    return\n.end method\n", 3],
+    ["an empty .attributeorder", ".class A\n.method static f()V\n    return\n    .attributeorder\n.end method\n", 4],
     ["unknown attribute kind in .attributeorder", ".class A\n.method static f()V\n    .attributeorder StackMapTable Code\n    return\n.end method\n", 3],
   ];
   for (const [what, text, line] of cases) {

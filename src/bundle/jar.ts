@@ -44,6 +44,9 @@ export interface ReadResult {
   diagnostics: Diagnostic[];
 }
 
+/** A jar at least this long starts the zlib helper thread as its directory is opened (when there is a second core). */
+export const HELPER_JAR_BYTES = 512 * 1024;
+
 /**
  * Reads a zip archive held in memory. `source` names it in diagnostics. Entries are
  * inflated in batches (`BatchQueue`: on the zlib helper thread for a large
@@ -61,7 +64,7 @@ export async function readJar(bytes: Uint8Array, source: string, limits: JarRead
   const directory = await walkZipDirectory(bytes, source, {
     limits,
     // Start the helper thread now, so that it is up by the first full batch.
-    onOpen: () => bytes.length >= 512 * 1024 && warmUpZlibThread(),
+    onOpen: () => bytes.length >= HELPER_JAR_BYTES && warmUpZlibThread(),
     onDeflated: (e, slot) => batches.set(slot, inflater.add(e.compressed, e.size)),
   });
   if ("openError" in directory) {

@@ -309,8 +309,9 @@ type OffsetOfLabel = (label: number, what: string) => number;
 
 /**
  * The Code attribute's nested attributes, in the fixed order the header gives
- * (LineNumberTable, LocalVariable(Type)Table, StackMapTable, then the others).
- * The names are looked up (or added to the pool) in that order too.
+ * (LineNumberTable, LocalVariable(Type)Table, StackMapTable, then the others), or
+ * in the body's recorded `attributeOrder`. The names are looked up (or added to
+ * the pool) in the fixed order either way.
  */
 function encodeNestedAttributes(body: MethodBody, cp: ConstantPool, at: Positions, offsetOfLabel: OffsetOfLabel, fail: Fail): Attribute[] {
   const { nodes, kindCode, offsetOf, positional, codeLength } = at;
@@ -393,11 +394,13 @@ function inRecordedOrder(attributes: readonly Attribute[], order: readonly Neste
 }
 
 function encodeFrame(f: FrameNode, offsetDelta: number, types: SharedVerificationTypes): StackMapFrame {
+  // `extended` only where the short form would do, as the class reader sets it: a delta over 63 is extended anyway.
+  const extended = f.type !== "chop" && f.type !== "append" && f.type !== "full" && f.extended === true && offsetDelta < 64;
   switch (f.type) {
     case "same":
-      return f.extended ? { type: "same", offsetDelta, extended: true } : { type: "same", offsetDelta };
+      return extended ? { type: "same", offsetDelta, extended: true } : { type: "same", offsetDelta };
     case "same_locals_1_stack_item":
-      return f.extended ? { type: "same_locals_1_stack_item", offsetDelta, stack: types.of(f.stack), extended: true } : { type: "same_locals_1_stack_item", offsetDelta, stack: types.of(f.stack) };
+      return extended ? { type: "same_locals_1_stack_item", offsetDelta, stack: types.of(f.stack), extended: true } : { type: "same_locals_1_stack_item", offsetDelta, stack: types.of(f.stack) };
     case "chop":
       return { type: "chop", offsetDelta, chop: f.chop };
     case "append":

@@ -45,8 +45,10 @@ export type Instruction =
 /** A verification type whose `uninitialized` offset became the label of its `new`. */
 export type FrameType = Exclude<VerificationType, { tag: "uninitialized" }> | { tag: "uninitialized"; label: Label };
 
-/** A StackMapTable frame in its original compressed form, with labels for `new` sites. */
-/** A frame as declared (JVMS 4.7.4); `extended` as in the class-file model's StackMapFrame. */
+/**
+ * A StackMapTable frame in its original compressed form, with labels for `new`
+ * sites (JVMS 4.7.4); `extended` as in the class-file model's StackMapFrame.
+ */
 export type FrameNode =
   | { type: "same"; extended?: true }
   | { type: "same_locals_1_stack_item"; stack: FrameType; extended?: true }
@@ -111,8 +113,9 @@ export interface MethodBody {
    * `keepAttributeOrder`: the disassembler, so that text assembles back to the same
    * bytes) and it differs from the encoder's fixed order (ASM writes the
    * StackMapTable first) or a line or variable table is empty. The encoder writes
-   * the attributes in this order, a LineNumberTable named here even when empty;
-   * the splitter never asks for it, so its bodies are written in the fixed order.
+   * the attributes in this order (the assembler writes every table named, even
+   * empty); the splitter never asks for it, so its bodies are written in the fixed
+   * order.
    */
   attributeOrder?: readonly NestedAttributeKind[] | undefined;
 }

@@ -111,7 +111,7 @@ export class PoolTransfer {
         case "chop":
           return f;
         case "same_locals_1_stack_item":
-          return { type: f.type, stack: type(f.stack) };
+          return { ...f, stack: type(f.stack) };
         case "append":
           return { type: f.type, locals: f.locals.map(type) };
         case "full":

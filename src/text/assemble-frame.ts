@@ -82,13 +82,15 @@ export function parseFrame(code: CodePlan, c: Cursor, labelRef: (c: Cursor) => L
 /** The words of `.attributeorder`. */
 const NESTED_KINDS: readonly NestedAttributeKind[] = ["LineNumberTable", "LocalVariableTable", "LocalVariableTypeTable", "StackMapTable", "other"];
 
-/** Parses the rest of an `.attributeorder` line. */
+/** Parses the rest of an `.attributeorder` line: at least one kind, each table at most once (`other` as often as there are others). */
 export function parseAttributeOrder(c: Cursor): NestedAttributeKind[] {
   const order: NestedAttributeKind[] = [];
   while (!c.atEnd) {
     const word = c.word("an attribute kind");
     if (!NESTED_KINDS.includes(word as NestedAttributeKind)) c.fail(`.attributeorder takes ${NESTED_KINDS.join(", ")}; not ${word}`);
+    if (word !== "other" && order.includes(word as NestedAttributeKind)) c.fail(`.attributeorder names ${word} twice`);
     order.push(word as NestedAttributeKind);
   }
+  if (order.length === 0) c.fail(".attributeorder names no attribute");
   return order;
 }

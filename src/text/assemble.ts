@@ -26,9 +26,9 @@
  *       (same_frame_extended, same_locals_1_stack_item_frame_extended T: the extended forms)
  *       (T = Top Integer Float Double Long Null UninitializedThis, Object C, Uninitialized L)
  *     .stackmaptable (an empty StackMapTable) | .codeattribute Name b"..."
- *     .attributeorder K... (the Code attribute's nested attributes in this order, a
- *       line or variable table named here written even when empty; K = LineNumberTable
- *       LocalVariableTable LocalVariableTypeTable StackMapTable other)
+ *     .attributeorder K... (the Code attribute's nested attributes in this order, each
+ *       table named written even when empty; K = LineNumberTable LocalVariableTable
+ *       LocalVariableTypeTable StackMapTable, each once, or other)
  *     Label: | instructions in Jasmin syntax (see `constants.ts` for constant operands)
  *   .end class                     (optional for the last class of a file)
  * Names are bare words or quoted strings; `[i]` names a pool entry wherever a
@@ -622,6 +622,8 @@ class Parser {
         return;
       case ".attributeorder":
         code.attributeOrder = parseAttributeOrder(c);
+        // Every table named is written, even empty (`assemble-build.ts` for the variable tables).
+        if (code.attributeOrder.includes("StackMapTable")) code.hasStackMapTable = true;
         return;
       default:
         break;

@@ -5,7 +5,8 @@
  * of the encoding choices the text keeps for exact round trips (the Code
  * attribute's `.attributeorder`, frames in an extended form their offset did not
  * need: dropped and shortened here), so two classes with equal dumps mean the
- * same thing to the JVM, attribute order included. Raw attributes are shown as
+ * same thing to the JVM (class, field and method attribute order included; the
+ * order of a Code attribute's own tables is not shown). Raw attributes are shown as
  * their bytes, pool indices and all, so compare classes that share a pool layout
  * when they carry such attributes. Cost: one disassembly.
  */

@@ -38,6 +38,7 @@ export async function runLogged(work: string, jar: string | string[], deps: stri
     cwd: work,
     encoding: "utf8",
     maxBuffer: 1 << 26,
+    timeout: RUN_TIMEOUT_MS,
   });
   const { stdout, stderr } = await running(
     exitCode === 0
@@ -55,20 +56,27 @@ export async function runLogged(work: string, jar: string | string[], deps: stri
   return { stdout, stderr, loaded };
 }
 
-/** Runs still going (an unsplit run that a failed test never awaited), so that a file's work directory outlives them. */
+/**
+ * Work still going that writes into a file's work directory (an unsplit run that a
+ * failed test never awaited, a split a timed-out test left behind), so that the
+ * directory outlives it. `splitJar` and `runLogged` register theirs.
+ */
 const unfinished = new Set<Promise<unknown>>();
-function running<T>(p: Promise<T>): Promise<T> {
+export function running<T>(p: Promise<T>): Promise<T> {
   unfinished.add(p);
   const done = (): void => void unfinished.delete(p);
   p.then(done, done);
   return p;
 }
 
-/** Removes a test file's work directory once every run started in it has ended (for `afterAll`). */
+/** Removes a test file's work directory once all work started in it has ended, work started meanwhile included (for `afterAll`). */
 export async function removeAfterRuns(work: string): Promise<void> {
-  await Promise.allSettled([...unfinished]);
+  while (unfinished.size > 0) await Promise.allSettled([...unfinished]);
   rmSync(work, { recursive: true, force: true });
 }
+
+/** How long a program run may take before it is killed (a hung JVM fails its test instead of the whole file's time). */
+const RUN_TIMEOUT_MS = 300_000;
 
 /** Classes (binary names) that hold at least one split method. */
 function splitClasses(split: SplitJarResult): Set<string> {

@@ -10,6 +10,7 @@ import { readClass } from "../../src/classfile/read.js";
 import { splitBundle, type BundleSplit } from "../../src/split/split-bundle.js";
 import type { MethodReport } from "../../src/split/split-class.js";
 import type { SplitLinkMode } from "../../src/split/split-method.js";
+import { running } from "./program-run.js";
 
 export interface SplitJarResult {
   path: string;
@@ -19,7 +20,12 @@ export interface SplitJarResult {
   result: BundleSplit;
 }
 
-export async function splitJar(input: string, dir: string, name: string, opts: { maxSize: number; link: SplitLinkMode; classpath?: string[] }): Promise<SplitJarResult> {
+export function splitJar(input: string, dir: string, name: string, opts: { maxSize: number; link: SplitLinkMode; classpath?: string[] }): Promise<SplitJarResult> {
+  // Registered, so that a test file's work directory outlives a split a timed-out test left writing into it.
+  return running(splitAndWrite(input, dir, name, opts));
+}
+
+async function splitAndWrite(input: string, dir: string, name: string, opts: { maxSize: number; link: SplitLinkMode; classpath?: string[] }): Promise<SplitJarResult> {
   const { bundle } = await readBundle(input);
   const result = await splitBundle(bundle, { maxSize: opts.maxSize, link: opts.link, ...(opts.classpath ? { classpath: opts.classpath } : {}), name: input, verify: true });
   const path = join(dir, name);
