@@ -22,8 +22,9 @@
  * hand: two unsplit compiles, and two more with identity hash codes perturbed by
  * -XX:hashCode=3 and =4, wrote identical files). The compiled program then runs on
  * the stdlib and must print the same for both. The class-load log shows that the
- * classes holding split methods ran: the lexer, the diagnostics tables, the
- * coroutine transformer and inliner, the shaded ASM reader and writer. Cost: about
+ * classes holding split methods loaded (the lexer, the diagnostics tables, the
+ * coroutine transformer and inliner, the shaded ASM reader and writer), and its
+ * touched-method list that their pieces were called. Cost: about
  * 45 s on 2 loaded cores (two splits of 3-5 s, three compiles of 6-12 s, three
  * runs of the program under a second each).
  */
@@ -35,7 +36,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jdkTool } from "./support/corpus.js";
-import { expectSameFiles, expectSameOutput, expectSplitClassesLoaded, filesUnder, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
+import { expectSameFiles, expectSameOutput, expectSplitClassesLoaded, expectSplitPiecesRan, filesUnder, type MustLoad, type MustRun, removeAfterRuns, type Run, runLogged, TOUCHED_METHODS } from "./support/program-run.js";
 import { refusalLines, splitJar, splitReportOf } from "./support/split-jar.js";
 
 const exec = promisify(execFile);
@@ -77,6 +78,26 @@ const KOTLIN_LOADS: Record<number, MustLoad> = {
   },
 };
 
+/**
+ * Split methods whose pieces the compile calls (HotSpot's touched-method list),
+ * measured: at 8,000 both tables; at 1,024, 59 of the 237.
+ */
+const KOTLIN_RUNS: Record<number, MustRun> = {
+  8000: { atLeast: 2, methods: ["org/jetbrains/kotlin/diagnostics/rendering/DefaultErrorMessages.<clinit>()V", "org/jetbrains/kotlin/resolve/constants/evaluate/OperationsMapGeneratedKt.<clinit>()V"] },
+  1024: {
+    atLeast: 55,
+    methods: [
+      "org/jetbrains/kotlin/lexer/_JetLexer.advance()Lcom/intellij/psi/tree/IElementType;",
+      "org/jetbrains/kotlin/lexer/KtTokens.<clinit>()V",
+      "org/jetbrains/kotlin/diagnostics/Errors.<clinit>()V",
+      "org/jetbrains/kotlin/diagnostics/rendering/DefaultErrorMessages.<clinit>()V",
+      "org/jetbrains/kotlin/codegen/coroutines/CoroutineTransformerMethodVisitor.performTransformations(Lorg/jetbrains/org/objectweb/asm/tree/MethodNode;)V",
+      "org/jetbrains/kotlin/codegen/inline/MethodInliner.markPlacesForInlineAndRemoveInlinable(Lorg/jetbrains/org/objectweb/asm/tree/MethodNode;Lorg/jetbrains/kotlin/codegen/inline/LabelOwner;I)Lorg/jetbrains/org/objectweb/asm/tree/MethodNode;",
+      "org/jetbrains/org/objectweb/asm/ClassReader.accept(Lorg/jetbrains/org/objectweb/asm/ClassVisitor;[Lorg/jetbrains/org/objectweb/asm/Attribute;I)V",
+    ],
+  },
+};
+
 interface Compile {
   /** The compiler's run: its output and the classes it loaded from the jar under test. */
   run: Run;
@@ -90,7 +111,7 @@ interface Compile {
 async function compile(jar: string, tag: string): Promise<Compile> {
   const out = join(work, `${tag}-out`);
   const args = ["-no-stdlib", "-no-reflect", "-classpath", STDLIB, "-d", out, PROGRAM];
-  const run = await runLogged(work, jar, DEPS, "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler", args, tag, ["-Xverify:all"]);
+  const run = await runLogged(work, jar, DEPS, "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler", args, tag, ["-Xverify:all", ...TOUCHED_METHODS]);
   const files = filesUnder(out);
   const { stdout, stderr } = await exec(jdkTool("java"), ["-Xverify:all", "-cp", [out, STDLIB].join(delimiter), "FeaturesKt"], { cwd: work, encoding: "utf8" });
   return { run, files, program: { stdout, stderr } };
@@ -122,6 +143,7 @@ describe("Kotlin compiler split, compiling a program", () => {
       expect(stock.program.stdout).toContain("suspend result 42 [step1, step2]");
       expect(actual.program).toEqual(stock.program);
       expectSplitClassesLoaded(`kotlin-compiler at ${maxSize}`, split, [actual.run], KOTLIN_LOADS[maxSize]!);
+      expectSplitPiecesRan(`kotlin-compiler at ${maxSize}`, split, [actual.run], KOTLIN_RUNS[maxSize]!);
     });
   }
 });

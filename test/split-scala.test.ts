@@ -18,7 +18,8 @@
  * are deterministic: checked by running the unsplit compiler twice), and the
  * compiled program, run on the split standard library, prints what it prints on
  * the unsplit one. The class-load logs show the classes holding split methods
- * ran. Cost: about 75 s on two cores (four splits; eight compiler runs of 6-15 s
+ * loaded, and HotSpot's touched-method lists that the pieces of split methods
+ * were called (both methods over 8,000 that a compile reaches). Cost: about 75 s on two cores (four splits; eight compiler runs of 6-15 s
  * under -Xverify:all, two at a time (scalac and scaladoc), two of them the
  * determinism check).
  */
@@ -27,7 +28,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectSameFiles, expectSameOutput, expectSplitClassesLoaded, filesUnder, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
+import { expectSameFiles, expectSameOutput, expectSplitClassesLoaded, expectSplitPiecesRan, filesUnder, type MustLoad, type MustRun, removeAfterRuns, type Run, runLogged, TOUCHED_METHODS } from "./support/program-run.js";
 import { refusalLines, splitJar, splitReportOf, type SplitJarResult } from "./support/split-jar.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -78,6 +79,34 @@ interface CompilerRun {
   pages: string;
 }
 
+/**
+ * Split methods whose pieces the compile and scaladoc call (HotSpot's touched-method
+ * list), measured: at 8,000 the reader's and the page template's; at 1,024, 84 of the
+ * three jars' 189 (the typer, erasure, the inliner, the bytecode writers, the printer).
+ */
+const SCALA_RUNS: Record<number, MustRun> = {
+  8000: {
+    atLeast: 2,
+    methods: [
+      "scala/tools/nsc/symtab/classfile/ICodeReader.parseInstruction$1(ILscala/tools/nsc/symtab/classfile/ICodeReader$LinearCode;)V",
+      "scala/tools/nsc/doc/html/page/Template.<init>(Lscala/tools/nsc/doc/Universe;Lscala/tools/nsc/doc/html/page/diagram/DiagramGenerator;Lscala/tools/nsc/doc/model/DocTemplateEntity;)V",
+    ],
+  },
+  1024: {
+    atLeast: 75,
+    methods: [
+      "scala/tools/nsc/symtab/classfile/ICodeReader.parseInstruction$1(ILscala/tools/nsc/symtab/classfile/ICodeReader$LinearCode;)V",
+      "scala/tools/nsc/doc/html/page/Template.<init>(Lscala/tools/nsc/doc/Universe;Lscala/tools/nsc/doc/html/page/diagram/DiagramGenerator;Lscala/tools/nsc/doc/model/DocTemplateEntity;)V",
+      "scala/tools/nsc/typechecker/Typers$Typer.typedDefDef(Lscala/reflect/internal/Trees$DefDef;)Lscala/reflect/internal/Trees$DefDef;",
+      "scala/tools/nsc/transform/Erasure$Eraser.adaptMember(Lscala/reflect/internal/Trees$Tree;)Lscala/reflect/internal/Trees$Tree;",
+      "scala/tools/nsc/backend/opt/Inliners$Inliner.analyzeMethod(Lscala/tools/nsc/backend/icode/Members$IMethod;)V",
+      "scala/tools/nsc/backend/jvm/GenASM$JPlainBuilder.genMethod(Lscala/tools/nsc/backend/icode/Members$IMethod;Z)V",
+      "scala/tools/asm/MethodWriter.visitMaxs(II)V",
+      "scala/reflect/internal/Printers$TreePrinter.printTree(Lscala/reflect/internal/Trees$Tree;)V",
+    ],
+  },
+};
+
 /** The compiler's own jars, split or not. */
 interface CompilerJars {
   compiler: string;
@@ -94,7 +123,7 @@ async function runCompiler(own: CompilerJars, tag: string): Promise<CompilerRun>
   mkdirSync(pages);
   const jars = [own.compiler, own.reflect, own.library];
   const deps = [XML, PARSERS];
-  const jvm = ["-Xverify:all"];
+  const jvm = ["-Xverify:all", ...TOUCHED_METHODS];
   const [compile, doc] = await Promise.all([
     runLogged(work, jars, deps, "scala.tools.nsc.Main", ["-optimise", "-classpath", PROGRAM_CP, "-d", classes, SOURCE], `${tag}-scalac`, jvm),
     runLogged(work, jars, deps, "scala.tools.nsc.ScalaDoc", ["-classpath", PROGRAM_CP, "-d", pages, SOURCE], `${tag}-scaladoc`, jvm),
@@ -150,6 +179,7 @@ describe("Scala compiler split, compiling and documenting a program", () => {
 
       const merged: SplitJarResult = { ...compiler!, result: { ...compiler!.result, reports: splits.flatMap((s) => s.result.reports) } };
       expectSplitClassesLoaded(`scala at ${maxSize}`, merged, [actual.compile, actual.doc, ran], SCALA_LOADS[maxSize]!);
+      expectSplitPiecesRan(`scala at ${maxSize}`, merged, [actual.compile, actual.doc], SCALA_RUNS[maxSize]!);
     });
   }
 });

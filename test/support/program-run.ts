@@ -2,7 +2,8 @@
  * Test helper for the real-program runs (test/split-run-programs.test.ts,
  * test/split-clojure.test.ts): runs a program's main class with the jar under test
  * first on the classpath and HotSpot's class-load log on, so a test can show that
- * the classes holding split methods were loaded from the split jar (ran), and
+ * the classes holding split methods were loaded from the split jar, and (with
+ * `TOUCHED_METHODS`) that the pieces of split methods were called, and
  * compares two runs' output (what they print, the files they write) byte for byte.
  * A file's work directory goes only once every run it started has ended
  * (`removeAfterRuns`): an unsplit run that a failed test never awaited would
@@ -23,6 +24,24 @@ export interface Run {
   stderr: string;
   /** Binary names of the classes loaded from the jars under test. */
   loaded: Set<string>;
+  /** With {@link TOUCHED_METHODS}: every method the run called, `owner.name:descriptor` (internal names). */
+  touched?: Set<string>;
+}
+
+/**
+ * JVM options that make HotSpot (JDK 17) list, at exit and on stdout, every method
+ * the run called; `runLogged` takes the list off stdout into `Run.touched`, so a
+ * test can show that the pieces of a split method ran, not only its class loaded.
+ */
+export const TOUCHED_METHODS = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+LogTouchedMethods", "-XX:+PrintTouchedMethodsAtExit"];
+const TOUCHED_HEADER = "# Method::print_touched_methods version 1\n";
+
+/** The program's own stdout, and the touched-method list HotSpot printed after it (if asked). */
+function splitTouched(stdout: string): { stdout: string; touched?: Set<string> } {
+  const at = stdout.lastIndexOf(TOUCHED_HEADER);
+  if (at < 0 || (at > 0 && stdout[at - 1] !== "\n")) return { stdout };
+  const touched = new Set(stdout.slice(at + TOUCHED_HEADER.length).split("\n").filter((l) => l.length > 0));
+  return { stdout: stdout.slice(0, at), touched };
 }
 
 /**
@@ -53,7 +72,7 @@ export async function runLogged(work: string, jar: string | string[], deps: stri
     const m = /\]\s(\S+) source: (?:file:|jar:file:)?(.*?)(?:!\/.*)?$/.exec(line);
     if (m && jars.includes(m[2]!)) loaded.add(m[1]!);
   }
-  return { stdout, stderr, loaded };
+  return { ...splitTouched(stdout), stderr, loaded };
 }
 
 /**
@@ -99,6 +118,32 @@ export function expectSplitClassesLoaded(label: string, split: SplitJarResult, r
   console.log(`${label}: ${loaded.length} of ${holding.size} classes holding split methods loaded`);
   for (const c of must.classes) expect(loaded, `${c} holds split methods and must load`).toContain(c);
   expect(loaded.length).toBeGreaterThanOrEqual(must.atLeast);
+}
+
+/** Split methods whose pieces a program must call: these (`class.name(descriptor)`), and at least this many in all. */
+export interface MustRun {
+  atLeast: number;
+  methods: string[];
+}
+
+/**
+ * The touched-method lists of `runs` (run with {@link TOUCHED_METHODS}) show that
+ * split methods' pieces ran: a piece of every method of `must` was called, and of
+ * at least `must.atLeast` split methods.
+ */
+export function expectSplitPiecesRan(label: string, split: SplitJarResult, runs: Run[], must: MustRun): void {
+  const ran: string[] = [];
+  let total = 0;
+  for (const r of split.result.reports) {
+    if (r.result.kind !== "split") continue;
+    total++;
+    const owner = r.pieceClass ?? r.className;
+    if (r.result.pieces.some((p) => runs.some((run) => run.touched?.has(`${owner}.${p.name}:${p.descriptor}`)))) ran.push(`${r.className}.${r.method}`);
+  }
+  console.log(`${label}: pieces of ${ran.length} of ${total} split methods ran`);
+  expect(runs.every((r) => r.touched !== undefined), "runs made with TOUCHED_METHODS").toBe(true);
+  for (const m of must.methods) expect(ran, `a piece of ${m} must run`).toContain(m);
+  expect(ran.length).toBeGreaterThanOrEqual(must.atLeast);
 }
 
 /** The split program printed what the original did (stdout and stderr). */
