@@ -15,7 +15,8 @@
  * records, multimethods, agents, transducers, pprint, edn, and code compiled at run
  * time) runs on the split jar under -Xverify:all and must print byte for byte what
  * it prints on the unsplit jar (the oracle); the class-load log shows the core
- * loader's class, and so its split `load()`, came from the split jar. Cost: about
+ * loader's class came from the split jar, and HotSpot's touched-method list that
+ * the pieces of its split `load()` were called. Cost: about
  * 20 s (two splits, three runs of a second or two).
  */
 import { mkdtempSync, realpathSync } from "node:fs";
@@ -23,7 +24,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectSameOutput, expectSplitClassesLoaded, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
+import { expectSameOutput, expectSplitClassesLoaded, expectSplitPiecesRan, type MustLoad, type MustRun, removeAfterRuns, type Run, runLogged, TOUCHED_METHODS } from "./support/program-run.js";
 import { refusalLines, splitJar, splitReportOf } from "./support/split-jar.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,8 +49,29 @@ const CLOJURE_LOADS: Record<number, MustLoad> = {
   },
 };
 
+/**
+ * Split methods whose pieces the script's run calls (HotSpot's touched-method list),
+ * measured: at 8,000 the core loader (not `generate_class`: its class loads, its
+ * code does not run); at 1,024, 97 of 157.
+ */
+const CLOJURE_RUNS: Record<number, MustRun> = {
+  8000: { atLeast: 1, methods: ["clojure/core__init.load()V"] },
+  1024: {
+    atLeast: 90,
+    methods: [
+      "clojure/core__init.load()V",
+      "clojure/pprint/cl_format__init.load()V",
+      "clojure/lang/Compiler$FnExpr.parse(Lclojure/lang/Compiler$C;Lclojure/lang/ISeq;Ljava/lang/String;)Lclojure/lang/Compiler$Expr;",
+      "clojure/lang/Compiler$ObjExpr.compile(Ljava/lang/String;[Ljava/lang/String;Z)V",
+      "clojure/lang/RT.<clinit>()V",
+      "clojure/asm/MethodWriter.putMethodInfo(Lclojure/asm/ByteVector;)V",
+      "clojure/core$ns.invokeStatic(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Lclojure/lang/ISeq;)Ljava/lang/Object;",
+    ],
+  },
+};
+
 describe("Clojure split, running a program", () => {
-  const runClojure = (jar: string, tag: string) => runLogged(work, jar, DEPS, "clojure.main", [SCRIPT], tag, ["-Xverify:all"]);
+  const runClojure = (jar: string, tag: string) => runLogged(work, jar, DEPS, "clojure.main", [SCRIPT], tag, ["-Xverify:all", ...TOUCHED_METHODS]);
   let expected: Promise<Run>;
   beforeAll(() => {
     expected = runClojure(CLOJURE, "clojure-stock");
@@ -68,6 +90,7 @@ describe("Clojure split, running a program", () => {
       expect(stock.stdout).toContain("[0 1 3 6 10 15 21 28 36 45 55 66]");
       expectSameOutput(actual, stock);
       expectSplitClassesLoaded(`clojure at ${maxSize}`, split, [actual], CLOJURE_LOADS[maxSize]!);
+      expectSplitPiecesRan(`clojure at ${maxSize}`, split, [actual], CLOJURE_RUNS[maxSize]!);
     });
   }
 });

@@ -10,7 +10,8 @@
  * (291), with the internal verifier on; no method may be refused. Then
  * test/ruby/features.rb runs on the split jar under -Xverify:all and must print byte
  * for byte what it prints on the unsplit jar (the oracle); the class-load log shows
- * that the classes holding split methods ran (the parser's among them). Cost: about
+ * that the classes holding split methods loaded (the parser's among them), and the
+ * touched-method list that their pieces were called. Cost: about
  * 20 s (two splits of a 27 MB jar, three runs of two or three seconds).
  */
 import { mkdtempSync, realpathSync } from "node:fs";
@@ -18,7 +19,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectSameOutput, expectSplitClassesLoaded, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
+import { expectSameOutput, expectSplitClassesLoaded, expectSplitPiecesRan, type MustLoad, type MustRun, removeAfterRuns, type Run, runLogged, TOUCHED_METHODS } from "./support/program-run.js";
 import { refusalLines, splitJar, splitReportOf } from "./support/split-jar.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -37,8 +38,28 @@ const JRUBY_LOADS: Record<number, MustLoad> = {
   1024: { atLeast: 110, classes: ["org.jruby.parser.RubyParser", "org.jruby.parser.YyTables", "jnr.x86asm.Assembler", "jnr.ffi.provider.jffi.AsmLibraryLoader", "org.jcodings.specific.UTF8Encoding"] },
 };
 
+/**
+ * Split methods whose pieces the script's run calls (HotSpot's touched-method list),
+ * measured: 13 of 30 at 8,000 (the parser's tables and their loader); 99 of 291 at
+ * 1,024 (the lexer, the IR builder, the runtime's set-up, regexps).
+ */
+const JRUBY_RUNS: Record<number, MustRun> = {
+  8000: { atLeast: 12, methods: ["org/jruby/parser/RubyParser.<clinit>()V", "org/jruby/parser/YyTables.yyTable1()[S"] },
+  1024: {
+    atLeast: 90,
+    methods: [
+      "org/jruby/parser/RubyParser.<clinit>()V",
+      "org/jruby/lexer/yacc/RubyLexer.yylex()I",
+      "org/jruby/ir/IRBuilder.buildOperand(Lorg/jruby/ir/operands/Variable;Lorg/jruby/ast/Node;)Lorg/jruby/ir/operands/Operand;",
+      "org/jruby/Ruby.<init>(Lorg/jruby/RubyInstanceConfig;)V",
+      "org/jruby/RubyRegexp.regsub(Lorg/jruby/runtime/ThreadContext;Lorg/jruby/RubyString;Lorg/jruby/RubyString;Lorg/joni/Regex;Lorg/joni/Region;II)Lorg/jruby/RubyString;",
+      "org/joni/Lexer.fetchToken()V",
+    ],
+  },
+};
+
 describe("JRuby split, running a program", () => {
-  const runRuby = (jar: string, tag: string) => runLogged(work, jar, [], "org.jruby.Main", [SCRIPT], tag, JVM);
+  const runRuby = (jar: string, tag: string) => runLogged(work, jar, [], "org.jruby.Main", [SCRIPT], tag, [...JVM, ...TOUCHED_METHODS]);
   let expected: Promise<Run>;
   beforeAll(() => {
     expected = runRuby(JRUBY, "jruby-stock");
@@ -56,6 +77,7 @@ describe("JRuby split, running a program", () => {
       expect(stock.stdout).toContain('{"x":[1,2.5,null,true]}');
       expectSameOutput(actual, stock);
       expectSplitClassesLoaded(`jruby-core at ${maxSize}`, split, [actual], JRUBY_LOADS[maxSize]!);
+      expectSplitPiecesRan(`jruby-core at ${maxSize}`, split, [actual], JRUBY_RUNS[maxSize]!);
     });
   }
 });

@@ -13,14 +13,15 @@
  * each must print byte for byte what the unsplit jar prints (the oracle); the
  * class-load logs show what ran from the split jars (measured: at 8,000, XSLTC
  * loads all 3 classes holding split methods and Saxon its one; the interpreter,
- * which loads none of XSLTC's, runs only at 1,024; at 1,024, 15, 6 and 45). Cost: about 15 s.
+ * which loads none of XSLTC's, runs only at 1,024; at 1,024, 15, 6 and 45), and the
+ * touched-method lists which split methods' pieces were called. Cost: about 15 s.
  */
 import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectSameOutput, expectSplitClassesLoaded, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
+import { expectSameOutput, expectSplitClassesLoaded, expectSplitPiecesRan, type MustLoad, type MustRun, removeAfterRuns, type Run, runLogged, TOUCHED_METHODS } from "./support/program-run.js";
 import { refusalLines, splitJar } from "./support/split-jar.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,7 +55,12 @@ interface Processor {
   command(input: string, out: string): { main: string; args: string[] };
   /** Per limit run: classes holding split methods the run must load (a limit whose split classes the run never loads is not run). */
   loads: Record<number, MustLoad>;
+  /** Per limit run: split methods whose pieces the run must call (`class.name(descriptor)`), measured. */
+  runs: Record<number, MustRun>;
 }
+
+/** XSLTC's XPath parser's action method (15,854 bytes, CUP-generated). */
+const CUP_ACTIONS = "org/apache/xalan/xsltc/compiler/XPathParser$CUP$XPathParser$actions.CUP$XPathParser$do_action_part00000000(ILjava_cup/runtime/lr_parser;Ljava/util/Stack;I)Ljava_cup/runtime/Symbol;";
 
 const PROCESSORS: Processor[] = [
   {
@@ -63,6 +69,19 @@ const PROCESSORS: Processor[] = [
     deps: [SERIALIZER],
     command: (input, out) => ({ main: "org.apache.xalan.xslt.Process", args: ["-XSLTC", "-in", input, "-xsl", STYLESHEET, "-out", out] }),
     loads: { 8000: { atLeast: 3, classes: ["org.apache.xalan.xsltc.compiler.XPathParser$CUP$XPathParser$actions", "org.apache.bcel.Const"] }, 1024: { atLeast: 13, classes: ["org.apache.xalan.xsltc.compiler.XPathParser$CUP$XPathParser$actions"] } },
+    // 2 of 3 at 8,000 (the XPath parser's action method, BCEL's opcode tables); 11 of 107 at 1,024.
+    runs: {
+      8000: { atLeast: 2, methods: [CUP_ACTIONS, "org/apache/bcel/Const.<clinit>()V"] },
+      1024: {
+        atLeast: 10,
+        methods: [
+          CUP_ACTIONS,
+          "org/apache/xalan/xsltc/compiler/XPathLexer.next_token()Ljava_cup/runtime/Symbol;",
+          "org/apache/xalan/xsltc/compiler/Parser.initSymbolTable()V",
+          "org/apache/xalan/xsltc/compiler/Mode.compileApplyTemplates(Lorg/apache/xalan/xsltc/compiler/util/ClassGenerator;)V",
+        ],
+      },
+    },
   },
   {
     name: "Xalan interpreter",
@@ -71,6 +90,17 @@ const PROCESSORS: Processor[] = [
     command: (input, out) => ({ main: "org.apache.xalan.xslt.Process", args: ["-in", input, "-xsl", STYLESHEET, "-out", out] }),
     // Only at 1,024: at 8,000 the jar's split methods are XSLTC's and BCEL's, which the interpreter never loads.
     loads: { 1024: { atLeast: 5, classes: [] } },
+    // 5 of 107.
+    runs: {
+      1024: {
+        atLeast: 5,
+        methods: [
+          "org/apache/xalan/processor/XSLTSchema.build()V",
+          "org/apache/xalan/templates/ElemNumber.getFormattedNumber(Lorg/apache/xalan/transformer/TransformerImpl;ICIJLorg/apache/xml/utils/FastStringBuffer;)V",
+          "org/apache/xpath/compiler/Lexer.tokenize(Ljava/lang/String;Ljava/util/Vector;)V",
+        ],
+      },
+    },
   },
   {
     name: "Saxon-HE",
@@ -79,6 +109,20 @@ const PROCESSORS: Processor[] = [
     command: (input, out) => ({ main: "net.sf.saxon.Transform", args: [`-s:${input}`, `-xsl:${STYLESHEET}`, `-o:${out}`] }),
     // xsl:number with Arabic-Indic digits loads the tables of the one method over 8,000 bytes.
     loads: { 8000: { atLeast: 1, classes: ["net.sf.saxon.expr.number.Alphanumeric"] }, 1024: { atLeast: 38, classes: ["net.sf.saxon.expr.number.Alphanumeric"] } },
+    // 1 of 1 at 8,000; 29 of 69 at 1,024.
+    runs: {
+      8000: { atLeast: 1, methods: ["net/sf/saxon/expr/number/Alphanumeric.<clinit>()V"] },
+      1024: {
+        atLeast: 26,
+        methods: [
+          "net/sf/saxon/expr/number/Alphanumeric.<clinit>()V",
+          "net/sf/saxon/expr/parser/XPathParser.parseBasicStep(Z)Lnet/sf/saxon/expr/Expression;",
+          "net/sf/saxon/expr/parser/Tokenizer.lookAhead()V",
+          "net/sf/saxon/om/StandardNames.<clinit>()V",
+          "net/sf/saxon/type/TypeHierarchy.computeRelationship(Lnet/sf/saxon/type/ItemType;Lnet/sf/saxon/type/ItemType;)I",
+        ],
+      },
+    },
   },
 ];
 
@@ -88,7 +132,7 @@ describe("XSLT processors split, transforming a document", () => {
   const transform = async (p: Processor, jar: string, tag: string): Promise<Run & { result: string }> => {
     const out = join(work, `${tag}.txt`);
     const { main, args } = p.command(input, out);
-    const run = await runLogged(work, jar, p.deps, main, args, tag, ["-Xverify:all"]);
+    const run = await runLogged(work, jar, p.deps, main, args, tag, ["-Xverify:all", ...TOUCHED_METHODS]);
     return { ...run, result: readFileSync(out, "utf8") };
   };
   const splits = new Map<string, ReturnType<typeof splitJar>>();
@@ -111,6 +155,7 @@ describe("XSLT processors split, transforming a document", () => {
         expect(actual.result).toBe(stock.result);
         expectSameOutput(actual, stock);
         expectSplitClassesLoaded(`${p.name} at ${maxSize}`, split, [actual], p.loads[maxSize]!);
+        expectSplitPiecesRan(`${p.name} at ${maxSize}`, split, [actual], p.runs[maxSize]!);
       });
     }
   }
