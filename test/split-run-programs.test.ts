@@ -31,7 +31,9 @@
  * class-load log of every split run proves that classes holding split methods ran:
  * each program must load the classes pinned for it (*_LOADS: all of those it loaded
  * when measured, or for Jython at 1,024 the ones that matter with the measured
- * count as a floor). The JVM runs are asynchronous, so the unsplit runs overlap the
+ * count as a floor), and HotSpot's touched-method list shows which split methods'
+ * pieces were called (*_RUNS: named methods and the measured count, a little under
+ * it as a floor). The JVM runs are asynchronous, so the unsplit runs overlap the
  * splitting. Cost on 2 loaded cores, measured: 80-105 s for the file without ASM
  * at a load average of 10+ (Groovy 1,024: 18 s, 4,096: 4 s; ANTLR 1,024: 15 s,
  * 8,000: 5 s; Jython 1,024: 45 s, 8,000: 15 s), mostly splitting with the verifier
@@ -44,7 +46,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusClasspath, corpusJar } from "./support/corpus.js";
 import { compileJava } from "./support/hard-case.js";
-import { expectSameFiles, expectSameOutput as expectSameRun, expectSplitClassesLoaded, filesUnder, type MustLoad, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
+import { expectSameFiles, expectSameOutput as expectSameRun, expectSplitClassesLoaded, expectSplitPiecesRan, filesUnder, type MustLoad, type MustRun, removeAfterRuns, type Run, runLogged, TOUCHED_METHODS } from "./support/program-run.js";
 import { refusalLines, splitJar } from "./support/split-jar.js";
 
 const work = mkdtempSync(join(tmpdir(), "megasplit-runs-"));
@@ -55,7 +57,21 @@ function groovyAllJar(): string {
   return realpathSync(join(corpusJar("groovy"), "..", "groovy-all.jar"));
 }
 
-const runJava = (jar: string, deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = []) => runLogged(work, jar, deps, main, args, tag, jvmArgs);
+const runJava = (jar: string, deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = []) => runLogged(work, jar, deps, main, args, tag, [...jvmArgs, ...TOUCHED_METHODS]);
+
+/** Split methods whose pieces the script's run calls (touched-method list), measured: 1 of 5 at 4,096 (the XML entity table), 37 of 254 at 1,024. */
+const GROOVY_RUNS: Record<number, MustRun> = {
+  4096: { atLeast: 1, methods: ["groovy/xml/Entity.<clinit>()V"] },
+  1024: {
+    atLeast: 33,
+    methods: [
+      "groovy/xml/Entity.<clinit>()V",
+      "groovy/lang/MetaClassImpl.invokeMethod(Ljava/lang/Class;Ljava/lang/Object;Ljava/lang/String;[Ljava/lang/Object;ZZ)Ljava/lang/Object;",
+      "org/codehaus/groovy/antlr/AntlrParserPlugin.expressionSwitch(Lgroovyjarjarantlr/collections/AST;)Lorg/codehaus/groovy/ast/expr/Expression;",
+      "groovyjarjarasm/asm/MethodWriter.putMethodInfo(Lgroovyjarjarasm/asm/ByteVector;)V",
+    ],
+  },
+};
 
 /**
  * Groovy's classes holding split methods that the script's run loads: at 1,024 all 19
@@ -113,9 +129,24 @@ describe("Groovy split, compiling and running a script", () => {
       expect(stock.stdout).toContain("shell: tree size=63 depth=6");
       expectSameRun(actual, stock);
       expectSplitClassesLoaded(`groovy-all at ${maxSize}`, split, [actual], GROOVY_LOADS[maxSize]!);
+      expectSplitPiecesRan(`groovy-all at ${maxSize}`, split, [actual], GROOVY_RUNS[maxSize]!);
     });
   }
 });
+
+/** Split methods whose pieces the tool's runs call (touched-method list), measured: 35 of 35 at 8,000 (the Unicode tables), 160 of 166 at 1,024. */
+const ANTLR_RUNS: Record<number, MustRun> = {
+  8000: { atLeast: 35, methods: ["org/antlr/v4/unicode/UnicodeData.addProperty2()V"] },
+  1024: {
+    atLeast: 150,
+    methods: [
+      "org/antlr/v4/unicode/UnicodeData.addProperty2()V",
+      "org/antlr/v4/parse/ANTLRParser.parserRule()Lorg/antlr/v4/parse/ANTLRParser$parserRule_return;",
+      "org/antlr/v4/parse/ANTLRLexer.<clinit>()V",
+      "org/antlr/v4/codegen/SourceGenTriggers.atom(Lorg/antlr/v4/tool/ast/GrammarAST;Z)Ljava/util/List;",
+    ],
+  },
+};
 
 /**
  * The tool's classes holding split methods that generating the parsers loads: 12 of
@@ -177,9 +208,24 @@ describe("ANTLR 4 tool split, generating parsers", () => {
       expectSameFiles(actual.files, stock.files, "generated files");
       actual.runs.forEach((r, i) => expectSameRun(r, stock.runs[i]!));
       expectSplitClassesLoaded(`antlr4 at ${maxSize}`, split, actual.runs, ANTLR_LOADS[maxSize]!);
+      expectSplitPiecesRan(`antlr4 at ${maxSize}`, split, actual.runs, ANTLR_RUNS[maxSize]!);
     });
   }
 });
+
+/** Split methods whose pieces the script's run calls (touched-method list), measured: 9 of 20 at 8,000, 222 of 1,159 at 1,024. */
+const JYTHON_RUNS: Record<number, MustRun> = {
+  8000: { atLeast: 9, methods: ["org/python/antlr/PythonParser.<clinit>()V", "decimal$py.<init>(Ljava/lang/String;)V", "pickletools$py.f$0(Lorg/python/core/PyFrame;Lorg/python/core/ThreadState;)Lorg/python/core/PyObject;"] },
+  1024: {
+    atLeast: 200,
+    methods: [
+      "org/python/antlr/PythonParser.<clinit>()V",
+      "org/python/antlr/PythonParser.expr_stmt()Lorg/python/antlr/PythonParser$expr_stmt_return;",
+      "org/python/antlr/PythonLexer.mSTRING()V",
+      "_io$py.call_function(ILorg/python/core/PyFrame;Lorg/python/core/ThreadState;)Lorg/python/core/PyObject;",
+    ],
+  },
+};
 
 /**
  * Jython's classes holding split methods that the script's run loads. At 1,024, 85
@@ -238,6 +284,7 @@ describe("Jython split, running a Python script", () => {
       expect(stock.stdout).toContain("exec: [0, 75025, 12586269025L");
       expectSameRun(actual, stock);
       expectSplitClassesLoaded(`jython at ${maxSize}`, split, [actual], JYTHON_LOADS[maxSize]!);
+      expectSplitPiecesRan(`jython at ${maxSize}`, split, [actual], JYTHON_RUNS[maxSize]!);
     });
   }
 });
@@ -248,6 +295,20 @@ describe("Jython split, running a Python script", () => {
  * every method the program reads and every instruction whose frame it computes.
  */
 const ASM_LIMITS = [1024, 2048];
+/** Split methods whose pieces the rewrite calls (touched-method list), measured: 2 of 2 at 2,048, 8 of 8 at 1,024. */
+const ASM_RUNS: Record<number, MustRun> = {
+  2048: { atLeast: 2, methods: ["org/objectweb/asm/ClassReader.readCode(Lorg/objectweb/asm/MethodVisitor;Lorg/objectweb/asm/Context;I)V", "org/objectweb/asm/Frame.execute(IILorg/objectweb/asm/Symbol;Lorg/objectweb/asm/SymbolTable;)V"] },
+  1024: {
+    atLeast: 8,
+    methods: [
+      "org/objectweb/asm/ClassReader.readCode(Lorg/objectweb/asm/MethodVisitor;Lorg/objectweb/asm/Context;I)V",
+      "org/objectweb/asm/Frame.execute(IILorg/objectweb/asm/Symbol;Lorg/objectweb/asm/SymbolTable;)V",
+      "org/objectweb/asm/ClassWriter.toByteArray()[B",
+      "org/objectweb/asm/MethodWriter.putMethodInfo(Lorg/objectweb/asm/ByteVector;)V",
+    ],
+  },
+};
+
 /** The classes holding split methods at each limit; the program runs every one of those methods. */
 const ASM_LOADS: Record<number, MustLoad> = {
   1024: { atLeast: 4, classes: ["org.objectweb.asm.ClassReader", "org.objectweb.asm.ClassWriter", "org.objectweb.asm.Frame", "org.objectweb.asm.MethodWriter"] },
@@ -279,6 +340,7 @@ describe("ASM split, rewriting and analysing Rhino's classes", () => {
       expect(stock.stdout).toMatch(ASM_SUMMARY);
       expectSameRun(actual, stock);
       expectSplitClassesLoaded(`asm at ${maxSize}`, split, [actual], ASM_LOADS[maxSize]!);
+      expectSplitPiecesRan(`asm at ${maxSize}`, split, [actual], ASM_RUNS[maxSize]!);
     });
   }
 });
