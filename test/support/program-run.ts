@@ -29,9 +29,11 @@ export interface Run {
 }
 
 /**
- * JVM options that make HotSpot (JDK 17) list, at exit and on stdout, every method
+ * JVM options that make HotSpot list, at exit and on stdout, every method
  * the run called; `runLogged` takes the list off stdout into `Run.touched`, so a
  * test can show that the pieces of a split method ran, not only its class loaded.
+ * Diagnostic options of JDK 17, the JDK scripts/setup.sh installs (later JDKs may
+ * not have them).
  */
 export const TOUCHED_METHODS = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+LogTouchedMethods", "-XX:+PrintTouchedMethodsAtExit"];
 const TOUCHED_HEADER = "# Method::print_touched_methods version 1\n";
