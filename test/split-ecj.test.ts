@@ -91,6 +91,29 @@ const ECJ_LOADS: Record<number, MustLoad> = {
   },
 };
 
+/** Some of the unsplit compiler's messages (what the sources are meant to provoke), and of the compiled program's output. */
+const WARNINGS = [
+  "Resource leak: 'in' is never closed",
+  "Null pointer access: The variable s can only be null at this location",
+  "Javadoc: Parameter missing is not declared",
+  "The constructor Integer(int) has been deprecated since version 9 and marked for removal",
+  "16 problems (16 warnings)",
+];
+const ERRORS = [
+  'Syntax error, insert ";" to complete BlockStatements',
+  'Syntax error, insert ") Statement" to complete BlockStatements',
+  "The method noSuchMethod(int, String) is undefined for the type String",
+  "The constructor Broken(String, int) is undefined",
+  "10 problems (10 errors)",
+];
+const PROGRAM_LINES = [
+  "primes [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47]",
+  "deserialized lambda gives 42",
+  "calc sqrt((sq(x) + sq(y))) = 5.000 (3 calls)",
+  "weekday 3 0 99 99 -1",
+  "unicode 63 61 66 e9 20 3bb 9 41 394",
+];
+
 /**
  * Split methods whose pieces the two compiles call (HotSpot's touched-method list),
  * measured: at 8,000 both; at 1,024, 82 of the 108.
@@ -173,21 +196,13 @@ describe("Eclipse compiler split, compiling Java programs", () => {
       const actual = await compile(split.path, `ecj-${maxSize}`);
       const expected = await stock;
 
-      expect(expected.features.stderr).toContain("Resource leak: 'in' is never closed");
-      expect(expected.features.stderr).toContain("Null pointer access: The variable s can only be null at this location");
-      expect(expected.features.stderr).toContain("Javadoc: Parameter missing is not declared");
-      expect(expected.features.stderr).toContain("The constructor Integer(int) has been deprecated since version 9 and marked for removal");
-      expect(expected.features.stderr).toContain("16 problems (16 warnings)");
+      for (const warning of WARNINGS) expect(expected.features.stderr).toContain(warning);
       expectSameOutput(actual.features, expected.features);
       const classes = filesUnder(expected.out);
       expect(classes.has("features/Main.class") && classes.has("features/Shapes$Kind$3.class") && classes.has("features/Main$1Lcg.class")).toBe(true);
       expect(expectSameFiles(filesUnder(actual.out), classes, "classes")).toBe(38);
 
-      expect(expected.broken.stderr).toContain('Syntax error, insert ";" to complete BlockStatements');
-      expect(expected.broken.stderr).toContain('Syntax error, insert ") Statement" to complete BlockStatements');
-      expect(expected.broken.stderr).toContain("The method noSuchMethod(int, String) is undefined for the type String");
-      expect(expected.broken.stderr).toContain("The constructor Broken(String, int) is undefined");
-      expect(expected.broken.stderr).toContain("10 problems (10 errors)");
+      for (const error of ERRORS) expect(expected.broken.stderr).toContain(error);
       expectSameOutput(actual.broken, expected.broken);
       expect(expectSameFiles(filesUnder(actual.brokenOut), filesUnder(expected.brokenOut), "problem classes")).toBe(1);
 
@@ -195,11 +210,7 @@ describe("Eclipse compiler split, compiling Java programs", () => {
       const ran = await runPrograms(actual, `ecj-${maxSize}`);
       const stockRan = await stockPrograms;
 
-      expect(stockRan.program.stdout).toContain("primes [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47]");
-      expect(stockRan.program.stdout).toContain("deserialized lambda gives 42");
-      expect(stockRan.program.stdout).toContain("calc sqrt((sq(x) + sq(y))) = 5.000 (3 calls)");
-      expect(stockRan.program.stdout).toContain("weekday 3 0 99 99 -1");
-      expect(stockRan.program.stdout).toContain("unicode 63 61 66 e9 20 3bb 9 41 394");
+      for (const line of PROGRAM_LINES) expect(stockRan.program.stdout).toContain(line);
       expectSameOutput(ran.program, stockRan.program);
       expect(stockRan.brokenProgram.stderr).toContain("java.lang.Error: Unresolved compilation problems: \n\tType mismatch: cannot convert from int to String");
       expectSameOutput(ran.brokenProgram, stockRan.brokenProgram);

@@ -151,7 +151,9 @@ export interface DecodeOptions {
   keepAttributeOrder?: boolean;
 }
 
-export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Location = {}, opts: DecodeOptions = {}): MethodBody {
+const NO_OPTIONS: DecodeOptions = {};
+
+export function decodeBody(code: CodeAttribute, cp: ConstantPool, where: Location = {}, opts: DecodeOptions = NO_OPTIONS): MethodBody {
   const b = code.code;
   const len = b.length;
 
@@ -299,9 +301,8 @@ function orderIfNotFixed(attributes: readonly Attribute[]): NestedAttributeKind[
   const seen = new Set<NestedAttributeKind>();
   let emptyTable = false;
   for (const a of attributes) {
-    let kind: NestedAttributeKind = "other";
-    if (a.kind === "LineNumberTable" || a.kind === "LocalVariableTable" || a.kind === "LocalVariableTypeTable" || a.kind === "StackMapTable") kind = a.kind;
-    if ((a.kind === "LineNumberTable" || a.kind === "LocalVariableTable" || a.kind === "LocalVariableTypeTable") && a.entries.length === 0) emptyTable = true;
+    const kind: NestedAttributeKind = FIXED_ATTRIBUTE_ORDER.includes(a.kind as NestedAttributeKind) ? (a.kind as NestedAttributeKind) : "other";
+    if ("entries" in a && a.entries.length === 0) emptyTable = true;
     if (kind !== "other" && seen.has(kind)) {
       if (kind === "StackMapTable") order.push("other");
       continue;

@@ -395,12 +395,13 @@ function inRecordedOrder(attributes: readonly Attribute[], order: readonly Neste
 
 function encodeFrame(f: FrameNode, offsetDelta: number, types: SharedVerificationTypes): StackMapFrame {
   // `extended` only where the short form would do, as the class reader sets it: a delta over 63 is extended anyway.
-  const extended = f.type !== "chop" && f.type !== "append" && f.type !== "full" && f.extended === true && offsetDelta < 64;
   switch (f.type) {
     case "same":
-      return extended ? { type: "same", offsetDelta, extended: true } : { type: "same", offsetDelta };
-    case "same_locals_1_stack_item":
-      return extended ? { type: "same_locals_1_stack_item", offsetDelta, stack: types.of(f.stack), extended: true } : { type: "same_locals_1_stack_item", offsetDelta, stack: types.of(f.stack) };
+      return f.extended && offsetDelta < 64 ? { type: "same", offsetDelta, extended: true } : { type: "same", offsetDelta };
+    case "same_locals_1_stack_item": {
+      const stack = types.of(f.stack);
+      return f.extended && offsetDelta < 64 ? { type: "same_locals_1_stack_item", offsetDelta, stack, extended: true } : { type: "same_locals_1_stack_item", offsetDelta, stack };
+    }
     case "chop":
       return { type: "chop", offsetDelta, chop: f.chop };
     case "append":
