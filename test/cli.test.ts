@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { LINK_MODES } from "../passes/link/modes.js";
 import { runCli } from "./support/cli.js";
 import { rawZip } from "./support/raw-zip.js";
 import { tinyClassBytes } from "./support/tiny-class.js";
@@ -101,5 +102,19 @@ describe("megasplit CLI", () => {
     expect(again.status).toBe(0);
     const listed = execFileSync("unzip", ["-p", join(work, "again.jar"), "Hello.class"]);
     expect(Buffer.compare(listed, readFileSync(join(out, "Hello.class")))).toBe(0);
+  });
+
+  it("split --help lists every link mode with what it does, wrapped at 80 columns", () => {
+    const r = runCli(["split", "--help"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("\nLink modes (--link):\n");
+    const after = r.stdout.slice(r.stdout.indexOf("Link modes (--link):"));
+    for (const mode of LINK_MODES) {
+      expect(after).toMatch(new RegExp(`^  ${mode.name} +${mode.description.split(" ").slice(0, 3).join(" ")}`, "m"));
+      // Every word of the description is there, in order, whatever the wrapping.
+      expect(after.replace(/\s+/g, " ")).toContain(` ${mode.name} ${mode.description}`);
+    }
+    for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+    expect(r.stdout).not.toContain("passes/link");
   });
 });

@@ -11,7 +11,7 @@
  * assembler or retrace (a third of the code; start-up is part of every run).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { LINK_MODE_NAMES } from "../../passes/link/modes.js";
+import { LINK_MODE_NAMES, LINK_MODES } from "../../passes/link/modes.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,6 +58,21 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ outputError: () => {} });
 
+/** `term` and its description as a help line, the description wrapped at 80 columns under itself. */
+function helpItem(term: string, description: string): string {
+  const indent = 10;
+  const lines: string[] = [];
+  let line = `  ${term}`.padEnd(indent);
+  for (const word of description.split(" ")) {
+    if (line.length > indent && line.length + 1 + word.length > 80) {
+      lines.push(line);
+      line = " ".repeat(indent);
+    }
+    line += line.length > indent ? ` ${word}` : word;
+  }
+  return [...lines, line].join("\n");
+}
+
 /** The global options, as the reporter takes them. */
 function reporting(): ReporterOptions {
   const o = program.opts<{ quiet?: boolean; verbose?: boolean; color: boolean }>();
@@ -97,13 +112,14 @@ program
   .argument("<input>", "a .class file, directory or jar, or a .wasm module (recognised by its magic)")
   .requiredOption("-o, --output <path>", "where to write the result: a .jar, a directory, a .class or a .wasm (required; not the input, unless --in-place)")
   .option("--max-size <bytes>", "largest method code length written (default 8000: HotSpot's JIT limit, at most 65535); for a .wasm module the largest function body (default 65536, at most 7654321)", intOption("--max-size", 64, 0xffffffff))
-  .addOption(new Option("--link <mode>", "how pieces call each other (passes/link/modes.ts)").choices(LINK_MODE_NAMES).default("auto"))
+  .addOption(new Option("--link <mode>", "how pieces call each other (the modes below)").choices(LINK_MODE_NAMES).default("auto"))
   .option("--classpath <paths>", "jars and directories the input depends on, separated by the path delimiter (the jar's manifest Class-Path is added)")
   .option("--mapping <file>", "where to write the mapping (default: <output>.mapping)")
   .option("--in-place", "allow -o to name the input; the previous mapping is kept beside the new one")
   .option("--strict", "exit with status 4 when a method over the limit is refused")
   .option("--json", "print the report, diagnostics included, as JSON on stdout")
   .option("--threads <n>", "threads that split classes, this one included (default: one per two cores, when over a megabyte of code is to be split; the output is the same for any number)", intOption("--threads", 1, 64))
+  .addHelpText("after", `\nLink modes (--link):\n${LINK_MODES.map((m) => helpItem(m.name, m.description)).join("\n")}`)
   .action((input: string, opts: SplitCommandOptions) => runAction(reporting(), async (r) => (await import("./split.js")).splitCommand(input, opts, r)));
 
 program
