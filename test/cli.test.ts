@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LINK_MODES } from "../passes/link/modes.js";
+import { helpItem } from "../src/cli/help-text.js";
 import { runCli } from "./support/cli.js";
 import { rawZip } from "./support/raw-zip.js";
 import { tinyClassBytes } from "./support/tiny-class.js";
@@ -109,12 +110,28 @@ describe("megasplit CLI", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("\nLink modes (--link):\n");
     const after = r.stdout.slice(r.stdout.indexOf("Link modes (--link):"));
+    const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     for (const mode of LINK_MODES) {
-      expect(after).toMatch(new RegExp(`^  ${mode.name} +${mode.description.split(" ").slice(0, 3).join(" ")}`, "m"));
+      expect(after).toMatch(new RegExp(`^  ${mode.name} +${escape(mode.description.split(" ").slice(0, 3).join(" "))}`, "m"));
       // Every word of the description is there, in order, whatever the wrapping.
       expect(after.replace(/\s+/g, " ")).toContain(` ${mode.name} ${mode.description}`);
     }
+    // Each line is a mode's first line or a continuation indented under the descriptions.
+    for (const line of after.trimEnd().split("\n").slice(1)) expect(line).toMatch(/^(  [a-z]+ +\S| {10}\S)/);
     for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
     expect(r.stdout).not.toContain("passes/link");
+  });
+
+  it("helpItem wraps under the description and never glues a long term to its first word", () => {
+    const text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen";
+    const item = helpItem("auto", text).split("\n");
+    expect(item[0]).toMatch(/^  auto {4}one two/);
+    expect(item.length).toBe(2);
+    for (const line of item) expect(line.length).toBeLessThanOrEqual(80);
+    expect(item[1]).toMatch(/^ {10}\S/);
+    expect(item.join(" ").replace(/\s+/g, " ").trim()).toBe(`auto ${text}`);
+    expect(helpItem("fallback", "the heap frame")).toBe("  fallback the heap frame");
+    expect(helpItem("a-very-long-mode", "x")).toBe("  a-very-long-mode x");
+    expect(helpItem("auto", "")).toBe("  auto");
   });
 });

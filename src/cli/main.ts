@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import type { AsmCommandOptions } from "./asm.js";
 import { toleratePipeClosedEarly } from "./broken-pipe.js";
 import { ExitCode } from "./exit-codes.js";
+import { helpItem } from "./help-text.js";
 import { Reporter, runAction, type ReporterOptions, usageError } from "./report.js";
 import type { RetraceCommandOptions } from "./retrace.js";
 import type { SplitCommandOptions } from "./split.js";
@@ -58,21 +59,6 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ outputError: () => {} });
 
-/** `term` and its description as a help line, the description wrapped at 80 columns under itself. */
-function helpItem(term: string, description: string): string {
-  const indent = 10;
-  const lines: string[] = [];
-  let line = `  ${term}`.padEnd(indent);
-  for (const word of description.split(" ")) {
-    if (line.length > indent && line.length + 1 + word.length > 80) {
-      lines.push(line);
-      line = " ".repeat(indent);
-    }
-    line += line.length > indent ? ` ${word}` : word;
-  }
-  return [...lines, line].join("\n");
-}
-
 /** The global options, as the reporter takes them. */
 function reporting(): ReporterOptions {
   const o = program.opts<{ quiet?: boolean; verbose?: boolean; color: boolean }>();
@@ -112,7 +98,7 @@ program
   .argument("<input>", "a .class file, directory or jar, or a .wasm module (recognised by its magic)")
   .requiredOption("-o, --output <path>", "where to write the result: a .jar, a directory, a .class or a .wasm (required; not the input, unless --in-place)")
   .option("--max-size <bytes>", "largest method code length written (default 8000: HotSpot's JIT limit, at most 65535); for a .wasm module the largest function body (default 65536, at most 7654321)", intOption("--max-size", 64, 0xffffffff))
-  .addOption(new Option("--link <mode>", "how pieces call each other (the modes below)").choices(LINK_MODE_NAMES).default("auto"))
+  .addOption(new Option("--link <mode>", "how pieces call each other (see Link modes below)").choices(LINK_MODE_NAMES).default("auto"))
   .option("--classpath <paths>", "jars and directories the input depends on, separated by the path delimiter (the jar's manifest Class-Path is added)")
   .option("--mapping <file>", "where to write the mapping (default: <output>.mapping)")
   .option("--in-place", "allow -o to name the input; the previous mapping is kept beside the new one")
