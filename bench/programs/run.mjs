@@ -58,12 +58,17 @@ const { values: opts } = parseArgs({
     "no-chart": { type: "boolean", default: false },
   },
 });
-const runs = Number(opts.runs);
-const iterations = Number(opts.iterations);
 const fail = (message) => {
   console.error(`bench/programs: ${message}`);
   process.exit(2);
 };
+const count = (name) => {
+  const n = Number(opts[name]);
+  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a whole number of at least 1, not ${opts[name]}`);
+  return n;
+};
+const runs = count("runs");
+const iterations = count("iterations");
 if (!existsSync(cli)) fail("dist/src/cli/main.js is missing: run `npm run build` first");
 if (!existsSync("/usr/bin/time")) fail("/usr/bin/time is missing: run `npm run setup`");
 
@@ -72,6 +77,8 @@ const kotlinLib = "/usr/share/kotlin/kotlinc/lib";
 const SRC_ZIP = "/usr/lib/jvm/openjdk-17/lib/src.zip";
 const work = mkdtempSync(join(tmpdir(), "megasplit-programs-"));
 process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+// Interrupted: exit, so that the handler above removes the work directory.
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
 const sh = (cmd, args, options = {}) => execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 28, ...options });
 const real = (path) => {
   if (!existsSync(path)) fail(`${path} is missing: run \`npm run setup\``);
@@ -184,7 +191,17 @@ for (const p of programs) {
   p.split = join(p.dir, `${p.name}-split.jar`);
   const classpath = p.deps().length ? ["--classpath", p.deps().join(":")] : [];
   const report = JSON.parse(sh(process.execPath, [cli, "split", p.original, "-o", p.split, "--json", "--quiet", ...classpath]));
-  p.methods = report.methods.filter((m) => m.status === "split").map((m) => ({ className: m.className.replaceAll("/", "."), name: m.method.slice(0, m.method.indexOf("(")), length: m.originalLength, pieces: m.pieces.length }));
+  p.methods = report.methods
+    .filter((m) => m.status === "split")
+    .map((m) => ({
+      className: m.className.replaceAll("/", "."),
+      name: m.method.slice(0, m.method.indexOf("(")),
+      length: m.originalLength,
+      pieces: m.pieces.length,
+      // Pieces by their names in the report (a <clinit>'s are clinit$split$N), in the class that holds them.
+      pieceClass: (m.pieceClass ?? m.className).replaceAll("/", "."),
+      pieceNames: new Set(m.pieces.map((piece) => piece.name)),
+    }));
   if (report.methods.some((m) => m.status !== "split")) fail(`${p.name}: a method over the limit was not split`);
 }
 
@@ -219,10 +236,10 @@ function jitTiers(p, config) {
     let pieces = 0;
     for (const line of stdout.split("\n")) {
       const hit = /^\s*\d+\s+\d+\s+[%sbn! ]*\s(\d)\s+(\S+)::(\S+)/.exec(line);
-      if (!hit || hit[2] !== m.className) continue;
+      if (!hit) continue;
       const tier = Number(hit[1]);
-      if (hit[3] === m.name) method = Math.max(method, tier);
-      else if (hit[3].startsWith(`${m.name}$split$`)) pieces = Math.max(pieces, tier);
+      if (hit[2] === m.className && hit[3] === m.name) method = Math.max(method, tier);
+      else if (hit[2] === m.pieceClass && m.pieceNames.has(hit[3])) pieces = Math.max(pieces, tier);
     }
     return config.split ? `${method || "-"}/${pieces || "-"}` : `${method || "-"}`;
   });
