@@ -36,7 +36,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jdkTool } from "./support/corpus.js";
-import { expectSameFiles, expectSameOutput, expectSplitClassesLoaded, expectSplitPiecesRan, filesUnder, type MustLoad, type MustRun, removeAfterRuns, type Run, runLogged, TOUCHED_METHODS } from "./support/program-run.js";
+import { expectSameFiles, expectSameOutput, expectSplitClassesLoaded, expectSplitPiecesRan, filesUnder, type MustLoad, type MustRun, removeAfterRuns, type Run, runLogged } from "./support/program-run.js";
 import { refusalLines, splitJar, splitReportOf } from "./support/split-jar.js";
 
 const exec = promisify(execFile);
@@ -111,7 +111,7 @@ interface Compile {
 async function compile(jar: string, tag: string): Promise<Compile> {
   const out = join(work, `${tag}-out`);
   const args = ["-no-stdlib", "-no-reflect", "-classpath", STDLIB, "-d", out, PROGRAM];
-  const run = await runLogged(work, jar, DEPS, "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler", args, tag, ["-Xverify:all", ...TOUCHED_METHODS]);
+  const run = await runLogged(work, jar, DEPS, "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler", args, tag, ["-Xverify:all"]);
   const files = filesUnder(out);
   const { stdout, stderr } = await exec(jdkTool("java"), ["-Xverify:all", "-cp", [out, STDLIB].join(delimiter), "FeaturesKt"], { cwd: work, encoding: "utf8" });
   return { run, files, program: { stdout, stderr } };

@@ -1,9 +1,9 @@
 /**
  * Test helper for the real-program runs (test/split-run-programs.test.ts,
  * test/split-clojure.test.ts): runs a program's main class with the jar under test
- * first on the classpath and HotSpot's class-load log on, so a test can show that
- * the classes holding split methods were loaded from the split jar, and (with
- * `TOUCHED_METHODS`) that the pieces of split methods were called, and
+ * first on the classpath, HotSpot's class-load log and its touched-method list on,
+ * so a test can show that the classes holding split methods were loaded from the
+ * split jar and that the pieces of split methods were called, and
  * compares two runs' output (what they print, the files they write) byte for byte.
  * A file's work directory goes only once every run it started has ended
  * (`removeAfterRuns`): an unsplit run that a failed test never awaited would
@@ -24,24 +24,24 @@ export interface Run {
   stderr: string;
   /** Binary names of the classes loaded from the jars under test. */
   loaded: Set<string>;
-  /** With {@link TOUCHED_METHODS}: every method the run called, `owner.name:descriptor` (internal names). */
-  touched?: Set<string>;
+  /** Every method the run called, `owner.name:descriptor` (internal names), from HotSpot's touched-method list. */
+  touched: Set<string>;
 }
 
 /**
- * JVM options that make HotSpot list, at exit and on stdout, every method
- * the run called; `runLogged` takes the list off stdout into `Run.touched`, so a
- * test can show that the pieces of a split method ran, not only its class loaded.
- * Diagnostic options of JDK 17, the JDK scripts/setup.sh installs (later JDKs may
- * not have them).
+ * JVM options that make HotSpot list, at exit and on stdout, every method the run
+ * called; every `runLogged` run has them, and the list goes from stdout into
+ * `Run.touched`, so a test can show that the pieces of a split method ran, not only
+ * that its class loaded. Diagnostic options of JDK 17, the JDK scripts/setup.sh
+ * installs (later JDKs may not have them).
  */
-export const TOUCHED_METHODS = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+LogTouchedMethods", "-XX:+PrintTouchedMethodsAtExit"];
+const TOUCHED_METHODS = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+LogTouchedMethods", "-XX:+PrintTouchedMethodsAtExit"];
 const TOUCHED_HEADER = "# Method::print_touched_methods version 1\n";
 
-/** The program's own stdout, and the touched-method list HotSpot printed after it (if asked). */
-function splitTouched(stdout: string): { stdout: string; touched?: Set<string> } {
+/** The program's own stdout, and the touched-method list HotSpot printed after it. */
+function splitTouched(stdout: string, tag: string): { stdout: string; touched: Set<string> } {
   const at = stdout.lastIndexOf(TOUCHED_HEADER);
-  if (at < 0 || (at > 0 && stdout[at - 1] !== "\n")) return { stdout };
+  if (at < 0) throw new Error(`${tag}: HotSpot printed no touched-method list`);
   const touched = new Set(stdout.slice(at + TOUCHED_HEADER.length).split("\n").filter((l) => l.length > 0));
   return { stdout: stdout.slice(0, at), touched };
 }
@@ -55,7 +55,7 @@ function splitTouched(stdout: string): { stdout: string; touched?: Set<string> }
 export async function runLogged(work: string, jar: string | string[], deps: string[], main: string, args: string[], tag: string, jvmArgs: string[] = [], exitCode = 0): Promise<Run> {
   const log = join(work, `${tag}.classes.log`);
   const jars = typeof jar === "string" ? [jar] : jar;
-  const run = exec(jdkTool("java"), [...jvmArgs, `-Xlog:class+load=info:file=${log}`, "-cp", [...jars, ...deps].join(delimiter), main, ...args], {
+  const run = exec(jdkTool("java"), [...jvmArgs, ...TOUCHED_METHODS, `-Xlog:class+load=info:file=${log}`, "-cp", [...jars, ...deps].join(delimiter), main, ...args], {
     cwd: work,
     encoding: "utf8",
     maxBuffer: 1 << 26,
@@ -74,7 +74,7 @@ export async function runLogged(work: string, jar: string | string[], deps: stri
     const m = /\]\s(\S+) source: (?:file:|jar:file:)?(.*?)(?:!\/.*)?$/.exec(line);
     if (m && jars.includes(m[2]!)) loaded.add(m[1]!);
   }
-  return { ...splitTouched(stdout), stderr, loaded };
+  return { ...splitTouched(stdout, tag), stderr, loaded };
 }
 
 /**
@@ -129,7 +129,7 @@ export interface MustRun {
 }
 
 /**
- * The touched-method lists of `runs` (run with {@link TOUCHED_METHODS}) show that
+ * The touched-method lists of `runs` show that
  * split methods' pieces ran: a piece of every method of `must` was called, and of
  * at least `must.atLeast` split methods.
  */
@@ -140,10 +140,9 @@ export function expectSplitPiecesRan(label: string, split: SplitJarResult, runs:
     if (r.result.kind !== "split") continue;
     total++;
     const owner = r.pieceClass ?? r.className;
-    if (r.result.pieces.some((p) => runs.some((run) => run.touched?.has(`${owner}.${p.name}:${p.descriptor}`)))) ran.push(`${r.className}.${r.method}`);
+    if (r.result.pieces.some((p) => runs.some((run) => run.touched.has(`${owner}.${p.name}:${p.descriptor}`)))) ran.push(`${r.className}.${r.method}`);
   }
   console.log(`${label}: pieces of ${ran.length} of ${total} split methods ran`);
-  expect(runs.every((r) => r.touched !== undefined), "runs made with TOUCHED_METHODS").toBe(true);
   for (const m of must.methods) expect(ran, `a piece of ${m} must run`).toContain(m);
   expect(ran.length).toBeGreaterThanOrEqual(must.atLeast);
 }
